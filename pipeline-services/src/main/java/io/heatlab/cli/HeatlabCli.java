@@ -1,0 +1,36 @@
+package io.heatlab.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code heatlab} command line, run by the {@code ./heatlab} launcher script at the repository root
+ * (which also handles {@code ./heatlab test}: install what the machine lacks, then {@code mvn -B verify}).
+ */
+@Command(name = "heatlab", mixinStandardHelpOptions = true, versionProvider = HeatlabCli.Version.class,
+    description = "Self-hosted heatmap analytics: ingestion → Kafka → S3 landing → Spark rollups → ClickHouse → heatmaps.",
+    subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, ConfigCommand.class},
+    footer = {"", "Also: ./heatlab test — installs what this machine lacks and runs the whole test suite (mvn -B verify).",
+        "Settings: ./heatlab config --describe; override any with HEATLAB_<KEY> environment variables."})
+public final class HeatlabCli implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new HeatlabCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = HeatlabCli.class.getPackage().getImplementationVersion();
+      return new String[] {"heatlab " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.heatlab.cli;
+
+import io.heatlab.config.ConfigLoader;
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.stack.PartHealth;
+import io.heatlab.stack.Stack;
+import io.heatlab.stack.StackLayout;
+import io.heatlab.stack.Supervisor;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = {"Start the stack — Kafka broker, Connect worker, S3 storage, ClickHouse, HTTP — in the background",
+        "and return once every part is healthy, printing each part's address and the start-up time."})
+final class UpCommand implements Callable<Integer> {
+  @Mixin
+  ProfileOptions options;
+
+  @Option(names = "--foreground", description = "Stay attached: run the stack in this process until Ctrl-C.")
+  boolean foreground;
+
+  @Override
+  public Integer call() throws Exception {
+    HeatlabConfig config = options.load();
+    StackLayout layout = new StackLayout(config.dataDir());
+    Optional<ProcessHandle> running = Supervisor.running(layout);
+    if (running.isPresent()) {
+      System.out.println("heatlab stack is already running (pid " + running.get().pid() + ", data " + layout.root()
+          + "): ./heatlab status shows it, ./heatlab down stops it");
+      return 0;
+    }
+    // children left by a supervisor that was killed: stop them first, so that what follows probes new ones
+    Supervisor.stop(layout, Duration.ofSeconds(30), System.out);
+    Stack stack = Stack.create(config);
+    if (foreground) {
+      return Supervisor.runForeground(stack, System.out);
+    }
+    return startDetached(stack, layout);
+  }
+
+  /** Spawns the supervisor in its own session and follows its progress by probing the parts. */
+  private int startDetached(Stack stack, StackLayout layout) throws Exception {
+    Files.createDirectories(layout.logDir());
+    Path log = layout.supervisorLog();
+    List<String> cmd = new ArrayList<>();
+    if (new File("/usr/bin/setsid").canExecute()) {
+      cmd.add("/usr/bin/setsid"); // a closed terminal must not take the stack down with it
+    }
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx512m");
+    cmd.add("-Dheatlab.home=" + System.getProperty("heatlab.home", ""));
+    cmd.add("-Dheatlab.data.dir=" + layout.root());
+    cmd.add("-Dheatlab.log.level=INFO");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(HeatlabCli.class.getName());
+    cmd.add("up");
+    cmd.add("--foreground");
+    cmd.addAll(options.asArguments());
+    ProcessBuilder builder = new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    // ports resolved here (0 = free port) are the ones the supervisor must use
+    for (String key : List.of(HeatlabConfig.KAFKA_PORT, HeatlabConfig.KAFKA_CONTROLLER_PORT, HeatlabConfig.CONNECT_PORT,
+        HeatlabConfig.STORAGE_PORT, HeatlabConfig.CLICKHOUSE_HTTP_PORT, HeatlabConfig.CLICKHOUSE_TCP_PORT,
+        HeatlabConfig.HTTP_PORT)) {
+      builder.environment().put(ConfigLoader.envName(key), String.valueOf(stack.config().getInt(key)));
+    }
+    System.out.println("heatlab: starting the " + stack.config().profile() + " stack (data " + layout.root()
+        + ", log " + log + ")");
+    long t0 = System.nanoTime();
+    Process supervisor = builder.start();
+    long timeoutNanos = stack.config().getLong(HeatlabConfig.STACK_START_TIMEOUT_MS) * 2_000_000L;
+    Set<String> reported = new HashSet<>();
+    try {
+      while (System.nanoTime() - t0 < timeoutNanos) {
+        if (!supervisor.isAlive()) {
+          System.out.println("heatlab: the stack did not start (exit code " + supervisor.exitValue() + "). Last lines of "
+              + log + ":\n" + StackLayout.tail(log, 25));
+          return 1;
+        }
+        List<PartHealth> health = stack.health();
+        for (PartHealth h : health) {
+          if (h.healthy() && reported.add(h.name())) {
+            System.out.printf("  %-10s healthy  %-28s after %5.1f s%n", h.name(), h.address(), (System.nanoTime() - t0) / 1e9);
+          }
+        }
+        if (reported.size() == health.size() && Supervisor.running(layout).isPresent()) {
+          System.out.printf("heatlab stack is up in %.1f s (supervisor pid %d). ./heatlab status · ./heatlab down%n",
+              (System.nanoTime() - t0) / 1e9, supervisor.pid());
+          return 0;
+        }
+        Thread.sleep(250);
+      }
+      System.out.println("heatlab: the stack is still not healthy; it keeps trying in the background. See " + log
+          + " and ./heatlab status; ./heatlab down stops it.");
+      return 1;
+    } finally {
+      stack.stop(); // closes this process's probe clients; the supervisor owns the parts
+    }
+  }
+}

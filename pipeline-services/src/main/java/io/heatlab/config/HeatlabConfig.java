@@ -1,0 +1,168 @@
+package io.heatlab.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * Every heatlab setting, declared once: name, type, default, validator, importance and one line of doc
+ * (Kafka's {@link ConfigDef}). Values come from {@link ConfigLoader}: built-in defaults here, then the
+ * profile file ({@code conf/<profile>.properties} on the classpath), then an optional user file, then
+ * {@code HEATLAB_*} environment variables.
+ *
+ * <p>Secrets are {@link Type#PASSWORD}: {@link #toString()} and Kafka's config logging print them as
+ * {@code [hidden]}; read them with {@link #secret(String)} only where a client needs them.
+ *
+ * <p>A port of {@code 0} means "pick a free port when the stack starts" (used by the test fixture).
+ */
+public final class HeatlabConfig extends AbstractConfig {
+
+  public static final String PROFILE = "profile";
+  public static final String DATA_DIR = "data.dir";
+  public static final String STACK_EMBEDDED = "stack.embedded";
+  public static final String STACK_START_TIMEOUT_MS = "stack.start.timeout.ms";
+
+  public static final String KAFKA_PORT = "kafka.port";
+  public static final String KAFKA_CONTROLLER_PORT = "kafka.controller.port";
+  public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
+  public static final String KAFKA_HEAP = "kafka.heap";
+  public static final String EVENTS_TOPIC = "kafka.topic.events";
+  public static final String EVENTS_TOPIC_PARTITIONS = "kafka.topic.events.partitions";
+
+  public static final String CONNECT_PORT = "connect.port";
+  public static final String CONNECT_URL = "connect.url";
+  public static final String CONNECT_HEAP = "connect.heap";
+  public static final String CONNECT_GROUP = "connect.group.id";
+
+  public static final String STORAGE_PORT = "storage.port";
+  public static final String STORAGE_ENDPOINT = "storage.endpoint";
+  public static final String STORAGE_ACCESS_KEY = "storage.access.key";
+  public static final String STORAGE_SECRET_KEY = "storage.secret.key";
+  public static final String STORAGE_REGION = "storage.region";
+  public static final String STORAGE_BUCKET = "storage.bucket";
+  public static final String STORAGE_HEAP = "storage.heap";
+  public static final String STORAGE_S3PROXY_JAR = "storage.s3proxy.jar";
+
+  public static final String CLICKHOUSE_HTTP_PORT = "clickhouse.http.port";
+  public static final String CLICKHOUSE_TCP_PORT = "clickhouse.tcp.port";
+  public static final String CLICKHOUSE_URL = "clickhouse.url";
+  public static final String CLICKHOUSE_USER = "clickhouse.user";
+  public static final String CLICKHOUSE_PASSWORD = "clickhouse.password";
+  public static final String CLICKHOUSE_DATABASE = "clickhouse.database";
+  public static final String CLICKHOUSE_BIN = "clickhouse.bin";
+
+  public static final String HTTP_HOST = "http.host";
+  public static final String HTTP_PORT = "http.port";
+  public static final String INGEST_WRITE_KEYS = "ingest.write.keys";
+
+  private static final String GROUP_STACK = "stack";
+
+  public static final ConfigDef DEFINITION = new ConfigDef()
+      .define(PROFILE, Type.STRING, "embedded", Importance.HIGH,
+          "Profile name: 'embedded' runs every part on this machine, 'compose' points at external endpoints.")
+      .define(DATA_DIR, Type.STRING, "var", Importance.HIGH,
+          "Directory holding every part's data, generated configs, pid files and logs (relative: to the repository root when run by ./heatlab).")
+      .define(STACK_EMBEDDED, Type.BOOLEAN, true, Importance.HIGH,
+          "true: heatlab starts and supervises each part as a child process; false: the parts are external endpoints.")
+      .define(STACK_START_TIMEOUT_MS, Type.LONG, 180_000L, Range.atLeast(1_000), Importance.LOW,
+          "How long one part may take to become healthy before start-up fails.")
+
+      .define(KAFKA_PORT, Type.INT, 19092, Range.between(0, 65535), Importance.MEDIUM,
+          "Embedded Kafka broker's client (PLAINTEXT) port.")
+      .define(KAFKA_CONTROLLER_PORT, Type.INT, 19093, Range.between(0, 65535), Importance.LOW,
+          "Embedded Kafka broker's KRaft controller port.")
+      .define(KAFKA_BOOTSTRAP, Type.STRING, "", Importance.HIGH,
+          "Kafka bootstrap servers of an external cluster (compose profile); empty = the embedded broker.")
+      .define(KAFKA_HEAP, Type.STRING, "1g", Importance.LOW, "Heap (-Xmx) of the embedded broker's JVM.")
+      .define(EVENTS_TOPIC, Type.STRING, "heatmap.events", Importance.MEDIUM, "Topic the ingestion endpoint produces to.")
+      .define(EVENTS_TOPIC_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
+          "Partitions of the events topic when heatlab creates it.")
+
+      .define(CONNECT_PORT, Type.INT, 18083, Range.between(0, 65535), Importance.MEDIUM,
+          "Embedded Kafka Connect worker's REST port.")
+      .define(CONNECT_URL, Type.STRING, "", Importance.HIGH,
+          "REST URL of an external Connect worker (compose profile); empty = the embedded worker.")
+      .define(CONNECT_HEAP, Type.STRING, "1g", Importance.LOW, "Heap (-Xmx) of the embedded Connect worker's JVM.")
+      .define(CONNECT_GROUP, Type.STRING, "heatlab-connect", Importance.LOW,
+          "group.id of the Connect cluster (its config/offset/status topics are named after it).")
+
+      .define(STORAGE_PORT, Type.INT, 19000, Range.between(0, 65535), Importance.MEDIUM,
+          "Embedded S3-compatible server's port.")
+      .define(STORAGE_ENDPOINT, Type.STRING, "", Importance.HIGH,
+          "S3 endpoint of external storage, e.g. MinIO (compose profile); empty = the embedded server.")
+      .define(STORAGE_ACCESS_KEY, Type.STRING, "heatlab", Importance.HIGH, "S3 access key.")
+      .define(STORAGE_SECRET_KEY, Type.PASSWORD, "heatlab-secret-key", Importance.HIGH, "S3 secret key.")
+      .define(STORAGE_REGION, Type.STRING, "us-east-1", Importance.LOW, "S3 region used for request signing.")
+      .define(STORAGE_BUCKET, Type.STRING, "heatlab-raw", Importance.MEDIUM, "Bucket holding landed raw events.")
+      .define(STORAGE_HEAP, Type.STRING, "384m", Importance.LOW, "Heap (-Xmx) of the embedded S3 server's JVM.")
+      .define(STORAGE_S3PROXY_JAR, Type.STRING, "", Importance.LOW,
+          "Path of the S3Proxy runnable jar; empty = the one the build copied (see StackArtifacts).")
+
+      .define(CLICKHOUSE_HTTP_PORT, Type.INT, 18123, Range.between(0, 65535), Importance.MEDIUM,
+          "Embedded ClickHouse server's HTTP port.")
+      .define(CLICKHOUSE_TCP_PORT, Type.INT, 19001, Range.between(0, 65535), Importance.LOW,
+          "Embedded ClickHouse server's native TCP port.")
+      .define(CLICKHOUSE_URL, Type.STRING, "", Importance.HIGH,
+          "HTTP URL of an external ClickHouse (compose profile); empty = the embedded server.")
+      .define(CLICKHOUSE_USER, Type.STRING, "default", Importance.MEDIUM, "ClickHouse user.")
+      .define(CLICKHOUSE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM, "ClickHouse password.")
+      .define(CLICKHOUSE_DATABASE, Type.STRING, "heatlab", Importance.MEDIUM, "ClickHouse database of heatlab's tables.")
+      .define(CLICKHOUSE_BIN, Type.STRING, "clickhouse-server", Importance.MEDIUM,
+          "clickhouse-server binary: a path, or a name looked up on PATH (Debian package clickhouse-server).")
+
+      .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the embedded Jetty binds to.")
+      .define(HTTP_PORT, Type.INT, 18080, Range.between(0, 65535), Importance.MEDIUM,
+          "Port of the embedded Jetty (ingestion endpoint, simulator, viewer, /healthz).")
+      .define(INGEST_WRITE_KEYS, Type.PASSWORD, "", Importance.HIGH,
+          "Write keys per client, 'client_id=key,client_id2=key2'.");
+
+  HeatlabConfig(Map<String, String> values) {
+    super(DEFINITION, values, false);
+  }
+
+  /** The defaults alone, plus {@code overrides}: for tests and tools. */
+  public static HeatlabConfig of(Map<String, String> overrides) {
+    return new HeatlabConfig(new LinkedHashMap<>(overrides));
+  }
+
+  public String profile() {
+    return getString(PROFILE);
+  }
+
+  /**
+   * The data directory; a relative {@code data.dir} is resolved against {@code heatlab.home} (set by the
+   * {@code ./heatlab} launcher to the repository root) or else the working directory.
+   */
+  public Path dataDir() {
+    Path dir = Path.of(getString(DATA_DIR));
+    String home = System.getProperty("heatlab.home");
+    if (!dir.isAbsolute() && home != null && !home.isBlank()) {
+      dir = Path.of(home).resolve(dir);
+    }
+    return dir.toAbsolutePath().normalize();
+  }
+
+  public boolean embedded() {
+    return getBoolean(STACK_EMBEDDED);
+  }
+
+  /** The clear text of a {@link Type#PASSWORD} setting. Never log what this returns. */
+  public String secret(String name) {
+    Password password = getPassword(name);
+    return password == null ? "" : password.value();
+  }
+
+  /** This config with some values replaced (e.g. free ports resolved). */
+  public HeatlabConfig with(Map<String, String> replacements) {
+    Map<String, String> values = new LinkedHashMap<>();
+    originals().forEach((k, v) -> values.put(k, v instanceof Password p ? p.value() : String.valueOf(v)));
+    values.putAll(replacements);
+    return new HeatlabConfig(values);
+  }
+}

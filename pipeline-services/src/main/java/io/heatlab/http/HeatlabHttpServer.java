@@ -1,0 +1,88 @@
+package io.heatlab.http;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * heatlab's embedded Jetty: one server, one connector, handlers mapped by path.
+ *
+ * <pre>
+ *   Server ── ContextHandler "/" ── PathMappingsHandler
+ *               ├── /healthz      HealthHandler       per-part health JSON (200 only if all healthy)
+ *               ├── (routes added by other packages: /v1/batches, /v1/heatmap …)
+ *               └── /             ResourceHandler     simulator-web's pages (classpath heatlab/web/)
+ * </pre>
+ *
+ * Lifecycle: construct → {@link #route} any number of times → {@link #start()} → {@link #stop()}.
+ */
+public final class HeatlabHttpServer {
+  static final String WEB_ROOT = "heatlab/web/";
+
+  private final String host;
+  private final int port;
+  private final Map<String, Handler> routes = new LinkedHashMap<>();
+  private Server server;
+
+  public HeatlabHttpServer(String host, int port) {
+    this.host = host;
+    this.port = port;
+  }
+
+  /** Maps a Jetty path spec (e.g. {@code /v1/batches} or {@code /v1/*}) to a handler. */
+  public HeatlabHttpServer route(String pathSpec, Handler handler) {
+    routes.put(pathSpec, handler);
+    return this;
+  }
+
+  public synchronized void start() throws Exception {
+    QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+    threads.setName("heatlab-http");
+    Server s = new Server(threads);
+    ServerConnector connector = new ServerConnector(s);
+    connector.setHost(host);
+    connector.setPort(port);
+    s.addConnector(connector);
+
+    PathMappingsHandler mappings = new PathMappingsHandler();
+    routes.forEach((spec, handler) -> mappings.addMapping(PathSpec.from(spec), handler));
+    ResourceHandler pages = new ResourceHandler();
+    pages.setBaseResource(ResourceFactory.of(s).newClassLoaderResource(WEB_ROOT));
+    pages.setDirAllowed(false);
+    pages.setWelcomeFiles("index.html");
+    mappings.addMapping(PathSpec.from("/"), pages);
+    s.setHandler(new ContextHandler(mappings, "/")); // ResourceHandler needs a context
+    s.start();
+    server = s;
+  }
+
+  public boolean isRunning() {
+    Server s = server;
+    return s != null && s.isStarted();
+  }
+
+  /** The port actually bound (differs from the configured one when that was 0). */
+  public int boundPort() {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  public synchronized void stop() {
+    Server s = server;
+    server = null;
+    if (s != null) {
+      try {
+        s.stop();
+      } catch (Exception e) {
+        throw new IllegalStateException("Jetty did not stop cleanly: " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.heatlab.stack;
+
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.http.HealthHandler;
+import io.heatlab.http.HeatlabHttpServer;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP part: heatlab's embedded Jetty, in this process (the supervisor, the console or
+ * {@code heatlab ingest}) in both profiles. It starts last, once the parts it serves are healthy.
+ * Started here, it is healthy while Jetty runs; seen from another process (e.g. {@code heatlab status})
+ * it is healthy when {@code GET /healthz} answers at all — whatever the other parts' state.
+ */
+final class HttpPart implements StackPart {
+  private final StackEndpoints endpoints;
+  private final HeatlabHttpServer server;
+
+  HttpPart(HeatlabConfig config, StackEndpoints endpoints, Supplier<List<PartHealth>> stackHealth) {
+    this.endpoints = endpoints;
+    this.server = new HeatlabHttpServer(config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT))
+        .route("/healthz", new HealthHandler(stackHealth));
+  }
+
+  /** For other packages to mount their handlers before start. */
+  HeatlabHttpServer server() {
+    return server;
+  }
+
+  @Override
+  public String name() {
+    return "http";
+  }
+
+  @Override
+  public String address() {
+    return endpoints.httpUrl();
+  }
+
+  @Override
+  public List<String> dependsOn() {
+    return List.of("kafka", "connect", "storage", "clickhouse");
+  }
+
+  @Override
+  public void start() throws StackException {
+    try {
+      server.start();
+    } catch (Exception e) {
+      throw new StackException("Cannot start HTTP server at " + address() + ": " + e.getMessage()
+          + " (is the port taken? set HEATLAB_HTTP_PORT)", e);
+    }
+  }
+
+  @Override
+  public PartHealth health() {
+    if (server.isRunning()) {
+      return PartHealth.healthy(name(), address(), "serving");
+    }
+    try {
+      HttpResponse<String> r = HttpProbe.get(address() + "/healthz");
+      return PartHealth.healthy(name(), address(), "GET /healthz answered " + r.statusCode());
+    } catch (Exception e) {
+      return PartHealth.unhealthy(name(), address(), HttpProbe.reason(e));
+    }
+  }
+
+  @Override
+  public void stop() {
+    server.stop();
+  }
+}

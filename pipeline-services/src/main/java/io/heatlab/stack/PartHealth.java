@@ -1,0 +1,44 @@
+package io.heatlab.stack;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/**
+ * A part's health at one moment, as shown by {@code heatlab status --json}, {@code GET /healthz} and the
+ * console.
+ *
+ * @param name    kafka, connect, storage, clickhouse or http
+ * @param state   {@link State#HEALTHY} only when the part answers its own protocol correctly
+ * @param address what a client uses (host:port for kafka, a URL otherwise)
+ * @param detail  a short human reason (why unhealthy, or what was checked)
+ * @param pid     the child process id in the embedded profile, else null
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PartHealth(String name, State state, String address, String detail, Long pid) {
+
+  public enum State {
+    HEALTHY, UNHEALTHY, STOPPED;
+
+    @JsonValue
+    public String json() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public boolean healthy() {
+    return state == State.HEALTHY;
+  }
+
+  public static PartHealth healthy(String name, String address, String detail) {
+    return new PartHealth(name, State.HEALTHY, address, detail, null);
+  }
+
+  public static PartHealth unhealthy(String name, String address, String detail) {
+    return new PartHealth(name, State.UNHEALTHY, address, detail, null);
+  }
+
+  public PartHealth withPid(Long processId) {
+    return new PartHealth(name, state, address, detail, processId);
+  }
+}

@@ -1,0 +1,145 @@
+package io.heatlab.stack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Base of the parts that are a child process in the embedded profile and an external endpoint in the
+ * compose profile. Subclasses say how to prepare and launch the child, how to probe the part over its own
+ * protocol, and what to provision once it is healthy.
+ *
+ * <p>{@link #start()}: embedded → stop a stale child (pid file), {@link #prepare()}, launch
+ * {@link #command()}; both profiles → wait until {@link #probe()} is healthy (failing fast if the child
+ * exits) → {@link #provision()}.
+ */
+abstract class ProcessPart implements StackPart {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessPart.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  protected final StackLayout layout;
+  protected final ChildProcess child;
+  private final boolean embedded;
+  private final Duration startTimeout;
+  private volatile boolean started;
+
+  protected ProcessPart(String name, StackLayout layout, boolean embedded, Duration startTimeout) {
+    this.layout = layout;
+    this.child = new ChildProcess(name, layout);
+    this.embedded = embedded;
+    this.startTimeout = startTimeout;
+  }
+
+  /** Writes configs and initialises data before the first launch. */
+  protected abstract void prepare() throws Exception;
+
+  /** The child's command line; it must contain the data directory (see {@link ChildProcess}). */
+  protected abstract List<String> command() throws StackException;
+
+  /** Checks the part over its own protocol. Never throws. */
+  protected abstract PartHealth probe();
+
+  /** Creates what heatlab needs of the part (topics, bucket, schema); idempotent. */
+  protected void provision() throws StackException {}
+
+  /** Releases clients held for probing and provisioning. */
+  protected void closeClients() {}
+
+  protected Duration stopGrace() {
+    return Duration.ofSeconds(30);
+  }
+
+  protected Map<String, String> environment() {
+    return Map.of();
+  }
+
+  public boolean embedded() {
+    return embedded;
+  }
+
+  @Override
+  public final void start() throws StackException {
+    if (embedded) {
+      child.killStale();
+      try {
+        prepare();
+      } catch (StackException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new StackException("Cannot prepare " + name() + ": " + e.getMessage(), e);
+      }
+      child.start(command(), layout.partDir(name()), environment());
+      LOG.info("Started {} as pid {} (log: {})", name(), child.pid(), child.logFile());
+    }
+    started = true;
+    awaitHealthy();
+    provision();
+  }
+
+  private void awaitHealthy() throws StackException {
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    PartHealth last = null;
+    while (System.nanoTime() < deadline) {
+      if (embedded && !child.isAlive()) {
+        throw new StackException(name() + " exited with code " + child.exitCode().orElse(-1)
+            + " while starting; last lines of " + child.logFile() + ":\n" + child.logTail(25));
+      }
+      last = probe();
+      if (last.healthy()) {
+        return;
+      }
+      try {
+        Thread.sleep(POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StackException("Interrupted while waiting for " + name());
+      }
+    }
+    throw new StackException(name() + " at " + address() + " not healthy after " + startTimeout.toSeconds()
+        + " s: " + (last == null ? "never probed" : last.detail())
+        + (embedded ? "; see " + child.logFile() : ""));
+  }
+
+  @Override
+  public PartHealth health() {
+    if (embedded && started && !child.isAlive()) {
+      return new PartHealth(name(), PartHealth.State.STOPPED, address(),
+          "process exited" + child.exitCode().map(c -> " with code " + c).orElse(""), null);
+    }
+    PartHealth health = probe();
+    Long pid = embedded ? recordedPid() : null;
+    return pid == null ? health : health.withPid(pid);
+  }
+
+  private Long recordedPid() {
+    Long own = child.pid();
+    if (own != null) {
+      return own;
+    }
+    return ChildProcess.recorded(layout.runDir().resolve(name() + ".pid"), layout.root().toString())
+        .map(ProcessHandle::pid).orElse(null);
+  }
+
+  @Override
+  public void stop() {
+    closeClients();
+    if (embedded && started) {
+      child.stop(stopGrace());
+      LOG.info("Stopped {}", name());
+    }
+    started = false;
+  }
+
+  /** Crashes the child (SIGKILL), for fault tests; {@link #start()} brings it back. */
+  public void kill() {
+    closeClients();
+    child.kill();
+  }
+
+  protected Path conf(String fileName) {
+    return layout.confDir().resolve(fileName);
+  }
+}

@@ -1,0 +1,177 @@
+package io.heatlab.stack;
+
+import io.heatlab.config.HeatlabConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * heatlab's stack: the five parts (see {@link StackPart} for the picture), started in dependency order —
+ * independent parts in parallel — and stopped in reverse. The same class drives the embedded profile
+ * (children supervised from here) and the compose profile (external endpoints checked and provisioned).
+ *
+ * <p>Lifecycle: {@link #create} (resolves ports given as 0 to free ports) → {@link #start} →
+ * {@link #health()}… → {@link #stop()}. A stack that is only {@link #create created} can still report
+ * {@link #health()} of parts started by another process: that is how {@code heatlab status} works.
+ */
+public final class Stack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Stack.class);
+  private static final List<String> PORT_KEYS = List.of(HeatlabConfig.KAFKA_PORT, HeatlabConfig.KAFKA_CONTROLLER_PORT,
+      HeatlabConfig.CONNECT_PORT, HeatlabConfig.STORAGE_PORT, HeatlabConfig.CLICKHOUSE_HTTP_PORT,
+      HeatlabConfig.CLICKHOUSE_TCP_PORT, HeatlabConfig.HTTP_PORT);
+
+  /** Progress of {@link #start}, called from start-up threads. */
+  public interface StartListener {
+    default void starting(StackPart part) {}
+
+    default void started(PartHealth health, Duration took) {}
+  }
+
+  private final HeatlabConfig config;
+  private final StackLayout layout;
+  private final StackEndpoints endpoints;
+  private final List<StackPart> parts;
+  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "heatlab-stack");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private Stack(HeatlabConfig config) {
+    this.config = config;
+    this.layout = new StackLayout(config.dataDir());
+    this.endpoints = StackEndpoints.of(config);
+    this.parts = List.of(
+        new KafkaBrokerPart(config, layout, endpoints),
+        new ObjectStoragePart(config, layout, endpoints),
+        new ClickHousePart(config, layout, endpoints),
+        new ConnectWorkerPart(config, layout, endpoints),
+        new HttpPart(config, endpoints, this::health));
+  }
+
+  /** A stack for {@code config}; in the embedded profile every port set to 0 gets a free port now. */
+  public static Stack create(HeatlabConfig config) {
+    return new Stack(config.embedded() ? withFreePorts(config) : config);
+  }
+
+  private static HeatlabConfig withFreePorts(HeatlabConfig config) {
+    Map<String, String> resolved = new LinkedHashMap<>();
+    for (String key : PORT_KEYS) {
+      if (config.getInt(key) == 0) {
+        resolved.put(key, String.valueOf(freePort()));
+      }
+    }
+    return resolved.isEmpty() ? config : config.with(resolved);
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("No free port: " + e.getMessage(), e);
+    }
+  }
+
+  public HeatlabConfig config() {
+    return config;
+  }
+
+  public StackLayout layout() {
+    return layout;
+  }
+
+  public StackEndpoints endpoints() {
+    return endpoints;
+  }
+
+  public List<StackPart> parts() {
+    return parts;
+  }
+
+  public StackPart part(String name) {
+    return parts.stream().filter(p -> p.name().equals(name)).findFirst()
+        .orElseThrow(() -> new NoSuchElementException("No stack part '" + name + "'"));
+  }
+
+  /**
+   * Starts every part once its dependencies are healthy; returns when all are. If one fails, the parts
+   * started so far are stopped and the first failure is thrown.
+   */
+  public void start(StartListener listener) throws StackException {
+    Map<String, CompletableFuture<Void>> done = new HashMap<>();
+    for (StackPart part : parts) {
+      CompletableFuture<?>[] deps = part.dependsOn().stream().map(done::get).toArray(CompletableFuture[]::new);
+      done.put(part.name(), CompletableFuture.allOf(deps).thenRunAsync(() -> startOne(part, listener), executor));
+    }
+    try {
+      CompletableFuture.allOf(done.values().toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      stop();
+      Throwable cause = e.getCause() instanceof CompletionException ce ? ce.getCause() : e.getCause();
+      if (cause instanceof StackException se) {
+        throw se;
+      }
+      throw new StackException("Stack start failed: " + cause, cause);
+    }
+  }
+
+  private void startOne(StackPart part, StartListener listener) {
+    long t0 = System.nanoTime();
+    listener.starting(part);
+    try {
+      part.start();
+    } catch (StackException e) {
+      throw new CompletionException(e);
+    }
+    listener.started(part.health(), Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  /** Every part's health, probed in parallel. */
+  public List<PartHealth> health() {
+    List<CompletableFuture<PartHealth>> probes = new ArrayList<>();
+    for (StackPart part : parts) {
+      probes.add(CompletableFuture.supplyAsync(part::health, executor));
+    }
+    return probes.stream().map(CompletableFuture::join).toList();
+  }
+
+  public boolean healthy() {
+    return health().stream().allMatch(PartHealth::healthy);
+  }
+
+  /** Stops the parts in reverse order; idempotent. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  public void stop() {
+    List<StackPart> reverse = new ArrayList<>(parts);
+    java.util.Collections.reverse(reverse);
+    for (StackPart part : reverse) {
+      try {
+        part.stop();
+      } catch (RuntimeException e) {
+        LOG.warn("Stopping {} failed: {}", part.name(), e.toString());
+      }
+    }
+  }
+
+  /** Mounts extra HTTP routes (ingestion, heatmap API…) on the stack's Jetty; call before {@link #start}. */
+  public void route(String pathSpec, org.eclipse.jetty.server.Handler handler) {
+    ((HttpPart) part("http")).server().route(pathSpec, handler);
+  }
+}

@@ -1,0 +1,118 @@
+package io.heatlab.stack;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The process that owns a running stack ({@code heatlab up --foreground}, or the detached process that
+ * {@code heatlab up} spawns). It records itself in {@code run/heatlab.pid}, starts the stack, and on
+ * SIGTERM (or Ctrl-C) stops every part in reverse order before it exits.
+ *
+ * <p>Crash recovery: if this process is killed with SIGKILL its children keep running; the next
+ * supervisor finds them through their pid files and stops them before starting new ones, keeping data.
+ */
+public final class Supervisor {
+  private static final List<String> PART_NAMES = List.of("connect", "kafka", "storage", "clickhouse");
+  private static final String MARKER = "heatlab";
+
+  private Supervisor() {}
+
+  /** The live supervisor of the stack under {@code layout}, if any. */
+  public static Optional<ProcessHandle> running(StackLayout layout) {
+    return ChildProcess.recorded(layout.supervisorPidFile(), MARKER)
+        .filter(h -> h.pid() != ProcessHandle.current().pid());
+  }
+
+  /** Starts the stack and blocks until the JVM is asked to exit. Returns a process exit code. */
+  public static int runForeground(Stack stack, PrintStream out) {
+    StackLayout layout = stack.layout();
+    CountDownLatch exit = new CountDownLatch(1);
+    try {
+      recordSelf(layout.supervisorPidFile());
+    } catch (IOException e) {
+      out.println("heatlab: cannot write " + layout.supervisorPidFile() + ": " + e.getMessage());
+      return 1;
+    }
+    Thread hook = new Thread(() -> {
+      out.println("heatlab: stopping the stack…");
+      stack.stop();
+      deleteQuietly(layout.supervisorPidFile());
+      out.println("heatlab: stack stopped");
+      exit.countDown();
+    }, "heatlab-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    long t0 = System.nanoTime();
+    try {
+      stack.start(new Stack.StartListener() {
+        @Override
+        public void starting(StackPart part) {
+          out.println("heatlab: starting " + part.name() + "…");
+        }
+
+        @Override
+        public void started(PartHealth health, Duration took) {
+          out.printf("heatlab: %-10s %-8s %-28s %5.1f s%n", health.name(), health.state().json(), health.address(),
+              took.toMillis() / 1000.0);
+        }
+      });
+    } catch (StackException e) {
+      out.println("heatlab: the stack did not start: " + e.getMessage());
+      deleteQuietly(layout.supervisorPidFile());
+      Runtime.getRuntime().removeShutdownHook(hook);
+      return 1;
+    }
+    out.printf("heatlab: stack is up in %.1f s (data: %s)%n", (System.nanoTime() - t0) / 1e9, layout.root());
+    try {
+      exit.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /**
+   * Stops the stack under {@code layout}: SIGTERM to its supervisor (which stops the parts in order),
+   * then any child still recorded in a pid file (e.g. after the supervisor was killed). Returns whether
+   * anything was running.
+   */
+  public static boolean stop(StackLayout layout, Duration grace, PrintStream out) {
+    boolean anything = false;
+    Optional<ProcessHandle> supervisor = running(layout);
+    if (supervisor.isPresent()) {
+      anything = true;
+      out.println("heatlab: stopping the stack (supervisor pid " + supervisor.get().pid() + ")…");
+      ChildProcess.terminate(supervisor.get(), grace);
+    }
+    deleteQuietly(layout.supervisorPidFile());
+    for (String part : PART_NAMES) {
+      Optional<Long> stale = new ChildProcess(part, layout).killStale();
+      if (stale.isPresent()) {
+        anything = true;
+        out.println("heatlab: stopped stale " + part + " process " + stale.get());
+      }
+    }
+    return anything;
+  }
+
+  private static void recordSelf(Path pidFile) throws IOException {
+    Files.createDirectories(pidFile.getParent());
+    ProcessHandle self = ProcessHandle.current();
+    long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    Files.writeString(pidFile, self.pid() + " " + start + "\n");
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // best effort: a stale pid file is recognised as stale by its start time
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.heatlab.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heatlab.config.ConfigLoader;
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.stack.testing.EmbeddedStackExtension;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.StatObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The {@code heatlab up | status | down} commands as a user runs them, each in its own JVM: start-up in
+ * the background, status, clean shutdown with no process left, data kept across restarts, and recovery
+ * after the stack's own process is killed with SIGKILL.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StackCliIT {
+  private static Path dataDir;
+  private static final Map<String, String> ENV = new LinkedHashMap<>();
+  private static HeatlabConfig config;
+
+  record Run(int exitCode, String output) {}
+
+  @BeforeAll
+  static void freshDataDirAndPorts() throws IOException {
+    dataDir = Files.createTempDirectory("heatlab-cli-");
+    ENV.put("HEATLAB_DATA_DIR", dataDir.toString());
+    for (String key : List.of(HeatlabConfig.KAFKA_PORT, HeatlabConfig.KAFKA_CONTROLLER_PORT, HeatlabConfig.CONNECT_PORT,
+        HeatlabConfig.STORAGE_PORT, HeatlabConfig.CLICKHOUSE_HTTP_PORT, HeatlabConfig.CLICKHOUSE_TCP_PORT,
+        HeatlabConfig.HTTP_PORT)) {
+      ENV.put(ConfigLoader.envName(key), String.valueOf(freePort()));
+    }
+    ENV.put("HEATLAB_KAFKA_HEAP", "512m");
+    ENV.put("HEATLAB_CONNECT_HEAP", "512m");
+    config = ConfigLoader.load("embedded", null, ENV);
+  }
+
+  @AfterAll
+  static void downAndClean() throws Exception {
+    heatlab("down");
+    EmbeddedStackExtension.deleteRecursively(dataDir);
+  }
+
+  @Test
+  @Order(1)
+  void upStartsEveryPartAndSecondUpSaysItRuns() throws Exception {
+    Run up = heatlab("up");
+    assertThat(up.exitCode()).as(up.output()).isZero();
+    assertThat(up.output()).contains("heatlab stack is up in");
+
+    Run again = heatlab("up");
+    assertThat(again.exitCode()).isZero();
+    assertThat(again.output()).contains("already running");
+  }
+
+  @Test
+  @Order(2)
+  void statusJsonListsEveryPartHealthy() throws Exception {
+    Run status = heatlab("status", "--json");
+    assertThat(status.exitCode()).as(status.output()).isZero();
+    JsonNode parts = new ObjectMapper().readTree(status.output());
+    Map<String, String> addresses = new LinkedHashMap<>();
+    parts.forEach(p -> {
+      assertThat(p.get("state").asText()).as(p.toString()).isEqualTo("healthy");
+      addresses.put(p.get("name").asText(), p.get("address").asText());
+    });
+    StackEndpoints endpoints = StackEndpoints.of(config);
+    assertThat(addresses).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "kafka", endpoints.kafkaBootstrap(),
+        "connect", endpoints.connectUrl(),
+        "storage", endpoints.storageEndpoint(),
+        "clickhouse", endpoints.clickhouseUrl(),
+        "http", endpoints.httpUrl()));
+  }
+
+  @Test
+  @Order(3)
+  void downStopsEveryProcessAndRestartKeepsData() throws Exception {
+    StackEndpoints endpoints = StackEndpoints.of(config);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrap()))) {
+      admin.createTopics(List.of(new NewTopic("kept-across-restarts", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+    MinioClient minio = StorageClients.minio(config, endpoints);
+    byte[] body = "kept".getBytes(StandardCharsets.UTF_8);
+    minio.putObject(PutObjectArgs.builder().bucket("heatlab-raw").object("kept/object.txt")
+        .stream(new ByteArrayInputStream(body), body.length, -1).build());
+    List<Long> pids = partPids();
+    assertThat(pids).hasSize(4);
+
+    Run down = heatlab("down");
+    assertThat(down.exitCode()).as(down.output()).isZero();
+    assertThat(pids).allSatisfy(pid -> assertThat(alive(pid))
+        .isFalse()
+        .as("process %d still alive", pid));
+    assertThat(heatlab("status").exitCode()).isEqualTo(3);
+
+    assertThat(heatlab("up").exitCode()).isZero();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrap()))) {
+      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("kept-across-restarts", "heatmap.events");
+    }
+    assertThat(minio.statObject(StatObjectArgs.builder().bucket("heatlab-raw").object("kept/object.txt").build()).size())
+        .isEqualTo(body.length);
+  }
+
+  @Test
+  @Order(4)
+  void upAfterTheStackProcessWasKilledReplacesItsStaleChildren() throws Exception {
+    ProcessHandle supervisor = Supervisor.running(new StackLayout(dataDir)).orElseThrow();
+    List<Long> stale = partPids();
+    supervisor.destroyForcibly();
+    supervisor.onExit().get(10, TimeUnit.SECONDS);
+    assertThat(stale).allSatisfy(pid -> assertThat(alive(pid)).isTrue());
+
+    Run up = heatlab("up");
+    assertThat(up.exitCode()).as(up.output()).isZero();
+    assertThat(up.output()).contains("stopped stale");
+    assertThat(stale).allSatisfy(pid -> assertThat(alive(pid))
+        .isFalse());
+    assertThat(heatlab("status").exitCode()).isZero();
+
+    List<Long> fresh = partPids();
+    assertThat(heatlab("down").exitCode()).isZero();
+    assertThat(fresh).allSatisfy(pid -> assertThat(alive(pid))
+        .isFalse());
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  private static List<Long> partPids() {
+    StackLayout layout = new StackLayout(dataDir);
+    List<Long> pids = new ArrayList<>();
+    for (String part : List.of("kafka", "connect", "storage", "clickhouse")) {
+      Optional<ProcessHandle> handle = ChildProcess.recorded(layout.runDir().resolve(part + ".pid"), layout.root().toString());
+      handle.ifPresent(h -> pids.add(h.pid()));
+    }
+    return pids;
+  }
+
+  /** Runs the CLI in its own JVM, as the ./heatlab launcher does, and returns its exit code and output. */
+  private static Run heatlab(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(JavaCommand.javaBinary(), "-Dheatlab.log.level=WARN", "-cp",
+        JavaCommand.classpath(), "io.heatlab.cli.HeatlabCli"));
+    cmd.addAll(List.of(args));
+    Path stderr = Files.createTempFile("heatlab-cli-", ".err");
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(stderr.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("HEATLAB_"));
+    builder.environment().putAll(ENV);
+    Process p = builder.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    String errors = Files.readString(stderr);
+    Files.delete(stderr);
+    System.out.println("$ heatlab " + String.join(" ", args) + "\n" + output + errors);
+    return new Run(p.exitValue(), output);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

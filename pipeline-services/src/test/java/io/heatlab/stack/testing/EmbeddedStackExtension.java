@@ -1,0 +1,135 @@
+package io.heatlab.stack.testing;
+
+import io.heatlab.config.ConfigLoader;
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.stack.PartHealth;
+import io.heatlab.stack.Stack;
+import io.heatlab.stack.StackEndpoints;
+import io.heatlab.stack.StackException;
+import io.heatlab.stack.StackPart;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the real embedded stack — Kafka broker, Connect worker, S3 server, ClickHouse, Jetty — once per
+ * test class, on free ports, with its data in a temp directory, and stops it after the class. Test
+ * methods can take {@link Stack}, {@link StackEndpoints} or {@link HeatlabConfig} parameters.
+ *
+ * <pre>
+ *   &#64;RegisterExtension
+ *   static final EmbeddedStackExtension STACK = new EmbeddedStackExtension().with("kafka.topic.events.partitions", "3");
+ * </pre>
+ *
+ * The configuration is the embedded profile with every port set to 0 and no HEATLAB_* environment
+ * variables applied, so a developer's shell cannot change what the tests see.
+ */
+public final class EmbeddedStackExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStackExtension.class);
+
+  private final Map<String, String> overrides = new LinkedHashMap<>();
+  private Path dataDir;
+  private Stack stack;
+
+  public EmbeddedStackExtension() {
+    for (String port : new String[] {HeatlabConfig.KAFKA_PORT, HeatlabConfig.KAFKA_CONTROLLER_PORT,
+        HeatlabConfig.CONNECT_PORT, HeatlabConfig.STORAGE_PORT, HeatlabConfig.CLICKHOUSE_HTTP_PORT,
+        HeatlabConfig.CLICKHOUSE_TCP_PORT, HeatlabConfig.HTTP_PORT}) {
+      overrides.put(port, "0");
+    }
+    overrides.put(HeatlabConfig.KAFKA_HEAP, "512m");
+    overrides.put(HeatlabConfig.CONNECT_HEAP, "512m");
+  }
+
+  /** Overrides one setting for this test class's stack. */
+  public EmbeddedStackExtension with(String key, String value) {
+    overrides.put(key, value);
+    return this;
+  }
+
+  public Stack stack() {
+    return stack;
+  }
+
+  public StackEndpoints endpoints() {
+    return stack.endpoints();
+  }
+
+  public HeatlabConfig config() {
+    return stack.config();
+  }
+
+  /** The embedded profile's config for a fresh data directory, every port 0 (free), environment ignored. */
+  public static HeatlabConfig testConfig(Path dataDir, Map<String, String> overrides) {
+    Map<String, String> values = new LinkedHashMap<>(overrides);
+    values.put(HeatlabConfig.DATA_DIR, dataDir.toString());
+    return ConfigLoader.load("embedded", null, Map.of()).with(values);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException, StackException {
+    dataDir = Files.createTempDirectory("heatlab-stack-");
+    stack = Stack.create(testConfig(dataDir, overrides));
+    long t0 = System.nanoTime();
+    stack.start(new Stack.StartListener() {
+      @Override
+      public void started(PartHealth health, Duration took) {
+        LOG.info("{} healthy at {} in {} ms", health.name(), health.address(), took.toMillis());
+      }
+    });
+    LOG.info("Embedded stack for {} up in {} ms (data {})", context.getDisplayName(),
+        (System.nanoTime() - t0) / 1_000_000, dataDir);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    if (stack != null) {
+      stack.stop();
+    }
+    deleteRecursively(dataDir);
+  }
+
+  public static void deleteRecursively(Path dir) throws IOException {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    Class<?> type = parameter.getParameter().getType();
+    return type == Stack.class || type == StackEndpoints.class || type == HeatlabConfig.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    Class<?> type = parameter.getParameter().getType();
+    if (type == Stack.class) {
+      return stack;
+    }
+    if (type == StackEndpoints.class) {
+      return stack.endpoints();
+    }
+    return stack.config();
+  }
+
+  /** A part of the running stack, e.g. to kill it in a fault test. */
+  public StackPart part(String name) {
+    return stack.part(name);
+  }
+}
