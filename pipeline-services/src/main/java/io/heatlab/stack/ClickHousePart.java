@@ -5,7 +5,6 @@ import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Migrations;
 import java.io.File;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -158,11 +157,11 @@ final class ClickHousePart extends ProcessPart {
   @Override
   protected PartHealth probe() {
     try {
-      HttpResponse<String> ping = HttpProbe.get(address() + "/ping");
-      if (ping.statusCode() == 200 && ping.body().startsWith("Ok.")) {
+      HttpProbe.Answer ping = HttpProbe.get(address() + "/ping");
+      if (ping.status() == 200 && ping.body().startsWith("Ok.")) {
         return PartHealth.healthy(name(), address(), "ping Ok.");
       }
-      return PartHealth.unhealthy(name(), address(), "GET /ping answered " + ping.statusCode());
+      return PartHealth.unhealthy(name(), address(), "GET /ping answered " + ping.status());
     } catch (Exception e) {
       return PartHealth.unhealthy(name(), address(), HttpProbe.reason(e));
     }

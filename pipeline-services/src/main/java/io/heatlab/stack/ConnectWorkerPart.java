@@ -2,7 +2,6 @@ package io.heatlab.stack;
 
 import io.heatlab.config.HeatlabConfig;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
@@ -75,9 +74,9 @@ final class ConnectWorkerPart extends ProcessPart {
   @Override
   protected PartHealth probe() {
     try {
-      HttpResponse<String> connectors = HttpProbe.get(address() + "/connectors");
-      if (connectors.statusCode() != 200) {
-        return PartHealth.unhealthy(name(), address(), "GET /connectors answered " + connectors.statusCode());
+      HttpProbe.Answer connectors = HttpProbe.get(address() + "/connectors");
+      if (connectors.status() != 200) {
+        return PartHealth.unhealthy(name(), address(), "GET /connectors answered " + connectors.status());
       }
       return PartHealth.healthy(name(), address(), "connectors " + connectors.body());
     } catch (Exception e) {

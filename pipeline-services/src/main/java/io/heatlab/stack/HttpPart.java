@@ -3,7 +3,6 @@ package io.heatlab.stack;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.http.HealthHandler;
 import io.heatlab.http.HeatlabHttpServer;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -59,8 +58,8 @@ final class HttpPart implements StackPart {
       return PartHealth.healthy(name(), address(), "serving");
     }
     try {
-      HttpResponse<String> r = HttpProbe.get(address() + "/healthz");
-      return PartHealth.healthy(name(), address(), "GET /healthz answered " + r.statusCode());
+      HttpProbe.Answer r = HttpProbe.get(address() + "/healthz");
+      return PartHealth.healthy(name(), address(), "GET /healthz answered " + r.status());
     } catch (Exception e) {
       return PartHealth.unhealthy(name(), address(), HttpProbe.reason(e));
     }

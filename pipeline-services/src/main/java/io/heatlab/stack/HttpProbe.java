@@ -1,25 +1,39 @@
 package io.heatlab.stack;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** Plain HTTP GETs for health probes, with short timeouts and one shared client. */
+/**
+ * Plain HTTP GETs for health probes: short timeouts and {@code Connection: close}. Probes must not hold
+ * idle keep-alive connections — ClickHouse 18.16 waits for open connections on SIGTERM (docs/FACTS.md).
+ */
 final class HttpProbe {
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
-  private static final HttpClient CLIENT = HttpClient.newBuilder()
-      .connectTimeout(TIMEOUT)
-      .version(HttpClient.Version.HTTP_1_1)
-      .build();
 
   private HttpProbe() {}
 
-  /** The response of {@code GET url}; throws on a transport failure. */
-  static HttpResponse<String> get(String url) throws java.io.IOException, InterruptedException {
-    return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+  /** A probe's answer: HTTP status and body (the error body for 4xx/5xx). */
+  record Answer(int status, String body) {}
+
+  /** {@code GET url}; throws on a transport failure. */
+  static Answer get(String url) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+    try {
+      c.setConnectTimeout((int) TIMEOUT.toMillis());
+      c.setReadTimeout((int) TIMEOUT.toMillis());
+      c.setRequestProperty("Connection", "close");
+      c.setUseCaches(false);
+      int status = c.getResponseCode();
+      try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+        return new Answer(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } finally {
+      c.disconnect();
+    }
   }
 
   /** A one-line reason for a failed probe. */

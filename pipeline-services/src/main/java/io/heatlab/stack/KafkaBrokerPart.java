@@ -118,10 +118,17 @@ final class KafkaBrokerPart extends ProcessPart {
       int brokers = cluster.nodes().get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
       return PartHealth.healthy(name(), address(), brokers + " broker(s), cluster " + cluster.clusterId().get());
     } catch (ExecutionException e) {
-      return PartHealth.unhealthy(name(), address(), String.valueOf(e.getCause().getMessage()));
+      return PartHealth.unhealthy(name(), address(), reason(e.getCause()));
     } catch (Exception e) {
-      return PartHealth.unhealthy(name(), address(), e.getClass().getSimpleName() + ": " + e.getMessage());
+      return PartHealth.unhealthy(name(), address(), reason(e));
     }
+  }
+
+  private static String reason(Throwable t) {
+    if (t instanceof java.util.concurrent.TimeoutException || t instanceof org.apache.kafka.common.errors.TimeoutException) {
+      return "no answer within " + PROBE_TIMEOUT.toSeconds() + " s";
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
   @Override

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * heatlab's stack: the five parts (see {@link StackPart} for the picture), started in dependency order —
- * independent parts in parallel — and stopped in reverse. The same class drives the embedded profile
+ * independent parts in parallel — and stopped in reverse, likewise. The same class drives the embedded profile
  * (children supervised from here) and the compose profile (external endpoints checked and provisioned).
  *
  * <p>Lifecycle: {@link #create} (resolves ports given as 0 to free ports) → {@link #start} →
@@ -152,21 +152,37 @@ public final class Stack implements AutoCloseable {
     return health().stream().allMatch(PartHealth::healthy);
   }
 
-  /** Stops the parts in reverse order; idempotent. */
+  /** Same as {@link #stop()}. */
   @Override
   public void close() {
     stop();
   }
 
+  /**
+   * Stops every part once the parts that depend on it have stopped (independent parts in parallel);
+   * idempotent, never throws.
+   */
   public void stop() {
+    Map<String, CompletableFuture<Void>> stopped = new HashMap<>();
     List<StackPart> reverse = new ArrayList<>(parts);
     java.util.Collections.reverse(reverse);
     for (StackPart part : reverse) {
-      try {
-        part.stop();
-      } catch (RuntimeException e) {
-        LOG.warn("Stopping {} failed: {}", part.name(), e.toString());
-      }
+      CompletableFuture<?>[] dependents = parts.stream()
+          .filter(p -> p.dependsOn().contains(part.name()))
+          .map(p -> stopped.get(p.name()))
+          .toArray(CompletableFuture[]::new);
+      stopped.put(part.name(), CompletableFuture.allOf(dependents)
+          .handle((ignored, failure) -> null)
+          .thenRunAsync(() -> stopQuietly(part), executor));
+    }
+    CompletableFuture.allOf(stopped.values().toArray(CompletableFuture[]::new)).join();
+  }
+
+  private static void stopQuietly(StackPart part) {
+    try {
+      part.stop();
+    } catch (RuntimeException e) {
+      LOG.warn("Stopping {} failed: {}", part.name(), e.toString());
     }
   }
 

@@ -1,0 +1,62 @@
+package io.heatlab.console.overview;
+
+import io.heatlab.stack.PartHealth;
+import java.util.List;
+import java.util.function.Supplier;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.ScheduledService;
+import javafx.concurrent.Task;
+import javafx.util.Duration;
+
+/**
+ * The stack's health as observable state, refreshed every two seconds off the FX thread. Knows nothing
+ * of nodes: the view binds to {@link #parts()} and {@link #summary()}.
+ */
+public final class StackHealthModel {
+  private final ObservableList<PartHealth> parts = FXCollections.observableArrayList();
+  private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("probing…");
+  private final ScheduledService<List<PartHealth>> poller;
+
+  public StackHealthModel(Supplier<List<PartHealth>> probe) {
+    poller = new ScheduledService<>() {
+      @Override
+      protected Task<List<PartHealth>> createTask() {
+        return new Task<>() {
+          @Override
+          protected List<PartHealth> call() {
+            return probe.get();
+          }
+        };
+      }
+    };
+    poller.setPeriod(Duration.seconds(2));
+    poller.setOnSucceeded(e -> apply(poller.getValue()));
+    poller.setOnFailed(e -> summary.set("health probe failed: " + poller.getException()));
+  }
+
+  private void apply(List<PartHealth> latest) {
+    parts.setAll(latest);
+    long healthy = latest.stream().filter(PartHealth::healthy).count();
+    summary.set(healthy == latest.size() ? "all " + healthy + " parts healthy"
+        : healthy + " of " + latest.size() + " parts healthy — start the stack with ./heatlab up");
+  }
+
+  public ObservableList<PartHealth> parts() {
+    return parts;
+  }
+
+  public ReadOnlyStringProperty summary() {
+    return summary.getReadOnlyProperty();
+  }
+
+  public void start() {
+    poller.start();
+  }
+
+  public void stop() {
+    poller.cancel();
+  }
+}
