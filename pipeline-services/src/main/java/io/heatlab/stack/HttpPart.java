@@ -3,6 +3,9 @@ package io.heatlab.stack;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.http.HealthHandler;
 import io.heatlab.http.HeatlabHttpServer;
+import io.heatlab.ingest.BatchHandler;
+import io.heatlab.ingest.IngestSettings;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -19,7 +22,8 @@ final class HttpPart implements StackPart {
   HttpPart(HeatlabConfig config, StackEndpoints endpoints, Supplier<List<PartHealth>> stackHealth) {
     this.endpoints = endpoints;
     this.server = new HeatlabHttpServer(config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT))
-        .route("/healthz", new HealthHandler(stackHealth));
+        .route("/healthz", new HealthHandler(stackHealth))
+        .route("/v1/batches", new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC()));
   }
 
   /** For other packages to mount their handlers before start. */

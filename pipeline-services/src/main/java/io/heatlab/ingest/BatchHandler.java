@@ -1,0 +1,288 @@
+package io.heatlab.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.heatlab.contract.BatchValidator;
+import io.heatlab.contract.EventBatch;
+import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.Violation;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * {@code POST /v1/batches}: the ingestion endpoint (contract in ARCHITECTURE.md §2 and §5).
+ *
+ * <p>Order of checks, each answering as soon as it fails: method (405) → CORS → content type (415) →
+ * write key present (401) and known (403) → body size on the wire and after gzip (413) → JSON (400) →
+ * the whole batch against the contract (400 with every violation) → key matches client_id (403) →
+ * per-client rate (429) → Kafka admission (503) → de-duplication (202 duplicate, or 503 while the same
+ * batch is in flight) → produce. The answer {@code 202 {accepted, batch_id}} is written only after Kafka
+ * acked every event of the batch; a produce failure answers 503 and releases the batch id so the page's
+ * retry goes through. Nothing is produced for a rejected batch.
+ *
+ * <p>The request thread is released while Kafka acks (the response completes from the producer's
+ * callback), so slow acks never pile up threads; {@link EventProducer#admit} bounds the work in flight.
+ *
+ * <p>Lifecycle (Jetty's): {@code doStart} opens the producer and the de-duplication store,
+ * {@code doStop} closes them, draining what was accepted.
+ */
+public final class BatchHandler extends Handler.Abstract {
+  private static final String RETRY_AFTER_SECONDS = "1";
+
+  private final IngestSettings settings;
+  private final BatchValidator validator;
+  private final ClientRateLimiter rateLimiter;
+  private final Clock clock;
+  private EventProducer producer;
+  private BatchDeduplicator dedup;
+
+  public BatchHandler(IngestSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    this.validator = new BatchValidator(settings.limits(), clock);
+    this.rateLimiter = new ClientRateLimiter(settings.rateLimitPerClient());
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    producer = new EventProducer(settings.bootstrapServers(), settings.topic(), settings.maxInflightEvents(),
+        settings.shedAfter(), settings.deliveryTimeout());
+    dedup = settings.newDeduplicator();
+    super.doStart();
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    super.doStop();
+    if (producer != null) {
+      producer.close();
+    }
+    if (dedup != null) {
+      dedup.close();
+    }
+  }
+
+  /** Events accepted by Kafka-bound work but not yet acked; for health and the console. */
+  public int inflightEvents() {
+    EventProducer p = producer;
+    return p == null ? 0 : p.inflightEvents();
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    Exchange x = new Exchange(request, response, callback);
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    boolean corsAllowed = origin != null && settings.corsOrigins().contains(origin);
+    if (HttpMethod.OPTIONS.is(request.getMethod())) {
+      preflight(x, origin, corsAllowed);
+      return true;
+    }
+    if (!HttpMethod.POST.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "POST, OPTIONS");
+      x.error(405, "use POST", null);
+      return true;
+    }
+    if (corsAllowed) {
+      response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+      response.getHeaders().put(HttpHeader.VARY, "Origin");
+    }
+    try {
+      accept(x);
+    } catch (RuntimeException e) {
+      x.error(500, "internal error: " + e.getClass().getSimpleName(), null);
+      AccessLog.failure(x, e);
+    }
+    return true;
+  }
+
+  private void accept(Exchange x) {
+    String contentType = x.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    if (contentType == null || !contentType.split(";")[0].strip().equalsIgnoreCase("application/json")) {
+      x.error(415, "Content-Type must be application/json", null);
+      return;
+    }
+    Optional<String> key = writeKey(x.request);
+    if (key.isEmpty()) {
+      x.response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+      x.error(401, "missing write key: send 'Authorization: Bearer <key>' or ?key=<key>", null);
+      return;
+    }
+    Optional<String> keyClient = settings.writeKeys().clientOf(key.get());
+    if (keyClient.isEmpty()) {
+      x.error(403, "unknown write key", null);
+      return;
+    }
+    byte[] body;
+    try {
+      body = RequestBody.read(x.request, settings.maxBodyBytes(), settings.maxDecodedBytes());
+    } catch (RequestBody.TooLarge e) {
+      x.error(413, e.getMessage(), null);
+      return;
+    } catch (RequestBody.BadEncoding e) {
+      x.error(400, e.getMessage(), null);
+      return;
+    } catch (java.io.IOException e) {
+      x.error(400, "could not read the body: " + e.getMessage(), null);
+      return;
+    }
+    x.bytes = body.length;
+    JsonNode tree;
+    try {
+      tree = EventCodec.parseTree(body);
+    } catch (JsonProcessingException e) {
+      x.error(400, "malformed JSON: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"), null);
+      return;
+    } catch (java.io.IOException e) {
+      x.error(400, "malformed JSON: " + e.getMessage(), null);
+      return;
+    }
+    BatchValidator.Result result = validator.validate(tree);
+    if (!result.valid()) {
+      x.error(400, "invalid batch", result.violations());
+      return;
+    }
+    EventBatch batch = result.batch();
+    x.batch = batch;
+    if (!batch.clientId().equals(keyClient.get())) {
+      x.error(403, "the write key is not valid for client_id '" + batch.clientId() + "'", null);
+      return;
+    }
+    produce(x, batch);
+  }
+
+  private void produce(Exchange x, EventBatch batch) {
+    int n = batch.events().size();
+    if (!rateLimiter.tryAcquire(batch.clientId(), n)) {
+      x.retryLater(429, "rate limit of " + settings.rateLimitPerClient() + " events/s for client '" + batch.clientId() + "' exceeded");
+      return;
+    }
+    EventProducer.Refusal refusal = producer.admit(n);
+    if (refusal != null) {
+      x.retryLater(503, refusal == EventProducer.Refusal.AT_CAPACITY
+          ? "ingestion is at capacity" : "Kafka is not acknowledging writes at the moment");
+      return;
+    }
+    BatchDeduplicator.Claim claim;
+    try {
+      claim = dedup.claim(batch.clientId(), batch.batchId());
+    } catch (RuntimeException e) {
+      x.retryLater(503, "the de-duplication store (" + dedup.describe() + ") is unavailable");
+      return;
+    }
+    if (claim == BatchDeduplicator.Claim.DONE) {
+      x.ok(Map.of("duplicate", true, "batch_id", batch.batchId()));
+      return;
+    }
+    if (claim == BatchDeduplicator.Claim.PENDING) {
+      x.retryLater(503, "this batch is being processed: retry with the same batch_id");
+      return;
+    }
+    // answer on a Jetty thread, never on the producer's I/O thread (the de-dup store may be a network call)
+    producer.send(batch, clock.millis()).whenCompleteAsync((ok, error) -> {
+      try {
+        if (error == null) {
+          dedup.complete(batch.clientId(), batch.batchId());
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("accepted", n);
+          body.put("batch_id", batch.batchId());
+          x.ok(body);
+        } else {
+          dedup.release(batch.clientId(), batch.batchId());
+          x.retryLater(503, "Kafka did not acknowledge the batch: " + error.getMessage());
+        }
+      } catch (RuntimeException e) {
+        x.retryLater(503, "the de-duplication store (" + dedup.describe() + ") is unavailable");
+      }
+    }, getServer().getThreadPool());
+  }
+
+  private void preflight(Exchange x, String origin, boolean allowed) {
+    if (!allowed) {
+      x.error(403, "origin " + (origin == null ? "(none)" : "'" + origin + "'") + " may not post batches", null);
+      return;
+    }
+    var h = x.response.getHeaders();
+    h.put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    h.put(HttpHeader.VARY, "Origin");
+    h.put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "POST, OPTIONS");
+    h.put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, Content-Encoding");
+    h.put(HttpHeader.ACCESS_CONTROL_MAX_AGE, "600");
+    x.respond(204, null);
+  }
+
+  /** The write key from {@code Authorization: Bearer <key>}, else from {@code ?key=<key>}. */
+  private static Optional<String> writeKey(Request request) {
+    String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && auth.length() > 7) {
+      return Optional.of(auth.substring(7).strip());
+    }
+    Fields query = Request.extractQueryParameters(request);
+    String key = query.getValue("key");
+    return key == null || key.isBlank() ? Optional.empty() : Optional.of(key);
+  }
+
+  /** One request/response pair and what is known of it for the access log. */
+  static final class Exchange {
+    final Request request;
+    final Response response;
+    final Callback callback;
+    final long startNanos = System.nanoTime();
+    EventBatch batch;
+    int bytes;
+    int status;
+    String reason;
+
+    Exchange(Request request, Response response, Callback callback) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+    }
+
+    void ok(Map<String, Object> body) {
+      respond(202, body);
+    }
+
+    void retryLater(int status, String message) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+      error(status, message, null);
+    }
+
+    void error(int status, String message, List<Violation> details) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("error", message);
+      if (details != null) {
+        body.put("details", details);
+      }
+      reason = message;
+      respond(status, body);
+    }
+
+    void respond(int status, Map<String, Object> body) {
+      this.status = status;
+      response.setStatus(status);
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+      AccessLog.log(this);
+      if (body == null) {
+        response.write(true, null, callback);
+        return;
+      }
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+      try {
+        response.write(true, java.nio.ByteBuffer.wrap(EventCodec.MAPPER.writeValueAsBytes(body)), callback);
+      } catch (JsonProcessingException e) {
+        callback.failed(e);
+      }
+    }
+  }
+}
