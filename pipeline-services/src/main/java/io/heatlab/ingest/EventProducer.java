@@ -23,9 +23,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * never blocking a request thread for long ({@code max.block.ms} 1 s).
  *
  * <p>Admission ({@link #admit}): a batch is refused — and its request answered 503 with Retry-After —
- * when the events in flight would pass {@code maxInflightEvents}, or when the oldest unacked batch is older
- * than {@code shedAfter} (Kafka slow or down). Work in flight is therefore bounded whatever Kafka does,
- * and admission resumes by itself as soon as Kafka acks again.
+ * when the events in flight would pass {@code maxInflightEvents}, when the oldest unacked batch is older
+ * than {@code shedAfter} (Kafka slow or down), or while the last batch failed: then one batch a second is
+ * let through as a probe (after a failure an idempotent producer may hold new records until a broker
+ * answers again, so only the probe waits). Work in flight is therefore bounded whatever Kafka does, and
+ * admission resumes by itself as soon as Kafka acks again.
  */
 public final class EventProducer implements AutoCloseable {
   /** Why a batch was not admitted; null reason = admitted. */
@@ -37,6 +39,9 @@ public final class EventProducer implements AutoCloseable {
   private final long shedAfterNanos;
   private final AtomicInteger inflightEvents = new AtomicInteger();
   private final ConcurrentLinkedDeque<Pending> pending = new ConcurrentLinkedDeque<>();
+  private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
+  private volatile boolean lastBatchFailed;
+  private final java.util.concurrent.atomic.AtomicLong lastProbeNanos = new java.util.concurrent.atomic.AtomicLong();
 
   private static final class Pending {
     final long startNanos = System.nanoTime();
@@ -69,6 +74,13 @@ public final class EventProducer implements AutoCloseable {
   public Refusal admit(int events) {
     if (oldestPendingNanos() > shedAfterNanos) {
       return Refusal.KAFKA_UNAVAILABLE;
+    }
+    if (lastBatchFailed) {
+      long now = System.nanoTime();
+      long last = lastProbeNanos.get();
+      if (now - last < PROBE_INTERVAL_NANOS || !lastProbeNanos.compareAndSet(last, now)) {
+        return Refusal.KAFKA_UNAVAILABLE;
+      }
     }
     if (inflightEvents.get() + events > maxInflightEvents) {
       return Refusal.AT_CAPACITY;
@@ -109,6 +121,7 @@ public final class EventProducer implements AutoCloseable {
             marker.done = true;
             inflightEvents.addAndGet(-n);
             Exception first = failure.get();
+            lastBatchFailed = first != null;
             if (first == null) {
               result.complete(null);
             } else {
@@ -122,6 +135,7 @@ public final class EventProducer implements AutoCloseable {
         if (remaining.addAndGet(-notSent) == 0) {
           marker.done = true;
           inflightEvents.addAndGet(-n);
+          lastBatchFailed = true;
           result.completeExceptionally(e);
         }
         break;

@@ -65,6 +65,7 @@ abstract class ProcessPart implements StackPart {
     if (embedded) {
       child.killStale();
       try {
+        layout.createDirectories();
         prepare();
       } catch (StackException e) {
         throw e;

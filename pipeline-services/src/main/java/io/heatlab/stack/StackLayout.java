@@ -40,6 +40,13 @@ public record StackLayout(Path root) {
     return root.resolve(part);
   }
 
+  /** Creates run/, log/ and conf/ (idempotent). */
+  public void createDirectories() throws IOException {
+    Files.createDirectories(runDir());
+    Files.createDirectories(logDir());
+    Files.createDirectories(confDir());
+  }
+
   public Path supervisorPidFile() {
     return runDir().resolve("heatlab.pid");
   }

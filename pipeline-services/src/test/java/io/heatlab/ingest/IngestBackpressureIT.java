@@ -1,0 +1,148 @@
+package io.heatlab.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.LandedEvent;
+import io.heatlab.stack.StackEndpoints;
+import io.heatlab.stack.StackPart;
+import io.heatlab.stack.testing.EmbeddedStackExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The broker stops while load runs: ingestion answers 503 + Retry-After promptly instead of piling up,
+ * recovers by itself when the broker is back, and every batch it answered 202 is in Kafka, whole, once.
+ */
+class IngestBackpressureIT {
+
+  @RegisterExtension
+  static final EmbeddedStackExtension STACK = new EmbeddedStackExtension()
+      // requests in flight when the broker stops wait for the producer's verdict: keep that short here
+      .with(HeatlabConfig.INGEST_DELIVERY_TIMEOUT_MS, "3000")
+      .with(HeatlabConfig.INGEST_SHED_AFTER_MS, "1000");
+
+  private static final int EVENTS_PER_BATCH = 50;
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  record Outcome(String batchId, int status, long sentNanos, long answeredNanos, String retryAfter) {}
+
+  @Test
+  void brokerOutageGivesPrompt503sNoFalse202sAndRecovers(HeatlabConfig config, StackEndpoints endpoints) throws Exception {
+    ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    AtomicBoolean running = new AtomicBoolean(true);
+    ExecutorService load = Executors.newFixedThreadPool(4);
+    for (int i = 0; i < 4; i++) {
+      load.submit(() -> {
+        while (running.get()) {
+          outcomes.add(postOne(endpoints));
+        }
+        return null;
+      });
+    }
+    StackPart kafka = STACK.part("kafka");
+    Thread.sleep(3_000);
+    long stoppedAt = System.nanoTime();
+    kafka.stop();
+    Thread.sleep(9_000);
+    long restartAt = System.nanoTime();
+    kafka.start();
+    long restartedAt = System.nanoTime();
+    Thread.sleep(6_000);
+    running.set(false);
+    load.shutdown();
+    assertThat(load.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+    List<Outcome> all = new ArrayList<>(outcomes);
+    summarize(all, stoppedAt, restartAt);
+    assertThat(all).filteredOn(o -> o.sentNanos() < stoppedAt && o.status() == 202).as("accepted before the outage").isNotEmpty();
+    List<Outcome> duringOutage = all.stream()
+        .filter(o -> o.sentNanos() > stoppedAt + TimeUnit.SECONDS.toNanos(5) && o.answeredNanos() < restartAt).toList();
+    assertThat(duringOutage).as("requests during the outage").isNotEmpty()
+        .allSatisfy(o -> {
+          assertThat(o.status()).isEqualTo(503);
+          assertThat(o.retryAfter()).isNotNull();
+          assertThat(o.answeredNanos() - o.sentNanos()).as("answered promptly").isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+        });
+    assertThat(all).filteredOn(o -> o.sentNanos() > restartedAt + TimeUnit.SECONDS.toNanos(2) && o.status() == 202)
+        .as("accepted again after the broker is back, without restarting ingestion").isNotEmpty();
+    assertThat(all).extracting(Outcome::status).allMatch(s -> s == 202 || s == 503);
+
+    Map<String, Integer> landed = eventsPerBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC));
+    List<String> acked = all.stream().filter(o -> o.status() == 202).map(Outcome::batchId).toList();
+    assertThat(acked).allSatisfy(id -> assertThat(landed.get(id)).as("events of acked batch %s in Kafka", id)
+        .isEqualTo(EVENTS_PER_BATCH));
+  }
+
+  /** Prints, per second relative to the broker stop, how many requests got which status (for the report). */
+  private static void summarize(List<Outcome> all, long stoppedAt, long restartAt) {
+    java.util.TreeMap<Long, Map<Integer, Integer>> bySecond = new java.util.TreeMap<>();
+    for (Outcome o : all) {
+      bySecond.computeIfAbsent(Math.floorDiv(o.sentNanos() - stoppedAt, 1_000_000_000L), k -> new java.util.TreeMap<>())
+          .merge(o.status(), 1, Integer::sum);
+    }
+    System.out.println("restart at +" + (restartAt - stoppedAt) / 1_000_000 + " ms; statuses by second sent, relative to the stop:");
+    bySecond.forEach((sec, statuses) -> System.out.println("  " + sec + "s " + statuses));
+  }
+
+  private static Outcome postOne(StackEndpoints endpoints) {
+    String batchId = "bp-" + UUID.randomUUID();
+    String body = BatchIngestIT.batch(batchId, BatchIngestIT.events(EVENTS_PER_BATCH));
+    long sent = System.nanoTime();
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(endpoints.httpUrl() + "/v1/batches"))
+          .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+          .header("Authorization", "Bearer demo-write-key").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 503) {
+        Thread.sleep(20); // a well-behaved client backs off; keep the loop from spinning
+      }
+      return new Outcome(batchId, r.statusCode(), sent, System.nanoTime(), r.headers().firstValue("Retry-After").orElse(null));
+    } catch (Exception e) {
+      return new Outcome(batchId, -1, sent, System.nanoTime(), null);
+    }
+  }
+
+  private static Map<String, Integer> eventsPerBatch(StackEndpoints endpoints, String topic) throws Exception {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
+    Map<String, Integer> counts = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      c.assign(partitions);
+      c.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = c.endOffsets(partitions);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          LandedEvent e = EventCodec.fromJson(r.value());
+          counts.merge(e.batchId(), 1, Integer::sum);
+        }
+      }
+    }
+    return counts;
+  }
+}
