@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "heatlab", mixinStandardHelpOptions = true, versionProvider = HeatlabCli.Version.class,
     description = "Self-hosted heatmap analytics: ingestion → Kafka → S3 landing → Spark rollups → ClickHouse → heatmaps.",
-    subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, ConfigCommand.class},
+    subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, TrafficCommand.class, BenchCommand.class,
+        ConfigCommand.class},
     footer = {"", "Also: ./heatlab test — installs what this machine lacks and runs the whole test suite (mvn -B verify).",
         "Settings: ./heatlab config --describe; override any with HEATLAB_<KEY> environment variables."})
 public final class HeatlabCli implements Runnable {
@@ -23,7 +24,16 @@ public final class HeatlabCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new HeatlabCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    System.exit(new CommandLine(new HeatlabCli())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          if (e instanceof UserError || e instanceof IllegalArgumentException) {
+            cmd.getErr().println("heatlab " + cmd.getCommandName() + ": " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        })
+        .execute(args));
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -45,6 +45,11 @@ public final class WriteKeys {
     return Optional.ofNullable(found);
   }
 
+  /** The key of a client, for tools that post as that client (the traffic generator). Never log it. */
+  public Optional<String> keyOf(String clientId) {
+    return Optional.ofNullable(keyByClient.get(clientId)).map(b -> new String(b, StandardCharsets.UTF_8));
+  }
+
   public boolean isEmpty() {
     return keyByClient.isEmpty();
   }

@@ -1,0 +1,240 @@
+package io.heatlab.traffic;
+
+import io.heatlab.assets.Screen;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Simulated traffic over real HTTP: virtual page sessions post contract batches to {@code /v1/batches} at a
+ * target rate (with optional bursts) or as fast as {@code maxInFlight} concurrent requests allow, with
+ * positions drawn from each screen's hot spots. Like the simulator page, a batch answered 429/503 (or not
+ * answered) is retried with the same batch_id after Retry-After or an exponential backoff.
+ *
+ * <p>Lifecycle: {@link #start(Consumer)} (one {@link TrafficStats.Snapshot} per second to the listener) →
+ * {@link #awaitEnd()} when the plan has a duration, or {@link #stop()} → {@link #stats()}.
+ */
+public final class TrafficGenerator implements AutoCloseable {
+  private static final int MAX_RETRIES = 8;
+
+  private final TrafficPlan plan;
+  private final TrafficStats stats = new TrafficStats();
+  private final Semaphore inFlight;
+  private final HttpClient http;
+  private final java.util.concurrent.ExecutorService httpThreads;
+  private final ScheduledExecutorService scheduler;
+  private final VirtualClient[] clients;
+  private final AtomicLong nextClient = new AtomicLong();
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private volatile boolean running;
+  private volatile long startNanos;
+
+  /** One simulated page session. */
+  private static final class VirtualClient {
+    final SplittableRandom random;
+    final String sessionId;
+    int screenIndex;
+    PointerModel model;
+    long batchSeq;
+
+    VirtualClient(SplittableRandom random, String sessionId) {
+      this.random = random;
+      this.sessionId = sessionId;
+    }
+  }
+
+  public TrafficGenerator(TrafficPlan plan) {
+    this.plan = plan;
+    this.inFlight = new Semaphore(plan.maxInFlight());
+    this.httpThreads = Executors.newFixedThreadPool(2, daemon("heatlab-traffic-http"));
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        .executor(httpThreads).build();
+    this.scheduler = Executors.newScheduledThreadPool(2, daemon("heatlab-traffic"));
+    SplittableRandom seed = new SplittableRandom(plan.seed());
+    this.clients = new VirtualClient[plan.virtualClients()];
+    for (int i = 0; i < clients.length; i++) {
+      VirtualClient c = new VirtualClient(seed.split(), "s-" + Long.toHexString(seed.nextLong() & 0xffffffffL));
+      c.screenIndex = i % plan.screens().size();
+      c.model = new PointerModel(plan.screens().get(c.screenIndex));
+      clients[i] = c;
+    }
+  }
+
+  public TrafficStats stats() {
+    return stats;
+  }
+
+  public void start(Consumer<TrafficStats.Snapshot> everySecond) {
+    running = true;
+    startNanos = System.nanoTime();
+    scheduler.scheduleAtFixedRate(() -> everySecond.accept(stats.interval()), 1, 1, TimeUnit.SECONDS);
+    Thread pacer = new Thread(this::pace, "heatlab-traffic-pacer");
+    pacer.setDaemon(true);
+    pacer.start();
+  }
+
+  /** Sends batches on schedule (target rate) or whenever a request slot frees up (rate 0). */
+  private void pace() {
+    long sentBatches = 0;
+    double targetBatches = 0;
+    long last = startNanos;
+    try {
+      while (running) {
+        long now = System.nanoTime();
+        if (plan.duration() != null && now - startNanos >= plan.duration().toNanos()) {
+          break;
+        }
+        if (plan.eventsPerSecond() == 0) {
+          inFlight.acquire();
+          send(newBatch(), 0);
+          continue;
+        }
+        double factor = plan.burst() == null ? 1.0 : plan.burst().factorAt(now - startNanos);
+        targetBatches += (now - last) / 1e9 * plan.eventsPerSecond() * factor / plan.batchSize();
+        last = now;
+        while (sentBatches < (long) targetBatches && running) {
+          if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            continue; // the server is slower than the target: the generator falls behind, it does not pile up
+          }
+          send(newBatch(), 0);
+          sentBatches++;
+        }
+        Thread.sleep(2);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    running = false;
+    awaitInFlight();
+    ended.countDown();
+  }
+
+  private record Batch(String json, int events) {}
+
+  private Batch newBatch() {
+    VirtualClient c = clients[(int) (nextClient.getAndIncrement() % clients.length)];
+    synchronized (c) {
+      if (++c.batchSeq % 20 == 0 && plan.screens().size() > 1) { // now and then a session moves to another page
+        c.screenIndex = (c.screenIndex + 1) % plan.screens().size();
+        c.model = new PointerModel(plan.screens().get(c.screenIndex));
+      }
+      Screen screen = plan.screens().get(c.screenIndex);
+      long now = System.currentTimeMillis();
+      long base = plan.backfillHours() > 0
+          ? now - (long) (c.random.nextDouble() * plan.backfillHours() * 3_600_000L) - 60_000
+          : now - 50L * plan.batchSize();
+      StringBuilder sb = new StringBuilder(64 + plan.batchSize() * 60);
+      sb.append("{\"client_id\":\"").append(plan.clientId()).append("\",\"batch_id\":\"").append(c.sessionId).append('-')
+          .append(c.batchSeq).append("\",\"screen_id\":\"").append(screen.id()).append("\",\"session_id\":\"")
+          .append(c.sessionId).append("\",\"viewport\":{\"w\":1440,\"h\":900},\"events\":[");
+      double[] xy = new double[2];
+      for (int i = 0; i < plan.batchSize(); i++) {
+        boolean click = c.random.nextDouble() < plan.clickRatio();
+        if (click) {
+          c.model.click(c.random, xy);
+        } else {
+          c.model.move(c.random, xy);
+        }
+        sb.append(i == 0 ? "" : ",").append("{\"t\":").append(base + 50L * i).append(",\"x\":")
+            .append(round(xy[0])).append(",\"y\":").append(round(xy[1])).append(",\"type\":\"")
+            .append(click ? "click" : "move").append("\"}");
+      }
+      return new Batch(sb.append("]}").toString(), plan.batchSize());
+    }
+  }
+
+  private static String round(double v) {
+    return Double.toString(Math.round(v * 10_000) / 10_000.0);
+  }
+
+  private void send(Batch batch, int attempt) {
+    if (attempt == 0) {
+      stats.sent(batch.events());
+    }
+    HttpRequest request = HttpRequest.newBuilder(URI.create(plan.baseUrl() + "/v1/batches"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + plan.writeKey())
+        .POST(HttpRequest.BodyPublishers.ofString(batch.json()))
+        .build();
+    long t0 = System.nanoTime();
+    http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+      int status = error != null ? -1 : response.statusCode();
+      stats.answered(status, System.nanoTime() - t0, batch.events());
+      boolean retry = (status == 429 || status == 503 || status == -1) && attempt < MAX_RETRIES && running;
+      if (retry) {
+        stats.retried();
+        long delayMs = retryDelayMs(response, attempt);
+        scheduler.schedule(() -> send(batch, attempt + 1), delayMs, TimeUnit.MILLISECONDS);
+        return; // keeps its in-flight slot until it is answered for good
+      }
+      if (status != 202) {
+        stats.failed();
+      }
+      inFlight.release();
+    });
+  }
+
+  private static long retryDelayMs(HttpResponse<Void> response, int attempt) {
+    long backoff = Math.min(5_000, 250L << attempt);
+    if (response != null) {
+      var retryAfter = response.headers().firstValue("Retry-After");
+      if (retryAfter.isPresent()) {
+        try {
+          backoff = Math.min(30_000, Long.parseLong(retryAfter.get().strip()) * 1000);
+        } catch (NumberFormatException ignored) {
+          // an HTTP date: keep the exponential backoff
+        }
+      }
+    }
+    return backoff + (long) (Math.random() * backoff * 0.2);
+  }
+
+  private void awaitInFlight() {
+    try {
+      if (inFlight.tryAcquire(plan.maxInFlight(), 60, TimeUnit.SECONDS)) {
+        inFlight.release(plan.maxInFlight());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Blocks until a plan with a duration has run and every request has its final answer. */
+  public TrafficStats.Snapshot awaitEnd() throws InterruptedException {
+    ended.await();
+    stats.interval();
+    return stats.total();
+  }
+
+  /** Stops sending, waits for requests in flight, returns the totals. */
+  public TrafficStats.Snapshot stop() throws InterruptedException {
+    running = false;
+    return awaitEnd();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    scheduler.shutdownNow();
+    httpThreads.shutdownNow();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

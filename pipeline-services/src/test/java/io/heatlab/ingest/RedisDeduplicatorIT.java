@@ -1,0 +1,64 @@
+package io.heatlab.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heatlab.ingest.BatchDeduplicator.Claim;
+import io.heatlab.stack.testing.RedisServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** The Redis de-duplication store against a real redis-server, and the same protocol in memory. */
+class RedisDeduplicatorIT {
+  private static RedisServer redis;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    redis.close();
+  }
+
+  @Test
+  void redisClaimsCompletesAndReleasesBatches() {
+    try (RedisDeduplicator dedup = new RedisDeduplicator(redis.url(), Duration.ofMinutes(10), Duration.ofSeconds(30))) {
+      assertProtocol(dedup);
+      try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+        assertThat(j.get("heatlab:batch:demo:b-1")).isEqualTo("done");
+        assertThat(j.pttl("heatlab:batch:demo:b-1")).isBetween(1L, 600_000L);
+      }
+    }
+  }
+
+  @Test
+  void inMemoryFollowsTheSameProtocol() {
+    assertProtocol(new InMemoryDeduplicator(Duration.ofMinutes(10), Duration.ofSeconds(30), 1000));
+  }
+
+  @Test
+  void aPendingClaimLeftByACrashExpiresSoTheRetryGoesThrough() throws Exception {
+    try (RedisDeduplicator dedup = new RedisDeduplicator(redis.url(), Duration.ofMinutes(10), Duration.ofMillis(500))) {
+      assertThat(dedup.claim("demo", "crashed")).isEqualTo(Claim.NEW);
+      assertThat(dedup.claim("demo", "crashed")).isEqualTo(Claim.PENDING);
+      Thread.sleep(700);
+      assertThat(dedup.claim("demo", "crashed")).isEqualTo(Claim.NEW);
+    }
+  }
+
+  private static void assertProtocol(BatchDeduplicator dedup) {
+    assertThat(dedup.claim("demo", "b-1")).isEqualTo(Claim.NEW);
+    assertThat(dedup.claim("demo", "b-1")).isEqualTo(Claim.PENDING);
+    assertThat(dedup.claim("other", "b-1")).as("batch ids are per client").isEqualTo(Claim.NEW);
+    dedup.complete("demo", "b-1");
+    assertThat(dedup.claim("demo", "b-1")).isEqualTo(Claim.DONE);
+
+    assertThat(dedup.claim("demo", "b-2")).isEqualTo(Claim.NEW);
+    dedup.release("demo", "b-2");
+    assertThat(dedup.claim("demo", "b-2")).as("a released batch can be retried").isEqualTo(Claim.NEW);
+  }
+}
