@@ -65,8 +65,8 @@ final class BenchIngestCommand implements Callable<Integer> {
       String url = stack.endpoints().httpUrl();
       out.printf("heatlab bench ingest: %s, batches of %d events, %d s per phase%n", url, batchSize, duration.toSeconds());
 
-      out.println("warm-up (5 s)…");
-      run(config, url, 0, Duration.ofSeconds(5), out, false);
+      out.println("warm-up (10 s: the JIT of the server and of this generator)…");
+      run(config, url, 0, Duration.ofSeconds(10), out, false);
 
       out.printf("phase 1 — throughput, %d requests in flight:%n", inFlight);
       TrafficStats.Snapshot max = run(config, url, 0, duration, out, true);

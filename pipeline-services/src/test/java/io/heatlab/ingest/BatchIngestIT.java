@@ -42,7 +42,8 @@ class BatchIngestIT {
 
   @RegisterExtension
   static final EmbeddedStackExtension STACK = new EmbeddedStackExtension()
-      .with(HeatlabConfig.INGEST_WRITE_KEYS, "demo=demo-write-key,other=other-key");
+      .with(HeatlabConfig.INGEST_WRITE_KEYS, "demo=demo-write-key,other=other-key")
+      .with(HeatlabConfig.INGEST_RATE_LIMIT, "2500");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -292,6 +293,26 @@ class BatchIngestIT {
     Answer answer = post(batch("r-" + UUID.randomUUID(), "[{\"t\":" + now + ",\"x\":0.5,\"y\":1.2,\"type\":\"move\"}]"));
     assertThat(answer.body().get("details").get(0).get("path").asText()).isEqualTo("events[0].y");
     assertThat(answer.body().get("details").get(0).get("reason").asText()).isEqualTo("must be within [0,1]");
+  }
+
+  @Test
+  void clientOverItsRateGets429WithRetryAfterAndOthersDoNot() throws Exception {
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      statuses.add(post(batch("rl-" + UUID.randomUUID(), events(1000))).status());
+    }
+    assertThat(statuses).contains(202).contains(429);
+    Answer limited = null;
+    for (int i = 0; i < 4 && (limited == null || limited.status() != 429); i++) {
+      limited = post(batch("rl-" + UUID.randomUUID(), events(1000)));
+    }
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(limited.raw().headers().firstValue("Retry-After")).isPresent();
+    assertThat(limited.body().get("error").asText()).contains("rate limit");
+
+    String otherClient = batch("rl-" + UUID.randomUUID(), events(10)).replace("\"client_id\":\"demo\"", "\"client_id\":\"other\"");
+    assertThat(post(otherClient, "application/json", "Bearer other-key", "", null).status()).as("buckets are per client").isEqualTo(202);
+    Thread.sleep(1_200); // refill, so the other tests of this class stay under the limit
   }
 
   @Test
