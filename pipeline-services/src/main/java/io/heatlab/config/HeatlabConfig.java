@@ -39,6 +39,7 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String CONNECT_URL = "connect.url";
   public static final String CONNECT_HEAP = "connect.heap";
   public static final String CONNECT_GROUP = "connect.group.id";
+  public static final String CONNECT_COMMIT_INTERVAL_MS = "connect.commit.interval.ms";
 
   public static final String STORAGE_PORT = "storage.port";
   public static final String STORAGE_ENDPOINT = "storage.endpoint";
@@ -56,6 +57,17 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String CLICKHOUSE_PASSWORD = "clickhouse.password";
   public static final String CLICKHOUSE_DATABASE = "clickhouse.database";
   public static final String CLICKHOUSE_BIN = "clickhouse.bin";
+
+  public static final String LANDING_CONNECTOR = "landing.connector.name";
+  public static final String LANDING_TASKS = "landing.tasks";
+  public static final String LANDING_FORMAT = "landing.format";
+  public static final String LANDING_PARQUET_CODEC = "landing.parquet.codec";
+  public static final String LANDING_FLUSH_SIZE = "landing.flush.size";
+  public static final String LANDING_ROTATE_INTERVAL_MS = "landing.rotate.interval.ms";
+  public static final String LANDING_ROTATE_SCHEDULE_INTERVAL_MS = "landing.rotate.schedule.interval.ms";
+  public static final String LANDING_PARTITION_BY_CLIENT = "landing.partition.by.client";
+  public static final String LANDING_DLQ_TOPIC = "landing.dlq.topic";
+  public static final String LANDING_STORAGE_ENDPOINT = "landing.storage.endpoint";
 
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
@@ -101,6 +113,8 @@ public final class HeatlabConfig extends AbstractConfig {
       .define(CONNECT_URL, Type.STRING, "", Importance.HIGH,
           "REST URL of an external Connect worker (compose profile); empty = the embedded worker.")
       .define(CONNECT_HEAP, Type.STRING, "1g", Importance.LOW, "Heap (-Xmx) of the embedded Connect worker's JVM.")
+      .define(CONNECT_COMMIT_INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(100), Importance.LOW,
+          "Embedded worker's offset.flush.interval.ms: how often sink offsets are committed (landing writes due cycles then).")
       .define(CONNECT_GROUP, Type.STRING, "heatlab-connect", Importance.LOW,
           "group.id of the Connect cluster (its config/offset/status topics are named after it).")
 
@@ -127,6 +141,26 @@ public final class HeatlabConfig extends AbstractConfig {
       .define(CLICKHOUSE_DATABASE, Type.STRING, "heatlab", Importance.MEDIUM, "ClickHouse database of heatlab's tables.")
       .define(CLICKHOUSE_BIN, Type.STRING, "clickhouse-server", Importance.MEDIUM,
           "clickhouse-server binary: a path, or a name looked up on PATH (Debian package clickhouse-server).")
+
+      .define(LANDING_CONNECTOR, Type.STRING, "heatlab-landing", Importance.LOW,
+          "Name of the landing sink connector (its consumer group is connect-<name>).")
+      .define(LANDING_TASKS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
+          "Landing connector tasks (at most one per partition of the events topic does work).")
+      .define(LANDING_FORMAT, Type.STRING, "jsonl", ConfigDef.ValidString.in("jsonl", "parquet"), Importance.HIGH,
+          "Landed object format: jsonl (JSON lines, gzip) or parquet.")
+      .define(LANDING_PARQUET_CODEC, Type.STRING, "zstd", ConfigDef.ValidString.in("snappy", "zstd"), Importance.LOW,
+          "Parquet compression codec.")
+      .define(LANDING_FLUSH_SIZE, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,
+          "Most records per landed object; a partition with this many unwritten records is written at once.")
+      .define(LANDING_ROTATE_INTERVAL_MS, Type.LONG, -1L, Importance.LOW,
+          "Write a partition when its unwritten records span this much event time; -1 = off.")
+      .define(LANDING_ROTATE_SCHEDULE_INTERVAL_MS, Type.LONG, 30_000L, Importance.MEDIUM,
+          "Write a partition when its oldest unwritten record waited this long (wall clock): the landing delay.")
+      .define(LANDING_PARTITION_BY_CLIENT, Type.BOOLEAN, false, Importance.LOW, "Add client=<id>/ under each hour.")
+      .define(LANDING_DLQ_TOPIC, Type.STRING, "heatmap.events.dlq", Importance.LOW,
+          "Dead-letter topic of records that are not valid contract events (reason in the headers).")
+      .define(LANDING_STORAGE_ENDPOINT, Type.STRING, "", Importance.MEDIUM,
+          "Storage endpoint as the Connect worker reaches it (compose: http://minio:9000); empty = storage.endpoint.")
 
       .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the embedded Jetty binds to.")
       .define(HTTP_PORT, Type.INT, 18080, Range.between(0, 65535), Importance.MEDIUM,

@@ -2,6 +2,7 @@ package io.heatlab.stack;
 
 import io.heatlab.config.HeatlabConfig;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -60,15 +61,63 @@ final class ConnectWorkerPart extends ProcessPart {
         // plugins on the classpath announce themselves with META-INF/services: no 5 s classpath scan
         "plugin.discovery=service_load",
         // also the sink's commit interval: offsets are committed only after objects are durable
-        "offset.flush.interval.ms=10000",
+        "offset.flush.interval.ms=" + config.getLong(HeatlabConfig.CONNECT_COMMIT_INTERVAL_MS),
+        // after a crash, the replacement worker takes the tasks over quickly: the dead worker's tasks are
+        // reassigned after 10 s (not 5 min), and sink consumers of a dead worker expire after 10 s (not 45 s)
+        "scheduled.rebalance.max.delay.ms=10000",
+        "consumer.session.timeout.ms=10000",
+        "consumer.heartbeat.interval.ms=2000",
+        // connector configs reference secrets (${file:…}, ${env:…}) instead of holding them
+        "config.providers=file,env",
+        "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
+        "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider",
         "");
     StackLayout.writeConfig(conf("connect.properties"), props);
+  }
+
+  /** Creates or updates the landing connector (both profiles). */
+  @Override
+  protected void provision() throws StackException {
+    String name = config.getString(HeatlabConfig.LANDING_CONNECTOR);
+    try {
+      Path secrets = conf(LandingDeployment.SECRETS_FILE);
+      if (embedded()) {
+        StackLayout.writeConfig(secrets, LandingDeployment.secretsFileContent(config));
+      }
+      LandingDeployment.deploy(address(), name, LandingDeployment.connectorConfig(config, endpoints, secrets));
+    } catch (Exception e) {
+      throw new StackException("Cannot create the " + name + " connector on " + address() + ": " + e.getMessage(), e);
+    }
   }
 
   @Override
   protected List<String> command() {
     return JavaCommand.mainClass("connect", layout, config.getString(HeatlabConfig.CONNECT_HEAP),
         "org.apache.kafka.connect.cli.ConnectDistributed", conf("connect.properties").toString());
+  }
+
+  /** e.g. "heatlab-landing RUNNING, tasks 2/2 RUNNING"; the worker is healthy whatever its connectors do. */
+  private String connectorStates() {
+    try {
+      HttpProbe.Answer a = HttpProbe.get(address() + "/connectors?expand=status");
+      com.fasterxml.jackson.databind.JsonNode all = new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.body());
+      if (all.isEmpty()) {
+        return "no connectors";
+      }
+      java.util.List<String> states = new java.util.ArrayList<>();
+      all.fields().forEachRemaining(e -> {
+        com.fasterxml.jackson.databind.JsonNode st = e.getValue().path("status");
+        long running = 0;
+        for (com.fasterxml.jackson.databind.JsonNode t : st.path("tasks")) {
+          running += "RUNNING".equals(t.path("state").asText()) ? 1 : 0;
+        }
+        states.add(e.getKey() + " " + st.path("connector").path("state").asText("?") + ", tasks " + running + "/"
+            + st.path("tasks").size() + " running");
+      });
+      return String.join("; ", states);
+    } catch (Exception e) {
+      return "connector status unavailable: " + HttpProbe.reason(e);
+    }
   }
 
   @Override
@@ -78,7 +127,7 @@ final class ConnectWorkerPart extends ProcessPart {
       if (connectors.status() != 200) {
         return PartHealth.unhealthy(name(), address(), "GET /connectors answered " + connectors.status());
       }
-      return PartHealth.healthy(name(), address(), "connectors " + connectors.body());
+      return PartHealth.healthy(name(), address(), connectorStates());
     } catch (Exception e) {
       return PartHealth.unhealthy(name(), address(), HttpProbe.reason(e));
     }

@@ -134,7 +134,7 @@ abstract class ProcessPart implements StackPart {
     started = false;
   }
 
-  /** Crashes the child (SIGKILL), for fault tests; {@link #start()} brings it back. */
+  @Override
   public void kill() {
     closeClients();
     child.kill();

@@ -45,6 +45,11 @@ public interface StackPart extends AutoCloseable {
 
   void stop();
 
+  /** Crashes the part without any grace (SIGKILL for a child process), for fault tests; {@link #start()} brings it back. */
+  default void kill() {
+    stop();
+  }
+
   /** Same as {@link #stop()}. */
   @Override
   default void close() {

@@ -193,7 +193,7 @@ class EmbeddedStackIT {
 
   @Test
   void healthzTurnsUnhealthyWhenAPartDiesAndBackWhenItRestarts(Stack stack, StackEndpoints endpoints) throws Exception {
-    ProcessPart storage = (ProcessPart) stack.part("storage");
+    StackPart storage = stack.part("storage");
     storage.kill();
     HttpResponse<String> down = HTTP.send(HttpRequest.newBuilder(URI.create(endpoints.httpUrl() + "/healthz")).build(),
         HttpResponse.BodyHandlers.ofString());

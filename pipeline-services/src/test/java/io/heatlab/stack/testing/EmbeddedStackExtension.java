@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *   static final EmbeddedStackExtension STACK = new EmbeddedStackExtension().with("kafka.topic.events.partitions", "3");
  * </pre>
  *
- * The configuration is the embedded profile with every port set to 0 and no HEATLAB_* environment
+ * With {@code -Dheatlab.test.keep=true} the data directory (and each part's log) is kept for a post-mortem.
+ *
+ * <p>The configuration is the embedded profile with every port set to 0 and no HEATLAB_* environment
  * variables applied, so a developer's shell cannot change what the tests see.
  */
 public final class EmbeddedStackExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
@@ -97,6 +99,10 @@ public final class EmbeddedStackExtension implements BeforeAllCallback, AfterAll
   public void afterAll(ExtensionContext context) throws IOException {
     if (stack != null) {
       stack.stop();
+    }
+    if (Boolean.getBoolean("heatlab.test.keep")) {
+      LOG.info("Keeping the stack's data and logs in {} (-Dheatlab.test.keep)", dataDir);
+      return;
     }
     deleteRecursively(dataDir);
   }

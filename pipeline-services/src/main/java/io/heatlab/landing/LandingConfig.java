@@ -1,0 +1,65 @@
+package io.heatlab.landing;
+
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+
+/** The landing connector's settings, each declared once with its doc (shown by Connect's validate API). */
+public final class LandingConfig extends AbstractConfig {
+  public static final String S3_ENDPOINT = "s3.endpoint";
+  public static final String S3_ACCESS_KEY = "s3.access.key";
+  public static final String S3_SECRET_KEY = "s3.secret.key";
+  public static final String S3_REGION = "s3.region";
+  public static final String S3_BUCKET = "s3.bucket";
+  public static final String PREFIX = "prefix";
+  public static final String FORMAT = "format";
+  public static final String PARQUET_CODEC = "parquet.codec";
+  public static final String FLUSH_SIZE = "flush.size";
+  public static final String ROTATE_INTERVAL_MS = "rotate.interval.ms";
+  public static final String ROTATE_SCHEDULE_INTERVAL_MS = "rotate.schedule.interval.ms";
+  public static final String PARTITION_BY_CLIENT = "partition.by.client";
+  public static final String STATE_HISTORY = "state.boundaries.kept";
+
+  private static final String GROUP = "heatlab landing";
+
+  public static final ConfigDef DEFINITION = new ConfigDef()
+      .define(S3_ENDPOINT, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+          "S3 endpoint URL, e.g. http://minio:9000 (path-style access).")
+      .define(S3_ACCESS_KEY, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "S3 access key.")
+      .define(S3_SECRET_KEY, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+          "S3 secret key; pass it through a config provider (${file:…} or ${env:…}), not in clear.")
+      .define(S3_REGION, Type.STRING, "us-east-1", Importance.LOW, "S3 region used for signing.")
+      .define(S3_BUCKET, Type.STRING, "heatlab-raw", Importance.HIGH, "Bucket of landed objects.")
+      .define(PREFIX, Type.STRING, LandingLayout.DEFAULT_PREFIX, Importance.LOW, "Key prefix of landed objects.")
+      .define(FORMAT, Type.STRING, "jsonl", ValidString.in("jsonl", "parquet"), Importance.HIGH,
+          "Object format: jsonl (JSON lines, gzip) or parquet.")
+      .define(PARQUET_CODEC, Type.STRING, "zstd", ValidString.in("snappy", "zstd"), Importance.MEDIUM,
+          "Parquet compression codec.")
+      .define(FLUSH_SIZE, Type.INT, 100_000, Range.atLeast(1), Importance.HIGH,
+          "Most records in one object; a Kafka partition holding this many unwritten records starts a write cycle.")
+      .define(ROTATE_INTERVAL_MS, Type.LONG, -1L, Importance.MEDIUM,
+          "Start a write cycle when a partition's unwritten records span this much event time; -1 = off.")
+      .define(ROTATE_SCHEDULE_INTERVAL_MS, Type.LONG, 30_000L, Importance.HIGH,
+          "Start a write cycle when a partition's oldest unwritten record waited this long (wall clock), so a"
+              + " quiet partition still lands; -1 = off (then only flush.size and Connect's commit interval write).")
+      .define(PARTITION_BY_CLIENT, Type.BOOLEAN, false, Importance.MEDIUM,
+          "Add client=<id>/ under each hour.")
+      .define(STATE_HISTORY, Type.INT, 200, Range.atLeast(10), Importance.LOW,
+          "Write-cycle ends remembered per partition to replay the same objects after a crash.");
+
+  public LandingConfig(Map<?, ?> props) {
+    super(DEFINITION, props);
+  }
+
+  public ObjectFormat objectFormat() {
+    return "parquet".equals(getString(FORMAT)) ? new ParquetFormat(getString(PARQUET_CODEC)) : new JsonLinesFormat();
+  }
+
+  public LandingLayout layout() {
+    return new LandingLayout(getString(PREFIX));
+  }
+}

@@ -1,0 +1,191 @@
+package io.heatlab.landing;
+
+import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.LandedEvent;
+import io.heatlab.contract.LandedEventValidator;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lands the events topic in object storage, exactly once.
+ *
+ * <p>Lifecycle, in call order (Kafka Connect's):
+ * <ol>
+ *   <li>{@link #start} — reads {@link LandingConfig}, connects to storage.</li>
+ *   <li>{@link #open} — per assigned partition, makes a {@link PartitionWriter}; it reads its
+ *       {@link PartitionState} (the logged cycle ends a replay must reproduce) before its first write.</li>
+ *   <li>{@link #put} — parses and validates each record; a poison record (not the contract's JSON, or
+ *       failing validation) goes to the dead-letter queue through Connect's {@link ErrantRecordReporter}
+ *       and never stalls the stream. Buffers valid rows; asks Connect for a commit when a partition's
+ *       rotation is due ({@code flush.size}, {@code rotate.interval.ms}, {@code rotate.schedule.interval.ms})
+ *       and pauses partitions whose buffer is far beyond {@code flush.size} (e.g. storage is down).</li>
+ *   <li>{@link #preCommit} — writes every due cycle, then returns, per partition, only the offset after the
+ *       last cycle fully written: Connect commits nothing that is not durable. A storage failure is logged
+ *       and retried at the next commit; nothing is dropped.</li>
+ *   <li>{@link #close} — forgets the partitions (their unwritten records are redelivered to the next owner).</li>
+ *   <li>{@link #stop}.</li>
+ * </ol>
+ * Failure contract: {@code put} and {@code preCommit} never throw for storage trouble (they retry); a record
+ * offset going backwards means a bug and fails the task.
+ */
+public final class LandingSinkTask extends SinkTask {
+  private static final Logger LOG = LoggerFactory.getLogger(LandingSinkTask.class);
+
+  private LandingConfig config;
+  private String connector;
+  private ObjectFormat format;
+  private ObjectStore store;
+  private ErrantRecordReporter deadLetters;
+  private final Map<TopicPartition, PartitionWriter> writers = new HashMap<>();
+  private final Set<TopicPartition> paused = new HashSet<>();
+  private boolean storageFailing;
+
+  @Override
+  public String version() {
+    return new LandingSinkConnector().version();
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    config = new LandingConfig(props);
+    connector = props.getOrDefault("name", "heatlab-landing");
+    format = config.objectFormat();
+    store = ObjectStore.connect(config.getString(LandingConfig.S3_ENDPOINT), config.getString(LandingConfig.S3_REGION),
+        config.getString(LandingConfig.S3_ACCESS_KEY), config.getPassword(LandingConfig.S3_SECRET_KEY).value(),
+        config.getString(LandingConfig.S3_BUCKET));
+    try {
+      deadLetters = context.errantRecordReporter();
+    } catch (NoSuchMethodError | NoClassDefFoundError oldWorker) {
+      deadLetters = null;
+    }
+    LOG.info("Landing {} objects in s3://{}/{}", format.name(), store.bucket(), config.layout().prefix());
+  }
+
+  @Override
+  public void open(Collection<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      // the state is read before the first write, not here: an exception in open() kills the task, and
+      // storage may well be down while Kafka rebalances
+      writers.put(tp, new PartitionWriter(connector, tp.topic(), tp.partition(), config, format, store, null));
+    }
+  }
+
+  @Override
+  public void put(Collection<SinkRecord> records) {
+    long now = System.currentTimeMillis();
+    for (SinkRecord record : records) {
+      TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+      PartitionWriter writer = writers.get(tp);
+      if (writer == null) {
+        throw new IllegalStateException("Record for unassigned partition " + tp);
+      }
+      String reason;
+      LandedEvent event = null;
+      try {
+        event = parse(record);
+        reason = LandedEventValidator.violation(event);
+      } catch (IOException | RuntimeException e) {
+        reason = "not the contract's JSON: " + e.getMessage();
+      }
+      if (reason == null) {
+        writer.add(record.kafkaOffset(), event, now);
+      } else {
+        writer.skip(record.kafkaOffset(), reportPoison(record, reason), now);
+      }
+    }
+    boolean commitDue = false;
+    int flushSize = config.getInt(LandingConfig.FLUSH_SIZE);
+    for (Map.Entry<TopicPartition, PartitionWriter> e : writers.entrySet()) {
+      PartitionWriter w = e.getValue();
+      commitDue |= w.cycleDue(now);
+      if (w.unwritten() > 3 * flushSize && paused.add(e.getKey())) {
+        context.pause(e.getKey());
+        LOG.warn("Paused {}: {} records not yet written", e.getKey(), w.unwritten());
+      }
+    }
+    if (commitDue) {
+      context.requestCommit();
+    }
+  }
+
+  private static LandedEvent parse(SinkRecord record) throws IOException {
+    Object value = record.value();
+    if (value instanceof byte[] bytes) {
+      return EventCodec.fromJson(bytes);
+    }
+    if (value instanceof String s) {
+      return EventCodec.fromJson(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    throw new IOException(value == null ? "empty value" : "value is a " + value.getClass().getSimpleName()
+        + ": use value.converter=org.apache.kafka.connect.converters.ByteArrayConverter");
+  }
+
+  private Future<Void> reportPoison(SinkRecord record, String reason) {
+    DataException error = new DataException(reason);
+    if (deadLetters == null) {
+      LOG.error("Skipping poison record {}-{}@{} (no dead-letter queue configured): {}", record.topic(),
+          record.kafkaPartition(), record.kafkaOffset(), reason);
+      return null;
+    }
+    return deadLetters.report(record, error);
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    long now = System.currentTimeMillis();
+    Map<TopicPartition, OffsetAndMetadata> durable = new HashMap<>();
+    boolean failed = false;
+    for (Map.Entry<TopicPartition, PartitionWriter> e : writers.entrySet()) {
+      PartitionWriter w = e.getValue();
+      if (!failed) {
+        try {
+          w.writeDue(now);
+        } catch (IOException ex) {
+          failed = true;
+          if (!storageFailing) {
+            LOG.warn("Cannot write to storage; keeping {} and retrying at the next commit: {}", w, ex.getMessage());
+          }
+        }
+      }
+      long next = w.committable();
+      if (next >= 0) {
+        durable.put(e.getKey(), new OffsetAndMetadata(next));
+      }
+      if (paused.contains(e.getKey()) && w.unwritten() <= config.getInt(LandingConfig.FLUSH_SIZE)) {
+        context.resume(e.getKey());
+        paused.remove(e.getKey());
+      }
+    }
+    if (storageFailing && !failed) {
+      LOG.info("Storage writes succeed again");
+    }
+    storageFailing = failed;
+    return durable;
+  }
+
+  @Override
+  public void close(Collection<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      writers.remove(tp);
+      paused.remove(tp);
+    }
+  }
+
+  @Override
+  public void stop() {
+    writers.clear();
+  }
+}

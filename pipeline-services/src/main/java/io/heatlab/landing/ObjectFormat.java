@@ -1,0 +1,26 @@
+package io.heatlab.landing;
+
+import io.heatlab.contract.LandedEvent;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * How landed rows are encoded in one immutable object: JSON lines (gzip) or Parquet. The format is the
+ * only thing that changes when the {@code format} setting flips; rows, names and layout stay the same.
+ */
+public interface ObjectFormat {
+
+  /** The layout's {@code format=} value: {@code jsonl} or {@code parquet}. */
+  String name();
+
+  /** Object name suffix: {@code jsonl.gz} or {@code parquet}. */
+  String extension();
+
+  String contentType();
+
+  /** Encodes rows, in order, into one object's bytes. */
+  byte[] encode(List<LandedEvent> rows) throws IOException;
+
+  /** Decodes an object written by {@link #encode} (for previews, tests and checks). */
+  List<LandedEvent> decode(byte[] object) throws IOException;
+}
