@@ -45,9 +45,10 @@ public final class LandingIndex {
           continue;
         }
         for (JsonNode object : JSON.readTree(bytes.get()).path("objects")) {
-          LandingLayout.parse(object.path("key").asText())
-              .filter(name -> name.format().equals(format))
-              .ifPresent(name -> hours.add(name.hour()));
+          String key = object.path("key").asText();
+          if (key.startsWith(layout.formatPrefix(format))) { // not another connector's prefix (e.g. a benchmark's)
+            LandingLayout.parse(key).ifPresent(name -> hours.add(name.hour()));
+          }
         }
       }
     }

@@ -1,7 +1,6 @@
 package io.heatlab.landing;
 
-import io.heatlab.contract.EventCodec;
-import io.heatlab.contract.LandedEvent;
+import io.heatlab.contract.LandedEventReader;
 import io.heatlab.contract.LandedEventValidator;
 import java.io.IOException;
 import java.util.Collection;
@@ -93,24 +92,29 @@ public final class LandingSinkTask extends SinkTask {
         throw new IllegalStateException("Record for unassigned partition " + tp);
       }
       String reason;
-      LandedEvent event = null;
+      LandedEventReader.Parsed parsed = null;
       try {
-        event = parse(record);
-        reason = LandedEventValidator.violation(event);
+        parsed = parse(record);
+        reason = LandedEventValidator.violation(parsed.event());
       } catch (IOException | RuntimeException e) {
         reason = "not the contract's JSON: " + e.getMessage();
       }
       if (reason == null) {
-        writer.add(record.kafkaOffset(), event, now);
+        writer.add(record.kafkaOffset(), parsed.event(), parsed.clean() ? (byte[]) record.value() : null, now);
       } else {
         writer.skip(record.kafkaOffset(), reportPoison(record, reason), now);
       }
     }
     boolean commitDue = false;
+    long wake = Long.MAX_VALUE;
     int flushSize = config.getInt(LandingConfig.FLUSH_SIZE);
     for (Map.Entry<TopicPartition, PartitionWriter> e : writers.entrySet()) {
       PartitionWriter w = e.getValue();
       commitDue |= w.cycleDue(now);
+      long until = w.millisUntilScheduledCycle(now);
+      if (until >= 0) {
+        wake = Math.min(wake, until);
+      }
       if (w.unwritten() > 3 * flushSize && paused.add(e.getKey())) {
         context.pause(e.getKey());
         LOG.warn("Paused {}: {} records not yet written", e.getKey(), w.unwritten());
@@ -119,15 +123,17 @@ public final class LandingSinkTask extends SinkTask {
     if (commitDue) {
       context.requestCommit();
     }
+    if (wake != Long.MAX_VALUE) {
+      // with no new records Connect's poll would block until its next commit (offset.flush.interval.ms):
+      // wake up when the oldest unwritten record's scheduled rotation is due, so quiet partitions land on time
+      context.timeout(Math.max(50, wake));
+    }
   }
 
-  private static LandedEvent parse(SinkRecord record) throws IOException {
+  private static LandedEventReader.Parsed parse(SinkRecord record) throws IOException {
     Object value = record.value();
     if (value instanceof byte[] bytes) {
-      return EventCodec.fromJson(bytes);
-    }
-    if (value instanceof String s) {
-      return EventCodec.fromJson(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return LandedEventReader.read(bytes);
     }
     throw new IOException(value == null ? "empty value" : "value is a " + value.getClass().getSimpleName()
         + ": use value.converter=org.apache.kafka.connect.converters.ByteArrayConverter");

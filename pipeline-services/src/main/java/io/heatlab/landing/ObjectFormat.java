@@ -21,6 +21,14 @@ public interface ObjectFormat {
   /** Encodes rows, in order, into one object's bytes. */
   byte[] encode(List<LandedEvent> rows) throws IOException;
 
+  /**
+   * Same, given for each row its JSON as received when that is already a clean contract JSON line (else
+   * null): a format may use it instead of encoding the row again. The default ignores it.
+   */
+  default byte[] encode(List<LandedEvent> rows, List<byte[]> cleanJson) throws IOException {
+    return encode(rows);
+  }
+
   /** Decodes an object written by {@link #encode} (for previews, tests and checks). */
   List<LandedEvent> decode(byte[] object) throws IOException;
 }

@@ -5,7 +5,6 @@ import io.heatlab.contract.LandedEvent;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 final class PartitionWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private record Row(long offset, LandedEvent event) {}
+  /** A buffered event; {@code cleanJson} = its bytes as received when they can be landed as they are, else null. */
+  private record Row(long offset, LandedEvent event, byte[] cleanJson) {}
 
   private record Group(HourPartition hour, String client) {}
 
@@ -91,9 +91,9 @@ final class PartitionWriter {
     }
   }
 
-  void add(long offset, LandedEvent event, long now) {
+  void add(long offset, LandedEvent event, byte[] cleanJson, long now) {
     seen(offset, now);
-    rows.add(new Row(offset, event));
+    rows.add(new Row(offset, event, cleanJson));
     minEventTime = Math.min(minEventTime, event.eventTime());
     maxEventTime = Math.max(maxEventTime, event.eventTime());
   }
@@ -117,6 +117,15 @@ final class PartitionWriter {
     return rows.size() >= config.getInt(LandingConfig.FLUSH_SIZE)
         || (rotate > 0 && !rows.isEmpty() && maxEventTime - minEventTime >= rotate)
         || (schedule > 0 && now - oldestUnwrittenAtMs >= schedule);
+  }
+
+  /** Milliseconds until the wall-clock rotation of the unwritten records is due; -1 when nothing waits for it. */
+  long millisUntilScheduledCycle(long now) {
+    long schedule = config.getLong(LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS);
+    if (schedule <= 0 || lastOffsetSeen <= writtenThrough) {
+      return -1;
+    }
+    return Math.max(0, oldestUnwrittenAtMs + schedule - now);
   }
 
   /** The next offset to commit: everything before it is durably written. -1 when nothing is. */
@@ -212,10 +221,12 @@ final class PartitionWriter {
     long last = chunk.get(chunk.size() - 1).offset();
     String key = layout.objectKey(format, group.hour(), group.client(), topic, partition, first);
     List<LandedEvent> events = new ArrayList<>(chunk.size());
-    for (Iterator<Row> it = chunk.iterator(); it.hasNext(); ) {
-      events.add(it.next().event());
+    List<byte[]> clean = new ArrayList<>(chunk.size());
+    for (Row r : chunk) {
+      events.add(r.event());
+      clean.add(r.cleanJson());
     }
-    byte[] bytes = format.encode(events);
+    byte[] bytes = format.encode(events, clean);
     store.put(key, bytes, format.contentType(), Map.of(
         "records", String.valueOf(chunk.size()), "first-offset", String.valueOf(first), "last-offset", String.valueOf(last)));
     Map<String, Object> entry = new LinkedHashMap<>();

@@ -38,6 +38,7 @@ public final class TrafficGenerator implements AutoCloseable {
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile boolean running;
   private volatile long startNanos;
+  private volatile java.util.concurrent.ScheduledFuture<?> reporter;
 
   /** One simulated page session. */
   private static final class VirtualClient {
@@ -77,7 +78,7 @@ public final class TrafficGenerator implements AutoCloseable {
   public void start(Consumer<TrafficStats.Snapshot> everySecond) {
     running = true;
     startNanos = System.nanoTime();
-    scheduler.scheduleAtFixedRate(() -> everySecond.accept(stats.interval()), 1, 1, TimeUnit.SECONDS);
+    reporter = scheduler.scheduleAtFixedRate(() -> everySecond.accept(stats.interval()), 1, 1, TimeUnit.SECONDS);
     Thread pacer = new Thread(this::pace, "heatlab-traffic-pacer");
     pacer.setDaemon(true);
     pacer.start();
@@ -213,6 +214,10 @@ public final class TrafficGenerator implements AutoCloseable {
   /** Blocks until a plan with a duration has run and every request has its final answer. */
   public TrafficStats.Snapshot awaitEnd() throws InterruptedException {
     ended.await();
+    java.util.concurrent.ScheduledFuture<?> r = reporter;
+    if (r != null) {
+      r.cancel(false);
+    }
     stats.interval();
     return stats.total();
   }

@@ -1,0 +1,92 @@
+package io.heatlab.cli;
+
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.landing.HourPartition;
+import io.heatlab.landing.LandingIndex;
+import io.heatlab.landing.LandingLayout;
+import io.heatlab.landing.ObjectStore;
+import io.heatlab.landing.PartitionState;
+import io.heatlab.stack.Stack;
+import io.heatlab.stack.StorageClients;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "landing", mixinStandardHelpOptions = true,
+    description = {"What the landing connector wrote: per-partition status (landed offset, lag, records, last flush),",
+        "the hours and objects of the layout, and the hours that changed since a time."})
+final class LandingCommand implements Callable<Integer> {
+  @Mixin
+  ProfileOptions options;
+
+  @Option(names = "--hour", description = "List the objects of one event-time hour, e.g. 2026-11-25T10.")
+  String hour;
+
+  @Option(names = "--changed-since", converter = DurationConverter.class,
+      description = "List the hours that received objects in the last DURATION, e.g. 2h.")
+  Duration changedSince;
+
+  @Override
+  public Integer call() throws Exception {
+    HeatlabConfig config = options.load();
+    try (Stack stack = RunningStack.require(config)) {
+      String format = config.getString(HeatlabConfig.LANDING_FORMAT);
+      ObjectStore store = new ObjectStore(StorageClients.minio(config, stack.endpoints()), config.getString(HeatlabConfig.STORAGE_BUCKET));
+      LandingIndex index = new LandingIndex(store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));
+      if (hour != null) {
+        for (ObjectStore.Entry o : index.objects(format, HourPartition.parse(hour))) {
+          System.out.printf("%10d  %s  %s%n", o.size(), o.lastModified(), o.key());
+        }
+        return 0;
+      }
+      if (changedSince != null) {
+        index.hoursChangedSince(format, Instant.now().minus(changedSince)).forEach(System.out::println);
+        return 0;
+      }
+      status(config, stack, index, format);
+      return 0;
+    }
+  }
+
+  private static void status(HeatlabConfig config, Stack stack, LandingIndex index, String format) throws Exception {
+    String connector = config.getString(HeatlabConfig.LANDING_CONNECTOR);
+    String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
+    System.out.println("connector " + connector + ": " + stack.part("connect").health().detail());
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()))) {
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("connect-" + connector)
+          .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
+      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      var end = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+      Map<Integer, PartitionState> states = new java.util.HashMap<>();
+      index.partitionStates(connector).forEach(s -> states.put(s.partition(), s));
+      System.out.printf("%-10s %12s %12s %8s %14s %14s  %s%n", "PARTITION", "END OFFSET", "LANDED", "LAG",
+          "RECORDS", "BYTES", "LAST FLUSH");
+      for (TopicPartition tp : new java.util.TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition)) {{
+          latest.keySet().forEach(k -> put(k, k));
+        }}.keySet()) {
+        long e = end.get(tp).offset();
+        OffsetAndMetadata c = committed.get(tp);
+        PartitionState s = states.get(tp.partition());
+        System.out.printf("%-10s %12d %12s %8s %14s %14s  %s%n", topic + "-" + tp.partition(), e,
+            c == null ? "-" : c.offset(), c == null ? (e == 0 ? "0" : "?") : e - c.offset(),
+            s == null ? "-" : s.recordsWritten(), s == null ? "-" : s.bytesWritten(),
+            s == null || s.lastFlush() == 0 ? "-" : Instant.ofEpochMilli(s.lastFlush()));
+      }
+    }
+    List<HourPartition> hours = index.hours(format);
+    System.out.println(hours.size() + " hour(s) of " + format + " objects"
+        + (hours.isEmpty() ? "" : ", " + hours.get(0) + " … " + hours.get(hours.size() - 1)));
+  }
+}
