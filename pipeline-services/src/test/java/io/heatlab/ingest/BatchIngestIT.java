@@ -316,6 +316,45 @@ class BatchIngestIT {
   }
 
   @Test
+  void trafficGeneratorPostsRealisticBatchesThatAllLandInKafka(HeatlabConfig config, StackEndpoints endpoints) throws Exception {
+    var screens = io.heatlab.assets.ScreenCatalog.load().screens();
+    var plan = new io.heatlab.traffic.TrafficPlan(endpoints.httpUrl(), "other", "other-key", screens, 5, 1500, 50,
+        Duration.ofSeconds(2), null, 2.0, 0.1, 16, 7);
+    io.heatlab.traffic.TrafficStats.Snapshot total;
+    try (var generator = new io.heatlab.traffic.TrafficGenerator(plan)) {
+      generator.start(s -> { });
+      total = generator.awaitEnd();
+    }
+    assertThat(total.failedBatches()).isZero();
+    assertThat(total.eventsAccepted()).isEqualTo(total.eventsSent()).isBetween(2_500L, 3_500L);
+
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
+    List<JsonNode> fromGenerator = new ArrayList<>();
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
+      List<TopicPartition> tps = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      var end = c.endOffsets(tps);
+      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+          JsonNode v = JSON.readTree(r.value());
+          if (v.get("client_id").asText().equals("other") && v.get("batch_id").asText().startsWith("s-")) {
+            fromGenerator.add(v);
+          }
+        }
+      }
+    }
+    assertThat((long) fromGenerator.size()).isEqualTo(total.eventsAccepted());
+    long twoHoursAgo = System.currentTimeMillis() - 2 * 3_600_000L - 120_000;
+    assertThat(fromGenerator).allSatisfy(v -> assertThat(v.get("event_time").asLong()).as("backfilled over 2 h")
+        .isGreaterThan(twoHoursAgo));
+    assertThat(fromGenerator).extracting(v -> v.get("screen_id").asText()).contains("landing", "pricing", "checkout");
+    assertThat(fromGenerator).filteredOn(v -> v.get("event_type").asText().equals("click")).isNotEmpty();
+  }
+
+  @Test
   void otherMethodsAre405() throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(STACK.endpoints().httpUrl() + "/v1/batches")).GET().build(),
         HttpResponse.BodyHandlers.ofString());

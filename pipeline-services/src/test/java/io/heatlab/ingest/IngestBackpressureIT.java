@@ -85,8 +85,12 @@ class IngestBackpressureIT {
         .allSatisfy(o -> {
           assertThat(o.status()).isEqualTo(503);
           assertThat(o.retryAfter()).isNotNull();
-          assertThat(o.answeredNanos() - o.sentNanos()).as("answered promptly").isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
         });
+    // while Kafka is down one probe batch a second is let through and waits for the producer's verdict
+    // (delivery timeout, 3 s here); every other request is refused at once
+    long slow = duringOutage.stream().filter(o -> o.answeredNanos() - o.sentNanos() > TimeUnit.MILLISECONDS.toNanos(500)).count();
+    assertThat(slow).as("slow answers (probes) among %d", duringOutage.size()).isLessThanOrEqualTo(4);
+    assertThat(duringOutage.size() - slow).as("prompt 503s").isGreaterThan(100);
     assertThat(all).filteredOn(o -> o.sentNanos() > restartedAt + TimeUnit.SECONDS.toNanos(2) && o.status() == 202)
         .as("accepted again after the broker is back, without restarting ingestion").isNotEmpty();
     assertThat(all).extracting(Outcome::status).allMatch(s -> s == 202 || s == 503);
