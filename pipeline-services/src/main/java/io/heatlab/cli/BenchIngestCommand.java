@@ -115,15 +115,8 @@ final class BenchIngestCommand implements Callable<Integer> {
       if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(SCRATCH_TOPIC)) {
         admin.createTopics(List.of(new NewTopic(SCRATCH_TOPIC, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
       }
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      p.put(ProducerConfig.ACKS_CONFIG, "all");
-      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-      p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-      p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-      p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-      p.put(ProducerConfig.BATCH_SIZE_CONFIG, 131_072);
-      p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20);
+      Properties p = io.heatlab.ingest.EventProducer.settings(bootstrap, Duration.ofSeconds(30));
+      p.put(ProducerConfig.CLIENT_ID_CONFIG, "heatlab-bench-raw");
       long now = System.currentTimeMillis();
       AtomicLong failures = new AtomicLong();
       double perSecond;

@@ -73,9 +73,7 @@ final class UpCommand implements Callable<Integer> {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     // ports resolved here (0 = free port) are the ones the supervisor must use
-    for (String key : List.of(HeatlabConfig.KAFKA_PORT, HeatlabConfig.KAFKA_CONTROLLER_PORT, HeatlabConfig.CONNECT_PORT,
-        HeatlabConfig.STORAGE_PORT, HeatlabConfig.CLICKHOUSE_HTTP_PORT, HeatlabConfig.CLICKHOUSE_TCP_PORT,
-        HeatlabConfig.HTTP_PORT)) {
+    for (String key : HeatlabConfig.PORTS) {
       builder.environment().put(ConfigLoader.envName(key), String.valueOf(stack.config().getInt(key)));
     }
     System.out.println("heatlab: starting the " + stack.config().profile() + " stack (data " + layout.root()

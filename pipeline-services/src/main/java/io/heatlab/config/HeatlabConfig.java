@@ -85,7 +85,9 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String INGEST_DEDUP_TTL_MS = "ingest.dedup.ttl.ms";
   public static final String INGEST_REDIS_URL = "ingest.dedup.redis.url";
 
-  private static final String GROUP_STACK = "stack";
+  /** Every port setting of the embedded stack (0 = a free port, chosen when the stack is created). */
+  public static final java.util.List<String> PORTS = java.util.List.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, CONNECT_PORT,
+      STORAGE_PORT, CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT, HTTP_PORT);
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(PROFILE, Type.STRING, "embedded", Importance.HIGH,

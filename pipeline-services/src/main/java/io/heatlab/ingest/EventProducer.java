@@ -50,6 +50,15 @@ public final class EventProducer implements AutoCloseable {
 
   public EventProducer(String bootstrapServers, String topic, int maxInflightEvents, Duration shedAfter,
       Duration deliveryTimeout) {
+    this.producer = new KafkaProducer<>(settings(bootstrapServers, deliveryTimeout), new ByteArraySerializer(),
+        new ByteArraySerializer());
+    this.topic = topic;
+    this.maxInflightEvents = maxInflightEvents;
+    this.shedAfterNanos = shedAfter.toNanos();
+  }
+
+  /** The producer settings of ingestion (also used by {@code bench ingest} for its raw-producer baseline). */
+  public static Properties settings(String bootstrapServers, Duration deliveryTimeout) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "heatlab-ingest");
@@ -64,10 +73,7 @@ public final class EventProducer implements AutoCloseable {
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(5_000, deliveryTimeout.toMillis() / 2));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
     p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
-    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    this.topic = topic;
-    this.maxInflightEvents = maxInflightEvents;
-    this.shedAfterNanos = shedAfter.toNanos();
+    return p;
   }
 
   /** Null when a batch of {@code events} may be produced now, else why not. */

@@ -28,9 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Stack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Stack.class);
-  private static final List<String> PORT_KEYS = List.of(HeatlabConfig.KAFKA_PORT, HeatlabConfig.KAFKA_CONTROLLER_PORT,
-      HeatlabConfig.CONNECT_PORT, HeatlabConfig.STORAGE_PORT, HeatlabConfig.CLICKHOUSE_HTTP_PORT,
-      HeatlabConfig.CLICKHOUSE_TCP_PORT, HeatlabConfig.HTTP_PORT);
 
   /** Progress of {@link #start}, called from start-up threads. */
   public interface StartListener {
@@ -68,7 +65,7 @@ public final class Stack implements AutoCloseable {
 
   private static HeatlabConfig withFreePorts(HeatlabConfig config) {
     Map<String, String> resolved = new LinkedHashMap<>();
-    for (String key : PORT_KEYS) {
+    for (String key : HeatlabConfig.PORTS) {
       if (config.getInt(key) == 0) {
         resolved.put(key, String.valueOf(freePort()));
       }

@@ -48,9 +48,7 @@ class StackCliIT {
   static void freshDataDirAndPorts() throws IOException {
     dataDir = Files.createTempDirectory("heatlab-cli-");
     ENV.put("HEATLAB_DATA_DIR", dataDir.toString());
-    for (String key : List.of(HeatlabConfig.KAFKA_PORT, HeatlabConfig.KAFKA_CONTROLLER_PORT, HeatlabConfig.CONNECT_PORT,
-        HeatlabConfig.STORAGE_PORT, HeatlabConfig.CLICKHOUSE_HTTP_PORT, HeatlabConfig.CLICKHOUSE_TCP_PORT,
-        HeatlabConfig.HTTP_PORT)) {
+    for (String key : HeatlabConfig.PORTS) {
       ENV.put(ConfigLoader.envName(key), String.valueOf(freePort()));
     }
     ENV.put("HEATLAB_KAFKA_HEAP", "512m");

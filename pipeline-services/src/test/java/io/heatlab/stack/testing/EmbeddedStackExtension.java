@@ -46,9 +46,7 @@ public final class EmbeddedStackExtension implements BeforeAllCallback, AfterAll
   private Stack stack;
 
   public EmbeddedStackExtension() {
-    for (String port : new String[] {HeatlabConfig.KAFKA_PORT, HeatlabConfig.KAFKA_CONTROLLER_PORT,
-        HeatlabConfig.CONNECT_PORT, HeatlabConfig.STORAGE_PORT, HeatlabConfig.CLICKHOUSE_HTTP_PORT,
-        HeatlabConfig.CLICKHOUSE_TCP_PORT, HeatlabConfig.HTTP_PORT}) {
+    for (String port : HeatlabConfig.PORTS) {
       overrides.put(port, "0");
     }
     overrides.put(HeatlabConfig.KAFKA_HEAP, "512m");
