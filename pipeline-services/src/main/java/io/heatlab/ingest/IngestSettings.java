@@ -2,7 +2,7 @@ package io.heatlab.ingest;
 
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.BatchValidator;
-import io.heatlab.stack.StackEndpoints;
+import io.heatlab.config.StackEndpoints;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

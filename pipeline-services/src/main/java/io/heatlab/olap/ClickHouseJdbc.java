@@ -1,7 +1,7 @@
 package io.heatlab.olap;
 
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.stack.StackEndpoints;
+import io.heatlab.config.StackEndpoints;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;

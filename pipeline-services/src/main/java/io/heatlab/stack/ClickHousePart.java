@@ -1,6 +1,7 @@
 package io.heatlab.stack;
 
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Migrations;
 import java.io.File;

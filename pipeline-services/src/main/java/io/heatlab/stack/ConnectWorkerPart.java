@@ -1,6 +1,7 @@
 package io.heatlab.stack;
 
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package io.heatlab.stack;
 
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
 import io.heatlab.http.HealthHandler;
 import io.heatlab.http.HeatlabHttpServer;
 import io.heatlab.ingest.BatchHandler;

@@ -1,5 +1,6 @@
 package io.heatlab.stack;
 
+import io.heatlab.config.StackEndpoints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.landing.LandingConfig;

@@ -1,6 +1,7 @@
 package io.heatlab.stack;
 
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;

@@ -1,6 +1,7 @@
 package io.heatlab.stack;
 
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package io.heatlab.stack;
 
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
 import io.minio.MinioClient;
 
 /** MinIO SDK clients for heatlab's object storage, the same code for S3Proxy and MinIO. */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.LandedEvent;
-import io.heatlab.stack.StackEndpoints;
+import io.heatlab.config.StackEndpoints;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.LandedEvent;
-import io.heatlab.stack.StackEndpoints;
+import io.heatlab.config.StackEndpoints;
 import io.heatlab.stack.StackPart;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.net.URI;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.LandedEvent;
-import io.heatlab.stack.StackEndpoints;
+import io.heatlab.config.StackEndpoints;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.heatlab.olap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.stack.StackEndpoints;
+import io.heatlab.config.StackEndpoints;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.time.Instant;
 import java.util.List;

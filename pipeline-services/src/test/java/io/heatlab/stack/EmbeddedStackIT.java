@@ -1,5 +1,6 @@
 package io.heatlab.stack;
 
+import io.heatlab.config.StackEndpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -4,7 +4,7 @@ import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.stack.PartHealth;
 import io.heatlab.stack.Stack;
-import io.heatlab.stack.StackEndpoints;
+import io.heatlab.config.StackEndpoints;
 import io.heatlab.stack.StackException;
 import io.heatlab.stack.StackPart;
 import java.io.IOException;

@@ -1,6 +1,5 @@
-package io.heatlab.stack;
+package io.heatlab.config;
 
-import io.heatlab.config.HeatlabConfig;
 
 /**
  * Where each part is reached, derived once from the configuration: the embedded parts on loopback at

@@ -1,0 +1,63 @@
+package io.heatlab.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+/**
+ * heatlab's one-way dependencies, stated as code (STYLE.md): a wrong import fails this test, not a review.
+ *
+ * <pre>
+ *   cli ──► stack ──► http ──► ingest ──► contract
+ *    │        │                  ▲
+ *    │        ├──► landing ──────┘ (landing ──► contract only: it ships as a Connect plugin)
+ *    │        └──► olap
+ *    └──► traffic ──► assets
+ * </pre>
+ */
+class LayeringTest {
+  private static final JavaClasses MAIN = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("io.heatlab");
+
+  static final ArchRule contractIsSelfContained = noClasses().that().resideInAPackage("io.heatlab.contract..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.heatlab.config..", "io.heatlab.stack..", "io.heatlab.ingest..",
+          "io.heatlab.landing..", "io.heatlab.olap..", "io.heatlab.cli..", "io.heatlab.http..", "io.heatlab.traffic..");
+
+  static final ArchRule landingIsAPlugin = noClasses().that().resideInAPackage("io.heatlab.landing..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.heatlab.config..", "io.heatlab.stack..", "io.heatlab.ingest..",
+          "io.heatlab.olap..", "io.heatlab.cli..", "io.heatlab.http..", "io.heatlab.traffic..")
+      .because("the landing connector ships alone as a Kafka Connect plugin (contract + landing classes only)");
+
+  static final ArchRule nothingDependsOnTheCli = noClasses().that().resideOutsideOfPackage("io.heatlab.cli..")
+      .should().dependOnClassesThat().resideInAPackage("io.heatlab.cli..");
+
+  static final ArchRule ingestionKnowsNoStack = noClasses().that().resideInAnyPackage("io.heatlab.ingest..", "io.heatlab.olap..",
+          "io.heatlab.traffic..", "io.heatlab.assets..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.heatlab.stack..", "io.heatlab.http..")
+      .because("the stack composes the parts, never the other way round");
+
+  @Test
+  void contractIsSelfContained() {
+    contractIsSelfContained.check(MAIN);
+  }
+
+  @Test
+  void landingIsAPlugin() {
+    landingIsAPlugin.check(MAIN);
+  }
+
+  @Test
+  void nothingDependsOnTheCli() {
+    nothingDependsOnTheCli.check(MAIN);
+  }
+
+  @Test
+  void ingestionKnowsNoStack() {
+    ingestionKnowsNoStack.check(MAIN);
+  }
+}
