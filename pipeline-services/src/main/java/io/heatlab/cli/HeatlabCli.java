@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "heatlab", mixinStandardHelpOptions = true, versionProvider = HeatlabCli.Version.class,
     description = "Self-hosted heatmap analytics: ingestion → Kafka → S3 landing → Spark rollups → ClickHouse → heatmaps.",
-    subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, TrafficCommand.class, LandingCommand.class,
+    subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, IngestCommand.class, TrafficCommand.class,
+        LandingCommand.class,
         BenchCommand.class,
         ConfigCommand.class},
     footer = {"", "Also: ./heatlab test — installs what this machine lacks and runs the whole test suite (mvn -B verify).",

@@ -7,6 +7,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
@@ -16,7 +17,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * heatlab's embedded Jetty: one server, one connector, handlers mapped by path.
  *
  * <pre>
- *   Server ── ContextHandler "/" ── PathMappingsHandler
+ *   Server ── GracefulHandler ── ContextHandler "/" ── PathMappingsHandler
  *               ├── /healthz      HealthHandler       per-part health JSON (200 only if all healthy)
  *               ├── (routes added by other packages: /v1/batches, /v1/heatmap …)
  *               └── /             ResourceHandler     simulator-web's pages (classpath heatlab/web/)
@@ -26,6 +27,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class HeatlabHttpServer {
   static final String WEB_ROOT = "heatlab/web/";
+  /** How long a stop waits for requests in flight (a batch waits at most the producer's delivery timeout). */
+  static final long STOP_TIMEOUT_MS = 30_000;
 
   private final String host;
   private final int port;
@@ -59,7 +62,10 @@ public final class HeatlabHttpServer {
     pages.setDirAllowed(false);
     pages.setWelcomeFiles("index.html");
     mappings.addMapping(PathSpec.from("/"), pages);
-    s.setHandler(new ContextHandler(mappings, "/")); // ResourceHandler needs a context
+    // graceful stop: stop accepting, let requests in flight finish (their batches are acked or refused), then
+    // stop the handlers (the producer drains); GracefulHandler tracks requests until their callback completes
+    s.setHandler(new GracefulHandler(new ContextHandler(mappings, "/"))); // ResourceHandler needs a context
+    s.setStopTimeout(STOP_TIMEOUT_MS);
     s.start();
     server = s;
   }
