@@ -21,29 +21,14 @@ ORDER BY (client_id, screen_id, event_type, window_start, cell_y, cell_x);
 
 CREATE TABLE IF NOT EXISTS heatmap_hourly_staging AS heatmap_hourly;
 
-CREATE TABLE IF NOT EXISTS heatmap_daily (
-    client_id String,
-    screen_id String,
-    event_type String,
-    window_start DateTime('UTC'),
-    cell_x UInt16,
-    cell_y UInt16,
-    count UInt64
-) ENGINE = MergeTree
+-- daily and weekly: the hourly columns, one partition per day / per ISO week (its Monday)
+CREATE TABLE IF NOT EXISTS heatmap_daily AS heatmap_hourly ENGINE = MergeTree
 PARTITION BY toYYYYMMDD(window_start)
 ORDER BY (client_id, screen_id, event_type, window_start, cell_y, cell_x);
 
 CREATE TABLE IF NOT EXISTS heatmap_daily_staging AS heatmap_daily;
 
-CREATE TABLE IF NOT EXISTS heatmap_weekly (
-    client_id String,
-    screen_id String,
-    event_type String,
-    window_start DateTime('UTC'),
-    cell_x UInt16,
-    cell_y UInt16,
-    count UInt64
-) ENGINE = MergeTree
+CREATE TABLE IF NOT EXISTS heatmap_weekly AS heatmap_hourly ENGINE = MergeTree
 PARTITION BY toYYYYMMDD(window_start)
 ORDER BY (client_id, screen_id, event_type, window_start, cell_y, cell_x);
 
