@@ -1,0 +1,191 @@
+package io.heatlab.render;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import javax.imageio.ImageIO;
+
+/**
+ * Paints a heatmap over a screen's screenshot, in pure Java (shared by the CLI, the demo and the console):
+ * grid counts → Gaussian-smoothed density (kernel radius in cells) → linear or log scale → colour gradient
+ * with alpha (transparent where nothing happened) → drawn over the screenshot at its native size → a legend
+ * with the count scale.
+ *
+ * <p>Stateless and thread-safe; build one per set of {@link Options}.
+ */
+public final class HeatmapRenderer {
+
+  /** How counts map to colour. */
+  public enum Scale { LINEAR, LOG }
+
+  /**
+   * @param radiusCells kernel radius in grid cells (σ = radius / 2); 0 = no smoothing
+   * @param scale       linear or log (log shows the long tail of a page)
+   * @param maxAlpha    opacity of the hottest colour, 0–1
+   * @param legend      draw the legend
+   */
+  public record Options(double radiusCells, Scale scale, double maxAlpha, boolean legend) {
+    public static final Options DEFAULT = new Options(2.5, Scale.LINEAR, 0.75, true);
+  }
+
+  /** Blue → cyan → green → yellow → red, at 0, .25, .5, .75, 1. */
+  private static final int[][] GRADIENT = {{0, 0, 255}, {0, 255, 255}, {0, 255, 0}, {255, 255, 0}, {255, 0, 0}};
+
+  private final Options options;
+
+  public HeatmapRenderer(Options options) {
+    this.options = options;
+  }
+
+  /** The screenshot with the heatmap of {@code grid} painted over it (a new image; the screenshot is untouched). */
+  public BufferedImage render(BufferedImage screenshot, HeatmapGrid grid) {
+    int w = screenshot.getWidth();
+    int h = screenshot.getHeight();
+    double[] density = smooth(grid);
+    double max = 0;
+    for (double d : density) {
+      max = Math.max(max, d);
+    }
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+    Graphics2D g = out.createGraphics();
+    g.drawImage(screenshot, 0, 0, null);
+    g.dispose();
+    if (max > 0) {
+      paintOverlay(out, density, grid.width(), grid.height(), max);
+    }
+    if (options.legend()) {
+      drawLegend(out, grid.max());
+    }
+    return out;
+  }
+
+  /** PNG bytes of {@link #render}. */
+  public byte[] renderPng(BufferedImage screenshot, HeatmapGrid grid) throws IOException {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(render(screenshot, grid), "png", png);
+    return png.toByteArray();
+  }
+
+  /** Separable Gaussian blur of the counts, at grid resolution. */
+  double[] smooth(HeatmapGrid grid) {
+    int gw = grid.width();
+    int gh = grid.height();
+    double[] values = new double[gw * gh];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = grid.counts()[i];
+    }
+    if (options.radiusCells() <= 0) {
+      return values;
+    }
+    double sigma = options.radiusCells() / 2;
+    int r = (int) Math.ceil(options.radiusCells());
+    double[] kernel = new double[2 * r + 1];
+    for (int k = -r; k <= r; k++) {
+      kernel[k + r] = Math.exp(-(k * k) / (2 * sigma * sigma));
+    }
+    double[] tmp = new double[values.length];
+    for (int y = 0; y < gh; y++) {
+      for (int x = 0; x < gw; x++) {
+        double sum = 0;
+        for (int k = -r; k <= r; k++) {
+          int xx = x + k;
+          if (xx >= 0 && xx < gw) {
+            sum += values[y * gw + xx] * kernel[k + r];
+          }
+        }
+        tmp[y * gw + x] = sum;
+      }
+    }
+    double[] out = new double[values.length];
+    for (int y = 0; y < gh; y++) {
+      for (int x = 0; x < gw; x++) {
+        double sum = 0;
+        for (int k = -r; k <= r; k++) {
+          int yy = y + k;
+          if (yy >= 0 && yy < gh) {
+            sum += tmp[yy * gw + x] * kernel[k + r];
+          }
+        }
+        out[y * gw + x] = sum;
+      }
+    }
+    return out;
+  }
+
+  private void paintOverlay(BufferedImage out, double[] density, int gw, int gh, double max) {
+    int w = out.getWidth();
+    int h = out.getHeight();
+    double logMax = Math.log1p(max);
+    int[] row = new int[w];
+    for (int py = 0; py < h; py++) {
+      double gy = Math.min(gh - 1.0, Math.max(0, (py + 0.5) * gh / h - 0.5));
+      int y0 = (int) gy;
+      int y1 = Math.min(gh - 1, y0 + 1);
+      double fy = gy - y0;
+      out.getRGB(0, py, w, 1, row, 0, w);
+      for (int px = 0; px < w; px++) {
+        double gx = Math.min(gw - 1.0, Math.max(0, (px + 0.5) * gw / w - 0.5));
+        int x0 = (int) gx;
+        int x1 = Math.min(gw - 1, x0 + 1);
+        double fx = gx - x0;
+        double v = (density[y0 * gw + x0] * (1 - fx) + density[y0 * gw + x1] * fx) * (1 - fy)
+            + (density[y1 * gw + x0] * (1 - fx) + density[y1 * gw + x1] * fx) * fy;
+        double t = options.scale() == Scale.LOG ? Math.log1p(v) / logMax : v / max;
+        if (t > 0.01) {
+          row[px] = blend(row[px], t);
+        }
+      }
+      out.setRGB(0, py, w, 1, row, 0, w);
+    }
+  }
+
+  /** The gradient colour of {@code t} (0–1) over {@code argb}, with alpha rising with t. */
+  private int blend(int argb, double t) {
+    int[] c = colour(t);
+    double a = options.maxAlpha() * Math.min(1, 0.25 + t);
+    int r = (int) Math.round(((argb >> 16) & 0xff) * (1 - a) + c[0] * a);
+    int g = (int) Math.round(((argb >> 8) & 0xff) * (1 - a) + c[1] * a);
+    int b = (int) Math.round((argb & 0xff) * (1 - a) + c[2] * a);
+    return 0xff000000 | (r << 16) | (g << 8) | b;
+  }
+
+  static int[] colour(double t) {
+    double s = Math.max(0, Math.min(1, t)) * (GRADIENT.length - 1);
+    int i = Math.min(GRADIENT.length - 2, (int) s);
+    double f = s - i;
+    int[] a = GRADIENT[i];
+    int[] b = GRADIENT[i + 1];
+    return new int[] {(int) Math.round(a[0] + (b[0] - a[0]) * f), (int) Math.round(a[1] + (b[1] - a[1]) * f),
+        (int) Math.round(a[2] + (b[2] - a[2]) * f)};
+  }
+
+  private void drawLegend(BufferedImage out, long maxCount) {
+    int barW = 200;
+    int barH = 12;
+    int x = out.getWidth() - barW - 24;
+    int y = out.getHeight() - 44;
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(new Color(255, 255, 255, 220));
+    g.fillRoundRect(x - 10, y - 22, barW + 20, barH + 40, 8, 8);
+    for (int i = 0; i < barW; i++) {
+      int[] c = colour(i / (barW - 1.0));
+      g.setColor(new Color(c[0], c[1], c[2]));
+      g.fillRect(x + i, y, 1, barH);
+    }
+    g.setColor(Color.DARK_GRAY);
+    g.setStroke(new BasicStroke(1f));
+    g.drawRect(x, y, barW, barH);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    g.drawString("events per cell (" + options.scale().name().toLowerCase() + ")", x, y - 8);
+    g.drawString("0", x, y + barH + 13);
+    String top = String.valueOf(maxCount);
+    g.drawString(top, x + barW - g.getFontMetrics().stringWidth(top), y + barH + 13);
+    g.dispose();
+  }
+}
