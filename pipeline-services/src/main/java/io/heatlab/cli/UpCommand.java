@@ -3,6 +3,7 @@ package io.heatlab.cli;
 import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.stack.PartHealth;
+import io.heatlab.stack.JavaCommand;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.StackLayout;
 import io.heatlab.stack.Supervisor;
@@ -57,7 +58,7 @@ final class UpCommand implements Callable<Integer> {
     if (new File("/usr/bin/setsid").canExecute()) {
       cmd.add("/usr/bin/setsid"); // a closed terminal must not take the stack down with it
     }
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(JavaCommand.javaBinary());
     cmd.add("-Xmx512m");
     cmd.add("-Dheatlab.home=" + System.getProperty("heatlab.home", ""));
     cmd.add("-Dheatlab.data.dir=" + layout.root());

@@ -197,11 +197,6 @@ public final class HeatlabConfig extends AbstractConfig {
     super(DEFINITION, values, false);
   }
 
-  /** The defaults alone, plus {@code overrides}: for tests and tools. */
-  public static HeatlabConfig of(Map<String, String> overrides) {
-    return new HeatlabConfig(new LinkedHashMap<>(overrides));
-  }
-
   public String profile() {
     return getString(PROFILE);
   }

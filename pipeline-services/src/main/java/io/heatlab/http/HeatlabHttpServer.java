@@ -75,11 +75,6 @@ public final class HeatlabHttpServer {
     return s != null && s.isStarted();
   }
 
-  /** The port actually bound (differs from the configured one when that was 0). */
-  public int boundPort() {
-    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-  }
-
   public synchronized void stop() {
     Server s = server;
     server = null;

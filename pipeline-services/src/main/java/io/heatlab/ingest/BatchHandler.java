@@ -72,12 +72,6 @@ public final class BatchHandler extends Handler.Abstract {
     }
   }
 
-  /** Events accepted by Kafka-bound work but not yet acked; for health and the console. */
-  public int inflightEvents() {
-    EventProducer p = producer;
-    return p == null ? 0 : p.inflightEvents();
-  }
-
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     Exchange x = new Exchange(request, response, callback);

@@ -150,10 +150,6 @@ public final class EventProducer implements AutoCloseable {
     return result;
   }
 
-  public int inflightEvents() {
-    return inflightEvents.get();
-  }
-
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(30)); // drains what was accepted

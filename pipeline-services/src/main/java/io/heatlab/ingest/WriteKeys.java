@@ -49,8 +49,4 @@ public final class WriteKeys {
   public Optional<String> keyOf(String clientId) {
     return Optional.ofNullable(keyByClient.get(clientId)).map(b -> new String(b, StandardCharsets.UTF_8));
   }
-
-  public boolean isEmpty() {
-    return keyByClient.isEmpty();
-  }
 }

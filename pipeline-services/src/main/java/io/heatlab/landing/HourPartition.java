@@ -18,10 +18,6 @@ public record HourPartition(LocalDate dt, int hour) implements Comparable<HourPa
     return "dt=" + dt + "/hour=" + (hour < 10 ? "0" : "") + hour;
   }
 
-  public Instant start() {
-    return dt.atStartOfDay(ZoneOffset.UTC).plusHours(hour).toInstant();
-  }
-
   /** Parses {@code 2026-11-23T10} (as the CLI takes hours). */
   public static HourPartition parse(String isoHour) {
     String[] parts = isoHour.split("T");

@@ -25,8 +25,6 @@ public final class LandingConfig extends AbstractConfig {
   public static final String PARTITION_BY_CLIENT = "partition.by.client";
   public static final String STATE_HISTORY = "state.boundaries.kept";
 
-  private static final String GROUP = "heatlab landing";
-
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(S3_ENDPOINT, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
           "S3 endpoint URL, e.g. http://minio:9000 (path-style access).")

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -242,16 +241,9 @@ final class PartitionWriter {
     store.put(LandingLayout.stateKey(connector, topic, partition), JSON.writeValueAsBytes(s), "application/json", Map.of());
   }
 
-  PartitionState state() {
-    return state;
-  }
-
   @Override
   public String toString() {
     return topic + "-" + partition + " (unwritten " + rows.size() + ", written through " + writtenThrough + ")";
   }
 
-  static String name(String topic, int partition) {
-    return Objects.requireNonNull(topic) + "-" + partition;
-  }
 }

@@ -27,11 +27,6 @@ final class HttpPart implements StackPart {
         .route("/v1/batches", new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC()));
   }
 
-  /** For other packages to mount their handlers before start. */
-  HeatlabHttpServer server() {
-    return server;
-  }
-
   @Override
   public String name() {
     return "http";

@@ -183,9 +183,4 @@ public final class Stack implements AutoCloseable {
       LOG.warn("Stopping {} failed: {}", part.name(), e.toString());
     }
   }
-
-  /** Mounts extra HTTP routes (ingestion, heatmap API…) on the stack's Jetty; call before {@link #start}. */
-  public void route(String pathSpec, org.eclipse.jetty.server.Handler handler) {
-    ((HttpPart) part("http")).server().route(pathSpec, handler);
-  }
 }
