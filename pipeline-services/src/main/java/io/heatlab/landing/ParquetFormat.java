@@ -331,7 +331,8 @@ public final class ParquetFormat implements ObjectFormat {
 
     RowConverter() {
       for (int i = CLIENT_ID; i <= EVENT_TYPE; i++) {
-        fields[i] = new StringConverter(this, i);
+        int column = i;
+        fields[i] = DictionaryConverter.strings(v -> strings[column] = v);
       }
       fields[EVENT_TIME] = new PrimitiveConverter() {
         @Override
@@ -351,8 +352,8 @@ public final class ParquetFormat implements ObjectFormat {
           yNorm = value;
         }
       };
-      fields[VIEWPORT_W] = new IntConverter(this, VIEWPORT_W);
-      fields[VIEWPORT_H] = new IntConverter(this, VIEWPORT_H);
+      fields[VIEWPORT_W] = DictionaryConverter.ints(v -> viewportW = v);
+      fields[VIEWPORT_H] = DictionaryConverter.ints(v -> viewportH = v);
       fields[RECEIVED_AT] = new PrimitiveConverter() {
         @Override
         public void addLong(long value) {
@@ -380,15 +381,26 @@ public final class ParquetFormat implements ObjectFormat {
     }
   }
 
-  /** Decodes each dictionary entry once, so dictionary-encoded rows share String instances. */
-  private static final class StringConverter extends PrimitiveConverter {
-    private final RowConverter row;
-    private final int index;
-    private String[] dictionary = new String[0];
+  /**
+   * A column with dictionary support that decodes each dictionary entry once (dictionary-encoded rows then
+   * share one String / one boxed Integer) and hands values to {@code sink}: the string columns and the viewport.
+   */
+  private static final class DictionaryConverter<T> extends PrimitiveConverter {
+    private final java.util.function.BiFunction<Dictionary, Integer, T> decode;
+    private final java.util.function.Consumer<T> sink;
+    private Object[] dictionary = new Object[0];
 
-    StringConverter(RowConverter row, int index) {
-      this.row = row;
-      this.index = index;
+    DictionaryConverter(java.util.function.BiFunction<Dictionary, Integer, T> decode, java.util.function.Consumer<T> sink) {
+      this.decode = decode;
+      this.sink = sink;
+    }
+
+    static DictionaryConverter<String> strings(java.util.function.Consumer<String> sink) {
+      return new DictionaryConverter<>((d, i) -> d.decodeToBinary(i).toStringUsingUTF8(), sink);
+    }
+
+    static DictionaryConverter<Integer> ints(java.util.function.Consumer<Integer> sink) {
+      return new DictionaryConverter<>(Dictionary::decodeToInt, sink);
     }
 
     @Override
@@ -398,65 +410,29 @@ public final class ParquetFormat implements ObjectFormat {
 
     @Override
     public void setDictionary(Dictionary d) {
-      String[] decoded = new String[d.getMaxId() + 1];
+      Object[] decoded = new Object[d.getMaxId() + 1];
       for (int i = 0; i < decoded.length; i++) {
-        decoded[i] = d.decodeToBinary(i).toStringUsingUTF8();
+        decoded[i] = decode.apply(d, i);
       }
       dictionary = decoded;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void addValueFromDictionary(int dictionaryId) {
-      row.strings[index] = dictionary[dictionaryId];
+      sink.accept((T) dictionary[dictionaryId]);
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void addBinary(Binary value) {
-      row.strings[index] = value.toStringUsingUTF8();
-    }
-  }
-
-  /** The viewport: boxed once per dictionary entry instead of once per row. */
-  private static final class IntConverter extends PrimitiveConverter {
-    private final RowConverter row;
-    private final int index;
-    private Integer[] dictionary = new Integer[0];
-
-    IntConverter(RowConverter row, int index) {
-      this.row = row;
-      this.index = index;
+      sink.accept((T) value.toStringUsingUTF8());
     }
 
     @Override
-    public boolean hasDictionarySupport() {
-      return true;
-    }
-
-    @Override
-    public void setDictionary(Dictionary d) {
-      Integer[] decoded = new Integer[d.getMaxId() + 1];
-      for (int i = 0; i < decoded.length; i++) {
-        decoded[i] = d.decodeToInt(i);
-      }
-      dictionary = decoded;
-    }
-
-    @Override
-    public void addValueFromDictionary(int dictionaryId) {
-      set(dictionary[dictionaryId]);
-    }
-
-    @Override
+    @SuppressWarnings("unchecked")
     public void addInt(int value) {
-      set(value);
-    }
-
-    private void set(Integer value) {
-      if (index == VIEWPORT_W) {
-        row.viewportW = value;
-      } else {
-        row.viewportH = value;
-      }
+      sink.accept((T) Integer.valueOf(value));
     }
   }
 

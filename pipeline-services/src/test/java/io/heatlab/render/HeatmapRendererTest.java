@@ -74,6 +74,15 @@ class HeatmapRendererTest {
     byte[] png = new HeatmapRenderer(HeatmapRenderer.Options.DEFAULT).renderPng(shot, grid);
     BufferedImage back = ImageIO.read(new ByteArrayInputStream(png));
     assertThat(back.getWidth()).isEqualTo(shot.getWidth());
+    assertThat(back.getHeight()).isEqualTo(shot.getHeight());
+    // the legend's gradient bar sits bottom right: its left end is blue, its right end red
+    int barLeft = shot.getWidth() - 200 - 24;
+    int barY = shot.getHeight() - 44 + 6;
+    int left = back.getRGB(barLeft + 2, barY);
+    int right = back.getRGB(barLeft + 197, barY);
+    assertThat(left & 0xff).as("blue end").isGreaterThan(200);
+    assertThat((right >> 16) & 0xff).as("red end").isGreaterThan(200);
+    assertThat(right & 0xff).isLessThan(60);
     Path out = Path.of("target", "render-test", "pricing-heatmap.png");
     Files.createDirectories(out.getParent());
     Files.write(out, png); // to look at: pipeline-services/target/render-test/
