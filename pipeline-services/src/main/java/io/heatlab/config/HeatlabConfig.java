@@ -85,6 +85,23 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String INGEST_DEDUP_TTL_MS = "ingest.dedup.ttl.ms";
   public static final String INGEST_REDIS_URL = "ingest.dedup.redis.url";
 
+  public static final String ROLLUP_SPARK_MASTER = "rollup.spark.master";
+  public static final String ROLLUP_SPARK_DRIVER_MEMORY = "rollup.spark.driver.memory";
+  public static final String ROLLUP_SPARK_EXECUTOR_MEMORY = "rollup.spark.executor.memory";
+  public static final String ROLLUP_SPARK_SHUFFLE_PARTITIONS = "rollup.spark.shuffle.partitions";
+  public static final String ROLLUP_SPARK_STORAGE_ENDPOINT = "rollup.spark.storage.endpoint";
+  public static final String ROLLUP_SPARK_JOB_JAR = "rollup.spark.job.jar";
+  public static final String ROLLUP_TIMEOUT_MS = "rollup.timeout.ms";
+  public static final String ROLLUP_AGGREGATES_PREFIX = "rollup.aggregates.prefix";
+  public static final String ROLLUP_SCHEDULER_ENABLED = "rollup.scheduler.enabled";
+  public static final String ROLLUP_SCHEDULER_INTERVAL_MS = "rollup.scheduler.interval.ms";
+  public static final String ROLLUP_SCHEDULER_GRACE_MS = "rollup.scheduler.grace.ms";
+  public static final String ROLLUP_SCHEDULER_LOOKBACK_HOURS = "rollup.scheduler.lookback.hours";
+  public static final String ROLLUP_RETRY_BACKOFF_MS = "rollup.scheduler.retry.backoff.ms";
+  public static final String RETENTION_HOURLY_DAYS = "retention.hourly.days";
+  public static final String RETENTION_DAILY_DAYS = "retention.daily.days";
+  public static final String RETENTION_WEEKLY_DAYS = "retention.weekly.days";
+
   /** Every port setting of the embedded stack (0 = a free port, chosen when the stack is created). */
   public static final java.util.List<String> PORTS = java.util.List.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, CONNECT_PORT,
       STORAGE_PORT, CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT, HTTP_PORT);
@@ -191,7 +208,38 @@ public final class HeatlabConfig extends AbstractConfig {
       .define(INGEST_DEDUP_TTL_MS, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.LOW,
           "How long a (client_id, batch_id) is remembered to answer a resent batch as a duplicate.")
       .define(INGEST_REDIS_URL, Type.PASSWORD, "", Importance.MEDIUM,
-          "redis://[user:password@]host:port of the batch de-duplication store; empty = in this process only.");
+          "redis://[user:password@]host:port of the batch de-duplication store; empty = in this process only.")
+
+      .define(ROLLUP_SPARK_MASTER, Type.STRING, "local[*]", Importance.HIGH,
+          "Spark master of the rollup applications: local[*] runs the driver as a child process; spark://host:7077 a cluster.")
+      .define(ROLLUP_SPARK_DRIVER_MEMORY, Type.STRING, "1g", Importance.MEDIUM, "spark.driver.memory of a rollup (local: all the work).")
+      .define(ROLLUP_SPARK_EXECUTOR_MEMORY, Type.STRING, "1g", Importance.LOW, "spark.executor.memory on a cluster.")
+      .define(ROLLUP_SPARK_SHUFFLE_PARTITIONS, Type.INT, 4, Range.atLeast(1), Importance.LOW,
+          "spark.sql.shuffle.partitions of a rollup (aggregates are small: a few per core).")
+      .define(ROLLUP_SPARK_STORAGE_ENDPOINT, Type.STRING, "", Importance.MEDIUM,
+          "Storage endpoint as the Spark driver and executors reach it (compose: http://minio:9000); empty = storage.endpoint.")
+      .define(ROLLUP_SPARK_JOB_JAR, Type.STRING, "", Importance.LOW,
+          "Path of the rollup job jar; empty = the one the build made (rollup-job/target).")
+      .define(ROLLUP_TIMEOUT_MS, Type.LONG, 30 * 60_000L, Range.atLeast(10_000), Importance.LOW,
+          "A rollup application still running after this long is stopped and recorded FAILED.")
+      .define(ROLLUP_AGGREGATES_PREFIX, Type.STRING, "aggregates/v1", Importance.LOW,
+          "Prefix (in storage.bucket) of the rollup aggregates ClickHouse is published from (and can be rebuilt from).")
+      .define(ROLLUP_SCHEDULER_ENABLED, Type.BOOLEAN, false, Importance.HIGH,
+          "Run rollups by themselves: closed hours, then days, then ISO weeks, and again when late data lands.")
+      .define(ROLLUP_SCHEDULER_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
+          "How often the scheduler looks for windows to roll up.")
+      .define(ROLLUP_SCHEDULER_GRACE_MS, Type.LONG, 5 * 60_000L, Range.atLeast(0), Importance.MEDIUM,
+          "How long after a window ends the scheduler waits before its first rollup (landing delay + stragglers).")
+      .define(ROLLUP_SCHEDULER_LOOKBACK_HOURS, Type.INT, 8 * 24, Range.between(1, 24 * 400), Importance.LOW,
+          "How far back the scheduler looks for hours that landed data but were never rolled up.")
+      .define(ROLLUP_RETRY_BACKOFF_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
+          "Wait before retrying a failed window; doubles with each failure, at most an hour.")
+      .define(RETENTION_HOURLY_DAYS, Type.INT, 30, Range.atLeast(1), Importance.MEDIUM,
+          "Days heatmap_hourly keeps; older hours are dropped as whole partitions.")
+      .define(RETENTION_DAILY_DAYS, Type.INT, 400, Range.atLeast(1), Importance.MEDIUM,
+          "Days heatmap_daily keeps.")
+      .define(RETENTION_WEEKLY_DAYS, Type.INT, 5 * 366, Range.atLeast(7), Importance.MEDIUM,
+          "Days heatmap_weekly keeps (5 years).");
 
   HeatlabConfig(Map<String, String> values) {
     super(DEFINITION, values, false);

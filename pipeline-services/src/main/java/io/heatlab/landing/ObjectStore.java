@@ -74,6 +74,15 @@ public final class ObjectStore {
     }
   }
 
+  /** Deletes an object (no error when there is none). */
+  public void delete(String key) throws IOException {
+    try {
+      client.removeObject(io.minio.RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+    } catch (Exception e) {
+      throw new IOException("DELETE " + key + " failed: " + e, e);
+    }
+  }
+
   /** Every object under {@code prefix} (recursively); list one hour or one dt at a time, not the whole bucket. */
   public List<Entry> list(String prefix) throws IOException {
     List<Entry> entries = new ArrayList<>();

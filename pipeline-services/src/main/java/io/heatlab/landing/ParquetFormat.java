@@ -174,6 +174,11 @@ public final class ParquetFormat implements ObjectFormat {
     }
   }
 
+  /** A reader over any Parquet object held in memory (zstd/snappy pages without Hadoop's codecs); close it. */
+  public static ParquetFileReader open(byte[] object) throws IOException {
+    return ParquetFileReader.open(new InMemoryParquetFiles.BytesInputFile(object), readOptions());
+  }
+
   private static ParquetReadOptions readOptions() {
     return ParquetReadOptions.builder(new PlainParquetConfiguration()).withCodecFactory(new ParquetPageCodecs()).build();
   }

@@ -52,6 +52,80 @@ public enum Granularity {
     return this == HOURLY ? day * 100 + t.getHour() : day;
   }
 
+  /** The first instant after the window that starts at {@code windowStart}. */
+  public Instant end(Instant windowStart) {
+    return switch (this) {
+      case HOURLY -> windowStart.plus(1, ChronoUnit.HOURS);
+      case DAILY -> windowStart.plus(1, ChronoUnit.DAYS);
+      case WEEKLY -> windowStart.plus(7, ChronoUnit.DAYS);
+    };
+  }
+
+  /** The granularity a window of this one is summed from (hourly: none, it is read from raw events). */
+  public java.util.Optional<Granularity> finer() {
+    return switch (this) {
+      case HOURLY -> java.util.Optional.empty();
+      case DAILY -> java.util.Optional.of(HOURLY);
+      case WEEKLY -> java.util.Optional.of(DAILY);
+    };
+  }
+
+  /** The windows of {@code g} that touch {@code [from, to)}, oldest first. */
+  public java.util.List<Instant> windows(Instant from, Instant to) {
+    java.util.List<Instant> windows = new java.util.ArrayList<>();
+    for (Instant w = windowOf(from); w.isBefore(to); w = end(w)) {
+      windows.add(w);
+    }
+    return windows;
+  }
+
+  /** The name of a window as a user writes it: {@code 2026-11-23T10}, {@code 2026-11-23}, {@code 2026-W48}. */
+  public String label(Instant windowStart) {
+    LocalDateTime t = LocalDateTime.ofInstant(windowStart, ZoneOffset.UTC);
+    return switch (this) {
+      case HOURLY -> t.toLocalDate() + "T" + String.format("%02d", t.getHour());
+      case DAILY -> t.toLocalDate().toString();
+      case WEEKLY -> String.format("%d-W%02d", t.get(java.time.temporal.IsoFields.WEEK_BASED_YEAR),
+          t.get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+    };
+  }
+
+  /** Parses a {@link #label}; throws IllegalArgumentException with the expected form. */
+  public Instant parse(String label) {
+    try {
+      return switch (this) {
+        case HOURLY -> {
+          String[] p = label.split("T");
+          if (p.length != 2 || p[1].length() != 2) {
+            throw new IllegalArgumentException();
+          }
+          yield java.time.LocalDate.parse(p[0]).atTime(Integer.parseInt(p[1]), 0).toInstant(ZoneOffset.UTC);
+        }
+        case DAILY -> java.time.LocalDate.parse(label).atStartOfDay().toInstant(ZoneOffset.UTC);
+        case WEEKLY -> {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{4})-W(\\d{2})").matcher(label);
+          if (!m.matches()) {
+            throw new IllegalArgumentException();
+          }
+          java.time.LocalDate monday = java.time.LocalDate.of(Integer.parseInt(m.group(1)), 1, 4)
+              .with(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR, Long.parseLong(m.group(2)))
+              .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+          yield monday.atStartOfDay().toInstant(ZoneOffset.UTC);
+        }
+      };
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("'" + label + "' is not " + example(), e);
+    }
+  }
+
+  private String example() {
+    return switch (this) {
+      case HOURLY -> "an hour (UTC), e.g. 2026-11-23T10";
+      case DAILY -> "a day (UTC), e.g. 2026-11-23";
+      case WEEKLY -> "an ISO week, e.g. 2026-W48";
+    };
+  }
+
   /** A DateTime literal ClickHouse parses in a UTC column: {@code 2026-11-23 10:00:00}. */
   public static String dateTime(Instant t) {
     return CLICKHOUSE.format(LocalDateTime.ofInstant(t, ZoneOffset.UTC));

@@ -1,17 +1,11 @@
 package io.heatlab.stack;
 
+import io.heatlab.config.BuildArtifacts;
 import io.heatlab.config.HeatlabConfig;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 
-/**
- * Files the build puts in place for the embedded stack that must not be on heatlab's own classpath
- * (S3Proxy shades its own Jetty). Their locations are written by the build into
- * {@code heatlab/stack-artifacts.properties}; settings can point elsewhere.
- */
+/** The S3Proxy jar of the embedded stack (it must not be on heatlab's classpath: it shades its own Jetty). */
 final class StackArtifacts {
   private StackArtifacts() {}
 
@@ -27,15 +21,10 @@ final class StackArtifacts {
   }
 
   private static String built(String key) throws StackException {
-    try (InputStream in = StackArtifacts.class.getClassLoader().getResourceAsStream("heatlab/stack-artifacts.properties")) {
-      if (in == null) {
-        throw new StackException("heatlab/stack-artifacts.properties missing from the classpath: rebuild pipeline-services");
-      }
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty(key, "");
-    } catch (IOException e) {
-      throw new StackException("Cannot read heatlab/stack-artifacts.properties: " + e.getMessage(), e);
+    try {
+      return BuildArtifacts.path(key);
+    } catch (RuntimeException e) {
+      throw new StackException(e.getMessage(), e);
     }
   }
 }

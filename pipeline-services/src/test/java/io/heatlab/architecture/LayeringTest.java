@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  *   cli ──► stack ──► http ──► ingest ──► contract
  *    │        │                  ▲
  *    │        ├──► landing ──────┘ (landing ──► contract only: it ships as a Connect plugin)
- *    │        └──► olap
+ *    │        └──► olap ◄── rollup (Spark job launched, lake aggregates, published to ClickHouse)
  *    └──► traffic ──► assets
  * </pre>
  */
@@ -36,7 +36,7 @@ class LayeringTest {
   static final ArchRule nothingDependsOnTheCli = noClasses().that().resideOutsideOfPackage("io.heatlab.cli..")
       .should().dependOnClassesThat().resideInAPackage("io.heatlab.cli..");
 
-  static final ArchRule ingestionKnowsNoStack = noClasses().that().resideInAnyPackage("io.heatlab.ingest..", "io.heatlab.olap..",
+  static final ArchRule ingestionKnowsNoStack = noClasses().that().resideInAnyPackage("io.heatlab.ingest..", "io.heatlab.olap..", "io.heatlab.rollup..",
           "io.heatlab.traffic..", "io.heatlab.assets..")
       .should().dependOnClassesThat().resideInAnyPackage("io.heatlab.stack..", "io.heatlab.http..")
       .because("the stack composes the parts, never the other way round");

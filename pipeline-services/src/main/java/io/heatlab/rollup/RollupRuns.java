@@ -1,0 +1,114 @@
+package io.heatlab.rollup;
+
+import io.heatlab.olap.ClickHouseJdbc;
+import io.heatlab.olap.Granularity;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@code rollup_runs} table: one row per window per state change of a run ({@code ReplacingMergeTree} on
+ * {@code updated_at}); readers take the latest row of each (run, window) with {@code argMax}.
+ */
+public final class RollupRuns {
+  private static final DateTimeFormatter CH = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final AtomicLong LAST_VERSION = new AtomicLong();
+  private final ClickHouseJdbc jdbc;
+
+  /** The latest state of one window of one run. {@code finishedAt} is null while it runs. */
+  public record Run(String runId, Granularity granularity, Instant window, RunState state, long rowsIn, long rowsOut,
+      Instant startedAt, Instant finishedAt, String sparkAppId, String error) {
+    public Run with(RunState newState, long in, long out, String appId, String err) {
+      return new Run(runId, granularity, window, newState, in, out, startedAt,
+          newState.isFinal() ? Instant.now() : null, appId == null ? "" : appId, err == null ? "" : err);
+    }
+  }
+
+  public RollupRuns(ClickHouseJdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public void record(List<Run> runs) throws SQLException {
+    try (Connection c = jdbc.connect(); PreparedStatement insert = c.prepareStatement("INSERT INTO rollup_runs (run_id, job,"
+        + " window_start, state, rows_in, rows_out, started_at, finished_at, spark_app_id, error, updated_at)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (Run r : runs) {
+        insert.setString(1, r.runId());
+        insert.setString(2, r.granularity().name().toLowerCase());
+        insert.setString(3, Granularity.dateTime(r.window()));
+        insert.setString(4, r.state().name());
+        insert.setLong(5, r.rowsIn());
+        insert.setLong(6, r.rowsOut());
+        insert.setString(7, Granularity.dateTime(r.startedAt()));
+        insert.setString(8, Granularity.dateTime(r.finishedAt() == null ? Instant.EPOCH : r.finishedAt()));
+        insert.setString(9, r.sparkAppId());
+        insert.setString(10, r.error());
+        insert.setLong(11, version());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /** Strictly increasing across this JVM, microseconds since the epoch (later rows of a run replace earlier ones). */
+  private static long version() {
+    long now = System.currentTimeMillis() * 1000;
+    return LAST_VERSION.updateAndGet(last -> Math.max(now, last + 1));
+  }
+
+  /** The latest runs, newest first: one entry per (run, window). */
+  public List<Run> history(int limit) throws SQLException {
+    return query("", limit);
+  }
+
+  /** The runs of one granularity's window range [from, to), newest first. */
+  public List<Run> history(Granularity g, Instant from, Instant to, int limit) throws SQLException {
+    return query("WHERE job = '" + g.name().toLowerCase() + "' AND window_start >= '" + Granularity.dateTime(from)
+        + "' AND window_start < '" + Granularity.dateTime(to) + "'", limit);
+  }
+
+  private List<Run> query(String where, int limit) throws SQLException {
+    String sql = "SELECT run_id, job, window_start, argMax(state, updated_at) AS s, argMax(rows_in, updated_at) AS ri,"
+        + " argMax(rows_out, updated_at) AS ro, min(started_at) AS sa, argMax(finished_at, updated_at) AS fa,"
+        + " argMax(spark_app_id, updated_at) AS app, argMax(error, updated_at) AS err FROM rollup_runs " + where
+        + " GROUP BY run_id, job, window_start ORDER BY sa DESC, run_id DESC, window_start LIMIT " + Math.max(1, limit);
+    List<Run> runs = new ArrayList<>();
+    try (Connection c = jdbc.connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+      while (rs.next()) {
+        Instant finished = instant(rs.getString(8));
+        runs.add(new Run(rs.getString(1), Granularity.valueOf(rs.getString(2).toUpperCase()), instant(rs.getString(3)),
+            RunState.valueOf(rs.getString(4)), rs.getLong(5), rs.getLong(6), instant(rs.getString(7)),
+            finished.equals(Instant.EPOCH) ? null : finished, rs.getString(9), rs.getString(10)));
+      }
+    }
+    return runs;
+  }
+
+  /** Per window of {@code g}: when its latest FINISHED run started (raw data written after that is not in it). */
+  public Map<Instant, Instant> lastFinished(Granularity g) throws SQLException {
+    String sql = "SELECT window_start, max(sa) FROM (SELECT run_id, window_start, argMax(state, updated_at) AS s,"
+        + " min(started_at) AS sa FROM rollup_runs WHERE job = '" + g.name().toLowerCase() + "' GROUP BY run_id, window_start)"
+        + " WHERE s = 'FINISHED' GROUP BY window_start";
+    Map<Instant, Instant> last = new HashMap<>();
+    try (Connection c = jdbc.connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+      while (rs.next()) {
+        last.put(instant(rs.getString(1)), instant(rs.getString(2)));
+      }
+    }
+    return last;
+  }
+
+  private static Instant instant(String clickhouseDateTime) {
+    return LocalDateTime.parse(clickhouseDateTime.substring(0, 19), CH).toInstant(ZoneOffset.UTC);
+  }
+}

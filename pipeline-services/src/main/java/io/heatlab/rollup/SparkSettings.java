@@ -1,0 +1,37 @@
+package io.heatlab.rollup;
+
+import io.heatlab.config.BuildArtifacts;
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Everything a rollup application is launched with, read once from the configuration. */
+public record SparkSettings(String master, String driverMemory, String executorMemory, int shufflePartitions,
+    String storageEndpoint, String region, String accessKey, String secretKey, String bucket, Path sparkHome,
+    Path sparkClasspath, Path jobJar, Path logDir, Duration timeout) {
+
+  public static SparkSettings of(HeatlabConfig c, StackEndpoints endpoints) {
+    String endpoint = c.getString(HeatlabConfig.ROLLUP_SPARK_STORAGE_ENDPOINT);
+    String jar = c.getString(HeatlabConfig.ROLLUP_SPARK_JOB_JAR);
+    return new SparkSettings(c.getString(HeatlabConfig.ROLLUP_SPARK_MASTER),
+        c.getString(HeatlabConfig.ROLLUP_SPARK_DRIVER_MEMORY), c.getString(HeatlabConfig.ROLLUP_SPARK_EXECUTOR_MEMORY),
+        c.getInt(HeatlabConfig.ROLLUP_SPARK_SHUFFLE_PARTITIONS),
+        endpoint.isBlank() ? endpoints.storageEndpoint() : endpoint, c.getString(HeatlabConfig.STORAGE_REGION),
+        c.getString(HeatlabConfig.STORAGE_ACCESS_KEY), c.secret(HeatlabConfig.STORAGE_SECRET_KEY),
+        c.getString(HeatlabConfig.STORAGE_BUCKET), c.dataDir().resolve("spark/home"),
+        Path.of(BuildArtifacts.path("spark.home.classpath")),
+        Path.of(jar.isBlank() ? BuildArtifacts.path("rollup.job.jar") : jar), c.dataDir().resolve("log/rollups"),
+        Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_TIMEOUT_MS)));
+  }
+
+  /** {@code s3a://bucket/key} of an object key or prefix in heatlab's bucket. */
+  public String s3a(String key) {
+    return "s3a://" + bucket + "/" + key;
+  }
+
+  @Override
+  public String toString() { // never print the secret
+    return "SparkSettings[master=" + master + ", storage=" + storageEndpoint + ", home=" + sparkHome + "]";
+  }
+}

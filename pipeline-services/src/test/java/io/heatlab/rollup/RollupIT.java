@@ -1,0 +1,200 @@
+package io.heatlab.rollup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
+import io.heatlab.contract.LandedEvent;
+import io.heatlab.landing.HourPartition;
+import io.heatlab.landing.JsonLinesFormat;
+import io.heatlab.landing.LandingLayout;
+import io.heatlab.landing.ObjectFormat;
+import io.heatlab.landing.ObjectStore;
+import io.heatlab.landing.ParquetFormat;
+import io.heatlab.olap.ClickHouseJdbc;
+import io.heatlab.olap.Granularity;
+import io.heatlab.stack.testing.EmbeddedStackExtension;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Rollups on real Spark 4.0.4 (local, through spark-launcher), the real S3 server and real ClickHouse:
+ * synthetic landed objects with known positions → exact cell counts; daily = Σ hours, weekly = Σ days, cell by
+ * cell; reruns identical; a failed run leaves the window's data and is recorded; a cancel stops Spark.
+ * Each test uses its own hours (a window is replaced for every client at once).
+ */
+class RollupIT {
+
+  @RegisterExtension
+  static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
+
+  private static final LandingLayout LAYOUT = new LandingLayout(LandingLayout.DEFAULT_PREFIX);
+  private static ObjectStore store;
+  private static ClickHouseJdbc jdbc;
+  private static Rollups jsonl;
+  private static Rollups parquet;
+  private static long offset;
+
+  @BeforeAll
+  static void rollups() {
+    HeatlabConfig config = STACK.config();
+    StackEndpoints endpoints = STACK.endpoints();
+    store = ObjectStore.connect(endpoints.storageEndpoint(), config.getString(HeatlabConfig.STORAGE_REGION),
+        config.getString(HeatlabConfig.STORAGE_ACCESS_KEY), config.secret(HeatlabConfig.STORAGE_SECRET_KEY),
+        config.getString(HeatlabConfig.STORAGE_BUCKET));
+    jdbc = new ClickHouseJdbc(config, endpoints);
+    SparkSettings spark = SparkSettings.of(config, endpoints);
+    jsonl = new Rollups(spark, store, "jsonl", "aggregates/v1", jdbc);
+    parquet = new Rollups(spark, store, "parquet", "aggregates/v1", jdbc);
+  }
+
+  @AfterAll
+  static void close() {
+    jsonl.close();
+    parquet.close();
+  }
+
+  @Test
+  void hourlyCountsEachEventInItsCellAndRerunsAreIdentical() throws Exception {
+    Instant h1 = Instant.parse("2026-11-16T10:00:00Z");
+    Instant h2 = Instant.parse("2026-11-16T11:00:00Z");
+    Instant empty = Instant.parse("2026-11-16T12:00:00Z");
+    // x = 0 → cell 0, x = 1 → cell 99 (clamped), 0.505 → 50, 0.999 → 99, 0.01 → 1
+    land(new JsonLinesFormat(), h1, List.of(event("acme", "pricing", "move", h1, 0.0, 1.0),
+        event("acme", "pricing", "move", h1, 0.0, 1.0), event("acme", "pricing", "click", h1, 0.505, 0.01)));
+    land(new JsonLinesFormat(), h1, List.of(event("acme", "pricing", "move", h1, 0.0, 1.0),
+        event("beta", "landing", "move", h1, 0.999, 0.5)));
+    land(new JsonLinesFormat(), h2, List.of(event("acme", "pricing", "move", h2, 0.25, 0.75)));
+
+    RollupRun.Result first = jsonl.run(Granularity.HOURLY, List.of(h1, h2, empty), new RollupRun.Listener() {});
+    assertThat(first.state()).as(first.error()).isEqualTo(RunState.FINISHED);
+    assertThat(first.windows().get(h1).rowsIn()).isEqualTo(5);
+    assertThat(first.windows().get(h1).rowsOut()).isEqualTo(3);
+    assertThat(first.windows().get(empty).rowsOut()).isZero();
+    Map<String, Long> expectedH1 = Map.of("acme/pricing/move/0/99", 3L, "acme/pricing/click/50/1", 1L,
+        "beta/landing/move/99/50", 1L);
+    assertThat(cells(Granularity.HOURLY, h1)).isEqualTo(expectedH1);
+    assertThat(cells(Granularity.HOURLY, h2)).isEqualTo(Map.of("acme/pricing/move/25/75", 1L));
+    assertThat(cells(Granularity.HOURLY, empty)).isEmpty();
+
+    RollupRun.Result rerun = jsonl.run(Granularity.HOURLY, List.of(h1, h2), new RollupRun.Listener() {});
+    assertThat(rerun.state()).isEqualTo(RunState.FINISHED);
+    assertThat(cells(Granularity.HOURLY, h1)).as("a rerun replaces, never adds").isEqualTo(expectedH1);
+    assertThat(jsonl.aggregates().current(Granularity.HOURLY, h1).orElseThrow().runId()).isEqualTo(rerun.runId());
+    assertThat(store.list(jsonl.aggregates().windowPrefix(Granularity.HOURLY, first.runId(), h1)))
+        .as("the replaced run's aggregate is removed").isEmpty();
+    List<RollupRuns.Run> history = jsonl.runs().history(Granularity.HOURLY, h1, h2, 10);
+    assertThat(history).extracting(RollupRuns.Run::runId).containsExactly(rerun.runId(), first.runId());
+    assertThat(history).allSatisfy(r -> {
+      assertThat(r.state()).isEqualTo(RunState.FINISHED);
+      assertThat(r.rowsIn()).isEqualTo(5);
+      assertThat(r.finishedAt()).isAfter(r.startedAt().minusSeconds(1));
+      assertThat(r.sparkAppId()).startsWith("local-");
+    });
+  }
+
+  @Test
+  void parquetObjectsRollUpLikeJsonLines() throws Exception {
+    Instant h = Instant.parse("2026-11-17T05:00:00Z");
+    land(new ParquetFormat("zstd"), h, List.of(event("acme", "checkout", "move", h, 0.42, 0.42),
+        event("acme", "checkout", "move", h, 0.429, 0.421), event("acme", "checkout", "click", h, 0.5, 0.5)));
+    RollupRun.Result r = parquet.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.FINISHED);
+    assertThat(cells(Granularity.HOURLY, h)).isEqualTo(Map.of("acme/checkout/move/42/42", 2L, "acme/checkout/click/50/50", 1L));
+  }
+
+  @Test
+  void dailyIsTheSumOfItsHoursAndWeeklyTheSumOfItsDays() throws Exception {
+    Instant monday = Instant.parse("2026-11-02T00:00:00Z");
+    Random random = new Random(7);
+    List<Instant> hours = new ArrayList<>();
+    for (int day = 0; day < 7; day += 3) { // Monday, Thursday, Sunday
+      for (int hour : new int[] {0, 13, 23}) {
+        Instant h = monday.plusSeconds(day * 86_400L + hour * 3600L);
+        hours.add(h);
+        List<LandedEvent> events = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+          events.add(event(random.nextBoolean() ? "acme" : "beta", random.nextBoolean() ? "pricing" : "landing",
+              random.nextInt(4) == 0 ? "click" : "move", h, random.nextDouble() * 0.1, random.nextDouble() * 0.1));
+        }
+        land(new JsonLinesFormat(), h, events);
+      }
+    }
+    assertThat(jsonl.run(Granularity.HOURLY, hours, new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
+    List<Instant> days = Granularity.DAILY.windows(monday, Granularity.WEEKLY.end(monday));
+    assertThat(jsonl.run(Granularity.DAILY, days, new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
+    assertThat(jsonl.run(Granularity.WEEKLY, List.of(monday), new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
+
+    Map<String, Long> weekFromHours = new TreeMap<>();
+    for (Instant d : days) {
+      Map<String, Long> dayFromHours = new TreeMap<>();
+      for (Instant h : Granularity.HOURLY.windows(d, Granularity.DAILY.end(d))) {
+        cells(Granularity.HOURLY, h).forEach((k, v) -> dayFromHours.merge(k, v, Long::sum));
+      }
+      assertThat(cells(Granularity.DAILY, d)).as("day %s = Σ its hours, cell by cell", d).isEqualTo(dayFromHours);
+      dayFromHours.forEach((k, v) -> weekFromHours.merge(k, v, Long::sum));
+    }
+    assertThat(weekFromHours.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(9 * 400);
+    assertThat(cells(Granularity.WEEKLY, monday)).as("week = Σ its days, cell by cell").isEqualTo(weekFromHours);
+  }
+
+  @Test
+  void aFailedRunIsRecordedAndLeavesTheWindowAsItWas() throws Exception {
+    Instant h = Instant.parse("2026-11-18T08:00:00Z");
+    land(new JsonLinesFormat(), h, List.of(event("acme", "pricing", "move", h, 0.3, 0.3)));
+    assertThat(jsonl.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
+    String published = jsonl.aggregates().current(Granularity.HOURLY, h).orElseThrow().runId();
+
+    land(new JsonLinesFormat(), h, List.of(event("acme", "pricing", "move", h, 0.6, 0.6)));
+    store.put(LAYOUT.objectKey(new JsonLinesFormat(), HourPartition.of(h.toEpochMilli()), null, "heatmap.events", 5,
+        999_999), "this is not gzip".getBytes(), "application/gzip", Map.of());
+    RollupRun.Result failed = jsonl.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
+
+    assertThat(failed.state()).isEqualTo(RunState.FAILED);
+    assertThat(failed.error()).contains("Spark application FAILED");
+    assertThat(cells(Granularity.HOURLY, h)).as("the previous data of the window").isEqualTo(Map.of("acme/pricing/move/30/30", 1L));
+    assertThat(jsonl.aggregates().current(Granularity.HOURLY, h).orElseThrow().runId()).isEqualTo(published);
+    RollupRuns.Run recorded = jsonl.runs().history(Granularity.HOURLY, h, h.plusSeconds(3600), 1).get(0);
+    assertThat(recorded.runId()).isEqualTo(failed.runId());
+    assertThat(recorded.state()).isEqualTo(RunState.FAILED);
+    assertThat(recorded.error()).isEqualTo(failed.error());
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------------------
+
+  private static LandedEvent event(String client, String screen, String type, Instant hour, double x, double y) {
+    long t = hour.toEpochMilli() + 1_000;
+    return new LandedEvent(client, screen, "s-1", "b-" + offset, type, t, x, y, 1280, 800, t + 5);
+  }
+
+  /** One landed object, named as the connector names them. */
+  private static void land(ObjectFormat format, Instant hour, List<LandedEvent> rows) throws Exception {
+    String key = LAYOUT.objectKey(format, HourPartition.of(hour.toEpochMilli()), null, "heatmap.events", 0, offset);
+    offset += rows.size();
+    store.put(key, format.encode(rows), format.contentType(), Map.of());
+  }
+
+  /** The window's rows as client/screen/type/x/y → count. */
+  static Map<String, Long> cells(Granularity g, Instant window) throws Exception {
+    Map<String, Long> cells = new TreeMap<>();
+    try (Connection c = jdbc.connect(); ResultSet rs = c.createStatement().executeQuery(
+        "SELECT client_id, screen_id, event_type, cell_x, cell_y, count FROM " + g.table() + " WHERE window_start = '"
+            + Granularity.dateTime(window) + "'")) {
+      while (rs.next()) {
+        String key = rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3) + "/" + rs.getInt(4) + "/" + rs.getInt(5);
+        assertThat(cells.put(key, rs.getLong(6))).as("one row per cell: %s", key).isNull();
+      }
+    }
+    return cells;
+  }
+}

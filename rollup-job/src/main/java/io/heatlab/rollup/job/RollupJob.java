@@ -1,0 +1,164 @@
+package io.heatlab.rollup.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The heatmap rollup, one Spark application for one granularity and any number of windows:
+ * <ul>
+ *   <li>{@code hourly}: reads each hour's landed raw events (JSON lines gzip or Parquet, the data contract's
+ *       fields), buckets {@code x_norm, y_norm} into the 100 × 100 grid ({@code cell = min(99, floor(v * 100))})
+ *       and counts events per (client_id, screen_id, event_type, cell_x, cell_y);</li>
+ *   <li>{@code daily} / {@code weekly}: sums the counts of the finer windows' aggregates (24 hours, 7 days).</li>
+ * </ul>
+ * Writes Parquet under {@code <output>/window=<window>/} (the output is the run's own directory, so a run never
+ * touches another run's files; heatlab publishes them to ClickHouse after the application succeeded) and prints
+ * one line per window: {@code HEATLAB_WINDOW window=W rows_in=N rows_out=M events=E}.
+ *
+ * <p>Arguments: {@code --granularity hourly|daily|weekly --output PATH [--format jsonl|parquet]
+ * --input WINDOW=PATH ...} (repeat {@code --input}; a window may have several paths, or none: an empty window).
+ * Any unreadable input fails the application (malformed JSON included): a rollup never publishes a window it
+ * could only partly read.
+ */
+public final class RollupJob {
+  static final int GRID = 100;
+
+  /** The data contract's fields (ARCHITECTURE.md §2): explicit, so JSON needs no inference pass. */
+  static final StructType RAW = new StructType()
+      .add("client_id", DataTypes.StringType)
+      .add("screen_id", DataTypes.StringType)
+      .add("session_id", DataTypes.StringType)
+      .add("batch_id", DataTypes.StringType)
+      .add("event_type", DataTypes.StringType)
+      .add("event_time", DataTypes.LongType)
+      .add("x_norm", DataTypes.DoubleType)
+      .add("y_norm", DataTypes.DoubleType)
+      .add("viewport_w", DataTypes.IntegerType)
+      .add("viewport_h", DataTypes.IntegerType)
+      .add("received_at", DataTypes.LongType);
+
+  private RollupJob() {}
+
+  public static void main(String[] args) {
+    Args a = Args.parse(args);
+    SparkSession spark = SparkSession.builder().appName("heatlab-rollup-" + a.granularity).getOrCreate();
+    spark.sparkContext().addSparkListener(new ProgressListener());
+    try {
+      run(spark, a);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static void run(SparkSession spark, Args a) {
+    List<Dataset<Row>> parts = new ArrayList<>();
+    for (Map.Entry<String, List<String>> w : a.inputs.entrySet()) {
+      if (!w.getValue().isEmpty()) {
+        parts.add(cells(spark, a, w.getValue()).withColumn("window", lit(w.getKey())));
+      }
+    }
+    if (parts.isEmpty()) {
+      a.inputs.keySet().forEach(w -> System.out.println("HEATLAB_WINDOW window=" + w + " rows_in=0 rows_out=0 events=0"));
+      return;
+    }
+    Dataset<Row> all = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      all = all.unionByName(parts.get(i));
+    }
+    Dataset<Row> rolled = all.groupBy("window", "client_id", "screen_id", "event_type", "cell_x", "cell_y")
+        .agg(sum("count").cast("long").as("count"), sum("rows_in").cast("long").as("rows_in"))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    rolled.drop("rows_in").write().mode(SaveMode.Overwrite).partitionBy("window").option("compression", "zstd")
+        .parquet(a.output);
+    Map<String, Row> stats = new LinkedHashMap<>();
+    for (Row r : rolled.groupBy("window").agg(sum("rows_in").as("rows_in"), count(lit(1)).as("rows_out"),
+        sum("count").as("events")).collectAsList()) {
+      stats.put(r.getString(0), r);
+    }
+    for (String w : a.inputs.keySet()) {
+      Row r = stats.get(w);
+      System.out.println("HEATLAB_WINDOW window=" + w + " rows_in=" + (r == null ? 0 : r.getLong(1))
+          + " rows_out=" + (r == null ? 0 : r.getLong(2)) + " events=" + (r == null ? 0 : r.getLong(3)));
+    }
+    System.out.flush();
+  }
+
+  /** One window's input as (client_id, screen_id, event_type, cell_x, cell_y, count, rows_in). */
+  private static Dataset<Row> cells(SparkSession spark, Args a, List<String> paths) {
+    String[] p = paths.toArray(new String[0]);
+    if (!a.granularity.equals("hourly")) {
+      return spark.read().parquet(p)
+          .select(col("client_id"), col("screen_id"), col("event_type"), col("cell_x"), col("cell_y"),
+              col("count"), lit(1L).as("rows_in"));
+    }
+    Dataset<Row> events = switch (a.format) {
+      case "jsonl" -> spark.read().schema(RAW).option("recursiveFileLookup", "true")
+          .option("pathGlobFilter", "*.jsonl.gz").option("mode", "FAILFAST").json(p);
+      case "parquet" -> spark.read().schema(RAW).option("recursiveFileLookup", "true")
+          .option("pathGlobFilter", "*.parquet").parquet(p);
+      default -> throw new IllegalArgumentException("--format must be jsonl or parquet, not " + a.format);
+    };
+    return events.select(col("client_id"), col("screen_id"), col("event_type"), cell(col("x_norm")).as("cell_x"),
+        cell(col("y_norm")).as("cell_y"), lit(1L).as("count"), lit(1L).as("rows_in"));
+  }
+
+  /** {@code min(99, floor(v * 100))}: the grid of ARCHITECTURE.md §2, v in [0, 1]. */
+  static Column cell(Column v) {
+    return least(lit(GRID - 1), floor(v.multiply(GRID))).cast("int");
+  }
+
+  /** The job's arguments. */
+  static final class Args {
+    String granularity;
+    String format = "jsonl";
+    String output;
+    final Map<String, List<String>> inputs = new LinkedHashMap<>();
+
+    static Args parse(String[] args) {
+      Args a = new Args();
+      for (int i = 0; i < args.length; i++) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("missing value after " + args[i]);
+        }
+        String v = args[++i];
+        switch (args[i - 1]) {
+          case "--granularity" -> a.granularity = v;
+          case "--format" -> a.format = v;
+          case "--output" -> a.output = v;
+          case "--window" -> a.inputs.computeIfAbsent(v, k -> new ArrayList<>());
+          case "--input" -> {
+            int eq = v.indexOf('=');
+            if (eq < 1) {
+              throw new IllegalArgumentException("--input wants WINDOW=PATH, not " + v);
+            }
+            a.inputs.computeIfAbsent(v.substring(0, eq), k -> new ArrayList<>()).add(v.substring(eq + 1));
+          }
+          default -> throw new IllegalArgumentException("unknown argument " + args[i - 1]);
+        }
+      }
+      if (a.granularity == null || !List.of("hourly", "daily", "weekly").contains(a.granularity) || a.output == null
+          || a.inputs.isEmpty()) {
+        throw new IllegalArgumentException(
+            "usage: --granularity hourly|daily|weekly --output PATH [--format jsonl|parquet] --window W [--input W=PATH]...");
+      }
+      return a;
+    }
+  }
+}
