@@ -185,7 +185,11 @@ class RollupIT {
   }
 
   /** The window's rows as client/screen/type/x/y → count. */
-  static Map<String, Long> cells(Granularity g, Instant window) throws Exception {
+  private static Map<String, Long> cells(Granularity g, Instant window) throws Exception {
+    return cells(jdbc, g, window);
+  }
+
+  static Map<String, Long> cells(ClickHouseJdbc jdbc, Granularity g, Instant window) throws Exception {
     Map<String, Long> cells = new TreeMap<>();
     try (Connection c = jdbc.connect(); ResultSet rs = c.createStatement().executeQuery(
         "SELECT client_id, screen_id, event_type, cell_x, cell_y, count FROM " + g.table() + " WHERE window_start = '"
