@@ -205,7 +205,7 @@ final class BenchLandingCommand implements Callable<Integer> {
     return new double[] {events / seconds, (double) bytes / events, steady};
   }
 
-  private static void deleteObjects(HeatlabConfig config, Stack stack, String prefix) throws Exception {
+  static void deleteObjects(HeatlabConfig config, Stack stack, String prefix) throws Exception {
     MinioClient minio = StorageClients.minio(config, stack.endpoints());
     ObjectStore store = new ObjectStore(minio, config.getString(HeatlabConfig.STORAGE_BUCKET));
     List<DeleteObject> keys = new ArrayList<>();

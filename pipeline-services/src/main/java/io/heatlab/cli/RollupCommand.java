@@ -4,6 +4,7 @@ import io.heatlab.config.HeatlabConfig;
 import io.heatlab.olap.Granularity;
 import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.RollupRuns;
+import io.heatlab.rollup.RollupScheduler;
 import io.heatlab.rollup.Rollups;
 import io.heatlab.rollup.RunState;
 import io.heatlab.stack.Stack;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
         "          rollup hourly --from 2026-11-23T00 --to 2026-11-23T23 (a backfill, one Spark application)",
         "          rollup history"},
     subcommands = {RollupCommand.Hourly.class, RollupCommand.Daily.class, RollupCommand.Weekly.class,
-        RollupCommand.History.class})
+        RollupCommand.History.class, RollupCommand.Schedule.class})
 final class RollupCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -62,6 +63,9 @@ final class RollupCommand implements Runnable {
 
     List<Instant> windows() {
       Granularity g = granularity();
+      if (single() != null && range() != null) {
+        throw new UserError("name one window or a range with --from/--to, not both");
+      }
       if (single() != null) {
         return List.of(g.parse(single()));
       }
@@ -234,6 +238,47 @@ final class RollupCommand implements Runnable {
     @Override
     Range range() {
       return range;
+    }
+  }
+
+  @Command(name = "schedule", mixinStandardHelpOptions = true,
+      description = {"Run the rollup scheduler in the foreground against the running stack (./heatlab up runs it by itself",
+          "when rollup.scheduler.enabled=true): closed hours, then days, then weeks; late data reruns its windows."})
+  static final class Schedule implements Callable<Integer> {
+    @Mixin
+    ProfileOptions options;
+
+    @Option(names = "--once", description = "One pass, then exit (non-zero if a run failed).")
+    boolean once;
+
+    @Override
+    public Integer call() throws Exception {
+      HeatlabConfig config = options.load();
+      try (Stack stack = RunningStack.require(config); Rollups rollups = new Rollups(config, stack.endpoints())) {
+        RollupScheduler scheduler = new RollupScheduler(rollups,
+            new io.heatlab.olap.HeatmapWindows(new io.heatlab.olap.ClickHouseJdbc(config, stack.endpoints())),
+            RollupScheduler.Settings.of(config), java.time.Clock.systemUTC(), new RollupRun.Listener() {});
+        Runtime.getRuntime().addShutdownHook(new Thread(scheduler::close));
+        boolean failed = false;
+        do {
+          RollupScheduler.Pass pass = scheduler.pass();
+          if (pass.runs().isEmpty()) {
+            System.out.println(java.time.Instant.now() + "  nothing to roll up");
+          }
+          for (RollupRun.Result r : pass.runs().values()) {
+            Granularity g = r.granularity();
+            List<Instant> w = List.copyOf(r.windows().keySet());
+            System.out.printf("%s  %-7s %s … %s (%d windows): %s in %.1f s %s%n", Instant.now(), g.name().toLowerCase(),
+                g.label(w.get(0)), g.label(w.get(w.size() - 1)), w.size(), r.state(), r.duration().toMillis() / 1000.0, r.error());
+            failed |= !r.succeeded();
+          }
+          pass.dropped().forEach((g, parts) -> System.out.println("retention dropped " + parts.size() + " partition(s) of " + g.table()));
+          if (!once) {
+            Thread.sleep(config.getLong(HeatlabConfig.ROLLUP_SCHEDULER_INTERVAL_MS));
+          }
+        } while (!once);
+        return failed ? 1 : 0;
+      }
     }
   }
 

@@ -48,7 +48,7 @@ public final class Rollups implements AutoCloseable {
 
   private final SparkSettings spark;
   private final ObjectStore store;
-  private final LandingLayout layout = new LandingLayout(LandingLayout.DEFAULT_PREFIX);
+  private final LandingLayout layout;
   private final LandingIndex landing;
   private final String format;
   private final Aggregates aggregates;
@@ -65,12 +65,14 @@ public final class Rollups implements AutoCloseable {
     this(SparkSettings.of(config, endpoints), ObjectStore.connect(endpoints.storageEndpoint(),
             config.getString(HeatlabConfig.STORAGE_REGION), config.getString(HeatlabConfig.STORAGE_ACCESS_KEY),
             config.secret(HeatlabConfig.STORAGE_SECRET_KEY), config.getString(HeatlabConfig.STORAGE_BUCKET)),
-        config.getString(HeatlabConfig.LANDING_FORMAT), config.getString(HeatlabConfig.ROLLUP_AGGREGATES_PREFIX),
-        new ClickHouseJdbc(config, endpoints));
+        new LandingLayout(LandingLayout.DEFAULT_PREFIX), config.getString(HeatlabConfig.LANDING_FORMAT),
+        config.getString(HeatlabConfig.ROLLUP_AGGREGATES_PREFIX), new ClickHouseJdbc(config, endpoints));
   }
 
-  public Rollups(SparkSettings spark, ObjectStore store, String format, String aggregatesPrefix, ClickHouseJdbc jdbc) {
+  public Rollups(SparkSettings spark, ObjectStore store, LandingLayout layout, String format, String aggregatesPrefix,
+      ClickHouseJdbc jdbc) {
     this.spark = spark;
+    this.layout = layout;
     this.store = store;
     this.landing = new LandingIndex(store, layout);
     this.format = format;
@@ -181,13 +183,13 @@ public final class Rollups implements AutoCloseable {
       if (run.cancelled()) {
         return finish(run, listener, records, started, RunState.KILLED, "cancelled before it started", Map.of());
       }
-      List<String> args;
+      Plan plan;
       try {
-        args = jobArgs(run);
+        plan = plan(run);
       } catch (IOException e) {
         return finish(run, listener, records, started, RunState.FAILED, "planning failed: " + e.getMessage(), Map.of());
       }
-      SparkApp app = SparkApp.launch(spark, run.id(), JOB_CLASS, args, new SparkApp.Events() {
+      SparkApp app = SparkApp.launch(spark, run.id(), JOB_CLASS, plan.args(), new SparkApp.Events() {
         private boolean running;
 
         @Override
@@ -222,23 +224,23 @@ public final class Rollups implements AutoCloseable {
       run.sparkAppId(verdict.appId());
       if (!verdict.succeeded() || run.cancelled()) {
         RunState end = run.cancelled() || verdict.state() == SparkAppHandle.State.KILLED ? RunState.KILLED : RunState.FAILED;
-        for (Instant w : run.windows()) {
-          try {
-            aggregates.discard(g, run.id(), w);
-          } catch (IOException e) {
-            LOG.debug("rollup run {}: leftovers of {} stay: {}", run.id(), w, e.getMessage());
-          }
-        }
+        run.windows().forEach(w -> discardQuietly(g, run.id(), w));
         return finish(run, listener, records, started, end, end == RunState.KILLED ? "stopped by request" : verdict.error(), Map.of());
       }
-      return publish(run, listener, records, started, verdict);
+      return publish(run, listener, records, started, verdict, plan);
     } finally {
       oneAtATime.unlock();
     }
   }
 
-  /** The job's arguments: every window, with its input paths (none: an empty window). */
-  private List<String> jobArgs(RollupRun run) throws IOException {
+  /**
+   * A run's plan: the job's arguments (every window with its input paths; none: an empty window) and, for
+   * daily/weekly windows, what their inputs hold (rows, events) by the finer windows' pointers.
+   */
+  private record Plan(List<String> args, Map<Instant, long[]> inputs) {}
+
+  private Plan plan(RollupRun run) throws IOException {
+    Map<Instant, long[]> inputs = new LinkedHashMap<>();
     Granularity g = run.granularity();
     List<String> args = new ArrayList<>(List.of("--granularity", g.name().toLowerCase(), "--format", format,
         "--output", spark.s3a(aggregates.runPrefix(g, run.id()))));
@@ -256,56 +258,88 @@ public final class Rollups implements AutoCloseable {
         }
         continue;
       }
+      long[] expected = new long[2];
+      inputs.put(w, expected);
       for (Instant f : finer.get().windows(w, g.end(w))) {
         Optional<Aggregates.Pointer> current = aggregates.current(finer.get(), f);
         if (current.isPresent() && current.get().rowsOut() > 0) {
+          expected[0] += current.get().rowsOut();
+          expected[1] += current.get().events();
           args.add("--input");
           args.add(label + "=" + spark.s3a(aggregates.windowPrefix(finer.get(), current.get().runId(), f)));
         }
       }
     }
-    return args;
+    return new Plan(args, inputs);
   }
 
+  /**
+   * Reads back every window the job wrote, checks it against the job's totals (and, for daily/weekly, against
+   * the finer windows it summed), then replaces each window in ClickHouse and moves its pointer.
+   */
   private RollupRun.Result publish(RollupRun run, RollupRun.Listener listener, Map<Instant, RollupRuns.Run> records,
-      Instant started, SparkApp.Verdict verdict) {
+      Instant started, SparkApp.Verdict verdict, Plan plan) {
     Granularity g = run.granularity();
     run.state(RunState.PUBLISHING);
     listener.state(run, RunState.PUBLISHING);
+    Map<Instant, List<CellCount>> cells = new LinkedHashMap<>();
+    try {
+      if (verdict.totals() == null) {
+        throw new IOException("the job printed no totals");
+      }
+      long rows = 0;
+      long events = 0;
+      for (Instant w : run.windows()) {
+        List<CellCount> c = aggregates.cells(g, run.id(), w);
+        long sum = c.stream().mapToLong(CellCount::count).sum();
+        long[] expected = plan.inputs().get(w);
+        if (expected != null && sum != expected[1]) {
+          throw new IOException(g.label(w) + " sums to " + sum + " events, its finer windows to " + expected[1]);
+        }
+        cells.put(w, c);
+        rows += c.size();
+        events += sum;
+      }
+      if (rows != verdict.totals().rowsOut() || events != verdict.totals().events()) {
+        throw new IOException("the lake holds " + rows + " rows / " + events + " events, the job wrote "
+            + verdict.totals().rowsOut() + " / " + verdict.totals().events());
+      }
+    } catch (Exception e) {
+      run.windows().forEach(w -> discardQuietly(g, run.id(), w));
+      return finish(run, listener, records, started, RunState.FAILED, "checking the job's output failed: " + e.getMessage(), Map.of());
+    }
     Map<Instant, RollupRun.WindowResult> results = new LinkedHashMap<>();
     List<String> errors = new ArrayList<>();
-    for (Instant w : run.windows()) {
-      SparkApp.WindowStats stats = verdict.windows().get(String.valueOf(g.partition(w)));
+    for (Map.Entry<Instant, List<CellCount>> e : cells.entrySet()) {
+      Instant w = e.getKey();
+      long events = e.getValue().stream().mapToLong(CellCount::count).sum();
+      long rowsIn = plan.inputs().containsKey(w) ? plan.inputs().get(w)[0] : events; // hourly: one raw row per event
+      long rowsOut = e.getValue().size();
       try {
-        if (stats == null) {
-          throw new IOException("the job reported no figures for window " + g.label(w));
-        }
-        List<CellCount> cells = aggregates.cells(g, run.id(), w);
-        long events = cells.stream().mapToLong(CellCount::count).sum();
-        if (cells.size() != stats.rowsOut() || events != stats.events()) {
-          throw new IOException("window " + g.label(w) + ": the lake holds " + cells.size() + " rows / " + events
-              + " events, the job wrote " + stats.rowsOut() + " / " + stats.events());
-        }
-        windows.replace(g, w, cells);
-        aggregates.publish(g, w, new Aggregates.Pointer(run.id(), stats.rowsIn(), stats.rowsOut(), stats.events(),
-            started.toEpochMilli(), System.currentTimeMillis()));
-        records.put(w, records.get(w).with(RunState.FINISHED, stats.rowsIn(), stats.rowsOut(), run.sparkAppId(), ""));
-        results.put(w, new RollupRun.WindowResult(w, RunState.FINISHED, stats.rowsIn(), stats.rowsOut(), stats.events(), ""));
-      } catch (Exception e) {
-        String error = "publishing " + g.label(w) + " failed: " + e.getMessage();
+        windows.replace(g, w, e.getValue());
+        aggregates.publish(g, w, new Aggregates.Pointer(run.id(), rowsIn, rowsOut, events, started.toEpochMilli(),
+            System.currentTimeMillis()));
+        records.put(w, records.get(w).with(RunState.FINISHED, rowsIn, rowsOut, run.sparkAppId(), ""));
+        results.put(w, new RollupRun.WindowResult(w, RunState.FINISHED, rowsIn, rowsOut, events, ""));
+      } catch (Exception ex) {
+        String error = "publishing " + g.label(w) + " failed: " + ex.getMessage();
         errors.add(error);
         records.put(w, records.get(w).with(RunState.FAILED, 0, 0, run.sparkAppId(), error));
         results.put(w, new RollupRun.WindowResult(w, RunState.FAILED, 0, 0, 0, error));
-        try {
-          aggregates.discard(g, run.id(), w);
-        } catch (IOException ignored) {
-          // storage may be what failed; the run directory is never read again
-        }
+        discardQuietly(g, run.id(), w);
       }
     }
     RunState end = errors.isEmpty() ? RunState.FINISHED : RunState.FAILED;
     run.progress(end == RunState.FINISHED ? 1.0 : run.progress());
     return finish(run, listener, records, started, end, String.join("; ", errors), results);
+  }
+
+  private void discardQuietly(Granularity g, String runId, Instant w) {
+    try {
+      aggregates.discard(g, runId, w);
+    } catch (IOException e) {
+      LOG.debug("rollup run {}: leftovers of {} stay: {}", runId, w, e.getMessage());
+    }
   }
 
   private RollupRun.Result finish(RollupRun run, RollupRun.Listener listener, Map<Instant, RollupRuns.Run> records,

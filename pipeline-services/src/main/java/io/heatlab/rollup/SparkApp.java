@@ -10,7 +10,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +42,7 @@ import org.apache.spark.launcher.SparkLauncher;
  */
 final class SparkApp {
   private static final Pattern PROGRESS = Pattern.compile("HEATLAB_PROGRESS (\\d+)/(\\d+)");
-  private static final Pattern WINDOW = Pattern.compile("HEATLAB_WINDOW window=(\\d+) rows_in=(\\d+) rows_out=(\\d+) events=(\\d+)");
+  private static final Pattern TOTAL = Pattern.compile("HEATLAB_TOTAL rows_in=(\\d+) rows_out=(\\d+) events=(\\d+)");
   private static final Object LAUNCH_LOCK = new Object();
 
   /** What a running application reports. Called from launcher threads: keep handlers short. */
@@ -55,11 +54,11 @@ final class SparkApp {
     void line(String line);
   }
 
-  /** Per-window figures the job printed. */
-  record WindowStats(long rowsIn, long rowsOut, long events) {}
+  /** The totals the job printed for what it wrote (rows read, rows written, events counted). */
+  record Totals(long rowsIn, long rowsOut, long events) {}
 
   /** How the application ended. */
-  record Verdict(SparkAppHandle.State state, String appId, Map<String, WindowStats> windows, String error) {
+  record Verdict(SparkAppHandle.State state, String appId, Totals totals, String error) {
     boolean succeeded() {
       return state == SparkAppHandle.State.FINISHED;
     }
@@ -179,7 +178,7 @@ final class SparkApp {
     }
     output.drain();
     SparkAppHandle.State state = stopRequested ? SparkAppHandle.State.KILLED : handle.getState();
-    Verdict v = new Verdict(state, handle.getAppId(), output.windows(),
+    Verdict v = new Verdict(state, handle.getAppId(), output.totals(),
         state == SparkAppHandle.State.FINISHED ? "" : output.error(state));
     handle.disconnect();
     output.close();
@@ -191,7 +190,7 @@ final class SparkApp {
     private final BufferedWriter log;
     private final Events events;
     private final Deque<String> tail = new ArrayDeque<>();
-    private final Map<String, WindowStats> windows = new LinkedHashMap<>();
+    private Totals totals;
     private volatile long lastLineNanos = System.nanoTime();
 
     Output(Path file, Events events) throws IOException {
@@ -212,9 +211,9 @@ final class SparkApp {
         events.progress(total == 0 ? 0 : Math.min(0.99, Long.parseLong(m.group(1)) / (double) total));
         return;
       }
-      m = WINDOW.matcher(line);
+      m = TOTAL.matcher(line);
       if (m.matches()) {
-        windows.put(m.group(1), new WindowStats(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), Long.parseLong(m.group(4))));
+        totals = new Totals(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
       }
       try {
         log.write(line);
@@ -238,8 +237,8 @@ final class SparkApp {
       }
     }
 
-    synchronized Map<String, WindowStats> windows() {
-      return new LinkedHashMap<>(windows);
+    synchronized Totals totals() {
+      return totals;
     }
 
     /** The most telling lines of a failed run: the first exception and its cause, else the last lines. */

@@ -1,5 +1,13 @@
 package io.heatlab.stack;
 
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.olap.ClickHouseJdbc;
+import io.heatlab.olap.HeatmapWindows;
+import io.heatlab.rollup.RollupRun;
+import io.heatlab.rollup.RollupScheduler;
+import io.heatlab.rollup.Rollups;
+import io.heatlab.rollup.RunState;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -40,7 +48,9 @@ public final class Supervisor {
       out.println("heatlab: cannot write " + layout.supervisorPidFile() + ": " + e.getMessage());
       return 1;
     }
+    java.util.concurrent.atomic.AtomicReference<AutoCloseable> scheduler = new java.util.concurrent.atomic.AtomicReference<>();
     Thread hook = new Thread(() -> {
+      closeQuietly(scheduler.get());
       out.println("heatlab: stopping the stack…");
       stack.stop();
       deleteQuietly(layout.supervisorPidFile());
@@ -69,6 +79,9 @@ public final class Supervisor {
       return 1;
     }
     out.printf("heatlab: stack is up in %.1f s (data: %s)%n", (System.nanoTime() - t0) / 1e9, layout.root());
+    if (stack.config().getBoolean(HeatlabConfig.ROLLUP_SCHEDULER_ENABLED)) {
+      scheduler.set(startScheduler(stack, out));
+    }
     try {
       exit.await();
     } catch (InterruptedException e) {
@@ -99,6 +112,37 @@ public final class Supervisor {
       }
     }
     return anything;
+  }
+
+  /** The rollup scheduler of this stack (rollup.scheduler.enabled), logging each run's outcome. */
+  static AutoCloseable startScheduler(Stack stack, PrintStream out) {
+    Rollups rollups = new Rollups(stack.config(), stack.endpoints());
+    RollupScheduler scheduler = new RollupScheduler(rollups, new HeatmapWindows(new ClickHouseJdbc(stack.config(), stack.endpoints())),
+        RollupScheduler.Settings.of(stack.config()), java.time.Clock.systemUTC(), new RollupRun.Listener() {
+          @Override
+          public void state(RollupRun run, RunState state) {
+            if (state.isFinal()) {
+              out.printf("heatlab: rollup %s %s … %s: %s%n", run.granularity().name().toLowerCase(),
+                  run.granularity().label(run.windows().get(0)), run.granularity().label(run.windows().get(run.windows().size() - 1)), state);
+            }
+          }
+        });
+    scheduler.start();
+    out.println("heatlab: rollup scheduler on (every " + stack.config().getLong(HeatlabConfig.ROLLUP_SCHEDULER_INTERVAL_MS) / 1000 + " s)");
+    return () -> {
+      scheduler.close();
+      rollups.close();
+    };
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // shutting down
+      }
+    }
   }
 
   private static void recordSelf(Path pidFile) throws IOException {

@@ -54,8 +54,8 @@ class RollupIT {
         config.getString(HeatlabConfig.STORAGE_BUCKET));
     jdbc = new ClickHouseJdbc(config, endpoints);
     SparkSettings spark = SparkSettings.of(config, endpoints);
-    jsonl = new Rollups(spark, store, "jsonl", "aggregates/v1", jdbc);
-    parquet = new Rollups(spark, store, "parquet", "aggregates/v1", jdbc);
+    jsonl = new Rollups(spark, store, LAYOUT, "jsonl", "aggregates/v1", jdbc);
+    parquet = new Rollups(spark, store, LAYOUT, "parquet", "aggregates/v1", jdbc);
   }
 
   @AfterAll

@@ -84,7 +84,7 @@ class RollupSchedulerIT {
     RollupScheduler.Settings settings = new RollupScheduler.Settings(Duration.ofMinutes(1), Duration.ofMinutes(5),
         Duration.ofDays(20), Duration.ofMinutes(10), Map.of(Granularity.HOURLY, Duration.ofDays(30),
         Granularity.DAILY, Duration.ofDays(400), Granularity.WEEKLY, Duration.ofDays(1830)));
-    try (Rollups rollups = new Rollups(SparkSettings.of(config, STACK.endpoints()), store, "jsonl", "aggregates/v1", jdbc)) {
+    try (Rollups rollups = new Rollups(SparkSettings.of(config, STACK.endpoints()), store, LAYOUT, "jsonl", "aggregates/v1", jdbc)) {
       RollupScheduler scheduler = new RollupScheduler(rollups, new HeatmapWindows(jdbc), settings, clock, new RollupRun.Listener() {});
 
       RollupScheduler.Pass first = scheduler.pass();

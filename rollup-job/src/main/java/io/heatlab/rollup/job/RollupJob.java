@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The heatmap rollup, one Spark application for one granularity and any number of windows:
@@ -30,7 +30,8 @@ import org.apache.spark.storage.StorageLevel;
  * </ul>
  * Writes Parquet under {@code <output>/window=<window>/} (the output is the run's own directory, so a run never
  * touches another run's files; heatlab publishes them to ClickHouse after the application succeeded) and prints
- * one line per window: {@code HEATLAB_WINDOW window=W rows_in=N rows_out=M events=E}.
+ * the totals of the write, {@code HEATLAB_TOTAL rows_in=N rows_out=M events=E}, which heatlab checks against what
+ * it reads back before it publishes anything.
  *
  * <p>Arguments: {@code --granularity hourly|daily|weekly --output PATH [--format jsonl|parquet]
  * --input WINDOW=PATH ...} (repeat {@code --input}; a window may have several paths, or none: an empty window).
@@ -56,18 +57,21 @@ public final class RollupJob {
 
   private RollupJob() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
+    long t0 = System.nanoTime();
     Args a = Args.parse(args);
     SparkSession spark = SparkSession.builder().appName("heatlab-rollup-" + a.granularity).getOrCreate();
     spark.sparkContext().addSparkListener(new ProgressListener());
+    long t1 = System.nanoTime();
     try {
       run(spark, a);
+      System.out.println("HEATLAB_TIMING session_ms=" + (t1 - t0) / 1_000_000 + " work_ms=" + (System.nanoTime() - t1) / 1_000_000);
     } finally {
       spark.stop();
     }
   }
 
-  static void run(SparkSession spark, Args a) {
+  static void run(SparkSession spark, Args a) throws InterruptedException {
     List<Dataset<Row>> parts = new ArrayList<>();
     for (Map.Entry<String, List<String>> w : a.inputs.entrySet()) {
       if (!w.getValue().isEmpty()) {
@@ -75,28 +79,22 @@ public final class RollupJob {
       }
     }
     if (parts.isEmpty()) {
-      a.inputs.keySet().forEach(w -> System.out.println("HEATLAB_WINDOW window=" + w + " rows_in=0 rows_out=0 events=0"));
+      System.out.println("HEATLAB_TOTAL rows_in=0 rows_out=0 events=0");
       return;
     }
     Dataset<Row> all = parts.get(0);
     for (int i = 1; i < parts.size(); i++) {
       all = all.unionByName(parts.get(i));
     }
-    Dataset<Row> rolled = all.groupBy("window", "client_id", "screen_id", "event_type", "cell_x", "cell_y")
+    // one pass: the write's own metrics give the totals, which heatlab checks against what it reads back
+    Observation totals = new Observation("heatlab-totals");
+    all.groupBy("window", "client_id", "screen_id", "event_type", "cell_x", "cell_y")
         .agg(sum("count").cast("long").as("count"), sum("rows_in").cast("long").as("rows_in"))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    rolled.drop("rows_in").write().mode(SaveMode.Overwrite).partitionBy("window").option("compression", "zstd")
-        .parquet(a.output);
-    Map<String, Row> stats = new LinkedHashMap<>();
-    for (Row r : rolled.groupBy("window").agg(sum("rows_in").as("rows_in"), count(lit(1)).as("rows_out"),
-        sum("count").as("events")).collectAsList()) {
-      stats.put(r.getString(0), r);
-    }
-    for (String w : a.inputs.keySet()) {
-      Row r = stats.get(w);
-      System.out.println("HEATLAB_WINDOW window=" + w + " rows_in=" + (r == null ? 0 : r.getLong(1))
-          + " rows_out=" + (r == null ? 0 : r.getLong(2)) + " events=" + (r == null ? 0 : r.getLong(3)));
-    }
+        .observe(totals, sum("rows_in").as("rows_in"), count(lit(1)).as("rows_out"), sum("count").as("events"))
+        .drop("rows_in")
+        .write().mode(SaveMode.Overwrite).partitionBy("window").option("compression", "zstd").parquet(a.output);
+    Map<String, Object> t = totals.getAsJava(); // blocks until the write's action completed
+    System.out.println("HEATLAB_TOTAL rows_in=" + t.get("rows_in") + " rows_out=" + t.get("rows_out") + " events=" + t.get("events"));
     System.out.flush();
   }
 
