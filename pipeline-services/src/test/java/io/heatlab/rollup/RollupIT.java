@@ -170,6 +170,39 @@ class RollupIT {
     assertThat(recorded.error()).isEqualTo(failed.error());
   }
 
+  @Test
+  void cancellingARunStopsSparkAndPublishesNothing() throws Exception {
+    Instant h = Instant.parse("2026-11-19T09:00:00Z");
+    List<LandedEvent> events = new ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      events.add(event("acme", "pricing", "move", h, (i % 100) / 100.0, 0.5));
+    }
+    land(new JsonLinesFormat(), h, events);
+    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+    java.util.Set<Long> before = new java.util.HashSet<>();
+    ProcessHandle.current().children().forEach(p -> before.add(p.pid()));
+    RollupRun run = jsonl.start(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {
+      @Override
+      public void state(RollupRun r, RunState state) {
+        if (state == RunState.RUNNING) {
+          running.countDown();
+        }
+      }
+    });
+    assertThat(running.await(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    List<ProcessHandle> drivers = ProcessHandle.current().children().filter(p -> !before.contains(p.pid())).toList();
+    assertThat(drivers).hasSize(1);
+    long t0 = System.nanoTime();
+    run.cancel();
+    RollupRun.Result result = run.await();
+    assertThat(result.state()).isEqualTo(RunState.KILLED);
+    assertThat((System.nanoTime() - t0) / 1e9).as("seconds to stop").isLessThan(10);
+    assertThat(drivers.get(0).isAlive()).as("the driver process is gone").isFalse();
+    assertThat(cells(Granularity.HOURLY, h)).as("nothing published").isEmpty();
+    assertThat(jsonl.aggregates().current(Granularity.HOURLY, h)).isEmpty();
+    assertThat(jsonl.runs().history(Granularity.HOURLY, h, h.plusSeconds(3600), 1).get(0).state()).isEqualTo(RunState.KILLED);
+  }
+
   // ---- helpers --------------------------------------------------------------------------------------------
 
   private static LandedEvent event(String client, String screen, String type, Instant hour, double x, double y) {
