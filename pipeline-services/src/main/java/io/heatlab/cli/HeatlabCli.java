@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "heatlab", mixinStandardHelpOptions = true, versionProvider = HeatlabCli.Version.class,
     description = "Self-hosted heatmap analytics: ingestion → Kafka → S3 landing → Spark rollups → ClickHouse → heatmaps.",
     subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, IngestCommand.class, TrafficCommand.class,
-        LandingCommand.class, RollupCommand.class,
+        LandingCommand.class, RollupCommand.class, RenderCommand.class, DemoCommand.class,
         BenchCommand.class,
         ConfigCommand.class},
     footer = {"", "Also: ./heatlab test — installs what this machine lacks and runs the whole test suite (mvn -B verify).",

@@ -72,6 +72,24 @@ public final class LandingIndex {
     return hours;
   }
 
+  /** The hours of {@code format} that hold objects, on the days from {@code firstDay} to {@code lastDay} included. */
+  public List<HourPartition> hours(String format, java.time.LocalDate firstDay, java.time.LocalDate lastDay) throws IOException {
+    List<HourPartition> hours = new ArrayList<>();
+    for (String dt : store.children(layout.formatPrefix(format))) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(".*/dt=(\\d{4}-\\d{2}-\\d{2})/").matcher(dt);
+      if (m.matches()) {
+        java.time.LocalDate day = java.time.LocalDate.parse(m.group(1));
+        if (!day.isBefore(firstDay) && !day.isAfter(lastDay)) {
+          for (String hour : store.children(dt)) {
+            LandingLayout.parseHourPrefix(hour).ifPresent(hours::add);
+          }
+        }
+      }
+    }
+    hours.sort(null);
+    return hours;
+  }
+
   /** The objects of one hour (all clients), with size and last-modified time. */
   public List<ObjectStore.Entry> objects(String format, HourPartition hour) throws IOException {
     return store.list(layout.hourPrefix(format, hour));

@@ -39,6 +39,14 @@ public final class HeatmapQuery {
 
   /** The windows covering {@code [from, to)} exactly, coarsest first where they fit; from and to on whole hours. */
   public static List<Window> plan(Instant from, Instant to) {
+    return plan(from, to, w -> true);
+  }
+
+  /**
+   * Same, using a weekly or daily window only where {@code usable} says it holds the sum of its finer windows
+   * (rolled up after them); elsewhere the finer windows are read instead.
+   */
+  public static List<Window> plan(Instant from, Instant to, java.util.function.Predicate<Window> usable) {
     if (!Granularity.HOURLY.windowOf(from).equals(from) || !Granularity.HOURLY.windowOf(to).equals(to)) {
       throw new IllegalArgumentException("from and to must be whole hours (UTC), e.g. 2026-11-23T10:00:00Z");
     }
@@ -49,10 +57,10 @@ public final class HeatmapQuery {
     for (Instant t = from; t.isBefore(to); ) {
       boolean midnight = t.atZone(ZoneOffset.UTC).toLocalTime().toSecondOfDay() == 0;
       boolean monday = midnight && t.atZone(ZoneOffset.UTC).getDayOfWeek() == DayOfWeek.MONDAY;
-      if (monday && !t.plus(WEEK).isAfter(to)) {
+      if (monday && !t.plus(WEEK).isAfter(to) && usable.test(new Window(Granularity.WEEKLY, t))) {
         windows.add(new Window(Granularity.WEEKLY, t));
         t = t.plus(WEEK);
-      } else if (midnight && !t.plus(DAY).isAfter(to)) {
+      } else if (midnight && !t.plus(DAY).isAfter(to) && usable.test(new Window(Granularity.DAILY, t))) {
         windows.add(new Window(Granularity.DAILY, t));
         t = t.plus(DAY);
       } else {
@@ -66,6 +74,12 @@ public final class HeatmapQuery {
   /** Counts per cell of (client, screen, types) over [from, to), as a {@link HeatmapGrid#SIZE}² grid. */
   public HeatmapGrid heatmap(String clientId, String screenId, List<String> eventTypes, Instant from, Instant to)
       throws SQLException {
+    return heatmap(clientId, screenId, eventTypes, plan(from, to));
+  }
+
+  /** Counts per cell of (client, screen, types) summed over the windows of {@code plan}. */
+  public HeatmapGrid heatmap(String clientId, String screenId, List<String> eventTypes, List<Window> plan)
+      throws SQLException {
     requireId("client_id", clientId);
     requireId("screen_id", screenId);
     if (eventTypes.isEmpty()) {
@@ -73,7 +87,7 @@ public final class HeatmapQuery {
     }
     eventTypes.forEach(t -> requireId("type", t));
     Map<Granularity, List<Instant>> byGranularity = new EnumMap<>(Granularity.class);
-    for (Window w : plan(from, to)) {
+    for (Window w : plan) {
       byGranularity.computeIfAbsent(w.granularity(), g -> new ArrayList<>()).add(w.start());
     }
     StringBuilder sql = new StringBuilder("SELECT cell_x, cell_y, sum(c) FROM (");
@@ -109,7 +123,8 @@ public final class HeatmapQuery {
     return String.join(", ", java.util.Collections.nCopies(n, "?"));
   }
 
-  private static void requireId(String name, String value) {
+  /** Checks an id against the contract's alphabet; IllegalArgumentException naming the parameter otherwise. */
+  public static void requireId(String name, String value) {
     if (value == null || !ID.matcher(value).matches()) {
       throw new IllegalArgumentException(name + " must be 1-128 characters of [A-Za-z0-9._:-]");
     }

@@ -44,17 +44,12 @@ public final class HeatmapRenderer {
 
   /** The screenshot with the heatmap of {@code grid} painted over it (a new image; the screenshot is untouched). */
   public BufferedImage render(BufferedImage screenshot, HeatmapGrid grid) {
-    int w = screenshot.getWidth();
-    int h = screenshot.getHeight();
     double[] density = smooth(grid);
     double max = 0;
     for (double d : density) {
       max = Math.max(max, d);
     }
-    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-    Graphics2D g = out.createGraphics();
-    g.drawImage(screenshot, 0, 0, null);
-    g.dispose();
+    BufferedImage out = copy(screenshot);
     if (max > 0) {
       paintOverlay(out, density, grid.width(), grid.height(), max);
     }
@@ -66,9 +61,7 @@ public final class HeatmapRenderer {
 
   /** PNG bytes of {@link #render}. */
   public byte[] renderPng(BufferedImage screenshot, HeatmapGrid grid) throws IOException {
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    ImageIO.write(render(screenshot, grid), "png", png);
-    return png.toByteArray();
+    return png(render(screenshot, grid));
   }
 
   /** Separable Gaussian blur of the counts, at grid resolution. */
@@ -118,9 +111,20 @@ public final class HeatmapRenderer {
   }
 
   private void paintOverlay(BufferedImage out, double[] density, int gw, int gh, double max) {
+    double logMax = Math.log1p(max);
+    paint(out, density, gw, gh, v -> {
+      double t = options.scale() == Scale.LOG ? Math.log1p(v) / logMax : v / max;
+      return t > 0.01 ? blend(colour(t), t) : null;
+    });
+  }
+
+  /** A colour (RGB) and its opacity, for one pixel of an overlay. */
+  private record Paint(int[] rgb, double alpha) {}
+
+  /** Samples {@code field} (grid resolution) bilinearly at each pixel and blends {@code paint}'s colour over it. */
+  private static void paint(BufferedImage out, double[] field, int gw, int gh, java.util.function.DoubleFunction<Paint> paint) {
     int w = out.getWidth();
     int h = out.getHeight();
-    double logMax = Math.log1p(max);
     int[] row = new int[w];
     for (int py = 0; py < h; py++) {
       double gy = Math.min(gh - 1.0, Math.max(0, (py + 0.5) * gh / h - 0.5));
@@ -133,25 +137,110 @@ public final class HeatmapRenderer {
         int x0 = (int) gx;
         int x1 = Math.min(gw - 1, x0 + 1);
         double fx = gx - x0;
-        double v = (density[y0 * gw + x0] * (1 - fx) + density[y0 * gw + x1] * fx) * (1 - fy)
-            + (density[y1 * gw + x0] * (1 - fx) + density[y1 * gw + x1] * fx) * fy;
-        double t = options.scale() == Scale.LOG ? Math.log1p(v) / logMax : v / max;
-        if (t > 0.01) {
-          row[px] = blend(row[px], t);
+        double v = (field[y0 * gw + x0] * (1 - fx) + field[y0 * gw + x1] * fx) * (1 - fy)
+            + (field[y1 * gw + x0] * (1 - fx) + field[y1 * gw + x1] * fx) * fy;
+        Paint p = paint.apply(v);
+        if (p != null) {
+          int argb = row[px];
+          double a = p.alpha();
+          int r = (int) Math.round(((argb >> 16) & 0xff) * (1 - a) + p.rgb()[0] * a);
+          int g = (int) Math.round(((argb >> 8) & 0xff) * (1 - a) + p.rgb()[1] * a);
+          int b = (int) Math.round((argb & 0xff) * (1 - a) + p.rgb()[2] * a);
+          row[px] = 0xff000000 | (r << 16) | (g << 8) | b;
         }
       }
       out.setRGB(0, py, w, 1, row, 0, w);
     }
   }
 
-  /** The gradient colour of {@code t} (0–1) over {@code argb}, with alpha rising with t. */
-  private int blend(int argb, double t) {
-    int[] c = colour(t);
-    double a = options.maxAlpha() * Math.min(1, 0.25 + t);
-    int r = (int) Math.round(((argb >> 16) & 0xff) * (1 - a) + c[0] * a);
-    int g = (int) Math.round(((argb >> 8) & 0xff) * (1 - a) + c[1] * a);
-    int b = (int) Math.round((argb & 0xff) * (1 - a) + c[2] * a);
-    return 0xff000000 | (r << 16) | (g << 8) | b;
+  /**
+   * Compare mode: where period (or type) A draws a larger share of its events than B, red; where B does, blue.
+   * Each grid is smoothed and divided by its own total, so periods of different volume compare fairly.
+   */
+  public BufferedImage renderDifference(BufferedImage screenshot, HeatmapGrid a, HeatmapGrid b, String labelA, String labelB) {
+    double[] diff = difference(a, b);
+    double maxAbs = 0;
+    for (double d : diff) {
+      maxAbs = Math.max(maxAbs, Math.abs(d));
+    }
+    BufferedImage out = copy(screenshot);
+    if (maxAbs > 0) {
+      double m = maxAbs;
+      paint(out, diff, a.width(), a.height(), v -> {
+        double t = Math.max(-1, Math.min(1, v / m));
+        if (Math.abs(t) < 0.02) {
+          return null;
+        }
+        int[] c = t > 0 ? new int[] {215, 25, 28} : new int[] {44, 123, 182};
+        return new Paint(c, options.maxAlpha() * Math.min(1, 0.15 + Math.abs(t)));
+      });
+    }
+    if (options.legend()) {
+      drawDifferenceLegend(out, maxAbs, labelA, labelB);
+    }
+    return out;
+  }
+
+  /** Per cell: A's share of its smoothed total minus B's (each 0 when its total is 0). */
+  public double[] difference(HeatmapGrid a, HeatmapGrid b) {
+    if (a.width() != b.width() || a.height() != b.height()) {
+      throw new IllegalArgumentException("grids differ in size");
+    }
+    double[] sa = smooth(a);
+    double[] sb = smooth(b);
+    double ta = java.util.Arrays.stream(sa).sum();
+    double tb = java.util.Arrays.stream(sb).sum();
+    double[] d = new double[sa.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (ta == 0 ? 0 : sa[i] / ta) - (tb == 0 ? 0 : sb[i] / tb);
+    }
+    return d;
+  }
+
+  /** PNG bytes of an image. */
+  public static byte[] png(BufferedImage image) throws IOException {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", png);
+    return png.toByteArray();
+  }
+
+  private static BufferedImage copy(BufferedImage screenshot) {
+    BufferedImage out = new BufferedImage(screenshot.getWidth(), screenshot.getHeight(), BufferedImage.TYPE_INT_ARGB);
+    Graphics2D g = out.createGraphics();
+    g.drawImage(screenshot, 0, 0, null);
+    g.dispose();
+    return out;
+  }
+
+  private void drawDifferenceLegend(BufferedImage out, double maxAbs, String labelA, String labelB) {
+    int barW = 240;
+    int barH = 12;
+    int x = out.getWidth() - barW - 24;
+    int y = out.getHeight() - 44;
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(new Color(255, 255, 255, 220));
+    g.fillRoundRect(x - 10, y - 22, barW + 20, barH + 40, 8, 8);
+    for (int i = 0; i < barW; i++) {
+      double t = i / (barW - 1.0) * 2 - 1;
+      int[] c = t > 0 ? new int[] {215, 25, 28} : new int[] {44, 123, 182};
+      double a = Math.min(1, 0.15 + Math.abs(t));
+      g.setColor(new Color((int) (255 * (1 - a) + c[0] * a), (int) (255 * (1 - a) + c[1] * a), (int) (255 * (1 - a) + c[2] * a)));
+      g.fillRect(x + i, y, 1, barH);
+    }
+    g.setColor(Color.DARK_GRAY);
+    g.drawRect(x, y, barW, barH);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    g.drawString("share of events: " + labelB + " more ← → " + labelA + " more", x, y - 8);
+    String pct = String.format("%.2f%%", maxAbs * 100);
+    g.drawString("-" + pct, x, y + barH + 13);
+    g.drawString("+" + pct, x + barW - g.getFontMetrics().stringWidth("+" + pct), y + barH + 13);
+    g.dispose();
+  }
+
+  /** The gradient colour of {@code t} (0–1), with alpha rising with t. */
+  private Paint blend(int[] rgb, double t) {
+    return new Paint(rgb, options.maxAlpha() * Math.min(1, 0.25 + t));
   }
 
   static int[] colour(double t) {

@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * every state change in {@code rollup_runs} ({@link RollupRuns}). A failed or killed run publishes nothing:
  * ClickHouse and the lake's current aggregates keep the window's previous data.
  *
- * <p>One application runs at a time (runs of a window share its staging partition, and two cores gain nothing
- * from two Spark drivers); later runs wait in SUBMITTED.
+ * <p>One application runs at a time per data directory — a lock in this process and a file lock
+ * ({@code run/rollup.lock}) across processes — because runs of a window share its staging partition, and two
+ * cores gain nothing from two Spark drivers; later runs wait in SUBMITTED.
  */
 public final class Rollups implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Rollups.class);
@@ -54,7 +55,9 @@ public final class Rollups implements AutoCloseable {
   private final Aggregates aggregates;
   private final HeatmapWindows windows;
   private final RollupRuns runs;
-  private final ReentrantLock oneAtATime = new ReentrantLock(true);
+  /** Per lock file: the in-process half of "one application at a time" (a JVM cannot hold a file lock twice). */
+  private static final java.util.concurrent.ConcurrentMap<java.nio.file.Path, ReentrantLock> LOCKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "heatlab-rollup");
     t.setDaemon(true);
@@ -178,8 +181,15 @@ public final class Rollups implements AutoCloseable {
       return finish(run, listener, records, started, RunState.FAILED, "ClickHouse unreachable: " + e.getMessage(), Map.of());
     }
     listener.state(run, RunState.SUBMITTED);
+    ReentrantLock oneAtATime = LOCKS.computeIfAbsent(spark.lockFile().toAbsolutePath(), p -> new ReentrantLock(true));
     oneAtATime.lockInterruptibly();
+    java.nio.channels.FileChannel lockChannel = null;
     try {
+      // and one at a time on this machine: the CLI, the console and ./heatlab up's scheduler may all run rollups
+      java.nio.file.Files.createDirectories(spark.lockFile().getParent());
+      lockChannel = java.nio.channels.FileChannel.open(spark.lockFile(), java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.WRITE);
+      lockChannel.lock();
       if (run.cancelled()) {
         return finish(run, listener, records, started, RunState.KILLED, "cancelled before it started", Map.of());
       }
@@ -229,6 +239,9 @@ public final class Rollups implements AutoCloseable {
       }
       return publish(run, listener, records, started, verdict, plan);
     } finally {
+      if (lockChannel != null) {
+        lockChannel.close(); // releases the lock
+      }
       oneAtATime.unlock();
     }
   }

@@ -9,7 +9,7 @@ import java.time.Duration;
 /** Everything a rollup application is launched with, read once from the configuration. */
 public record SparkSettings(String master, String driverMemory, String executorMemory, int shufflePartitions,
     String storageEndpoint, String region, String accessKey, String secretKey, String bucket, Path sparkHome,
-    Path sparkClasspath, Path jobJar, Path logDir, Duration timeout) {
+    Path sparkClasspath, Path jobJar, Path logDir, Path lockFile, Duration timeout) {
 
   public static SparkSettings of(HeatlabConfig c, StackEndpoints endpoints) {
     String endpoint = c.getString(HeatlabConfig.ROLLUP_SPARK_STORAGE_ENDPOINT);
@@ -22,6 +22,7 @@ public record SparkSettings(String master, String driverMemory, String executorM
         c.getString(HeatlabConfig.STORAGE_BUCKET), c.dataDir().resolve("spark/home"),
         Path.of(BuildArtifacts.path("spark.home.classpath")),
         Path.of(jar.isBlank() ? BuildArtifacts.path("rollup.job.jar") : jar), c.dataDir().resolve("log/rollups"),
+        c.dataDir().resolve("run/rollup.lock"),
         Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_TIMEOUT_MS)));
   }
 

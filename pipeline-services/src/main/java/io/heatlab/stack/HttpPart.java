@@ -6,6 +6,9 @@ import io.heatlab.http.HealthHandler;
 import io.heatlab.http.HeatlabHttpServer;
 import io.heatlab.ingest.BatchHandler;
 import io.heatlab.ingest.IngestSettings;
+import io.heatlab.ingest.WriteKeys;
+import io.heatlab.query.HeatmapHandler;
+import io.heatlab.query.HeatmapService;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
@@ -24,7 +27,9 @@ final class HttpPart implements StackPart {
     this.endpoints = endpoints;
     this.server = new HeatlabHttpServer(config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT))
         .route("/healthz", new HealthHandler(stackHealth))
-        .route("/v1/batches", new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC()));
+        .route("/v1/batches", new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC()))
+        .route("/v1/heatmap", new HeatmapHandler(HeatmapService.of(config, endpoints),
+            WriteKeys.parse(config.secret(HeatlabConfig.INGEST_WRITE_KEYS))));
   }
 
   @Override

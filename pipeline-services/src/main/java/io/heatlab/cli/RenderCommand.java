@@ -1,0 +1,129 @@
+package io.heatlab.cli;
+
+import io.heatlab.assets.Screen;
+import io.heatlab.assets.ScreenCatalog;
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.query.HeatmapService;
+import io.heatlab.render.HeatmapRenderer;
+import io.heatlab.stack.Stack;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "render", mixinStandardHelpOptions = true,
+    description = {"Paint the heatmap of a screen over its screenshot (PNG), from the rollups in ClickHouse:",
+        "  render --client demo --screen pricing --from 2026-11-24T00:00:00Z --to 2026-11-25T00:00:00Z --out pricing.png",
+        "  render --client demo --all-screens --out-dir heatmaps/        (one PNG per screen of assets/)",
+        "  render … --compare-from … --compare-to …  or  --compare-type click   (difference heatmap, shares per period)"})
+final class RenderCommand implements Callable<Integer> {
+  @Mixin
+  ProfileOptions options;
+
+  @Option(names = "--client", defaultValue = "demo", description = "client_id. Default ${DEFAULT-VALUE}.")
+  String client;
+
+  @Option(names = "--screen", description = "Screen id (repeatable).")
+  List<String> screens;
+
+  @Option(names = "--all-screens", description = "Every screen of assets/.")
+  boolean allScreens;
+
+  @Option(names = "--from", description = "Start (ISO-8601 instant); default: 24 h before --to.")
+  Instant from;
+
+  @Option(names = "--to", description = "End (ISO-8601 instant); default: the end of the current hour.")
+  Instant to;
+
+  @Option(names = "--type", split = ",", defaultValue = "move,click", description = "Event types. Default ${DEFAULT-VALUE}.")
+  List<String> types;
+
+  @Option(names = "--scale", defaultValue = "linear", description = "linear or log. Default ${DEFAULT-VALUE}.")
+  HeatmapRenderer.Scale scale;
+
+  @Option(names = "--radius", defaultValue = "2.5", description = "Smoothing kernel radius in grid cells. Default ${DEFAULT-VALUE}.")
+  double radius;
+
+  @Option(names = "--opacity", defaultValue = "0.75", description = "Opacity of the hottest colour, 0-1. Default ${DEFAULT-VALUE}.")
+  double opacity;
+
+  @Option(names = "--compare-from", description = "Compare mode: period B's start.")
+  Instant compareFrom;
+
+  @Option(names = "--compare-to", description = "Compare mode: period B's end.")
+  Instant compareTo;
+
+  @Option(names = "--compare-type", split = ",", description = "Compare mode: type B (e.g. click) over the same period.")
+  List<String> compareType;
+
+  @Option(names = "--out", description = "Output PNG (one screen).")
+  Path out;
+
+  @Option(names = "--out-dir", description = "Output directory (one <screen>.png per screen).")
+  Path outDir;
+
+  @Override
+  public Integer call() throws Exception {
+    HeatlabConfig config = options.load();
+    ScreenCatalog catalog = ScreenCatalog.load();
+    List<String> ids = allScreens ? catalog.ids() : screens == null ? List.of() : screens;
+    if (ids.isEmpty()) {
+      throw new UserError("name a --screen (" + String.join(", ", catalog.ids()) + ") or --all-screens");
+    }
+    if (ids.size() > 1 && outDir == null || ids.size() == 1 && out == null && outDir == null) {
+      throw new UserError(ids.size() > 1 ? "several screens: give --out-dir DIR" : "give --out FILE.png (or --out-dir DIR)");
+    }
+    if (radius < 0 || opacity <= 0 || opacity > 1) {
+      throw new UserError("--radius must be ≥ 0 and --opacity within (0, 1]");
+    }
+    Instant end = to != null ? to : Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+    Instant start = from != null ? from : end.minus(Duration.ofHours(24));
+    boolean compare = compareFrom != null || compareTo != null || compareType != null;
+    if ((compareFrom == null) != (compareTo == null)) {
+      throw new UserError("compare mode by period needs both --compare-from and --compare-to");
+    }
+    try (Stack stack = RunningStack.require(config)) {
+      HeatmapService service = HeatmapService.of(config, stack.endpoints());
+      HeatmapRenderer renderer = new HeatmapRenderer(new HeatmapRenderer.Options(radius, scale, opacity, true));
+      List<Path> written = new ArrayList<>();
+      for (String id : ids) {
+        Screen screen = catalog.screen(id);
+        BufferedImage shot = ImageIO.read(new ByteArrayInputStream(catalog.image(screen)));
+        HeatmapService.Answer a = service.heatmap(new HeatmapService.Request(client, id, types, start, end));
+        Path target = outDir != null ? outDir.resolve(id + (compare ? "-compare" : "") + ".png") : out;
+        if (target.toAbsolutePath().getParent() != null) {
+          Files.createDirectories(target.toAbsolutePath().getParent());
+        }
+        BufferedImage image;
+        String summary;
+        if (compare) {
+          HeatmapService.Answer b = service.heatmap(new HeatmapService.Request(client, id,
+              compareType != null ? compareType : types, compareFrom != null ? compareFrom : start, compareTo != null ? compareTo : end));
+          String labelA = compareType != null ? String.join("+", types) : "A";
+          String labelB = compareType != null ? String.join("+", compareType) : "B";
+          image = renderer.renderDifference(shot, a.grid(), b.grid(), labelA, labelB);
+          summary = String.format("A %,d events, B %,d events", a.grid().total(), b.grid().total());
+        } else {
+          image = renderer.render(shot, a.grid());
+          summary = String.format("%,d events, hottest cell %,d", a.grid().total(), a.grid().max());
+        }
+        Files.write(target, HeatmapRenderer.png(image));
+        written.add(target);
+        System.out.printf("%-10s %s → %s (%s … %s; %s)%n", id, summary, target, a.request().from(), a.request().to(),
+            a.missingHours().isEmpty() ? "every landed hour rolled up"
+                : a.missingHours().size() + " landed hour(s) not rolled up yet: ./heatlab rollup hourly --from … --to …");
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.heatlab.query;
+
+import io.heatlab.olap.Granularity;
+import io.heatlab.olap.HeatmapQuery;
+import io.heatlab.render.HeatmapGrid;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The heatmap of one screen over a time range, answered from the coarsest rollups that are complete for it
+ * ({@link HeatmapQuery}, {@link RollupCoverage}) — the same counts as summing {@code heatmap_hourly} alone — with
+ * its coverage: which landed hours of the range are not rolled up yet. Ranges are widened to whole UTC hours
+ * (the rollups' resolution); the answer says which range it covers.
+ */
+public final class HeatmapService {
+  /** The longest range one query may cover. */
+  public static final Duration MAX_RANGE = Duration.ofDays(400);
+
+  private final HeatmapQuery query;
+  private final RollupCoverage coverage;
+
+  /** A heatmap request: ids as in the contract, event types among move/click, any instants. */
+  public record Request(String clientId, String screenId, List<String> types, Instant from, Instant to) {
+    public Request {
+      HeatmapQuery.requireId("client_id", clientId);
+      HeatmapQuery.requireId("screen_id", screenId);
+      if (types == null || types.isEmpty()) {
+        throw new IllegalArgumentException("type: name at least one event type (move, click)");
+      }
+      for (String t : types) {
+        if (!t.equals("move") && !t.equals("click")) {
+          throw new IllegalArgumentException("type: '" + t + "' is not an event type (move, click)");
+        }
+      }
+      types = List.copyOf(types);
+      if (from == null || to == null || !from.isBefore(to)) {
+        throw new IllegalArgumentException("from must be before to");
+      }
+      if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+        throw new IllegalArgumentException("the range is longer than " + MAX_RANGE.toDays() + " days");
+      }
+    }
+
+    /** The same request over whole hours: from down, to up. */
+    Request wholeHours() {
+      Instant f = from.truncatedTo(ChronoUnit.HOURS);
+      Instant t = to.truncatedTo(ChronoUnit.HOURS);
+      return new Request(clientId, screenId, types, f, t.equals(to) ? t : t.plus(Duration.ofHours(1)));
+    }
+  }
+
+  /** The answer: the range covered, the grid, the landed hours not rolled up, the windows read per table. */
+  public record Answer(Request request, HeatmapGrid grid, List<Instant> missingHours, Map<Granularity, Integer> windowsRead) {}
+
+  public HeatmapService(HeatmapQuery query, RollupCoverage coverage) {
+    this.query = query;
+    this.coverage = coverage;
+  }
+
+  /** The service over the stack of {@code config}: ClickHouse for counts and runs, storage for landed hours. */
+  public static HeatmapService of(io.heatlab.config.HeatlabConfig config, io.heatlab.config.StackEndpoints endpoints) {
+    io.heatlab.olap.ClickHouseJdbc jdbc = new io.heatlab.olap.ClickHouseJdbc(config, endpoints);
+    io.heatlab.landing.ObjectStore store = io.heatlab.landing.ObjectStore.connect(endpoints.storageEndpoint(),
+        config.getString(io.heatlab.config.HeatlabConfig.STORAGE_REGION),
+        config.getString(io.heatlab.config.HeatlabConfig.STORAGE_ACCESS_KEY),
+        config.secret(io.heatlab.config.HeatlabConfig.STORAGE_SECRET_KEY),
+        config.getString(io.heatlab.config.HeatlabConfig.STORAGE_BUCKET));
+    io.heatlab.landing.LandingIndex landing = new io.heatlab.landing.LandingIndex(store,
+        new io.heatlab.landing.LandingLayout(io.heatlab.landing.LandingLayout.DEFAULT_PREFIX));
+    RollupCoverage coverage = new RollupCoverage(new io.heatlab.rollup.RollupRuns(jdbc), landing,
+        config.getString(io.heatlab.config.HeatlabConfig.LANDING_FORMAT), Duration.ofSeconds(10), Duration.ofDays(400),
+        java.time.Clock.systemUTC());
+    return new HeatmapService(new HeatmapQuery(jdbc), coverage);
+  }
+
+  public RollupCoverage coverage() {
+    return coverage;
+  }
+
+  public Answer heatmap(Request request) throws SQLException, IOException {
+    Request r = request.wholeHours();
+    List<HeatmapQuery.Window> plan = new ArrayList<>();
+    try {
+      plan = HeatmapQuery.plan(r.from(), r.to(), w -> {
+        try {
+          return coverage.usable(w);
+        } catch (IOException | SQLException e) {
+          throw new CoverageFailure(e);
+        }
+      });
+    } catch (CoverageFailure e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw (IOException) e.getCause();
+    }
+    Map<Granularity, Integer> read = new EnumMap<>(Granularity.class);
+    plan.forEach(w -> read.merge(w.granularity(), 1, Integer::sum));
+    HeatmapGrid grid = query.heatmap(r.clientId(), r.screenId(), r.types(), plan);
+    return new Answer(r, grid, coverage.missingHours(r.from(), r.to()), read);
+  }
+
+  private static final class CoverageFailure extends RuntimeException {
+    CoverageFailure(Exception cause) {
+      super(cause);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.heatlab.query;
+
+import io.heatlab.landing.HourPartition;
+import io.heatlab.landing.LandingIndex;
+import io.heatlab.olap.Granularity;
+import io.heatlab.olap.HeatmapQuery;
+import io.heatlab.rollup.RollupRuns;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What is rolled up, as a snapshot refreshed at most every {@code maxAge} (a query never waits for storage
+ * listings once the first snapshot exists; the next query after expiry refreshes it):
+ * <ul>
+ *   <li>the hours holding landed objects (within {@code lookback}), and the last successful run of each hourly,
+ *       daily and weekly window (from {@code rollup_runs});</li>
+ *   <li>{@link #missingHours}: landed hours of a range with no successful hourly rollup yet;</li>
+ *   <li>{@link #usable}: a daily (weekly) window may answer for its hours (days) only when it was rolled up
+ *       after each of them — otherwise the query reads the finer windows, so that the answer always equals the
+ *       sum of {@code heatmap_hourly}.</li>
+ * </ul>
+ */
+public final class RollupCoverage {
+  /** One refresh's view. */
+  record Snapshot(Instant takenAt, Set<Instant> landedHours, Map<Granularity, Map<Instant, Instant>> finished) {}
+
+  private final RollupRuns runs;
+  private final LandingIndex landing;
+  private final String format;
+  private final Duration maxAge;
+  private final Duration lookback;
+  private final Clock clock;
+  private volatile Snapshot snapshot;
+
+  public RollupCoverage(RollupRuns runs, LandingIndex landing, String format, Duration maxAge, Duration lookback, Clock clock) {
+    this.runs = runs;
+    this.landing = landing;
+    this.format = format;
+    this.maxAge = maxAge;
+    this.lookback = lookback;
+    this.clock = clock;
+  }
+
+  /** Takes a new snapshot now (tests, and after a rollup the caller knows of). */
+  public synchronized void refresh() throws IOException, SQLException {
+    Instant now = clock.instant();
+    LocalDate last = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    Set<Instant> hours = new TreeSet<>();
+    for (HourPartition h : landing.hours(format, LocalDate.ofInstant(now.minus(lookback), ZoneOffset.UTC), last)) {
+      hours.add(h.dt().atTime(h.hour(), 0).toInstant(ZoneOffset.UTC));
+    }
+    Map<Granularity, Map<Instant, Instant>> finished = Map.of(Granularity.HOURLY, runs.lastFinished(Granularity.HOURLY),
+        Granularity.DAILY, runs.lastFinished(Granularity.DAILY), Granularity.WEEKLY, runs.lastFinished(Granularity.WEEKLY));
+    snapshot = new Snapshot(now, Collections.unmodifiableSet(hours), finished);
+  }
+
+  private Snapshot current() throws IOException, SQLException {
+    Snapshot s = snapshot;
+    if (s == null || s.takenAt().plus(maxAge).isBefore(clock.instant())) {
+      synchronized (this) {
+        if (snapshot == s) {
+          refresh();
+        }
+      }
+      s = snapshot;
+    }
+    return s;
+  }
+
+  /** The landed hours of [from, to) that no successful hourly rollup covers yet. */
+  public List<Instant> missingHours(Instant from, Instant to) throws IOException, SQLException {
+    Snapshot s = current();
+    Map<Instant, Instant> hourly = s.finished().get(Granularity.HOURLY);
+    List<Instant> missing = new ArrayList<>();
+    for (Instant h : s.landedHours()) {
+      if (!h.isBefore(from) && h.isBefore(to) && !hourly.containsKey(h)) {
+        missing.add(h);
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * Whether a daily or weekly window holds the sum of the hours below it as they are now: it was rolled up
+   * after each finer window it covers, each of those is itself usable, and no finer window holds data that was
+   * never rolled up into it.
+   */
+  public boolean usable(HeatmapQuery.Window w) throws IOException, SQLException {
+    return usable(current(), w.granularity(), w.start());
+  }
+
+  private static boolean usable(Snapshot s, Granularity g, Instant start) {
+    if (g == Granularity.HOURLY) {
+      return true;
+    }
+    Instant own = s.finished().get(g).get(start);
+    if (own == null) {
+      return false;
+    }
+    Granularity finer = g.finer().orElseThrow();
+    for (Instant f : finer.windows(start, g.end(start))) {
+      Instant t = s.finished().get(finer).get(f);
+      if (t != null ? t.isAfter(own) || !usable(s, finer, f) : hasData(s, finer, f)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Landed hours, or rolled-up hours, below a window that itself has no successful run. */
+  private static boolean hasData(Snapshot s, Granularity g, Instant start) {
+    if (g == Granularity.HOURLY) {
+      return s.landedHours().contains(start);
+    }
+    Instant end = g.end(start);
+    return s.landedHours().stream().anyMatch(h -> !h.isBefore(start) && h.isBefore(end))
+        || s.finished().get(Granularity.HOURLY).keySet().stream().anyMatch(h -> !h.isBefore(start) && h.isBefore(end));
+  }
+}

@@ -1,0 +1,131 @@
+// heatlab viewer — GET /v1/heatmap for the chosen client, screen, types and range, painted with heatmap.js
+// over the screen's screenshot (/assets/<id>.png). Cells are 1/100 of the screen in each direction; each
+// non-empty cell becomes one heatmap.js point at its centre, weighted by its count. Compare mode paints
+// diff = share_A − share_B per cell on its own canvas: red where A draws more of its events, blue where B does.
+// window.heatlabViewer = { load(): Promise, last(): answer } lets tests drive it.
+(() => {
+  'use strict';
+  const $ = sel => document.querySelector(sel);
+  const img = $('#screen'), overlay = $('#overlay'), diffCanvas = $('#diff');
+  const params = new URLSearchParams(location.search);
+  let heatmap = null;
+  let last = null;
+
+  const isoLocal = d => d.toISOString().slice(0, 16);
+  const fromLocal = v => new Date(v + ':00Z').toISOString();
+
+  function setRange(hours) {
+    const to = new Date(Math.ceil(Date.now() / 3600e3) * 3600e3);
+    $('#to').value = isoLocal(to);
+    $('#from').value = isoLocal(new Date(to.getTime() - hours * 3600e3));
+  }
+
+  function ensureHeatmap() {
+    const w = img.clientWidth, h = img.clientHeight;
+    if (heatmap && overlay.dataset.size === w + 'x' + h && heatmap._config.radius === Number($('#radius').value)) {
+      return heatmap;
+    }
+    overlay.innerHTML = '';
+    overlay.dataset.size = w + 'x' + h;
+    heatmap = h337.create({
+      container: overlay,
+      radius: Number($('#radius').value),
+      maxOpacity: Number($('#opacity').value) / 100,
+      minOpacity: 0,
+      blur: 0.85,
+    });
+    return heatmap;
+  }
+
+  function paint(answer) {
+    const w = img.clientWidth, h = img.clientHeight;
+    const hm = ensureHeatmap();
+    hm.configure({ maxOpacity: Number($('#opacity').value) / 100 });
+    const cellW = w / answer.grid.w, cellH = h / answer.grid.h;
+    const data = answer.cells.map(([x, y, c]) => ({ x: Math.round((x + 0.5) * cellW), y: Math.round((y + 0.5) * cellH), value: c }));
+    hm.setData({ min: 0, max: Math.max(1, answer.max), data: answer.compare ? [] : data });
+    diffCanvas.width = w;
+    diffCanvas.height = h;
+    const ctx = diffCanvas.getContext('2d');
+    ctx.clearRect(0, 0, w, h);
+    if (answer.compare) {
+      const m = answer.diff.max_abs || 1;
+      ctx.filter = 'blur(' + Math.max(2, Number($('#radius').value) / 3) + 'px)';
+      for (const [x, y, d] of answer.diff.cells) {
+        const a = Math.min(1, Math.abs(d) / m) * Number($('#opacity').value) / 100;
+        ctx.fillStyle = d > 0 ? `rgba(215,25,28,${a})` : `rgba(44,123,182,${a})`;
+        ctx.fillRect(x * cellW, y * cellH, Math.ceil(cellW), Math.ceil(cellH));
+      }
+    }
+  }
+
+  function summary(answer) {
+    const missing = answer.coverage.missing_hours;
+    let text = `${answer.total.toLocaleString()} events (${answer.types.join('+')}) on ${answer.screen_id}, ` +
+      `${answer.from} … ${answer.to}; hottest cell ${answer.max.toLocaleString()}; read ` +
+      Object.entries(answer.windows_read).map(([g, n]) => `${n} ${g}`).join(', ') + ` window(s) in ${answer.took_ms.toFixed(1)} ms. `;
+    text += missing.length ? `${missing.length} landed hour(s) not rolled up yet: ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ' …' : ''}`
+      : 'Every landed hour of the range is rolled up.';
+    if (answer.compare) {
+      text += ` Compare: B has ${answer.compare.total.toLocaleString()} events; red = A draws more of its events, blue = B.`;
+    }
+    $('#summary').textContent = text;
+  }
+
+  async function load() {
+    $('#error').textContent = '';
+    const types = ['move', 'click'].filter(t => $('#type-' + t).checked);
+    const q = new URLSearchParams({
+      client_id: $('#client').value, screen_id: $('#screen-picker').value, type: types.join(','),
+      from: fromLocal($('#from').value), to: fromLocal($('#to').value),
+    });
+    if ($('#compare').checked) {
+      if ($('#compare-type').value) {
+        q.set('compare_type', $('#compare-type').value);
+      } else {
+        q.set('compare_from', fromLocal($('#compare-from').value));
+        q.set('compare_to', fromLocal($('#compare-to').value));
+      }
+    }
+    const src = '/assets/' + encodeURIComponent($('#screen-picker').value) + '.png';
+    if (!img.src.endsWith(src)) {
+      img.src = src;
+      await img.decode();
+    }
+    const response = await fetch('/v1/heatmap?' + q, { headers: { Authorization: 'Bearer ' + $('#key').value } });
+    const answer = await response.json();
+    if (!response.ok) {
+      $('#error').textContent = `${response.status}: ${answer.error}`;
+      throw new Error(answer.error);
+    }
+    last = answer;
+    paint(answer);
+    summary(answer);
+    return answer;
+  }
+
+  async function init() {
+    const screens = (await (await fetch('/assets/screens.json')).json()).screens;
+    for (const id of screens) {
+      const o = document.createElement('option');
+      o.value = o.textContent = id;
+      $('#screen-picker').append(o);
+    }
+    if (params.get('screen')) $('#screen-picker').value = params.get('screen');
+    if (params.get('client')) $('#client').value = params.get('client');
+    if (params.get('key')) $('#key').value = params.get('key');
+    setRange(Number(params.get('hours')) || 24);
+    const to = new Date(fromLocal($('#from').value));
+    $('#compare-to').value = isoLocal(to);
+    $('#compare-from').value = isoLocal(new Date(to.getTime() - 24 * 3600e3));
+    document.querySelectorAll('[data-range]').forEach(b => b.addEventListener('click', () => { setRange(Number(b.dataset.range)); load().catch(() => {}); }));
+    $('#compare').addEventListener('change', () => document.body.classList.toggle('compare', $('#compare').checked));
+    $('#controls').addEventListener('submit', e => { e.preventDefault(); load().catch(() => {}); });
+    ['#radius', '#opacity'].forEach(s => $(s).addEventListener('change', () => last && paint(last)));
+    window.addEventListener('resize', () => last && paint(last));
+    return load();
+  }
+
+  const ready = init().catch(e => { $('#error').textContent = String(e.message || e); });
+  window.heatlabViewer = { ready, load, last: () => last };
+})();
