@@ -34,6 +34,7 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String KAFKA_HEAP = "kafka.heap";
   public static final String EVENTS_TOPIC = "kafka.topic.events";
   public static final String EVENTS_TOPIC_PARTITIONS = "kafka.topic.events.partitions";
+  public static final String KAFKA_REPLICATION_FACTOR = "kafka.replication.factor";
 
   public static final String CONNECT_PORT = "connect.port";
   public static final String CONNECT_URL = "connect.url";
@@ -90,6 +91,8 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String ROLLUP_SPARK_EXECUTOR_MEMORY = "rollup.spark.executor.memory";
   public static final String ROLLUP_SPARK_SHUFFLE_PARTITIONS = "rollup.spark.shuffle.partitions";
   public static final String ROLLUP_SPARK_STORAGE_ENDPOINT = "rollup.spark.storage.endpoint";
+  public static final String ROLLUP_SPARK_DRIVER_HOST = "rollup.spark.driver.host";
+  public static final String ROLLUP_SPARK_HOME_JARS = "rollup.spark.home.jars";
   public static final String ROLLUP_SPARK_JOB_JAR = "rollup.spark.job.jar";
   public static final String ROLLUP_TIMEOUT_MS = "rollup.timeout.ms";
   public static final String ROLLUP_AGGREGATES_PREFIX = "rollup.aggregates.prefix";
@@ -127,6 +130,8 @@ public final class HeatlabConfig extends AbstractConfig {
       .define(EVENTS_TOPIC_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
           "Partitions of the events topic when heatlab creates it.")
 
+      .define(KAFKA_REPLICATION_FACTOR, Type.INT, 1, Range.between(1, 7), Importance.MEDIUM,
+          "Replication factor of the topics heatlab creates besides the events topic (the landing dead-letter topic); 3 on a cluster of 3+ brokers.")
       .define(CONNECT_PORT, Type.INT, 18083, Range.between(0, 65535), Importance.MEDIUM,
           "Embedded Kafka Connect worker's REST port.")
       .define(CONNECT_URL, Type.STRING, "", Importance.HIGH,
@@ -218,6 +223,10 @@ public final class HeatlabConfig extends AbstractConfig {
           "spark.sql.shuffle.partitions of a rollup (aggregates are small: a few per core).")
       .define(ROLLUP_SPARK_STORAGE_ENDPOINT, Type.STRING, "", Importance.MEDIUM,
           "Storage endpoint as the Spark driver and executors reach it (compose: http://minio:9000); empty = storage.endpoint.")
+      .define(ROLLUP_SPARK_DRIVER_HOST, Type.STRING, "", Importance.LOW,
+          "spark.driver.host: the name executors reach the driver by (compose: the heatlab service name); empty = Spark's default.")
+      .define(ROLLUP_SPARK_HOME_JARS, Type.STRING, "", Importance.LOW,
+          "Directory (or dependency:build-classpath file) of the jars of the generated SPARK_HOME; empty = the build's list (rollup-job/target).")
       .define(ROLLUP_SPARK_JOB_JAR, Type.STRING, "", Importance.LOW,
           "Path of the rollup job jar; empty = the one the build made (rollup-job/target).")
       .define(ROLLUP_TIMEOUT_MS, Type.LONG, 30 * 60_000L, Range.atLeast(10_000), Importance.LOW,

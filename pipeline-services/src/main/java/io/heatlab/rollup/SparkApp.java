@@ -113,6 +113,8 @@ final class SparkApp {
         .addAppArgs(args.toArray(new String[0]));
     if (s.master().startsWith("local")) {
       launcher.setConf("spark.driver.bindAddress", "127.0.0.1").setConf("spark.driver.host", "127.0.0.1");
+    } else if (!s.driverHost().isBlank()) {
+      launcher.setConf("spark.driver.host", s.driverHost()); // executors on the cluster connect back to it
     }
     Output output = new Output(s.logDir().resolve(runId + ".log"), events);
     Logger jul = Logger.getLogger(logger);

@@ -21,19 +21,28 @@ import java.util.stream.Stream;
 public final class SparkHome {
   private SparkHome() {}
 
-  /** Creates or refreshes {@code home} from the jar list {@code classpathFile} (dependency:build-classpath output). */
-  public static Path generate(Path home, Path classpathFile) throws IOException {
-    if (!Files.isRegularFile(classpathFile)) {
-      throw new IOException("Spark jar list " + classpathFile + " is missing: build the rollup-job module (./heatlab does)");
+  /**
+   * Creates or refreshes {@code home} from {@code jars}: a jar list (dependency:build-classpath output) or a
+   * directory of jars (the container image's).
+   */
+  public static Path generate(Path home, Path jars) throws IOException {
+    List<Path> wanted;
+    if (Files.isDirectory(jars)) {
+      try (Stream<Path> s = Files.list(jars)) {
+        wanted = s.filter(p -> p.toString().endsWith(".jar")).map(Path::toAbsolutePath).sorted().collect(Collectors.toList());
+      }
+    } else if (Files.isRegularFile(jars)) {
+      wanted = Stream.of(Files.readString(jars).trim().split(java.io.File.pathSeparator))
+          .filter(s -> s.endsWith(".jar")).map(Path::of).sorted().collect(Collectors.toList());
+    } else {
+      throw new IOException("Spark jar list " + jars + " is missing: build the rollup-job module (./heatlab does)");
     }
-    List<Path> wanted = Stream.of(Files.readString(classpathFile).trim().split(java.io.File.pathSeparator))
-        .filter(s -> s.endsWith(".jar")).map(Path::of).sorted().collect(Collectors.toList());
     if (wanted.isEmpty()) {
-      throw new IOException("no jars listed in " + classpathFile);
+      throw new IOException("no jars in " + jars);
     }
-    Path jars = Files.createDirectories(home.resolve("jars"));
+    Path links = Files.createDirectories(home.resolve("jars"));
     Set<Path> names = wanted.stream().map(Path::getFileName).collect(Collectors.toSet());
-    try (Stream<Path> existing = Files.list(jars)) {
+    try (Stream<Path> existing = Files.list(links)) {
       for (Path p : (Iterable<Path>) existing::iterator) {
         if (!names.contains(p.getFileName()) || !Files.exists(p)) { // another version, or a dangling link
           Files.delete(p);
@@ -44,7 +53,7 @@ public final class SparkHome {
       if (!Files.isRegularFile(jar)) {
         throw new IOException("Spark jar " + jar + " is missing from the Maven repository: rebuild (./heatlab does)");
       }
-      Path link = jars.resolve(jar.getFileName());
+      Path link = links.resolve(jar.getFileName());
       if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
         Files.createSymbolicLink(link, jar.toAbsolutePath());
       }

@@ -38,7 +38,7 @@ public final class LandingDeployment {
     m.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     m.put("errors.tolerance", "all");
     m.put("errors.deadletterqueue.topic.name", c.getString(HeatlabConfig.LANDING_DLQ_TOPIC));
-    m.put("errors.deadletterqueue.topic.replication.factor", c.embedded() ? "1" : "3");
+    m.put("errors.deadletterqueue.topic.replication.factor", String.valueOf(c.getInt(HeatlabConfig.KAFKA_REPLICATION_FACTOR)));
     m.put("errors.deadletterqueue.context.headers.enable", "true");
     m.put("consumer.override.max.poll.records", "10000");
     m.put(LandingConfig.S3_ENDPOINT, endpoint.isBlank() ? endpoints.storageEndpoint() : endpoint);
