@@ -3,7 +3,7 @@ package io.heatlab.cli;
 import picocli.CommandLine.Command;
 
 /** {@code heatlab bench …}: benchmarks print their figures and ratios; they never fail on a time. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchIngestCommand.class, BenchLandingCommand.class, BenchRollupCommand.class, BenchQueryCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchIngestCommand.class, BenchLandingCommand.class, BenchRollupCommand.class, BenchQueryCommand.class, BenchSoakCommand.class},
     description = "Benchmarks against the running stack; each prints its figures and the ratio to a raw baseline.")
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec

@@ -158,8 +158,9 @@ final class BenchRollupCommand implements Callable<Integer> {
             double x = random.nextInt(5) == 0 ? random.nextDouble() : clamp(cx + random.nextGaussian() * 0.08);
             double y = random.nextInt(5) == 0 ? random.nextDouble() : clamp(0.3 + random.nextGaussian() * 0.1);
             long t = HOUR.toEpochMilli() + random.nextLong(3_600_000L);
+            long receivedAt = HOUR.toEpochMilli() + 3_600_000L + i / 50; // one HTTP request per batch of 50
             rows.add(new LandedEvent("demo", screens[i % 3], "s-" + (i % 5000), "b-" + (i / 50), i % 20 == 0 ? "click" : "move",
-                t, Math.round(x * 10_000) / 10_000.0, Math.round(y * 10_000) / 10_000.0, 1440, 900, t + 50));
+                t, Math.round(x * 10_000) / 10_000.0, Math.round(y * 10_000) / 10_000.0, 1440, 900, receivedAt));
           }
           byte[] object = codec.encode(rows);
           String key = layout.objectKey(codec, HourPartition.of(HOUR.toEpochMilli()), null, "heatmap.events", 0, first);

@@ -196,8 +196,8 @@ class HeatmapServiceIT {
     List<LandedEvent> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       long t = hour.toEpochMilli() + random.nextInt(3_600_000);
-      rows.add(new LandedEvent(i % 7 == 0 ? "other" : "acme", i % 3 == 0 ? "landing" : "pricing", "s", "b", i % 5 == 0 ? "click" : "move",
-          t, random.nextDouble(), random.nextDouble(), 1280, 800, t));
+      rows.add(new LandedEvent(i % 7 == 0 ? "other" : "acme", i % 3 == 0 ? "landing" : "pricing", "s", "b-" + t + "-" + i,
+          i % 5 == 0 ? "click" : "move", t, random.nextDouble(), random.nextDouble(), 1280, 800, t));
     }
     JsonLinesFormat format = new JsonLinesFormat();
     store.put(LAYOUT.objectKey(format, HourPartition.of(hour.toEpochMilli()), null, "heatmap.events", 0, hour.toEpochMilli() + n),

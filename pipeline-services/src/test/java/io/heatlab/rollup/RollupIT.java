@@ -114,6 +114,25 @@ class RollupIT {
   }
 
   @Test
+  void aBatchCutByABrokerCrashAndRetriedCountsOnce() throws Exception {
+    Instant h = Instant.parse("2026-11-17T06:00:00Z");
+    List<LandedEvent> whole = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      long t = h.toEpochMilli() + 1000 + i;
+      whole.add(new LandedEvent("acme", "pricing", "s", "retried", "move", t, 0.1 * i, 0.5, 800, 600, h.toEpochMilli() + 9_000));
+    }
+    List<LandedEvent> partial = whole.subList(0, 3).stream().map(e -> new LandedEvent(e.clientId(), e.screenId(), e.sessionId(),
+        e.batchId(), e.eventType(), e.eventTime(), e.xNorm(), e.yNorm(), e.viewportW(), e.viewportH(), h.toEpochMilli() + 2_000)).toList();
+    land(new JsonLinesFormat(), h, partial);  // the first attempt: 3 of 5 records written, answered 503
+    land(new JsonLinesFormat(), h, whole);    // the client's retry, whole
+    land(new JsonLinesFormat(), h, List.of(event("acme", "pricing", "click", h, 0.9, 0.9)));
+    RollupRun.Result r = jsonl.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
+    assertThat(r.state()).as(r.error()).isEqualTo(RunState.FINISHED);
+    assertThat(cells(Granularity.HOURLY, h).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(6);
+    assertThat(cells(Granularity.HOURLY, h)).containsEntry("acme/pricing/move/0/50", 1L).containsEntry("acme/pricing/move/40/50", 1L);
+  }
+
+  @Test
   void dailyIsTheSumOfItsHoursAndWeeklyTheSumOfItsDays() throws Exception {
     Instant monday = Instant.parse("2026-11-02T00:00:00Z");
     Random random = new Random(7);

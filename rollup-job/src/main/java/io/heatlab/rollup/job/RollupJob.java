@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -113,8 +116,24 @@ public final class RollupJob {
           .option("pathGlobFilter", "*.parquet").parquet(p);
       default -> throw new IllegalArgumentException("--format must be jsonl or parquet, not " + a.format);
     };
-    return events.select(col("client_id"), col("screen_id"), col("event_type"), cell(col("x_norm")).as("cell_x"),
+    return onceEach(events).select(col("client_id"), col("screen_id"), col("event_type"), cell(col("x_norm")).as("cell_x"),
         cell(col("y_norm")).as("cell_y"), lit(1L).as("count"), lit(1L).as("rows_in"));
+  }
+
+  /**
+   * Each batch counted once. Ingestion produces a batch as one Kafka record per event, stamped with the request's
+   * {@code received_at}; when the broker fails midway, part of the batch is written, the request is answered 503
+   * and the client's retry (same {@code batch_id}, a new {@code received_at}) writes it whole. So per
+   * (client_id, batch_id) only the rows of its most complete attempt in this hour count (ties: the earliest;
+   * complete copies are identical). A partial attempt holds a subset of the complete one's events, hour by hour.
+   */
+  static Dataset<Row> onceEach(Dataset<Row> events) {
+    Dataset<Row> attempts = events.groupBy("client_id", "batch_id", "received_at").agg(count(lit(1)).as("n"));
+    WindowSpec best = Window.partitionBy("client_id", "batch_id").orderBy(col("n").desc(), col("received_at").asc());
+    Dataset<Row> keep = attempts.withColumn("rank", row_number().over(best)).where(col("rank").equalTo(1))
+        .select("client_id", "batch_id", "received_at");
+    return events.join(keep, scala.jdk.javaapi.CollectionConverters.asScala(List.of("client_id", "batch_id", "received_at")).toSeq(),
+        "left_semi");
   }
 
   /** {@code min(99, floor(v * 100))}: the grid of ARCHITECTURE.md §2, v in [0, 1]. */
