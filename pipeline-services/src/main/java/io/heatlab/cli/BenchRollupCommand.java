@@ -193,8 +193,13 @@ final class BenchRollupCommand implements Callable<Integer> {
         : "read_json('" + dir + "/*.jsonl.gz', format = 'newline_delimited', compression = 'gzip', columns = {client_id: 'VARCHAR',"
             + " screen_id: 'VARCHAR', session_id: 'VARCHAR', batch_id: 'VARCHAR', event_type: 'VARCHAR', event_time: 'BIGINT',"
             + " x_norm: 'DOUBLE', y_norm: 'DOUBLE', viewport_w: 'INTEGER', viewport_h: 'INTEGER', received_at: 'BIGINT'})";
-    String query = "SELECT client_id, screen_id, event_type, least(99, floor(x_norm * 100))::INTEGER AS cell_x,"
-        + " least(99, floor(y_norm * 100))::INTEGER AS cell_y, count(*) AS count FROM " + source + " GROUP BY ALL";
+    // the same logic as the Spark job: each batch's most complete attempt only (RollupJob.onceEach), then the grid
+    String query = "WITH e AS (SELECT * FROM " + source + "), best AS (SELECT client_id, batch_id, received_at FROM"
+        + " (SELECT client_id, batch_id, received_at, count(*) AS n FROM e GROUP BY ALL)"
+        + " QUALIFY row_number() OVER (PARTITION BY client_id, batch_id ORDER BY n DESC, received_at) = 1)"
+        + " SELECT client_id, screen_id, event_type, least(99, floor(x_norm * 100))::INTEGER AS cell_x,"
+        + " least(99, floor(y_norm * 100))::INTEGER AS cell_y, count(*) AS count FROM e JOIN best USING (client_id, batch_id, received_at)"
+        + " GROUP BY ALL";
     long t0 = System.nanoTime();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
       st.execute("COPY (" + query + ") TO '" + dir.resolve("duckdb-out.parquet") + "' (FORMAT parquet, COMPRESSION zstd)");
