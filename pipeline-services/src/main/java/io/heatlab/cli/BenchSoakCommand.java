@@ -70,7 +70,8 @@ final class BenchSoakCommand implements Callable<Integer> {
       out.printf("soak: %d min at %,d events/s (%.0f%% of %,d), client demo; %,d events of demo already landed in %s … %s%n",
           minutes, rate, fraction * 100, maxRate, landedBefore, from, to);
       TrafficPlan plan = TrafficCommand.plan(config, stack.endpoints().httpUrl(), new picocli.CommandLine(this), "demo", null, 50,
-          rate, 100, Duration.ofMinutes(minutes), null, 0, 0.05, 128, 7);
+          rate, 100, Duration.ofMinutes(minutes), null, 0, 0.05, 128,
+          System.currentTimeMillis()); // a new seed: batch ids of an earlier run would be answered as duplicates
       StackLayout layout = stack.layout();
       out.printf("%-5s %10s %10s %8s %9s %12s %12s  %s%n", "MIN", "SENT/S", "ACCEPT/S", "P99 MS", "LAG", "LANDED", "AGGREGATED",
           "HEAP/RSS MB per process");
@@ -142,7 +143,7 @@ final class BenchSoakCommand implements Callable<Integer> {
         if (!name.endsWith(".pid")) {
           continue;
         }
-        long pid = Long.parseLong(Files.readString(f).strip());
+        long pid = Long.parseLong(Files.readString(f).strip().split("\\s+")[0]); // "pid start-time"
         long rss = rssKb(pid) / 1024;
         long heap = name.startsWith("clickhouse") ? -1 : heapUsedKb(pid) / 1024;
         sb.append(name, 0, name.length() - 4).append(' ').append(heap < 0 ? "-" : heap).append('/').append(rss).append("  ");
