@@ -94,6 +94,17 @@ public final class RollupRuns {
     return runs;
   }
 
+  /** Runs whose latest row is not a final state (SUBMITTED, RUNNING, PUBLISHING), one entry per (run, window). */
+  public List<Run> unfinished() throws SQLException {
+    List<Run> open = new ArrayList<>();
+    for (Run r : query("", 100_000)) {
+      if (!r.state().isFinal()) {
+        open.add(r);
+      }
+    }
+    return open;
+  }
+
   /** Per window of {@code g}: when its latest FINISHED run started (raw data written after that is not in it). */
   public Map<Instant, Instant> lastFinished(Granularity g) throws SQLException {
     String sql = "SELECT window_start, max(sa) FROM (SELECT run_id, window_start, argMax(state, updated_at) AS s,"
@@ -109,6 +120,9 @@ public final class RollupRuns {
   }
 
   private static Instant instant(String clickhouseDateTime) {
+    if (clickhouseDateTime.startsWith("0000-")) { // 18.16 prints DateTime 0 (the epoch) as zeros
+      return Instant.EPOCH;
+    }
     return LocalDateTime.parse(clickhouseDateTime.substring(0, 19), CH).toInstant(ZoneOffset.UTC);
   }
 }

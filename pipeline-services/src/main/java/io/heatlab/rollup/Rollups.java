@@ -190,6 +190,7 @@ public final class Rollups implements AutoCloseable {
       lockChannel = java.nio.channels.FileChannel.open(spark.lockFile(), java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.WRITE);
       lockChannel.lock();
+      sweepOrphans(run.id());
       if (run.cancelled()) {
         return finish(run, listener, records, started, RunState.KILLED, "cancelled before it started", Map.of());
       }
@@ -243,6 +244,26 @@ public final class Rollups implements AutoCloseable {
         lockChannel.close(); // releases the lock
       }
       oneAtATime.unlock();
+    }
+  }
+
+  /**
+   * Holding the lock, no other run of this data directory is in progress: a run still recorded as
+   * SUBMITTED/RUNNING/PUBLISHING (other than {@code current}) lost its process or could not record its end (e.g.
+   * ClickHouse was down then). Record it FAILED, so history tells the truth.
+   */
+  private void sweepOrphans(String current) {
+    try {
+      List<RollupRuns.Run> orphans = runs.unfinished().stream().filter(r -> !r.runId().equals(current))
+          .map(r -> r.with(RunState.FAILED, r.rowsIn(), r.rowsOut(), r.sparkAppId(),
+              "orphaned: its process stopped, or could not record the end, before the run finished"))
+          .toList();
+      if (!orphans.isEmpty()) {
+        runs.record(orphans);
+        LOG.info("recorded {} orphaned rollup run window(s) as FAILED", orphans.size());
+      }
+    } catch (java.sql.SQLException | RuntimeException e) {
+      LOG.warn("could not sweep orphaned rollup runs: {}", e.toString());
     }
   }
 

@@ -187,6 +187,7 @@ class PipelineFaultIT {
     }
     RollupRun.Result ok = rollups.run(Granularity.HOURLY, hours, new RollupRun.Listener() {});
     assertThat(ok.state()).as(ok.error()).isEqualTo(RunState.FINISHED);
+    assertThat(rollups.runs().unfinished()).as("no run left recorded as running").isEmpty();
     assertThat(sum(Granularity.HOURLY, client, from, to)).as("%s: counted once in heatmap_hourly", client)
         .isEqualTo(sent.eventsAccepted());
     List<Instant> days = Granularity.DAILY.windows(from, to);

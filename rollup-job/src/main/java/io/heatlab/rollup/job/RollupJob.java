@@ -2,11 +2,13 @@ package io.heatlab.rollup.job;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.timestamp_millis;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,19 +77,10 @@ public final class RollupJob {
   }
 
   static void run(SparkSession spark, Args a) throws InterruptedException {
-    List<Dataset<Row>> parts = new ArrayList<>();
-    for (Map.Entry<String, List<String>> w : a.inputs.entrySet()) {
-      if (!w.getValue().isEmpty()) {
-        parts.add(cells(spark, a, w.getValue()).withColumn("window", lit(w.getKey())));
-      }
-    }
-    if (parts.isEmpty()) {
+    Dataset<Row> all = a.granularity.equals("hourly") ? hourly(spark, a) : coarser(spark, a);
+    if (all == null) {
       System.out.println("HEATLAB_TOTAL rows_in=0 rows_out=0 events=0");
       return;
-    }
-    Dataset<Row> all = parts.get(0);
-    for (int i = 1; i < parts.size(); i++) {
-      all = all.unionByName(parts.get(i));
     }
     // one pass: the write's own metrics give the totals, which heatlab checks against what it reads back
     Observation totals = new Observation("heatlab-totals");
@@ -98,26 +91,43 @@ public final class RollupJob {
         .write().mode(SaveMode.Overwrite).partitionBy("window").option("compression", "zstd").parquet(a.output);
     Map<String, Object> t = totals.getAsJava(); // blocks until the write's action completed
     System.out.println("HEATLAB_TOTAL rows_in=" + t.get("rows_in") + " rows_out=" + t.get("rows_out") + " events=" + t.get("events"));
-    System.out.flush();
   }
 
-  /** One window's input as (client_id, screen_id, event_type, cell_x, cell_y, count, rows_in). */
-  private static Dataset<Row> cells(SparkSession spark, Args a, List<String> paths) {
-    String[] p = paths.toArray(new String[0]);
-    if (!a.granularity.equals("hourly")) {
-      return spark.read().parquet(p)
-          .select(col("client_id"), col("screen_id"), col("event_type"), col("cell_x"), col("cell_y"),
-              col("count"), lit(1L).as("rows_in"));
+  /**
+   * Every hour's raw objects in one scan (one file source, however many hours: a backfill stays one small plan);
+   * the window is the event-time hour, which is also the folder the connector landed the event in.
+   */
+  private static Dataset<Row> hourly(SparkSession spark, Args a) {
+    String[] paths = a.inputs.values().stream().flatMap(List::stream).toArray(String[]::new);
+    if (paths.length == 0) {
+      return null;
     }
     Dataset<Row> events = switch (a.format) {
       case "jsonl" -> spark.read().schema(RAW).option("recursiveFileLookup", "true")
-          .option("pathGlobFilter", "*.jsonl.gz").option("mode", "FAILFAST").json(p);
+          .option("pathGlobFilter", "*.jsonl.gz").option("mode", "FAILFAST").json(paths);
       case "parquet" -> spark.read().schema(RAW).option("recursiveFileLookup", "true")
-          .option("pathGlobFilter", "*.parquet").parquet(p);
+          .option("pathGlobFilter", "*.parquet").parquet(paths);
       default -> throw new IllegalArgumentException("--format must be jsonl or parquet, not " + a.format);
     };
-    return onceEach(events).select(col("client_id"), col("screen_id"), col("event_type"), cell(col("x_norm")).as("cell_x"),
-        cell(col("y_norm")).as("cell_y"), lit(1L).as("count"), lit(1L).as("rows_in"));
+    Dataset<Row> windowed = events
+        .withColumn("window", date_format(timestamp_millis(col("event_time")), "yyyyMMddHH"))
+        .where(col("window").isin(a.inputs.keySet().toArray()));
+    return onceEach(windowed).select(col("window"), col("client_id"), col("screen_id"), col("event_type"),
+        cell(col("x_norm")).as("cell_x"), cell(col("y_norm")).as("cell_y"), lit(1L).as("count"), lit(1L).as("rows_in"));
+  }
+
+  /** Daily/weekly: each window sums the current aggregates of its finer windows. */
+  private static Dataset<Row> coarser(SparkSession spark, Args a) {
+    Dataset<Row> all = null;
+    for (Map.Entry<String, List<String>> w : a.inputs.entrySet()) {
+      if (!w.getValue().isEmpty()) {
+        Dataset<Row> part = spark.read().parquet(w.getValue().toArray(new String[0]))
+            .select(lit(w.getKey()).as("window"), col("client_id"), col("screen_id"), col("event_type"), col("cell_x"),
+                col("cell_y"), col("count"), lit(1L).as("rows_in"));
+        all = all == null ? part : all.unionByName(part);
+      }
+    }
+    return all;
   }
 
   /**
@@ -128,12 +138,12 @@ public final class RollupJob {
    * complete copies are identical). A partial attempt holds a subset of the complete one's events, hour by hour.
    */
   static Dataset<Row> onceEach(Dataset<Row> events) {
-    Dataset<Row> attempts = events.groupBy("client_id", "batch_id", "received_at").agg(count(lit(1)).as("n"));
-    WindowSpec best = Window.partitionBy("client_id", "batch_id").orderBy(col("n").desc(), col("received_at").asc());
+    Dataset<Row> attempts = events.groupBy("window", "client_id", "batch_id", "received_at").agg(count(lit(1)).as("n"));
+    WindowSpec best = Window.partitionBy("window", "client_id", "batch_id").orderBy(col("n").desc(), col("received_at").asc());
     Dataset<Row> keep = attempts.withColumn("rank", row_number().over(best)).where(col("rank").equalTo(1))
-        .select("client_id", "batch_id", "received_at");
-    return events.join(keep, scala.jdk.javaapi.CollectionConverters.asScala(List.of("client_id", "batch_id", "received_at")).toSeq(),
-        "left_semi");
+        .select("window", "client_id", "batch_id", "received_at");
+    return events.join(keep, scala.jdk.javaapi.CollectionConverters.asScala(
+        List.of("window", "client_id", "batch_id", "received_at")).toSeq(), "left_semi");
   }
 
   /** {@code min(99, floor(v * 100))}: the grid of ARCHITECTURE.md §2, v in [0, 1]. */
