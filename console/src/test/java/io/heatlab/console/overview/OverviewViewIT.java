@@ -43,13 +43,14 @@ class OverviewViewIT {
     await(() -> table.getItems().size() == 5 && table.getItems().stream().allMatch(PartHealth::healthy));
     assertThat(table.getItems()).extracting(PartHealth::name)
         .containsExactlyInAnyOrder("kafka", "connect", "storage", "clickhouse", "http");
-    assertThat(robot.lookup("#summary").queryAs(Label.class).getText()).isEqualTo("all 5 parts healthy");
+    await(() -> robot.lookup("#summary").queryAs(Label.class).getText().equals("all 5 parts healthy"));
 
     StackPart storage = STACK.part("storage");
     storage.stop();
     try {
       await(() -> table.getItems().stream().anyMatch(h -> h.name().equals("storage") && !h.healthy()));
-      assertThat(robot.lookup("#summary").queryAs(Label.class).getText()).startsWith("4 of 5 parts healthy");
+      // the summary label is updated on the FX thread after the table's items: wait for it too
+      await(() -> robot.lookup("#summary").queryAs(Label.class).getText().startsWith("4 of 5 parts healthy"));
     } finally {
       storage.start();
     }
