@@ -17,14 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,7 +88,7 @@ final class BenchSoakCommand implements Callable<Integer> {
             aggregated = r.succeeded() ? DemoCommand.sum(jdbc, Granularity.HOURLY, "demo", from, to) : -1;
           }
           out.printf("%-5d %,10.0f %,10.0f %8.1f %,9d %,12d %,12d  %s%n", m, s.sentPerSecond(),
-              (s.eventsAccepted() - lastAccepted) / 60.0, s.p99Ms(), lag(config, stack), landedRecords(rollups, config),
+              (s.eventsAccepted() - lastAccepted) / 60.0, s.p99Ms(), DemoCommand.landingLag(config, stack), landedRecords(rollups, config),
               aggregated, processes(layout));
           lastAccepted = s.eventsAccepted();
         }
@@ -115,23 +110,6 @@ final class BenchSoakCommand implements Callable<Integer> {
   private static long landedRecords(Rollups rollups, HeatlabConfig config) throws Exception {
     return rollups.landing().partitionStates(config.getString(HeatlabConfig.LANDING_CONNECTOR)).stream()
         .mapToLong(io.heatlab.landing.PartitionState::recordsWritten).sum();
-  }
-
-  private static long lag(HeatlabConfig config, Stack stack) throws Exception {
-    String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()))) {
-      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions();
-      Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      var end = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-      var committed = admin.listConsumerGroupOffsets("connect-" + config.getString(HeatlabConfig.LANDING_CONNECTOR))
-          .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-      long lag = 0;
-      for (var e : end.entrySet()) {
-        lag += e.getValue().offset() - (committed.get(e.getKey()) == null ? 0 : committed.get(e.getKey()).offset());
-      }
-      return lag;
-    }
   }
 
   /** {@code name heap/rss} for the supervisor and each part with a pid file (heap from jstat; clickhouse: RSS only). */

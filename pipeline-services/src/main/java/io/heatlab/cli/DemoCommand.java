@@ -217,35 +217,41 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Waits until the landing connector has committed every offset of the events topic (lag 0). */
   static void awaitLanded(HeatlabConfig config, Stack stack, PrintStream out, Duration timeout) throws Exception {
-    String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
-    String group = "connect-" + config.getString(HeatlabConfig.LANDING_CONNECTOR);
     long deadline = System.nanoTime() + timeout.toNanos();
     long lastPrint = 0;
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()))) {
-      while (true) {
-        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
-        Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-        partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        var endOffsets = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-            .get(30, TimeUnit.SECONDS);
-        long lag = 0;
-        for (var e : endOffsets.entrySet()) {
-          OffsetAndMetadata c = committed.get(e.getKey());
-          lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-        }
-        if (lag == 0) {
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the landing connector still lags " + lag + " records after " + timeout);
-        }
-        if (System.nanoTime() - lastPrint > 5_000_000_000L) {
-          lastPrint = System.nanoTime();
-          out.printf("  landing: %,d records not landed yet%n", lag);
-        }
-        Thread.sleep(500);
+    while (true) {
+      long lag = landingLag(config, stack);
+      if (lag == 0) {
+        return;
       }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the landing connector still lags " + lag + " records after " + timeout);
+      }
+      if (System.nanoTime() - lastPrint > 5_000_000_000L) {
+        lastPrint = System.nanoTime();
+        out.printf("  landing: %,d records not landed yet%n", lag);
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** Records of the events topic the landing connector has not committed yet (end offsets − committed). */
+  static long landingLag(HeatlabConfig config, Stack stack) throws Exception {
+    String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
+    String group = "connect-" + config.getString(HeatlabConfig.LANDING_CONNECTOR);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()))) {
+      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
+      Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      var endOffsets = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+          .get(30, TimeUnit.SECONDS);
+      long lag = 0;
+      for (var e : endOffsets.entrySet()) {
+        OffsetAndMetadata c = committed.get(e.getKey());
+        lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+      }
+      return lag;
     }
   }
 
