@@ -55,11 +55,17 @@ final class RollupCommand implements Runnable {
     @Option(names = {"-v", "--verbose"}, description = "Print the Spark driver's output lines.")
     boolean verbose;
 
+    @ArgGroup(exclusive = false)
+    Range range;
+
     abstract Granularity granularity();
 
+    /** The one window named by the subcommand's own option (--hour, --day, --week), or null. */
     abstract String single();
 
-    abstract Range range();
+    Range range() {
+      return range;
+    }
 
     List<Instant> windows() {
       Granularity g = granularity();
@@ -174,9 +180,6 @@ final class RollupCommand implements Runnable {
     @Option(names = "--hour", description = "One hour (UTC), e.g. 2026-11-23T10.")
     String hour;
 
-    @ArgGroup(exclusive = false)
-    Range range;
-
     @Override
     Granularity granularity() {
       return Granularity.HOURLY;
@@ -186,20 +189,12 @@ final class RollupCommand implements Runnable {
     String single() {
       return hour;
     }
-
-    @Override
-    Range range() {
-      return range;
-    }
   }
 
   @Command(name = "daily", mixinStandardHelpOptions = true, description = "Roll up UTC days from their 24 hourly windows.")
   static final class Daily extends Run {
     @Option(names = "--day", description = "One day (UTC), e.g. 2026-11-23.")
     String day;
-
-    @ArgGroup(exclusive = false)
-    Range range;
 
     @Override
     Granularity granularity() {
@@ -210,20 +205,12 @@ final class RollupCommand implements Runnable {
     String single() {
       return day;
     }
-
-    @Override
-    Range range() {
-      return range;
-    }
   }
 
   @Command(name = "weekly", mixinStandardHelpOptions = true, description = "Roll up ISO weeks (Monday 00:00 UTC) from their 7 daily windows.")
   static final class Weekly extends Run {
     @Option(names = "--week", description = "One ISO week, e.g. 2026-W48.")
     String week;
-
-    @ArgGroup(exclusive = false)
-    Range range;
 
     @Override
     Granularity granularity() {
@@ -233,11 +220,6 @@ final class RollupCommand implements Runnable {
     @Override
     String single() {
       return week;
-    }
-
-    @Override
-    Range range() {
-      return range;
     }
   }
 

@@ -236,30 +236,15 @@ public final class HeatmapRenderer {
   }
 
   private void drawDifferenceLegend(BufferedImage out, double maxAbs, String labelA, String labelB) {
-    int barW = 240;
-    int barH = 12;
-    int x = out.getWidth() - barW - 24;
-    int y = out.getHeight() - 44;
-    Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(new Color(255, 255, 255, 220));
-    g.fillRoundRect(x - 10, y - 22, barW + 20, barH + 40, 8, 8);
-    for (int i = 0; i < barW; i++) {
-      double t = i / (barW - 1.0) * 2 - 1;
-      int[] c = t > 0 ? new int[] {215, 25, 28} : new int[] {44, 123, 182};
-      double a = Math.min(1, 0.15 + Math.abs(t));
-      g.setColor(new Color((int) (255 * (1 - a) + c[0] * a), (int) (255 * (1 - a) + c[1] * a), (int) (255 * (1 - a) + c[2] * a)));
-      g.fillRect(x + i, y, 1, barH);
-    }
-    g.setColor(Color.DARK_GRAY);
-    g.drawRect(x, y, barW, barH);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    g.drawString("share of events: " + labelB + " more ← → " + labelA + " more", x, y - 8);
     String pct = String.format("%.2f%%", maxAbs * 100);
-    g.drawString("-" + pct, x, y + barH + 13);
-    g.drawString("+" + pct, x + barW - g.getFontMetrics().stringWidth("+" + pct), y + barH + 13);
-    g.dispose();
+    drawLegendBar(out, 240, t -> {
+      double v = t * 2 - 1;
+      int[] c = v > 0 ? new int[] {215, 25, 28} : new int[] {44, 123, 182};
+      double a = Math.min(1, 0.15 + Math.abs(v));
+      return new Color((int) (255 * (1 - a) + c[0] * a), (int) (255 * (1 - a) + c[1] * a), (int) (255 * (1 - a) + c[2] * a));
+    }, "share of events: " + labelB + " more ← → " + labelA + " more", "-" + pct, "+" + pct);
   }
+
 
   static int[] colour(double t) {
     double s = Math.max(0, Math.min(1, t)) * (GRADIENT.length - 1);
@@ -272,7 +257,15 @@ public final class HeatmapRenderer {
   }
 
   private void drawLegend(BufferedImage out, long maxCount) {
-    int barW = 200;
+    drawLegendBar(out, 200, t -> {
+      int[] c = colour(t);
+      return new Color(c[0], c[1], c[2]);
+    }, "events per cell (" + options.scale().name().toLowerCase() + ")", "0", String.valueOf(maxCount));
+  }
+
+  /** A legend in the bottom-right corner: a title, a colour bar ({@code colourAt(0..1)}), its two end labels. */
+  private static void drawLegendBar(BufferedImage out, int barW, java.util.function.DoubleFunction<Color> colourAt, String title,
+      String left, String right) {
     int barH = 12;
     int x = out.getWidth() - barW - 24;
     int y = out.getHeight() - 44;
@@ -281,18 +274,16 @@ public final class HeatmapRenderer {
     g.setColor(new Color(255, 255, 255, 220));
     g.fillRoundRect(x - 10, y - 22, barW + 20, barH + 40, 8, 8);
     for (int i = 0; i < barW; i++) {
-      int[] c = colour(i / (barW - 1.0));
-      g.setColor(new Color(c[0], c[1], c[2]));
+      g.setColor(colourAt.apply(i / (barW - 1.0)));
       g.fillRect(x + i, y, 1, barH);
     }
     g.setColor(Color.DARK_GRAY);
     g.setStroke(new BasicStroke(1f));
     g.drawRect(x, y, barW, barH);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    g.drawString("events per cell (" + options.scale().name().toLowerCase() + ")", x, y - 8);
-    g.drawString("0", x, y + barH + 13);
-    String top = String.valueOf(maxCount);
-    g.drawString(top, x + barW - g.getFontMetrics().stringWidth(top), y + barH + 13);
+    g.drawString(title, x, y - 8);
+    g.drawString(left, x, y + barH + 13);
+    g.drawString(right, x + barW - g.getFontMetrics().stringWidth(right), y + barH + 13);
     g.dispose();
   }
 }
