@@ -72,9 +72,7 @@ final class BenchRollupCommand implements Callable<Integer> {
     String run = "rollup-" + System.currentTimeMillis();
     Path local = Files.createTempDirectory(config.dataDir(), "bench-rollup-");
     try (Stack stack = RunningStack.require(config)) {
-      ObjectStore store = ObjectStore.connect(stack.endpoints().storageEndpoint(), config.getString(HeatlabConfig.STORAGE_REGION),
-          config.getString(HeatlabConfig.STORAGE_ACCESS_KEY), config.secret(HeatlabConfig.STORAGE_SECRET_KEY),
-          config.getString(HeatlabConfig.STORAGE_BUCKET));
+      ObjectStore store = stack.endpoints().objectStore(config);
       ClickHouseJdbc jdbc = new ClickHouseJdbc(config, stack.endpoints());
       LandingLayout layout = new LandingLayout("bench/" + run + "/events");
       out.printf("heatlab bench rollup: %,d events in hour %s, objects of %,d events, formats %s%n", events,

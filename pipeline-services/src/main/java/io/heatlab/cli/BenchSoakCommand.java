@@ -54,9 +54,7 @@ final class BenchSoakCommand implements Callable<Integer> {
     int rate = (int) Math.round(maxRate * fraction);
     try (Stack stack = RunningStack.require(config); Rollups rollups = new Rollups(config, stack.endpoints())) {
       String format = config.getString(HeatlabConfig.LANDING_FORMAT);
-      ObjectStore store = ObjectStore.connect(stack.endpoints().storageEndpoint(), config.getString(HeatlabConfig.STORAGE_REGION),
-          config.getString(HeatlabConfig.STORAGE_ACCESS_KEY), config.secret(HeatlabConfig.STORAGE_SECRET_KEY),
-          config.getString(HeatlabConfig.STORAGE_BUCKET));
+      ObjectStore store = stack.endpoints().objectStore(config);
       ClickHouseJdbc jdbc = new ClickHouseJdbc(config, stack.endpoints());
       Instant start = Instant.now();
       Instant from = start.truncatedTo(ChronoUnit.HOURS);

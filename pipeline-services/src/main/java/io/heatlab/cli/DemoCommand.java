@@ -4,10 +4,8 @@ import io.heatlab.assets.Screen;
 import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.landing.HourPartition;
-import io.heatlab.landing.JsonLinesFormat;
 import io.heatlab.landing.ObjectFormat;
 import io.heatlab.landing.ObjectStore;
-import io.heatlab.landing.ParquetFormat;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapWindows;
@@ -17,6 +15,7 @@ import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.RollupScheduler;
 import io.heatlab.rollup.Rollups;
 import io.heatlab.stack.PartHealth;
+import io.heatlab.stack.ConsumerLag;
 import io.heatlab.stack.Stack;
 import io.heatlab.traffic.TrafficGenerator;
 import io.heatlab.traffic.TrafficPlan;
@@ -40,12 +39,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -98,9 +93,7 @@ final class DemoCommand implements Callable<Integer> {
     Instant from = today.minus(Duration.ofDays(1));
     Instant end = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
     String format = config.getString(HeatlabConfig.LANDING_FORMAT);
-    ObjectStore store = ObjectStore.connect(stack.endpoints().storageEndpoint(), config.getString(HeatlabConfig.STORAGE_REGION),
-        config.getString(HeatlabConfig.STORAGE_ACCESS_KEY), config.secret(HeatlabConfig.STORAGE_SECRET_KEY),
-        config.getString(HeatlabConfig.STORAGE_BUCKET));
+    ObjectStore store = stack.endpoints().objectStore(config);
     ClickHouseJdbc jdbc = new ClickHouseJdbc(config, stack.endpoints());
     out.printf("demo: %,d events at %,d/s as client '%s', event times %s … %s (yesterday and today, UTC)%n", events, rate,
         client, from, now);
@@ -237,27 +230,14 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Records of the events topic the landing connector has not committed yet (end offsets − committed). */
   static long landingLag(HeatlabConfig config, Stack stack) throws Exception {
-    String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
-    String group = "connect-" + config.getString(HeatlabConfig.LANDING_CONNECTOR);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()))) {
-      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
-      Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      var endOffsets = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-          .get(30, TimeUnit.SECONDS);
-      long lag = 0;
-      for (var e : endOffsets.entrySet()) {
-        OffsetAndMetadata c = committed.get(e.getKey());
-        lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-      }
-      return lag;
+      return ConsumerLag.landing(admin, config, Duration.ofSeconds(30)).totalLag();
     }
   }
 
   /** Events of {@code client} in the landed objects of the hours of [from, to), read back object by object. */
   static long landed(Rollups rollups, ObjectStore store, String format, String client, Instant from, Instant to) throws Exception {
-    ObjectFormat codec = format.equals("parquet") ? new ParquetFormat("zstd") : new JsonLinesFormat();
+    ObjectFormat codec = ObjectFormat.reader(format);
     long n = 0;
     for (Instant h = from; h.isBefore(to); h = h.plus(Duration.ofHours(1))) {
       for (ObjectStore.Entry o : rollups.landing().objects(format, HourPartition.of(h.toEpochMilli()))) {

@@ -29,9 +29,10 @@ final class IngestCommand implements Callable<Integer> {
     StackEndpoints endpoints = StackEndpoints.of(config);
     Stack probes = Stack.create(config); // only to probe Kafka for /healthz; nothing is started
     HeatlabHttpServer server = new HeatlabHttpServer(config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT));
+    BatchHandler batches = new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
     server.route("/healthz", new HealthHandler(() -> List.of(probes.part("kafka").health(),
-        PartHealth.healthy("http", endpoints.httpUrl(), "serving"))));
-    server.route("/v1/batches", new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC()));
+        PartHealth.healthy("http", endpoints.httpUrl(), "serving")), batches::counters));
+    server.route("/v1/batches", batches);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("heatlab ingest: stopping (draining requests in flight)…");

@@ -6,6 +6,7 @@ import io.heatlab.landing.LandingIndex;
 import io.heatlab.landing.LandingLayout;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.landing.PartitionState;
+import io.heatlab.stack.ConsumerLag;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.StorageClients;
 import java.time.Duration;
@@ -13,11 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,24 +60,15 @@ final class LandingCommand implements Callable<Integer> {
     String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
     System.out.println("connector " + connector + ": " + stack.part("connect").health().detail());
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()))) {
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("connect-" + connector)
-          .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
-      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      var end = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+      ConsumerLag lag = ConsumerLag.landing(admin, config, Duration.ofSeconds(30));
       Map<Integer, PartitionState> states = new java.util.HashMap<>();
       index.partitionStates(connector).forEach(s -> states.put(s.partition(), s));
       System.out.printf("%-10s %12s %12s %8s %14s %14s  %s%n", "PARTITION", "END OFFSET", "LANDED", "LAG",
           "RECORDS", "BYTES", "LAST FLUSH");
-      for (TopicPartition tp : new java.util.TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition)) {{
-          latest.keySet().forEach(k -> put(k, k));
-        }}.keySet()) {
-        long e = end.get(tp).offset();
-        OffsetAndMetadata c = committed.get(tp);
-        PartitionState s = states.get(tp.partition());
-        System.out.printf("%-10s %12d %12s %8s %14s %14s  %s%n", topic + "-" + tp.partition(), e,
-            c == null ? "-" : c.offset(), c == null ? (e == 0 ? "0" : "?") : e - c.offset(),
+      for (ConsumerLag.Partition p : lag.partitions()) {
+        PartitionState s = states.get(p.partition());
+        System.out.printf("%-10s %12d %12s %8s %14s %14s  %s%n", topic + "-" + p.partition(), p.endOffset(),
+            p.committed() == null ? "-" : p.committed(), p.committed() == null && p.endOffset() > 0 ? "?" : p.lag(),
             s == null ? "-" : s.recordsWritten(), s == null ? "-" : s.bytesWritten(),
             s == null || s.lastFlush() == 0 ? "-" : Instant.ofEpochMilli(s.lastFlush()));
       }

@@ -101,6 +101,7 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String ROLLUP_SCHEDULER_GRACE_MS = "rollup.scheduler.grace.ms";
   public static final String ROLLUP_SCHEDULER_LOOKBACK_HOURS = "rollup.scheduler.lookback.hours";
   public static final String ROLLUP_RETRY_BACKOFF_MS = "rollup.scheduler.retry.backoff.ms";
+  public static final String CONSOLE_FRESHNESS_THRESHOLD_MS = "console.freshness.threshold.ms";
   public static final String RETENTION_HOURLY_DAYS = "retention.hourly.days";
   public static final String RETENTION_DAILY_DAYS = "retention.daily.days";
   public static final String RETENTION_WEEKLY_DAYS = "retention.weekly.days";
@@ -243,6 +244,8 @@ public final class HeatlabConfig extends AbstractConfig {
           "How far back the scheduler looks for hours that landed data but were never rolled up.")
       .define(ROLLUP_RETRY_BACKOFF_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
           "Wait before retrying a failed window; doubles with each failure, at most an hour.")
+      .define(CONSOLE_FRESHNESS_THRESHOLD_MS, Type.LONG, 2 * 3_600_000L, Range.atLeast(60_000), Importance.LOW,
+          "The console's overview turns red when landed data older than this is not rolled up yet.")
       .define(RETENTION_HOURLY_DAYS, Type.INT, 30, Range.atLeast(1), Importance.MEDIUM,
           "Days heatmap_hourly keeps; older hours are dropped as whole partitions.")
       .define(RETENTION_DAILY_DAYS, Type.INT, 400, Range.atLeast(1), Importance.MEDIUM,

@@ -26,6 +26,12 @@ public record StackEndpoints(
         "http://" + reachableHttpHost + ":" + c.getInt(HeatlabConfig.HTTP_PORT));
   }
 
+  /** The object store of the stack's bucket (MinIO SDK), with the credentials of {@code c}. */
+  public io.heatlab.landing.ObjectStore objectStore(HeatlabConfig c) {
+    return io.heatlab.landing.ObjectStore.connect(storageEndpoint, c.getString(HeatlabConfig.STORAGE_REGION),
+        c.getString(HeatlabConfig.STORAGE_ACCESS_KEY), c.secret(HeatlabConfig.STORAGE_SECRET_KEY), c.getString(HeatlabConfig.STORAGE_BUCKET));
+  }
+
   private static String pick(boolean embedded, String external, String local) {
     if (embedded) {
       return local;

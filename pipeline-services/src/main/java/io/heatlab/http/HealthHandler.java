@@ -22,9 +22,12 @@ import org.eclipse.jetty.util.Callback;
 public final class HealthHandler extends Handler.Abstract {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Supplier<List<PartHealth>> health;
+  private final Supplier<Map<String, Object>> ingest;
 
-  public HealthHandler(Supplier<List<PartHealth>> health) {
+  /** Health of {@code health}'s parts, and the ingestion counters of {@code ingest} under {@code "ingest"}. */
+  public HealthHandler(Supplier<List<PartHealth>> health, Supplier<Map<String, Object>> ingest) {
     this.health = health;
+    this.ingest = ingest;
   }
 
   @Override
@@ -39,6 +42,7 @@ public final class HealthHandler extends Handler.Abstract {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", healthy ? "healthy" : "unhealthy");
     body.put("parts", parts);
+    body.put("ingest", ingest.get());
     response.setStatus(healthy ? 200 : 503);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

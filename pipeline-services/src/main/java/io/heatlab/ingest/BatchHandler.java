@@ -43,6 +43,9 @@ public final class BatchHandler extends Handler.Abstract {
   private final BatchValidator validator;
   private final ClientRateLimiter rateLimiter;
   private final Clock clock;
+  private final java.util.concurrent.atomic.AtomicLong acceptedEvents = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong acceptedBatches = new java.util.concurrent.atomic.AtomicLong();
+  private final java.time.Instant startedAt = java.time.Instant.now();
   private EventProducer producer;
   private BatchDeduplicator dedup;
 
@@ -51,6 +54,18 @@ public final class BatchHandler extends Handler.Abstract {
     this.clock = clock;
     this.validator = new BatchValidator(settings.limits(), clock);
     this.rateLimiter = new ClientRateLimiter(settings.rateLimitPerClient());
+  }
+
+  /**
+   * What this handler answered 202 for since it was created (duplicates not counted), for {@code /healthz}
+   * and the console's pipeline line: {@code accepted_events}, {@code accepted_batches}, {@code since}.
+   */
+  public Map<String, Object> counters() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("accepted_events", acceptedEvents.get());
+    c.put("accepted_batches", acceptedBatches.get());
+    c.put("since", startedAt.toString());
+    return c;
   }
 
   @Override
@@ -187,6 +202,8 @@ public final class BatchHandler extends Handler.Abstract {
       try {
         if (error == null) {
           dedup.complete(batch.clientId(), batch.batchId());
+          acceptedEvents.addAndGet(n);
+          acceptedBatches.incrementAndGet();
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("accepted", n);
           body.put("batch_id", batch.batchId());

@@ -13,6 +13,11 @@ public record HourPartition(LocalDate dt, int hour) implements Comparable<HourPa
     return new HourPartition(t.toLocalDate(), t.getHour());
   }
 
+  /** The hour's first instant. */
+  public Instant start() {
+    return dt.atStartOfDay(ZoneOffset.UTC).plusHours(hour).toInstant();
+  }
+
   /** {@code dt=2026-11-23/hour=10}. */
   public String path() {
     return "dt=" + dt + "/hour=" + (hour < 10 ? "0" : "") + hour;

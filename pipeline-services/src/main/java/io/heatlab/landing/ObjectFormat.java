@@ -29,6 +29,15 @@ public interface ObjectFormat {
     return encode(rows);
   }
 
+  /** A format able to decode objects of the layout's {@code format=} value {@code name} (any codec). */
+  static ObjectFormat reader(String name) {
+    return switch (name) {
+      case "jsonl" -> new JsonLinesFormat();
+      case "parquet" -> new ParquetFormat("zstd");
+      default -> throw new IllegalArgumentException("unknown landing format '" + name + "' (jsonl or parquet)");
+    };
+  }
+
   /** Decodes an object written by {@link #encode} (for previews, tests and checks). */
   List<LandedEvent> decode(byte[] object) throws IOException;
 }

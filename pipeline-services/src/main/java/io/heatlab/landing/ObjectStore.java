@@ -100,6 +100,15 @@ public final class ObjectStore {
     }
   }
 
+  /** The user metadata of an object (e.g. the landing sink's {@code records}), without its bytes. */
+  public Map<String, String> metadata(String key) throws IOException {
+    try {
+      return client.statObject(io.minio.StatObjectArgs.builder().bucket(bucket).object(key).build()).userMetadata();
+    } catch (Exception e) {
+      throw new IOException("HEAD " + key + " failed: " + e, e);
+    }
+  }
+
   /** The sub-"directories" directly under {@code prefix} (delimiter listing), e.g. the dt= of a format. */
   public List<String> children(String prefix) throws IOException {
     List<String> names = new ArrayList<>();

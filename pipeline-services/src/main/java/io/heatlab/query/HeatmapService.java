@@ -67,11 +67,7 @@ public final class HeatmapService {
   /** The service over the stack of {@code config}: ClickHouse for counts and runs, storage for landed hours. */
   public static HeatmapService of(io.heatlab.config.HeatlabConfig config, io.heatlab.config.StackEndpoints endpoints) {
     io.heatlab.olap.ClickHouseJdbc jdbc = new io.heatlab.olap.ClickHouseJdbc(config, endpoints);
-    io.heatlab.landing.ObjectStore store = io.heatlab.landing.ObjectStore.connect(endpoints.storageEndpoint(),
-        config.getString(io.heatlab.config.HeatlabConfig.STORAGE_REGION),
-        config.getString(io.heatlab.config.HeatlabConfig.STORAGE_ACCESS_KEY),
-        config.secret(io.heatlab.config.HeatlabConfig.STORAGE_SECRET_KEY),
-        config.getString(io.heatlab.config.HeatlabConfig.STORAGE_BUCKET));
+    io.heatlab.landing.ObjectStore store = endpoints.objectStore(config);
     io.heatlab.landing.LandingIndex landing = new io.heatlab.landing.LandingIndex(store,
         new io.heatlab.landing.LandingLayout(io.heatlab.landing.LandingLayout.DEFAULT_PREFIX));
     RollupCoverage coverage = new RollupCoverage(new io.heatlab.rollup.RollupRuns(jdbc), landing,

@@ -65,9 +65,7 @@ public final class Rollups implements AutoCloseable {
   });
 
   public Rollups(HeatlabConfig config, StackEndpoints endpoints) {
-    this(SparkSettings.of(config, endpoints), ObjectStore.connect(endpoints.storageEndpoint(),
-            config.getString(HeatlabConfig.STORAGE_REGION), config.getString(HeatlabConfig.STORAGE_ACCESS_KEY),
-            config.secret(HeatlabConfig.STORAGE_SECRET_KEY), config.getString(HeatlabConfig.STORAGE_BUCKET)),
+    this(SparkSettings.of(config, endpoints), endpoints.objectStore(config),
         new LandingLayout(LandingLayout.DEFAULT_PREFIX), config.getString(HeatlabConfig.LANDING_FORMAT),
         config.getString(HeatlabConfig.ROLLUP_AGGREGATES_PREFIX), new ClickHouseJdbc(config, endpoints));
   }

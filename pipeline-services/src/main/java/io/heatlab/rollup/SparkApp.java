@@ -149,10 +149,17 @@ final class SparkApp {
     return driver.pid();
   }
 
-  /** Stops the application: ask Spark, give the driver 3 s, then kill its process. */
+  /**
+   * Stops the application: ask Spark (or, before the driver has connected back to the launcher, SIGTERM
+   * its process), give the driver 3 s, then kill it.
+   */
   void stop() {
     stopRequested = true;
-    handle.stop();
+    try {
+      handle.stop();
+    } catch (IllegalStateException notConnectedYet) { // "Application is still not connected": nothing to ask yet
+      driver.destroy();
+    }
     try {
       driver.onExit().get(3, TimeUnit.SECONDS);
     } catch (TimeoutException e) {

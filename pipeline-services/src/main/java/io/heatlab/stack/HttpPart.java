@@ -25,9 +25,10 @@ final class HttpPart implements StackPart {
 
   HttpPart(HeatlabConfig config, StackEndpoints endpoints, Supplier<List<PartHealth>> stackHealth) {
     this.endpoints = endpoints;
+    BatchHandler batches = new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
     this.server = new HeatlabHttpServer(config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT))
-        .route("/healthz", new HealthHandler(stackHealth))
-        .route("/v1/batches", new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC()))
+        .route("/healthz", new HealthHandler(stackHealth, batches::counters))
+        .route("/v1/batches", batches)
         .route("/v1/heatmap", new HeatmapHandler(HeatmapService.of(config, endpoints),
             WriteKeys.parse(config.secret(HeatlabConfig.INGEST_WRITE_KEYS))));
   }

@@ -91,6 +91,16 @@ public final class Supervisor {
   }
 
   /**
+   * Records this JVM as the stack's supervisor (as {@code ./heatlab up} does), so that {@code up},
+   * {@code status} and {@code down} see the stack it starts; closing the claim removes the record. The
+   * console uses it when it starts the stack in its own JVM.
+   */
+  public static AutoCloseable claim(StackLayout layout) throws IOException {
+    recordSelf(layout.supervisorPidFile());
+    return () -> deleteQuietly(layout.supervisorPidFile());
+  }
+
+  /**
    * Stops the stack under {@code layout}: SIGTERM to its supervisor (which stops the parts in order),
    * then any child still recorded in a pid file (e.g. after the supervisor was killed). Returns whether
    * anything was running.

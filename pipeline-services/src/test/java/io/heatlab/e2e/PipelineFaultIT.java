@@ -15,6 +15,7 @@ import io.heatlab.olap.Granularity;
 import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.Rollups;
 import io.heatlab.rollup.RunState;
+import io.heatlab.stack.ConsumerLag;
 import io.heatlab.stack.StackPart;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import io.heatlab.traffic.TrafficGenerator;
@@ -32,8 +33,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,9 +65,7 @@ class PipelineFaultIT {
   @BeforeAll
   static void clients() {
     HeatlabConfig c = STACK.config();
-    store = ObjectStore.connect(STACK.endpoints().storageEndpoint(), c.getString(HeatlabConfig.STORAGE_REGION),
-        c.getString(HeatlabConfig.STORAGE_ACCESS_KEY), c.secret(HeatlabConfig.STORAGE_SECRET_KEY),
-        c.getString(HeatlabConfig.STORAGE_BUCKET));
+    store = STACK.endpoints().objectStore(c);
     jdbc = new ClickHouseJdbc(c, STACK.endpoints());
     rollups = new Rollups(c, STACK.endpoints());
   }
@@ -231,17 +228,9 @@ class PipelineFaultIT {
   }
 
   private static void awaitLagZero() {
-    String topic = STACK.config().getString(HeatlabConfig.EVENTS_TOPIC);
-    String group = "connect-" + STACK.config().getString(HeatlabConfig.LANDING_CONNECTOR);
     Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", STACK.endpoints().kafkaBootstrap()))) {
-        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions();
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        var end = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-        var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        return end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-            && committed.get(e.getKey()).offset() == e.getValue().offset());
+        return ConsumerLag.landing(admin, STACK.config(), Duration.ofSeconds(10)).caughtUp();
       }
     });
   }

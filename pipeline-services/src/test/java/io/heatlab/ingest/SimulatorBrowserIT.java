@@ -10,7 +10,6 @@ import io.heatlab.contract.LandedEvent;
 import io.heatlab.config.StackEndpoints;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

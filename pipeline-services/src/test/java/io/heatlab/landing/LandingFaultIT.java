@@ -1,6 +1,5 @@
 package io.heatlab.landing;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.LandedEvent;

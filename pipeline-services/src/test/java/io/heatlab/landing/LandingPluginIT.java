@@ -2,7 +2,6 @@ package io.heatlab.landing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.LandedEvent;
 import io.heatlab.stack.JavaCommand;
 import io.heatlab.stack.LandingDeployment;

@@ -66,9 +66,7 @@ class HeatmapServiceIT {
   @BeforeAll
   static void rolledUpData() throws Exception {
     HeatlabConfig config = STACK.config();
-    store = ObjectStore.connect(STACK.endpoints().storageEndpoint(), config.getString(HeatlabConfig.STORAGE_REGION),
-        config.getString(HeatlabConfig.STORAGE_ACCESS_KEY), config.secret(HeatlabConfig.STORAGE_SECRET_KEY),
-        config.getString(HeatlabConfig.STORAGE_BUCKET));
+    store = STACK.endpoints().objectStore(config);
     jdbc = new ClickHouseJdbc(config, STACK.endpoints());
     Random random = new Random(11);
     List<Instant> hours = Granularity.HOURLY.windows(START, END);

@@ -49,9 +49,7 @@ class RollupIT {
   static void rollups() {
     HeatlabConfig config = STACK.config();
     StackEndpoints endpoints = STACK.endpoints();
-    store = ObjectStore.connect(endpoints.storageEndpoint(), config.getString(HeatlabConfig.STORAGE_REGION),
-        config.getString(HeatlabConfig.STORAGE_ACCESS_KEY), config.secret(HeatlabConfig.STORAGE_SECRET_KEY),
-        config.getString(HeatlabConfig.STORAGE_BUCKET));
+    store = endpoints.objectStore(config);
     jdbc = new ClickHouseJdbc(config, endpoints);
     SparkSettings spark = SparkSettings.of(config, endpoints);
     jsonl = new Rollups(spark, store, LAYOUT, "jsonl", "aggregates/v1", jdbc);

@@ -66,9 +66,7 @@ class RollupSchedulerIT {
   @Test
   void rollsUpClosedWindowsRerunsLateDataAndRetriesFailures() throws Exception {
     HeatlabConfig config = STACK.config();
-    ObjectStore store = ObjectStore.connect(STACK.endpoints().storageEndpoint(), config.getString(HeatlabConfig.STORAGE_REGION),
-        config.getString(HeatlabConfig.STORAGE_ACCESS_KEY), config.secret(HeatlabConfig.STORAGE_SECRET_KEY),
-        config.getString(HeatlabConfig.STORAGE_BUCKET));
+    ObjectStore store = STACK.endpoints().objectStore(config);
     ClickHouseJdbc jdbc = new ClickHouseJdbc(config, STACK.endpoints());
     TestClock clock = new TestClock();
     // the Saturday and Sunday of last ISO week: closed hours, closed days, a closed week, all within 16 days
