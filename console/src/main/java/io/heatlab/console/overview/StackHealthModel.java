@@ -12,13 +12,15 @@ import javafx.concurrent.Task;
 import javafx.util.Duration;
 
 /**
- * The stack's health as observable state, refreshed every two seconds off the FX thread. Knows nothing
+ * The stack's health as observable state, refreshed every two seconds off the FX thread (the overview's
+ * table and the status bar's dots). Knows nothing
  * of nodes: the view binds to {@link #parts()} and {@link #summary()}.
  */
 public final class StackHealthModel {
   private final ObservableList<PartHealth> parts = FXCollections.observableArrayList();
   private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("probing…");
   private final ScheduledService<List<PartHealth>> poller;
+  private final io.heatlab.console.shell.Failure failure = new io.heatlab.console.shell.Failure(this::restart);
 
   public StackHealthModel(Supplier<List<PartHealth>> probe) {
     poller = new ScheduledService<>() {
@@ -33,8 +35,11 @@ public final class StackHealthModel {
       }
     };
     poller.setPeriod(Duration.seconds(2));
-    poller.setOnSucceeded(e -> apply(poller.getValue()));
-    poller.setOnFailed(e -> summary.set("health probe failed: " + poller.getException()));
+    poller.setOnSucceeded(e -> {
+      failure.clear();
+      apply(poller.getValue());
+    });
+    poller.setOnFailed(e -> failure.report("health probe", poller.getException()));
   }
 
   private void apply(List<PartHealth> latest) {
@@ -52,8 +57,16 @@ public final class StackHealthModel {
     return summary.getReadOnlyProperty();
   }
 
+  public io.heatlab.console.shell.Failure failure() {
+    return failure;
+  }
+
   public void start() {
     poller.start();
+  }
+
+  private void restart() {
+    poller.restart();
   }
 
   public void stop() {

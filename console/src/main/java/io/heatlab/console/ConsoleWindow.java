@@ -1,0 +1,120 @@
+package io.heatlab.console;
+
+import io.heatlab.console.heatmaps.HeatmapsModel;
+import io.heatlab.console.heatmaps.HeatmapsView;
+import io.heatlab.console.kafka.KafkaModel;
+import io.heatlab.console.kafka.KafkaView;
+import io.heatlab.console.overview.OverviewView;
+import io.heatlab.console.overview.PipelineModel;
+import io.heatlab.console.overview.StackHealthModel;
+import io.heatlab.console.rollups.RollupsModel;
+import io.heatlab.console.rollups.RollupsView;
+import io.heatlab.console.shell.ConsolePrefs;
+import io.heatlab.console.shell.ConsoleShell;
+import io.heatlab.console.shell.StatusBar;
+import io.heatlab.console.storage.StorageModel;
+import io.heatlab.console.storage.StorageView;
+import io.heatlab.console.traffic.TrafficModel;
+import io.heatlab.console.traffic.TrafficView;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+
+/**
+ * The console's views wired to one {@link ConsoleContext}: a model per view (state and commands, no nodes),
+ * a view per model, the shell around them. Built by the application once the stack is up, and by the TestFX
+ * flow on the test's stack.
+ */
+public final class ConsoleWindow {
+  private final StackHealthModel health;
+  private final OverviewView overview;
+  private final KafkaView kafka;
+  private final StorageModel storageModel;
+  private final StorageView storage;
+  private final RollupsModel rollupsModel;
+  private final RollupsView rollups;
+  private final HeatmapsModel heatmapsModel;
+  private final HeatmapsView heatmaps;
+  private final TrafficView traffic;
+  private final ConsoleShell shell;
+
+  public ConsoleWindow(ConsoleContext context, ConsolePrefs prefs, Consumer<String> openInBrowser) {
+    health = new StackHealthModel(context.stack()::health);
+    overview = new OverviewView(health, new PipelineModel(context));
+    kafka = new KafkaView(new KafkaModel(context, Duration.ofSeconds(3)));
+    rollupsModel = new RollupsModel(context);
+    rollups = new RollupsView(rollupsModel, prefs);
+    storageModel = new StorageModel(context, hour -> {
+      select("Rollups");
+      rollupsModel.runHour(hour.start());
+    });
+    storage = new StorageView(storageModel);
+    heatmapsModel = new HeatmapsModel(context);
+    heatmaps = new HeatmapsView(heatmapsModel, prefs);
+    traffic = new TrafficView(new TrafficModel(context), prefs, openInBrowser);
+    String note = context.config().profile() + " profile · " + (context.ownsStack() ? "stack started by this console (stops with it)"
+        : "attached to a running stack") + " · data " + context.config().dataDir();
+    shell = new ConsoleShell(List.of(overview, kafka, storage, rollups, heatmaps, traffic), new StatusBar(health.parts(), note), prefs);
+  }
+
+  /** Starts sampling and opens the last view. */
+  public void start(Scene scene) {
+    shell.installShortcuts(scene);
+    health.start();
+    kafka.model().start();
+    rollupsModel.start();
+    shell.selectRemembered();
+  }
+
+  public void select(String view) {
+    shell.select(view);
+  }
+
+  public Parent root() {
+    return shell.root();
+  }
+
+  public void close() {
+    health.stop();
+    shell.close();
+  }
+
+  public KafkaView kafka() {
+    return kafka;
+  }
+
+  public StorageView storage() {
+    return storage;
+  }
+
+  /** The records the storage view previews. */
+  public javafx.collections.ObservableList<io.heatlab.contract.LandedEvent> storageModelPreview() {
+    return storageModel.preview();
+  }
+
+  public RollupsView rollups() {
+    return rollups;
+  }
+
+  public RollupsModel rollupsModel() {
+    return rollupsModel;
+  }
+
+  public HeatmapsView heatmaps() {
+    return heatmaps;
+  }
+
+  public HeatmapsModel heatmapsModel() {
+    return heatmapsModel;
+  }
+
+  public TrafficView traffic() {
+    return traffic;
+  }
+
+  public ConsoleShell shell() {
+    return shell;
+  }
+}

@@ -1,0 +1,85 @@
+package io.heatlab.console.heatmaps;
+
+import io.heatlab.olap.Granularity;
+import io.heatlab.query.HeatmapService;
+import io.heatlab.render.HeatmapGrid;
+import io.heatlab.render.HeatmapRenderer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the Heatmaps view asks for, as the operator typed it — client, screen, event types, hour range
+ * (labels like {@code 2026-11-25T10}, the "to" hour included), rendering options and an optional period B to
+ * compare with — turned into service requests with a clear message on bad input. Pure, tested without a
+ * toolkit, like {@link #cellAt} and {@link #coverage}.
+ */
+public record HeatmapRequest(String client, String screen, boolean moves, boolean clicks, String from, String to,
+    double radius, HeatmapRenderer.Scale scale, double opacity, String compareFrom, String compareTo) {
+
+  public boolean comparing() {
+    return compareFrom != null && !compareFrom.isBlank();
+  }
+
+  public List<String> types() {
+    List<String> t = new ArrayList<>();
+    if (moves) {
+      t.add("move");
+    }
+    if (clicks) {
+      t.add("click");
+    }
+    return t;
+  }
+
+  /** Period A. Throws IllegalArgumentException with what to fix. */
+  public HeatmapService.Request a() {
+    return request(from, to);
+  }
+
+  /** Period B of compare mode. */
+  public HeatmapService.Request b() {
+    return request(compareFrom, compareTo == null || compareTo.isBlank() ? compareFrom : compareTo);
+  }
+
+  private HeatmapService.Request request(String fromLabel, String toLabel) {
+    if (client == null || client.isBlank()) {
+      throw new IllegalArgumentException("choose a client");
+    }
+    if (screen == null || screen.isBlank()) {
+      throw new IllegalArgumentException("choose a screen");
+    }
+    if (!moves && !clicks) {
+      throw new IllegalArgumentException("tick at least one event type (moves, clicks)");
+    }
+    Instant f = Granularity.HOURLY.parse(fromLabel.strip());
+    Instant t = Granularity.HOURLY.end(Granularity.HOURLY.parse(toLabel.strip()));
+    return new HeatmapService.Request(client, screen, types(), f, t);
+  }
+
+  public HeatmapRenderer.Options options() {
+    return new HeatmapRenderer.Options(radius, scale, opacity, true);
+  }
+
+  /** The grid cell under a point of an image shown at {@code viewWidth × viewHeight}, or null outside. */
+  public static int[] cellAt(HeatmapGrid grid, double x, double y, double viewWidth, double viewHeight) {
+    if (x < 0 || y < 0 || x >= viewWidth || y >= viewHeight || viewWidth <= 0 || viewHeight <= 0) {
+      return null;
+    }
+    return new int[] {Math.min(grid.width() - 1, (int) (x / viewWidth * grid.width())),
+        Math.min(grid.height() - 1, (int) (y / viewHeight * grid.height()))};
+  }
+
+  /** One hour of the coverage strip. */
+  public record CoverageHour(Instant hour, boolean rolledUp) {}
+
+  /** The hours of [from, to): each marked rolled up unless it is among {@code missing}. */
+  public static List<CoverageHour> coverage(Instant from, Instant to, Set<Instant> missing) {
+    List<CoverageHour> hours = new ArrayList<>();
+    for (Instant h : Granularity.HOURLY.windows(from, to)) {
+      hours.add(new CoverageHour(h, !missing.contains(h)));
+    }
+    return hours;
+  }
+}

@@ -1,0 +1,196 @@
+package io.heatlab.console.heatmaps;
+
+import io.heatlab.assets.Screen;
+import io.heatlab.console.ConsoleContext;
+import io.heatlab.console.shell.Background;
+import io.heatlab.console.shell.Failure;
+import io.heatlab.olap.Granularity;
+import io.heatlab.query.HeatmapService;
+import io.heatlab.render.HeatmapGrid;
+import io.heatlab.render.HeatmapRenderer;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
+import javax.imageio.ImageIO;
+
+/**
+ * The Heatmaps view's state and commands: the rollup-aware heatmap of the chosen client, screen, types and
+ * hours (HeatmapService: weekly/daily windows where complete, else hours), painted by the shared
+ * HeatmapRenderer over the screenshot; compare mode (A vs B shares); the coverage of the range (hours landed
+ * but not rolled up); export of the painted image as PNG. Querying and painting run off the FX thread; the
+ * result arrives as one {@link Shown}.
+ */
+public final class HeatmapsModel {
+  /** What is on screen: the painted image, the grid(s) it came from, the coverage, a caption. */
+  public record Shown(HeatmapRequest request, WritableImage image, BufferedImage painted, HeatmapGrid grid, HeatmapGrid compareGrid,
+      List<HeatmapRequest.CoverageHour> coverage, String caption) {}
+
+  private final ConsoleContext context;
+  private final ObservableList<String> clients = FXCollections.observableArrayList();
+  private final ObservableList<String> screens = FXCollections.observableArrayList();
+  private final ReadOnlyObjectWrapper<Shown> shown = new ReadOnlyObjectWrapper<>();
+  private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+  private final Failure failure;
+  private final Map<String, BufferedImage> screenshots = new ConcurrentHashMap<>();
+  private volatile HeatmapRequest last;
+
+  public HeatmapsModel(ConsoleContext context) {
+    this.context = context;
+    this.failure = new Failure(() -> {
+      loadChoices();
+      if (last != null) {
+        show(last);
+      }
+    });
+    screens.setAll(context.screens().ids());
+  }
+
+  /** Fills the client list from the rolled-up data (plus the configured write keys' clients). */
+  public void loadChoices() {
+    Background.run(context.background(), failure, "listing clients", () -> {
+      List<String> ids = new ArrayList<>();
+      try (Connection c = context.jdbc().connect();
+          ResultSet rs = c.createStatement().executeQuery("SELECT DISTINCT client_id FROM " + Granularity.HOURLY.table() + " ORDER BY client_id")) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+      return ids;
+    }, ids -> {
+      List<String> all = new ArrayList<>(ids);
+      if (all.isEmpty()) {
+        all.add("demo");
+      }
+      clients.setAll(all);
+    });
+  }
+
+  /** Queries and paints {@code r}; bad input is answered in {@link #message()}. */
+  public void show(HeatmapRequest r) {
+    HeatmapService.Request a;
+    HeatmapService.Request b;
+    try {
+      a = r.a();
+      b = r.comparing() ? r.b() : null;
+    } catch (IllegalArgumentException e) {
+      message.set("Cannot show: " + e.getMessage());
+      return;
+    }
+    last = r;
+    message.set("querying…");
+    Background.run(context.background(), failure, "heatmap of " + r.client() + "/" + r.screen(), () -> paint(r, a, b), s -> {
+      shown.set(s);
+      message.set(s.caption());
+    });
+  }
+
+  private Shown paint(HeatmapRequest r, HeatmapService.Request a, HeatmapService.Request b) throws Exception {
+    HeatmapService service = context.heatmaps();
+    HeatmapService.Answer answerA = service.heatmap(a);
+    HeatmapService.Answer answerB = b == null ? null : service.heatmap(b);
+    BufferedImage screenshot = screenshot(r.screen());
+    HeatmapRenderer renderer = new HeatmapRenderer(r.options());
+    BufferedImage painted = answerB == null ? renderer.render(screenshot, answerA.grid())
+        : renderer.renderDifference(screenshot, answerA.grid(), answerB.grid(), "A " + r.from() + "…" + r.to(), "B " + r.compareFrom() + "…");
+    List<HeatmapRequest.CoverageHour> coverage = HeatmapRequest.coverage(answerA.request().from(), answerA.request().to(),
+        new HashSet<>(answerA.missingHours()));
+    String caption = String.format("%,d events (%s) · read %s%s", answerA.grid().total(), String.join("+", a.types()), answerA.windowsRead(),
+        answerA.missingHours().isEmpty() ? "" : " · " + answerA.missingHours().size() + " landed hour(s) not rolled up yet");
+    if (answerB != null) {
+      caption += String.format(" · compare B: %,d events", answerB.grid().total());
+    }
+    return new Shown(r, toFx(painted), painted, answerA.grid(), answerB == null ? null : answerB.grid(), coverage, caption);
+  }
+
+  private BufferedImage screenshot(String screenId) throws IOException {
+    BufferedImage cached = screenshots.get(screenId);
+    if (cached == null) {
+      Screen screen = context.screens().screen(screenId);
+      cached = ImageIO.read(new ByteArrayInputStream(context.screens().image(screen)));
+      if (cached == null) {
+        throw new IOException("the screenshot of " + screenId + " is not a readable image");
+      }
+      screenshots.put(screenId, cached);
+    }
+    return cached;
+  }
+
+  /** Copies an AWT image into a JavaFX one (no javafx-swing needed). */
+  static WritableImage toFx(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+    WritableImage fx = new WritableImage(w, h);
+    fx.getPixelWriter().setPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), argb, 0, w);
+    return fx;
+  }
+
+  /** Writes the painted image as PNG under the data directory's {@code exports/}; reports the path. */
+  public void export() {
+    Shown s = shown.get();
+    if (s == null) {
+      message.set("Nothing to export yet: Show a heatmap first");
+      return;
+    }
+    Path dir = context.config().dataDir().resolve("exports");
+    HeatmapRequest r = s.request();
+    String name = String.format("heatmap-%s-%s-%s-%s%s.png", r.client(), r.screen(), r.from(), r.to(), r.comparing() ? "-vs-" + r.compareFrom() : "")
+        .replaceAll("[^A-Za-z0-9._-]", "_");
+    Background.run(context.background(), failure, "exporting PNG", () -> {
+      Files.createDirectories(dir);
+      Path file = dir.resolve(name);
+      Path tmp = dir.resolve(name + ".tmp");
+      if (!ImageIO.write(s.painted(), "png", tmp.toFile())) {
+        throw new IOException("no PNG writer available");
+      }
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return file;
+    }, file -> {
+      lastExport.set(file);
+      message.set("exported " + file);
+    });
+  }
+
+  private final ReadOnlyObjectWrapper<Path> lastExport = new ReadOnlyObjectWrapper<>();
+
+  public ReadOnlyObjectProperty<Path> lastExport() {
+    return lastExport.getReadOnlyProperty();
+  }
+
+  public ObservableList<String> clients() {
+    return clients;
+  }
+
+  public ObservableList<String> screens() {
+    return screens;
+  }
+
+  public ReadOnlyObjectProperty<Shown> shown() {
+    return shown.getReadOnlyProperty();
+  }
+
+  public ReadOnlyStringProperty message() {
+    return message.getReadOnlyProperty();
+  }
+
+  public Failure failure() {
+    return failure;
+  }
+}

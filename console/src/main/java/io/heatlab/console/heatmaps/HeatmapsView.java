@@ -1,0 +1,230 @@
+package io.heatlab.console.heatmaps;
+
+import io.heatlab.console.shell.ConsolePrefs;
+import io.heatlab.console.shell.ConsoleView;
+import io.heatlab.console.shell.ErrorBanner;
+import io.heatlab.olap.Granularity;
+import io.heatlab.render.HeatmapRenderer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Parent;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Separator;
+import javafx.scene.control.Slider;
+import javafx.scene.control.TextField;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+
+/**
+ * Heatmaps: pick client, screen, event types and hours; the screenshot with the heatmap overlay (legend
+ * included), hover for a cell's count, the coverage strip (orange = landed but not rolled up), compare mode
+ * (period A vs B) and PNG export. Every choice is remembered.
+ */
+public final class HeatmapsView implements ConsoleView {
+  private final BorderPane root = new BorderPane();
+  private final HeatmapsModel model;
+  private final ConsolePrefs prefs;
+  private final ChoiceBox<String> client = new ChoiceBox<>();
+  private final ChoiceBox<String> screen = new ChoiceBox<>();
+  private final CheckBox moves = new CheckBox("moves");
+  private final CheckBox clicks = new CheckBox("clicks");
+  private final TextField from = new TextField();
+  private final TextField to = new TextField();
+  private final Slider radius = new Slider(0, 8, 2.5);
+  private final Slider opacity = new Slider(0.1, 1, 0.75);
+  private final CheckBox log = new CheckBox("log scale");
+  private final CheckBox compare = new CheckBox("compare with B");
+  private final TextField compareFrom = new TextField();
+  private final TextField compareTo = new TextField();
+  private final ImageView image = new ImageView();
+  private final Canvas strip = new Canvas(600, 14);
+  private final Label hover = new Label(" ");
+  private final Label coverageText = new Label();
+
+  public HeatmapsView(HeatmapsModel model, ConsolePrefs prefs) {
+    this.model = model;
+    this.prefs = prefs;
+    client.setId("hm-client");
+    screen.setId("hm-screen");
+    from.setId("hm-from");
+    to.setId("hm-to");
+    client.setItems(model.clients());
+    screen.setItems(model.screens());
+    model.clients().addListener((javafx.collections.ListChangeListener<String>) c -> {
+      if (client.getValue() == null || !model.clients().contains(client.getValue())) {
+        String remembered = prefs.get("heatmaps.client", "demo");
+        client.setValue(model.clients().contains(remembered) ? remembered : model.clients().isEmpty() ? null : model.clients().get(0));
+      }
+    });
+    screen.setValue(prefs.get("heatmaps.screen", model.screens().isEmpty() ? null : model.screens().get(0)));
+    moves.setSelected(Boolean.parseBoolean(prefs.get("heatmaps.moves", "true")));
+    clicks.setSelected(Boolean.parseBoolean(prefs.get("heatmaps.clicks", "true")));
+    Instant now = Instant.now();
+    from.setText(prefs.get("heatmaps.from", Granularity.HOURLY.label(Granularity.HOURLY.windowOf(now.minus(Duration.ofHours(23))))));
+    to.setText(prefs.get("heatmaps.to", Granularity.HOURLY.label(Granularity.HOURLY.windowOf(now))));
+    radius.setValue(prefs.getDouble("heatmaps.radius", 2.5));
+    opacity.setValue(prefs.getDouble("heatmaps.opacity", 0.75));
+    log.setSelected(Boolean.parseBoolean(prefs.get("heatmaps.log", "false")));
+    compareFrom.setPromptText("B from, e.g. " + Granularity.HOURLY.label(Granularity.HOURLY.windowOf(now.minus(Duration.ofDays(7)))));
+    compareTo.setPromptText("B to");
+    compareFrom.disableProperty().bind(compare.selectedProperty().not());
+    compareTo.disableProperty().bind(compare.selectedProperty().not());
+
+    Button show = new Button("Show");
+    show.setId("hm-show");
+    show.setDefaultButton(true);
+    show.setOnAction(e -> show());
+    Button last24 = new Button("Last 24 h");
+    last24.setOnAction(e -> {
+      Instant n = Instant.now();
+      from.setText(Granularity.HOURLY.label(Granularity.HOURLY.windowOf(n.minus(Duration.ofHours(23)))));
+      to.setText(Granularity.HOURLY.label(Granularity.HOURLY.windowOf(n)));
+      show();
+    });
+    Button export = new Button("Export PNG");
+    export.setId("hm-export");
+    export.disableProperty().bind(model.shown().isNull());
+    export.setOnAction(e -> model.export());
+    radius.valueChangingProperty().addListener((o, was, changing) -> {
+      if (!changing) {
+        show();
+      }
+    });
+    opacity.valueChangingProperty().addListener((o, was, changing) -> {
+      if (!changing) {
+        show();
+      }
+    });
+    log.setOnAction(e -> show());
+
+    VBox controls = new VBox(6,
+        new Label("Client"), client, new Label("Screen"), screen, new HBox(8, moves, clicks),
+        new Label("Hours (UTC, inclusive)"), from, to, last24, new Separator(),
+        new Label("Radius (cells)"), radius, new Label("Opacity"), opacity, log, new Separator(),
+        compare, compareFrom, compareTo, new Separator(), show, export);
+    controls.setPadding(new Insets(8));
+    controls.setPrefWidth(210);
+
+    image.setPreserveRatio(true);
+    image.setId("hm-image");
+    StackPane canvasHolder = new StackPane(image);
+    canvasHolder.setAlignment(Pos.TOP_LEFT);
+    ScrollPane scroll = new ScrollPane(canvasHolder);
+    scroll.setFitToWidth(true);
+    image.fitWidthProperty().bind(scroll.widthProperty().subtract(20));
+    image.setOnMouseMoved(e -> hover(e.getX(), e.getY()));
+    image.setOnMouseExited(e -> hover.setText(" "));
+    hover.setId("hm-hover");
+    Label caption = new Label();
+    caption.setId("hm-caption");
+    caption.textProperty().bind(model.message());
+    caption.setWrapText(true);
+    strip.widthProperty().bind(scroll.widthProperty().subtract(20));
+    strip.widthProperty().addListener((o, a, b) -> drawStrip());
+    coverageText.setId("hm-coverage");
+    VBox center = new VBox(4, caption, scroll, hover, new Label("Coverage (green = rolled up, orange = landed but not rolled up)"), strip, coverageText);
+    VBox.setVgrow(scroll, Priority.ALWAYS);
+    center.setPadding(new Insets(8));
+
+    model.shown().addListener((o, was, s) -> {
+      image.setImage(s.image());
+      drawStrip();
+    });
+    root.setTop(new ErrorBanner(model.failure()));
+    root.setLeft(new ScrollPane(controls));
+    root.setCenter(center);
+  }
+
+  /** Shows the heatmap of the current choices (and remembers them). */
+  public void show() {
+    prefs.put("heatmaps.client", client.getValue());
+    prefs.put("heatmaps.screen", screen.getValue());
+    prefs.put("heatmaps.moves", moves.isSelected());
+    prefs.put("heatmaps.clicks", clicks.isSelected());
+    prefs.put("heatmaps.from", from.getText());
+    prefs.put("heatmaps.to", to.getText());
+    prefs.put("heatmaps.radius", radius.getValue());
+    prefs.put("heatmaps.opacity", opacity.getValue());
+    prefs.put("heatmaps.log", log.isSelected());
+    model.show(new HeatmapRequest(client.getValue(), screen.getValue(), moves.isSelected(), clicks.isSelected(), from.getText(), to.getText(),
+        radius.getValue(), log.isSelected() ? HeatmapRenderer.Scale.LOG : HeatmapRenderer.Scale.LINEAR, opacity.getValue(),
+        compare.isSelected() ? compareFrom.getText() : null, compareTo.getText()));
+  }
+
+  private void hover(double x, double y) {
+    HeatmapsModel.Shown s = model.shown().get();
+    if (s == null) {
+      return;
+    }
+    var bounds = image.getBoundsInLocal();
+    int[] cell = HeatmapRequest.cellAt(s.grid(), x, y, bounds.getWidth(), bounds.getHeight());
+    if (cell == null) {
+      hover.setText(" ");
+      return;
+    }
+    String text = String.format("cell (%d, %d): %,d events", cell[0], cell[1], s.grid().at(cell[0], cell[1]));
+    if (s.compareGrid() != null) {
+      text += String.format(" · B: %,d", s.compareGrid().at(cell[0], cell[1]));
+    }
+    hover.setText(text);
+  }
+
+  private void drawStrip() {
+    HeatmapsModel.Shown s = model.shown().get();
+    GraphicsContext g = strip.getGraphicsContext2D();
+    g.clearRect(0, 0, strip.getWidth(), strip.getHeight());
+    if (s == null || s.coverage().isEmpty()) {
+      return;
+    }
+    List<HeatmapRequest.CoverageHour> hours = s.coverage();
+    double w = strip.getWidth() / hours.size();
+    long missing = 0;
+    for (int i = 0; i < hours.size(); i++) {
+      boolean ok = hours.get(i).rolledUp();
+      missing += ok ? 0 : 1;
+      g.setFill(ok ? Color.web("#2e7d32") : Color.web("#ef6c00"));
+      g.fillRect(i * w, 0, Math.max(1, w - (w > 3 ? 1 : 0)), strip.getHeight());
+    }
+    coverageText.setText(String.format("%d of %d hours rolled up%s", hours.size() - missing, hours.size(),
+        missing == 0 ? "" : " — orange hours come from later runs (Rollups view or the scheduler)"));
+  }
+
+  public ImageView image() {
+    return image;
+  }
+
+  @Override
+  public String title() {
+    return "Heatmaps";
+  }
+
+  @Override
+  public KeyCode shortcut() {
+    return KeyCode.DIGIT5;
+  }
+
+  @Override
+  public Parent root() {
+    return root;
+  }
+
+  @Override
+  public void shown() {
+    model.loadChoices();
+  }
+}

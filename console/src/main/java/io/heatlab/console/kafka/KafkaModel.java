@@ -1,0 +1,166 @@
+package io.heatlab.console.kafka;
+
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.console.ConsoleContext;
+import io.heatlab.console.shell.Failure;
+import io.heatlab.console.shell.Refresher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The Kafka view's state: topic partitions (end offset, produce rate), consumer groups (state, lag,
+ * Burrow-style status with its rule), per-partition lag, the last 15 minutes of rates and lag, and the live
+ * tail. Sampled every three seconds through the Admin client, whether the view is shown or not, so the
+ * charts have history when the operator opens it.
+ */
+public final class KafkaModel {
+  /** A topic partition: log end offset and records appended per second. */
+  public record PartitionRow(String topic, int partition, long endOffset, double rate) {}
+
+  /** A consumer group: its coordinator state, total lag and status. */
+  public record GroupRow(String group, String state, long lag, LagEvaluator.Status status, String rule) {}
+
+  /** A group's position on one partition. */
+  public record LagRow(String group, String topic, int partition, long committed, long end, long lag,
+      LagEvaluator.Status status, String rule) {}
+
+  public static final Duration HISTORY = Duration.ofMinutes(15);
+  static final int STATUS_WINDOW = 10;
+  private static final int TAIL_ROWS = 500;
+
+  private final ConsoleContext context;
+  private final ObservableList<PartitionRow> partitions = FXCollections.observableArrayList();
+  private final ObservableList<GroupRow> groups = FXCollections.observableArrayList();
+  private final ObservableList<LagRow> lags = FXCollections.observableArrayList();
+  private final ObservableList<LiveTail.Row> tail = FXCollections.observableArrayList();
+  private final ReadOnlyObjectWrapper<KafkaRates.Point> latest = new ReadOnlyObjectWrapper<>();
+  private final KafkaRates rates = new KafkaRates(HISTORY);
+  private final Map<String, LagEvaluator> evaluators = new HashMap<>();
+  private final Failure failure;
+  private final Failure tailFailure = new Failure(() -> {});
+  private final Refresher<KafkaSnapshot> refresher;
+  private LiveTail liveTail;
+
+  public KafkaModel(ConsoleContext context, Duration period) {
+    this.context = context;
+    this.failure = new Failure(this::refresh);
+    this.refresher = new Refresher<>(context.timers(), context.background(), period, "Kafka admin",
+        () -> KafkaSnapshot.read(context.admin(), Duration.ofSeconds(8)), this::apply, failure);
+  }
+
+  /** Applies a snapshot (FX thread). */
+  void apply(KafkaSnapshot s) {
+    KafkaRates.Point point = rates.add(s);
+    List<PartitionRow> p = new ArrayList<>();
+    s.endOffsets().forEach((k, end) -> p.add(new PartitionRow(KafkaSnapshot.topicOf(k), KafkaSnapshot.partitionOf(k), end, rates.rate(k))));
+    partitions.setAll(p);
+    List<GroupRow> g = new ArrayList<>();
+    List<LagRow> l = new ArrayList<>();
+    for (var group : s.committed().entrySet()) {
+      LagEvaluator ev = evaluators.computeIfAbsent(group.getKey(), k -> new LagEvaluator(STATUS_WINDOW));
+      group.getValue().forEach((k, committed) -> ev.observe(k, s.at(), committed, s.endOffsets().getOrDefault(k, -1L)));
+      Map<String, LagEvaluator.Verdict> verdicts = ev.partitions(s.at());
+      group.getValue().forEach((k, committed) -> {
+        long end = s.endOffsets().getOrDefault(k, committed);
+        LagEvaluator.Verdict v = verdicts.get(k);
+        l.add(new LagRow(group.getKey(), KafkaSnapshot.topicOf(k), KafkaSnapshot.partitionOf(k), committed, end,
+            Math.max(0, end - committed), v.status(), v.rule()));
+      });
+      LagEvaluator.Verdict gv = ev.group(s.at());
+      g.add(new GroupRow(group.getKey(), s.groupStates().getOrDefault(group.getKey(), "?"), s.lag(group.getKey()), gv.status(), gv.rule()));
+    }
+    groups.setAll(g);
+    lags.setAll(l);
+    if (point != null) {
+      latest.set(point);
+    }
+  }
+
+  /** Starts the live tail of the events topic with {@code filter} (restarts it if running). */
+  public void startTail(LiveTail.Filter filter) {
+    stopTail();
+    tail.clear();
+    liveTail = new LiveTail(context.stack().endpoints().kafkaBootstrap(), context.config().getString(HeatlabConfig.EVENTS_TOPIC),
+        filter, rows -> Platform.runLater(() -> addTail(rows)), e -> tailFailure.report("live tail", e));
+  }
+
+  private void addTail(List<LiveTail.Row> rows) {
+    List<LiveTail.Row> newest = rows.size() > TAIL_ROWS ? rows.subList(rows.size() - TAIL_ROWS, rows.size()) : rows;
+    List<LiveTail.Row> newestFirst = new ArrayList<>(newest);
+    java.util.Collections.reverse(newestFirst);
+    tail.addAll(0, newestFirst);
+    if (tail.size() > TAIL_ROWS) {
+      tail.remove(TAIL_ROWS, tail.size());
+    }
+  }
+
+  public void filterTail(LiveTail.Filter filter) {
+    if (liveTail != null) {
+      liveTail.filter(filter);
+    }
+  }
+
+  public void stopTail() {
+    if (liveTail != null) {
+      liveTail.close();
+      liveTail = null;
+    }
+  }
+
+  public boolean tailing() {
+    return liveTail != null;
+  }
+
+  public void start() {
+    refresher.start();
+  }
+
+  public void refresh() {
+    refresher.now();
+  }
+
+  public void close() {
+    refresher.stop();
+    stopTail();
+  }
+
+  public ObservableList<PartitionRow> partitions() {
+    return partitions;
+  }
+
+  public ObservableList<GroupRow> groups() {
+    return groups;
+  }
+
+  public ObservableList<LagRow> lags() {
+    return lags;
+  }
+
+  public ObservableList<LiveTail.Row> tail() {
+    return tail;
+  }
+
+  public ReadOnlyObjectProperty<KafkaRates.Point> latest() {
+    return latest.getReadOnlyProperty();
+  }
+
+  public KafkaRates rates() {
+    return rates;
+  }
+
+  public Failure failure() {
+    return failure;
+  }
+
+  public Failure tailFailure() {
+    return tailFailure;
+  }
+}

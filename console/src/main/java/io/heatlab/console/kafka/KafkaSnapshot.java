@@ -1,0 +1,96 @@
+package io.heatlab.console.kafka;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One sample of the cluster through the Admin client: every (non-internal) topic partition's log end offset,
+ * and every consumer group's committed offsets and state. Keys are {@code topic-partition} strings.
+ */
+public record KafkaSnapshot(Instant at, Map<String, Long> endOffsets, Map<String, Map<String, Long>> committed,
+    Map<String, String> groupStates) {
+
+  /** Reads a snapshot: four Admin round trips plus one per consumer group. */
+  public static KafkaSnapshot read(Admin admin, Duration timeout) throws Exception {
+    long ms = timeout.toMillis();
+    Set<String> topics = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
+    Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+    if (!topics.isEmpty()) {
+      Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(ms, TimeUnit.MILLISECONDS);
+      described.values().forEach(d -> d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+    }
+    Map<String, Long> ends = new TreeMap<>(KafkaSnapshot::byTopicThenPartition);
+    if (!latest.isEmpty()) {
+      admin.listOffsets(latest).all().get(ms, TimeUnit.MILLISECONDS).forEach((tp, info) -> ends.put(tp.toString(), info.offset()));
+    }
+    Collection<GroupListing> groups = admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get(ms, TimeUnit.MILLISECONDS);
+    Map<String, Map<String, Long>> committed = new TreeMap<>();
+    Map<String, String> states = new HashMap<>();
+    for (GroupListing g : groups) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(g.groupId())
+          .partitionsToOffsetAndMetadata().get(ms, TimeUnit.MILLISECONDS);
+      Map<String, Long> byPartition = new TreeMap<>(KafkaSnapshot::byTopicThenPartition);
+      offsets.forEach((tp, o) -> {
+        if (o != null) {
+          byPartition.put(tp.toString(), o.offset());
+        }
+      });
+      committed.put(g.groupId(), byPartition);
+      states.put(g.groupId(), g.groupState().map(Object::toString).orElse("?"));
+    }
+    return new KafkaSnapshot(Instant.now(), ends, committed, states);
+  }
+
+  /** The topic of a {@code topic-partition} key. */
+  public static String topicOf(String key) {
+    return key.substring(0, key.lastIndexOf('-'));
+  }
+
+  public static int partitionOf(String key) {
+    return Integer.parseInt(key.substring(key.lastIndexOf('-') + 1));
+  }
+
+  static int byTopicThenPartition(String a, String b) {
+    int t = topicOf(a).compareTo(topicOf(b));
+    return t != 0 ? t : Integer.compare(partitionOf(a), partitionOf(b));
+  }
+
+  /** A group's lag: Σ over the partitions it committed on of (end − committed). */
+  public long lag(String group) {
+    long lag = 0;
+    for (var e : committed.getOrDefault(group, Map.of()).entrySet()) {
+      Long end = endOffsets.get(e.getKey());
+      if (end != null) {
+        lag += Math.max(0, end - e.getValue());
+      }
+    }
+    return lag;
+  }
+
+  /** The topics a group consumes (those it committed on). */
+  public List<String> topicsOf(String group) {
+    List<String> t = new ArrayList<>();
+    committed.getOrDefault(group, Map.of()).keySet().forEach(k -> {
+      if (!t.contains(topicOf(k))) {
+        t.add(topicOf(k));
+      }
+    });
+    return t;
+  }
+}

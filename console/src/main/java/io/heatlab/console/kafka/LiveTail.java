@@ -1,0 +1,102 @@
+package io.heatlab.console.kafka;
+
+import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.LandedEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A live tail of the events topic: its own consumer group ({@code heatlab-console-tail-<id>}, from the
+ * end of the log, so it never disturbs the landing connector — the log's fan-out), decoding each record
+ * with the contract and passing those that match the {@link Filter} to a sink in batches. Runs on its own
+ * thread until {@link #close()}.
+ */
+public final class LiveTail implements AutoCloseable {
+  /** One tailed event with where it sits in the log. */
+  public record Row(int partition, long offset, LandedEvent event) {}
+
+  /** Matches events by client and screen (substring, empty = any) and type (null = any). */
+  public record Filter(String client, String screen, String type) {
+    public static final Filter ANY = new Filter("", "", null);
+
+    public boolean matches(LandedEvent e) {
+      return (client == null || client.isBlank() || e.clientId().contains(client.strip()))
+          && (screen == null || screen.isBlank() || e.screenId().contains(screen.strip()))
+          && (type == null || type.equals(e.eventType()));
+    }
+  }
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Thread thread;
+  private final String group;
+  private volatile Filter filter;
+  private volatile boolean closed;
+
+  public LiveTail(String bootstrap, String topic, Filter filter, Consumer<List<Row>> sink, Consumer<Exception> onError) {
+    this.group = "heatlab-console-tail-" + UUID.randomUUID().toString().substring(0, 8);
+    this.filter = filter;
+    Properties p = new Properties();
+    p.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, group,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000",
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+    consumer = new KafkaConsumer<>(p);
+    consumer.subscribe(List.of(topic));
+    thread = new Thread(() -> run(sink, onError), "heatlab-console-tail");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run(Consumer<List<Row>> sink, Consumer<Exception> onError) {
+    try {
+      while (!closed) {
+        List<Row> rows = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+          try {
+            LandedEvent e = EventCodec.fromJson(r.value());
+            if (filter.matches(e)) {
+              rows.add(new Row(r.partition(), r.offset(), e));
+            }
+          } catch (java.io.IOException | RuntimeException bad) {
+            // a record outside the contract is the landing connector's DLQ business, not the tail's
+          }
+        }
+        if (!rows.isEmpty()) {
+          sink.accept(rows);
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      if (!closed) {
+        onError.accept(e);
+      }
+    } finally {
+      consumer.close(Duration.ofSeconds(2));
+    }
+  }
+
+  public void filter(Filter f) {
+    this.filter = f;
+  }
+
+  public String group() {
+    return group;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    consumer.wakeup();
+  }
+}

@@ -1,0 +1,102 @@
+package io.heatlab.console.overview;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.console.ConsoleContext;
+import io.heatlab.console.shell.Failure;
+import io.heatlab.console.shell.Refresher;
+import io.heatlab.olap.Granularity;
+import io.heatlab.stack.ConsumerLag;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+
+/**
+ * Samples the pipeline line every five seconds from each stage's own source — the HTTP endpoint's counter
+ * ({@code /healthz}), the topic's end offsets and the connector's commits (Kafka Admin), {@code
+ * heatmap_hourly} (JDBC), rollup coverage (landing index + {@code rollup_runs}) — and judges it with
+ * {@link PipelineStatus}.
+ */
+public final class PipelineModel {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ConsoleContext context;
+  private final ReadOnlyObjectWrapper<PipelineStatus> status = new ReadOnlyObjectWrapper<>();
+  private final Failure failure;
+  private final Refresher<PipelineStatus> refresher;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Duration freshnessThreshold;
+  private volatile PipelineStatus last;
+
+  public PipelineModel(ConsoleContext context) {
+    this.context = context;
+    this.freshnessThreshold = Duration.ofMillis(context.config().getLong(HeatlabConfig.CONSOLE_FRESHNESS_THRESHOLD_MS));
+    this.failure = new Failure(this::refresh);
+    this.refresher = new Refresher<>(context.timers(), context.background(), Duration.ofSeconds(5), "pipeline counts",
+        this::sample, s -> status.set(s), failure);
+  }
+
+  private PipelineStatus sample() throws Exception {
+    Instant now = Instant.now();
+    ConsumerLag lag = ConsumerLag.landing(context.admin(), context.config(), Duration.ofSeconds(5));
+    long aggregated;
+    try (Connection c = context.jdbc().connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT sum(count) FROM " + Granularity.HOURLY.table())) {
+      aggregated = rs.next() ? rs.getLong(1) : 0;
+    }
+    Duration lookback = Duration.ofHours(context.config().getInt(HeatlabConfig.ROLLUP_SCHEDULER_LOOKBACK_HOURS));
+    List<Instant> missing = context.heatmaps().coverage().missingHours(now.minus(lookback), now);
+    Map<Instant, Instant> finished = context.rollups().runs().lastFinished(Granularity.HOURLY);
+    Instant freshThrough = !missing.isEmpty() ? missing.get(0)
+        : finished.keySet().stream().max(Instant::compareTo).map(Granularity.HOURLY::end).orElse(null);
+    PipelineStatus s = PipelineStatus.judge(now, accepted(), lag.totalEnd(), lag.totalCommitted(), aggregated, freshThrough,
+        last, Duration.ofMinutes(2), freshnessThreshold);
+    last = s;
+    return s;
+  }
+
+  /** The HTTP endpoint's accepted-events counter, or null when it does not answer. */
+  private Long accepted() {
+    try {
+      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(context.stack().endpoints().httpUrl() + "/healthz"))
+          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode n = JSON.readTree(r.body()).path("ingest").path("accepted_events");
+      return n.isNumber() ? n.asLong() : null;
+    } catch (java.io.IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  public ReadOnlyObjectProperty<PipelineStatus> status() {
+    return status.getReadOnlyProperty();
+  }
+
+  public Failure failure() {
+    return failure;
+  }
+
+  public void refresh() {
+    refresher.now();
+  }
+
+  public void start() {
+    refresher.start();
+  }
+
+  public void stop() {
+    refresher.stop();
+  }
+}

@@ -1,0 +1,77 @@
+package io.heatlab.console.overview;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pipeline line of the overview — accepted → in Kafka → landed → aggregated — and the freshness, with
+ * the rules that turn it red. Pure: computed from one sample and the previous verdict, tested without a
+ * toolkit.
+ *
+ * <ul>
+ *   <li>{@code accepted}: events the HTTP endpoint answered 202 for since it started (null: not reachable);</li>
+ *   <li>{@code inKafka}: records ever appended to the events topic (Σ log end offsets);</li>
+ *   <li>{@code landed}: records the landing connector committed (Σ committed offsets);</li>
+ *   <li>{@code aggregated}: events counted in {@code heatmap_hourly} (Σ count);</li>
+ *   <li>{@code freshThrough}: everything landed before this instant is rolled up (the start of the oldest
+ *       landed hour without a successful hourly run, else the end of the newest rolled-up hour).</li>
+ * </ul>
+ * Red when a later stage holds more than an earlier one (lost or double-counted data), when the landing
+ * lag has not moved for {@code stuckAfter}, or when freshness is older than {@code freshnessThreshold}.
+ */
+public record PipelineStatus(Instant at, Long accepted, long inKafka, long landed, long aggregated, Instant freshThrough,
+    Instant landedLastMoved, List<String> problems) {
+
+  public long lag() {
+    return Math.max(0, inKafka - landed);
+  }
+
+  public boolean ok() {
+    return problems.isEmpty();
+  }
+
+  /** How far behind now the rolled-up data is; zero when nothing has landed yet. */
+  public Duration freshness() {
+    return freshThrough == null ? Duration.ZERO : Duration.between(freshThrough, at).isNegative() ? Duration.ZERO
+        : Duration.between(freshThrough, at);
+  }
+
+  /** Judges a sample; {@code previous} (or null) tells since when the landed count has not moved. */
+  public static PipelineStatus judge(Instant at, Long accepted, long inKafka, long landed, long aggregated,
+      Instant freshThrough, PipelineStatus previous, Duration stuckAfter, Duration freshnessThreshold) {
+    Instant lastMoved = previous == null || previous.landed() != landed ? at : previous.landedLastMoved();
+    List<String> problems = new ArrayList<>();
+    if (accepted != null && accepted > inKafka) {
+      problems.add(String.format("accepted %,d > in Kafka %,d: acknowledged events are missing from the topic", accepted, inKafka));
+    }
+    if (landed > inKafka) {
+      problems.add(String.format("landed %,d > in Kafka %,d: the connector's offsets are ahead of the log", landed, inKafka));
+    }
+    if (aggregated > landed) {
+      problems.add(String.format("aggregated %,d > landed %,d: events are counted twice", aggregated, landed));
+    }
+    long lag = Math.max(0, inKafka - landed);
+    if (lag > 0 && Duration.between(lastMoved, at).compareTo(stuckAfter) >= 0) {
+      problems.add(String.format("landing stuck: %,d records behind and nothing landed for %s", lag, human(Duration.between(lastMoved, at))));
+    }
+    PipelineStatus s = new PipelineStatus(at, accepted, inKafka, landed, aggregated, freshThrough, lastMoved, problems);
+    if (s.freshness().compareTo(freshnessThreshold) > 0) {
+      problems.add("freshness " + human(s.freshness()) + " is past the " + human(freshnessThreshold) + " threshold: run the hourly rollup");
+    }
+    return new PipelineStatus(at, accepted, inKafka, landed, aggregated, freshThrough, lastMoved, List.copyOf(problems));
+  }
+
+  /** "2 h 05 min", "3 min 10 s", "12 s". */
+  public static String human(Duration d) {
+    long s = d.getSeconds();
+    if (s >= 3600) {
+      return String.format("%d h %02d min", s / 3600, (s % 3600) / 60);
+    }
+    if (s >= 60) {
+      return String.format("%d min %02d s", s / 60, s % 60);
+    }
+    return s + " s";
+  }
+}

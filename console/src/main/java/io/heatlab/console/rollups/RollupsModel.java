@@ -1,0 +1,200 @@
+package io.heatlab.console.rollups;
+
+import io.heatlab.console.ConsoleContext;
+import io.heatlab.console.shell.Failure;
+import io.heatlab.console.shell.Refresher;
+import io.heatlab.olap.Granularity;
+import io.heatlab.rollup.RollupRun;
+import io.heatlab.rollup.RollupRuns;
+import io.heatlab.rollup.RollupScheduler;
+import io.heatlab.rollup.RunState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Rollups view's state and commands: run hourly / daily / weekly over a window or a range (finer windows
+ * that hold data but were never rolled up run first, as on the CLI), a row per run with live state, progress
+ * and log, cancel (stops the Spark application: stop → 3 s → kill), the history from {@code rollup_runs},
+ * and the rollup scheduler on or off in this console.
+ */
+public final class RollupsModel {
+  private static final Logger LOG = LoggerFactory.getLogger(RollupsModel.class);
+  private final ConsoleContext context;
+  private final ObservableList<RunRow> runs = FXCollections.observableArrayList();
+  private final ObservableList<RollupRuns.Run> history = FXCollections.observableArrayList();
+  private final Map<String, RunRow> byId = new ConcurrentHashMap<>();
+  private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+  private final BooleanProperty schedulerOn = new SimpleBooleanProperty(false);
+  private final Failure failure;
+  private final Refresher<List<RollupRuns.Run>> historyRefresher;
+  private final ScheduledFuture<?> flusher;
+  private RollupScheduler scheduler;
+
+  public RollupsModel(ConsoleContext context) {
+    this.context = context;
+    this.failure = new Failure(this::refreshHistory);
+    this.historyRefresher = new Refresher<>(context.timers(), context.background(), Duration.ofSeconds(10), "rollup history",
+        () -> context.rollups().runs().history(300), history::setAll, failure);
+    this.flusher = context.timers().scheduleAtFixedRate(() -> Platform.runLater(this::flush), 250, 250, TimeUnit.MILLISECONDS);
+    schedulerOn.addListener((o, was, on) -> scheduler(on));
+  }
+
+  /**
+   * Runs {@code g} over the windows from {@code fromLabel} to {@code toLabel} inclusive (labels as on the
+   * CLI: 2026-11-25T10, 2026-11-25, 2026-W48; an empty "to" means the one window). Bad input is answered in
+   * {@link #message()}, nothing is started.
+   */
+  public void run(Granularity g, String fromLabel, String toLabel) {
+    List<Instant> windows;
+    try {
+      Instant from = g.parse(fromLabel.strip());
+      Instant to = toLabel == null || toLabel.isBlank() ? from : g.parse(toLabel.strip());
+      if (to.isBefore(from)) {
+        throw new IllegalArgumentException("'to' (" + toLabel + ") is before 'from' (" + fromLabel + ")");
+      }
+      windows = g.windows(from, g.end(to));
+    } catch (IllegalArgumentException e) {
+      message.set("Not started: " + e.getMessage());
+      return;
+    }
+    message.set("starting " + g.name().toLowerCase() + " " + fromLabel + (toLabel == null || toLabel.isBlank() ? "" : " … " + toLabel));
+    context.background().execute(() -> runWithFinerFirst(g, windows));
+  }
+
+  /** An hourly rollup of one hour (the Storage view's "Roll up this hour"). */
+  public void runHour(Instant hour) {
+    run(Granularity.HOURLY, Granularity.HOURLY.label(hour), "");
+  }
+
+  private void runWithFinerFirst(Granularity g, List<Instant> windows) {
+    try {
+      for (var finer : context.rollups().missingBelow(g, windows).entrySet()) {
+        RollupRun.Result r = start(finer.getKey(), finer.getValue()).await();
+        if (!r.succeeded()) {
+          Platform.runLater(() -> message.set(g.name().toLowerCase() + " not started: its " + finer.getKey().name().toLowerCase()
+              + " windows ended " + r.state()));
+          return;
+        }
+      }
+      start(g, windows);
+      Platform.runLater(() -> message.set(""));
+    } catch (Exception e) {
+      failure.report("starting the rollup", e);
+    }
+  }
+
+  private RollupRun start(Granularity g, List<Instant> windows) {
+    RollupRun run = context.rollups().start(g, windows, listener);
+    row(run);
+    return run;
+  }
+
+  private final RollupRun.Listener listener = new RollupRun.Listener() {
+    @Override
+    public void state(RollupRun run, RunState state) {
+      row(run).state(state);
+    }
+
+    @Override
+    public void progress(RollupRun run, double fraction) {
+      row(run).progress(fraction);
+    }
+
+    @Override
+    public void line(RollupRun run, String line) {
+      row(run).line(line);
+    }
+  };
+
+  private RunRow row(RollupRun run) {
+    return byId.computeIfAbsent(run.id(), id -> {
+      RunRow row = new RunRow(run);
+      Platform.runLater(() -> runs.add(0, row));
+      context.background().execute(() -> {
+        try {
+          row.ended(run.await());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          LOG.warn("rollup run {} ended abnormally", id, e);
+        }
+        refreshHistory();
+      });
+      return row;
+    });
+  }
+
+  /** Cancels a run off the FX thread (stopping a Spark application can take a few seconds). */
+  public void cancel(RunRow row) {
+    context.background().execute(row::cancel);
+  }
+
+  private void flush() {
+    runs.forEach(RunRow::flush);
+  }
+
+  private void scheduler(boolean on) {
+    if (on && scheduler == null) {
+      scheduler = new RollupScheduler(context.rollups(), context.windows(), RollupScheduler.Settings.of(context.config()),
+          Clock.systemUTC(), listener);
+      scheduler.start();
+      message.set("scheduler on: every " + RollupScheduler.Settings.of(context.config()).interval().toSeconds() + " s");
+    } else if (!on && scheduler != null) {
+      RollupScheduler s = scheduler;
+      scheduler = null;
+      context.background().execute(s::close);
+      message.set("scheduler off");
+    }
+  }
+
+  public void refreshHistory() {
+    historyRefresher.now();
+  }
+
+  public void start() {
+    historyRefresher.start();
+  }
+
+  public void close() {
+    historyRefresher.stop();
+    flusher.cancel(false);
+    if (scheduler != null) {
+      scheduler.close();
+    }
+  }
+
+  public ObservableList<RunRow> runs() {
+    return runs;
+  }
+
+  public ObservableList<RollupRuns.Run> history() {
+    return history;
+  }
+
+  public ReadOnlyStringProperty message() {
+    return message.getReadOnlyProperty();
+  }
+
+  public BooleanProperty schedulerOn() {
+    return schedulerOn;
+  }
+
+  public Failure failure() {
+    return failure;
+  }
+}

@@ -1,0 +1,130 @@
+package io.heatlab.console.rollups;
+
+import io.heatlab.olap.Granularity;
+import io.heatlab.rollup.RollupRun;
+import io.heatlab.rollup.RunState;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * One rollup run launched from the console (or by the scheduler it runs): state, progress from the
+ * spark-launcher handle and the job's listener, its log lines, cancel. Reports arrive on background threads
+ * and are queued; {@link #flush()} applies them on the FX thread (the model calls it a few times a second),
+ * so a chatty Spark log never floods the FX thread.
+ */
+public final class RunRow {
+  static final int MAX_LOG_LINES = 5_000;
+  private final RollupRun run;
+  private final String windows;
+  private final ReadOnlyObjectWrapper<RunState> state = new ReadOnlyObjectWrapper<>(RunState.SUBMITTED);
+  private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
+  private final ReadOnlyStringWrapper outcome = new ReadOnlyStringWrapper("");
+  private final ObservableList<String> log = FXCollections.observableArrayList();
+  private final ConcurrentLinkedQueue<String> pendingLines = new ConcurrentLinkedQueue<>();
+  private volatile RunState pendingState = RunState.SUBMITTED;
+  private volatile double pendingProgress;
+  private volatile String pendingOutcome = "";
+  private double highestProgress;
+
+  RunRow(RollupRun run) {
+    this.run = run;
+    Granularity g = run.granularity();
+    List<Instant> w = run.windows();
+    this.windows = w.size() == 1 ? g.label(w.get(0)) : g.label(w.get(0)) + " … " + g.label(w.get(w.size() - 1)) + " (" + w.size() + ")";
+  }
+
+  void state(RunState s) {
+    pendingState = s;
+  }
+
+  void progress(double fraction) {
+    pendingProgress = Math.max(pendingProgress, fraction);
+  }
+
+  void line(String line) {
+    pendingLines.add(line);
+  }
+
+  void ended(RollupRun.Result result) {
+    pendingOutcome = result.error() == null || result.error().isBlank()
+        ? String.format("%s in %.1f s", result.state(), result.duration().toMillis() / 1000.0)
+        : result.state() + ": " + result.error();
+    pendingState = result.state();
+    if (result.succeeded()) {
+      pendingProgress = 1.0;
+    }
+  }
+
+  /** Applies queued reports (FX thread). */
+  void flush() {
+    state.set(pendingState);
+    progress.set(pendingProgress);
+    highestProgress = Math.max(highestProgress, pendingProgress);
+    outcome.set(pendingOutcome);
+    if (!pendingLines.isEmpty()) {
+      java.util.ArrayList<String> lines = new java.util.ArrayList<>();
+      for (String l; (l = pendingLines.poll()) != null; ) {
+        lines.add(l);
+      }
+      log.addAll(lines);
+      if (log.size() > MAX_LOG_LINES) {
+        log.remove(0, log.size() - MAX_LOG_LINES);
+      }
+    }
+  }
+
+  /** Stops the run's Spark application (blocks up to a few seconds: call off the FX thread). */
+  public void cancel() {
+    run.cancel();
+  }
+
+  public String id() {
+    return run.id();
+  }
+
+  public Granularity granularity() {
+    return run.granularity();
+  }
+
+  public String windows() {
+    return windows;
+  }
+
+  public Instant createdAt() {
+    return run.createdAt();
+  }
+
+  public ReadOnlyObjectProperty<RunState> state() {
+    return state.getReadOnlyProperty();
+  }
+
+  public ReadOnlyDoubleProperty progress() {
+    return progress.getReadOnlyProperty();
+  }
+
+  /** The highest progress shown so far (how far the bar moved). */
+  public double highestProgress() {
+    return highestProgress;
+  }
+
+  public ReadOnlyStringProperty outcome() {
+    return outcome.getReadOnlyProperty();
+  }
+
+  public ObservableList<String> log() {
+    return log;
+  }
+
+  public boolean running() {
+    return !state.get().isFinal();
+  }
+}

@@ -1,0 +1,113 @@
+package io.heatlab.console.traffic;
+
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.console.ConsoleContext;
+import io.heatlab.console.shell.Failure;
+import io.heatlab.ingest.WriteKeys;
+import io.heatlab.traffic.TrafficGenerator;
+import io.heatlab.traffic.TrafficPlan;
+import io.heatlab.traffic.TrafficStats;
+import java.time.Instant;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+/**
+ * The Traffic view's state and commands: the traffic generator (the same as {@code ./heatlab traffic}: real
+ * HTTP batches to the ingestion endpoint) started and stopped from the form, and each second's achieved
+ * rate, errors and latency for the chart; totals since start.
+ */
+public final class TrafficModel {
+  /** One second of traffic, for the chart. */
+  public record Second(Instant at, TrafficStats.Snapshot stats) {}
+
+  private final ConsoleContext context;
+  private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
+  private final ReadOnlyObjectWrapper<Second> latest = new ReadOnlyObjectWrapper<>();
+  private final ReadOnlyStringWrapper totals = new ReadOnlyStringWrapper("stopped");
+  private final Failure failure = new Failure(() -> {});
+  private TrafficGenerator generator;
+  private long accepted;
+  private long failed;
+
+  public TrafficModel(ConsoleContext context) {
+    this.context = context;
+  }
+
+  /** Starts sending; bad settings are reported, nothing is sent. */
+  public void start(TrafficSettings settings) {
+    if (generator != null) {
+      return;
+    }
+    TrafficPlan plan;
+    try {
+      plan = settings.plan(context.stack().endpoints().httpUrl(),
+          WriteKeys.parse(context.config().secret(HeatlabConfig.INGEST_WRITE_KEYS)).keyOf(settings.client()),
+          context.screens().screens(), System.nanoTime());
+    } catch (IllegalArgumentException e) {
+      failure.report("traffic not started", e);
+      return;
+    }
+    failure.clear();
+    accepted = 0;
+    failed = 0;
+    generator = new TrafficGenerator(plan);
+    generator.start(s -> Platform.runLater(() -> second(s)));
+    running.set(true);
+    totals.set(String.format("sending %,d events/s as %s to %s", plan.eventsPerSecond(), plan.clientId(), plan.baseUrl()));
+  }
+
+  private void second(TrafficStats.Snapshot s) {
+    if (generator == null) {
+      return;
+    }
+    accepted += s.eventsAccepted();
+    failed += s.failedBatches();
+    latest.set(new Second(Instant.now(), s));
+    totals.set(String.format("accepted %,d events since start · %,d failed batches · last second p99 %.1f ms · answers %s",
+        accepted, failed, s.p99Ms(), s.byStatus()));
+  }
+
+  /** Stops sending and waits (off the FX thread) for the batches in flight. */
+  public void stop() {
+    TrafficGenerator g = generator;
+    generator = null;
+    running.set(false);
+    if (g != null) {
+      context.background().execute(() -> {
+        try {
+          TrafficStats.Snapshot end = g.stop();
+          Platform.runLater(() -> totals.set(String.format("stopped: %,d events accepted in %.0f s", end.eventsAccepted(), end.seconds())));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          g.close();
+        }
+      });
+    }
+  }
+
+  public String simulatorUrl() {
+    return context.stack().endpoints().httpUrl() + "/";
+  }
+
+  public ReadOnlyBooleanProperty running() {
+    return running.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<Second> latest() {
+    return latest.getReadOnlyProperty();
+  }
+
+  public ReadOnlyStringProperty totals() {
+    return totals.getReadOnlyProperty();
+  }
+
+  public Failure failure() {
+    return failure;
+  }
+}

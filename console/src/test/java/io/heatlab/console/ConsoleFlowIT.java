@@ -1,0 +1,286 @@
+package io.heatlab.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.console.heatmaps.HeatmapsModel;
+import io.heatlab.console.kafka.KafkaModel;
+import io.heatlab.console.rollups.RunRow;
+import io.heatlab.console.shell.ConsolePrefs;
+import io.heatlab.console.shell.FxWatchdog;
+import io.heatlab.console.shell.Warmup;
+import io.heatlab.console.storage.StorageNode;
+import io.heatlab.landing.HourPartition;
+import io.heatlab.olap.Granularity;
+import io.heatlab.rollup.RunState;
+import io.heatlab.stack.ConsumerLag;
+import io.heatlab.stack.StackPart;
+import io.heatlab.stack.testing.EmbeddedStackExtension;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TreeItem;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The console against the real embedded stack, headless (TestFX + Monocle): one flow through every view,
+ * as an operator would click it — traffic → lag appears and drains → the storage tree shows the hour and
+ * previews a record → "Roll up this hour" starts a run that Cancel really stops → Run from the Rollups view
+ * reaches FINISHED with a moving progress bar → the heatmap's total equals the rolled-up count → export
+ * writes a PNG → the overview's pipeline line agrees — with no FX-thread stall over 100 ms.
+ */
+@ExtendWith(ApplicationExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleFlowIT {
+
+  @RegisterExtension
+  static final EmbeddedStackExtension STACK = new EmbeddedStackExtension()
+      .with(HeatlabConfig.LANDING_ROTATE_INTERVAL_MS, "2000")
+      .with(HeatlabConfig.LANDING_ROTATE_SCHEDULE_INTERVAL_MS, "1000")
+      .with(HeatlabConfig.CONNECT_COMMIT_INTERVAL_MS, "1000");
+
+  @TempDir
+  static Path prefsDir;
+
+  private static ConsoleContext context;
+  private static FxWatchdog watchdog;
+  private ConsoleWindow window;
+
+  @BeforeAll
+  static void open() {
+    Warmup.inBackground(); // as the application does at start-up
+    context = ConsoleContext.attach(STACK.stack());
+  }
+
+  @AfterAll
+  static void close() {
+    context.close();
+  }
+
+  @Start
+  void start(Stage stage) {
+    window = new ConsoleWindow(context, ConsolePrefs.in(prefsDir), url -> {});
+    Scene scene = new Scene(window.root(), 1280, 820);
+    scene.getStylesheets().add(HeatlabConsole.class.getResource("console.css").toExternalForm());
+    stage.setScene(scene);
+    stage.show();
+    window.start(scene);
+  }
+
+  /** Watches the FX thread from when the window is up (start-up is measured by the application's own log). */
+  private void watchFromNow() throws TimeoutException {
+    WaitForAsyncUtils.waitForFxEvents();
+    await(30, () -> !window.kafka().model().partitions().isEmpty()); // the first samples are in
+    if (watchdog == null) {
+      watchdog = new FxWatchdog(Duration.ofMillis(100)).start();
+    }
+  }
+
+  @AfterEach
+  void closeWindow() throws Exception {
+    WaitForAsyncUtils.asyncFx(window::close).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @Order(1)
+  void oneFlowThroughEveryView(FxRobot robot) throws Exception {
+    watchFromNow();
+    Instant began = Instant.now();
+    // Traffic: 1,000 events/s of client demo, event times now
+    robot.clickOn("#nav-traffic");
+    robot.interact(() -> robot.lookup("#traffic-rate").queryAs(TextField.class).setText("1000"));
+    robot.clickOn("#traffic-start");
+    await(60, () -> window.traffic().model().totals().get().startsWith("accepted") && !window.traffic().model().totals().get().startsWith("accepted 0 "));
+
+    // Kafka (via its shortcut): the landing group's lag appears while traffic flows, and drains after
+    robot.press(KeyCode.CONTROL).press(KeyCode.DIGIT2).release(KeyCode.DIGIT2).release(KeyCode.CONTROL);
+    assertThat(window.shell().current().title()).isEqualTo("Kafka");
+    String landingGroup = ConsumerLag.landingGroup(STACK.config());
+    AtomicLong maxLag = new AtomicLong();
+    KafkaModel kafka = window.kafka().model();
+    await(60, () -> {
+      kafka.groups().stream().filter(g -> g.group().equals(landingGroup)).forEach(g -> maxLag.accumulateAndGet(g.lag(), Math::max));
+      return maxLag.get() > 0;
+    });
+    Thread.sleep(4_000);
+    robot.clickOn("#nav-traffic");
+    robot.clickOn("#traffic-stop");
+    await(30, () -> window.traffic().model().totals().get().startsWith("stopped"));
+    robot.clickOn("#nav-kafka");
+    await(90, () -> kafka.groups().stream().anyMatch(g -> g.group().equals(landingGroup) && g.lag() == 0)
+        && kafka.lags().stream().filter(l -> l.group().equals(landingGroup)).allMatch(l -> l.lag() == 0));
+    assertThat(kafka.partitions()).isNotEmpty();
+    Instant ended = Instant.now();
+    long accepted = acceptedSince();
+    assertThat(accepted).isPositive();
+
+    // Storage: bucket → format → day → hour → object; the hour is marked not rolled up; a record previews
+    robot.clickOn("#nav-storage");
+    HourPartition hour = HourPartition.of(began.toEpochMilli());
+    var tree = window.storage().tree();
+    TreeItem<StorageNode> format = expandChild(tree.getRoot(), n -> n.label().equals("format=jsonl"));
+    TreeItem<StorageNode> day = expandChild(format, n -> n.label().equals("dt=" + hour.dt()));
+    TreeItem<StorageNode> hourItem = child(day, n -> n.hour() != null && n.hour().equals(hour));
+    assertThat(hourItem.getValue().objects()).isPositive();
+    assertThat(hourItem.getValue().rollup()).isEqualTo(StorageNode.Rollup.NOT_ROLLED_UP);
+    robot.interact(() -> tree.getSelectionModel().select(hourItem));
+    Supplier<String> summary = () -> robot.lookup("#storage-summary").queryAs(Label.class).getText();
+    await(30, () -> summary.get().contains("records"));
+    robot.interact(() -> hourItem.setExpanded(true));
+    TreeItem<StorageNode> object = child(hourItem, n -> n.kind() == StorageNode.Kind.OBJECT);
+    robot.interact(() -> tree.getSelectionModel().select(object));
+    await(30, () -> !window.storageModelPreview().isEmpty());
+    assertThat(window.storageModelPreview().get(0).clientId()).isEqualTo("demo");
+
+    // "Roll up this hour" opens the Rollups view with the run; Cancel really stops its Spark application
+    robot.interact(() -> tree.getSelectionModel().select(hourItem));
+    robot.clickOn("#roll-up-hour");
+    assertThat(window.shell().current().title()).isEqualTo("Rollups");
+    await(60, () -> !window.rollupsModel().runs().isEmpty());
+    RunRow cancelled = window.rollupsModel().runs().get(0);
+    robot.interact(() -> window.rollups().runs().getSelectionModel().select(cancelled));
+    robot.clickOn("#cancel-run");
+    await(60, () -> cancelled.state().get() == RunState.KILLED);
+
+    // Run from the Rollups view: every hour the traffic touched, FINISHED, the progress bar moved
+    Instant firstHour = Granularity.HOURLY.windowOf(began);
+    Instant lastHour = Granularity.HOURLY.windowOf(ended);
+    robot.interact(() -> {
+      robot.lookup("#window-from").queryAs(TextField.class).setText(Granularity.HOURLY.label(firstHour));
+      robot.lookup("#window-to").queryAs(TextField.class).setText(Granularity.HOURLY.label(lastHour));
+    });
+    robot.clickOn("#run-rollup");
+    await(30, () -> window.rollupsModel().runs().size() == 2);
+    RunRow run = window.rollupsModel().runs().get(0);
+    Set<Double> progress = new ConcurrentSkipListSet<>();
+    robot.interact(() -> run.progress().addListener((o, a, b) -> progress.add(b.doubleValue())));
+    await(240, () -> run.state().get().isFinal());
+    assertThat(run.state().get()).as(run.outcome().get()).isEqualTo(RunState.FINISHED);
+    assertThat(progress).as("progress values shown").anyMatch(p -> p > 0 && p < 1).contains(1.0);
+    assertThat(run.log()).isNotEmpty();
+    long rolledUp = sumHourly(firstHour, Granularity.HOURLY.end(lastHour));
+    assertThat(rolledUp).isEqualTo(accepted);
+    await(30, () -> window.rollupsModel().history().stream().anyMatch(h -> h.runId().equals(run.id()) && h.state() == RunState.FINISHED));
+
+    // Heatmaps: the overlay over the screenshot, its total = the rolled-up count
+    robot.clickOn("#nav-heatmaps");
+    await(30, () -> window.heatmapsModel().clients().contains("demo"));
+    long total = 0;
+    for (String screen : window.heatmapsModel().screens()) {
+      robot.interact(() -> {
+        robot.lookup("#hm-screen").queryAs(javafx.scene.control.ChoiceBox.class).setValue(screen);
+        robot.lookup("#hm-client").queryAs(javafx.scene.control.ChoiceBox.class).setValue("demo");
+        robot.lookup("#hm-from").queryAs(TextField.class).setText(Granularity.HOURLY.label(firstHour));
+        robot.lookup("#hm-to").queryAs(TextField.class).setText(Granularity.HOURLY.label(lastHour));
+      });
+      HeatmapsModel.Shown before = window.heatmapsModel().shown().get();
+      robot.clickOn("#hm-show");
+      await(30, () -> window.heatmapsModel().shown().get() != before && window.heatmapsModel().shown().get().request().screen().equals(screen));
+      total += window.heatmapsModel().shown().get().grid().total();
+    }
+    assertThat(total).isEqualTo(rolledUp);
+    HeatmapsModel.Shown shown = window.heatmapsModel().shown().get();
+    assertThat(shown.grid().total()).isPositive();
+    assertThat(shown.coverage()).allMatch(h -> h.rolledUp());
+    robot.moveTo("#hm-image");
+    await(10, () -> robot.lookup("#hm-hover").queryAs(Label.class).getText().startsWith("cell ("));
+
+    // Export writes a PNG of the painted image
+    robot.clickOn("#hm-export");
+    await(30, () -> window.heatmapsModel().lastExport().get() != null);
+    Path png = window.heatmapsModel().lastExport().get();
+    BufferedImage exported = ImageIO.read(png.toFile());
+    assertThat(exported.getWidth()).isEqualTo(shown.painted().getWidth());
+    assertThat(Files.size(png)).isGreaterThan(10_000);
+
+    // Overview: accepted → in Kafka → landed → aggregated agree
+    robot.clickOn("#nav-overview");
+    await(60, () -> robot.lookup("#pipeline-verdict").queryAs(Label.class).getText().equals("pipeline consistent")
+        && robot.lookup("#stage-aggregated").queryAs(Label.class).getText().contains(String.format("%,d", rolledUp)));
+
+    System.out.printf("FX watchdog over the flow: %d stalls, %d delays waiting for a CPU%n", watchdog.stalls(), watchdog.starved());
+    assertThat(watchdog.stalls()).as("FX-thread stalls over 100 ms (longest %d ms)", watchdog.longestMillis()).isZero();
+  }
+
+  @Test
+  @Order(2)
+  void aStoppedPartTurnsItsDotAndTheOverviewRed(FxRobot robot) throws Exception {
+    robot.clickOn("#nav-overview");
+    await(30, () -> robot.lookup("#summary").queryAs(Label.class).getText().equals("all 5 parts healthy"));
+    StackPart storage = STACK.part("storage");
+    storage.stop();
+    try {
+      await(30, () -> robot.lookup("#summary").queryAs(Label.class).getText().startsWith("4 of 5 parts healthy"));
+      await(10, () -> robot.lookup("#dot-storage").queryAs(Label.class).getGraphic().getStyleClass().contains("dot-bad"));
+    } finally {
+      storage.start();
+    }
+    await(30, () -> robot.lookup("#dot-storage").queryAs(Label.class).getGraphic().getStyleClass().contains("dot-ok"));
+  }
+
+  private TreeItem<StorageNode> expandChild(TreeItem<StorageNode> parent, java.util.function.Predicate<StorageNode> which)
+      throws TimeoutException {
+    TreeItem<StorageNode> c = child(parent, which);
+    WaitForAsyncUtils.asyncFx(() -> c.setExpanded(true));
+    return c;
+  }
+
+  private TreeItem<StorageNode> child(TreeItem<StorageNode> parent, java.util.function.Predicate<StorageNode> which) throws TimeoutException {
+    await(30, () -> parent.getChildren().stream().anyMatch(i -> i.getValue() != null && which.test(i.getValue())));
+    return parent.getChildren().stream().filter(i -> i.getValue() != null && which.test(i.getValue())).findFirst().orElseThrow();
+  }
+
+  /** The HTTP endpoint's accepted counter (this class's only traffic). */
+  private static long acceptedSince() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(STACK.endpoints().httpUrl() + "/healthz")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("ingest").path("accepted_events").asLong();
+  }
+
+  private static long sumHourly(Instant from, Instant to) throws Exception {
+    try (Connection c = context.jdbc().connect(); PreparedStatement st = c.prepareStatement(
+        "SELECT sum(count) FROM heatmap_hourly WHERE client_id = 'demo' AND window_start >= ? AND window_start < ?")) {
+      st.setString(1, Granularity.dateTime(from));
+      st.setString(2, Granularity.dateTime(to));
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  private static void await(int seconds, BooleanSupplier condition) throws TimeoutException {
+    WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition::getAsBoolean);
+  }
+}

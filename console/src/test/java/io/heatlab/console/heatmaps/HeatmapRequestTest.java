@@ -1,0 +1,58 @@
+package io.heatlab.console.heatmaps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.heatlab.render.HeatmapGrid;
+import io.heatlab.render.HeatmapRenderer;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class HeatmapRequestTest {
+
+  private static HeatmapRequest request(boolean moves, boolean clicks, String from, String to, String compareFrom) {
+    return new HeatmapRequest("demo", "pricing", moves, clicks, from, to, 2.5, HeatmapRenderer.Scale.LINEAR, 0.75, compareFrom, "");
+  }
+
+  @Test
+  void hoursAreInclusiveAndTypesMapToTheApi() {
+    var r = request(true, false, "2026-11-25T10", "2026-11-25T12", null).a();
+    assertThat(r.from()).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
+    assertThat(r.to()).isEqualTo(Instant.parse("2026-11-25T13:00:00Z"));
+    assertThat(r.types()).containsExactly("move");
+  }
+
+  @Test
+  void compareWithOneHourOfB() {
+    HeatmapRequest r = request(true, true, "2026-11-25T10", "2026-11-25T12", "2026-11-18T10");
+    assertThat(r.comparing()).isTrue();
+    assertThat(r.b().to()).isEqualTo(Instant.parse("2026-11-18T11:00:00Z"));
+  }
+
+  @Test
+  void rejectsNoTypeAndBadHoursWithTheFix() {
+    assertThatThrownBy(() -> request(false, false, "2026-11-25T10", "2026-11-25T10", null).a())
+        .hasMessageContaining("tick at least one event type");
+    assertThatThrownBy(() -> request(true, true, "yesterday", "2026-11-25T10", null).a())
+        .hasMessageContaining("e.g. 2026-11-23T10");
+    assertThatThrownBy(() -> request(true, true, "2026-11-25T12", "2026-11-25T10", null).a())
+        .hasMessageContaining("from must be before to");
+  }
+
+  @Test
+  void cellUnderThePointerScalesWithTheShownImage() {
+    HeatmapGrid grid = HeatmapGrid.empty(100, 100);
+    assertThat(HeatmapRequest.cellAt(grid, 0, 0, 640, 400)).containsExactly(0, 0);
+    assertThat(HeatmapRequest.cellAt(grid, 639.9, 399.9, 640, 400)).containsExactly(99, 99);
+    assertThat(HeatmapRequest.cellAt(grid, 320, 100, 640, 400)).containsExactly(50, 25);
+    assertThat(HeatmapRequest.cellAt(grid, 640, 10, 640, 400)).isNull();
+  }
+
+  @Test
+  void coverageMarksTheMissingHours() {
+    Instant from = Instant.parse("2026-11-25T10:00:00Z");
+    var hours = HeatmapRequest.coverage(from, from.plusSeconds(3 * 3600), Set.of(from.plusSeconds(3600)));
+    assertThat(hours).extracting(HeatmapRequest.CoverageHour::rolledUp).containsExactly(true, false, true);
+  }
+}

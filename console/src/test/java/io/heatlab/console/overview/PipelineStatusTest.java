@@ -1,0 +1,57 @@
+package io.heatlab.console.overview;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class PipelineStatusTest {
+  private static final Instant T0 = Instant.parse("2026-11-25T12:30:00Z");
+  private static final Duration STUCK = Duration.ofMinutes(2);
+  private static final Duration FRESH = Duration.ofHours(2);
+
+  @Test
+  void consistentCountsWithLagAndRecentRollupsAreOk() {
+    PipelineStatus s = PipelineStatus.judge(T0, 900L, 1_000, 950, 800, Instant.parse("2026-11-25T12:00:00Z"), null, STUCK, FRESH);
+    assertThat(s.ok()).isTrue();
+    assertThat(s.lag()).isEqualTo(50);
+    assertThat(s.freshness()).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  @Test
+  void acceptedEventsMissingFromKafkaTurnRed() {
+    PipelineStatus s = PipelineStatus.judge(T0, 1_001L, 1_000, 1_000, 0, null, null, STUCK, FRESH);
+    assertThat(s.problems()).singleElement().asString().contains("accepted 1,001 > in Kafka 1,000");
+  }
+
+  @Test
+  void moreAggregatedThanLandedMeansDoubleCounting() {
+    PipelineStatus s = PipelineStatus.judge(T0, null, 1_000, 1_000, 1_200, null, null, STUCK, FRESH);
+    assertThat(s.problems()).singleElement().asString().contains("counted twice");
+  }
+
+  @Test
+  void landingThatDoesNotMoveForTheStuckPeriodTurnsRed() {
+    PipelineStatus first = PipelineStatus.judge(T0, null, 1_000, 500, 0, null, null, STUCK, FRESH);
+    PipelineStatus later = PipelineStatus.judge(T0.plus(Duration.ofMinutes(1)), null, 1_200, 500, 0, null, first, STUCK, FRESH);
+    assertThat(later.ok()).isTrue();
+    PipelineStatus stuck = PipelineStatus.judge(T0.plus(Duration.ofMinutes(2)), null, 1_400, 500, 0, null, later, STUCK, FRESH);
+    assertThat(stuck.problems()).singleElement().asString().contains("landing stuck: 900 records behind");
+    PipelineStatus moving = PipelineStatus.judge(T0.plus(Duration.ofMinutes(3)), null, 1_400, 1_400, 0, null, stuck, STUCK, FRESH);
+    assertThat(moving.ok()).isTrue();
+  }
+
+  @Test
+  void staleRollupsPastTheThresholdTurnRed() {
+    PipelineStatus s = PipelineStatus.judge(T0, null, 10, 10, 5, T0.minus(Duration.ofHours(3)), null, STUCK, FRESH);
+    assertThat(s.problems()).singleElement().asString().startsWith("freshness 3 h 00 min is past the 2 h 00 min threshold");
+  }
+
+  @Test
+  void humanDurations() {
+    assertThat(PipelineStatus.human(Duration.ofSeconds(12))).isEqualTo("12 s");
+    assertThat(PipelineStatus.human(Duration.ofSeconds(190))).isEqualTo("3 min 10 s");
+    assertThat(PipelineStatus.human(Duration.ofMinutes(125))).isEqualTo("2 h 05 min");
+  }
+}
