@@ -8,6 +8,7 @@ import java.util.Deque;
 import javafx.animation.PauseTransition;
 import javafx.scene.Scene;
 import io.heatlab.console.storage.StorageNode;
+import io.heatlab.console.traffic.TrafficSettings;
 import javafx.scene.control.TreeItem;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
@@ -17,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code --tour=DIR}: visits every view with the data of the running stack, waits for it to be sampled, and
- * saves the window as {@code DIR/console-<view>.png} — how docs/ gets its screenshots (run under Xvfb, see
+ * {@code --tour=DIR}: sends traffic (1,500 events/s with bursts), starts an hourly rollup of the current hour,
+ * visits every view with the data of the running stack, waits for it to be sampled, and saves the window as
+ * {@code DIR/console-<view>.png} — how docs/ gets its screenshots (run under Xvfb, see
  * docs/console.md). Steps are chained with pauses on the FX thread; nothing blocks it.
  */
 final class ConsoleTour {
@@ -37,10 +39,9 @@ final class ConsoleTour {
   }
 
   void run(Runnable done) {
+    step(0, () -> window.traffic().model().start(new TrafficSettings("demo", 20, 1500, "3x5s/30s", 0)));
     step(0, () -> window.select("Overview"));
     step(12, () -> shoot("overview"));
-    step(0, () -> window.select("Kafka"));
-    step(2, () -> shoot("kafka"));
     step(0, () -> window.select("Storage"));
     step(3, () -> expandFirst(window.storage().tree().getRoot()));
     step(3, () -> expandFirst(first(window.storage().tree().getRoot())));
@@ -53,16 +54,20 @@ final class ConsoleTour {
       }
     });
     step(3, () -> shoot("storage"));
-    step(0, () -> window.select("Rollups"));
-    step(3, () -> shoot("rollups"));
     step(0, () -> {
-      window.select("Heatmaps");
-      window.heatmaps().show();
+      window.select("Rollups");
+      window.rollupsModel().runHour(java.time.Instant.now());
     });
+    step(20, () -> shoot("rollups"));
+    step(0, () -> window.select("Heatmaps"));
+    step(3, () -> window.heatmaps().show());
     step(5, () -> shoot("heatmaps"));
+    step(0, () -> window.select("Kafka"));
+    step(2, () -> shoot("kafka"));
     step(0, () -> window.select("Traffic"));
     step(1, () -> shoot("traffic"));
-    step(0, done);
+    step(0, () -> window.traffic().model().stop());
+    step(3, done);
     next();
   }
 

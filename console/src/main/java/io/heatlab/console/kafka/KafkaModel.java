@@ -75,7 +75,10 @@ public final class KafkaModel {
             Math.max(0, end - committed), v.status(), v.rule()));
       });
       LagEvaluator.Verdict gv = ev.group(s.at());
-      g.add(new GroupRow(group.getKey(), s.groupStates().getOrDefault(group.getKey(), "?"), s.lag(group.getKey()), gv.status(), gv.rule()));
+      String rule = gv.status() == LagEvaluator.Status.OK
+          ? "OK: all " + verdicts.size() + " partitions caught up or making progress over the last " + STATUS_WINDOW + " commits"
+          : gv.rule();
+      g.add(new GroupRow(group.getKey(), s.groupStates().getOrDefault(group.getKey(), "?"), s.lag(group.getKey()), gv.status(), rule));
     }
     groups.setAll(g);
     lags.setAll(l);

@@ -69,10 +69,10 @@ public final class OverviewView implements ConsoleView {
     verdict.setId("pipeline-verdict");
     verdict.setWrapText(true);
     pipeline.status().addListener((o, was, s) -> {
-      accepted.setText(String.format("accepted%n%s", s.accepted() == null ? "–" : String.format("%,d", s.accepted())));
+      accepted.setText(String.format("accepted (HTTP, since start)%n%s", s.accepted() == null ? "unreachable" : String.format("%,d", s.accepted())));
       inKafka.setText(String.format("in Kafka%n%,d", s.inKafka()));
       landed.setText(String.format("landed%n%,d  (lag %,d)", s.landed(), s.lag()));
-      aggregated.setText(String.format("aggregated%n%,d", s.aggregated()));
+      aggregated.setText(String.format("aggregated (hourly)%n%,d", s.aggregated()));
       freshness.setText(s.freshThrough() == null ? "freshness: nothing landed yet"
           : "freshness: rolled up through " + s.freshThrough() + " (" + PipelineStatus.human(s.freshness()) + " behind)");
       verdict.setText(s.ok() ? "pipeline consistent" : String.join("\n", s.problems()));
@@ -95,7 +95,7 @@ public final class OverviewView implements ConsoleView {
     Label l = new Label("–");
     l.setId("stage-" + id);
     l.getStyleClass().add("stage");
-    l.setMinWidth(150);
+    l.setMinWidth(190);
     return l;
   }
 

@@ -59,10 +59,28 @@ public final class PipelineModel {
     Map<Instant, Instant> finished = context.rollups().runs().lastFinished(Granularity.HOURLY);
     Instant freshThrough = !missing.isEmpty() ? missing.get(0)
         : finished.keySet().stream().max(Instant::compareTo).map(Granularity.HOURLY::end).orElse(null);
-    PipelineStatus s = PipelineStatus.judge(now, accepted(), lag.totalEnd(), lag.totalCommitted(), aggregated, freshThrough,
-        last, Duration.ofMinutes(2), freshnessThreshold);
+    PipelineStatus s = PipelineStatus.judge(now, accepted(), lag.totalEnd(), lag.totalCommitted(), aggregated, overCounted(now.minus(lookback)),
+        freshThrough, last, Duration.ofMinutes(2), freshnessThreshold);
     last = s;
     return s;
+  }
+
+  /** Rolled-up hours since {@code since} whose Σ count exceeds the rows their last successful hourly run read. */
+  private List<PipelineStatus.HourCheck> overCounted(Instant since) throws java.sql.SQLException {
+    String from = Granularity.dateTime(since.truncatedTo(java.time.temporal.ChronoUnit.HOURS));
+    String sql = "SELECT toString(window_start), c, r FROM"
+        + " (SELECT window_start, sum(count) AS c FROM " + Granularity.HOURLY.table() + " WHERE window_start >= toDateTime('" + from + "')"
+        + " GROUP BY window_start)"
+        + " ANY INNER JOIN (SELECT window_start, argMax(rows_in, updated_at) AS r FROM rollup_runs WHERE job = 'hourly'"
+        + " AND state = 'FINISHED' AND window_start >= toDateTime('" + from + "') GROUP BY window_start) USING window_start"
+        + " WHERE c > r ORDER BY window_start";
+    List<PipelineStatus.HourCheck> over = new java.util.ArrayList<>();
+    try (Connection c = context.jdbc().connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        over.add(new PipelineStatus.HourCheck(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+      }
+    }
+    return over;
   }
 
   /** The HTTP endpoint's accepted-events counter, or null when it does not answer. */

@@ -14,7 +14,9 @@ import java.util.List;
  *   <li>{@code accepted}: events the HTTP endpoint answered 202 for since it started (null: not reachable);</li>
  *   <li>{@code inKafka}: records ever appended to the events topic (Σ log end offsets);</li>
  *   <li>{@code landed}: records the landing connector committed (Σ committed offsets);</li>
- *   <li>{@code aggregated}: events counted in {@code heatmap_hourly} (Σ count);</li>
+ *   <li>{@code aggregated}: events counted in {@code heatmap_hourly} (Σ count, all time);</li>
+ *   <li>{@code overCounted}: rolled-up hours whose count exceeds the rows their last successful run read
+ *       (a run counts each batch once, so it can only count fewer);</li>
  *   <li>{@code freshThrough}: everything landed before this instant is rolled up (the start of the oldest
  *       landed hour without a successful hourly run, else the end of the newest rolled-up hour).</li>
  * </ul>
@@ -23,6 +25,9 @@ import java.util.List;
  */
 public record PipelineStatus(Instant at, Long accepted, long inKafka, long landed, long aggregated, Instant freshThrough,
     Instant landedLastMoved, List<String> problems) {
+
+  /** Σ heatmap_hourly of a rolled-up hour against the rows its last successful run read from the lake. */
+  public record HourCheck(String hour, long counted, long rowsRead) {}
 
   public long lag() {
     return Math.max(0, inKafka - landed);
@@ -39,7 +44,7 @@ public record PipelineStatus(Instant at, Long accepted, long inKafka, long lande
   }
 
   /** Judges a sample; {@code previous} (or null) tells since when the landed count has not moved. */
-  public static PipelineStatus judge(Instant at, Long accepted, long inKafka, long landed, long aggregated,
+  public static PipelineStatus judge(Instant at, Long accepted, long inKafka, long landed, long aggregated, List<HourCheck> overCounted,
       Instant freshThrough, PipelineStatus previous, Duration stuckAfter, Duration freshnessThreshold) {
     Instant lastMoved = previous == null || previous.landed() != landed ? at : previous.landedLastMoved();
     List<String> problems = new ArrayList<>();
@@ -49,8 +54,8 @@ public record PipelineStatus(Instant at, Long accepted, long inKafka, long lande
     if (landed > inKafka) {
       problems.add(String.format("landed %,d > in Kafka %,d: the connector's offsets are ahead of the log", landed, inKafka));
     }
-    if (aggregated > landed) {
-      problems.add(String.format("aggregated %,d > landed %,d: events are counted twice", aggregated, landed));
+    for (HourCheck h : overCounted) {
+      problems.add(String.format("hour %s counts %,d events but its rollup read %,d rows: events are counted twice", h.hour(), h.counted(), h.rowsRead()));
     }
     long lag = Math.max(0, inKafka - landed);
     if (lag > 0 && Duration.between(lastMoved, at).compareTo(stuckAfter) >= 0) {

@@ -30,7 +30,8 @@ public final class TrafficModel {
   private final ReadOnlyObjectWrapper<Second> latest = new ReadOnlyObjectWrapper<>();
   private final ReadOnlyStringWrapper totals = new ReadOnlyStringWrapper("stopped");
   private final Failure failure = new Failure(() -> {});
-  private TrafficGenerator generator;
+  private TrafficGenerator generator; // guarded by this
+  private boolean stopRequested; // guarded by this
   private long accepted;
   private long failed;
 
@@ -38,9 +39,9 @@ public final class TrafficModel {
     this.context = context;
   }
 
-  /** Starts sending; bad settings are reported, nothing is sent. */
+  /** Starts sending (the generator is built off the FX thread); bad settings are reported, nothing is sent. */
   public void start(TrafficSettings settings) {
-    if (generator != null) {
+    if (running.get()) {
       return;
     }
     TrafficPlan plan;
@@ -55,14 +56,26 @@ public final class TrafficModel {
     failure.clear();
     accepted = 0;
     failed = 0;
-    generator = new TrafficGenerator(plan);
-    generator.start(s -> Platform.runLater(() -> second(s)));
+    synchronized (this) {
+      stopRequested = false;
+    }
     running.set(true);
     totals.set(String.format("sending %,d events/s as %s to %s", plan.eventsPerSecond(), plan.clientId(), plan.baseUrl()));
+    context.background().execute(() -> {
+      TrafficGenerator g = new TrafficGenerator(plan);
+      synchronized (this) {
+        if (stopRequested) {
+          g.close();
+          return;
+        }
+        generator = g;
+      }
+      g.start(s -> Platform.runLater(() -> second(s)));
+    });
   }
 
   private void second(TrafficStats.Snapshot s) {
-    if (generator == null) {
+    if (!running.get()) {
       return;
     }
     accepted += s.eventsAccepted();
@@ -74,9 +87,16 @@ public final class TrafficModel {
 
   /** Stops sending and waits (off the FX thread) for the batches in flight. */
   public void stop() {
-    TrafficGenerator g = generator;
-    generator = null;
+    if (!running.get()) {
+      return;
+    }
     running.set(false);
+    TrafficGenerator g;
+    synchronized (this) {
+      g = generator;
+      generator = null;
+      stopRequested = g == null; // still being built: the builder closes it
+    }
     if (g != null) {
       context.background().execute(() -> {
         try {
@@ -88,6 +108,8 @@ public final class TrafficModel {
           g.close();
         }
       });
+    } else {
+      totals.set("stopped");
     }
   }
 
