@@ -12,6 +12,7 @@ import io.heatlab.console.shell.Warmup;
 import io.heatlab.console.storage.StorageNode;
 import io.heatlab.landing.HourPartition;
 import io.heatlab.olap.Granularity;
+import io.heatlab.olap.HeatmapQuery;
 import io.heatlab.rollup.RunState;
 import io.heatlab.stack.ConsumerLag;
 import io.heatlab.stack.StackPart;
@@ -19,9 +20,6 @@ import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -270,15 +268,9 @@ class ConsoleFlowIT {
   }
 
   private static long sumHourly(Instant from, Instant to) throws Exception {
-    try (Connection c = context.jdbc().connect(); PreparedStatement st = c.prepareStatement(
-        "SELECT sum(count) FROM heatmap_hourly WHERE client_id = 'demo' AND window_start >= ? AND window_start < ?")) {
-      st.setString(1, Granularity.dateTime(from));
-      st.setString(2, Granularity.dateTime(to));
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
-      }
-    }
+    return HeatmapQuery.total(context.jdbc(), Granularity.HOURLY, "demo", from, to);
   }
+
 
   private static void await(int seconds, BooleanSupplier condition) throws TimeoutException {
     WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition::getAsBoolean);

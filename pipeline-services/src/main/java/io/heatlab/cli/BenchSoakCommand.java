@@ -4,6 +4,7 @@ import io.heatlab.config.HeatlabConfig;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
+import io.heatlab.olap.HeatmapQuery;
 import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.Rollups;
 import io.heatlab.stack.Stack;
@@ -86,7 +87,7 @@ final class BenchSoakCommand implements Callable<Integer> {
           if (!noRollups) {
             RollupRun.Result r = rollups.run(Granularity.HOURLY, Granularity.HOURLY.windows(from, Instant.now().plusSeconds(1)),
                 new RollupRun.Listener() {});
-            aggregated = r.succeeded() ? DemoCommand.sum(jdbc, Granularity.HOURLY, "demo", from, to) : -1;
+            aggregated = r.succeeded() ? HeatmapQuery.total(jdbc, Granularity.HOURLY, "demo", from, to) : -1;
           }
           out.printf("%-5d %,10.0f %,10.0f %8.1f %,9d %,12d %,12d  %s%n", m, s.sentPerSecond(),
               (s.eventsAccepted() - lastAccepted) / ((at - lastAt) / 1e9), s.p99Ms(), DemoCommand.landingLag(config, stack), landedRecords(rollups, config),
@@ -100,7 +101,7 @@ final class BenchSoakCommand implements Callable<Integer> {
       DemoCommand.awaitLanded(config, stack, out, Duration.ofMinutes(5));
       long landedAfter = DemoCommand.landed(rollups, store, format, "demo", from, to);
       RollupRun.Result last = rollups.run(Granularity.HOURLY, Granularity.HOURLY.windows(from, to), new RollupRun.Listener() {});
-      long hourly = DemoCommand.sum(jdbc, Granularity.HOURLY, "demo", from, to);
+      long hourly = HeatmapQuery.total(jdbc, Granularity.HOURLY, "demo", from, to);
       boolean ok = last.succeeded() && total.eventsAccepted() == landedAfter - landedBefore && hourly == landedAfter;
       out.printf("reconciliation: accepted %,d = landed %,d (this soak) %s; landed %,d = Σ heatmap_hourly %,d %s%n",
           total.eventsAccepted(), landedAfter - landedBefore, total.eventsAccepted() == landedAfter - landedBefore ? "OK" : "MISMATCH",

@@ -8,6 +8,7 @@ import io.heatlab.landing.ObjectFormat;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
+import io.heatlab.olap.HeatmapQuery;
 import io.heatlab.olap.HeatmapWindows;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapRenderer;
@@ -25,9 +26,6 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -157,17 +155,17 @@ final class DemoCommand implements Callable<Integer> {
       }
       stages.put("render", secs(t));
 
-      long hourlyAll = sum(jdbc, Granularity.HOURLY, client, from, end);
-      long hourlyYesterday = sum(jdbc, Granularity.HOURLY, client, from, today);
-      long dailyYesterday = sum(jdbc, Granularity.DAILY, client, from, today);
+      long hourlyAll = HeatmapQuery.total(jdbc, Granularity.HOURLY, client, from, end);
+      long hourlyYesterday = HeatmapQuery.total(jdbc, Granularity.HOURLY, client, from, today);
+      long dailyYesterday = HeatmapQuery.total(jdbc, Granularity.DAILY, client, from, today);
       List<String[]> checks = new ArrayList<>();
       checks.add(check("accepted (this run) = landed (this run)", sent.eventsAccepted(), landedAfter - landedBefore));
       checks.add(check("landed (yesterday … now) = Σ heatmap_hourly", landedAfter, hourlyAll));
       checks.add(check("Σ heatmap_daily (yesterday) = Σ heatmap_hourly (yesterday)", dailyYesterday, hourlyYesterday));
       Instant lastWeek = Granularity.WEEKLY.windowOf(from);
       if (!Granularity.WEEKLY.end(lastWeek).isAfter(today)) { // yesterday was a Sunday: its week closed
-        checks.add(check("Σ heatmap_weekly (last week) = Σ heatmap_daily (its days)", sum(jdbc, Granularity.WEEKLY, client,
-            lastWeek, today), sum(jdbc, Granularity.DAILY, client, lastWeek, today)));
+        checks.add(check("Σ heatmap_weekly (last week) = Σ heatmap_daily (its days)", HeatmapQuery.total(jdbc, Granularity.WEEKLY, client,
+            lastWeek, today), HeatmapQuery.total(jdbc, Granularity.DAILY, client, lastWeek, today)));
       }
       out.println("reconciliation:");
       boolean ok = rolled;
@@ -248,18 +246,5 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return n;
-  }
-
-  /** Σ count of {@code client} in {@code g}'s windows starting in [from, to). */
-  static long sum(ClickHouseJdbc jdbc, Granularity g, String client, Instant from, Instant to) throws Exception {
-    try (Connection c = jdbc.connect(); PreparedStatement st = c.prepareStatement("SELECT sum(count) FROM " + g.table()
-        + " WHERE client_id = ? AND window_start >= ? AND window_start < ?")) {
-      st.setString(1, client);
-      st.setString(2, Granularity.dateTime(from));
-      st.setString(3, Granularity.dateTime(to));
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
-      }
-    }
   }
 }

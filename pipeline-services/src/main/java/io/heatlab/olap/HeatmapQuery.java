@@ -123,6 +123,19 @@ public final class HeatmapQuery {
     return String.join(", ", java.util.Collections.nCopies(n, "?"));
   }
 
+  /** Σ count of {@code client} in {@code g}'s windows starting in [from, to) (reconciliations: demo, soak, tests). */
+  public static long total(ClickHouseJdbc jdbc, Granularity g, String client, Instant from, Instant to) throws java.sql.SQLException {
+    try (java.sql.Connection c = jdbc.connect(); java.sql.PreparedStatement st = c.prepareStatement("SELECT sum(count) FROM " + g.table()
+        + " WHERE client_id = ? AND window_start >= ? AND window_start < ?")) {
+      st.setString(1, client);
+      st.setString(2, Granularity.dateTime(from));
+      st.setString(3, Granularity.dateTime(to));
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
   /** Checks an id against the contract's alphabet; IllegalArgumentException naming the parameter otherwise. */
   public static void requireId(String name, String value) {
     if (value == null || !ID.matcher(value).matches()) {
