@@ -37,7 +37,7 @@ final class BenchSoakCommand implements Callable<Integer> {
   @Option(names = "--minutes", defaultValue = "10", description = "Duration. Default ${DEFAULT-VALUE}.")
   int minutes;
 
-  @Option(names = "--max-rate", defaultValue = "106000",
+  @Option(names = "--max-rate", defaultValue = "51700",
       description = "The measured maximum ingest rate (./heatlab bench ingest). Default ${DEFAULT-VALUE} events/s.")
   int maxRate;
 

@@ -16,6 +16,7 @@ import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.RollupScheduler;
 import io.heatlab.rollup.Rollups;
 import io.heatlab.stack.PartHealth;
+import io.heatlab.stack.CommittedTail;
 import io.heatlab.stack.ConsumerLag;
 import io.heatlab.stack.Stack;
 import io.heatlab.traffic.TrafficGenerator;
@@ -228,8 +229,9 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Records of the events topic the landing connector has not committed yet (end offsets − committed). */
   static long landingLag(HeatlabConfig config, Stack stack) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()))) {
-      return ConsumerLag.landing(admin, config, Duration.ofSeconds(30)).totalLag();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()));
+        CommittedTail tail = new CommittedTail(stack.endpoints().kafkaBootstrap())) {
+      return ConsumerLag.landing(admin, tail, config, Duration.ofSeconds(30)).totalLag();
     }
   }
 

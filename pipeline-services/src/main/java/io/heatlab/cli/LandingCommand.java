@@ -6,6 +6,7 @@ import io.heatlab.landing.LandingIndex;
 import io.heatlab.landing.LandingLayout;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.landing.PartitionState;
+import io.heatlab.stack.CommittedTail;
 import io.heatlab.stack.ConsumerLag;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.StorageClients;
@@ -59,8 +60,9 @@ final class LandingCommand implements Callable<Integer> {
     String connector = config.getString(HeatlabConfig.LANDING_CONNECTOR);
     String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
     System.out.println("connector " + connector + ": " + stack.part("connect").health().detail());
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()))) {
-      ConsumerLag lag = ConsumerLag.landing(admin, config, Duration.ofSeconds(30));
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()));
+        CommittedTail tail = new CommittedTail(stack.endpoints().kafkaBootstrap())) {
+      ConsumerLag lag = ConsumerLag.landing(admin, tail, config, Duration.ofSeconds(30));
       Map<Integer, PartitionState> states = new java.util.HashMap<>();
       index.partitionStates(connector).forEach(s -> states.put(s.partition(), s));
       System.out.printf("%-10s %12s %12s %8s %14s %14s  %s%n", "PARTITION", "END OFFSET", "LANDED", "LAG",

@@ -71,7 +71,7 @@ public final class BatchHandler extends Handler.Abstract {
   @Override
   protected void doStart() throws Exception {
     producer = new EventProducer(settings.bootstrapServers(), settings.topic(), settings.maxInflightEvents(),
-        settings.shedAfter(), settings.deliveryTimeout());
+        settings.shedAfter(), settings.deliveryTimeout(), settings.transactionalIdPrefix(), settings.producerLanes());
     dedup = settings.newDeduplicator();
     super.doStart();
   }

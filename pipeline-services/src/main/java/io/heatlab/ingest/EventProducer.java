@@ -8,33 +8,59 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Produces accepted batches to Kafka — one record per event, key {@code client_id|screen_id}, record
- * timestamp = event time, value = {@link io.heatlab.contract.LandedEvent} JSON — and knows when to say no.
+ * timestamp = event time, value = {@link io.heatlab.contract.LandedEvent} JSON — <b>atomically per batch</b>,
+ * and knows when to say no.
  *
- * <p>Producer: acks=all, idempotent, lz4, linger 5 ms, 128 KiB batches, one in-flight request per
- * connection (KAFKA-15591: an idempotent producer on a new topic can lose records otherwise, docs/FACTS.md),
- * never blocking a request thread for long ({@code max.block.ms} 1 s).
+ * <p>Atomic batches: a broker crash in the middle of a plain produce can leave part of a batch in the log
+ * while the request is answered 503 (docs/ingestion.md); its retry then lands the batch twice, once partly.
+ * So batches go through Kafka transactions: {@code ingest.producer.lanes} lanes (2), each a transactional producer
+ * ({@code transactional.id} = {@code <prefix>-<lane>}) on its own thread, take the batches queued for them,
+ * send them in one transaction and commit — a group commit (a few ms on loopback) shared by every batch
+ * queued meanwhile. The batches' futures complete only after the commit; if anything fails, the transaction
+ * is aborted (or, when the producer cannot abort, it is closed and the next one's {@code initTransactions}
+ * fences it and aborts what it left open) and every batch of the group is answered 503. Consumers reading
+ * with {@code isolation.level=read_committed} — the landing connector, the console's tail — see each batch
+ * whole or not at all.
+ *
+ * <p>Producer: acks=all, idempotent (transactional), lz4, linger 5 ms, 128 KiB batches, one in-flight
+ * request per connection (KAFKA-15591: an idempotent producer on a new topic can lose records otherwise,
+ * docs/FACTS.md). Request threads never touch the producer: they enqueue.
  *
  * <p>Admission ({@link #admit}): a batch is refused — and its request answered 503 with Retry-After —
  * when the events in flight would pass {@code maxInflightEvents}, when the oldest unacked batch is older
  * than {@code shedAfter} (Kafka slow or down), or while the last batch failed: then one batch a second is
- * let through as a probe (after a failure an idempotent producer may hold new records until a broker
- * answers again, so only the probe waits). Work in flight is therefore bounded whatever Kafka does, and
- * admission resumes by itself as soon as Kafka acks again.
+ * let through as a probe. Work in flight is therefore bounded whatever Kafka does, and admission resumes by
+ * itself as soon as Kafka acks again.
  */
 public final class EventProducer implements AutoCloseable {
   /** Why a batch was not admitted; null reason = admitted. */
   public enum Refusal { AT_CAPACITY, KAFKA_UNAVAILABLE }
 
-  private final KafkaProducer<byte[], byte[]> producer;
+  /** Most events one transaction carries; more queued batches wait for the lane's next transaction. */
+  private static final int MAX_GROUP_EVENTS = 20_000;
+  private static final Logger LOG = LoggerFactory.getLogger(EventProducer.class);
+
+  private final Properties settings;
   private final String topic;
+  private final Lane[] lanes;
+  private final AtomicInteger nextLane = new AtomicInteger();
+  private volatile boolean closing;
   private final int maxInflightEvents;
   private final long shedAfterNanos;
   private final AtomicInteger inflightEvents = new AtomicInteger();
@@ -48,13 +74,19 @@ public final class EventProducer implements AutoCloseable {
     volatile boolean done;
   }
 
+  /** {@code transactionalIdPrefix} must be unique among running ingestion processes (host and port). */
   public EventProducer(String bootstrapServers, String topic, int maxInflightEvents, Duration shedAfter,
-      Duration deliveryTimeout) {
-    this.producer = new KafkaProducer<>(settings(bootstrapServers, deliveryTimeout), new ByteArraySerializer(),
-        new ByteArraySerializer());
+      Duration deliveryTimeout, String transactionalIdPrefix, int laneCount) {
+    this.settings = settings(bootstrapServers, deliveryTimeout);
+    // lanes block on their own threads; a commit is tried 3 times, all within the delivery timeout
+    settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.max(1_000, deliveryTimeout.toMillis() / 3));
     this.topic = topic;
     this.maxInflightEvents = maxInflightEvents;
     this.shedAfterNanos = shedAfter.toNanos();
+    this.lanes = new Lane[laneCount];
+    for (int i = 0; i < laneCount; i++) {
+      lanes[i] = new Lane(transactionalIdPrefix + "-" + i);
+    }
   }
 
   /** The producer settings of ingestion (also used by {@code bench ingest} for its raw-producer baseline). */
@@ -103,55 +135,186 @@ public final class EventProducer implements AutoCloseable {
   }
 
   /**
-   * Sends every event of the batch; the future completes when Kafka acked all of them, or fails with the
-   * first error once every send has an outcome (so nothing of the batch is still in flight).
+   * Queues the batch for a lane's next transaction; the future completes when that transaction committed
+   * (every event of the batch is in Kafka, visible to read_committed consumers), or fails when it was
+   * aborted (none is).
    */
   public CompletableFuture<Void> send(EventBatch batch, long receivedAt) {
     int n = batch.events().size();
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    Pending marker = new Pending();
-    pending.addLast(marker);
+    Job job = new Job(batch, receivedAt, new Pending());
+    pending.addLast(job.marker);
     inflightEvents.addAndGet(n);
-    AtomicInteger remaining = new AtomicInteger(n);
-    AtomicReference<Exception> failure = new AtomicReference<>();
-    byte[] key = batch.kafkaKey().getBytes(StandardCharsets.UTF_8);
-    for (int i = 0; i < n; i++) {
-      ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, batch.events().get(i).t(), key,
-          EventCodec.toJson(batch.landed(i, receivedAt)));
-      try {
-        producer.send(record, (metadata, error) -> {
-          if (error != null) {
-            failure.compareAndSet(null, error);
-          }
-          if (remaining.decrementAndGet() == 0) {
-            marker.done = true;
-            inflightEvents.addAndGet(-n);
-            Exception first = failure.get();
-            lastBatchFailed = first != null;
-            if (first == null) {
-              result.complete(null);
-            } else {
-              result.completeExceptionally(first);
-            }
-          }
-        });
-      } catch (RuntimeException e) { // send() itself failed (e.g. metadata wait timed out): count the rest as failed
-        failure.compareAndSet(null, e);
-        int notSent = n - i;
-        if (remaining.addAndGet(-notSent) == 0) {
-          marker.done = true;
-          inflightEvents.addAndGet(-n);
-          lastBatchFailed = true;
-          result.completeExceptionally(e);
-        }
-        break;
-      }
+    job.result.whenComplete((ok, error) -> {
+      job.marker.done = true;
+      inflightEvents.addAndGet(-n);
+      lastBatchFailed = error != null;
+    });
+    if (closing) {
+      job.result.completeExceptionally(new IllegalStateException("ingestion is shutting down"));
+    } else {
+      lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)].queue.add(job);
     }
-    return result;
+    return job.result;
   }
 
+  /** One batch waiting for its transaction. */
+  private final class Job {
+    final EventBatch batch;
+    final long receivedAt;
+    final Pending marker;
+    final CompletableFuture<Void> result = new CompletableFuture<>();
+
+    Job(EventBatch batch, long receivedAt, Pending marker) {
+      this.batch = batch;
+      this.receivedAt = receivedAt;
+      this.marker = marker;
+    }
+
+    void sendWith(KafkaProducer<byte[], byte[]> producer) {
+      byte[] key = batch.kafkaKey().getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < batch.events().size(); i++) {
+        producer.send(new ProducerRecord<>(topic, null, batch.events().get(i).t(), key, EventCodec.toJson(batch.landed(i, receivedAt))));
+      }
+    }
+  }
+
+  /**
+   * A transactional producer and its thread: take what is queued (up to {@link #MAX_GROUP_EVENTS}), one
+   * transaction, commit, answer. The producer is created (and {@code initTransactions} called) lazily, again
+   * after any failure it cannot recover from by aborting.
+   */
+  private final class Lane implements Runnable {
+    final String transactionalId;
+    final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    final Thread thread;
+    private KafkaProducer<byte[], byte[]> producer;
+
+    Lane(String transactionalId) {
+      this.transactionalId = transactionalId;
+      this.thread = new Thread(this, "heatlab-ingest-" + transactionalId);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void run() {
+      List<Job> group = new ArrayList<>();
+      while (!closing || !queue.isEmpty()) {
+        try {
+          Job first = queue.poll(100, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            continue;
+          }
+          group.add(first);
+          int events = first.batch.events().size();
+          Job more;
+          while (events < MAX_GROUP_EVENTS && (more = queue.poll()) != null) {
+            group.add(more);
+            events += more.batch.events().size();
+          }
+          commit(group);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        } finally {
+          group.clear();
+        }
+      }
+      closeProducer(Duration.ofSeconds(5));
+    }
+
+    private void commit(List<Job> group) {
+      try {
+        if (producer == null) {
+          KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(withTransactionalId(), new ByteArraySerializer(), new ByteArraySerializer());
+          try {
+            p.initTransactions(); // fences an earlier producer of this id and aborts what it left open
+          } catch (RuntimeException e) {
+            p.close(Duration.ZERO);
+            throw e;
+          }
+          producer = p;
+        }
+        producer.beginTransaction();
+        for (Job j : group) {
+          j.sendWith(producer);
+        }
+        commit();
+        group.forEach(j -> j.result.complete(null));
+      } catch (RuntimeException e) {
+        abortOrReset(e);
+        group.forEach(j -> j.result.completeExceptionally(e));
+      }
+    }
+
+    /**
+     * Commits (flushing the records first; throws if any failed). A commit that times out may still complete,
+     * so it is retried (the producer's documented contract) a few times before the group is given up — then
+     * its outcome is unknown and the batches are answered 503: their retries may land them a second time,
+     * whole (the rollup counts one).
+     */
+    private void commit() {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          producer.commitTransaction();
+          return;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+          if (attempt == 3) {
+            throw e;
+          }
+          LOG.debug("{}: commit timed out (attempt {}), retrying", transactionalId, attempt);
+        }
+      }
+    }
+
+    private void abortOrReset(RuntimeException cause) {
+      if (producer == null) {
+        return;
+      }
+      boolean fatal = cause instanceof ProducerFencedException || cause instanceof OutOfOrderSequenceException
+          || cause instanceof AuthorizationException || cause instanceof IllegalStateException;
+      if (!fatal) {
+        try {
+          producer.abortTransaction();
+          return;
+        } catch (RuntimeException abortFailed) {
+          LOG.debug("{}: abort failed ({}), recreating the producer", transactionalId, abortFailed.toString());
+        }
+      }
+      closeProducer(Duration.ZERO); // the next producer's initTransactions aborts the open transaction
+    }
+
+    private void closeProducer(Duration timeout) {
+      if (producer != null) {
+        try {
+          producer.close(timeout);
+        } catch (RuntimeException e) {
+          LOG.debug("{}: close: {}", transactionalId, e.toString());
+        }
+        producer = null;
+      }
+    }
+
+    private Properties withTransactionalId() {
+      Properties p = new Properties();
+      p.putAll(settings);
+      p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+      p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+      return p;
+    }
+  }
+
+  /** Commits what is queued (the lanes drain their queues), then closes the producers. */
   @Override
   public void close() {
-    producer.close(Duration.ofSeconds(30)); // drains what was accepted
+    closing = true;
+    for (Lane lane : lanes) {
+      try {
+        lane.thread.join(Duration.ofSeconds(30).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

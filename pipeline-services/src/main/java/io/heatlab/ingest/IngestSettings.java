@@ -21,7 +21,9 @@ public record IngestSettings(
     int rateLimitPerClient,
     List<String> corsOrigins,
     Duration dedupTtl,
-    String redisUrl) {
+    String redisUrl,
+    String transactionalIdPrefix,
+    int producerLanes) {
 
   public static IngestSettings from(HeatlabConfig c, StackEndpoints endpoints) {
     String origins = c.getString(HeatlabConfig.INGEST_CORS_ORIGINS);
@@ -43,7 +45,22 @@ public record IngestSettings(
         c.getInt(HeatlabConfig.INGEST_RATE_LIMIT),
         cors,
         Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_DEDUP_TTL_MS)),
-        c.secret(HeatlabConfig.INGEST_REDIS_URL));
+        c.secret(HeatlabConfig.INGEST_REDIS_URL),
+        "heatlab-ingest-" + hostName() + "-" + c.getInt(HeatlabConfig.HTTP_PORT),
+        c.getInt(HeatlabConfig.INGEST_PRODUCER_LANES));
+  }
+
+  /**
+   * This machine's name: with the HTTP port it makes the producers' transactional ids unique among
+   * ingestion processes (each container has its own host name) and stable across a restart, so a restarted
+   * process fences its predecessor's producers.
+   */
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
   }
 
   /** The server's own origin, under both loopback names a browser may use. */

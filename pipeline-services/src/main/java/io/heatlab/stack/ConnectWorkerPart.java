@@ -67,6 +67,7 @@ final class ConnectWorkerPart extends ProcessPart {
         // reassigned after 10 s (not 5 min), and sink consumers of a dead worker expire after 10 s (not 45 s)
         "scheduled.rebalance.max.delay.ms=10000",
         "consumer.session.timeout.ms=10000",
+        "consumer.isolation.level=read_committed", // ingestion writes each batch in a transaction: land only committed ones
         "consumer.heartbeat.interval.ms=2000",
         // connector configs reference secrets (${file:…}, ${env:…}) instead of holding them
         "config.providers=file,env",

@@ -106,6 +106,7 @@ class BatchIngestIT {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // as the landing connector reads
     List<ConsumerRecord<String, String>> found = new ArrayList<>();
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
       c.subscribe(List.of(topic));

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker stops while load runs: ingestion answers 503 + Retry-After promptly instead of piling up,
- * recovers by itself when the broker is back, and every batch it answered 202 is in Kafka, whole, once.
+ * recovers by itself when the broker is back, and every batch it answered 202 is in Kafka, whole, once —
+ * and no batch is visible in part.
  */
 class IngestBackpressureIT {
 
@@ -99,6 +100,9 @@ class IngestBackpressureIT {
     List<String> acked = all.stream().filter(o -> o.status() == 202).map(Outcome::batchId).toList();
     assertThat(acked).allSatisfy(id -> assertThat(landed.get(id)).as("events of acked batch %s in Kafka", id)
         .isEqualTo(EVENTS_PER_BATCH));
+    // each batch is one transaction: a batch cut by the broker's stop is aborted, never visible in part
+    assertThat(landed).as("batches visible in part to a read_committed consumer")
+        .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(EVENTS_PER_BATCH));
   }
 
   /** Prints, per second relative to the broker stop, how many requests got which status (for the report). */
@@ -133,6 +137,7 @@ class IngestBackpressureIT {
   private static Map<String, Integer> eventsPerBatch(StackEndpoints endpoints, String topic) throws Exception {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // as the landing connector reads
     Map<String, Integer> counts = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();

@@ -4,6 +4,7 @@ import io.heatlab.config.HeatlabConfig;
 import io.heatlab.console.ConsoleContext;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.Refresher;
+import io.heatlab.stack.CommittedTail;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,12 +49,24 @@ public final class KafkaModel {
   private final Failure tailFailure = new Failure(() -> {});
   private final Refresher<KafkaSnapshot> refresher;
   private LiveTail liveTail;
+  private CommittedTail committedTail; // the sampler's; guarded by this
+  private boolean closed; // guarded by this
 
   public KafkaModel(ConsoleContext context, Duration period) {
     this.context = context;
     this.failure = new Failure(this::refresh);
     this.refresher = new Refresher<>(context.timers(), context.background(), period, "Kafka admin",
-        () -> KafkaSnapshot.read(context.admin(), Duration.ofSeconds(8)), this::apply, failure);
+        this::sample, this::apply, failure);
+  }
+
+  private synchronized KafkaSnapshot sample() throws Exception {
+    if (closed) {
+      throw new IllegalStateException("the Kafka view is closed");
+    }
+    if (committedTail == null) {
+      committedTail = new CommittedTail(context.stack().endpoints().kafkaBootstrap());
+    }
+    return KafkaSnapshot.read(context.admin(), committedTail, Duration.ofSeconds(8));
   }
 
   /** Applies a snapshot (FX thread). */
@@ -66,13 +79,15 @@ public final class KafkaModel {
     List<LagRow> l = new ArrayList<>();
     for (var group : s.committed().entrySet()) {
       LagEvaluator ev = evaluators.computeIfAbsent(group.getKey(), k -> new LagEvaluator(STATUS_WINDOW));
-      group.getValue().forEach((k, committed) -> ev.observe(k, s.at(), committed, s.endOffsets().getOrDefault(k, -1L)));
+      // the evaluator sees the end a read_committed consumer sees: committed + records left
+      group.getValue().forEach((k, committed) -> ev.observe(k, s.at(), committed,
+          s.endOffsets().containsKey(k) ? committed + s.lag(group.getKey(), k) : -1L));
       Map<String, LagEvaluator.Verdict> verdicts = ev.partitions(s.at());
       group.getValue().forEach((k, committed) -> {
         long end = s.endOffsets().getOrDefault(k, committed);
         LagEvaluator.Verdict v = verdicts.get(k);
         l.add(new LagRow(group.getKey(), KafkaSnapshot.topicOf(k), KafkaSnapshot.partitionOf(k), committed, end,
-            Math.max(0, end - committed), v.status(), v.rule()));
+            s.lag(group.getKey(), k), v.status(), v.rule()));
       });
       LagEvaluator.Verdict gv = ev.group(s.at());
       String rule = gv.status() == LagEvaluator.Status.OK
@@ -133,6 +148,14 @@ public final class KafkaModel {
   public void close() {
     refresher.stop();
     stopTail();
+    context.background().execute(() -> {
+      synchronized (this) { // after a sample still running
+        closed = true;
+        if (committedTail != null) {
+          committedTail.close();
+        }
+      }
+    });
   }
 
   public ObservableList<PartitionRow> partitions() {

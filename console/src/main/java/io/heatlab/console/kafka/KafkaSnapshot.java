@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import io.heatlab.stack.CommittedTail;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
@@ -24,10 +25,13 @@ import org.apache.kafka.common.TopicPartition;
  * and every consumer group's committed offsets and state. Keys are {@code topic-partition} strings.
  */
 public record KafkaSnapshot(Instant at, Map<String, Long> endOffsets, Map<String, Map<String, Long>> committed,
-    Map<String, String> groupStates) {
+    Map<String, String> groupStates, Map<String, Map<String, Long>> lags) {
 
-  /** Reads a snapshot: four Admin round trips plus one per consumer group. */
-  public static KafkaSnapshot read(Admin admin, Duration timeout) throws Exception {
+  /**
+   * Reads a snapshot: four Admin round trips plus one per consumer group; each group's lag per partition in
+   * records, short tails read with {@code tail} (transaction markers and aborted batches take offsets).
+   */
+  public static KafkaSnapshot read(Admin admin, CommittedTail tail, Duration timeout) throws Exception {
     long ms = timeout.toMillis();
     Set<String> topics = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
     Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
@@ -41,6 +45,7 @@ public record KafkaSnapshot(Instant at, Map<String, Long> endOffsets, Map<String
     }
     Collection<GroupListing> groups = admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get(ms, TimeUnit.MILLISECONDS);
     Map<String, Map<String, Long>> committed = new TreeMap<>();
+    Map<String, Map<String, Long>> lags = new TreeMap<>();
     Map<String, String> states = new HashMap<>();
     for (GroupListing g : groups) {
       Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(g.groupId())
@@ -52,9 +57,17 @@ public record KafkaSnapshot(Instant at, Map<String, Long> endOffsets, Map<String
         }
       });
       committed.put(g.groupId(), byPartition);
+      Map<String, Long> lag = new TreeMap<>(KafkaSnapshot::byTopicThenPartition);
+      byPartition.forEach((k, c) -> {
+        Long end = ends.get(k);
+        if (end != null) {
+          lag.put(k, tail.records(topicOf(k), partitionOf(k), c, end, Duration.ofSeconds(2)));
+        }
+      });
+      lags.put(g.groupId(), lag);
       states.put(g.groupId(), g.groupState().map(Object::toString).orElse("?"));
     }
-    return new KafkaSnapshot(Instant.now(), ends, committed, states);
+    return new KafkaSnapshot(Instant.now(), ends, committed, states, lags);
   }
 
   /** The topic of a {@code topic-partition} key. */
@@ -71,16 +84,14 @@ public record KafkaSnapshot(Instant at, Map<String, Long> endOffsets, Map<String
     return t != 0 ? t : Integer.compare(partitionOf(a), partitionOf(b));
   }
 
-  /** A group's lag: Σ over the partitions it committed on of (end − committed). */
+  /** A group's lag in records: Σ over the partitions it committed on. */
   public long lag(String group) {
-    long lag = 0;
-    for (var e : committed.getOrDefault(group, Map.of()).entrySet()) {
-      Long end = endOffsets.get(e.getKey());
-      if (end != null) {
-        lag += Math.max(0, end - e.getValue());
-      }
-    }
-    return lag;
+    return lags.getOrDefault(group, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** A group's lag in records on one {@code topic-partition}. */
+  public long lag(String group, String partition) {
+    return lags.getOrDefault(group, Map.of()).getOrDefault(partition, 0L);
   }
 
   /** The topics a group consumes (those it committed on). */

@@ -142,4 +142,9 @@ public final class OverviewView implements ConsoleView {
   public void hidden() {
     pipeline.stop();
   }
+
+  @Override
+  public void close() {
+    pipeline.close();
+  }
 }

@@ -7,6 +7,7 @@ import io.heatlab.console.ConsoleContext;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.Refresher;
 import io.heatlab.olap.Granularity;
+import io.heatlab.stack.CommittedTail;
 import io.heatlab.stack.ConsumerLag;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,6 +38,8 @@ public final class PipelineModel {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Duration freshnessThreshold;
   private volatile PipelineStatus last;
+  private CommittedTail tail; // the sampler's; guarded by this
+  private boolean closed; // guarded by this
 
   public PipelineModel(ConsoleContext context) {
     this.context = context;
@@ -46,9 +49,15 @@ public final class PipelineModel {
         this::sample, s -> status.set(s), failure);
   }
 
-  private PipelineStatus sample() throws Exception {
+  private synchronized PipelineStatus sample() throws Exception {
+    if (closed) {
+      throw new IllegalStateException("the overview is closed");
+    }
     Instant now = Instant.now();
-    ConsumerLag lag = ConsumerLag.landing(context.admin(), context.config(), Duration.ofSeconds(5));
+    if (tail == null) {
+      tail = new CommittedTail(context.stack().endpoints().kafkaBootstrap());
+    }
+    ConsumerLag lag = ConsumerLag.landing(context.admin(), tail, context.config(), Duration.ofSeconds(5));
     long aggregated;
     try (Connection c = context.jdbc().connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT sum(count) FROM " + Granularity.HOURLY.table())) {
@@ -59,7 +68,7 @@ public final class PipelineModel {
     Map<Instant, Instant> finished = context.rollups().runs().lastFinished(Granularity.HOURLY);
     Instant freshThrough = !missing.isEmpty() ? missing.get(0)
         : finished.keySet().stream().max(Instant::compareTo).map(Granularity.HOURLY::end).orElse(null);
-    PipelineStatus s = PipelineStatus.judge(now, accepted(), lag.totalEnd(), lag.totalCommitted(), aggregated, overCounted(now.minus(lookback)),
+    PipelineStatus s = PipelineStatus.judge(now, accepted(), lag.totalEnd(), lag.totalCommitted(), lag.totalLag(), aggregated, overCounted(now.minus(lookback)),
         freshThrough, last, Duration.ofMinutes(2), freshnessThreshold);
     last = s;
     return s;
@@ -116,5 +125,18 @@ public final class PipelineModel {
 
   public void stop() {
     refresher.stop();
+  }
+
+  /** Stops sampling for good and closes the tail reader (after a sample still running). */
+  public void close() {
+    refresher.stop();
+    context.background().execute(() -> {
+      synchronized (this) {
+        closed = true;
+        if (tail != null) {
+          tail.close();
+        }
+      }
+    });
   }
 }

@@ -13,7 +13,8 @@ import java.util.List;
  * <ul>
  *   <li>{@code accepted}: events the HTTP endpoint answered 202 for since it started (null: not reachable);</li>
  *   <li>{@code inKafka}: records ever appended to the events topic (Σ log end offsets);</li>
- *   <li>{@code landed}: records the landing connector committed (Σ committed offsets);</li>
+ *   <li>{@code landed}: offsets the landing connector committed (Σ committed offsets), and {@code lag}: the
+ *       records it has not landed yet (transaction markers take offsets but are not records);</li>
  *   <li>{@code aggregated}: events counted in {@code heatmap_hourly} (Σ count, all time);</li>
  *   <li>{@code overCounted}: rolled-up hours whose count exceeds the rows their last successful run read
  *       (a run counts each batch once, so it can only count fewer);</li>
@@ -23,15 +24,11 @@ import java.util.List;
  * Red when a later stage holds more than an earlier one (lost or double-counted data), when the landing
  * lag has not moved for {@code stuckAfter}, or when freshness is older than {@code freshnessThreshold}.
  */
-public record PipelineStatus(Instant at, Long accepted, long inKafka, long landed, long aggregated, Instant freshThrough,
+public record PipelineStatus(Instant at, Long accepted, long inKafka, long landed, long lag, long aggregated, Instant freshThrough,
     Instant landedLastMoved, List<String> problems) {
 
   /** Σ heatmap_hourly of a rolled-up hour against the rows its last successful run read from the lake. */
   public record HourCheck(String hour, long counted, long rowsRead) {}
-
-  public long lag() {
-    return Math.max(0, inKafka - landed);
-  }
 
   public boolean ok() {
     return problems.isEmpty();
@@ -44,7 +41,7 @@ public record PipelineStatus(Instant at, Long accepted, long inKafka, long lande
   }
 
   /** Judges a sample; {@code previous} (or null) tells since when the landed count has not moved. */
-  public static PipelineStatus judge(Instant at, Long accepted, long inKafka, long landed, long aggregated, List<HourCheck> overCounted,
+  public static PipelineStatus judge(Instant at, Long accepted, long inKafka, long landed, long lag, long aggregated, List<HourCheck> overCounted,
       Instant freshThrough, PipelineStatus previous, Duration stuckAfter, Duration freshnessThreshold) {
     Instant lastMoved = previous == null || previous.landed() != landed ? at : previous.landedLastMoved();
     List<String> problems = new ArrayList<>();
@@ -57,15 +54,14 @@ public record PipelineStatus(Instant at, Long accepted, long inKafka, long lande
     for (HourCheck h : overCounted) {
       problems.add(String.format("hour %s counts %,d events but its rollup read %,d rows: events are counted twice", h.hour(), h.counted(), h.rowsRead()));
     }
-    long lag = Math.max(0, inKafka - landed);
     if (lag > 0 && Duration.between(lastMoved, at).compareTo(stuckAfter) >= 0) {
       problems.add(String.format("landing stuck: %,d records behind and nothing landed for %s", lag, human(Duration.between(lastMoved, at))));
     }
-    PipelineStatus s = new PipelineStatus(at, accepted, inKafka, landed, aggregated, freshThrough, lastMoved, problems);
+    PipelineStatus s = new PipelineStatus(at, accepted, inKafka, landed, lag, aggregated, freshThrough, lastMoved, problems);
     if (s.freshness().compareTo(freshnessThreshold) > 0) {
       problems.add("freshness " + human(s.freshness()) + " is past the " + human(freshnessThreshold) + " threshold: run the hourly rollup");
     }
-    return new PipelineStatus(at, accepted, inKafka, landed, aggregated, freshThrough, lastMoved, List.copyOf(problems));
+    return new PipelineStatus(at, accepted, inKafka, landed, lag, aggregated, freshThrough, lastMoved, List.copyOf(problems));
   }
 
   /** "2 h 05 min", "3 min 10 s", "12 s". */

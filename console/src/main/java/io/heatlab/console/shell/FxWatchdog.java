@@ -105,7 +105,8 @@ public final class FxWatchdog implements AutoCloseable {
 
   /**
    * BUSY when the FX thread itself used more than half the stall on CPU; GC when pauses cover half of it;
-   * BLOCKED when it was sampled waiting or blocked (not in the renderer's own frame sync); else STARVED:
+   * BLOCKED when it was sampled waiting or blocked (not in the renderer's frame sync nor the event loop's idle
+   * wait); else STARVED:
    * runnable, not running — the machine's cores were taken (on 2 cores the embedded stack, Spark and the
    * JIT all compete). Only STARVED delays are not counted as stalls.
    */
@@ -117,8 +118,9 @@ public final class FxWatchdog implements AutoCloseable {
       return Kind.GC;
     }
     boolean waiting = state == Thread.State.BLOCKED || state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
-    boolean renderSync = sample != null && java.util.Arrays.stream(sample).anyMatch(f -> f.getClassName().endsWith("PaintCollector"));
-    if (waiting && !renderSync) {
+    boolean toolkitWait = sample != null && java.util.Arrays.stream(sample).anyMatch(f -> f.getClassName().endsWith("PaintCollector")
+        || f.getClassName().endsWith("RunnableQueue")); // the renderer's frame sync, or the event loop's idle wait (woken, not yet run)
+    if (waiting && !toolkitWait) {
       return Kind.BLOCKED;
     }
     return Kind.STARVED;

@@ -13,7 +13,8 @@ class KafkaRatesTest {
 
   private static KafkaSnapshot snapshot(int second, long end0, long end1, long committed0, long committed1) {
     return new KafkaSnapshot(T0.plusSeconds(second), Map.of("events-0", end0, "events-1", end1, "connect-offsets-0", 5L + second),
-        Map.of("connect-landing", Map.of("events-0", committed0, "events-1", committed1)), Map.of("connect-landing", "STABLE"));
+        Map.of("connect-landing", Map.of("events-0", committed0, "events-1", committed1)), Map.of("connect-landing", "STABLE"),
+        Map.of("connect-landing", Map.of("events-0", end0 - committed0, "events-1", end1 - committed1)));
   }
 
   @Test

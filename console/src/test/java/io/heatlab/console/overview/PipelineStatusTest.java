@@ -14,7 +14,7 @@ class PipelineStatusTest {
 
   @Test
   void consistentCountsWithLagAndRecentRollupsAreOk() {
-    PipelineStatus s = PipelineStatus.judge(T0, 900L, 1_000, 950, 800, List.of(), Instant.parse("2026-11-25T12:00:00Z"), null, STUCK, FRESH);
+    PipelineStatus s = PipelineStatus.judge(T0, 900L, 1_000, 950, 50, 800, List.of(), Instant.parse("2026-11-25T12:00:00Z"), null, STUCK, FRESH);
     assertThat(s.ok()).isTrue();
     assertThat(s.lag()).isEqualTo(50);
     assertThat(s.freshness()).isEqualTo(Duration.ofMinutes(30));
@@ -22,13 +22,13 @@ class PipelineStatusTest {
 
   @Test
   void acceptedEventsMissingFromKafkaTurnRed() {
-    PipelineStatus s = PipelineStatus.judge(T0, 1_001L, 1_000, 1_000, 0, List.of(), null, null, STUCK, FRESH);
+    PipelineStatus s = PipelineStatus.judge(T0, 1_001L, 1_000, 1_000, 0, 0, List.of(), null, null, STUCK, FRESH);
     assertThat(s.problems()).singleElement().asString().contains("accepted 1,001 > in Kafka 1,000");
   }
 
   @Test
   void anHourCountingMoreThanItsRunReadMeansDoubleCounting() {
-    PipelineStatus s = PipelineStatus.judge(T0, null, 1_000, 1_000, 1_200,
+    PipelineStatus s = PipelineStatus.judge(T0, null, 1_000, 1_000, 0, 1_200,
         List.of(new PipelineStatus.HourCheck("2026-11-25 10:00:00", 1_200, 1_000)), null, null, STUCK, FRESH);
     assertThat(s.problems()).singleElement().asString()
         .isEqualTo("hour 2026-11-25 10:00:00 counts 1,200 events but its rollup read 1,000 rows: events are counted twice");
@@ -36,18 +36,25 @@ class PipelineStatusTest {
 
   @Test
   void landingThatDoesNotMoveForTheStuckPeriodTurnsRed() {
-    PipelineStatus first = PipelineStatus.judge(T0, null, 1_000, 500, 0, List.of(), null, null, STUCK, FRESH);
-    PipelineStatus later = PipelineStatus.judge(T0.plus(Duration.ofMinutes(1)), null, 1_200, 500, 0, List.of(), null, first, STUCK, FRESH);
+    PipelineStatus first = PipelineStatus.judge(T0, null, 1_000, 500, 500, 0, List.of(), null, null, STUCK, FRESH);
+    PipelineStatus later = PipelineStatus.judge(T0.plus(Duration.ofMinutes(1)), null, 1_200, 500, 700, 0, List.of(), null, first, STUCK, FRESH);
     assertThat(later.ok()).isTrue();
-    PipelineStatus stuck = PipelineStatus.judge(T0.plus(Duration.ofMinutes(2)), null, 1_400, 500, 0, List.of(), null, later, STUCK, FRESH);
+    PipelineStatus stuck = PipelineStatus.judge(T0.plus(Duration.ofMinutes(2)), null, 1_400, 500, 900, 0, List.of(), null, later, STUCK, FRESH);
     assertThat(stuck.problems()).singleElement().asString().contains("landing stuck: 900 records behind");
-    PipelineStatus moving = PipelineStatus.judge(T0.plus(Duration.ofMinutes(3)), null, 1_400, 1_400, 0, List.of(), null, stuck, STUCK, FRESH);
+    PipelineStatus moving = PipelineStatus.judge(T0.plus(Duration.ofMinutes(3)), null, 1_400, 1_400, 0, 0, List.of(), null, stuck, STUCK, FRESH);
     assertThat(moving.ok()).isTrue();
   }
 
   @Test
+  void aCaughtUpConnectorBelowTheLogEndByTransactionMarkersIsNotStuck() {
+    PipelineStatus first = PipelineStatus.judge(T0, null, 1_004, 1_000, 0, 0, List.of(), null, null, STUCK, FRESH);
+    PipelineStatus later = PipelineStatus.judge(T0.plus(Duration.ofMinutes(5)), null, 1_004, 1_000, 0, 0, List.of(), null, first, STUCK, FRESH);
+    assertThat(later.ok()).isTrue();
+  }
+
+  @Test
   void staleRollupsPastTheThresholdTurnRed() {
-    PipelineStatus s = PipelineStatus.judge(T0, null, 10, 10, 5, List.of(), T0.minus(Duration.ofHours(3)), null, STUCK, FRESH);
+    PipelineStatus s = PipelineStatus.judge(T0, null, 10, 10, 0, 5, List.of(), T0.minus(Duration.ofHours(3)), null, STUCK, FRESH);
     assertThat(s.problems()).singleElement().asString().startsWith("freshness 3 h 00 min is past the 2 h 00 min threshold");
   }
 

@@ -27,6 +27,13 @@ class FxWatchdogTest {
   }
 
   @Test
+  void theEventLoopsIdleWaitWithAPendingPingIsStarvation() {
+    StackTraceElement[] idle = {new StackTraceElement("java.util.concurrent.locks.LockSupport", "park", "LockSupport.java", 1),
+        new StackTraceElement("com.sun.glass.ui.monocle.RunnableQueue", "getNextRunnable", "RunnableQueue.java", 58)};
+    assertThat(FxWatchdog.classify(102, 15, 0, Thread.State.WAITING, idle)).isEqualTo(FxWatchdog.Kind.STARVED);
+  }
+
+  @Test
   void runnableWithoutCpuIsStarvationAndSoIsTheRenderersFrameSync() {
     assertThat(FxWatchdog.classify(300, 40, 0, Thread.State.RUNNABLE, IN_HANDLER)).isEqualTo(FxWatchdog.Kind.STARVED);
     assertThat(FxWatchdog.classify(300, 40, 0, Thread.State.WAITING, IN_RENDER_SYNC)).isEqualTo(FxWatchdog.Kind.STARVED);
