@@ -58,6 +58,7 @@ public final class Rollups implements AutoCloseable {
   /** Per lock file: the in-process half of "one application at a time" (a JVM cannot hold a file lock twice). */
   private static final java.util.concurrent.ConcurrentMap<java.nio.file.Path, ReentrantLock> LOCKS =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<RollupRun> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "heatlab-rollup");
     t.setDaemon(true);
@@ -106,12 +107,18 @@ public final class Rollups implements AutoCloseable {
     String id = RUN_ID.format(LocalDateTime.now(ZoneOffset.UTC)) + "-" + g.name().toLowerCase() + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     RollupRun run = new RollupRun(id, g, windowStarts);
+    active.add(run);
     executor.execute(() -> {
       try {
         run.result.complete(execute(run, listener));
+      } catch (InterruptedException e) {
+        LOG.info("rollup run {} abandoned: heatlab is shutting down", id);
+        run.result.completeExceptionally(e);
       } catch (Throwable t) {
         LOG.error("rollup run {} crashed", id, t);
         run.result.completeExceptionally(t);
+      } finally {
+        active.remove(run);
       }
     });
     return run;
@@ -411,7 +418,22 @@ public final class Rollups implements AutoCloseable {
   }
 
   @Override
+  /**
+   * Stops the runs still going — each Spark application stopped (stop → 3 s → kill) and its windows recorded
+   * KILLED, as a Cancel does — then the executor.
+   */
   public void close() {
-    executor.shutdownNow();
+    for (RollupRun run : active) {
+      run.cancel();
+    }
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -148,14 +148,12 @@ public final class KafkaModel {
   public void close() {
     refresher.stop();
     stopTail();
-    context.background().execute(() -> {
-      synchronized (this) { // after a sample still running
-        closed = true;
-        if (committedTail != null) {
-          committedTail.close();
-        }
+    synchronized (this) { // waits for a sample still running; before the stack stops (the console's exit)
+      closed = true;
+      if (committedTail != null) {
+        committedTail.close();
       }
-    });
+    }
   }
 
   public ObservableList<PartitionRow> partitions() {

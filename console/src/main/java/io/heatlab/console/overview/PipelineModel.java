@@ -127,16 +127,14 @@ public final class PipelineModel {
     refresher.stop();
   }
 
-  /** Stops sampling for good and closes the tail reader (after a sample still running). */
+  /** Stops sampling for good and closes the tail reader (after a sample still running; at the console's exit). */
   public void close() {
     refresher.stop();
-    context.background().execute(() -> {
-      synchronized (this) {
-        closed = true;
-        if (tail != null) {
-          tail.close();
-        }
+    synchronized (this) { // waits for a sample still running; before the stack stops (the console's exit)
+      closed = true;
+      if (tail != null) {
+        tail.close();
       }
-    });
+    }
   }
 }
