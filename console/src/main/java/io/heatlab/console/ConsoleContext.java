@@ -13,7 +13,6 @@ import io.heatlab.stack.Stack;
 import io.heatlab.stack.StackException;
 import io.heatlab.stack.Supervisor;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +40,6 @@ public final class ConsoleContext implements AutoCloseable {
   private final HeatlabConfig config;
   private final Stack stack;
   private final boolean owned;
-  private final Instant openedAt = Instant.now();
   private final AutoCloseable claim;
   private final ExecutorService background = Executors.newCachedThreadPool(daemon("heatlab-console-io"));
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("heatlab-console-timer"));
@@ -105,9 +103,6 @@ public final class ConsoleContext implements AutoCloseable {
     return owned;
   }
 
-  public Instant openedAt() {
-    return openedAt;
-  }
 
   public ExecutorService background() {
     return background;

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
-import javafx.scene.Parent;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
@@ -23,7 +22,6 @@ import javafx.scene.control.Slider;
 import javafx.scene.control.TextField;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
-import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
@@ -35,8 +33,7 @@ import javafx.scene.paint.Color;
  * included), hover for a cell's count, the coverage strip (orange = landed but not rolled up), compare mode
  * (period A vs B) and PNG export. Every choice is remembered.
  */
-public final class HeatmapsView implements ConsoleView {
-  private final BorderPane root = new BorderPane();
+public final class HeatmapsView extends ConsoleView {
   private final HeatmapsModel model;
   private final ConsolePrefs prefs;
   private final ChoiceBox<String> client = new ChoiceBox<>();
@@ -57,6 +54,7 @@ public final class HeatmapsView implements ConsoleView {
   private final Label coverageText = new Label();
 
   public HeatmapsView(HeatmapsModel model, ConsolePrefs prefs) {
+    super("Heatmaps", KeyCode.DIGIT5);
     this.model = model;
     this.prefs = prefs;
     client.setId("hm-client");
@@ -202,25 +200,6 @@ public final class HeatmapsView implements ConsoleView {
     }
     coverageText.setText(String.format("%d of %d hours rolled up%s", hours.size() - missing, hours.size(),
         missing == 0 ? "" : " — orange hours come from later runs (Rollups view or the scheduler)"));
-  }
-
-  public ImageView image() {
-    return image;
-  }
-
-  @Override
-  public String title() {
-    return "Heatmaps";
-  }
-
-  @Override
-  public KeyCode shortcut() {
-    return KeyCode.DIGIT5;
-  }
-
-  @Override
-  public Parent root() {
-    return root;
   }
 
   @Override

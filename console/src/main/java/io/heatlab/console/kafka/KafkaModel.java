@@ -133,9 +133,6 @@ public final class KafkaModel {
     }
   }
 
-  public boolean tailing() {
-    return liveTail != null;
-  }
 
   public void start() {
     refresher.start();
@@ -176,9 +173,6 @@ public final class KafkaModel {
     return latest.getReadOnlyProperty();
   }
 
-  public KafkaRates rates() {
-    return rates;
-  }
 
   public Failure failure() {
     return failure;

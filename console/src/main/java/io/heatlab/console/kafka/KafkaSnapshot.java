@@ -2,11 +2,9 @@ package io.heatlab.console.kafka;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -92,16 +90,5 @@ public record KafkaSnapshot(Instant at, Map<String, Long> endOffsets, Map<String
   /** A group's lag in records on one {@code topic-partition}. */
   public long lag(String group, String partition) {
     return lags.getOrDefault(group, Map.of()).getOrDefault(partition, 0L);
-  }
-
-  /** The topics a group consumes (those it committed on). */
-  public List<String> topicsOf(String group) {
-    List<String> t = new ArrayList<>();
-    committed.getOrDefault(group, Map.of()).keySet().forEach(k -> {
-      if (!t.contains(topicOf(k))) {
-        t.add(topicOf(k));
-      }
-    });
-    return t;
   }
 }

@@ -28,8 +28,7 @@ import javafx.scene.layout.VBox;
  * Kafka: consumer groups with their Burrow-style status, per-partition lag, lag and throughput charts of the
  * last 15 minutes; topics and partitions with end offsets and produce rate; a live tail with a filter.
  */
-public final class KafkaView implements ConsoleView {
-  private final BorderPane root = new BorderPane();
+public final class KafkaView extends ConsoleView {
   private final KafkaModel model;
   private final LineChart<Number, Number> lagChart = Tables.timeChart("Lag (records)", "records");
   private final LineChart<Number, Number> rateChart = Tables.timeChart("Throughput (records/s)", "records/s");
@@ -37,6 +36,7 @@ public final class KafkaView implements ConsoleView {
   private final Map<String, XYChart.Series<Number, Number>> rateSeries = new HashMap<>();
 
   public KafkaView(KafkaModel model) {
+    super("Kafka", KeyCode.DIGIT2);
     this.model = model;
     TabPane tabs = new TabPane(new Tab("Consumer lag", lagPane()), new Tab("Topics", topicsPane()), new Tab("Live tail", tailPane()));
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
@@ -157,21 +157,6 @@ public final class KafkaView implements ConsoleView {
 
   public KafkaModel model() {
     return model;
-  }
-
-  @Override
-  public String title() {
-    return "Kafka";
-  }
-
-  @Override
-  public KeyCode shortcut() {
-    return KeyCode.DIGIT2;
-  }
-
-  @Override
-  public Parent root() {
-    return root;
   }
 
   @Override

@@ -9,13 +9,11 @@ import java.util.function.Function;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
-import javafx.scene.Parent;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
-import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 
@@ -23,12 +21,12 @@ import javafx.scene.layout.VBox;
  * The overview: one row per stack part (address, state, uptime, detail) and the pipeline line — accepted →
  * in Kafka → landed → aggregated, with lag and freshness — red with the reasons when the counts disagree.
  */
-public final class OverviewView implements ConsoleView {
-  private final BorderPane root = new BorderPane();
+public final class OverviewView extends ConsoleView {
   private final StackHealthModel health;
   private final PipelineModel pipeline;
 
   public OverviewView(StackHealthModel health, PipelineModel pipeline) {
+    super("Overview", KeyCode.DIGIT1);
     this.health = health;
     this.pipeline = pipeline;
     TableView<PartHealth> table = new TableView<>(health.parts());
@@ -116,21 +114,6 @@ public final class OverviewView implements ConsoleView {
     column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
     column.setPrefWidth(width);
     return column;
-  }
-
-  @Override
-  public String title() {
-    return "Overview";
-  }
-
-  @Override
-  public KeyCode shortcut() {
-    return KeyCode.DIGIT1;
-  }
-
-  @Override
-  public Parent root() {
-    return root;
   }
 
   @Override

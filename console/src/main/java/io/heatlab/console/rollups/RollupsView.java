@@ -12,7 +12,6 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
-import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
@@ -34,8 +33,7 @@ import javafx.util.StringConverter;
  * Rollups: choose a granularity and a window or range, Run; a row per run with its state and a progress
  * bar, the selected run's live log, Cancel; the history from {@code rollup_runs}; the scheduler switch.
  */
-public final class RollupsView implements ConsoleView {
-  private final BorderPane root = new BorderPane();
+public final class RollupsView extends ConsoleView {
   private final RollupsModel model;
   private final ChoiceBox<Granularity> granularity = new ChoiceBox<>(FXCollections.observableArrayList(Granularity.values()));
   private final TextField from = new TextField();
@@ -43,6 +41,7 @@ public final class RollupsView implements ConsoleView {
   private final TableView<RunRow> runs;
 
   public RollupsView(RollupsModel model, ConsolePrefs prefs) {
+    super("Rollups", KeyCode.DIGIT4);
     this.model = model;
     granularity.setId("granularity");
     granularity.setConverter(new StringConverter<>() {
@@ -149,21 +148,6 @@ public final class RollupsView implements ConsoleView {
 
   public TableView<RunRow> runs() {
     return runs;
-  }
-
-  @Override
-  public String title() {
-    return "Rollups";
-  }
-
-  @Override
-  public KeyCode shortcut() {
-    return KeyCode.DIGIT4;
-  }
-
-  @Override
-  public Parent root() {
-    return root;
   }
 
   @Override

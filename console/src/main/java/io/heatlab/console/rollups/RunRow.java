@@ -33,7 +33,6 @@ public final class RunRow {
   private volatile RunState pendingState = RunState.SUBMITTED;
   private volatile double pendingProgress;
   private volatile String pendingOutcome = "";
-  private double highestProgress;
 
   RunRow(RollupRun run) {
     this.run = run;
@@ -68,7 +67,6 @@ public final class RunRow {
   void flush() {
     state.set(pendingState);
     progress.set(pendingProgress);
-    highestProgress = Math.max(highestProgress, pendingProgress);
     outcome.set(pendingOutcome);
     if (!pendingLines.isEmpty()) {
       java.util.ArrayList<String> lines = new java.util.ArrayList<>();
@@ -99,9 +97,6 @@ public final class RunRow {
     return windows;
   }
 
-  public Instant createdAt() {
-    return run.createdAt();
-  }
 
   public ReadOnlyObjectProperty<RunState> state() {
     return state.getReadOnlyProperty();
@@ -109,11 +104,6 @@ public final class RunRow {
 
   public ReadOnlyDoubleProperty progress() {
     return progress.getReadOnlyProperty();
-  }
-
-  /** The highest progress shown so far (how far the bar moved). */
-  public double highestProgress() {
-    return highestProgress;
   }
 
   public ReadOnlyStringProperty outcome() {

@@ -2,23 +2,39 @@ package io.heatlab.console.shell;
 
 import javafx.scene.Parent;
 import javafx.scene.input.KeyCode;
+import javafx.scene.layout.BorderPane;
 
 /**
- * One view of the console: its nodes, its name in the sidebar and its shortcut (Ctrl+key). The shell shows
- * one view at a time; {@link #shown()} / {@link #hidden()} let a view sample only while visible. A view's
- * data and commands live in its model, which knows nothing of nodes.
+ * One view of the console: its nodes (laid out in {@link #root}), its name in the sidebar and its shortcut
+ * (Ctrl+key). The shell shows one view at a time; {@link #shown()} / {@link #hidden()} let a view sample only
+ * while visible. A view's data and commands live in its model, which knows nothing of nodes.
  */
-public interface ConsoleView {
-  String title();
+public abstract class ConsoleView {
+  protected final BorderPane root = new BorderPane();
+  private final String title;
+  private final KeyCode shortcut;
 
-  KeyCode shortcut();
+  protected ConsoleView(String title, KeyCode shortcut) {
+    this.title = title;
+    this.shortcut = shortcut;
+  }
 
-  Parent root();
+  public final String title() {
+    return title;
+  }
 
-  default void shown() {}
+  public final KeyCode shortcut() {
+    return shortcut;
+  }
 
-  default void hidden() {}
+  public final Parent root() {
+    return root;
+  }
+
+  public void shown() {}
+
+  public void hidden() {}
 
   /** Stops the view's timers and background work (the console is closing). */
-  default void close() {}
+  public void close() {}
 }

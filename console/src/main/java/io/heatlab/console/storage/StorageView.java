@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
-import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
@@ -18,7 +17,6 @@ import javafx.scene.control.TreeCell;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
 import javafx.scene.input.KeyCode;
-import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -28,12 +26,12 @@ import javafx.scene.layout.VBox;
  * thread), hours needing a rollup marked, a summary of the selected hour, a preview of the selected object's
  * first records, and "Roll up this hour".
  */
-public final class StorageView implements ConsoleView {
-  private final BorderPane root = new BorderPane();
+public final class StorageView extends ConsoleView {
   private final StorageModel model;
   private final TreeView<StorageNode> tree = new TreeView<>();
 
   public StorageView(StorageModel model) {
+    super("Storage", KeyCode.DIGIT3);
     this.model = model;
     tree.setId("storage-tree");
     tree.setRoot(lazy(model.root()));
@@ -119,21 +117,6 @@ public final class StorageView implements ConsoleView {
 
   public TreeView<StorageNode> tree() {
     return tree;
-  }
-
-  @Override
-  public String title() {
-    return "Storage";
-  }
-
-  @Override
-  public KeyCode shortcut() {
-    return KeyCode.DIGIT3;
-  }
-
-  @Override
-  public Parent root() {
-    return root;
   }
 
   @Override

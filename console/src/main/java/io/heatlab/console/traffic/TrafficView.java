@@ -7,14 +7,12 @@ import io.heatlab.console.shell.Tables;
 import java.util.function.Consumer;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
-import javafx.scene.Parent;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
-import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -24,9 +22,8 @@ import javafx.scene.layout.VBox;
  * Traffic: the generator's settings, Start/Stop, a live chart of achieved events/s, failed batches and p99
  * latency (last 5 minutes), and a button that opens the simulator page in the system browser.
  */
-public final class TrafficView implements ConsoleView {
+public final class TrafficView extends ConsoleView {
   private static final int CHART_SECONDS = 300;
-  private final BorderPane root = new BorderPane();
   private final TrafficModel model;
   private final TextField client = new TextField();
   private final TextField sessions = new TextField();
@@ -39,6 +36,7 @@ public final class TrafficView implements ConsoleView {
 
   /** {@code openInBrowser} shows a URL in the system browser (HostServices in the application). */
   public TrafficView(TrafficModel model, ConsolePrefs prefs, Consumer<String> openInBrowser) {
+    super("Traffic", KeyCode.DIGIT6);
     this.model = model;
     client.setId("traffic-client");
     rate.setId("traffic-rate");
@@ -117,21 +115,6 @@ public final class TrafficView implements ConsoleView {
 
   public TrafficModel model() {
     return model;
-  }
-
-  @Override
-  public String title() {
-    return "Traffic";
-  }
-
-  @Override
-  public KeyCode shortcut() {
-    return KeyCode.DIGIT6;
-  }
-
-  @Override
-  public Parent root() {
-    return root;
   }
 
   @Override
