@@ -9,10 +9,14 @@ import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.HeatmapWindows;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.rollup.Rollups;
+import io.heatlab.stack.PartHealth;
+import io.heatlab.stack.SparkProbe;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.StackException;
 import io.heatlab.stack.Supervisor;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +53,7 @@ public final class ConsoleContext implements AutoCloseable {
   private final Lazy<Rollups> rollups;
   private final Lazy<HeatmapService> heatmaps;
   private final Lazy<ScreenCatalog> screens = new Lazy<>(ScreenCatalog::load);
+  private final SparkProbe spark;
 
   private ConsoleContext(Stack stack, boolean owned, AutoCloseable claim) {
     this.stack = stack;
@@ -61,6 +66,7 @@ public final class ConsoleContext implements AutoCloseable {
     jdbc = new Lazy<>(() -> new ClickHouseJdbc(config, stack.endpoints()));
     rollups = new Lazy<>(() -> new Rollups(config, stack.endpoints()));
     heatmaps = new Lazy<>(() -> HeatmapService.of(config, stack.endpoints()));
+    spark = SparkProbe.of(config, stack.endpoints(), () -> rollups.isCreated() ? rollups.get().inFlight() : List.of());
   }
 
   /** Attaches to a stack that is already running (its parts belong to someone else). */
@@ -96,6 +102,13 @@ public final class ConsoleContext implements AutoCloseable {
 
   public Stack stack() {
     return stack;
+  }
+
+  /** Every part's health — the stack's parts, then Spark (the launcher here, and the cluster if there is one). */
+  public List<PartHealth> health() {
+    List<PartHealth> all = new ArrayList<>(stack.health());
+    all.add(spark.health());
+    return all;
   }
 
   /** Whether this console started the stack (and stops it on exit). */
@@ -196,6 +209,10 @@ public final class ConsoleContext implements AutoCloseable {
         }
       }
       return v;
+    }
+
+    boolean isCreated() {
+      return value != null;
     }
 
     void ifCreated(java.util.function.Consumer<T> action) {

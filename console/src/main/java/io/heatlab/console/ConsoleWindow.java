@@ -41,7 +41,7 @@ public final class ConsoleWindow {
   private final ConsoleShell shell;
 
   public ConsoleWindow(ConsoleContext context, ConsolePrefs prefs, Consumer<String> openInBrowser) {
-    health = new StackHealthModel(context.stack()::health);
+    health = new StackHealthModel(context::health);
     overview = new OverviewView(health, new PipelineModel(context));
     kafka = new KafkaView(new KafkaModel(context, Duration.ofSeconds(3)));
     rollupsModel = new RollupsModel(context);
@@ -76,9 +76,18 @@ public final class ConsoleWindow {
     return shell.root();
   }
 
-  public void close() {
+  /**
+   * Stops the health poller (on the FX thread, where it is called) and closes the views' models off the FX
+   * thread — a model waits for a sample still in flight, which must not freeze the window; the future
+   * completes once they are closed.
+   */
+  public java.util.concurrent.CompletableFuture<Void> close() {
     health.stop();
-    shell.close();
+    return java.util.concurrent.CompletableFuture.runAsync(shell::close, r -> {
+      Thread t = new Thread(r, "heatlab-console-close");
+      t.setDaemon(true);
+      t.start();
+    });
   }
 
   public KafkaView kafka() {

@@ -121,6 +121,10 @@ public final class HeatlabConsole extends Application {
 
   @Override
   public void stop() {
+    if (watchdog != null) { // the window is gone: waiting for the stack to stop below is no stall of the UI
+      watchdog.close();
+      LOG.info("FX thread stalls over 100 ms during this run: {} (longest {} ms)", watchdog.stalls(), watchdog.longestMillis());
+    }
     if (stage != null) {
       prefs.put("window.width", stage.getWidth());
       prefs.put("window.height", stage.getHeight());
@@ -131,14 +135,10 @@ public final class HeatlabConsole extends Application {
       prefs.save();
     }
     if (window != null) {
-      window.close();
+      window.close().join();
     }
     if (context != null) {
       context.close();
-    }
-    if (watchdog != null) {
-      watchdog.close();
-      LOG.info("FX thread stalls over 100 ms during this run: {} (longest {} ms)", watchdog.stalls(), watchdog.longestMillis());
     }
   }
 }

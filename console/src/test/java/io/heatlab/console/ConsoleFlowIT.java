@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
@@ -107,7 +106,7 @@ class ConsoleFlowIT {
 
   @AfterEach
   void closeWindow() throws Exception {
-    WaitForAsyncUtils.asyncFx(window::close).get(10, TimeUnit.SECONDS);
+    WaitForAsyncUtils.asyncFx(window::close).get(10, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS);
   }
 
   @Test
@@ -153,8 +152,7 @@ class ConsoleFlowIT {
     assertThat(hourItem.getValue().objects()).isPositive();
     assertThat(hourItem.getValue().rollup()).isEqualTo(StorageNode.Rollup.NOT_ROLLED_UP);
     robot.interact(() -> tree.getSelectionModel().select(hourItem));
-    Supplier<String> summary = () -> robot.lookup("#storage-summary").queryAs(Label.class).getText();
-    await(30, () -> summary.get().contains("records"));
+    await(30, () -> text(robot, "#storage-summary").contains("records"));
     robot.interact(() -> hourItem.setExpanded(true));
     TreeItem<StorageNode> object = child(hourItem, n -> n.kind() == StorageNode.Kind.OBJECT);
     robot.interact(() -> tree.getSelectionModel().select(object));
@@ -212,7 +210,7 @@ class ConsoleFlowIT {
     assertThat(shown.grid().total()).isPositive();
     assertThat(shown.coverage()).allMatch(h -> h.rolledUp());
     robot.moveTo("#hm-image");
-    await(10, () -> robot.lookup("#hm-hover").queryAs(Label.class).getText().startsWith("cell ("));
+    await(10, () -> text(robot, "#hm-hover").startsWith("cell ("));
 
     // Export writes a PNG of the painted image
     robot.clickOn("#hm-export");
@@ -224,8 +222,8 @@ class ConsoleFlowIT {
 
     // Overview: accepted → in Kafka → landed → aggregated agree
     robot.clickOn("#nav-overview");
-    await(60, () -> robot.lookup("#pipeline-verdict").queryAs(Label.class).getText().equals("pipeline consistent")
-        && robot.lookup("#stage-aggregated").queryAs(Label.class).getText().contains(String.format("%,d", rolledUp)));
+    await(60, () -> text(robot, "#pipeline-verdict").equals("pipeline consistent")
+        && text(robot, "#stage-aggregated").contains(String.format("%,d", rolledUp)));
 
     System.out.printf("FX watchdog over the flow: %d stalls, %d delays waiting for a CPU%n", watchdog.stalls(), watchdog.starved());
     assertThat(watchdog.stalls()).as("FX-thread stalls over 100 ms (longest %d ms)", watchdog.longestMillis()).isZero();
@@ -235,16 +233,17 @@ class ConsoleFlowIT {
   @Order(2)
   void aStoppedPartTurnsItsDotAndTheOverviewRed(FxRobot robot) throws Exception {
     robot.clickOn("#nav-overview");
-    await(30, () -> robot.lookup("#summary").queryAs(Label.class).getText().equals("all 5 parts healthy"));
+    await(30, () -> text(robot, "#summary").equals("all 6 parts healthy"));
+    assertThat(dotStyles(robot, "spark")).as("the spark launcher's dot").contains("dot-ok");
     StackPart storage = STACK.part("storage");
     storage.stop();
     try {
-      await(30, () -> robot.lookup("#summary").queryAs(Label.class).getText().startsWith("4 of 5 parts healthy"));
-      await(10, () -> robot.lookup("#dot-storage").queryAs(Label.class).getGraphic().getStyleClass().contains("dot-bad"));
+      await(30, () -> text(robot, "#summary").startsWith("5 of 6 parts healthy — storage not"));
+      await(10, () -> dotStyles(robot, "storage").contains("dot-bad"));
     } finally {
       storage.start();
     }
-    await(30, () -> robot.lookup("#dot-storage").queryAs(Label.class).getGraphic().getStyleClass().contains("dot-ok"));
+    await(30, () -> dotStyles(robot, "storage").contains("dot-ok"));
   }
 
   private TreeItem<StorageNode> expandChild(TreeItem<StorageNode> parent, java.util.function.Predicate<StorageNode> which)
@@ -271,6 +270,25 @@ class ConsoleFlowIT {
     return HeatmapQuery.total(context.jdbc(), Granularity.HOURLY, "demo", from, to);
   }
 
+
+  /** A label's text read on the FX thread ("" while it is not in the scene): the test thread never walks a live scene graph. */
+  private static String text(FxRobot robot, String query) {
+    return onFx(() -> robot.lookup(query).tryQuery().map(n -> ((Label) n).getText()).orElse(""));
+  }
+
+  /** The style classes of a part's status-bar dot, read on the FX thread (none while it is not shown). */
+  private static java.util.List<String> dotStyles(FxRobot robot, String part) {
+    return onFx(() -> robot.lookup("#dot-" + part).tryQuery().map(n -> java.util.List.copyOf(((Label) n).getGraphic().getStyleClass()))
+        .orElse(java.util.List.of()));
+  }
+
+  private static <T> T onFx(java.util.concurrent.Callable<T> read) {
+    try {
+      return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("reading the scene on the FX thread", e);
+    }
+  }
 
   private static void await(int seconds, BooleanSupplier condition) throws TimeoutException {
     WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition::getAsBoolean);

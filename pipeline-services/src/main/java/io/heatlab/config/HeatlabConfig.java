@@ -88,6 +88,7 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String INGEST_REDIS_URL = "ingest.dedup.redis.url";
 
   public static final String ROLLUP_SPARK_MASTER = "rollup.spark.master";
+  public static final String ROLLUP_SPARK_MASTER_UI_URL = "rollup.spark.master.ui.url";
   public static final String ROLLUP_SPARK_DRIVER_MEMORY = "rollup.spark.driver.memory";
   public static final String ROLLUP_SPARK_EXECUTOR_MEMORY = "rollup.spark.executor.memory";
   public static final String ROLLUP_SPARK_SHUFFLE_PARTITIONS = "rollup.spark.shuffle.partitions";
@@ -222,6 +223,8 @@ public final class HeatlabConfig extends AbstractConfig {
 
       .define(ROLLUP_SPARK_MASTER, Type.STRING, "local[*]", Importance.HIGH,
           "Spark master of the rollup applications: local[*] runs the driver as a child process; spark://host:7077 a cluster.")
+      .define(ROLLUP_SPARK_MASTER_UI_URL, Type.STRING, "", Importance.LOW,
+          "Web UI of the Spark standalone master whose health the console shows; empty = http://host:8080 of a spark:// master, none for local.")
       .define(ROLLUP_SPARK_DRIVER_MEMORY, Type.STRING, "1g", Importance.MEDIUM, "spark.driver.memory of a rollup (local: all the work).")
       .define(ROLLUP_SPARK_EXECUTOR_MEMORY, Type.STRING, "1g", Importance.LOW, "spark.executor.memory on a cluster.")
       .define(ROLLUP_SPARK_SHUFFLE_PARTITIONS, Type.INT, 4, Range.atLeast(1), Importance.LOW,

@@ -99,6 +99,11 @@ public final class Rollups implements AutoCloseable {
     return format;
   }
 
+  /** The runs this instance started that have not ended yet (a snapshot). */
+  public List<RollupRun> inFlight() {
+    return List.copyOf(active);
+  }
+
   /** Starts a run over {@code windowStarts} of {@code g} in the background. */
   public RollupRun start(Granularity g, List<Instant> windowStarts, RollupRun.Listener listener) {
     if (windowStarts.isEmpty()) {

@@ -45,8 +45,9 @@ public final class StackHealthModel {
   private void apply(List<PartHealth> latest) {
     parts.setAll(latest);
     long healthy = latest.stream().filter(PartHealth::healthy).count();
+    String unhealthy = latest.stream().filter(h -> !h.healthy()).map(PartHealth::name).collect(java.util.stream.Collectors.joining(", "));
     summary.set(healthy == latest.size() ? "all " + healthy + " parts healthy"
-        : healthy + " of " + latest.size() + " parts healthy — start the stack with ./heatlab up");
+        : healthy + " of " + latest.size() + " parts healthy — " + unhealthy + " not: see the Detail column (./heatlab up starts a stopped stack)");
   }
 
   public ObservableList<PartHealth> parts() {

@@ -35,6 +35,9 @@ public abstract class ConsoleView {
 
   public void hidden() {}
 
-  /** Stops the view's timers and background work (the console is closing). */
+  /**
+   * Stops the view's timers and background work (the console is closing). Called off the FX thread, as it
+   * may wait for work in flight: it closes the model only, never touches nodes.
+   */
   public void close() {}
 }
