@@ -39,7 +39,8 @@ final class ConsoleTour {
   }
 
   void run(Runnable done) {
-    step(0, () -> window.traffic().model().start(new TrafficSettings("demo", 20, 1500, "3x5s/30s", 0)));
+    step(0, () -> window.traffic().model().start(new TrafficSettings("demo", 20, 1500, "3x5s/30s", 0,
+        java.util.Set.copyOf(io.heatlab.assets.ScreenCatalog.load().ids()))));
     step(0, () -> window.select("Overview"));
     step(12, () -> shoot("overview"));
     step(0, () -> window.select("Storage"));

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * steady rate, one part is killed with SIGKILL and restarted (one test per part: the Kafka broker, the Connect
  * worker, the S3 server; ClickHouse and the Spark driver during a rollup). Then the pipeline catches up and
  * the reconciliation must hold for the test's own client: every 202-acknowledged event landed and is counted
- * exactly once in heatmap_hourly, and the daily sums equal the hourly ones. Landed exactly once too: ingestion
+ * exactly once in heatmap_hourly, the daily sums equal the hourly ones and the weekly the daily ones. Landed exactly once too: ingestion
  * writes each batch in a Kafka transaction and the connector reads committed records only, so a batch the broker's
  * crash cuts is aborted and never lands in part. (A commit whose outcome the crash hides — committed, but answered
  * 503 — can land a batch's retry as a second complete copy; the rollup counts one, RollupJob.onceEach.)
@@ -190,8 +190,17 @@ class PipelineFaultIT {
       assertThat(HeatmapQuery.total(jdbc, Granularity.DAILY, client, d, Granularity.DAILY.end(d)))
           .isEqualTo(HeatmapQuery.total(jdbc, Granularity.HOURLY, client, d, Granularity.DAILY.end(d)));
     }
-    System.out.printf("%s: accepted %,d = landed (distinct) %,d = Σ hourly %,d%n", client, sent.eventsAccepted(), identities.size(),
-        HeatmapQuery.total(jdbc, Granularity.HOURLY, client, from, to));
+    List<Instant> weeks = Granularity.WEEKLY.windows(from, to);
+    RollupRun.Result weekly = rollups.run(Granularity.WEEKLY, weeks, new RollupRun.Listener() {});
+    assertThat(weekly.state()).as(weekly.error()).isEqualTo(RunState.FINISHED);
+    for (Instant w : weeks) {
+      assertThat(HeatmapQuery.total(jdbc, Granularity.WEEKLY, client, w, Granularity.WEEKLY.end(w))).as("%s: Σ weekly = Σ daily", client)
+          .isEqualTo(HeatmapQuery.total(jdbc, Granularity.DAILY, client, w, Granularity.WEEKLY.end(w)));
+    }
+    System.out.printf("%s: accepted %,d = landed (distinct) %,d = Σ hourly %,d = Σ daily %,d = Σ weekly %,d%n", client, sent.eventsAccepted(),
+        identities.size(), HeatmapQuery.total(jdbc, Granularity.HOURLY, client, from, to),
+        HeatmapQuery.total(jdbc, Granularity.DAILY, client, days.get(0), Granularity.DAILY.end(days.get(days.size() - 1))),
+        HeatmapQuery.total(jdbc, Granularity.WEEKLY, client, weeks.get(0), Granularity.WEEKLY.end(weeks.get(weeks.size() - 1))));
   }
 
   /** An hourly rollup whose ClickHouse (f-clickhouse) or Spark driver (f-spark) is killed while Spark runs. */

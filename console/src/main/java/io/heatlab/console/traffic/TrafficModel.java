@@ -35,8 +35,23 @@ public final class TrafficModel {
   private long accepted;
   private long failed;
 
+  private final javafx.collections.ObservableList<String> screenIds = javafx.collections.FXCollections.observableArrayList();
+
   public TrafficModel(ConsoleContext context) {
     this.context = context;
+    context.background().execute(() -> { // the catalog is read once, off the FX thread
+      try {
+        var ids = context.screens().ids();
+        Platform.runLater(() -> screenIds.setAll(ids));
+      } catch (RuntimeException e) {
+        failure.report("screen catalog", e);
+      }
+    });
+  }
+
+  /** The screens traffic can be sent to (the catalog's ids; filled in once it is read). */
+  public javafx.collections.ObservableList<String> screenIds() {
+    return screenIds;
   }
 
   /** Starts sending (the generator is built off the FX thread); bad settings are reported, nothing is sent. */

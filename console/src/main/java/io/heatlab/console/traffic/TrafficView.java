@@ -9,7 +9,11 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.XYChart;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javafx.collections.ListChangeListener;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
@@ -19,7 +23,8 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 /**
- * Traffic: the generator's settings, Start/Stop, a live chart of achieved events/s, failed batches and p99
+ * Traffic: the generator's settings (client, page sessions, events/s, burst, backfill hours, the screens to
+ * visit), Start/Stop, a live chart of achieved events/s, failed batches and p99
  * latency (last 5 minutes), and a button that opens the simulator page in the system browser.
  */
 public final class TrafficView extends ConsoleView {
@@ -30,6 +35,7 @@ public final class TrafficView extends ConsoleView {
   private final TextField rate = new TextField();
   private final TextField burst = new TextField();
   private final TextField backfill = new TextField();
+  private final HBox screens = new HBox(10);
   private final XYChart.Series<Number, Number> acceptedSeries = new XYChart.Series<>();
   private final XYChart.Series<Number, Number> errorSeries = new XYChart.Series<>();
   private final XYChart.Series<Number, Number> p99Series = new XYChart.Series<>();
@@ -52,7 +58,19 @@ public final class TrafficView extends ConsoleView {
     form.setVgap(6);
     form.addRow(0, new Label("Client"), client, new Label("Page sessions"), sessions);
     form.addRow(1, new Label("Events/s"), rate, new Label("Burst"), burst);
-    form.addRow(2, new Label("Backfill hours"), backfill);
+    form.addRow(2, new Label("Backfill hours"), backfill, new Label("Screens"), screens);
+    screens.setId("traffic-screens");
+    screens.setAlignment(Pos.CENTER_LEFT);
+    Set<String> unchecked = Set.of(prefs.get("traffic.screens.off", "").split(","));
+    model.screenIds().addListener((ListChangeListener<String>) c -> {
+      screens.getChildren().clear();
+      for (String id : model.screenIds()) {
+        CheckBox box = new CheckBox(id);
+        box.setId("traffic-screen-" + id);
+        box.setSelected(!unchecked.contains(id));
+        screens.getChildren().add(box);
+      }
+    });
 
     Button start = new Button("Start traffic");
     start.setId("traffic-start");
@@ -63,9 +81,11 @@ public final class TrafficView extends ConsoleView {
       prefs.put("traffic.rate", rate.getText());
       prefs.put("traffic.burst", burst.getText());
       prefs.put("traffic.backfill", backfill.getText());
+      prefs.put("traffic.screens.off", screenBoxes().filter(b -> !b.isSelected()).map(CheckBox::getText).collect(Collectors.joining(",")));
       try {
         model.start(new TrafficSettings(client.getText().strip(), Integer.parseInt(sessions.getText().strip()),
-            Integer.parseInt(rate.getText().strip()), burst.getText(), Double.parseDouble(backfill.getText().strip())));
+            Integer.parseInt(rate.getText().strip()), burst.getText(), Double.parseDouble(backfill.getText().strip()),
+            screenBoxes().filter(CheckBox::isSelected).map(CheckBox::getText).collect(Collectors.toSet())));
       } catch (NumberFormatException bad) {
         model.failure().report("traffic not started", new IllegalArgumentException("sessions, events/s and backfill hours must be numbers"));
       }
@@ -97,6 +117,10 @@ public final class TrafficView extends ConsoleView {
     VBox.setVgrow(latency, Priority.ALWAYS);
     box.setPadding(new Insets(8));
     root.setCenter(box);
+  }
+
+  private java.util.stream.Stream<CheckBox> screenBoxes() {
+    return screens.getChildren().stream().map(CheckBox.class::cast);
   }
 
   private void plot(TrafficModel.Second s) {
