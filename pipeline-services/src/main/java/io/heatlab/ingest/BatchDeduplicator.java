@@ -7,7 +7,8 @@ import java.time.Duration;
  * again (a retry after a lost answer) is answered {@code 202 {duplicate:true}} and not produced twice.
  *
  * <p>Protocol, per batch: {@link #claim} → produce → {@link #complete} on success, or {@link #release} on
- * failure (the client's retry then goes through). A claim is held as <em>pending</em> for
+ * failure (the client's retry then goes through); while Kafka has not said whether the batch's commit went
+ * through, {@link #hold} renews the pending claim. A claim is held as <em>pending</em> for
  * {@code pendingTtl} (longer than the producer's delivery timeout), a completed batch is remembered for
  * {@code ttl} (default 10 minutes).
  *
@@ -33,6 +34,9 @@ public interface BatchDeduplicator extends AutoCloseable {
   void complete(String clientId, String batchId);
 
   void release(String clientId, String batchId);
+
+  /** Renews a pending claim for another {@code pendingTtl} (a completed batch is left as it is). */
+  void hold(String clientId, String batchId);
 
   /** Where the state lives, for logs and /healthz ({@code memory} or {@code redis://host:port}). */
   String describe();

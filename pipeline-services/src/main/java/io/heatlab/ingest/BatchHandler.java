@@ -28,7 +28,9 @@ import org.eclipse.jetty.util.Fields;
  * per-client rate (429) → Kafka admission (503) → de-duplication (202 duplicate, or 503 while the same
  * batch is in flight) → produce. The answer {@code 202 {accepted, batch_id}} is written only after Kafka
  * acked every event of the batch; a produce failure answers 503 and releases the batch id so the page's
- * retry goes through. Nothing is produced for a rejected batch.
+ * retry goes through. A commit in doubt ({@link EventProducer.OutcomeUnknown}) answers 503 but keeps the batch
+ * id claimed (renewed while Kafka has not answered) until its outcome is known: committed → the retry is
+ * answered 202 duplicate; aborted → released, the retry is produced. Nothing is produced for a rejected batch.
  *
  * <p>The request thread is released while Kafka acks (the response completes from the producer's
  * callback), so slow acks never pile up threads; {@link EventProducer#admit} bounds the work in flight.
@@ -37,6 +39,7 @@ import org.eclipse.jetty.util.Fields;
  * {@code doStop} closes them, draining what was accepted.
  */
 public final class BatchHandler extends Handler.Abstract {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchHandler.class);
   private static final String RETRY_AFTER_SECONDS = "1";
 
   private final IngestSettings settings;
@@ -48,6 +51,8 @@ public final class BatchHandler extends Handler.Abstract {
   private final java.time.Instant startedAt = java.time.Instant.now();
   private EventProducer producer;
   private BatchDeduplicator dedup;
+  /** Renews the claims of batches whose commit is in doubt. */
+  private java.util.concurrent.ScheduledExecutorService claimKeeper;
 
   public BatchHandler(IngestSettings settings, Clock clock) {
     this.settings = settings;
@@ -65,6 +70,10 @@ public final class BatchHandler extends Handler.Abstract {
     c.put("accepted_events", acceptedEvents.get());
     c.put("accepted_batches", acceptedBatches.get());
     c.put("since", startedAt.toString());
+    if (producer != null) {
+      c.put("doubtful_commits_committed", producer.doubtsCommitted());
+      c.put("doubtful_commits_aborted", producer.doubtsAborted());
+    }
     return c;
   }
 
@@ -73,6 +82,11 @@ public final class BatchHandler extends Handler.Abstract {
     producer = new EventProducer(settings.bootstrapServers(), settings.topic(), settings.maxInflightEvents(),
         settings.shedAfter(), settings.deliveryTimeout(), settings.transactionalIdPrefix(), settings.producerLanes());
     dedup = settings.newDeduplicator();
+    claimKeeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "heatlab-ingest-claims");
+      t.setDaemon(true);
+      return t;
+    });
     super.doStart();
   }
 
@@ -81,6 +95,9 @@ public final class BatchHandler extends Handler.Abstract {
     super.doStop();
     if (producer != null) {
       producer.close();
+    }
+    if (claimKeeper != null) {
+      claimKeeper.shutdownNow();
     }
     if (dedup != null) {
       dedup.close();
@@ -201,13 +218,14 @@ public final class BatchHandler extends Handler.Abstract {
     producer.send(batch, clock.millis()).whenCompleteAsync((ok, error) -> {
       try {
         if (error == null) {
-          dedup.complete(batch.clientId(), batch.batchId());
-          acceptedEvents.addAndGet(n);
-          acceptedBatches.incrementAndGet();
+          accepted(batch);
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("accepted", n);
           body.put("batch_id", batch.batchId());
           x.ok(body);
+        } else if (error instanceof EventProducer.OutcomeUnknown unknown) {
+          holdUntilSettled(batch, unknown.outcome());
+          x.retryLater(503, "Kafka has not confirmed the batch yet: retry with the same batch_id");
         } else {
           dedup.release(batch.clientId(), batch.batchId());
           x.retryLater(503, "Kafka did not acknowledge the batch: " + error.getMessage());
@@ -216,6 +234,40 @@ public final class BatchHandler extends Handler.Abstract {
         x.retryLater(503, "the de-duplication store (" + dedup.describe() + ") is unavailable");
       }
     }, getServer().getThreadPool());
+  }
+
+  private void accepted(EventBatch batch) {
+    dedup.complete(batch.clientId(), batch.batchId());
+    acceptedEvents.addAndGet(batch.events().size());
+    acceptedBatches.incrementAndGet();
+  }
+
+  /**
+   * Keeps the batch id claimed (pending) while its commit is in doubt — renewed a few times per pending TTL, so
+   * a retry is answered 503 however long Kafka takes — then completes it (committed: the retry is answered
+   * 202 duplicate) or releases it (aborted: the retry is produced).
+   */
+  private void holdUntilSettled(EventBatch batch, java.util.concurrent.CompletableFuture<Boolean> outcome) {
+    long every = Math.max(1, BatchDeduplicator.pendingTtl(settings.deliveryTimeout()).toMillis() / 3);
+    var renewal = claimKeeper.scheduleWithFixedDelay(() -> {
+      try {
+        dedup.hold(batch.clientId(), batch.batchId());
+      } catch (RuntimeException e) {
+        LOG.warn("could not renew the claim of batch {} (commit in doubt) in {}: {}", batch.batchId(), dedup.describe(), e.toString());
+      }
+    }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    outcome.whenCompleteAsync((committed, error) -> {
+      renewal.cancel(false);
+      try {
+        if (Boolean.TRUE.equals(committed)) {
+          accepted(batch);
+        } else {
+          dedup.release(batch.clientId(), batch.batchId());
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("could not record the settled outcome of batch {} in {}: {}", batch.batchId(), dedup.describe(), e.toString());
+      }
+    }, claimKeeper);
   }
 
   private void preflight(Exchange x, String origin, boolean allowed) {

@@ -38,6 +38,14 @@ import org.slf4j.LoggerFactory;
  * with {@code isolation.level=read_committed} — the landing connector, the console's tail — see each batch
  * whole or not at all.
  *
+ * <p>Commits in doubt: a commit that times out (the broker crashed or paused after it may have received the
+ * commit) has an unknown outcome, and the producer may not abort it. Its batches are answered at once with
+ * {@link OutcomeUnknown} (503: the page retries with the same batch_id, and ingestion keeps the batch_id
+ * claimed), while the lane keeps retrying the commit until Kafka gives a definite answer — committed, or
+ * aborted — and completes {@link OutcomeUnknown#outcome()} with it: a committed batch is then answered
+ * {@code 202 duplicate} on its retry instead of landing twice; an aborted one is produced again. Meanwhile
+ * the lane takes no work (its queue is answered 503).
+ *
  * <p>Producer: acks=all, idempotent (transactional), lz4, linger 5 ms, 128 KiB batches, one in-flight
  * request per connection (KAFKA-15591: an idempotent producer on a new topic can lose records otherwise,
  * docs/FACTS.md). Request threads never touch the producer: they enqueue.
@@ -51,6 +59,24 @@ import org.slf4j.LoggerFactory;
 public final class EventProducer implements AutoCloseable {
   /** Why a batch was not admitted; null reason = admitted. */
   public enum Refusal { AT_CAPACITY, KAFKA_UNAVAILABLE }
+
+  /**
+   * A batch's transaction commit timed out: it may still commit. {@link #outcome()} completes with
+   * {@code true} (committed) or {@code false} (aborted) once Kafka answers; it never completes if ingestion
+   * stops before that.
+   */
+  public static final class OutcomeUnknown extends RuntimeException {
+    private final transient CompletableFuture<Boolean> outcome;
+
+    OutcomeUnknown(CompletableFuture<Boolean> outcome, Throwable cause) {
+      super("Kafka did not confirm the commit in time (" + cause.getMessage() + "); its outcome is settled when Kafka answers", cause);
+      this.outcome = outcome;
+    }
+
+    public CompletableFuture<Boolean> outcome() {
+      return outcome;
+    }
+  }
 
   /** Most events one transaction carries; more queued batches wait for the lane's next transaction. */
   private static final int MAX_GROUP_EVENTS = 20_000;
@@ -68,6 +94,8 @@ public final class EventProducer implements AutoCloseable {
   private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
   private volatile boolean lastBatchFailed;
   private final java.util.concurrent.atomic.AtomicLong lastProbeNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong doubtsCommitted = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong doubtsAborted = new java.util.concurrent.atomic.AtomicLong();
 
   private static final class Pending {
     final long startNanos = System.nanoTime();
@@ -78,7 +106,7 @@ public final class EventProducer implements AutoCloseable {
   public EventProducer(String bootstrapServers, String topic, int maxInflightEvents, Duration shedAfter,
       Duration deliveryTimeout, String transactionalIdPrefix, int laneCount) {
     this.settings = settings(bootstrapServers, deliveryTimeout);
-    // lanes block on their own threads; a commit is tried 3 times, all within the delivery timeout
+    // lanes block on their own threads: a commit unanswered after a third of the delivery timeout is in doubt
     settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.max(1_000, deliveryTimeout.toMillis() / 3));
     this.topic = topic;
     this.maxInflightEvents = maxInflightEvents;
@@ -149,12 +177,35 @@ public final class EventProducer implements AutoCloseable {
       inflightEvents.addAndGet(-n);
       lastBatchFailed = error != null;
     });
+    Lane lane = closing ? null : nextLane();
     if (closing) {
       job.result.completeExceptionally(new IllegalStateException("ingestion is shutting down"));
+    } else if (lane == null) {
+      job.result.completeExceptionally(new IllegalStateException("every producer lane waits for Kafka to settle a commit"));
     } else {
-      lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)].queue.add(job);
+      lane.queue.add(job);
     }
     return job.result;
+  }
+
+  /** The next lane round-robin that is not waiting for a commit in doubt; null when none is free. */
+  private Lane nextLane() {
+    for (int i = 0; i < lanes.length; i++) {
+      Lane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
+      if (!lane.inDoubt) {
+        return lane;
+      }
+    }
+    return null;
+  }
+
+  /** Groups whose commit was in doubt and then turned out committed / aborted (for {@code /healthz}). */
+  public long doubtsCommitted() {
+    return doubtsCommitted.get();
+  }
+
+  public long doubtsAborted() {
+    return doubtsAborted.get();
   }
 
   /** One batch waiting for its transaction. */
@@ -187,6 +238,7 @@ public final class EventProducer implements AutoCloseable {
     final String transactionalId;
     final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     final Thread thread;
+    volatile boolean inDoubt;
     private KafkaProducer<byte[], byte[]> producer;
 
     Lane(String transactionalId) {
@@ -239,8 +291,16 @@ public final class EventProducer implements AutoCloseable {
         for (Job j : group) {
           j.sendWith(producer);
         }
-        commit();
+      } catch (RuntimeException e) { // nothing was committed: a definite failure
+        abortOrReset(e);
+        group.forEach(j -> j.result.completeExceptionally(e));
+        return;
+      }
+      try {
+        producer.commitTransaction(); // flushes the records first; throws if any failed
         group.forEach(j -> j.result.complete(null));
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        settleInDoubt(group, e);
       } catch (RuntimeException e) {
         abortOrReset(e);
         group.forEach(j -> j.result.completeExceptionally(e));
@@ -248,22 +308,50 @@ public final class EventProducer implements AutoCloseable {
     }
 
     /**
-     * Commits (flushing the records first; throws if any failed). A commit that times out may still complete,
-     * so it is retried (the producer's documented contract) a few times before the group is given up — then
-     * its outcome is unknown and the batches are answered 503: their retries may land them a second time,
-     * whole (the rollup counts one).
+     * The commit timed out, so it may still complete and may not be aborted (the producer's contract): answer
+     * the group now with {@link OutcomeUnknown}, then retry the commit until Kafka answers for sure — success
+     * means committed; any other error means the transaction was not committed (a failed record, or the
+     * coordinator aborted it on its timeout) and it is aborted. Stops, outcome unknown, when ingestion closes.
      */
-    private void commit() {
-      for (int attempt = 1; ; attempt++) {
-        try {
-          producer.commitTransaction();
-          return;
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-          if (attempt == 3) {
-            throw e;
+    private void settleInDoubt(List<Job> group, RuntimeException timeout) {
+      inDoubt = true;
+      CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+      OutcomeUnknown unknown = new OutcomeUnknown(outcome, timeout);
+      group.forEach(j -> j.result.completeExceptionally(unknown));
+      LOG.warn("{}: the commit of {} batch(es) timed out; retrying it until Kafka settles their outcome", transactionalId, group.size());
+      try {
+        while (true) {
+          answerQueued();
+          if (closing) {
+            LOG.warn("{}: shutting down with {} batch(es) of unknown outcome: a retry of them may land twice", transactionalId, group.size());
+            return;
           }
-          LOG.debug("{}: commit timed out (attempt {}), retrying", transactionalId, attempt);
+          try {
+            producer.commitTransaction();
+            doubtsCommitted.incrementAndGet();
+            outcome.complete(true);
+            LOG.info("{}: the commit in doubt went through: its {} batch(es) are in Kafka", transactionalId, group.size());
+            return;
+          } catch (org.apache.kafka.common.errors.TimeoutException again) {
+            LOG.debug("{}: the commit in doubt is still unanswered", transactionalId);
+          } catch (RuntimeException definite) {
+            abortOrReset(definite);
+            doubtsAborted.incrementAndGet();
+            outcome.complete(false);
+            LOG.info("{}: the commit in doubt failed ({}): its {} batch(es) were not written", transactionalId, definite.toString(), group.size());
+            return;
+          }
         }
+      } finally {
+        inDoubt = false;
+      }
+    }
+
+    /** Answers what was queued for this lane before it went into doubt: Kafka is not acknowledging. */
+    private void answerQueued() {
+      Job j;
+      while ((j = queue.poll()) != null) {
+        j.result.completeExceptionally(new IllegalStateException("Kafka is not confirming commits at the moment"));
       }
     }
 

@@ -53,6 +53,12 @@ public final class InMemoryDeduplicator implements BatchDeduplicator {
   }
 
   @Override
+  public void hold(String clientId, String batchId) {
+    // an update restarts the entry's pending TTL; an expired claim is taken back unless the batch got completed
+    seen.asMap().compute(BatchDeduplicator.key(clientId, batchId), (k, v) -> v == State.DONE ? State.DONE : State.PENDING);
+  }
+
+  @Override
   public String describe() {
     return "memory";
   }

@@ -7,7 +7,8 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * {@link BatchDeduplicator} in Redis, shared by every ingestion instance: {@code SET key pending NX PX
- * pendingTtl} claims a batch, {@code SET key done PX ttl} completes it, {@code DEL key} releases it.
+ * pendingTtl} claims a batch, {@code SET key done PX ttl} completes it, {@code DEL key} releases it; a
+ * hold re-sets a pending claim ({@code SET key pending PX pendingTtl} unless it is done).
  */
 public final class RedisDeduplicator implements BatchDeduplicator {
   private static final String PENDING = "pending";
@@ -43,6 +44,15 @@ public final class RedisDeduplicator implements BatchDeduplicator {
   @Override
   public void release(String clientId, String batchId) {
     redis.del(BatchDeduplicator.key(clientId, batchId));
+  }
+
+  @Override
+  public void hold(String clientId, String batchId) {
+    String key = BatchDeduplicator.key(clientId, batchId);
+    // only this process settles the batch while its commit is in doubt: nobody completes it meanwhile
+    if (!DONE.equals(redis.get(key))) {
+      redis.set(key, PENDING, SetParams.setParams().px(pendingTtl.toMillis()));
+    }
   }
 
   @Override

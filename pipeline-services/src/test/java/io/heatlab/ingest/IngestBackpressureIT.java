@@ -105,6 +105,81 @@ class IngestBackpressureIT {
         .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(EVENTS_PER_BATCH));
   }
 
+  /**
+   * The broker freezes (SIGSTOP, as in a long GC pause or a stalled VM) under load from clients that retry a batch
+   * with the same batch_id until it is answered 202, as pages do. Commits caught by the freeze time out with
+   * an unknown outcome: their batches are answered 503 but stay claimed until Kafka settles them — so each
+   * batch ends up in Kafka exactly once, whether its first commit went through or not.
+   */
+  @Test
+  void commitsInDoubtDuringABrokerFreezeSettleExactlyOnce(HeatlabConfig config, StackEndpoints endpoints) throws Exception {
+    ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
+    AtomicBoolean running = new AtomicBoolean(true);
+    ExecutorService load = Executors.newFixedThreadPool(4);
+    List<java.util.concurrent.Future<Object>> clients = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      clients.add(load.submit(() -> {
+        while (running.get()) {
+          String batchId = "freeze-" + UUID.randomUUID();
+          String body = BatchIngestIT.batch(batchId, BatchIngestIT.events(EVENTS_PER_BATCH));
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+          while (post(endpoints, body) != 202) { // 503 (and 429): retry the same batch after a short back-off
+            assertThat(System.nanoTime()).as("batch %s answered 202 in time", batchId).isLessThan(deadline);
+            Thread.sleep(100);
+          }
+          acked.add(batchId);
+        }
+        return null;
+      }));
+    }
+    long pid = STACK.part("kafka").health().pid();
+    Thread.sleep(3_000);
+    signal("STOP", pid);
+    try {
+      Thread.sleep(8_000);
+    } finally {
+      signal("CONT", pid);
+    }
+    Thread.sleep(8_000);
+    running.set(false);
+    load.shutdown();
+    assertThat(load.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
+    for (var client : clients) {
+      client.get(); // rethrows a client's failed assertion
+    }
+
+    var ingest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(URI.create(endpoints.httpUrl() + "/healthz"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body()).path("ingest");
+    long settled = ingest.path("doubtful_commits_committed").asLong() + ingest.path("doubtful_commits_aborted").asLong();
+    System.out.printf("broker freeze: %d batches acknowledged; commits in doubt settled: %s committed, %s aborted%n", acked.size(),
+        ingest.path("doubtful_commits_committed"), ingest.path("doubtful_commits_aborted"));
+    assertThat(settled).as("commits caught by the freeze were settled after it").isPositive();
+
+    Map<String, Integer> landed = eventsPerBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC));
+    assertThat(acked).allSatisfy(id -> assertThat(landed.get(id)).as("events of acked batch %s in Kafka (once)", id)
+        .isEqualTo(EVENTS_PER_BATCH));
+    assertThat(landed.keySet().stream().filter(id -> id.startsWith("freeze-"))).as("batches in Kafka that were never acknowledged")
+        .allMatch(acked::contains);
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor()).isZero();
+  }
+
+  private static int post(StackEndpoints endpoints, String body) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(endpoints.httpUrl() + "/v1/batches"))
+          .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+          .header("Authorization", "Bearer demo-write-key").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (java.io.IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
   /** Prints, per second relative to the broker stop, how many requests got which status (for the report). */
   private static void summarize(List<Outcome> all, long stoppedAt, long restartAt) {
     java.util.TreeMap<Long, Map<Integer, Integer>> bySecond = new java.util.TreeMap<>();

@@ -50,6 +50,27 @@ class RedisDeduplicatorIT {
     }
   }
 
+  @Test
+  void aHeldClaimOutlivesItsPendingTtlInRedisAndInMemory() throws Exception {
+    try (RedisDeduplicator dedup = new RedisDeduplicator(redis.url(), Duration.ofMinutes(10), Duration.ofMillis(600))) {
+      assertHoldKeepsTheClaim(dedup);
+    }
+    assertHoldKeepsTheClaim(new InMemoryDeduplicator(Duration.ofMinutes(10), Duration.ofMillis(600), 1000));
+  }
+
+  /** A commit in doubt: the claim is renewed while Kafka has not answered, and a completed batch stays done. */
+  private static void assertHoldKeepsTheClaim(BatchDeduplicator dedup) throws InterruptedException {
+    assertThat(dedup.claim("demo", "in-doubt")).isEqualTo(Claim.NEW);
+    for (int i = 0; i < 4; i++) {
+      Thread.sleep(300);
+      dedup.hold("demo", "in-doubt");
+    }
+    assertThat(dedup.claim("demo", "in-doubt")).as("held past its pending TTL (%s)", dedup.describe()).isEqualTo(Claim.PENDING);
+    dedup.complete("demo", "in-doubt");
+    dedup.hold("demo", "in-doubt");
+    assertThat(dedup.claim("demo", "in-doubt")).isEqualTo(Claim.DONE);
+  }
+
   private static void assertProtocol(BatchDeduplicator dedup) {
     assertThat(dedup.claim("demo", "b-1")).isEqualTo(Claim.NEW);
     assertThat(dedup.claim("demo", "b-1")).isEqualTo(Claim.PENDING);
