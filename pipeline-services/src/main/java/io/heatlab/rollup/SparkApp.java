@@ -197,6 +197,7 @@ final class SparkApp {
   /** The driver's stdout and stderr, line by line: parsed, kept for the error, written to the run's log file. */
   private static final class Output extends Handler {
     private final BufferedWriter log;
+    private final Path file;
     private final Events events;
     private final Deque<String> tail = new ArrayDeque<>();
     private Totals totals;
@@ -204,6 +205,7 @@ final class SparkApp {
 
     Output(Path file, Events events) throws IOException {
       this.log = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+      this.file = file;
       this.events = events;
     }
 
@@ -250,14 +252,18 @@ final class SparkApp {
       return totals;
     }
 
-    /** The most telling lines of a failed run: the first exception and its cause, else the last lines. */
+    /**
+     * The most telling lines of a failed run: the first exception and its cause; without one the driver died
+     * without a word (SIGKILL, OOM killer, a JVM crash) — said so, with its last lines and the log's path.
+     */
     synchronized String error(SparkAppHandle.State state) {
       List<String> lines = List.copyOf(tail);
       Optional<String> exception = lines.stream().filter(l -> l.startsWith("Exception in thread") || l.matches("^[\\w.$]+(Exception|Error): .*"))
           .findFirst();
       Optional<String> cause = lines.stream().filter(l -> l.startsWith("Caused by:")).reduce((a, b) -> b);
       String detail = exception.map(e -> e + cause.map(c -> " … " + c).orElse(""))
-          .orElseGet(() -> String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+          .orElseGet(() -> "the driver process ended without reporting an error (killed, or the JVM crashed); log " + file
+              + (lines.isEmpty() ? "" : ", last lines: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 2), lines.size()))));
       String text = "Spark application " + state + (detail.isBlank() ? "" : ": " + detail);
       return text.length() > 2000 ? text.substring(0, 2000) + "…" : text;
     }

@@ -19,13 +19,16 @@ import java.util.function.Consumer;
  * Simulated traffic over real HTTP: virtual page sessions post contract batches to {@code /v1/batches} at a
  * target rate (with optional bursts) or as fast as {@code maxInFlight} concurrent requests allow, with
  * positions drawn from each screen's hot spots. Like the simulator page, a batch answered 429/503 (or not
- * answered) is retried with the same batch_id after Retry-After or an exponential backoff.
+ * answered) is retried with the same batch_id after an exponential backoff (0.25 s doubling to 5 s, with
+ * jitter) that Retry-After can only lengthen — about a minute of retries before a batch counts as failed, so a
+ * part's restart does not drop traffic.
  *
  * <p>Lifecycle: {@link #start(Consumer)} (one {@link TrafficStats.Snapshot} per second to the listener) →
  * {@link #awaitEnd()} when the plan has a duration, or {@link #stop()} → {@link #stats()}.
  */
 public final class TrafficGenerator implements AutoCloseable {
-  private static final int MAX_RETRIES = 8;
+  /** 0.25 + 0.5 + 1 + 2 + 4 + 11 × 5 s ≈ 63 s of retrying. */
+  private static final int MAX_RETRIES = 16;
 
   private final TrafficPlan plan;
   private final TrafficStats stats = new TrafficStats();
@@ -192,7 +195,7 @@ public final class TrafficGenerator implements AutoCloseable {
       var retryAfter = response.headers().firstValue("Retry-After");
       if (retryAfter.isPresent()) {
         try {
-          backoff = Math.min(30_000, Long.parseLong(retryAfter.get().strip()) * 1000);
+          backoff = Math.max(backoff, Math.min(30_000, Long.parseLong(retryAfter.get().strip()) * 1000));
         } catch (NumberFormatException ignored) {
           // an HTTP date: keep the exponential backoff
         }
