@@ -8,22 +8,32 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Questions about what landed, answered from storage alone (for the rollup scheduler, the console and tests):
- * which event-time hours received objects after a time T (from the manifests each write cycle leaves under
- * {@code _landing/manifests/written=<hour>/}, so only the hours of writing since T are listed), which hours
+ * which event-time hours received objects after a time T, and when last (from the manifests each write cycle
+ * leaves under {@code _landing/manifests/written=<hour>/}, so only the hours of writing since T are listed), which hours
  * and objects exist, and each partition's landing state.
  */
 public final class LandingIndex {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration MAX_LOOKBACK = Duration.ofDays(8);
+  /** A writing hour's manifests are all listed this long after the hour ended (a PUT in flight has landed). */
+  private static final Duration CLOSED_AFTER = Duration.ofMinutes(5);
 
   private final ObjectStore store;
   private final LandingLayout layout;
+  /** Manifest key → the object keys it lists (manifests are immutable). */
+  private final Map<String, List<String>> manifests = new ConcurrentHashMap<>();
+  /** Manifest prefix of a closed writing hour → its manifest keys. */
+  private final Map<String, List<String>> closedHours = new ConcurrentHashMap<>();
 
   public LandingIndex(ObjectStore store, LandingLayout layout) {
     this.store = store;
@@ -32,27 +42,72 @@ public final class LandingIndex {
 
   /** Event-time hours of {@code format} that received at least one object written at or after {@code since}. */
   public SortedSet<HourPartition> hoursChangedSince(String format, Instant since) throws IOException {
+    return new TreeSet<>(newestWritesSince(format, since).keySet());
+  }
+
+  /**
+   * For each event-time hour of {@code format} that received objects written at or after {@code since}: when
+   * the newest of them was written. Read from the manifests; a manifest never changes, so each is read once
+   * per index, and the listing of a writing hour closed for {@link #CLOSED_AFTER} is kept too — a caller
+   * asking every few seconds (the console's freshness) lists only the current writing hour again.
+   */
+  public SortedMap<HourPartition, Instant> newestWritesSince(String format, Instant since) throws IOException {
     Instant now = Instant.now();
     Instant from = since.isBefore(now.minus(MAX_LOOKBACK)) ? now.minus(MAX_LOOKBACK) : since;
-    SortedSet<HourPartition> hours = new TreeSet<>();
+    String formatPrefix = layout.formatPrefix(format);
+    SortedMap<HourPartition, Instant> newest = new TreeMap<>();
     for (Instant h = from.truncatedTo(ChronoUnit.HOURS); !h.isAfter(now); h = h.plus(Duration.ofHours(1))) {
-      for (ObjectStore.Entry manifest : store.list(LandingLayout.manifestHourPrefix(h))) {
-        if (writtenAt(manifest.key()).isBefore(since)) {
+      for (String manifestKey : manifestKeys(h, now)) {
+        Instant writtenAt = writtenAt(manifestKey);
+        if (writtenAt.isBefore(since)) {
           continue;
         }
-        Optional<byte[]> bytes = store.get(manifest.key());
-        if (bytes.isEmpty()) {
-          continue;
-        }
-        for (JsonNode object : JSON.readTree(bytes.get()).path("objects")) {
-          String key = object.path("key").asText();
-          if (key.startsWith(layout.formatPrefix(format))) { // not another connector's prefix (e.g. a benchmark's)
-            LandingLayout.parse(key).ifPresent(name -> hours.add(name.hour()));
+        for (String objectKey : objectsOf(manifestKey)) {
+          if (objectKey.startsWith(formatPrefix)) { // not another connector's prefix (e.g. a benchmark's)
+            LandingLayout.parse(objectKey).ifPresent(name -> newest.merge(name.hour(), writtenAt, (a, b) -> a.isAfter(b) ? a : b));
           }
         }
       }
     }
-    return hours;
+    forgetBefore(now.minus(MAX_LOOKBACK));
+    return newest;
+  }
+
+  /** The manifests written in the hour starting at {@code writingHour}; kept once that hour is closed. */
+  private List<String> manifestKeys(Instant writingHour, Instant now) throws IOException {
+    String prefix = LandingLayout.manifestHourPrefix(writingHour);
+    List<String> cached = closedHours.get(prefix);
+    if (cached != null) {
+      return cached;
+    }
+    List<String> keys = store.list(prefix).stream().map(ObjectStore.Entry::key).toList();
+    if (now.isAfter(writingHour.plus(Duration.ofHours(1)).plus(CLOSED_AFTER))) {
+      closedHours.put(prefix, keys);
+    }
+    return keys;
+  }
+
+  private List<String> objectsOf(String manifestKey) throws IOException {
+    List<String> cached = manifests.get(manifestKey);
+    if (cached != null) {
+      return cached;
+    }
+    Optional<byte[]> bytes = store.get(manifestKey);
+    if (bytes.isEmpty()) {
+      return List.of(); // removed meanwhile (retention): nothing to remember
+    }
+    List<String> keys = new ArrayList<>();
+    for (JsonNode object : JSON.readTree(bytes.get()).path("objects")) {
+      keys.add(object.path("key").asText());
+    }
+    manifests.put(manifestKey, List.copyOf(keys));
+    return keys;
+  }
+
+  private void forgetBefore(Instant cutoff) {
+    manifests.keySet().removeIf(k -> writtenAt(k).isBefore(cutoff));
+    String oldest = LandingLayout.manifestHourPrefix(cutoff.minus(Duration.ofHours(1)));
+    closedHours.keySet().removeIf(p -> p.compareTo(oldest) < 0);
   }
 
   private static Instant writtenAt(String manifestKey) {

@@ -72,7 +72,7 @@ public final class OverviewView extends ConsoleView {
       landed.setText(String.format("landed%n%,d  (lag %,d)", s.landed(), s.lag()));
       aggregated.setText(String.format("aggregated (hourly)%n%,d", s.aggregated()));
       freshness.setText(s.freshThrough() == null ? "freshness: nothing landed yet"
-          : "freshness: rolled up through " + s.freshThrough() + " (" + PipelineStatus.human(s.freshness()) + " behind)");
+          : "freshness: rolled up through " + s.freshThrough().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " (" + PipelineStatus.human(s.freshness()) + " behind)");
       verdict.setText(s.ok() ? "pipeline consistent" : String.join("\n", s.problems()));
       for (Label l : new Label[] {accepted, inKafka, landed, aggregated, verdict, freshness}) {
         l.getStyleClass().removeAll("ok-text", "bad-text");

@@ -66,8 +66,10 @@ public final class PipelineModel {
     Duration lookback = Duration.ofHours(context.config().getInt(HeatlabConfig.ROLLUP_SCHEDULER_LOOKBACK_HOURS));
     List<Instant> missing = context.heatmaps().coverage().missingHours(now.minus(lookback), now);
     Map<Instant, Instant> finished = context.rollups().runs().lastFinished(Granularity.HOURLY);
-    Instant freshThrough = !missing.isEmpty() ? missing.get(0)
-        : finished.keySet().stream().max(Instant::compareTo).map(Granularity.HOURLY::end).orElse(null);
+    Map<Instant, Instant> written = new java.util.HashMap<>();
+    context.rollups().landing().newestWritesSince(context.rollups().format(), now.minus(lookback))
+        .forEach((hour, at) -> written.put(hour.start(), at));
+    Instant freshThrough = PipelineStatus.freshThrough(now, missing, finished, written);
     PipelineStatus s = PipelineStatus.judge(now, accepted(), lag.totalEnd(), lag.totalCommitted(), lag.totalLag(), aggregated, overCounted(now.minus(lookback)),
         freshThrough, last, Duration.ofMinutes(2), freshnessThreshold);
     last = s;

@@ -3,7 +3,10 @@ package io.heatlab.console.overview;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The pipeline line of the overview — accepted → in Kafka → landed → aggregated — and the freshness, with
@@ -18,8 +21,7 @@ import java.util.List;
  *   <li>{@code aggregated}: events counted in {@code heatmap_hourly} (Σ count, all time);</li>
  *   <li>{@code overCounted}: rolled-up hours whose count exceeds the rows their last successful run read
  *       (a run counts each batch once, so it can only count fewer);</li>
- *   <li>{@code freshThrough}: everything landed before this instant is rolled up (the start of the oldest
- *       landed hour without a successful hourly run, else the end of the newest rolled-up hour).</li>
+ *   <li>{@code freshThrough}: everything landed before this instant is rolled up ({@link #freshThrough}).</li>
  * </ul>
  * Red when a later stage holds more than an earlier one (lost or double-counted data), when the landing
  * lag has not moved for {@code stuckAfter}, or when freshness is older than {@code freshnessThreshold}.
@@ -62,6 +64,29 @@ public record PipelineStatus(Instant at, Long accepted, long inKafka, long lande
       problems.add("freshness " + human(s.freshness()) + " is past the " + human(freshnessThreshold) + " threshold: run the hourly rollup");
     }
     return new PipelineStatus(at, accepted, inKafka, landed, lag, aggregated, freshThrough, lastMoved, List.copyOf(problems));
+  }
+
+  /**
+   * The freshness rule: the start of the oldest hour whose landed data is not all rolled up — an hour that
+   * landed but never had a successful hourly run ({@code missing}), or one that received objects at or after
+   * its last successful run started ({@code newestWrite} against {@code lastRunStarted}: late data, or the
+   * hour still being written) — else the end of the newest rolled-up hour, never later than {@code now};
+   * null when nothing was rolled up or is missing.
+   */
+  public static Instant freshThrough(Instant now, Collection<Instant> missing, Map<Instant, Instant> lastRunStarted,
+      Map<Instant, Instant> newestWrite) {
+    Optional<Instant> oldestBehind = java.util.stream.Stream.concat(missing.stream(),
+        newestWrite.entrySet().stream().filter(w -> {
+          Instant run = lastRunStarted.get(w.getKey());
+          return run != null && !w.getValue().isBefore(run);
+        }).map(Map.Entry::getKey)).min(Instant::compareTo);
+    if (oldestBehind.isPresent()) {
+      return oldestBehind.get();
+    }
+    return lastRunStarted.keySet().stream().max(Instant::compareTo)
+        .map(h -> h.plus(Duration.ofHours(1)))
+        .map(end -> end.isAfter(now) ? now : end)
+        .orElse(null);
   }
 
   /** "2 h 05 min", "3 min 10 s", "12 s". */
