@@ -5,6 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import io.heatlab.assets.ScreenCatalog;
+import io.heatlab.console.rollups.RunRow;
 import javafx.animation.PauseTransition;
 import javafx.scene.Scene;
 import io.heatlab.console.storage.StorageNode;
@@ -18,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code --tour=DIR}: sends traffic (1,500 events/s with bursts), starts an hourly rollup of the current hour,
- * visits every view with the data of the running stack, waits for it to be sampled, and saves the window as
+ * {@code --tour=DIR}: sends traffic (1,500 events/s with bursts), starts an hourly rollup of the current hour and
+ * waits for it to end, visits every view with the data of the running stack (the overview last, once the rollup
+ * has landed its counts), and saves the window as
  * {@code DIR/console-<view>.png} — how docs/ gets its screenshots (run under Xvfb, see
  * docs/console.md). Steps are chained with pauses on the FX thread; nothing blocks it.
  */
@@ -30,7 +35,8 @@ final class ConsoleTour {
   private final Path dir;
   private final Deque<Step> steps = new ArrayDeque<>();
 
-  private record Step(double waitSeconds, Runnable action) {}
+  /** Runs {@code action} once {@code waitSeconds} have passed and {@code ready} holds (or {@code maxSeconds} passed). */
+  private record Step(double waitSeconds, BooleanSupplier ready, double maxSeconds, Runnable action) {}
 
   ConsoleTour(ConsoleWindow window, Scene scene, Path dir) {
     this.window = window;
@@ -40,16 +46,14 @@ final class ConsoleTour {
 
   void run(Runnable done) {
     step(0, () -> window.traffic().model().start(new TrafficSettings("demo", 20, 1500, "3x5s/30s", 0,
-        java.util.Set.copyOf(io.heatlab.assets.ScreenCatalog.load().ids()))));
-    step(0, () -> window.select("Overview"));
-    step(12, () -> shoot("overview"));
+        Set.copyOf(ScreenCatalog.load().ids()))));
     step(0, () -> window.select("Storage"));
-    step(3, () -> expandFirst(window.storage().tree().getRoot()));
-    step(3, () -> expandFirst(first(window.storage().tree().getRoot())));
-    step(3, () -> expandFirst(first(first(window.storage().tree().getRoot()))));
+    for (int depth = 0; depth < 3; depth++) {
+      int d = depth;
+      step(3, () -> expandFirst(descend(window.storage().tree().getRoot(), d)));
+    }
     step(3, () -> {
-      TreeItem<StorageNode> hour = first(first(first(window.storage().tree().getRoot())));
-      TreeItem<StorageNode> object = first(hour);
+      TreeItem<StorageNode> object = first(descend(window.storage().tree().getRoot(), 3));
       if (object != null) {
         window.storage().tree().getSelectionModel().select(object);
       }
@@ -59,30 +63,52 @@ final class ConsoleTour {
       window.select("Rollups");
       window.rollupsModel().runHour(java.time.Instant.now());
     });
-    step(20, () -> shoot("rollups"));
+    // a cold Spark takes longer than any fixed pause: wait for the run's end (and its history row)
+    until(5, this::rollupEnded, 300, () -> window.rollupsModel().refreshHistory());
+    step(3, () -> shoot("rollups"));
     step(0, () -> window.select("Heatmaps"));
-    step(3, () -> window.heatmaps().show());
-    step(5, () -> shoot("heatmaps"));
+    step(2, () -> window.heatmaps().show());
+    until(2, () -> window.heatmapsModel().shown().get() != null, 60, () -> { });
+    step(2, () -> shoot("heatmaps"));
     step(0, () -> window.select("Kafka"));
     step(2, () -> shoot("kafka"));
     step(0, () -> window.select("Traffic"));
     step(1, () -> shoot("traffic"));
+    step(0, () -> window.select("Overview"));
+    step(5, () -> shoot("overview"));
     step(0, () -> window.traffic().model().stop());
     step(3, done);
     next();
   }
 
+  private boolean rollupEnded() {
+    return !window.rollupsModel().runs().isEmpty()
+        && window.rollupsModel().runs().stream().map(RunRow::state).allMatch(s -> s.get() != null && s.get().isFinal());
+  }
+
   private void step(double wait, Runnable action) {
-    steps.add(new Step(wait, action));
+    steps.add(new Step(wait, () -> true, wait, action));
+  }
+
+  private void until(double wait, BooleanSupplier ready, double maxSeconds, Runnable action) {
+    steps.add(new Step(wait, ready, maxSeconds, action));
   }
 
   private void next() {
     Step s = steps.poll();
-    if (s == null) {
-      return;
+    if (s != null) {
+      await(s, s.waitSeconds(), 0);
     }
-    PauseTransition pause = new PauseTransition(Duration.seconds(Math.max(0.05, s.waitSeconds())));
+  }
+
+  private void await(Step s, double pauseSeconds, double waited) {
+    PauseTransition pause = new PauseTransition(Duration.seconds(Math.max(0.05, pauseSeconds)));
     pause.setOnFinished(e -> {
+      double total = waited + pauseSeconds;
+      if (!s.ready().getAsBoolean() && total < s.maxSeconds()) {
+        await(s, 1, total);
+        return;
+      }
       try {
         s.action().run();
       } catch (RuntimeException ex) {
@@ -91,6 +117,14 @@ final class ConsoleTour {
       next();
     });
     pause.play();
+  }
+
+  private static <T> TreeItem<T> descend(TreeItem<T> item, int depth) {
+    TreeItem<T> at = item;
+    for (int i = 0; i < depth && at != null; i++) {
+      at = first(at);
+    }
+    return at;
   }
 
   private static <T> TreeItem<T> first(TreeItem<T> item) {

@@ -106,7 +106,7 @@ public final class FxWatchdog implements AutoCloseable {
   /**
    * BUSY when the FX thread itself used more than half the stall on CPU; GC when pauses cover half of it;
    * BLOCKED when it was sampled waiting or blocked (not in the renderer's frame sync nor the event loop's idle
-   * wait); else STARVED:
+   * wait — Monocle's RunnableQueue, or GTK's native {@code _runLoop} in a real window); else STARVED:
    * runnable, not running — the machine's cores were taken (on 2 cores the embedded stack, Spark and the
    * JIT all compete). Only STARVED delays are not counted as stalls.
    */
@@ -118,8 +118,9 @@ public final class FxWatchdog implements AutoCloseable {
       return Kind.GC;
     }
     boolean waiting = state == Thread.State.BLOCKED || state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+    // the renderer's frame sync, or the event loop's idle wait (woken, not yet run): Monocle's queue, GTK's native loop
     boolean toolkitWait = sample != null && java.util.Arrays.stream(sample).anyMatch(f -> f.getClassName().endsWith("PaintCollector")
-        || f.getClassName().endsWith("RunnableQueue")); // the renderer's frame sync, or the event loop's idle wait (woken, not yet run)
+        || f.getClassName().endsWith("RunnableQueue") || f.getMethodName().equals("_runLoop"));
     if (waiting && !toolkitWait) {
       return Kind.BLOCKED;
     }

@@ -31,6 +31,9 @@ class FxWatchdogTest {
     StackTraceElement[] idle = {new StackTraceElement("java.util.concurrent.locks.LockSupport", "park", "LockSupport.java", 1),
         new StackTraceElement("com.sun.glass.ui.monocle.RunnableQueue", "getNextRunnable", "RunnableQueue.java", 58)};
     assertThat(FxWatchdog.classify(102, 15, 0, Thread.State.WAITING, idle)).isEqualTo(FxWatchdog.Kind.STARVED);
+    StackTraceElement[] gtkIdle = {new StackTraceElement("com.sun.glass.ui.gtk.GtkApplication", "_runLoop", "GtkApplication.java", -2),
+        new StackTraceElement("com.sun.glass.ui.gtk.GtkApplication", "lambda$runLoop$10", "GtkApplication.java", 265)};
+    assertThat(FxWatchdog.classify(133, 0, 0, Thread.State.WAITING, gtkIdle)).as("a real window's event loop").isEqualTo(FxWatchdog.Kind.STARVED);
   }
 
   @Test
