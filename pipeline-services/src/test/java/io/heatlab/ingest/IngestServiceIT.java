@@ -6,6 +6,7 @@ import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.LandedEvent;
+import io.heatlab.deploy.DockerImage;
 import io.heatlab.stack.JavaCommand;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.net.ServerSocket;
@@ -31,12 +32,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code heatlab ingest}, the ingestion service alone in its own JVM against the stack's Kafka: it serves
  * batches, and SIGTERM under load drains — every batch answered 202 is in Kafka, whole, and the process exits.
+ * Run twice: from the build's classpath, and as the compose deployment's {@code ingest} container runs it —
+ * the Docker image's entrypoint, jars and environment ({@link DockerImage}).
  */
 class IngestServiceIT {
 
@@ -45,20 +50,26 @@ class IngestServiceIT {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  @Test
-  void servesBatchesAndDrainsOnSigterm(HeatlabConfig config) throws Exception {
+  @ParameterizedTest(name = "from {0}")
+  @ValueSource(strings = {"the build", "the Docker image"})
+  void servesBatchesAndDrainsOnSigterm(String from, HeatlabConfig config, @TempDir Path imageRoot) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     Path log = Files.createTempFile("heatlab-ingest-", ".log");
-    ProcessBuilder builder = new ProcessBuilder(JavaCommand.javaBinary(), "-Dheatlab.log.level=WARN", "-cp",
-        JavaCommand.classpath(), "io.heatlab.cli.HeatlabCli", "ingest")
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().keySet().removeIf(k -> k.startsWith("HEATLAB_"));
+    ProcessBuilder builder;
+    if (from.equals("the Docker image")) {
+      builder = DockerImage.layOut(imageRoot).run("ingest"); // its own data dir, as in the container
+    } else {
+      builder = new ProcessBuilder(JavaCommand.javaBinary(), "-Dheatlab.log.level=WARN", "-cp",
+          JavaCommand.classpath(), "io.heatlab.cli.HeatlabCli", "ingest");
+      builder.environment().keySet().removeIf(k -> k.startsWith("HEATLAB_"));
+      builder.environment().put(ConfigLoader.envName(HeatlabConfig.DATA_DIR), STACK.stack().layout().root().toString());
+    }
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put(ConfigLoader.envName(HeatlabConfig.KAFKA_PORT), String.valueOf(config.getInt(HeatlabConfig.KAFKA_PORT)));
     builder.environment().put(ConfigLoader.envName(HeatlabConfig.HTTP_PORT), String.valueOf(port));
-    builder.environment().put(ConfigLoader.envName(HeatlabConfig.DATA_DIR), STACK.stack().layout().root().toString());
     Process service = builder.start();
     String url = "http://127.0.0.1:" + port;
     awaitServing(url, service, log);
