@@ -18,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Questions about what landed, answered from storage alone (for the rollup scheduler, the console and tests):
- * which event-time hours received objects after a time T, and when last (from the manifests each write cycle
- * leaves under {@code _landing/manifests/written=<hour>/}, so only the hours of writing since T are listed), which hours
- * and objects exist, and each partition's landing state.
+ * which event-time hours received objects after a time T, and when last (from the manifests each write
+ * cycle leaves under {@code _landing/manifests/written=<hour>/}, so only the hours of writing since T are
+ * listed), which hours and objects exist, and each partition's landing state.
  */
 public final class LandingIndex {
   private static final ObjectMapper JSON = new ObjectMapper();
