@@ -29,6 +29,7 @@ import javafx.scene.layout.VBox;
  * last 15 minutes; topics and partitions with end offsets and produce rate; a live tail with a filter.
  */
 public final class KafkaView extends ConsoleView {
+  private static final String ANY_TYPE = "any type";
   private final KafkaModel model;
   private final LineChart<Number, Number> lagChart = Tables.timeChart("Lag (records)", "records");
   private final LineChart<Number, Number> rateChart = Tables.timeChart("Throughput (records/s)", "records/s");
@@ -93,8 +94,12 @@ public final class KafkaView extends ConsoleView {
     TextField screen = new TextField();
     screen.setPromptText("screen contains…");
     ChoiceBox<String> type = new ChoiceBox<>();
-    type.getItems().addAll("any type", "mousemove", "click");
-    type.setValue("any type");
+    type.setId("tail-type");
+    type.getItems().add(ANY_TYPE);
+    for (io.heatlab.contract.EventType t : io.heatlab.contract.EventType.values()) {
+      type.getItems().add(t.wire()); // the contract's names, as they are in the records
+    }
+    type.setValue(ANY_TYPE);
     ToggleButton run = new ToggleButton("Start tail");
     run.setId("tail-toggle");
     Label count = new Label();
@@ -132,7 +137,7 @@ public final class KafkaView extends ConsoleView {
   }
 
   private static LiveTail.Filter filter(TextField client, TextField screen, ChoiceBox<String> type) {
-    return new LiveTail.Filter(client.getText(), screen.getText(), type.getValue().startsWith("any") ? null : type.getValue());
+    return new LiveTail.Filter(client.getText(), screen.getText(), ANY_TYPE.equals(type.getValue()) ? null : type.getValue());
   }
 
   private void plot(KafkaRates.Point p) {

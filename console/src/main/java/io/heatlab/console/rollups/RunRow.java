@@ -42,6 +42,9 @@ public final class RunRow {
   }
 
   void state(RunState s) {
+    if (s == RunState.FINISHED) {
+      pendingProgress = 1.0; // before the state: a flush that sees FINISHED sees the full bar (volatile order)
+    }
     pendingState = s;
   }
 
@@ -57,17 +60,20 @@ public final class RunRow {
     pendingOutcome = result.error() == null || result.error().isBlank()
         ? String.format("%s in %.1f s", result.state(), result.duration().toMillis() / 1000.0)
         : result.state() + ": " + result.error();
-    pendingState = result.state();
     if (result.succeeded()) {
       pendingProgress = 1.0;
     }
+    pendingState = result.state(); // last: flush() reads the state first
   }
 
-  /** Applies queued reports (FX thread). */
+  /** Applies queued reports (FX thread); the state is read first, so what was reported before it is applied with it. */
   void flush() {
-    state.set(pendingState);
-    progress.set(pendingProgress);
-    outcome.set(pendingOutcome);
+    RunState s = pendingState;
+    double p = pendingProgress;
+    String o = pendingOutcome;
+    progress.set(p);
+    outcome.set(o);
+    state.set(s); // observers of the state see the progress and outcome that came with it
     if (!pendingLines.isEmpty()) {
       java.util.ArrayList<String> lines = new java.util.ArrayList<>();
       for (String l; (l = pendingLines.poll()) != null; ) {
