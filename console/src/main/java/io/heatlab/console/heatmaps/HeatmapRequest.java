@@ -82,4 +82,21 @@ public record HeatmapRequest(String client, String screen, boolean moves, boolea
     }
     return hours;
   }
+
+  /** "2 weekly, 3 daily and 5 hourly windows", coarsest first; "no window" when nothing was read. */
+  public static String describeWindows(java.util.Map<Granularity, Integer> read) {
+    List<String> parts = new ArrayList<>();
+    for (Granularity g : List.of(Granularity.WEEKLY, Granularity.DAILY, Granularity.HOURLY)) {
+      int n = read.getOrDefault(g, 0);
+      if (n > 0) {
+        parts.add(n + " " + g.name().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    if (parts.isEmpty()) {
+      return "no window";
+    }
+    String list = parts.size() == 1 ? parts.get(0)
+        : String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
+    return list + (read.values().stream().mapToInt(Integer::intValue).sum() == 1 ? " window" : " windows");
+  }
 }

@@ -111,7 +111,8 @@ public final class HeatmapsModel {
         : renderer.renderDifference(screenshot, answerA.grid(), answerB.grid(), "A " + r.from() + "…" + r.to(), "B " + r.compareFrom() + "…");
     List<HeatmapRequest.CoverageHour> coverage = HeatmapRequest.coverage(answerA.request().from(), answerA.request().to(),
         new HashSet<>(answerA.missingHours()));
-    String caption = String.format("%,d events (%s) · read %s%s", answerA.grid().total(), String.join("+", a.types()), answerA.windowsRead(),
+    String caption = String.format("%,d events (%s) · read %s%s", answerA.grid().total(), String.join("+", a.types()),
+        HeatmapRequest.describeWindows(answerA.windowsRead()),
         answerA.missingHours().isEmpty() ? "" : " · " + answerA.missingHours().size() + " landed hour(s) not rolled up yet");
     if (answerB != null) {
       caption += String.format(" · compare B: %,d events", answerB.grid().total());

@@ -55,4 +55,13 @@ class HeatmapRequestTest {
     var hours = HeatmapRequest.coverage(from, from.plusSeconds(3 * 3600), Set.of(from.plusSeconds(3600)));
     assertThat(hours).extracting(HeatmapRequest.CoverageHour::rolledUp).containsExactly(true, false, true);
   }
+
+  @Test
+  void theWindowsReadAreNamedCoarsestFirst() {
+    assertThat(HeatmapRequest.describeWindows(java.util.Map.of(io.heatlab.olap.Granularity.HOURLY, 24))).isEqualTo("24 hourly windows");
+    assertThat(HeatmapRequest.describeWindows(java.util.Map.of(io.heatlab.olap.Granularity.HOURLY, 5, io.heatlab.olap.Granularity.WEEKLY, 1,
+        io.heatlab.olap.Granularity.DAILY, 3))).isEqualTo("1 weekly, 3 daily and 5 hourly windows");
+    assertThat(HeatmapRequest.describeWindows(java.util.Map.of(io.heatlab.olap.Granularity.DAILY, 1))).isEqualTo("1 daily window");
+    assertThat(HeatmapRequest.describeWindows(java.util.Map.of())).isEqualTo("no window");
+  }
 }
