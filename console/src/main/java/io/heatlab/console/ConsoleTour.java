@@ -9,7 +9,13 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.console.rollups.RunRow;
+import io.heatlab.olap.Granularity;
 import javafx.animation.PauseTransition;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.Scene;
 import io.heatlab.console.storage.StorageNode;
 import io.heatlab.console.traffic.TrafficSettings;
@@ -70,8 +76,33 @@ final class ConsoleTour {
     step(2, () -> window.heatmaps().show());
     until(2, () -> window.heatmapsModel().shown().get() != null, 60, () -> { });
     step(2, () -> shoot("heatmaps"));
+    // compare mode: today's hours so far (A) against the same hours of yesterday (B)
+    step(0, () -> {
+      java.time.Instant hour = Granularity.HOURLY.windowOf(java.time.Instant.now());
+      java.time.Instant midnight = hour.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+      this.<TextField>node("#hm-from").setText(Granularity.HOURLY.label(midnight));
+      this.<TextField>node("#hm-to").setText(Granularity.HOURLY.label(hour));
+      this.<CheckBox>node("#hm-compare").setSelected(true);
+      this.<TextField>node("#hm-compare-from").setText(Granularity.HOURLY.label(midnight.minus(java.time.Duration.ofDays(1))));
+      this.<TextField>node("#hm-compare-to").setText(Granularity.HOURLY.label(hour.minus(java.time.Duration.ofDays(1))));
+      window.heatmaps().show();
+    });
+    until(2, () -> window.heatmapsModel().shown().get() != null && window.heatmapsModel().shown().get().compareGrid() != null, 60, () -> { });
+    step(2, () -> shoot("heatmaps-compare"));
+    step(0, () -> this.<CheckBox>node("#hm-compare").setSelected(false));
     step(0, () -> window.select("Kafka"));
     step(2, () -> shoot("kafka"));
+    // the live tail, clicks only
+    step(0, () -> {
+      this.<TabPane>node("#kafka-tabs").getSelectionModel().select(2);
+      this.<ChoiceBox<String>>node("#tail-type").setValue("click");
+      this.<ToggleButton>node("#tail-toggle").setSelected(true);
+    });
+    until(3, () -> window.kafka().model().tail().size() >= 20, 30, () -> shoot("kafka-tail"));
+    step(0, () -> {
+      this.<ToggleButton>node("#tail-toggle").setSelected(false);
+      this.<TabPane>node("#kafka-tabs").getSelectionModel().select(0);
+    });
     step(0, () -> window.select("Traffic"));
     step(1, () -> shoot("traffic"));
     step(0, () -> window.select("Overview"));
@@ -117,6 +148,11 @@ final class ConsoleTour {
       next();
     });
     pause.play();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends javafx.scene.Node> T node(String selector) {
+    return (T) java.util.Objects.requireNonNull(scene.lookup(selector), selector);
   }
 
   private static <T> TreeItem<T> descend(TreeItem<T> item, int depth) {

@@ -108,14 +108,16 @@ public final class HeatmapsModel {
     BufferedImage screenshot = screenshot(r.screen());
     HeatmapRenderer renderer = new HeatmapRenderer(r.options());
     BufferedImage painted = answerB == null ? renderer.render(screenshot, answerA.grid())
-        : renderer.renderDifference(screenshot, answerA.grid(), answerB.grid(), "A " + r.from() + "…" + r.to(), "B " + r.compareFrom() + "…");
+        : renderer.renderDifference(screenshot, answerA.grid(), answerB.grid(), "A", "B"); // the ranges are in the caption
     List<HeatmapRequest.CoverageHour> coverage = HeatmapRequest.coverage(answerA.request().from(), answerA.request().to(),
         new HashSet<>(answerA.missingHours()));
     String caption = String.format("%,d events (%s) · read %s%s", answerA.grid().total(), String.join("+", a.types()),
         HeatmapRequest.describeWindows(answerA.windowsRead()),
         answerA.missingHours().isEmpty() ? "" : " · " + answerA.missingHours().size() + " landed hour(s) not rolled up yet");
     if (answerB != null) {
-      caption += String.format(" · compare B: %,d events", answerB.grid().total());
+      caption = "A " + r.from() + " … " + r.to() + ": " + caption
+          + String.format(" · B %s … %s: %,d events", r.compareFrom(),
+              r.compareTo() == null || r.compareTo().isBlank() ? r.compareFrom() : r.compareTo(), answerB.grid().total());
     }
     return new Shown(r, toFx(painted), painted, answerA.grid(), answerB == null ? null : answerB.grid(), coverage, caption);
   }

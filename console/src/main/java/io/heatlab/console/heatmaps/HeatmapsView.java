@@ -61,6 +61,9 @@ public final class HeatmapsView extends ConsoleView {
     screen.setId("hm-screen");
     from.setId("hm-from");
     to.setId("hm-to");
+    compare.setId("hm-compare");
+    compareFrom.setId("hm-compare-from");
+    compareTo.setId("hm-compare-to");
     client.setItems(model.clients());
     screen.setItems(model.screens());
     model.clients().addListener((javafx.collections.ListChangeListener<String>) c -> {
