@@ -3,6 +3,8 @@ package io.heatlab.console;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
@@ -67,7 +69,7 @@ final class ConsoleTour {
     step(3, () -> shoot("storage"));
     step(0, () -> {
       window.select("Rollups");
-      window.rollupsModel().runHour(java.time.Instant.now());
+      window.rollupsModel().runHour(Instant.now());
     });
     // a cold Spark takes longer than any fixed pause: wait for the run's end (and its history row)
     until(5, this::rollupEnded, 300, () -> window.rollupsModel().refreshHistory());
@@ -78,13 +80,13 @@ final class ConsoleTour {
     step(2, () -> shoot("heatmaps"));
     // compare mode: today's hours so far (A) against the same hours of yesterday (B)
     step(0, () -> {
-      java.time.Instant hour = Granularity.HOURLY.windowOf(java.time.Instant.now());
-      java.time.Instant midnight = hour.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+      Instant hour = Granularity.HOURLY.windowOf(Instant.now());
+      Instant midnight = hour.truncatedTo(ChronoUnit.DAYS);
       this.<TextField>node("#hm-from").setText(Granularity.HOURLY.label(midnight));
       this.<TextField>node("#hm-to").setText(Granularity.HOURLY.label(hour));
       this.<CheckBox>node("#hm-compare").setSelected(true);
-      this.<TextField>node("#hm-compare-from").setText(Granularity.HOURLY.label(midnight.minus(java.time.Duration.ofDays(1))));
-      this.<TextField>node("#hm-compare-to").setText(Granularity.HOURLY.label(hour.minus(java.time.Duration.ofDays(1))));
+      this.<TextField>node("#hm-compare-from").setText(Granularity.HOURLY.label(midnight.minus(1, ChronoUnit.DAYS)));
+      this.<TextField>node("#hm-compare-to").setText(Granularity.HOURLY.label(hour.minus(1, ChronoUnit.DAYS)));
       window.heatmaps().show();
     });
     until(2, () -> window.heatmapsModel().shown().get() != null && window.heatmapsModel().shown().get().compareGrid() != null, 60, () -> { });

@@ -177,10 +177,12 @@ public final class EventProducer implements AutoCloseable {
       inflightEvents.addAndGet(-n);
       lastBatchFailed = error != null;
     });
-    Lane lane = closing ? null : nextLane();
     if (closing) {
       job.result.completeExceptionally(new IllegalStateException("ingestion is shutting down"));
-    } else if (lane == null) {
+      return job.result;
+    }
+    Lane lane = nextLane();
+    if (lane == null) {
       job.result.completeExceptionally(new IllegalStateException("every producer lane waits for Kafka to settle a commit"));
     } else {
       lane.queue.add(job);

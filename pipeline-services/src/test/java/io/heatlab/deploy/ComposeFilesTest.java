@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * and, where Debian's docker-compose is installed (./heatlab test installs it), {@code docker-compose config}.
  */
 class ComposeFilesTest {
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path ROOT = DockerImage.REPO;
   private static final Path COMPOSE = ROOT.resolve("compose");
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)[^}]*}");
 
@@ -91,7 +91,7 @@ class ComposeFilesTest {
   @Test
   void theDockerfileCopiesWhatTheBuildMakes() throws Exception {
     List<String> sources = new ArrayList<>();
-    for (String line : Files.readAllLines(ROOT.resolve("Dockerfile"))) {
+    for (String line : DockerImage.instructions(Files.readAllLines(ROOT.resolve("Dockerfile")))) {
       if (line.startsWith("COPY ")) {
         sources.add(line.split("\\s+")[1]);
       }

@@ -16,7 +16,8 @@ import java.util.Map;
  * run, from exactly the files it would hold. RUN lines (users, directories) are not replayed; WORKDIR is created.
  */
 public final class DockerImage {
-  static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
+  /** The repository root (tests run in their module's directory). */
+  static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
   private final Path root;
   private final Map<String, String> env = new LinkedHashMap<>();

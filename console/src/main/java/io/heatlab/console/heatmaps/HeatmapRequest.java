@@ -39,8 +39,13 @@ public record HeatmapRequest(String client, String screen, boolean moves, boolea
   }
 
   /** Period B of compare mode. */
+  /** Period B's last hour: {@code compareTo}, or B's first hour when it is left empty (one hour). */
+  public String compareUntil() {
+    return compareTo == null || compareTo.isBlank() ? compareFrom : compareTo;
+  }
+
   public HeatmapService.Request b() {
-    return request(compareFrom, compareTo == null || compareTo.isBlank() ? compareFrom : compareTo);
+    return request(compareFrom, compareUntil());
   }
 
   private HeatmapService.Request request(String fromLabel, String toLabel) {

@@ -116,8 +116,7 @@ public final class HeatmapsModel {
         answerA.missingHours().isEmpty() ? "" : " · " + answerA.missingHours().size() + " landed hour(s) not rolled up yet");
     if (answerB != null) {
       caption = "A " + r.from() + " … " + r.to() + ": " + caption
-          + String.format(" · B %s … %s: %,d events", r.compareFrom(),
-              r.compareTo() == null || r.compareTo().isBlank() ? r.compareFrom() : r.compareTo(), answerB.grid().total());
+          + String.format(" · B %s … %s: %,d events", r.compareFrom(), r.compareUntil(), answerB.grid().total());
     }
     return new Shown(r, toFx(painted), painted, answerA.grid(), answerB == null ? null : answerB.grid(), coverage, caption);
   }

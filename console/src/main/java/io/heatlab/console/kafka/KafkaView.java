@@ -1,5 +1,6 @@
 package io.heatlab.console.kafka;
 
+import io.heatlab.contract.EventType;
 import io.heatlab.console.shell.ConsoleView;
 import io.heatlab.console.shell.ErrorBanner;
 import io.heatlab.console.shell.Tables;
@@ -96,7 +97,7 @@ public final class KafkaView extends ConsoleView {
     ChoiceBox<String> type = new ChoiceBox<>();
     type.setId("tail-type");
     type.getItems().add(ANY_TYPE);
-    for (io.heatlab.contract.EventType t : io.heatlab.contract.EventType.values()) {
+    for (EventType t : EventType.values()) {
       type.getItems().add(t.wire()); // the contract's names, as they are in the records
     }
     type.setValue(ANY_TYPE);

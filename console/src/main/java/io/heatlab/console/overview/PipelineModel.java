@@ -26,7 +26,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 /**
  * Samples the pipeline line every five seconds from each stage's own source — the HTTP endpoint's counter
  * ({@code /healthz}), the topic's end offsets and the connector's commits (Kafka Admin), {@code
- * heatmap_hourly} (JDBC), rollup coverage (landing index + {@code rollup_runs}) — and judges it with
+ * heatmap_hourly} (JDBC), freshness (the landing manifests + {@code rollup_runs}) — and judges it with
  * {@link PipelineStatus}.
  */
 public final class PipelineModel {
@@ -64,12 +64,11 @@ public final class PipelineModel {
       aggregated = rs.next() ? rs.getLong(1) : 0;
     }
     Duration lookback = Duration.ofHours(context.config().getInt(HeatlabConfig.ROLLUP_SCHEDULER_LOOKBACK_HOURS));
-    List<Instant> missing = context.heatmaps().coverage().missingHours(now.minus(lookback), now);
     Map<Instant, Instant> finished = context.rollups().runs().lastFinished(Granularity.HOURLY);
-    Map<Instant, Instant> written = new java.util.HashMap<>();
+    Map<Instant, Instant> written = new java.util.HashMap<>(); // every hour that landed within the lookback
     context.rollups().landing().newestWritesSince(context.rollups().format(), now.minus(lookback))
         .forEach((hour, at) -> written.put(hour.start(), at));
-    Instant freshThrough = PipelineStatus.freshThrough(now, missing, finished, written);
+    Instant freshThrough = PipelineStatus.freshThrough(now, finished, written);
     PipelineStatus s = PipelineStatus.judge(now, accepted(), lag.totalEnd(), lag.totalCommitted(), lag.totalLag(), aggregated, overCounted(now.minus(lookback)),
         freshThrough, last, Duration.ofMinutes(2), freshnessThreshold);
     last = s;

@@ -3,7 +3,6 @@ package io.heatlab.console.overview;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,19 +66,17 @@ public record PipelineStatus(Instant at, Long accepted, long inKafka, long lande
   }
 
   /**
-   * The freshness rule: the start of the oldest hour whose landed data is not all rolled up — an hour that
-   * landed but never had a successful hourly run ({@code missing}), or one that received objects at or after
-   * its last successful run started ({@code newestWrite} against {@code lastRunStarted}: late data, or the
-   * hour still being written) — else the end of the newest rolled-up hour, never later than {@code now};
-   * null when nothing was rolled up or is missing.
+   * The freshness rule: the start of the oldest hour whose landed data is not all rolled up — of the hours
+   * that received objects ({@code newestWrite}: hour → when its newest object was written), one with no
+   * successful hourly run, or whose newest object was written at or after that run started (late data, or
+   * the hour still being written) — else the end of the newest rolled-up hour, never later than {@code now};
+   * null when nothing landed or was rolled up.
    */
-  public static Instant freshThrough(Instant now, Collection<Instant> missing, Map<Instant, Instant> lastRunStarted,
-      Map<Instant, Instant> newestWrite) {
-    Optional<Instant> oldestBehind = java.util.stream.Stream.concat(missing.stream(),
-        newestWrite.entrySet().stream().filter(w -> {
-          Instant run = lastRunStarted.get(w.getKey());
-          return run != null && !w.getValue().isBefore(run);
-        }).map(Map.Entry::getKey)).min(Instant::compareTo);
+  public static Instant freshThrough(Instant now, Map<Instant, Instant> lastRunStarted, Map<Instant, Instant> newestWrite) {
+    Optional<Instant> oldestBehind = newestWrite.entrySet().stream().filter(w -> {
+      Instant run = lastRunStarted.get(w.getKey());
+      return run == null || !w.getValue().isBefore(run);
+    }).map(Map.Entry::getKey).min(Instant::compareTo);
     if (oldestBehind.isPresent()) {
       return oldestBehind.get();
     }

@@ -45,7 +45,7 @@ public final class RunRow {
     if (s == RunState.FINISHED) {
       pendingProgress = 1.0; // before the state: a flush that sees FINISHED sees the full bar (volatile order)
     }
-    pendingState = s;
+    pendingState = s; // last: flush() reads the state first
   }
 
   void progress(double fraction) {
@@ -60,10 +60,7 @@ public final class RunRow {
     pendingOutcome = result.error() == null || result.error().isBlank()
         ? String.format("%s in %.1f s", result.state(), result.duration().toMillis() / 1000.0)
         : result.state() + ": " + result.error();
-    if (result.succeeded()) {
-      pendingProgress = 1.0;
-    }
-    pendingState = result.state(); // last: flush() reads the state first
+    state(result.state());
   }
 
   /** Applies queued reports (FX thread); the state is read first, so what was reported before it is applied with it. */

@@ -72,7 +72,8 @@ class PipelineStatusTest {
     Instant h10 = Instant.parse("2026-11-25T10:00:00Z");
     Instant h11 = Instant.parse("2026-11-25T11:00:00Z");
     Map<Instant, Instant> runs = Map.of(h9, h10.plusSeconds(60), h11, T0.minusSeconds(600));
-    assertThat(PipelineStatus.freshThrough(T0, List.of(h10), runs, Map.of(h9, h9.plusSeconds(3000)))).isEqualTo(h10);
+    // 10:00 landed but has no run; 9:00 was rolled up after its last write
+    assertThat(PipelineStatus.freshThrough(T0, runs, Map.of(h9, h9.plusSeconds(3000), h10, h10.plusSeconds(60)))).isEqualTo(h10);
   }
 
   @Test
@@ -82,20 +83,20 @@ class PipelineStatusTest {
     Map<Instant, Instant> runs = Map.of(h11, h12.plusSeconds(300), h12, T0.minusSeconds(300));
     // 11:00 was rolled up after its last write; 12:00 is still being written after its run began
     Map<Instant, Instant> writes = Map.of(h11, h12.plusSeconds(10), h12, T0.minusSeconds(5));
-    assertThat(PipelineStatus.freshThrough(T0, List.of(), runs, writes)).isEqualTo(h12);
+    assertThat(PipelineStatus.freshThrough(T0, runs, writes)).isEqualTo(h12);
     // a late object for 11:00 after its run moves freshness back to 11:00
     Map<Instant, Instant> late = Map.of(h11, T0.minusSeconds(30), h12, T0.minusSeconds(5));
-    assertThat(PipelineStatus.freshThrough(T0, List.of(), runs, late)).isEqualTo(h11);
+    assertThat(PipelineStatus.freshThrough(T0, runs, late)).isEqualTo(h11);
   }
 
   @Test
   void freshnessOfAllRolledUpHoursIsTheNewestHourEndButNeverAfterNow() {
     Instant h11 = Instant.parse("2026-11-25T11:00:00Z");
     Instant h12 = Instant.parse("2026-11-25T12:00:00Z");
-    assertThat(PipelineStatus.freshThrough(T0, List.of(), Map.of(h11, h12.plusSeconds(60)), Map.of(h11, h11.plusSeconds(5))))
+    assertThat(PipelineStatus.freshThrough(T0, Map.of(h11, h12.plusSeconds(60)), Map.of(h11, h11.plusSeconds(5))))
         .isEqualTo(h12);
-    assertThat(PipelineStatus.freshThrough(T0, List.of(), Map.of(h12, T0.minusSeconds(60)), Map.of(h12, T0.minusSeconds(120))))
+    assertThat(PipelineStatus.freshThrough(T0, Map.of(h12, T0.minusSeconds(60)), Map.of(h12, T0.minusSeconds(120))))
         .isEqualTo(T0);
-    assertThat(PipelineStatus.freshThrough(T0, List.of(), Map.of(), Map.of())).isNull();
+    assertThat(PipelineStatus.freshThrough(T0, Map.of(), Map.of())).isNull();
   }
 }
