@@ -123,7 +123,8 @@ public final class HeatlabConsole extends Application {
   public void stop() {
     if (watchdog != null) { // the window is gone: waiting for the stack to stop below is no stall of the UI
       watchdog.close();
-      LOG.info("FX thread stalls over 100 ms during this run: {} (longest {} ms)", watchdog.stalls(), watchdog.longestMillis());
+      LOG.info("FX thread delays over 100 ms during this run: {} ({} of them heatlab code blocking it), {} waiting for a CPU",
+          watchdog.stalls().size(), watchdog.faults().size(), watchdog.starved());
     }
     if (stage != null) {
       prefs.put("window.width", stage.getWidth());

