@@ -66,6 +66,9 @@
       Object.entries(answer.windows_read).map(([g, n]) => `${n} ${g}`).join(', ') + ` window(s) in ${answer.took_ms.toFixed(1)} ms. `;
     text += missing.length ? `${missing.length} landed hour(s) not rolled up yet: ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ' …' : ''}`
       : 'Every landed hour of the range is rolled up.';
+    for (const e of answer.coverage.expired || []) {
+      text += ` ${e.from} … ${e.to}: past the ${e.granularity} retention, not counted.`;
+    }
     if (answer.compare) {
       text += ` Compare: B has ${answer.compare.total.toLocaleString()} events; red = A draws more of its events, blue = B.`;
     }

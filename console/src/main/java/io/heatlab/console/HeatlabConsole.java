@@ -6,6 +6,7 @@ import io.heatlab.console.shell.ConsolePrefs;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.FxWatchdog;
 import io.heatlab.console.shell.Warmup;
+import io.heatlab.rollup.PublishedWindowsCheck;
 import io.heatlab.stack.PartHealth;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.StackPart;
@@ -84,6 +85,14 @@ public final class HeatlabConsole extends Application {
           public void started(PartHealth h, Duration took) {
             Platform.runLater(() -> parts.getItems().add(String.format("%s %s at %s in %.1f s", h.name(), h.state().json(), h.address(),
                 took.toMillis() / 1000.0)));
+          }
+
+          @Override
+          public void checked(PublishedWindowsCheck.Report report) {
+            Platform.runLater(() -> {
+              parts.getItems().add("self-check: " + report.summary());
+              report.repairs().forEach(r -> parts.getItems().add("  " + r));
+            });
           }
         });
         Platform.runLater(() -> ready(ctx, scene, tour));

@@ -74,16 +74,16 @@ final class BenchRollupCommand implements Callable<Integer> {
     try (Stack stack = RunningStack.require(config)) {
       ObjectStore store = stack.endpoints().objectStore(config);
       ClickHouseJdbc jdbc = new ClickHouseJdbc(config, stack.endpoints());
-      LandingLayout layout = new LandingLayout("bench/" + run + "/events");
       out.printf("heatlab bench rollup: %,d events in hour %s, objects of %,d events, formats %s%n", events,
           Granularity.HOURLY.label(HOUR), objectEvents, formats);
       for (String format : formats) {
         ObjectFormat codec = format.equals("parquet") ? new ParquetFormat(config.getString(HeatlabConfig.LANDING_PARQUET_CODEC))
             : new JsonLinesFormat();
         Path dir = Files.createDirectories(local.resolve(format));
+        LandingLayout layout = new LandingLayout("bench/" + run + "/" + format + "/events"); // a rollup reads every format of its layout
         long bytes = generate(codec, layout, store, dir, out);
-        try (Rollups rollups = new Rollups(SparkSettings.of(config, stack.endpoints()), store, layout, format,
-            "bench/" + run + "/aggregates", jdbc)) {
+        try (Rollups rollups = new Rollups(SparkSettings.of(config, stack.endpoints()), store, layout,
+            "bench/" + run + "/" + format + "/aggregates", jdbc)) {
           long[] timing = new long[2];
           long t0 = System.nanoTime();
           RollupRun.Result r = rollups.run(Granularity.HOURLY, List.of(HOUR), new RollupRun.Listener() {

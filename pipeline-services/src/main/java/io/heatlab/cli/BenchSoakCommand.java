@@ -54,14 +54,13 @@ final class BenchSoakCommand implements Callable<Integer> {
     PrintStream out = System.out;
     int rate = (int) Math.round(maxRate * fraction);
     try (Stack stack = RunningStack.require(config); Rollups rollups = new Rollups(config, stack.endpoints())) {
-      String format = config.getString(HeatlabConfig.LANDING_FORMAT);
       ObjectStore store = stack.endpoints().objectStore(config);
       ClickHouseJdbc jdbc = new ClickHouseJdbc(config, stack.endpoints());
       Instant start = Instant.now();
       Instant from = start.truncatedTo(ChronoUnit.HOURS);
       Instant to = start.plus(Duration.ofMinutes(minutes + 2)).truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
       DemoCommand.awaitLanded(config, stack, out, Duration.ofMinutes(3));
-      long landedBefore = DemoCommand.landed(rollups, store, format, "demo", from, to);
+      long landedBefore = DemoCommand.landed(rollups, store, "demo", from, to);
       out.printf("soak: %d min at %,d events/s (%.0f%% of %,d), client demo; %,d events of demo already landed in %s … %s%n",
           minutes, rate, fraction * 100, maxRate, landedBefore, from, to);
       TrafficPlan plan = TrafficCommand.plan(config, stack.endpoints().httpUrl(), new picocli.CommandLine(this), "demo", null, 50,
@@ -99,7 +98,7 @@ final class BenchSoakCommand implements Callable<Integer> {
       }
       TrafficCommand.printSummary(total, out);
       DemoCommand.awaitLanded(config, stack, out, Duration.ofMinutes(5));
-      long landedAfter = DemoCommand.landed(rollups, store, format, "demo", from, to);
+      long landedAfter = DemoCommand.landed(rollups, store, "demo", from, to);
       RollupRun.Result last = rollups.run(Granularity.HOURLY, Granularity.HOURLY.windows(from, to), new RollupRun.Listener() {});
       long hourly = HeatmapQuery.total(jdbc, Granularity.HOURLY, "demo", from, to);
       boolean ok = last.succeeded() && total.eventsAccepted() == landedAfter - landedBefore && hourly == landedAfter;

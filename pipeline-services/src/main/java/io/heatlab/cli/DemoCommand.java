@@ -4,12 +4,14 @@ import io.heatlab.assets.Screen;
 import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.landing.HourPartition;
+import io.heatlab.landing.LandingLayout;
 import io.heatlab.landing.ObjectFormat;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapQuery;
 import io.heatlab.olap.HeatmapWindows;
+import io.heatlab.olap.Retention;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapRenderer;
 import io.heatlab.rollup.RollupRun;
@@ -37,6 +39,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
@@ -91,7 +94,6 @@ final class DemoCommand implements Callable<Integer> {
     Instant today = now.truncatedTo(ChronoUnit.DAYS);
     Instant from = today.minus(Duration.ofDays(1));
     Instant end = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-    String format = config.getString(HeatlabConfig.LANDING_FORMAT);
     ObjectStore store = stack.endpoints().objectStore(config);
     ClickHouseJdbc jdbc = new ClickHouseJdbc(config, stack.endpoints());
     out.printf("demo: %,d events at %,d/s as client '%s', event times %s … %s (yesterday and today, UTC)%n", events, rate,
@@ -100,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
     long t = System.nanoTime();
     awaitLanded(config, stack, out, Duration.ofMinutes(3));
     try (Rollups rollups = new Rollups(config, stack.endpoints())) {
-      long landedBefore = landed(rollups, store, format, client, from, end);
+      long landedBefore = landed(rollups, store, client, from, end);
       stages.put("baseline (landed before)", secs(t));
 
       t = System.nanoTime();
@@ -124,14 +126,12 @@ final class DemoCommand implements Callable<Integer> {
 
       t = System.nanoTime();
       awaitLanded(config, stack, out, Duration.ofMinutes(3));
-      long landedAfter = landed(rollups, store, format, client, from, end);
+      long landedAfter = landed(rollups, store, client, from, end);
       stages.put("landing (connector lag 0)", secs(t));
 
       t = System.nanoTime();
-      Map<Granularity, Duration> keep = Map.of(Granularity.HOURLY, Duration.ofDays(30), Granularity.DAILY, Duration.ofDays(400),
-          Granularity.WEEKLY, Duration.ofDays(1830));
       RollupScheduler scheduler = new RollupScheduler(rollups, new HeatmapWindows(jdbc), new RollupScheduler.Settings(
-          Duration.ofMinutes(1), Duration.ZERO, Duration.ofDays(9), Duration.ofMinutes(1), keep), java.time.Clock.systemUTC(),
+          Duration.ofMinutes(1), Duration.ZERO, Duration.ofDays(9), Duration.ofMinutes(1), Retention.of(config)), java.time.Clock.systemUTC(),
           progress(out));
       boolean rolled = true;
       for (RollupRun.Result r : scheduler.pass().runs().values()) {
@@ -235,15 +235,18 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Events of {@code client} in the landed objects of the hours of [from, to), read back object by object. */
-  static long landed(Rollups rollups, ObjectStore store, String format, String client, Instant from, Instant to) throws Exception {
-    ObjectFormat codec = ObjectFormat.reader(format);
+  /**
+   * Events of {@code client} in the landed objects (every format) of the hours of [from, to), read back object by
+   * object.
+   */
+  static long landed(Rollups rollups, ObjectStore store, String client, Instant from, Instant to) throws Exception {
     long n = 0;
     for (Instant h = from; h.isBefore(to); h = h.plus(Duration.ofHours(1))) {
-      for (ObjectStore.Entry o : rollups.landing().objects(format, HourPartition.of(h.toEpochMilli()))) {
+      for (ObjectStore.Entry o : rollups.landing().objects(HourPartition.of(h.toEpochMilli()))) {
         byte[] bytes = store.get(o.key()).orElse(null);
-        if (bytes != null) {
-          n += codec.decode(bytes).stream().filter(e -> e.clientId().equals(client)).count();
+        Optional<LandingLayout.ObjectName> name = LandingLayout.parse(o.key());
+        if (bytes != null && name.isPresent()) {
+          n += ObjectFormat.reader(name.get().format()).decode(bytes).stream().filter(e -> e.clientId().equals(client)).count();
         }
       }
     }

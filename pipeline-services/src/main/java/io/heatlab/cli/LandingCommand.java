@@ -38,25 +38,24 @@ final class LandingCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     HeatlabConfig config = options.load();
     try (Stack stack = RunningStack.require(config)) {
-      String format = config.getString(HeatlabConfig.LANDING_FORMAT);
       ObjectStore store = new ObjectStore(StorageClients.minio(config, stack.endpoints()), config.getString(HeatlabConfig.STORAGE_BUCKET));
       LandingIndex index = new LandingIndex(store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));
       if (hour != null) {
-        for (ObjectStore.Entry o : index.objects(format, HourPartition.parse(hour))) {
+        for (ObjectStore.Entry o : index.objects(HourPartition.parse(hour))) {
           System.out.printf("%10d  %s  %s%n", o.size(), o.lastModified(), o.key());
         }
         return 0;
       }
       if (changedSince != null) {
-        index.hoursChangedSince(format, Instant.now().minus(changedSince)).forEach(System.out::println);
+        index.hoursChangedSince(Instant.now().minus(changedSince)).forEach(System.out::println);
         return 0;
       }
-      status(config, stack, index, format);
+      status(config, stack, index);
       return 0;
     }
   }
 
-  private static void status(HeatlabConfig config, Stack stack, LandingIndex index, String format) throws Exception {
+  private static void status(HeatlabConfig config, Stack stack, LandingIndex index) throws Exception {
     String connector = config.getString(HeatlabConfig.LANDING_CONNECTOR);
     String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
     System.out.println("connector " + connector + ": " + stack.part("connect").health().detail());
@@ -75,8 +74,8 @@ final class LandingCommand implements Callable<Integer> {
             s == null || s.lastFlush() == 0 ? "-" : Instant.ofEpochMilli(s.lastFlush()));
       }
     }
-    List<HourPartition> hours = index.hours(format);
-    System.out.println(hours.size() + " hour(s) of " + format + " objects"
+    List<HourPartition> hours = index.hours();
+    System.out.println(hours.size() + " hour(s) of landed objects (now written as " + config.getString(HeatlabConfig.LANDING_FORMAT) + ")"
         + (hours.isEmpty() ? "" : ", " + hours.get(0) + " … " + hours.get(hours.size() - 1)));
   }
 }

@@ -120,8 +120,8 @@ final class RenderCommand implements Callable<Integer> {
         Files.write(target, HeatmapRenderer.png(image));
         written.add(target);
         System.out.printf("%-10s %s → %s (%s … %s; %s)%n", id, summary, target, a.request().from(), a.request().to(),
-            a.missingHours().isEmpty() ? "every landed hour rolled up"
-                : a.missingHours().size() + " landed hour(s) not rolled up yet: ./heatlab rollup hourly --from … --to …");
+            a.gaps().isEmpty() ? "every landed hour rolled up" : a.gaps()
+                + (a.missingHours().isEmpty() ? "" : " — ./heatlab rollup hourly --from … --to …"));
       }
       return 0;
     }

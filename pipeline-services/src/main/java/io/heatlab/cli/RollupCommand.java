@@ -55,6 +55,10 @@ final class RollupCommand implements Runnable {
     @Option(names = {"-v", "--verbose"}, description = "Print the Spark driver's output lines.")
     boolean verbose;
 
+    @Option(names = "--replace-with-empty", description = {"Empty a window that holds events when the run finds none for it",
+        "(without it such a window is left as it was and the run fails: its inputs may be gone by mistake)."})
+    boolean replaceWithEmpty;
+
     @ArgGroup(exclusive = false)
     Range range;
 
@@ -116,7 +120,7 @@ final class RollupCommand implements Runnable {
       String what = g.name().toLowerCase() + " " + g.label(windows.get(0))
           + (windows.size() > 1 ? " … " + g.label(windows.get(windows.size() - 1)) + " (" + windows.size() + " windows)" : "");
       long t0 = System.nanoTime();
-      RollupRun run = rollups.start(g, windows, new RollupRun.Listener() {
+      RollupRun run = rollups.start(g, windows, replaceWithEmpty, new RollupRun.Listener() {
         private long lastPrint;
 
         @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,9 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Questions about what landed, answered from storage alone (for the rollup scheduler, the console and tests):
@@ -27,6 +31,7 @@ public final class LandingIndex {
   private static final Duration MAX_LOOKBACK = Duration.ofDays(8);
   /** A writing hour's manifests are all listed this long after the hour ended (a PUT in flight has landed). */
   private static final Duration CLOSED_AFTER = Duration.ofMinutes(5);
+  private static final Pattern DAY = Pattern.compile(".*/dt=(\\d{4}-\\d{2}-\\d{2})/");
 
   private final ObjectStore store;
   private final LandingLayout layout;
@@ -40,21 +45,21 @@ public final class LandingIndex {
     this.layout = layout;
   }
 
-  /** Event-time hours of {@code format} that received at least one object written at or after {@code since}. */
-  public SortedSet<HourPartition> hoursChangedSince(String format, Instant since) throws IOException {
-    return new TreeSet<>(newestWritesSince(format, since).keySet());
+  /** Event-time hours that received at least one object (of any format) written at or after {@code since}. */
+  public SortedSet<HourPartition> hoursChangedSince(Instant since) throws IOException {
+    return new TreeSet<>(newestWritesSince(since).keySet());
   }
 
   /**
-   * For each event-time hour of {@code format} that received objects written at or after {@code since}: when
+   * For each event-time hour that received objects (of any format) written at or after {@code since}: when
    * the newest of them was written. Read from the manifests; a manifest never changes, so each is read once
    * per index, and the listing of a writing hour closed for {@link #CLOSED_AFTER} is kept too — a caller
    * asking every few seconds (the console's freshness) lists only the current writing hour again.
    */
-  public SortedMap<HourPartition, Instant> newestWritesSince(String format, Instant since) throws IOException {
+  public SortedMap<HourPartition, Instant> newestWritesSince(Instant since) throws IOException {
     Instant now = Instant.now();
     Instant from = since.isBefore(now.minus(MAX_LOOKBACK)) ? now.minus(MAX_LOOKBACK) : since;
-    String formatPrefix = layout.formatPrefix(format);
+    String eventsPrefix = layout.prefix() + "/format=";
     SortedMap<HourPartition, Instant> newest = new TreeMap<>();
     for (Instant h = from.truncatedTo(ChronoUnit.HOURS); !h.isAfter(now); h = h.plus(Duration.ofHours(1))) {
       for (String manifestKey : manifestKeys(h, now)) {
@@ -63,7 +68,7 @@ public final class LandingIndex {
           continue;
         }
         for (String objectKey : objectsOf(manifestKey)) {
-          if (objectKey.startsWith(formatPrefix)) { // not another connector's prefix (e.g. a benchmark's)
+          if (objectKey.startsWith(eventsPrefix)) { // not another connector's prefix (e.g. a benchmark's)
             LandingLayout.parse(objectKey).ifPresent(name -> newest.merge(name.hour(), writtenAt, (a, b) -> a.isAfter(b) ? a : b));
           }
         }
@@ -115,39 +120,41 @@ public final class LandingIndex {
     return Instant.ofEpochMilli(Long.parseLong(name.substring(0, name.indexOf('-'))));
   }
 
-  /** The hours of {@code format} that hold objects, oldest first. */
-  public List<HourPartition> hours(String format) throws IOException {
-    List<HourPartition> hours = new ArrayList<>();
-    for (String dt : store.children(layout.formatPrefix(format))) {
-      for (String hour : store.children(dt)) {
-        LandingLayout.parseHourPrefix(hour).ifPresent(hours::add);
-      }
-    }
-    hours.sort(null);
-    return hours;
+  /**
+   * The hours that hold objects, oldest first — of every format: a switch of {@code landing.format} leaves the
+   * hours landed before it in the other format, and they still count.
+   */
+  public List<HourPartition> hours() throws IOException {
+    return hours(day -> true);
   }
 
-  /** The hours of {@code format} that hold objects, on the days from {@code firstDay} to {@code lastDay} included. */
-  public List<HourPartition> hours(String format, java.time.LocalDate firstDay, java.time.LocalDate lastDay) throws IOException {
-    List<HourPartition> hours = new ArrayList<>();
-    for (String dt : store.children(layout.formatPrefix(format))) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile(".*/dt=(\\d{4}-\\d{2}-\\d{2})/").matcher(dt);
-      if (m.matches()) {
-        java.time.LocalDate day = java.time.LocalDate.parse(m.group(1));
-        if (!day.isBefore(firstDay) && !day.isAfter(lastDay)) {
+  /** The hours that hold objects (any format), on the days from {@code firstDay} to {@code lastDay} included. */
+  public List<HourPartition> hours(LocalDate firstDay, LocalDate lastDay) throws IOException {
+    return hours(day -> !day.isBefore(firstDay) && !day.isAfter(lastDay));
+  }
+
+  private List<HourPartition> hours(Predicate<LocalDate> days) throws IOException {
+    SortedSet<HourPartition> hours = new TreeSet<>();
+    for (String format : ObjectFormat.NAMES) {
+      for (String dt : store.children(layout.formatPrefix(format))) {
+        Matcher m = DAY.matcher(dt);
+        if (m.matches() && days.test(LocalDate.parse(m.group(1)))) {
           for (String hour : store.children(dt)) {
             LandingLayout.parseHourPrefix(hour).ifPresent(hours::add);
           }
         }
       }
     }
-    hours.sort(null);
-    return hours;
+    return new ArrayList<>(hours);
   }
 
-  /** The objects of one hour (all clients), with size and last-modified time. */
-  public List<ObjectStore.Entry> objects(String format, HourPartition hour) throws IOException {
-    return store.list(layout.hourPrefix(format, hour));
+  /** The objects of one hour (all clients, every format), with size and last-modified time. */
+  public List<ObjectStore.Entry> objects(HourPartition hour) throws IOException {
+    List<ObjectStore.Entry> objects = new ArrayList<>();
+    for (String format : ObjectFormat.NAMES) {
+      objects.addAll(store.list(layout.hourPrefix(format, hour)));
+    }
+    return objects;
   }
 
   /** Every partition's landing state written by {@code connector}. */

@@ -9,6 +9,8 @@ import java.util.List;
  * only thing that changes when the {@code format} setting flips; rows, names and layout stay the same.
  */
 public interface ObjectFormat {
+  /** Every format's layout name; objects of each may be present at once (after a switch of the setting). */
+  List<String> NAMES = List.of("jsonl", "parquet");
 
   /** The layout's {@code format=} value: {@code jsonl} or {@code parquet}. */
   String name();

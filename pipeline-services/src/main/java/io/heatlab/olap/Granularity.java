@@ -52,6 +52,18 @@ public enum Granularity {
     return this == HOURLY ? day * 100 + t.getHour() : day;
   }
 
+  /** The window whose {@link #partition} is {@code partition} (the inverse of {@link #partition}). */
+  public Instant windowOfPartition(long partition) {
+    long day = this == HOURLY ? partition / 100 : partition;
+    int hour = this == HOURLY ? (int) (partition % 100) : 0;
+    Instant start = java.time.LocalDate.of((int) (day / 10_000), (int) (day / 100 % 100), (int) (day % 100)).atTime(hour, 0)
+        .toInstant(ZoneOffset.UTC);
+    if (partition(start) != partition) {
+      throw new IllegalArgumentException(partition + " is not a " + name().toLowerCase() + " partition");
+    }
+    return start;
+  }
+
   /** The first instant after the window that starts at {@code windowStart}. */
   public Instant end(Instant windowStart) {
     return switch (this) {

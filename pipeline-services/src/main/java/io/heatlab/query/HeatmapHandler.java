@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/heatmap?client_id=&screen_id=&type=move,click&from=ISO&to=ISO[&compare_from=&compare_to=|&compare_type=]}
- * → {@code {grid:{w,h}, cells:[[x,y,count]…], max, total, coverage:{missing_hours:[…]}, …}}.
+ * → {@code {grid:{w,h}, cells:[[x,y,count]…], max, total, coverage:{missing_hours:[…], expired:[{granularity, from,
+ * to}…]}, …}} — {@code expired}: windows of the range past their retention, whose counts are not in the answer.
  *
  * <p>Read access is per client with the client's key (the same key as ingestion: {@code Authorization: Bearer}
  * or {@code ?key=}); 401 without one, 403 for another client's. Bad parameters: 400 with the reason;
@@ -116,7 +117,10 @@ public final class HeatmapHandler extends Handler.Abstract {
     body.put("cells", cells);
     body.put("max", g.max());
     body.put("total", g.total());
-    body.put("coverage", Map.of("missing_hours", answer.missingHours().stream().map(Granularity.HOURLY::label).toList()));
+    List<Map<String, String>> expired = answer.expired().stream().map(e -> Map.of("granularity", e.granularity().name().toLowerCase(),
+        "from", e.from().toString(), "to", e.to().toString())).toList();
+    body.put("coverage", Map.of("missing_hours", answer.missingHours().stream().map(Granularity.HOURLY::label).toList(),
+        "expired", expired));
     Map<String, Integer> read = new LinkedHashMap<>();
     answer.windowsRead().forEach((gr, n) -> read.put(gr.name().toLowerCase(), n));
     body.put("windows_read", read);

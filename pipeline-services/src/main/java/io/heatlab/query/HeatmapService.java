@@ -2,6 +2,7 @@ package io.heatlab.query;
 
 import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapQuery;
+import io.heatlab.olap.Retention;
 import io.heatlab.render.HeatmapGrid;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -56,8 +57,25 @@ public final class HeatmapService {
     }
   }
 
-  /** The answer: the range covered, the grid, the landed hours not rolled up, the windows read per table. */
-  public record Answer(Request request, HeatmapGrid grid, List<Instant> missingHours, Map<Granularity, Integer> windowsRead) {}
+  /**
+   * The answer: the range covered, the grid, the landed hours not rolled up, the windows past their retention (not
+   * counted), the windows read per table.
+   */
+  public record Answer(Request request, HeatmapGrid grid, List<Instant> missingHours, List<RollupCoverage.Expired> expired,
+      Map<Granularity, Integer> windowsRead) {
+    /** What the answer lacks, in words (empty when it lacks nothing). */
+    public String gaps() {
+      List<String> gaps = new ArrayList<>();
+      if (!missingHours.isEmpty()) {
+        gaps.add(missingHours.size() + " landed hour(s) not rolled up yet");
+      }
+      for (RollupCoverage.Expired e : expired) {
+        gaps.add(e.granularity().label(e.from()) + " … " + e.granularity().label(e.granularity().windowOf(e.to().minusSeconds(1)))
+            + " past the " + e.granularity().name().toLowerCase() + " retention: not counted");
+      }
+      return String.join("; ", gaps);
+    }
+  }
 
   public HeatmapService(HeatmapQuery query, RollupCoverage coverage) {
     this.query = query;
@@ -70,9 +88,8 @@ public final class HeatmapService {
     io.heatlab.landing.ObjectStore store = endpoints.objectStore(config);
     io.heatlab.landing.LandingIndex landing = new io.heatlab.landing.LandingIndex(store,
         new io.heatlab.landing.LandingLayout(io.heatlab.landing.LandingLayout.DEFAULT_PREFIX));
-    RollupCoverage coverage = new RollupCoverage(new io.heatlab.rollup.RollupRuns(jdbc), landing,
-        config.getString(io.heatlab.config.HeatlabConfig.LANDING_FORMAT), Duration.ofSeconds(10), Duration.ofDays(400),
-        java.time.Clock.systemUTC());
+    RollupCoverage coverage = new RollupCoverage(new io.heatlab.rollup.RollupRuns(jdbc), landing, Retention.of(config),
+        Duration.ofSeconds(10), Duration.ofDays(400), java.time.Clock.systemUTC());
     return new HeatmapService(new HeatmapQuery(jdbc), coverage);
   }
 
@@ -100,7 +117,7 @@ public final class HeatmapService {
     Map<Granularity, Integer> read = new EnumMap<>(Granularity.class);
     plan.forEach(w -> read.merge(w.granularity(), 1, Integer::sum));
     HeatmapGrid grid = query.heatmap(r.clientId(), r.screenId(), r.types(), plan);
-    return new Answer(r, grid, coverage.missingHours(r.from(), r.to()), read);
+    return new Answer(r, grid, coverage.missingHours(r.from(), r.to()), coverage.expired(plan), read);
   }
 
   private static final class CoverageFailure extends RuntimeException {

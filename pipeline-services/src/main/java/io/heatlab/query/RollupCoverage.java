@@ -4,6 +4,7 @@ import io.heatlab.landing.HourPartition;
 import io.heatlab.landing.LandingIndex;
 import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapQuery;
+import io.heatlab.olap.Retention;
 import io.heatlab.rollup.RollupRuns;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -28,8 +29,11 @@ import java.util.TreeSet;
  *   <li>{@link #missingHours}: landed hours of a range with no successful hourly rollup yet;</li>
  *   <li>{@link #usable}: a daily (weekly) window may answer for its hours (days) only when it was rolled up
  *       after each of them — otherwise the query reads the finer windows, so that the answer always equals the
- *       sum of {@code heatmap_hourly}.</li>
+ *       sum of {@code heatmap_hourly};</li>
+ *   <li>{@link #expired}: the windows of a plan that retention dropped (or will drop) — an answer never comes
+ *       back short without saying so.</li>
  * </ul>
+ * Landed hours are those of every landing format (a switch of {@code landing.format} keeps the earlier ones).
  */
 public final class RollupCoverage {
   /** One refresh's view. */
@@ -37,16 +41,16 @@ public final class RollupCoverage {
 
   private final RollupRuns runs;
   private final LandingIndex landing;
-  private final String format;
+  private final Retention retention;
   private final Duration maxAge;
   private final Duration lookback;
   private final Clock clock;
   private volatile Snapshot snapshot;
 
-  public RollupCoverage(RollupRuns runs, LandingIndex landing, String format, Duration maxAge, Duration lookback, Clock clock) {
+  public RollupCoverage(RollupRuns runs, LandingIndex landing, Retention retention, Duration maxAge, Duration lookback, Clock clock) {
     this.runs = runs;
     this.landing = landing;
-    this.format = format;
+    this.retention = retention;
     this.maxAge = maxAge;
     this.lookback = lookback;
     this.clock = clock;
@@ -57,7 +61,7 @@ public final class RollupCoverage {
     Instant now = clock.instant();
     LocalDate last = LocalDate.ofInstant(now, ZoneOffset.UTC);
     Set<Instant> hours = new TreeSet<>();
-    for (HourPartition h : landing.hours(format, LocalDate.ofInstant(now.minus(lookback), ZoneOffset.UTC), last)) {
+    for (HourPartition h : landing.hours(LocalDate.ofInstant(now.minus(lookback), ZoneOffset.UTC), last)) {
       hours.add(h.dt().atTime(h.hour(), 0).toInstant(ZoneOffset.UTC));
     }
     Map<Granularity, Map<Instant, Instant>> finished = Map.of(Granularity.HOURLY, runs.lastFinished(Granularity.HOURLY),
@@ -78,17 +82,39 @@ public final class RollupCoverage {
     return s;
   }
 
-  /** The landed hours of [from, to) that no successful hourly rollup covers yet. */
+  /** The landed hours of [from, to), within the hourly retention, that no successful hourly rollup covers yet. */
   public List<Instant> missingHours(Instant from, Instant to) throws IOException, SQLException {
     Snapshot s = current();
     Map<Instant, Instant> hourly = s.finished().get(Granularity.HOURLY);
+    Instant kept = retention.cutoff(Granularity.HOURLY, clock.instant());
     List<Instant> missing = new ArrayList<>();
     for (Instant h : s.landedHours()) {
-      if (!h.isBefore(from) && h.isBefore(to) && !hourly.containsKey(h)) {
+      if (!h.isBefore(from) && !h.isBefore(kept) && h.isBefore(to) && !hourly.containsKey(h)) {
         missing.add(h);
       }
     }
     return missing;
+  }
+
+  /** A run of consecutive windows of one granularity past its retention: their counts are no longer kept. */
+  public record Expired(Granularity granularity, Instant from, Instant to) {}
+
+  /** The windows of {@code plan} past their granularity's retention, merged into consecutive runs. */
+  public List<Expired> expired(List<HeatmapQuery.Window> plan) {
+    Instant now = clock.instant();
+    List<Expired> expired = new ArrayList<>();
+    for (HeatmapQuery.Window w : plan) {
+      if (retention.expired(w.granularity(), w.start(), now)) {
+        Instant end = w.granularity().end(w.start());
+        Expired last = expired.isEmpty() ? null : expired.get(expired.size() - 1);
+        if (last != null && last.granularity() == w.granularity() && last.to().equals(w.start())) {
+          expired.set(expired.size() - 1, new Expired(last.granularity(), last.from(), end));
+        } else {
+          expired.add(new Expired(w.granularity(), w.start(), end));
+        }
+      }
+    }
+    return expired;
   }
 
   /**

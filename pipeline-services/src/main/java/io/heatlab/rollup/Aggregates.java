@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
@@ -32,6 +36,7 @@ import org.apache.parquet.schema.MessageType;
  */
 public final class Aggregates {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern POINTER = Pattern.compile("window=(\\d+)\\.json");
 
   /** The published run of one window and its figures. */
   public record Pointer(String runId, long rowsIn, long rowsOut, long events, long startedAt, long publishedAt) {}
@@ -61,6 +66,22 @@ public final class Aggregates {
   public Optional<Pointer> current(Granularity g, Instant window) throws IOException {
     Optional<byte[]> bytes = store.get(pointerKey(g, window));
     return bytes.isEmpty() ? Optional.empty() : Optional.of(JSON.readValue(bytes.get(), Pointer.class));
+  }
+
+  /** Every published window of {@code g} with its pointer, oldest first. */
+  public SortedMap<Instant, Pointer> published(Granularity g) throws IOException {
+    SortedMap<Instant, Pointer> pointers = new TreeMap<>();
+    String dir = prefix + "/" + name(g) + "/current/";
+    for (ObjectStore.Entry e : store.list(dir)) {
+      Matcher m = POINTER.matcher(e.key().substring(dir.length()));
+      if (m.matches()) {
+        Optional<byte[]> bytes = store.get(e.key());
+        if (bytes.isPresent()) { // else replaced meanwhile
+          pointers.put(g.windowOfPartition(Long.parseLong(m.group(1))), JSON.readValue(bytes.get(), Pointer.class));
+        }
+      }
+    }
+    return pointers;
   }
 
   /** Makes {@code pointer}'s run the published one of {@code window}; removes the run it replaces. */

@@ -45,11 +45,18 @@ public final class RollupRun {
   private volatile String sparkAppId = "";
   private volatile SparkApp app;
   private volatile boolean cancelled;
+  private final boolean replaceWithEmpty;
 
-  RollupRun(String id, Granularity granularity, List<Instant> windows) {
+  RollupRun(String id, Granularity granularity, List<Instant> windows, boolean replaceWithEmpty) {
     this.id = id;
     this.granularity = granularity;
     this.windows = List.copyOf(windows);
+    this.replaceWithEmpty = replaceWithEmpty;
+  }
+
+  /** Whether a window that held events may be emptied by this run (see {@link Rollups#start}). */
+  public boolean replaceWithEmpty() {
+    return replaceWithEmpty;
   }
 
   public String id() {

@@ -119,6 +119,31 @@ public final class RollupRuns {
     return last;
   }
 
+  /** An hour that counts more events than its last successful run read rows: some events are counted twice. */
+  public record OverCount(Instant hour, long counted, long rowsRead) {}
+
+  /**
+   * The rolled-up hours since {@code since} whose Σ {@code heatmap_hourly} exceeds the rows their latest FINISHED
+   * hourly run read (a run counts each batch once, so never more than it read) — the console's consistency check,
+   * and the fault tests'.
+   */
+  public List<OverCount> overCounted(Instant since) throws SQLException {
+    String from = Granularity.dateTime(Granularity.HOURLY.windowOf(since));
+    String sql = "SELECT toString(window_start), c, r FROM"
+        + " (SELECT window_start, sum(count) AS c FROM " + Granularity.HOURLY.table() + " WHERE window_start >= toDateTime('" + from + "')"
+        + " GROUP BY window_start)"
+        + " ANY INNER JOIN (SELECT window_start, argMax(rows_in, updated_at) AS r FROM rollup_runs WHERE job = 'hourly'"
+        + " AND state = 'FINISHED' AND window_start >= toDateTime('" + from + "') GROUP BY window_start) USING window_start"
+        + " WHERE c > r ORDER BY window_start";
+    List<OverCount> over = new ArrayList<>();
+    try (Connection c = jdbc.connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+      while (rs.next()) {
+        over.add(new OverCount(instant(rs.getString(1)), rs.getLong(2), rs.getLong(3)));
+      }
+    }
+    return over;
+  }
+
   private static Instant instant(String clickhouseDateTime) {
     if (clickhouseDateTime.startsWith("0000-")) { // 18.16 prints DateTime 0 (the epoch) as zeros
       return Instant.EPOCH;

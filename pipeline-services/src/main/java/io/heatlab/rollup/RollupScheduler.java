@@ -5,6 +5,7 @@ import io.heatlab.landing.HourPartition;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapWindows;
+import io.heatlab.olap.Retention;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,16 +44,12 @@ public final class RollupScheduler implements AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofHours(1);
 
   /** The scheduler's settings. */
-  public record Settings(Duration interval, Duration grace, Duration lookback, Duration backoff,
-      Map<Granularity, Duration> retention) {
+  public record Settings(Duration interval, Duration grace, Duration lookback, Duration backoff, Retention retention) {
     public static Settings of(HeatlabConfig c) {
       return new Settings(Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_SCHEDULER_INTERVAL_MS)),
           Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_SCHEDULER_GRACE_MS)),
           Duration.ofHours(c.getInt(HeatlabConfig.ROLLUP_SCHEDULER_LOOKBACK_HOURS)),
-          Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_RETRY_BACKOFF_MS)),
-          Map.of(Granularity.HOURLY, Duration.ofDays(c.getInt(HeatlabConfig.RETENTION_HOURLY_DAYS)),
-              Granularity.DAILY, Duration.ofDays(c.getInt(HeatlabConfig.RETENTION_DAILY_DAYS)),
-              Granularity.WEEKLY, Duration.ofDays(c.getInt(HeatlabConfig.RETENTION_WEEKLY_DAYS))));
+          Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_RETRY_BACKOFF_MS)), Retention.of(c));
     }
   }
 
@@ -115,12 +112,17 @@ public final class RollupScheduler implements AutoCloseable {
       run(g, dueAbove(g, now, oldest), runs);
     }
     Map<Granularity, List<Long>> dropped = new LinkedHashMap<>();
-    for (Map.Entry<Granularity, Duration> r : settings.retention().entrySet()) {
-      List<Long> gone = windows.dropBefore(r.getKey(), now.minus(r.getValue()));
+    List<HeatmapWindows.Replaced> drops = new ArrayList<>();
+    for (Granularity g : Granularity.values()) {
+      List<HeatmapWindows.Replaced> gone = windows.dropBefore(g, settings.retention().cutoff(g, now));
       if (!gone.isEmpty()) {
-        dropped.put(r.getKey(), gone);
-        LOG.info("retention dropped {} {} partition(s) older than {}", gone.size(), r.getKey().table(), r.getValue());
+        drops.addAll(gone);
+        dropped.put(g, gone.stream().map(HeatmapWindows.Replaced::partition).toList());
+        LOG.info("retention dropped {} {} partition(s) older than {}", gone.size(), g.table(), settings.retention().kept().get(g));
       }
+    }
+    if (!windows.awaitGone(drops, Rollups.FINAL_WITHIN).isEmpty()) { // a restart must not bring them back
+      LOG.warn("retention: ClickHouse still keeps dropped parts on disk after {} s", Rollups.FINAL_WITHIN.toSeconds());
     }
     previousPass = passStart;
     return new Pass(runs, dropped);
@@ -158,11 +160,11 @@ public final class RollupScheduler implements AutoCloseable {
   private List<Instant> dueHours(Instant now, Instant oldest) throws IOException, java.sql.SQLException {
     Map<Instant, Instant> lastRun = rollups.runs().lastFinished(Granularity.HOURLY);
     Set<HourPartition> written = previousPass == null ? null
-        : rollups.landing().hoursChangedSince(rollups.format(), previousPass.minus(Duration.ofMinutes(2)));
+        : rollups.landing().hoursChangedSince(previousPass.minus(Duration.ofMinutes(2)));
     SortedSet<Instant> due = new TreeSet<>();
     failures.keySet().stream().filter(k -> k.startsWith(Granularity.HOURLY.name() + "@")) // failed: due until they succeed
         .map(k -> Instant.parse(k.substring(k.indexOf('@') + 1))).forEach(due::add);
-    for (HourPartition h : rollups.landing().hours(rollups.format())) {
+    for (HourPartition h : rollups.landing().hours()) {
       Instant start = h.dt().atTime(h.hour(), 0).toInstant(ZoneOffset.UTC);
       if (start.isBefore(oldest) || Granularity.HOURLY.end(start).plus(settings.grace()).isAfter(now)) {
         continue;
@@ -175,7 +177,7 @@ public final class RollupScheduler implements AutoCloseable {
         // in the run's start second was written less than a second after the start, and the job lists its input
         // seconds later (driver JVM + Spark session): it was read. So only a later second is new data. (Storage
         // and heatlab must share a clock: NTP in production.)
-        for (ObjectStore.Entry o : rollups.landing().objects(rollups.format(), h)) {
+        for (ObjectStore.Entry o : rollups.landing().objects(h)) {
           if (o.lastModified().isAfter(last)) {
             due.add(start);
             break;

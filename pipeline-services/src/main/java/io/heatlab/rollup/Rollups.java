@@ -5,12 +5,14 @@ import io.heatlab.config.StackEndpoints;
 import io.heatlab.landing.HourPartition;
 import io.heatlab.landing.LandingIndex;
 import io.heatlab.landing.LandingLayout;
+import io.heatlab.landing.ObjectFormat;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.olap.CellCount;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapWindows;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -21,12 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.launcher.SparkAppHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,19 +50,17 @@ public final class Rollups implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Rollups.class);
   private static final String JOB_CLASS = "io.heatlab.rollup.job.RollupJob";
   private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
+  /** How long a publish waits at most for ClickHouse to delete the parts it replaced (it takes tens of ms). */
+  static final Duration FINAL_WITHIN = Duration.ofSeconds(60);
 
   private final SparkSettings spark;
   private final ObjectStore store;
   private final LandingLayout layout;
   private final LandingIndex landing;
-  private final String format;
   private final Aggregates aggregates;
   private final HeatmapWindows windows;
   private final RollupRuns runs;
-  /** Per lock file: the in-process half of "one application at a time" (a JVM cannot hold a file lock twice). */
-  private static final java.util.concurrent.ConcurrentMap<java.nio.file.Path, ReentrantLock> LOCKS =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Set<RollupRun> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<RollupRun> active = ConcurrentHashMap.newKeySet();
   private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "heatlab-rollup");
     t.setDaemon(true);
@@ -66,18 +68,16 @@ public final class Rollups implements AutoCloseable {
   });
 
   public Rollups(HeatlabConfig config, StackEndpoints endpoints) {
-    this(SparkSettings.of(config, endpoints), endpoints.objectStore(config),
-        new LandingLayout(LandingLayout.DEFAULT_PREFIX), config.getString(HeatlabConfig.LANDING_FORMAT),
+    this(SparkSettings.of(config, endpoints), endpoints.objectStore(config), new LandingLayout(LandingLayout.DEFAULT_PREFIX),
         config.getString(HeatlabConfig.ROLLUP_AGGREGATES_PREFIX), new ClickHouseJdbc(config, endpoints));
   }
 
-  public Rollups(SparkSettings spark, ObjectStore store, LandingLayout layout, String format, String aggregatesPrefix,
-      ClickHouseJdbc jdbc) {
+  /** Rollups of the events landed under {@code layout} (every format present), lake aggregates under the prefix. */
+  public Rollups(SparkSettings spark, ObjectStore store, LandingLayout layout, String aggregatesPrefix, ClickHouseJdbc jdbc) {
     this.spark = spark;
     this.layout = layout;
     this.store = store;
     this.landing = new LandingIndex(store, layout);
-    this.format = format;
     this.aggregates = new Aggregates(store, aggregatesPrefix);
     this.windows = new HeatmapWindows(jdbc);
     this.runs = new RollupRuns(jdbc);
@@ -95,23 +95,31 @@ public final class Rollups implements AutoCloseable {
     return landing;
   }
 
-  public String format() {
-    return format;
-  }
-
   /** The runs this instance started that have not ended yet (a snapshot). */
   public List<RollupRun> inFlight() {
     return List.copyOf(active);
   }
 
-  /** Starts a run over {@code windowStarts} of {@code g} in the background. */
+  /**
+   * Starts a run over {@code windowStarts} of {@code g} in the background. A window that holds events and for
+   * which the run finds none is left as it is and FAILED (its input is gone or unreadable: replacing a published
+   * window with nothing would lose its counts).
+   */
   public RollupRun start(Granularity g, List<Instant> windowStarts, RollupRun.Listener listener) {
+    return start(g, windowStarts, false, listener);
+  }
+
+  /**
+   * Same; with {@code replaceWithEmpty}, a window for which the run finds no events is emptied even if it held
+   * some (the operator's explicit choice, e.g. after deleting landed objects on purpose).
+   */
+  public RollupRun start(Granularity g, List<Instant> windowStarts, boolean replaceWithEmpty, RollupRun.Listener listener) {
     if (windowStarts.isEmpty()) {
       throw new IllegalArgumentException("no window to roll up");
     }
     String id = RUN_ID.format(LocalDateTime.now(ZoneOffset.UTC)) + "-" + g.name().toLowerCase() + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-    RollupRun run = new RollupRun(id, g, windowStarts);
+    RollupRun run = new RollupRun(id, g, windowStarts, replaceWithEmpty);
     active.add(run);
     executor.execute(() -> {
       try {
@@ -147,7 +155,7 @@ public final class Rollups implements AutoCloseable {
     Instant from = windowStarts.get(0);
     Instant to = g.end(windowStarts.get(windowStarts.size() - 1));
     SortedSet<Instant> landedHours = new TreeSet<>();
-    for (HourPartition h : landing.hours(format)) {
+    for (HourPartition h : landing.hours()) {
       Instant start = h.dt().atTime(h.hour(), 0).toInstant(ZoneOffset.UTC);
       if (!start.isBefore(from) && start.isBefore(to)) {
         landedHours.add(start);
@@ -191,15 +199,8 @@ public final class Rollups implements AutoCloseable {
       return finish(run, listener, records, started, RunState.FAILED, "ClickHouse unreachable: " + e.getMessage(), Map.of());
     }
     listener.state(run, RunState.SUBMITTED);
-    ReentrantLock oneAtATime = LOCKS.computeIfAbsent(spark.lockFile().toAbsolutePath(), p -> new ReentrantLock(true));
-    oneAtATime.lockInterruptibly();
-    java.nio.channels.FileChannel lockChannel = null;
-    try {
-      // and one at a time on this machine: the CLI, the console and ./heatlab up's scheduler may all run rollups
-      java.nio.file.Files.createDirectories(spark.lockFile().getParent());
-      lockChannel = java.nio.channels.FileChannel.open(spark.lockFile(), java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.WRITE);
-      lockChannel.lock();
+    // one at a time on this machine: the CLI, the console and ./heatlab up's scheduler may all run rollups
+    try (PublishLock lock = PublishLock.acquire(spark.lockFile())) {
       sweepOrphans(run.id());
       if (run.cancelled()) {
         return finish(run, listener, records, started, RunState.KILLED, "cancelled before it started", Map.of());
@@ -249,11 +250,6 @@ public final class Rollups implements AutoCloseable {
         return finish(run, listener, records, started, end, end == RunState.KILLED ? "stopped by request" : verdict.error(), Map.of());
       }
       return publish(run, listener, records, started, verdict, plan);
-    } finally {
-      if (lockChannel != null) {
-        lockChannel.close(); // releases the lock
-      }
-      oneAtATime.unlock();
     }
   }
 
@@ -272,7 +268,7 @@ public final class Rollups implements AutoCloseable {
         runs.record(orphans);
         LOG.info("recorded {} orphaned rollup run window(s) as FAILED", orphans.size());
       }
-    } catch (java.sql.SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException e) {
       LOG.warn("could not sweep orphaned rollup runs: {}", e.toString());
     }
   }
@@ -286,7 +282,7 @@ public final class Rollups implements AutoCloseable {
   private Plan plan(RollupRun run) throws IOException {
     Map<Instant, long[]> inputs = new LinkedHashMap<>();
     Granularity g = run.granularity();
-    List<String> args = new ArrayList<>(List.of("--granularity", g.name().toLowerCase(), "--format", format,
+    List<String> args = new ArrayList<>(List.of("--granularity", g.name().toLowerCase(),
         "--output", spark.s3a(aggregates.runPrefix(g, run.id()))));
     for (Instant w : run.windows()) {
       String label = String.valueOf(g.partition(w));
@@ -294,11 +290,14 @@ public final class Rollups implements AutoCloseable {
       args.add(label);
       Optional<Granularity> finer = g.finer();
       if (finer.isEmpty()) {
+        // every format present: hours landed before a switch of landing.format count as much as those after it
         HourPartition hour = HourPartition.of(w.toEpochMilli());
-        String suffix = "." + (format.equals("parquet") ? "parquet" : "jsonl.gz");
-        if (landing.objects(format, hour).stream().anyMatch(o -> o.key().endsWith(suffix))) {
-          args.add("--input");
-          args.add(label + "=" + spark.s3a(layout.hourPrefix(format, hour)));
+        for (String format : ObjectFormat.NAMES) {
+          String suffix = "." + ObjectFormat.reader(format).extension();
+          if (store.list(layout.hourPrefix(format, hour)).stream().anyMatch(o -> o.key().endsWith(suffix))) {
+            args.add("--input");
+            args.add(label + "=" + spark.s3a(layout.hourPrefix(format, hour)));
+          }
         }
         continue;
       }
@@ -354,13 +353,20 @@ public final class Rollups implements AutoCloseable {
     }
     Map<Instant, RollupRun.WindowResult> results = new LinkedHashMap<>();
     List<String> errors = new ArrayList<>();
+    List<HeatmapWindows.Replaced> replaced = new ArrayList<>();
     for (Map.Entry<Instant, List<CellCount>> e : cells.entrySet()) {
       Instant w = e.getKey();
       long events = e.getValue().stream().mapToLong(CellCount::count).sum();
       long rowsIn = plan.inputs().containsKey(w) ? plan.inputs().get(w)[0] : events; // hourly: one raw row per event
       long rowsOut = e.getValue().size();
       try {
-        windows.replace(g, w, e.getValue());
+        Optional<Aggregates.Pointer> published = aggregates.current(g, w);
+        if (events == 0 && !run.replaceWithEmpty() && published.isPresent() && published.get().events() > 0) {
+          throw new IOException("the run found no events, the window holds " + published.get().events() + " (run "
+              + published.get().runId() + "): left as it was — are its inputs gone? To empty it anyway, rerun with"
+              + " --replace-with-empty");
+        }
+        replaced.add(windows.replace(g, w, e.getValue()));
         aggregates.publish(g, w, new Aggregates.Pointer(run.id(), rowsIn, rowsOut, events, started.toEpochMilli(),
             System.currentTimeMillis()));
         records.put(w, records.get(w).with(RunState.FINISHED, rowsIn, rowsOut, run.sparkAppId(), ""));
@@ -373,9 +379,32 @@ public final class Rollups implements AutoCloseable {
         discardQuietly(g, run.id(), w);
       }
     }
+    awaitFinal(run, replaced);
     RunState end = errors.isEmpty() ? RunState.FINISHED : RunState.FAILED;
     run.progress(end == RunState.FINISHED ? 1.0 : run.progress());
     return finish(run, listener, records, started, end, String.join("; ", errors), results);
+  }
+
+  /**
+   * Waits until the parts the publish replaced are deleted from ClickHouse's disk, so that a restart cannot bring
+   * them back (HeatmapWindows); a run is reported done only then — tens of milliseconds, longer while a query still
+   * reads the old parts. Past {@link #FINAL_WITHIN} it says so: the next start's self-check repairs a window that a
+   * restart doubled.
+   */
+  private void awaitFinal(RollupRun run, List<HeatmapWindows.Replaced> replaced) {
+    try {
+      List<HeatmapWindows.Replaced> left = windows.awaitGone(replaced, FINAL_WITHIN);
+      if (!left.isEmpty()) {
+        LOG.warn("rollup run {}: ClickHouse still keeps {} replaced part(s) on disk after {} s ({}; a long query still"
+            + " reading them?): a restart before it deletes them would count those windows twice until the next start's"
+            + " self-check repairs them", run.id(), left.stream().mapToInt(r -> r.oldParts().size()).sum(),
+            FINAL_WITHIN.toSeconds(), left.get(0).table() + " " + left.get(0).partition());
+      }
+    } catch (SQLException e) {
+      LOG.warn("rollup run {}: could not check that the replaced parts are gone: {}", run.id(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void discardQuietly(Granularity g, String runId, Instant w) {
@@ -417,7 +446,7 @@ public final class Rollups implements AutoCloseable {
     rows.forEach(list::add);
     try {
       runs.record(list);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException("rollup_runs: " + e.getMessage(), e);
     }
   }
@@ -433,7 +462,7 @@ public final class Rollups implements AutoCloseable {
     }
     executor.shutdown();
     try {
-      if (!executor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
         executor.shutdownNow();
       }
     } catch (InterruptedException e) {

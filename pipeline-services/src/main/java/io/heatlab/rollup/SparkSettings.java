@@ -23,8 +23,13 @@ public record SparkSettings(String master, String driverHost, String driverMemor
         c.getString(HeatlabConfig.STORAGE_BUCKET), c.dataDir().resolve("spark/home"),
         Path.of(jars.isBlank() ? BuildArtifacts.path("spark.home.classpath") : jars),
         Path.of(jar.isBlank() ? BuildArtifacts.path("rollup.job.jar") : jar), c.dataDir().resolve("log/rollups"),
-        c.dataDir().resolve("run/rollup.lock"),
+        lockFile(c),
         Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_TIMEOUT_MS)));
+  }
+
+  /** The lock of the published windows of {@code c}'s data directory ({@link PublishLock}). */
+  public static Path lockFile(HeatlabConfig c) {
+    return c.dataDir().resolve("run/rollup.lock");
   }
 
   /** {@code s3a://bucket/key} of an object key or prefix in heatlab's bucket. */

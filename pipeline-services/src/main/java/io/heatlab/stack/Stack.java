@@ -2,6 +2,7 @@ package io.heatlab.stack;
 
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
+import io.heatlab.rollup.PublishedWindowsCheck;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * independent parts in parallel — and stopped in reverse, likewise. The same class drives the embedded profile
  * (children supervised from here) and the compose profile (external endpoints checked and provisioned).
  *
- * <p>Lifecycle: {@link #create} (resolves ports given as 0 to free ports) → {@link #start} →
+ * <p>Lifecycle: {@link #create} (resolves ports given as 0 to free ports) → {@link #start} (the parts, then the
+ * self-check of the published rollup windows) →
  * {@link #health()}… → {@link #stop()}. A stack that is only {@link #create created} can still report
  * {@link #health()} of parts started by another process: that is how {@code heatlab status} works.
  */
@@ -35,6 +37,9 @@ public final class Stack implements AutoCloseable {
     default void starting(StackPart part) {}
 
     default void started(PartHealth health, Duration took) {}
+
+    /** The published windows were checked against their runs once every part was up (and repaired if needed). */
+    default void checked(PublishedWindowsCheck.Report report) {}
   }
 
   private final HeatlabConfig config;
@@ -123,6 +128,22 @@ public final class Stack implements AutoCloseable {
         throw se;
       }
       throw new StackException("Stack start failed: " + cause, cause);
+    }
+    selfCheck(listener);
+  }
+
+  /**
+   * The start-up self-check ({@link PublishedWindowsCheck}): a ClickHouse that stopped or crashed right after a
+   * rollup published may have brought the replaced parts back. It never fails the start: a check that cannot run
+   * is logged, and the next start checks again.
+   */
+  private void selfCheck(StartListener listener) {
+    try {
+      listener.checked(PublishedWindowsCheck.of(config, endpoints).run());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn("self-check of the published windows could not run: {}", e.toString());
     }
   }
 

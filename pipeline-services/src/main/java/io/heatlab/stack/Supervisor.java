@@ -3,6 +3,7 @@ package io.heatlab.stack;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.HeatmapWindows;
+import io.heatlab.rollup.PublishedWindowsCheck;
 import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.RollupScheduler;
 import io.heatlab.rollup.Rollups;
@@ -70,6 +71,12 @@ public final class Supervisor {
         public void started(PartHealth health, Duration took) {
           out.printf("heatlab: %-10s %-8s %-28s %5.1f s%n", health.name(), health.state().json(), health.address(),
               took.toMillis() / 1000.0);
+        }
+
+        @Override
+        public void checked(PublishedWindowsCheck.Report report) {
+          out.println("heatlab: self-check: " + report.summary());
+          report.repairs().forEach(r -> out.println("heatlab:   " + r));
         }
       });
     } catch (StackException e) {

@@ -145,7 +145,7 @@ class PipelineFaultIT {
     LandingIndex index = new LandingIndex(store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));
     JsonLinesFormat format = new JsonLinesFormat();
     for (Instant h : hours) {
-      for (ObjectStore.Entry o : index.objects("jsonl", HourPartition.of(h.toEpochMilli()))) {
+      for (ObjectStore.Entry o : index.objects(HourPartition.of(h.toEpochMilli()))) {
         for (LandedEvent e : format.decode(store.get(o.key()).orElseThrow())) {
           if (e.clientId().equals(client)) {
             rows++;
@@ -169,6 +169,8 @@ class PipelineFaultIT {
     RollupRun.Result ok = rollups.run(Granularity.HOURLY, hours, new RollupRun.Listener() {});
     assertThat(ok.state()).as(ok.error()).isEqualTo(RunState.FINISHED);
     assertThat(rollups.runs().unfinished()).as("no run left recorded as running").isEmpty();
+    assertThat(rollups.runs().overCounted(from)).as("the Overview's consistency check: no hour counts more than its run read")
+        .isEmpty();
     assertThat(HeatmapQuery.total(jdbc, Granularity.HOURLY, client, from, to)).as("%s: counted once in heatmap_hourly", client)
         .isEqualTo(sent.eventsAccepted());
     List<Instant> days = Granularity.DAILY.windows(from, to);

@@ -130,10 +130,10 @@ class LandingIT {
   void indexAnswersWhichHoursReceivedObjectsAfterATime() throws Exception {
     LandingIndex index = new LandingIndex(fixture.store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));
     LandedEvent late = PRODUCED.values().stream().filter(e -> e.batchId().contains("-late")).findFirst().orElseThrow();
-    assertThat(index.hoursChangedSince("jsonl", Instant.ofEpochMilli(NOW - 60_000)))
+    assertThat(index.hoursChangedSince(Instant.ofEpochMilli(NOW - 60_000)))
         .contains(HourPartition.of(late.eventTime()), HourPartition.of(NOW - 3_600_000L));
-    assertThat(index.hoursChangedSince("jsonl", Instant.now().plusSeconds(5))).isEmpty();
-    assertThat(index.hours("jsonl")).contains(HourPartition.of(late.eventTime()));
+    assertThat(index.hoursChangedSince(Instant.now().plusSeconds(5))).isEmpty();
+    assertThat(index.hours()).contains(HourPartition.of(late.eventTime()));
     List<PartitionState> states = index.partitionStates("heatlab-landing");
     long endOffsets = fixture.endOffsets().values().stream().mapToLong(Long::longValue).sum();
     assertThat(states).isNotEmpty().allSatisfy(s -> assertThat(s.durableOffset()).isPositive());

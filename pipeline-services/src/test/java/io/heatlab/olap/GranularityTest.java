@@ -23,4 +23,12 @@ class GranularityTest {
     assertThatThrownBy(() -> Granularity.DAILY.partition(Instant.parse("2026-11-26T10:00:00Z")))
         .hasMessageContaining("not the start of a daily window");
   }
+
+  @Test
+  void aPartitionValueNamesItsWindow() {
+    assertThat(Granularity.HOURLY.windowOfPartition(2026112610L)).isEqualTo(Instant.parse("2026-11-26T10:00:00Z"));
+    assertThat(Granularity.DAILY.windowOfPartition(20261126L)).isEqualTo(Instant.parse("2026-11-26T00:00:00Z"));
+    assertThat(Granularity.WEEKLY.windowOfPartition(20261123L)).isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
+    assertThatThrownBy(() -> Granularity.WEEKLY.windowOfPartition(20261126L)).as("a Thursday").isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -80,8 +80,8 @@ class HeatmapWindowsIT {
     w.replace(Granularity.DAILY, Instant.parse("2026-11-25T00:00:00Z"), List.of(new CellCount("demo", "landing", "move", 0, 99, 10)));
     assertThat(w.total(Granularity.WEEKLY, monday)).isEqualTo(40);
 
-    assertThat(w.dropBefore(Granularity.DAILY, Instant.parse("2026-11-25T00:00:00Z"))).contains(20261124L)
-        .doesNotContain(20261125L);
+    assertThat(w.dropBefore(Granularity.DAILY, Instant.parse("2026-11-25T00:00:00Z"))).extracting(HeatmapWindows.Replaced::partition)
+        .contains(20261124L).doesNotContain(20261125L);
     assertThat(w.total(Granularity.DAILY, Instant.parse("2026-11-24T00:00:00Z"))).isZero();
     assertThat(w.total(Granularity.DAILY, Instant.parse("2026-11-25T00:00:00Z"))).isEqualTo(10);
   }

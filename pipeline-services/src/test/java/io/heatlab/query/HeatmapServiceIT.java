@@ -73,7 +73,7 @@ class HeatmapServiceIT {
     for (Instant h : hours) {
       land(h, 20 + random.nextInt(30), random);
     }
-    try (Rollups rollups = new Rollups(SparkSettings.of(config, STACK.endpoints()), store, LAYOUT, "jsonl", "aggregates/v1", jdbc)) {
+    try (Rollups rollups = new Rollups(SparkSettings.of(config, STACK.endpoints()), store, LAYOUT, "aggregates/v1", jdbc)) {
       assertThat(rollups.run(Granularity.HOURLY, hours, new RollupRun.Listener() {}).succeeded()).isTrue();
       assertThat(rollups.run(Granularity.DAILY, Granularity.DAILY.windows(START, END), new RollupRun.Listener() {}).succeeded()).isTrue();
       assertThat(rollups.run(Granularity.WEEKLY, Granularity.WEEKLY.windows(START, END).stream()

@@ -41,8 +41,7 @@ class RollupIT {
   private static final LandingLayout LAYOUT = new LandingLayout(LandingLayout.DEFAULT_PREFIX);
   private static ObjectStore store;
   private static ClickHouseJdbc jdbc;
-  private static Rollups jsonl;
-  private static Rollups parquet;
+  private static Rollups rollups;
   private static long offset;
 
   @BeforeAll
@@ -52,14 +51,12 @@ class RollupIT {
     store = endpoints.objectStore(config);
     jdbc = new ClickHouseJdbc(config, endpoints);
     SparkSettings spark = SparkSettings.of(config, endpoints);
-    jsonl = new Rollups(spark, store, LAYOUT, "jsonl", "aggregates/v1", jdbc);
-    parquet = new Rollups(spark, store, LAYOUT, "parquet", "aggregates/v1", jdbc);
+    rollups = new Rollups(spark, store, LAYOUT, "aggregates/v1", jdbc);
   }
 
   @AfterAll
   static void close() {
-    jsonl.close();
-    parquet.close();
+    rollups.close();
   }
 
   @Test
@@ -74,7 +71,7 @@ class RollupIT {
         event("beta", "landing", "move", h1, 0.999, 0.5)));
     land(new JsonLinesFormat(), h2, List.of(event("acme", "pricing", "move", h2, 0.25, 0.75)));
 
-    RollupRun.Result first = jsonl.run(Granularity.HOURLY, List.of(h1, h2, empty), new RollupRun.Listener() {});
+    RollupRun.Result first = rollups.run(Granularity.HOURLY, List.of(h1, h2, empty), new RollupRun.Listener() {});
     assertThat(first.state()).as(first.error()).isEqualTo(RunState.FINISHED);
     assertThat(first.windows().get(h1).rowsIn()).isEqualTo(5);
     assertThat(first.windows().get(h1).rowsOut()).isEqualTo(3);
@@ -85,13 +82,13 @@ class RollupIT {
     assertThat(cells(Granularity.HOURLY, h2)).isEqualTo(Map.of("acme/pricing/move/25/75", 1L));
     assertThat(cells(Granularity.HOURLY, empty)).isEmpty();
 
-    RollupRun.Result rerun = jsonl.run(Granularity.HOURLY, List.of(h1, h2), new RollupRun.Listener() {});
+    RollupRun.Result rerun = rollups.run(Granularity.HOURLY, List.of(h1, h2), new RollupRun.Listener() {});
     assertThat(rerun.state()).isEqualTo(RunState.FINISHED);
     assertThat(cells(Granularity.HOURLY, h1)).as("a rerun replaces, never adds").isEqualTo(expectedH1);
-    assertThat(jsonl.aggregates().current(Granularity.HOURLY, h1).orElseThrow().runId()).isEqualTo(rerun.runId());
-    assertThat(store.list(jsonl.aggregates().windowPrefix(Granularity.HOURLY, first.runId(), h1)))
+    assertThat(rollups.aggregates().current(Granularity.HOURLY, h1).orElseThrow().runId()).isEqualTo(rerun.runId());
+    assertThat(store.list(rollups.aggregates().windowPrefix(Granularity.HOURLY, first.runId(), h1)))
         .as("the replaced run's aggregate is removed").isEmpty();
-    List<RollupRuns.Run> history = jsonl.runs().history(Granularity.HOURLY, h1, h2, 10);
+    List<RollupRuns.Run> history = rollups.runs().history(Granularity.HOURLY, h1, h2, 10);
     assertThat(history).extracting(RollupRuns.Run::runId).containsExactly(rerun.runId(), first.runId());
     assertThat(history).allSatisfy(r -> {
       assertThat(r.state()).isEqualTo(RunState.FINISHED);
@@ -106,7 +103,7 @@ class RollupIT {
     Instant h = Instant.parse("2026-11-17T05:00:00Z");
     land(new ParquetFormat("zstd"), h, List.of(event("acme", "checkout", "move", h, 0.42, 0.42),
         event("acme", "checkout", "move", h, 0.429, 0.421), event("acme", "checkout", "click", h, 0.5, 0.5)));
-    RollupRun.Result r = parquet.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
+    RollupRun.Result r = rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.FINISHED);
     assertThat(cells(Granularity.HOURLY, h)).isEqualTo(Map.of("acme/checkout/move/42/42", 2L, "acme/checkout/click/50/50", 1L));
   }
@@ -124,7 +121,7 @@ class RollupIT {
     land(new JsonLinesFormat(), h, partial);  // the first attempt: 3 of 5 records written, answered 503
     land(new JsonLinesFormat(), h, whole);    // the client's retry, whole
     land(new JsonLinesFormat(), h, List.of(event("acme", "pricing", "click", h, 0.9, 0.9)));
-    RollupRun.Result r = jsonl.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
+    RollupRun.Result r = rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.FINISHED);
     assertThat(cells(Granularity.HOURLY, h).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(6);
     assertThat(cells(Granularity.HOURLY, h)).containsEntry("acme/pricing/move/0/50", 1L).containsEntry("acme/pricing/move/40/50", 1L);
@@ -147,10 +144,10 @@ class RollupIT {
         land(new JsonLinesFormat(), h, events);
       }
     }
-    assertThat(jsonl.run(Granularity.HOURLY, hours, new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
+    assertThat(rollups.run(Granularity.HOURLY, hours, new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
     List<Instant> days = Granularity.DAILY.windows(monday, Granularity.WEEKLY.end(monday));
-    assertThat(jsonl.run(Granularity.DAILY, days, new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
-    assertThat(jsonl.run(Granularity.WEEKLY, List.of(monday), new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
+    assertThat(rollups.run(Granularity.DAILY, days, new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
+    assertThat(rollups.run(Granularity.WEEKLY, List.of(monday), new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
 
     Map<String, Long> weekFromHours = new TreeMap<>();
     for (Instant d : days) {
@@ -169,19 +166,19 @@ class RollupIT {
   void aFailedRunIsRecordedAndLeavesTheWindowAsItWas() throws Exception {
     Instant h = Instant.parse("2026-11-18T08:00:00Z");
     land(new JsonLinesFormat(), h, List.of(event("acme", "pricing", "move", h, 0.3, 0.3)));
-    assertThat(jsonl.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
-    String published = jsonl.aggregates().current(Granularity.HOURLY, h).orElseThrow().runId();
+    assertThat(rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
+    String published = rollups.aggregates().current(Granularity.HOURLY, h).orElseThrow().runId();
 
     land(new JsonLinesFormat(), h, List.of(event("acme", "pricing", "move", h, 0.6, 0.6)));
     store.put(LAYOUT.objectKey(new JsonLinesFormat(), HourPartition.of(h.toEpochMilli()), null, "heatmap.events", 5,
         999_999), "this is not gzip".getBytes(), "application/gzip", Map.of());
-    RollupRun.Result failed = jsonl.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
+    RollupRun.Result failed = rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
 
     assertThat(failed.state()).isEqualTo(RunState.FAILED);
     assertThat(failed.error()).contains("Spark application FAILED");
     assertThat(cells(Granularity.HOURLY, h)).as("the previous data of the window").isEqualTo(Map.of("acme/pricing/move/30/30", 1L));
-    assertThat(jsonl.aggregates().current(Granularity.HOURLY, h).orElseThrow().runId()).isEqualTo(published);
-    RollupRuns.Run recorded = jsonl.runs().history(Granularity.HOURLY, h, h.plusSeconds(3600), 1).get(0);
+    assertThat(rollups.aggregates().current(Granularity.HOURLY, h).orElseThrow().runId()).isEqualTo(published);
+    RollupRuns.Run recorded = rollups.runs().history(Granularity.HOURLY, h, h.plusSeconds(3600), 1).get(0);
     assertThat(recorded.runId()).isEqualTo(failed.runId());
     assertThat(recorded.state()).isEqualTo(RunState.FAILED);
     assertThat(recorded.error()).isEqualTo(failed.error());
@@ -198,7 +195,7 @@ class RollupIT {
     java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
     java.util.Set<Long> before = new java.util.HashSet<>();
     ProcessHandle.current().children().forEach(p -> before.add(p.pid()));
-    RollupRun run = jsonl.start(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {
+    RollupRun run = rollups.start(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {
       @Override
       public void state(RollupRun r, RunState state) {
         if (state == RunState.RUNNING) {
@@ -216,8 +213,8 @@ class RollupIT {
     assertThat((System.nanoTime() - t0) / 1e9).as("seconds to stop").isLessThan(10);
     assertThat(drivers.get(0).isAlive()).as("the driver process is gone").isFalse();
     assertThat(cells(Granularity.HOURLY, h)).as("nothing published").isEmpty();
-    assertThat(jsonl.aggregates().current(Granularity.HOURLY, h)).isEmpty();
-    assertThat(jsonl.runs().history(Granularity.HOURLY, h, h.plusSeconds(3600), 1).get(0).state()).isEqualTo(RunState.KILLED);
+    assertThat(rollups.aggregates().current(Granularity.HOURLY, h)).isEmpty();
+    assertThat(rollups.runs().history(Granularity.HOURLY, h, h.plusSeconds(3600), 1).get(0).state()).isEqualTo(RunState.KILLED);
   }
 
   // ---- helpers --------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import io.heatlab.landing.ObjectStore;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapWindows;
+import io.heatlab.olap.Retention;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,9 +81,8 @@ class RollupSchedulerIT {
     awaitLanded(store, h2, 2);
 
     RollupScheduler.Settings settings = new RollupScheduler.Settings(Duration.ofMinutes(1), Duration.ofMinutes(5),
-        Duration.ofDays(20), Duration.ofMinutes(10), Map.of(Granularity.HOURLY, Duration.ofDays(30),
-        Granularity.DAILY, Duration.ofDays(400), Granularity.WEEKLY, Duration.ofDays(1830)));
-    try (Rollups rollups = new Rollups(SparkSettings.of(config, STACK.endpoints()), store, LAYOUT, "jsonl", "aggregates/v1", jdbc)) {
+        Duration.ofDays(20), Duration.ofMinutes(10), Retention.of(config));
+    try (Rollups rollups = new Rollups(SparkSettings.of(config, STACK.endpoints()), store, LAYOUT, "aggregates/v1", jdbc)) {
       RollupScheduler scheduler = new RollupScheduler(rollups, new HeatmapWindows(jdbc), settings, clock, new RollupRun.Listener() {});
 
       RollupScheduler.Pass first = scheduler.pass();

@@ -113,7 +113,7 @@ public final class HeatmapsModel {
         new HashSet<>(answerA.missingHours()));
     String caption = String.format("%,d events (%s) · read %s%s", answerA.grid().total(), String.join("+", a.types()),
         HeatmapRequest.describeWindows(answerA.windowsRead()),
-        answerA.missingHours().isEmpty() ? "" : " · " + answerA.missingHours().size() + " landed hour(s) not rolled up yet");
+        answerA.gaps().isEmpty() ? "" : " · " + answerA.gaps());
     if (answerB != null) {
       caption = "A " + r.from() + " … " + r.to() + ": " + caption
           + String.format(" · B %s … %s: %,d events", r.compareFrom(), r.compareUntil(), answerB.grid().total());

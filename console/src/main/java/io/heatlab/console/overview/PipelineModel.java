@@ -66,7 +66,7 @@ public final class PipelineModel {
     Duration lookback = Duration.ofHours(context.config().getInt(HeatlabConfig.ROLLUP_SCHEDULER_LOOKBACK_HOURS));
     Map<Instant, Instant> finished = context.rollups().runs().lastFinished(Granularity.HOURLY);
     Map<Instant, Instant> written = new java.util.HashMap<>(); // every hour that landed within the lookback
-    context.rollups().landing().newestWritesSince(context.rollups().format(), now.minus(lookback))
+    context.rollups().landing().newestWritesSince(now.minus(lookback))
         .forEach((hour, at) -> written.put(hour.start(), at));
     Instant freshThrough = PipelineStatus.freshThrough(now, finished, written);
     PipelineStatus s = PipelineStatus.judge(now, accepted(), lag.totalEnd(), lag.totalCommitted(), lag.totalLag(), aggregated, overCounted(now.minus(lookback)),
@@ -77,20 +77,8 @@ public final class PipelineModel {
 
   /** Rolled-up hours since {@code since} whose Σ count exceeds the rows their last successful hourly run read. */
   private List<PipelineStatus.HourCheck> overCounted(Instant since) throws java.sql.SQLException {
-    String from = Granularity.dateTime(since.truncatedTo(java.time.temporal.ChronoUnit.HOURS));
-    String sql = "SELECT toString(window_start), c, r FROM"
-        + " (SELECT window_start, sum(count) AS c FROM " + Granularity.HOURLY.table() + " WHERE window_start >= toDateTime('" + from + "')"
-        + " GROUP BY window_start)"
-        + " ANY INNER JOIN (SELECT window_start, argMax(rows_in, updated_at) AS r FROM rollup_runs WHERE job = 'hourly'"
-        + " AND state = 'FINISHED' AND window_start >= toDateTime('" + from + "') GROUP BY window_start) USING window_start"
-        + " WHERE c > r ORDER BY window_start";
-    List<PipelineStatus.HourCheck> over = new java.util.ArrayList<>();
-    try (Connection c = context.jdbc().connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        over.add(new PipelineStatus.HourCheck(rs.getString(1), rs.getLong(2), rs.getLong(3)));
-      }
-    }
-    return over;
+    return context.rollups().runs().overCounted(since).stream()
+        .map(o -> new PipelineStatus.HourCheck(Granularity.dateTime(o.hour()), o.counted(), o.rowsRead())).toList();
   }
 
   /** The HTTP endpoint's accepted-events counter, or null when it does not answer. */

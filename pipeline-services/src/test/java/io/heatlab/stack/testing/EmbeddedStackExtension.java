@@ -2,6 +2,7 @@ package io.heatlab.stack.testing;
 
 import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.rollup.PublishedWindowsCheck;
 import io.heatlab.stack.PartHealth;
 import io.heatlab.stack.Stack;
 import io.heatlab.config.StackEndpoints;
@@ -87,6 +88,11 @@ public final class EmbeddedStackExtension implements BeforeAllCallback, AfterAll
       @Override
       public void started(PartHealth health, Duration took) {
         LOG.info("{} healthy at {} in {} ms", health.name(), health.address(), took.toMillis());
+      }
+
+      @Override
+      public void checked(PublishedWindowsCheck.Report report) {
+        LOG.info("self-check: {}", report.summary());
       }
     });
     LOG.info("Embedded stack for {} up in {} ms (data {})", context.getDisplayName(),

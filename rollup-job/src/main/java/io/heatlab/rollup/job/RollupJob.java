@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -39,12 +41,14 @@ import org.apache.spark.sql.types.StructType;
  * it reads back before it publishes anything.
  *
  * <p>Arguments: {@code --granularity hourly|daily|weekly --output PATH [--format jsonl|parquet]
- * --input WINDOW=PATH ...} (repeat {@code --input}; a window may have several paths, or none: an empty window).
+ * --input WINDOW=PATH ...} (repeat {@code --input}; a window may have several paths, or none: an empty window;
+ * an hourly input is read in the format its {@code format=} folder names, else in {@code --format}).
  * Any unreadable input fails the application (malformed JSON included): a rollup never publishes a window it
  * could only partly read.
  */
 public final class RollupJob {
   static final int GRID = 100;
+  private static final Pattern FORMAT_FOLDER = Pattern.compile("/format=([a-z]+)/");
 
   /** The data contract's fields (ARCHITECTURE.md §2): explicit, so JSON needs no inference pass. */
   static final StructType RAW = new StructType()
@@ -94,26 +98,42 @@ public final class RollupJob {
   }
 
   /**
-   * Every hour's raw objects in one scan (one file source, however many hours: a backfill stays one small plan);
-   * the window is the event-time hour, which is also the folder the connector landed the event in.
+   * Every hour's raw objects in one scan per format (one file source however many hours: a backfill stays one
+   * small plan); the window is the event-time hour, which is also the folder the connector landed the event in.
+   * An input's format is its folder's ({@code format=jsonl|parquet}): an hour may hold both after a switch of
+   * {@code landing.format}, and each row carries where it came from, so that {@link #onceEach} counts a batch
+   * that a replay landed in both formats once.
    */
   private static Dataset<Row> hourly(SparkSession spark, Args a) {
-    String[] paths = a.inputs.values().stream().flatMap(List::stream).toArray(String[]::new);
-    if (paths.length == 0) {
+    Map<String, List<String>> byFormat = new LinkedHashMap<>();
+    a.inputs.values().stream().flatMap(List::stream).forEach(p -> byFormat.computeIfAbsent(formatOf(p, a.format), f -> new ArrayList<>()).add(p));
+    Dataset<Row> events = null;
+    for (Map.Entry<String, List<String>> f : byFormat.entrySet()) {
+      String[] paths = f.getValue().toArray(new String[0]);
+      Dataset<Row> read = switch (f.getKey()) {
+        case "jsonl" -> spark.read().schema(RAW).option("recursiveFileLookup", "true")
+            .option("pathGlobFilter", "*.jsonl.gz").option("mode", "FAILFAST").json(paths);
+        case "parquet" -> spark.read().schema(RAW).option("recursiveFileLookup", "true")
+            .option("pathGlobFilter", "*.parquet").parquet(paths);
+        default -> throw new IllegalArgumentException("format must be jsonl or parquet, not " + f.getKey());
+      };
+      read = read.withColumn("source", lit(f.getKey()));
+      events = events == null ? read : events.unionByName(read);
+    }
+    if (events == null) {
       return null;
     }
-    Dataset<Row> events = switch (a.format) {
-      case "jsonl" -> spark.read().schema(RAW).option("recursiveFileLookup", "true")
-          .option("pathGlobFilter", "*.jsonl.gz").option("mode", "FAILFAST").json(paths);
-      case "parquet" -> spark.read().schema(RAW).option("recursiveFileLookup", "true")
-          .option("pathGlobFilter", "*.parquet").parquet(paths);
-      default -> throw new IllegalArgumentException("--format must be jsonl or parquet, not " + a.format);
-    };
     Dataset<Row> windowed = events
         .withColumn("window", date_format(timestamp_millis(col("event_time")), "yyyyMMddHH"))
         .where(col("window").isin(a.inputs.keySet().toArray()));
     return onceEach(windowed).select(col("window"), col("client_id"), col("screen_id"), col("event_type"),
         cell(col("x_norm")).as("cell_x"), cell(col("y_norm")).as("cell_y"), lit(1L).as("count"), lit(1L).as("rows_in"));
+  }
+
+  /** The landing format of an input path: its {@code format=} folder, else {@code fallback}. */
+  static String formatOf(String path, String fallback) {
+    Matcher m = FORMAT_FOLDER.matcher(path);
+    return m.find() ? m.group(1) : fallback;
   }
 
   /** Daily/weekly: each window sums the current aggregates of its finer windows. */
@@ -131,19 +151,23 @@ public final class RollupJob {
   }
 
   /**
-   * Each batch counted once. Ingestion produces a batch as one Kafka record per event, stamped with the request's
-   * {@code received_at}; when the broker fails midway, part of the batch is written, the request is answered 503
-   * and the client's retry (same {@code batch_id}, a new {@code received_at}) writes it whole. So per
-   * (client_id, batch_id) only the rows of its most complete attempt in this hour count (ties: the earliest;
-   * complete copies are identical). A partial attempt holds a subset of the complete one's events, hour by hour.
+   * Each batch counted once. A batch is answered 202 only after its records are committed, but an attempt can
+   * land more than once or in part: before transactions, a broker failing midway wrote part of a batch (one record
+   * per event) while the request was answered 503, and the client's retry (same {@code batch_id}, a new
+   * {@code received_at}) wrote it whole; and a replay of the topic after a switch of {@code landing.format} lands
+   * the same attempt again in the other format ({@code source}). So per (client_id, batch_id), only the rows of one
+   * attempt in one source count in this hour: the most complete (ties: the earliest, then the first format by
+   * name; complete copies are identical). A partial attempt holds a subset of the complete one's events, hour by
+   * hour.
    */
   static Dataset<Row> onceEach(Dataset<Row> events) {
-    Dataset<Row> attempts = events.groupBy("window", "client_id", "batch_id", "received_at").agg(count(lit(1)).as("n"));
-    WindowSpec best = Window.partitionBy("window", "client_id", "batch_id").orderBy(col("n").desc(), col("received_at").asc());
+    Dataset<Row> attempts = events.groupBy("window", "client_id", "batch_id", "received_at", "source").agg(count(lit(1)).as("n"));
+    WindowSpec best = Window.partitionBy("window", "client_id", "batch_id")
+        .orderBy(col("n").desc(), col("received_at").asc(), col("source").asc());
     Dataset<Row> keep = attempts.withColumn("rank", row_number().over(best)).where(col("rank").equalTo(1))
-        .select("window", "client_id", "batch_id", "received_at");
+        .select("window", "client_id", "batch_id", "received_at", "source");
     return events.join(keep, scala.jdk.javaapi.CollectionConverters.asScala(
-        List.of("window", "client_id", "batch_id", "received_at")).toSeq(), "left_semi");
+        List.of("window", "client_id", "batch_id", "received_at", "source")).toSeq(), "left_semi");
   }
 
   /** {@code min(99, floor(v * 100))}: the grid of ARCHITECTURE.md §2, v in [0, 1]. */
