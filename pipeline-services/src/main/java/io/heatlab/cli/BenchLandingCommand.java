@@ -4,6 +4,7 @@ import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.LandedEvent;
 import io.heatlab.landing.LandingConfig;
+import io.heatlab.landing.MinioObjectStore;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.stack.LandingDeployment;
 import io.heatlab.stack.Stack;
@@ -197,7 +198,7 @@ final class BenchLandingCommand implements Callable<Integer> {
         : (events - firstDone) / ((endNanos - firstNanos) / 1e9);
     HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.endpoints().connectUrl() + "/connectors/" + name))
         .DELETE().build(), HttpResponse.BodyHandlers.discarding());
-    ObjectStore store = new ObjectStore(StorageClients.minio(config, stack.endpoints()), config.getString(HeatlabConfig.STORAGE_BUCKET));
+    ObjectStore store = new MinioObjectStore(StorageClients.minio(config, stack.endpoints()), config.getString(HeatlabConfig.STORAGE_BUCKET));
     long bytes = store.list(prefix + "/").stream().mapToLong(ObjectStore.Entry::size).sum();
     out.printf("  %s: %,d events landed in %.1f s (connector start included): %,.0f events/s; after the first commit"
         + " %,.0f events/s; %,d bytes, %.2f bytes/event%n", format, events, seconds, events / seconds, steady, bytes,
@@ -207,7 +208,7 @@ final class BenchLandingCommand implements Callable<Integer> {
 
   static void deleteObjects(HeatlabConfig config, Stack stack, String prefix) throws Exception {
     MinioClient minio = StorageClients.minio(config, stack.endpoints());
-    ObjectStore store = new ObjectStore(minio, config.getString(HeatlabConfig.STORAGE_BUCKET));
+    ObjectStore store = new MinioObjectStore(minio, config.getString(HeatlabConfig.STORAGE_BUCKET));
     List<DeleteObject> keys = new ArrayList<>();
     store.list(prefix).forEach(e -> keys.add(new DeleteObject(e.key())));
     for (Result<DeleteError> r : minio.removeObjects(RemoveObjectsArgs.builder().bucket(store.bucket()).objects(keys).build())) {

@@ -4,6 +4,7 @@ import io.heatlab.config.HeatlabConfig;
 import io.heatlab.landing.HourPartition;
 import io.heatlab.landing.LandingIndex;
 import io.heatlab.landing.LandingLayout;
+import io.heatlab.landing.MinioObjectStore;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.landing.PartitionState;
 import io.heatlab.stack.CommittedTail;
@@ -38,7 +39,7 @@ final class LandingCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     HeatlabConfig config = options.load();
     try (Stack stack = RunningStack.require(config)) {
-      ObjectStore store = new ObjectStore(StorageClients.minio(config, stack.endpoints()), config.getString(HeatlabConfig.STORAGE_BUCKET));
+      ObjectStore store = new MinioObjectStore(StorageClients.minio(config, stack.endpoints()), config.getString(HeatlabConfig.STORAGE_BUCKET));
       LandingIndex index = new LandingIndex(store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));
       if (hour != null) {
         for (ObjectStore.Entry o : index.objects(HourPartition.parse(hour))) {

@@ -1,5 +1,7 @@
 package io.heatlab.config;
 
+import io.heatlab.landing.MinioObjectStore;
+import io.heatlab.landing.ObjectStore;
 
 /**
  * Where each part is reached, derived once from the configuration: the embedded parts on loopback at
@@ -27,8 +29,8 @@ public record StackEndpoints(
   }
 
   /** The object store of the stack's bucket (MinIO SDK), with the credentials of {@code c}. */
-  public io.heatlab.landing.ObjectStore objectStore(HeatlabConfig c) {
-    return io.heatlab.landing.ObjectStore.connect(storageEndpoint, c.getString(HeatlabConfig.STORAGE_REGION),
+  public ObjectStore objectStore(HeatlabConfig c) {
+    return MinioObjectStore.connect(storageEndpoint, c.getString(HeatlabConfig.STORAGE_REGION),
         c.getString(HeatlabConfig.STORAGE_ACCESS_KEY), c.secret(HeatlabConfig.STORAGE_SECRET_KEY), c.getString(HeatlabConfig.STORAGE_BUCKET));
   }
 

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.DataException;
@@ -50,7 +51,19 @@ public final class LandingSinkTask extends SinkTask {
   private ErrantRecordReporter deadLetters;
   private final Map<TopicPartition, PartitionWriter> writers = new HashMap<>();
   private final Set<TopicPartition> paused = new HashSet<>();
+  private final Function<LandingConfig, ObjectStore> storage;
   private boolean storageFailing;
+
+  /** The task Connect makes: objects go to the configured S3 endpoint. */
+  public LandingSinkTask() {
+    this(c -> MinioObjectStore.connect(c.getString(LandingConfig.S3_ENDPOINT), c.getString(LandingConfig.S3_REGION),
+        c.getString(LandingConfig.S3_ACCESS_KEY), c.getPassword(LandingConfig.S3_SECRET_KEY).value(), c.getString(LandingConfig.S3_BUCKET)));
+  }
+
+  /** A task writing to the store {@code storage} makes of its configuration (unit tests: an in-memory store). */
+  LandingSinkTask(Function<LandingConfig, ObjectStore> storage) {
+    this.storage = storage;
+  }
 
   @Override
   public String version() {
@@ -62,9 +75,7 @@ public final class LandingSinkTask extends SinkTask {
     config = new LandingConfig(props);
     connector = props.getOrDefault("name", "heatlab-landing");
     format = config.objectFormat();
-    store = ObjectStore.connect(config.getString(LandingConfig.S3_ENDPOINT), config.getString(LandingConfig.S3_REGION),
-        config.getString(LandingConfig.S3_ACCESS_KEY), config.getPassword(LandingConfig.S3_SECRET_KEY).value(),
-        config.getString(LandingConfig.S3_BUCKET));
+    store = storage.apply(config);
     try {
       deadLetters = context.errantRecordReporter();
     } catch (NoSuchMethodError | NoClassDefFoundError oldWorker) {

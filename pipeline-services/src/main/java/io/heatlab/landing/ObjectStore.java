@@ -1,127 +1,39 @@
 package io.heatlab.landing;
 
-import io.minio.GetObjectArgs;
-import io.minio.ListObjectsArgs;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import io.minio.Result;
-import io.minio.errors.ErrorResponseException;
-import io.minio.messages.Item;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The few object-storage operations landing needs, over the MinIO SDK (S3Proxy locally, MinIO in
- * production). Every failure is an {@link IOException} with the key and the cause.
+ * The few object-storage operations heatlab needs, on one bucket: {@link MinioObjectStore} over the S3 protocol
+ * (S3Proxy locally, MinIO in production); the tests' in-memory store for the logic above it. Every failure is an
+ * {@link IOException} naming the key and the cause. Keys are plain strings; "directories" are prefixes ending in
+ * {@code /}.
  */
-public final class ObjectStore {
-  private final MinioClient client;
-  private final String bucket;
+public interface ObjectStore {
 
   /** An object of a listing. */
-  public record Entry(String key, long size, Instant lastModified) {}
+  record Entry(String key, long size, Instant lastModified) {}
 
-  public ObjectStore(MinioClient client, String bucket) {
-    this.client = client;
-    this.bucket = bucket;
-  }
+  String bucket();
 
-  /**
-   * A store with bounded waits: the SDK's default timeouts are 5 minutes, long enough for a request caught in
-   * a storage restart to stall a landing task that long. 5 s to connect, 30 s to write or read.
-   */
-  public static ObjectStore connect(String endpoint, String region, String accessKey, String secretKey, String bucket) {
-    MinioClient client = MinioClient.builder().endpoint(endpoint).region(region).credentials(accessKey, secretKey).build();
-    client.setTimeout(java.util.concurrent.TimeUnit.SECONDS.toMillis(5), java.util.concurrent.TimeUnit.SECONDS.toMillis(30),
-        java.util.concurrent.TimeUnit.SECONDS.toMillis(30));
-    return new ObjectStore(client, bucket);
-  }
-
-  public String bucket() {
-    return bucket;
-  }
-
-  public void put(String key, byte[] bytes, String contentType, Map<String, String> metadata) throws IOException {
-    try {
-      client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).contentType(contentType)
-          .userMetadata(metadata).stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
-    } catch (IOException e) {
-      throw new IOException("PUT " + key + " failed: " + e.getMessage(), e);
-    } catch (Exception e) {
-      throw new IOException("PUT " + key + " failed: " + e, e);
-    }
-  }
+  /** Writes (or overwrites) an object. */
+  void put(String key, byte[] bytes, String contentType, Map<String, String> metadata) throws IOException;
 
   /** The object's bytes, or empty when there is no such object. */
-  public Optional<byte[]> get(String key) throws IOException {
-    try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-      return Optional.of(in.readAllBytes());
-    } catch (ErrorResponseException e) {
-      if ("NoSuchKey".equals(e.errorResponse().code())) {
-        return Optional.empty();
-      }
-      throw new IOException("GET " + key + " failed: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new IOException("GET " + key + " failed: " + e.getMessage(), e);
-    } catch (Exception e) {
-      throw new IOException("GET " + key + " failed: " + e, e);
-    }
-  }
+  Optional<byte[]> get(String key) throws IOException;
 
   /** Deletes an object (no error when there is none). */
-  public void delete(String key) throws IOException {
-    try {
-      client.removeObject(io.minio.RemoveObjectArgs.builder().bucket(bucket).object(key).build());
-    } catch (Exception e) {
-      throw new IOException("DELETE " + key + " failed: " + e, e);
-    }
-  }
+  void delete(String key) throws IOException;
 
-  /** Every object under {@code prefix} (recursively); list one hour or one dt at a time, not the whole bucket. */
-  public List<Entry> list(String prefix) throws IOException {
-    List<Entry> entries = new ArrayList<>();
-    try {
-      for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
-        Item item = r.get();
-        if (!item.isDir()) {
-          entries.add(new Entry(item.objectName(), item.size(),
-              item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant()));
-        }
-      }
-      return entries;
-    } catch (Exception e) {
-      throw new IOException("LIST " + prefix + " failed: " + e, e);
-    }
-  }
+  /** Every object under {@code prefix} (recursively), in key order; list one hour or one dt at a time, not the whole bucket. */
+  List<Entry> list(String prefix) throws IOException;
 
   /** The user metadata of an object (e.g. the landing sink's {@code records}), without its bytes. */
-  public Map<String, String> metadata(String key) throws IOException {
-    try {
-      return client.statObject(io.minio.StatObjectArgs.builder().bucket(bucket).object(key).build()).userMetadata();
-    } catch (Exception e) {
-      throw new IOException("HEAD " + key + " failed: " + e, e);
-    }
-  }
+  Map<String, String> metadata(String key) throws IOException;
 
-  /** The sub-"directories" directly under {@code prefix} (delimiter listing), e.g. the dt= of a format. */
-  public List<String> children(String prefix) throws IOException {
-    List<String> names = new ArrayList<>();
-    try {
-      for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).delimiter("/").build())) {
-        Item item = r.get();
-        if (item.isDir()) {
-          names.add(item.objectName());
-        }
-      }
-      return names;
-    } catch (Exception e) {
-      throw new IOException("LIST " + prefix + " failed: " + e, e);
-    }
-  }
+  /** The sub-"directories" directly under {@code prefix} (delimiter listing), e.g. the dt= of a format, in order. */
+  List<String> children(String prefix) throws IOException;
 }

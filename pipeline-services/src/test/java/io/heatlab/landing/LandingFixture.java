@@ -35,7 +35,7 @@ final class LandingFixture implements AutoCloseable {
     this.stack = stack;
     HeatlabConfig c = stack.config();
     this.topic = c.getString(HeatlabConfig.EVENTS_TOPIC);
-    this.store = new ObjectStore(StorageClients.minio(c, stack.endpoints()), c.getString(HeatlabConfig.STORAGE_BUCKET));
+    this.store = new MinioObjectStore(StorageClients.minio(c, stack.endpoints()), c.getString(HeatlabConfig.STORAGE_BUCKET));
     this.admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()));
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.endpoints().kafkaBootstrap());

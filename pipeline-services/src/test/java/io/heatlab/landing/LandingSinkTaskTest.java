@@ -1,0 +1,164 @@
+package io.heatlab.landing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.LandedEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The landing task as Connect drives it — start, open, put, preCommit, close — with a fake task context and an
+ * in-memory store: valid records land, poison records go to the dead-letter reporter without stalling the stream,
+ * only durable offsets are committed, a storage outage commits nothing new and loses nothing, a partition whose
+ * buffer runs far ahead is paused and resumed.
+ */
+class LandingSinkTaskTest {
+  private static final String TOPIC = "heatmap.events";
+  private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+  private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
+  private static final long T = 1_764_237_600_000L;
+
+  private final InMemoryObjectStore store = new InMemoryObjectStore();
+  private final FakeContext context = new FakeContext();
+  private final LandingSinkTask task = new LandingSinkTask(c -> store);
+
+  @BeforeEach
+  void start() {
+    task.initialize(context);
+    task.start(Map.of("name", "heatlab-landing", LandingConfig.S3_ENDPOINT, "http://unused", LandingConfig.S3_ACCESS_KEY, "k",
+        LandingConfig.S3_SECRET_KEY, "s", LandingConfig.FLUSH_SIZE, "10", LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS, "60000"));
+    task.open(List.of(P0, P1));
+  }
+
+  private static SinkRecord record(TopicPartition tp, long offset, byte[] value) {
+    return new SinkRecord(tp.topic(), tp.partition(), null, null, null, value, offset);
+  }
+
+  private static byte[] event(long i) {
+    return EventCodec.toJson(new LandedEvent("acme", "pricing", "s", "b-" + i / 50, "move", T + i, 0.5, 0.5, 1280, 800, T + 100));
+  }
+
+  @Test
+  void validRecordsLandAndOnlyDurableOffsetsAreCommitted() throws Exception {
+    List<SinkRecord> batch = new ArrayList<>();
+    for (long o = 0; o < 4; o++) {
+      batch.add(record(P0, o, event(o)));
+    }
+    task.put(batch);
+    assertThat(context.commitRequested).as("4 of flush.size 10: not due yet").isFalse();
+    assertThat(context.timeoutMs).as("woken for the scheduled rotation").isBetween(50L, 60_000L);
+
+    Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of());
+    assertThat(committed).containsOnlyKeys(P0);
+    assertThat(committed.get(P0).offset()).isEqualTo(4);
+    assertThat(store.keys()).anySatisfy(k -> assertThat(k).startsWith("events/v1/format=jsonl/").endsWith("heatmap.events+0+00000000000000000000.jsonl.gz"));
+  }
+
+  @Test
+  void aPoisonRecordGoesToTheDeadLetterQueueAndTheStreamGoesOn() {
+    task.put(List.of(record(P0, 0, event(0)), record(P0, 1, "{not json".getBytes(StandardCharsets.UTF_8)),
+        record(P0, 2, EventCodec.toJson(new LandedEvent("acme", "pricing", "s", "b", "move", T, 1.5, 0.5, 1280, 800, T))),
+        record(P0, 3, event(3))));
+
+    assertThat(context.reported).extracting(r -> r.kafkaOffset()).containsExactly(1L, 2L);
+    assertThat(task.preCommit(Map.of()).get(P0).offset()).as("the poison offsets are covered by the cycle").isEqualTo(4);
+  }
+
+  @Test
+  void aStorageOutageCommitsNothingNewAndLosesNothing() {
+    task.put(List.of(record(P1, 0, event(0)), record(P1, 1, event(1))));
+    store.down(true);
+    assertThat(task.preCommit(Map.of())).as("nothing durable: nothing committed").isEmpty();
+    store.down(false);
+    assertThat(task.preCommit(Map.of()).get(P1).offset()).isEqualTo(2);
+  }
+
+  @Test
+  void aPartitionFarAheadOfStorageIsPausedAndResumedOnceWritten() {
+    store.down(true);
+    List<SinkRecord> batch = new ArrayList<>();
+    for (long o = 0; o < 31; o++) {
+      batch.add(record(P0, o, event(o)));
+    }
+    task.put(batch);
+    assertThat(context.commitRequested).isTrue();
+    assertThat(context.paused).containsExactly(P0);
+    task.preCommit(Map.of());
+    assertThat(context.paused).as("still down").containsExactly(P0);
+
+    store.down(false);
+    task.preCommit(Map.of());
+    assertThat(context.paused).isEmpty();
+  }
+
+  /** What the task asks of Connect. */
+  private static final class FakeContext implements SinkTaskContext {
+    final Set<TopicPartition> paused = new HashSet<>();
+    final List<SinkRecord> reported = new ArrayList<>();
+    boolean commitRequested;
+    long timeoutMs = -1;
+
+    @Override
+    public Map<String, String> configs() {
+      return Map.of();
+    }
+
+    @Override
+    public void offset(Map<TopicPartition, Long> offsets) {}
+
+    @Override
+    public void offset(TopicPartition tp, long offset) {}
+
+    @Override
+    public void timeout(long timeoutMs) {
+      this.timeoutMs = timeoutMs;
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+      return Set.of(P0, P1);
+    }
+
+    @Override
+    public void pause(TopicPartition... partitions) {
+      paused.addAll(List.of(partitions));
+    }
+
+    @Override
+    public void resume(TopicPartition... partitions) {
+      List.of(partitions).forEach(paused::remove);
+    }
+
+    @Override
+    public void requestCommit() {
+      commitRequested = true;
+    }
+
+    @Override
+    public PluginMetrics pluginMetrics() {
+      throw new UnsupportedOperationException("the landing task registers no metrics");
+    }
+
+    @Override
+    public ErrantRecordReporter errantRecordReporter() {
+      return (record, error) -> {
+        reported.add((SinkRecord) record);
+        return CompletableFuture.<Void>completedFuture(null);
+      };
+    }
+  }
+}
