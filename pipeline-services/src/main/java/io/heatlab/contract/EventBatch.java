@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A validated ingestion batch ({@code POST /v1/batches}): one client, one screen, 1–1000 events. Build one
- * only through {@link BatchValidator}, which enforces the contract (ARCHITECTURE.md §2); unknown JSON
+ * only through {@link BatchValidator}, which enforces the contract (docs/architecture.md §2); unknown JSON
  * fields of the request are ignored and never stored.
  *
  * @param sessionId optional, may be null

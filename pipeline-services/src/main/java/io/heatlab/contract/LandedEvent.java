@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * One event as it travels from ingestion on: the value of a Kafka record on {@code heatmap.events} and one
- * landed row. Field names are the data contract's (ARCHITECTURE.md §2); changing them is a versioned
+ * landed row. Field names are the data contract's (docs/architecture.md §2); changing them is a versioned
  * migration. Times are epoch milliseconds, UTC. session_id and the viewport are null when the page sent none.
  */
 @JsonPropertyOrder({"client_id", "screen_id", "session_id", "batch_id", "event_type", "event_time", "x_norm", "y_norm",

@@ -20,7 +20,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * {@code POST /v1/batches}: the ingestion endpoint (contract in ARCHITECTURE.md §2 and §5).
+ * {@code POST /v1/batches}: the ingestion endpoint (contract in docs/architecture.md §2 and §5).
  *
  * <p>Order of checks, each answering as soon as it fails: method (405) → CORS → content type (415) →
  * write key present (401) and known (403) → body size on the wire and after gzip (413) → JSON (400) →

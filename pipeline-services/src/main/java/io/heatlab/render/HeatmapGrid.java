@@ -1,7 +1,7 @@
 package io.heatlab.render;
 
 /**
- * Counts on the heatmap grid (ARCHITECTURE.md §2: a cell is {@code min(size-1, floor(v*size))}), row-major,
+ * Counts on the heatmap grid (docs/architecture.md §2: a cell is {@code min(size-1, floor(v*size))}), row-major,
  * {@code counts[y * width + x]}.
  */
 public record HeatmapGrid(int width, int height, long[] counts) {

@@ -9,7 +9,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
 /**
- * heatlab's one-way dependencies, stated as code (STYLE.md): a wrong import fails this test, not a review.
+ * heatlab's one-way dependencies, stated as code (docs/style.md): a wrong import fails this test, not a review.
  *
  * <pre>
  *   cli ──► stack ──► http ──► ingest ──► contract

@@ -8,7 +8,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The console's structure as code (STYLE.md): a package per view, views independent of each other (only
+ * The console's structure as code (docs/style.md): a package per view, views independent of each other (only
  * {@code ConsoleWindow} wires them), models free of nodes, no Spark classes.
  */
 class ConsoleLayeringTest {
@@ -32,7 +32,7 @@ class ConsoleLayeringTest {
   void modelsKnowNoNodes() {
     noClasses().that().haveSimpleNameEndingWith("Model")
         .should().dependOnClassesThat().resideInAnyPackage("javafx.scene.control..", "javafx.scene.layout..", "javafx.scene.chart..")
-        .because("a model holds state and commands; its view owns the nodes (STYLE.md)").check(CONSOLE);
+        .because("a model holds state and commands; its view owns the nodes (docs/style.md)").check(CONSOLE);
   }
 
   @Test

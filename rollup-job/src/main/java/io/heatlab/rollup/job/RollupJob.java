@@ -50,7 +50,7 @@ public final class RollupJob {
   static final int GRID = 100;
   private static final Pattern FORMAT_FOLDER = Pattern.compile("/format=([a-z]+)/");
 
-  /** The data contract's fields (ARCHITECTURE.md §2): explicit, so JSON needs no inference pass. */
+  /** The data contract's fields (docs/architecture.md §2): explicit, so JSON needs no inference pass. */
   static final StructType RAW = new StructType()
       .add("client_id", DataTypes.StringType)
       .add("screen_id", DataTypes.StringType)
@@ -170,7 +170,7 @@ public final class RollupJob {
         List.of("window", "client_id", "batch_id", "received_at", "source")).toSeq(), "left_semi");
   }
 
-  /** {@code min(99, floor(v * 100))}: the grid of ARCHITECTURE.md §2, v in [0, 1]. */
+  /** {@code min(99, floor(v * 100))}: the grid of docs/architecture.md §2, v in [0, 1]. */
   static Column cell(Column v) {
     return least(lit(GRID - 1), floor(v.multiply(GRID))).cast("int");
   }
