@@ -47,10 +47,10 @@ public final class HeatmapWindows {
   }
 
   /**
-   * The parts a publish or a drop took out of one partition of a table: they must be gone from disk before the
-   * change is final ({@link #awaitGone}).
+   * What a publish or a drop did to one partition of a table: the rows it wrote, and the parts it took out, which
+   * must be gone from disk before the change is final ({@link #awaitGone}).
    */
-  public record Replaced(String table, long partition, Set<String> oldParts) {}
+  public record Replaced(String table, long partition, Set<String> oldParts, long rows) {}
 
   /**
    * Replaces window {@code windowStart} of {@code g} with exactly {@code cells} (none: the window becomes
@@ -89,7 +89,7 @@ public final class HeatmapWindows {
         st.execute("ALTER TABLE " + g.staging() + " DROP PARTITION " + partition);
       }
       cleanupNow(st, g.table());
-      return new Replaced(g.table(), partition, old);
+      return new Replaced(g.table(), partition, old, rows);
     }
   }
 
@@ -106,7 +106,7 @@ public final class HeatmapWindows {
         for (Replaced r : pending) {
           Set<String> left = partsNamed(c, r.table(), r.partition(), r.oldParts());
           if (!left.isEmpty()) {
-            still.add(new Replaced(r.table(), r.partition(), left));
+            still.add(new Replaced(r.table(), r.partition(), left, r.rows()));
           }
         }
         pending = still;
@@ -182,7 +182,7 @@ public final class HeatmapWindows {
         if (p < limit) {
           Set<String> old = activeParts(c, g.table(), p);
           st.execute("ALTER TABLE " + g.table() + " DROP PARTITION " + p);
-          dropped.add(new Replaced(g.table(), p, old));
+          dropped.add(new Replaced(g.table(), p, old, 0));
         }
       }
       if (!dropped.isEmpty()) {

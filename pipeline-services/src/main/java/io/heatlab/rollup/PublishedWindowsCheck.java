@@ -132,13 +132,13 @@ public final class PublishedWindowsCheck {
       return new Repair(g, w, rowsFound, eventsFound, p, false, "NOT repaired, its aggregate is unreadable (" + e.getMessage()
           + "): rerun the window");
     }
-    long sum = cells.stream().mapToLong(CellCount::count).sum();
+    long sum = CellCount.total(cells);
     if (cells.size() != p.rowsOut() || sum != p.events()) {
       return new Repair(g, w, rowsFound, eventsFound, p, false, String.format("NOT repaired, the lake holds %,d rows / %,d events"
           + " of that run: rerun the window", cells.size(), sum));
     }
     HeatmapWindows.Replaced replaced = windows.replace(g, w, cells);
-    boolean fin = windows.awaitGone(List.of(replaced), Rollups.FINAL_WITHIN).isEmpty();
+    boolean fin = windows.awaitGone(List.of(replaced), RunPublisher.FINAL_WITHIN).isEmpty();
     return new Repair(g, w, rowsFound, eventsFound, p, true, "republished from the lake" + (fin ? "" : " (old parts still on disk)"));
   }
 }

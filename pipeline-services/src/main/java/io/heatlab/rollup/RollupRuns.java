@@ -105,6 +105,22 @@ public final class RollupRuns {
     return open;
   }
 
+  /**
+   * Records FAILED ("orphaned") every window of a run other than {@code current} still recorded as
+   * SUBMITTED/RUNNING/PUBLISHING — called holding the publish lock, when no other run can be in progress; returns
+   * how many.
+   */
+  public int failOrphans(String current) throws SQLException {
+    List<Run> orphans = unfinished().stream().filter(r -> !r.runId().equals(current))
+        .map(r -> r.with(RunState.FAILED, r.rowsIn(), r.rowsOut(), r.sparkAppId(),
+            "orphaned: its process stopped, or could not record the end, before the run finished"))
+        .toList();
+    if (!orphans.isEmpty()) {
+      record(orphans);
+    }
+    return orphans.size();
+  }
+
   /** Per window of {@code g}: when its latest FINISHED run started (raw data written after that is not in it). */
   public Map<Instant, Instant> lastFinished(Granularity g) throws SQLException {
     String sql = "SELECT window_start, max(sa) FROM (SELECT run_id, window_start, argMax(state, updated_at) AS s,"

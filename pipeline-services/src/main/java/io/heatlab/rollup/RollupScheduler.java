@@ -121,8 +121,8 @@ public final class RollupScheduler implements AutoCloseable {
         LOG.info("retention dropped {} {} partition(s) older than {}", gone.size(), g.table(), settings.retention().kept().get(g));
       }
     }
-    if (!windows.awaitGone(drops, Rollups.FINAL_WITHIN).isEmpty()) { // a restart must not bring them back
-      LOG.warn("retention: ClickHouse still keeps dropped parts on disk after {} s", Rollups.FINAL_WITHIN.toSeconds());
+    if (!windows.awaitGone(drops, RunPublisher.FINAL_WITHIN).isEmpty()) { // a restart must not bring them back
+      LOG.warn("retention: ClickHouse still keeps dropped parts on disk after {} s", RunPublisher.FINAL_WITHIN.toSeconds());
     }
     previousPass = passStart;
     return new Pass(runs, dropped);

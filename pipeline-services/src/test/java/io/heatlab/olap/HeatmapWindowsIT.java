@@ -28,7 +28,7 @@ class HeatmapWindowsIT {
     w.replace(Granularity.HOURLY, next, List.of(new CellCount("demo", "pricing", "move", 1, 1, 7)));
 
     assertThat(w.replace(Granularity.HOURLY, hour, List.of(new CellCount("demo", "pricing", "move", 10, 20, 5),
-        new CellCount("demo", "pricing", "click", 10, 20, 2)))).isEqualTo(2);
+        new CellCount("demo", "pricing", "click", 10, 20, 2))).rows()).isEqualTo(2);
     assertThat(w.total(Granularity.HOURLY, hour)).isEqualTo(7);
 
     w.replace(Granularity.HOURLY, hour, List.of(new CellCount("demo", "pricing", "move", 10, 20, 6)));
