@@ -22,21 +22,23 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every view of the console talks to: the stack (started by the console or attached to), and one
- * client per part, created on first use and shared — Kafka Admin, the object store (MinIO SDK), ClickHouse
- * JDBC, the rollup launcher (spark-launcher), the heatmap service — plus the executors that keep every
- * blocking call off the FX thread.
+ * What every view of the console talks to: the stack (started by the console or attached to), and
+ * one client per part, created on first use and shared — Kafka Admin, the object store (MinIO SDK),
+ * ClickHouse JDBC, the rollup launcher (spark-launcher), the heatmap service — plus the executors
+ * that keep every blocking call off the FX thread.
  *
- * <p>Lifecycle: {@link #open} (attach, or start the embedded stack and claim it as its supervisor) → views
- * use the clients → {@link #close} (stops the rollups it launched, closes clients, stops the stack only if
- * this console started it).
+ * <p>Lifecycle: {@link #open} (attach, or start the embedded stack and claim it as its supervisor)
+ * → views use the clients → {@link #close} (stops the rollups it launched, closes clients, stops
+ * the stack only if this console started it).
  */
 public final class ConsoleContext implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleContext.class);
@@ -45,8 +47,10 @@ public final class ConsoleContext implements AutoCloseable {
   private final Stack stack;
   private final boolean owned;
   private final AutoCloseable claim;
-  private final ExecutorService background = Executors.newCachedThreadPool(daemon("heatlab-console-io"));
-  private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("heatlab-console-timer"));
+  private final ExecutorService background =
+      Executors.newCachedThreadPool(daemon("heatlab-console-io"));
+  private final ScheduledExecutorService timers =
+      Executors.newScheduledThreadPool(2, daemon("heatlab-console-timer"));
   private final Lazy<Admin> admin;
   private final Lazy<ObjectStore> store;
   private final Lazy<ClickHouseJdbc> jdbc;
@@ -60,13 +64,26 @@ public final class ConsoleContext implements AutoCloseable {
     this.config = stack.config();
     this.owned = owned;
     this.claim = claim;
-    admin = new Lazy<>(() -> Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap(),
-        "request.timeout.ms", "5000", "default.api.timeout.ms", "8000")));
+    admin =
+        new Lazy<>(
+            () ->
+                Admin.create(
+                    Map.of(
+                        "bootstrap.servers",
+                        stack.endpoints().kafkaBootstrap(),
+                        "request.timeout.ms",
+                        "5000",
+                        "default.api.timeout.ms",
+                        "8000")));
     store = new Lazy<>(() -> stack.endpoints().objectStore(config));
     jdbc = new Lazy<>(() -> new ClickHouseJdbc(config, stack.endpoints()));
     rollups = new Lazy<>(() -> new Rollups(config, stack.endpoints()));
     heatmaps = new Lazy<>(() -> HeatmapService.of(config, stack.endpoints()));
-    spark = SparkProbe.of(config, stack.endpoints(), () -> rollups.isCreated() ? rollups.get().inFlight() : List.of());
+    spark =
+        SparkProbe.of(
+            config,
+            stack.endpoints(),
+            () -> rollups.isCreated() ? rollups.get().inFlight() : List.of());
   }
 
   /** Attaches to a stack that is already running (its parts belong to someone else). */
@@ -75,15 +92,19 @@ public final class ConsoleContext implements AutoCloseable {
   }
 
   /**
-   * The console's stack: on the embedded profile, when no supervisor runs for the data directory, the
-   * console starts every part itself (progress to {@code listener}) and records itself as the supervisor;
-   * otherwise it attaches to the running stack or the compose profile's endpoints.
+   * The console's stack: on the embedded profile, when no supervisor runs for the data directory,
+   * the console starts every part itself (progress to {@code listener}) and records itself as the
+   * supervisor; otherwise it attaches to the running stack or the compose profile's endpoints.
    */
-  public static ConsoleContext open(HeatlabConfig config, Stack.StartListener listener) throws StackException, IOException {
+  public static ConsoleContext open(HeatlabConfig config, Stack.StartListener listener)
+      throws StackException, IOException {
     Stack stack = Stack.create(config);
     Optional<ProcessHandle> supervisor = Supervisor.running(stack.layout());
     if (!config.embedded() || supervisor.isPresent()) {
-      LOG.info("attaching to the {} stack{}", config.profile(), supervisor.map(p -> " of supervisor pid " + p.pid()).orElse(""));
+      LOG.info(
+          "attaching to the {} stack{}",
+          config.profile(),
+          supervisor.map(p -> " of supervisor pid " + p.pid()).orElse(""));
       return attach(stack);
     }
     AutoCloseable claim = Supervisor.claim(stack.layout());
@@ -104,7 +125,10 @@ public final class ConsoleContext implements AutoCloseable {
     return stack;
   }
 
-  /** Every part's health — the stack's parts, then Spark (the launcher here, and the cluster if there is one). */
+  /**
+   * Every part's health — the stack's parts, then Spark (the launcher here, and the cluster if
+   * there is one).
+   */
   public List<PartHealth> health() {
     List<PartHealth> all = new ArrayList<>(stack.health());
     all.add(spark.health());
@@ -115,7 +139,6 @@ public final class ConsoleContext implements AutoCloseable {
   public boolean ownsStack() {
     return owned;
   }
-
 
   public ExecutorService background() {
     return background;
@@ -180,7 +203,7 @@ public final class ConsoleContext implements AutoCloseable {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -215,7 +238,7 @@ public final class ConsoleContext implements AutoCloseable {
       return value != null;
     }
 
-    void ifCreated(java.util.function.Consumer<T> action) {
+    void ifCreated(Consumer<T> action) {
       T v = value;
       if (v != null) {
         try {

@@ -5,9 +5,10 @@ import java.util.List;
 import javafx.application.Application;
 
 /**
- * Entry point of {@code ./heatlab console}. Deliberately not an {@link Application}: launched from a
- * plain classpath, a main class extending Application fails with "JavaFX runtime components are missing".
- * Accepts the CLI's option style ({@code --profile compose}) as well as JavaFX's ({@code --profile=compose}).
+ * Entry point of {@code ./heatlab console}. Deliberately not an {@link Application}: launched from
+ * a plain classpath, a main class extending Application fails with "JavaFX runtime components are
+ * missing". Accepts the CLI's option style ({@code --profile compose}) as well as JavaFX's ({@code
+ * --profile=compose}).
  */
 public final class ConsoleMain {
   private ConsoleMain() {}
@@ -21,7 +22,10 @@ public final class ConsoleMain {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.startsWith("--") && !a.contains("=") && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+      if (a.startsWith("--")
+          && !a.contains("=")
+          && i + 1 < args.length
+          && !args[i + 1].startsWith("--")) {
         out.add(a + "=" + args[++i]);
       } else {
         out.add(a);

@@ -1,26 +1,29 @@
 package io.heatlab.console;
 
+import io.heatlab.assets.ScreenCatalog;
+import io.heatlab.console.rollups.RunRow;
+import io.heatlab.console.storage.StorageNode;
+import io.heatlab.console.traffic.TrafficSettings;
+import io.heatlab.olap.Granularity;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import io.heatlab.assets.ScreenCatalog;
-import io.heatlab.console.rollups.RunRow;
-import io.heatlab.olap.Granularity;
 import javafx.animation.PauseTransition;
+import javafx.scene.Node;
+import javafx.scene.Scene;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
-import javafx.scene.Scene;
-import io.heatlab.console.storage.StorageNode;
-import io.heatlab.console.traffic.TrafficSettings;
 import javafx.scene.control.TreeItem;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
@@ -30,11 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code --tour=DIR}: sends traffic (1,500 events/s with bursts), starts an hourly rollup of the current hour and
- * waits for it to end, visits every view with the data of the running stack (the overview last, once the rollup
- * has landed its counts), and saves the window as
- * {@code DIR/console-<view>.png} — how docs/ gets its screenshots (run under Xvfb, see
- * docs/console.md). Steps are chained with pauses on the FX thread; nothing blocks it.
+ * {@code --tour=DIR}: sends traffic (1,500 events/s with bursts), starts an hourly rollup of the
+ * current hour and waits for it to end, visits every view with the data of the running stack (the
+ * overview last, once the rollup has landed its counts), and saves the window as {@code
+ * DIR/console-<view>.png} — how docs/ gets its screenshots (run under Xvfb, see docs/console.md).
+ * Steps are chained with pauses on the FX thread; nothing blocks it.
  */
 final class ConsoleTour {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleTour.class);
@@ -43,8 +46,12 @@ final class ConsoleTour {
   private final Path dir;
   private final Deque<Step> steps = new ArrayDeque<>();
 
-  /** Runs {@code action} once {@code waitSeconds} have passed and {@code ready} holds (or {@code maxSeconds} passed). */
-  private record Step(double waitSeconds, BooleanSupplier ready, double maxSeconds, Runnable action) {}
+  /**
+   * Runs {@code action} once {@code waitSeconds} have passed and {@code ready} holds (or {@code
+   * maxSeconds} passed).
+   */
+  private record Step(
+      double waitSeconds, BooleanSupplier ready, double maxSeconds, Runnable action) {}
 
   ConsoleTour(ConsoleWindow window, Scene scene, Path dir) {
     this.window = window;
@@ -53,58 +60,83 @@ final class ConsoleTour {
   }
 
   void run(Runnable done) {
-    step(0, () -> window.traffic().model().start(new TrafficSettings("demo", 20, 1500, "3x5s/30s", 0,
-        Set.copyOf(ScreenCatalog.load().ids()))));
+    step(
+        0,
+        () ->
+            window
+                .traffic()
+                .model()
+                .start(
+                    new TrafficSettings(
+                        "demo", 20, 1500, "3x5s/30s", 0, Set.copyOf(ScreenCatalog.load().ids()))));
     step(0, () -> window.select("Storage"));
     for (int depth = 0; depth < 3; depth++) {
       int d = depth;
       step(3, () -> expandFirst(descend(window.storage().tree().getRoot(), d)));
     }
-    step(3, () -> {
-      TreeItem<StorageNode> object = first(descend(window.storage().tree().getRoot(), 3));
-      if (object != null) {
-        window.storage().tree().getSelectionModel().select(object);
-      }
-    });
+    step(
+        3,
+        () -> {
+          TreeItem<StorageNode> object = first(descend(window.storage().tree().getRoot(), 3));
+          if (object != null) {
+            window.storage().tree().getSelectionModel().select(object);
+          }
+        });
     step(3, () -> shoot("storage"));
-    step(0, () -> {
-      window.select("Rollups");
-      window.rollupsModel().runHour(Instant.now());
-    });
+    step(
+        0,
+        () -> {
+          window.select("Rollups");
+          window.rollupsModel().runHour(Instant.now());
+        });
     // a cold Spark takes longer than any fixed pause: wait for the run's end (and its history row)
     until(5, this::rollupEnded, 300, () -> window.rollupsModel().refreshHistory());
     step(3, () -> shoot("rollups"));
     step(0, () -> window.select("Heatmaps"));
     step(2, () -> window.heatmaps().show());
-    until(2, () -> window.heatmapsModel().shown().get() != null, 60, () -> { });
+    until(2, () -> window.heatmapsModel().shown().get() != null, 60, () -> {});
     step(2, () -> shoot("heatmaps"));
     // compare mode: today's hours so far (A) against the same hours of yesterday (B)
-    step(0, () -> {
-      Instant hour = Granularity.HOURLY.windowOf(Instant.now());
-      Instant midnight = hour.truncatedTo(ChronoUnit.DAYS);
-      this.<TextField>node("#hm-from").setText(Granularity.HOURLY.label(midnight));
-      this.<TextField>node("#hm-to").setText(Granularity.HOURLY.label(hour));
-      this.<CheckBox>node("#hm-compare").setSelected(true);
-      this.<TextField>node("#hm-compare-from").setText(Granularity.HOURLY.label(midnight.minus(1, ChronoUnit.DAYS)));
-      this.<TextField>node("#hm-compare-to").setText(Granularity.HOURLY.label(hour.minus(1, ChronoUnit.DAYS)));
-      window.heatmaps().show();
-    });
-    until(2, () -> window.heatmapsModel().shown().get() != null && window.heatmapsModel().shown().get().compareGrid() != null, 60, () -> { });
+    step(
+        0,
+        () -> {
+          Instant hour = Granularity.HOURLY.windowOf(Instant.now());
+          Instant midnight = hour.truncatedTo(ChronoUnit.DAYS);
+          this.<TextField>node("#hm-from").setText(Granularity.HOURLY.label(midnight));
+          this.<TextField>node("#hm-to").setText(Granularity.HOURLY.label(hour));
+          this.<CheckBox>node("#hm-compare").setSelected(true);
+          this.<TextField>node("#hm-compare-from")
+              .setText(Granularity.HOURLY.label(midnight.minus(1, ChronoUnit.DAYS)));
+          this.<TextField>node("#hm-compare-to")
+              .setText(Granularity.HOURLY.label(hour.minus(1, ChronoUnit.DAYS)));
+          window.heatmaps().show();
+        });
+    until(
+        2,
+        () ->
+            window.heatmapsModel().shown().get() != null
+                && window.heatmapsModel().shown().get().compareGrid() != null,
+        60,
+        () -> {});
     step(2, () -> shoot("heatmaps-compare"));
     step(0, () -> this.<CheckBox>node("#hm-compare").setSelected(false));
     step(0, () -> window.select("Kafka"));
     step(2, () -> shoot("kafka"));
     // the live tail, clicks only
-    step(0, () -> {
-      this.<TabPane>node("#kafka-tabs").getSelectionModel().select(2);
-      this.<ChoiceBox<String>>node("#tail-type").setValue("click");
-      this.<ToggleButton>node("#tail-toggle").setSelected(true);
-    });
+    step(
+        0,
+        () -> {
+          this.<TabPane>node("#kafka-tabs").getSelectionModel().select(2);
+          this.<ChoiceBox<String>>node("#tail-type").setValue("click");
+          this.<ToggleButton>node("#tail-toggle").setSelected(true);
+        });
     until(3, () -> window.kafka().model().tail().size() >= 20, 30, () -> shoot("kafka-tail"));
-    step(0, () -> {
-      this.<ToggleButton>node("#tail-toggle").setSelected(false);
-      this.<TabPane>node("#kafka-tabs").getSelectionModel().select(0);
-    });
+    step(
+        0,
+        () -> {
+          this.<ToggleButton>node("#tail-toggle").setSelected(false);
+          this.<TabPane>node("#kafka-tabs").getSelectionModel().select(0);
+        });
     step(0, () -> window.select("Traffic"));
     step(1, () -> shoot("traffic"));
     step(0, () -> window.select("Overview"));
@@ -116,7 +148,9 @@ final class ConsoleTour {
 
   private boolean rollupEnded() {
     return !window.rollupsModel().runs().isEmpty()
-        && window.rollupsModel().runs().stream().map(RunRow::state).allMatch(s -> s.get() != null && s.get().isFinal());
+        && window.rollupsModel().runs().stream()
+            .map(RunRow::state)
+            .allMatch(s -> s.get() != null && s.get().isFinal());
   }
 
   private void step(double wait, Runnable action) {
@@ -136,25 +170,26 @@ final class ConsoleTour {
 
   private void await(Step s, double pauseSeconds, double waited) {
     PauseTransition pause = new PauseTransition(Duration.seconds(Math.max(0.05, pauseSeconds)));
-    pause.setOnFinished(e -> {
-      double total = waited + pauseSeconds;
-      if (!s.ready().getAsBoolean() && total < s.maxSeconds()) {
-        await(s, 1, total);
-        return;
-      }
-      try {
-        s.action().run();
-      } catch (RuntimeException ex) {
-        LOG.warn("tour step failed: {}", ex.toString());
-      }
-      next();
-    });
+    pause.setOnFinished(
+        e -> {
+          double total = waited + pauseSeconds;
+          if (!s.ready().getAsBoolean() && total < s.maxSeconds()) {
+            await(s, 1, total);
+            return;
+          }
+          try {
+            s.action().run();
+          } catch (RuntimeException ex) {
+            LOG.warn("tour step failed: {}", ex.toString());
+          }
+          next();
+        });
     pause.play();
   }
 
   @SuppressWarnings("unchecked")
-  private <T extends javafx.scene.Node> T node(String selector) {
-    return (T) java.util.Objects.requireNonNull(scene.lookup(selector), selector);
+  private <T extends Node> T node(String selector) {
+    return (T) Objects.requireNonNull(scene.lookup(selector), selector);
   }
 
   private static <T> TreeItem<T> descend(TreeItem<T> item, int depth) {
@@ -182,18 +217,21 @@ final class ConsoleTour {
     int h = (int) image.getHeight();
     int[] argb = new int[w * h];
     image.getPixelReader().getPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), argb, 0, w);
-    Thread writer = new Thread(() -> {
-      try {
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        out.setRGB(0, 0, w, h, argb, 0, w);
-        Files.createDirectories(dir);
-        Path file = dir.resolve("console-" + name + ".png");
-        ImageIO.write(out, "png", file.toFile());
-        System.out.println("heatlab console: saved " + file);
-      } catch (java.io.IOException e) {
-        LOG.warn("cannot save screenshot {}: {}", name, e.toString());
-      }
-    }, "heatlab-console-screenshot");
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+                out.setRGB(0, 0, w, h, argb, 0, w);
+                Files.createDirectories(dir);
+                Path file = dir.resolve("console-" + name + ".png");
+                ImageIO.write(out, "png", file.toFile());
+                System.out.println("heatlab console: saved " + file);
+              } catch (IOException e) {
+                LOG.warn("cannot save screenshot {}: {}", name, e.toString());
+              }
+            },
+            "heatlab-console-screenshot");
     writer.start();
   }
 }

@@ -16,16 +16,19 @@ import io.heatlab.console.storage.StorageModel;
 import io.heatlab.console.storage.StorageView;
 import io.heatlab.console.traffic.TrafficModel;
 import io.heatlab.console.traffic.TrafficView;
+import io.heatlab.contract.LandedEvent;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import javafx.collections.ObservableList;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 
 /**
- * The console's views wired to one {@link ConsoleContext}: a model per view (state and commands, no nodes),
- * a view per model, the shell around them. Built by the application once the stack is up, and by the TestFX
- * flow on the test's stack.
+ * The console's views wired to one {@link ConsoleContext}: a model per view (state and commands, no
+ * nodes), a view per model, the shell around them. Built by the application once the stack is up,
+ * and by the TestFX flow on the test's stack.
  */
 public final class ConsoleWindow {
   private final StackHealthModel health;
@@ -46,17 +49,30 @@ public final class ConsoleWindow {
     kafka = new KafkaView(new KafkaModel(context, Duration.ofSeconds(3)));
     rollupsModel = new RollupsModel(context);
     rollups = new RollupsView(rollupsModel, prefs);
-    storageModel = new StorageModel(context, hour -> {
-      select("Rollups");
-      rollupsModel.runHour(hour.start());
-    });
+    storageModel =
+        new StorageModel(
+            context,
+            hour -> {
+              select("Rollups");
+              rollupsModel.runHour(hour.start());
+            });
     storage = new StorageView(storageModel);
     heatmapsModel = new HeatmapsModel(context);
     heatmaps = new HeatmapsView(heatmapsModel, prefs);
     traffic = new TrafficView(new TrafficModel(context), prefs, openInBrowser);
-    String note = context.config().profile() + " profile · " + (context.ownsStack() ? "stack started by this console (stops with it)"
-        : "attached to a running stack") + " · data " + context.config().dataDir();
-    shell = new ConsoleShell(List.of(overview, kafka, storage, rollups, heatmaps, traffic), new StatusBar(health.parts(), note), prefs);
+    String note =
+        context.config().profile()
+            + " profile · "
+            + (context.ownsStack()
+                ? "stack started by this console (stops with it)"
+                : "attached to a running stack")
+            + " · data "
+            + context.config().dataDir();
+    shell =
+        new ConsoleShell(
+            List.of(overview, kafka, storage, rollups, heatmaps, traffic),
+            new StatusBar(health.parts(), note),
+            prefs);
   }
 
   /** Starts sampling and opens the last view. */
@@ -77,17 +93,19 @@ public final class ConsoleWindow {
   }
 
   /**
-   * Stops the health poller (on the FX thread, where it is called) and closes the views' models off the FX
-   * thread — a model waits for a sample still in flight, which must not freeze the window; the future
-   * completes once they are closed.
+   * Stops the health poller (on the FX thread, where it is called) and closes the views' models off
+   * the FX thread — a model waits for a sample still in flight, which must not freeze the window;
+   * the future completes once they are closed.
    */
-  public java.util.concurrent.CompletableFuture<Void> close() {
+  public CompletableFuture<Void> close() {
     health.stop();
-    return java.util.concurrent.CompletableFuture.runAsync(shell::close, r -> {
-      Thread t = new Thread(r, "heatlab-console-close");
-      t.setDaemon(true);
-      t.start();
-    });
+    return CompletableFuture.runAsync(
+        shell::close,
+        r -> {
+          Thread t = new Thread(r, "heatlab-console-close");
+          t.setDaemon(true);
+          t.start();
+        });
   }
 
   public KafkaView kafka() {
@@ -99,7 +117,7 @@ public final class ConsoleWindow {
   }
 
   /** The records the storage view previews. */
-  public javafx.collections.ObservableList<io.heatlab.contract.LandedEvent> storageModelPreview() {
+  public ObservableList<LandedEvent> storageModelPreview() {
     return storageModel.preview();
   }
 

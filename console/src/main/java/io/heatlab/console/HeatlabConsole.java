@@ -28,12 +28,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator console application. The window opens at once with the start-up progress; the stack is
- * attached to (a running {@code ./heatlab up}, or the compose profile's endpoints) or started by the console
- * off the FX thread; then the views appear and the time from JVM start to a usable window is logged.
+ * The operator console application. The window opens at once with the start-up progress; the stack
+ * is attached to (a running {@code ./heatlab up}, or the compose profile's endpoints) or started by
+ * the console off the FX thread; then the views appear and the time from JVM start to a usable
+ * window is logged.
  *
- * <p>Arguments (JavaFX named parameters): {@code --profile=NAME}, {@code --config=FILE}, {@code --tour=DIR}
- * (visit every view, save a PNG of each into DIR, exit — how the README's screenshots are made).
+ * <p>Arguments (JavaFX named parameters): {@code --profile=NAME}, {@code --config=FILE}, {@code
+ * --tour=DIR} (visit every view, save a PNG of each into DIR, exit — how the README's screenshots
+ * are made).
  */
 public final class HeatlabConsole extends Application {
   private static final Logger LOG = LoggerFactory.getLogger(HeatlabConsole.class);
@@ -47,7 +49,10 @@ public final class HeatlabConsole extends Application {
   public void start(Stage stage) {
     this.stage = stage;
     Map<String, String> named = getParameters().getNamed();
-    HeatlabConfig config = ConfigLoader.load(named.get("profile"), named.containsKey("config") ? Path.of(named.get("config")) : null);
+    HeatlabConfig config =
+        ConfigLoader.load(
+            named.get("profile"),
+            named.containsKey("config") ? Path.of(named.get("config")) : null);
     prefs = ConsolePrefs.in(config.dataDir());
     Warmup.inBackground();
     watchdog = new FxWatchdog(Duration.ofMillis(100)).start();
@@ -63,9 +68,16 @@ public final class HeatlabConsole extends Application {
     boot(config, scene, named.get("tour"));
   }
 
-  /** Opens the stack off the FX thread, showing each part as it comes up; on failure, the cause and Retry. */
+  /**
+   * Opens the stack off the FX thread, showing each part as it comes up; on failure, the cause and
+   * Retry.
+   */
   private void boot(HeatlabConfig config, Scene scene, String tour) {
-    Label title = new Label(config.embedded() ? "Starting or attaching to the embedded stack…" : "Connecting to the " + config.profile() + " stack…");
+    Label title =
+        new Label(
+            config.embedded()
+                ? "Starting or attaching to the embedded stack…"
+                : "Connecting to the " + config.profile() + " stack…");
     title.getStyleClass().add("title");
     ListView<String> parts = new ListView<>();
     ProgressBar progress = new ProgressBar(-1);
@@ -73,43 +85,67 @@ public final class HeatlabConsole extends Application {
     VBox boot = new VBox(title, progress, parts);
     boot.getStyleClass().add("boot");
     scene.setRoot(boot);
-    Thread opener = new Thread(() -> {
-      try {
-        ConsoleContext ctx = ConsoleContext.open(config, new Stack.StartListener() {
-          @Override
-          public void starting(StackPart part) {
-            Platform.runLater(() -> parts.getItems().add("starting " + part.name() + "…"));
-          }
+    Thread opener =
+        new Thread(
+            () -> {
+              try {
+                ConsoleContext ctx =
+                    ConsoleContext.open(
+                        config,
+                        new Stack.StartListener() {
+                          @Override
+                          public void starting(StackPart part) {
+                            Platform.runLater(
+                                () -> parts.getItems().add("starting " + part.name() + "…"));
+                          }
 
-          @Override
-          public void started(PartHealth h, Duration took) {
-            Platform.runLater(() -> parts.getItems().add(String.format("%s %s at %s in %.1f s", h.name(), h.state().json(), h.address(),
-                took.toMillis() / 1000.0)));
-          }
+                          @Override
+                          public void started(PartHealth h, Duration took) {
+                            Platform.runLater(
+                                () ->
+                                    parts
+                                        .getItems()
+                                        .add(
+                                            String.format(
+                                                "%s %s at %s in %.1f s",
+                                                h.name(),
+                                                h.state().json(),
+                                                h.address(),
+                                                took.toMillis() / 1000.0)));
+                          }
 
-          @Override
-          public void checked(PublishedWindowsCheck.Report report) {
-            Platform.runLater(() -> {
-              parts.getItems().add("self-check: " + report.summary());
-              report.repairs().forEach(r -> parts.getItems().add("  " + r));
-            });
-          }
-        });
-        Platform.runLater(() -> ready(ctx, scene, tour));
-      } catch (Exception e) {
-        LOG.error("the console could not open the stack", e);
-        Platform.runLater(() -> {
-          title.setText("The stack did not start: " + Failure.describe(e));
-          title.getStyleClass().add("bad-text");
-          progress.setVisible(false);
-          Button retry = new Button("Retry");
-          retry.setOnAction(a -> boot(config, scene, tour));
-          Button quit = new Button("Quit");
-          quit.setOnAction(a -> Platform.exit());
-          boot.getChildren().add(new HBox(8, retry, quit, new Label("log: " + config.dataDir().resolve("log"))));
-        });
-      }
-    }, "heatlab-console-boot");
+                          @Override
+                          public void checked(PublishedWindowsCheck.Report report) {
+                            Platform.runLater(
+                                () -> {
+                                  parts.getItems().add("self-check: " + report.summary());
+                                  report.repairs().forEach(r -> parts.getItems().add("  " + r));
+                                });
+                          }
+                        });
+                Platform.runLater(() -> ready(ctx, scene, tour));
+              } catch (Exception e) {
+                LOG.error("the console could not open the stack", e);
+                Platform.runLater(
+                    () -> {
+                      title.setText("The stack did not start: " + Failure.describe(e));
+                      title.getStyleClass().add("bad-text");
+                      progress.setVisible(false);
+                      Button retry = new Button("Retry");
+                      retry.setOnAction(a -> boot(config, scene, tour));
+                      Button quit = new Button("Quit");
+                      quit.setOnAction(a -> Platform.exit());
+                      boot.getChildren()
+                          .add(
+                              new HBox(
+                                  8,
+                                  retry,
+                                  quit,
+                                  new Label("log: " + config.dataDir().resolve("log"))));
+                    });
+              }
+            },
+            "heatlab-console-boot");
     opener.setDaemon(true);
     opener.start();
   }
@@ -119,7 +155,8 @@ public final class HeatlabConsole extends Application {
     window = new ConsoleWindow(ctx, prefs, url -> getHostServices().showDocument(url));
     scene.setRoot(window.root());
     window.start(scene);
-    long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+    long sinceJvmStart =
+        System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     String how = ctx.ownsStack() ? "started the stack" : "attached to the running stack";
     LOG.info("console usable {} ms after JVM start ({})", sinceJvmStart, how);
     System.out.printf("heatlab console: usable in %.1f s (%s)%n", sinceJvmStart / 1000.0, how);
@@ -130,10 +167,14 @@ public final class HeatlabConsole extends Application {
 
   @Override
   public void stop() {
-    if (watchdog != null) { // the window is gone: waiting for the stack to stop below is no stall of the UI
+    if (watchdog
+        != null) { // the window is gone: waiting for the stack to stop below is no stall of the UI
       watchdog.close();
-      LOG.info("FX thread delays over 100 ms during this run: {} ({} of them heatlab code blocking it), {} waiting for a CPU",
-          watchdog.stalls().size(), watchdog.faults().size(), watchdog.starved());
+      LOG.info(
+          "FX thread delays over 100 ms during this run: {} ({} of them heatlab code blocking it), {} waiting for a CPU",
+          watchdog.stalls().size(),
+          watchdog.faults().size(),
+          watchdog.starved());
     }
     if (stage != null) {
       prefs.put("window.width", stage.getWidth());

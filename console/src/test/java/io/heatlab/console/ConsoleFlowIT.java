@@ -2,6 +2,7 @@ package io.heatlab.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.console.heatmaps.HeatmapsModel;
 import io.heatlab.console.kafka.KafkaModel;
@@ -18,17 +19,25 @@ import io.heatlab.stack.ConsumerLag;
 import io.heatlab.stack.StackPart;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.awt.image.BufferedImage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import javafx.scene.Scene;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TreeItem;
@@ -51,24 +60,25 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * The console against the real embedded stack, headless (TestFX + Monocle): one flow through every view,
- * as an operator would click it — traffic → lag appears, the live tail shows the clicks, lag drains → the storage tree shows the hour and
- * previews a record → "Roll up this hour" starts a run that Cancel really stops → Run from the Rollups view
- * reaches FINISHED with a moving progress bar → the heatmap's total equals the rolled-up count → export
- * writes a PNG → the overview's pipeline line agrees — with no heatlab code blocking the FX thread (FxWatchdog).
+ * The console against the real embedded stack, headless (TestFX + Monocle): one flow through every
+ * view, as an operator would click it — traffic → lag appears, the live tail shows the clicks, lag
+ * drains → the storage tree shows the hour and previews a record → "Roll up this hour" starts a run
+ * that Cancel really stops → Run from the Rollups view reaches FINISHED with a moving progress bar
+ * → the heatmap's total equals the rolled-up count → export writes a PNG → the overview's pipeline
+ * line agrees — with no heatlab code blocking the FX thread (FxWatchdog).
  */
 @ExtendWith(ApplicationExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleFlowIT {
 
   @RegisterExtension
-  static final EmbeddedStackExtension STACK = new EmbeddedStackExtension()
-      .with(HeatlabConfig.LANDING_ROTATE_INTERVAL_MS, "2000")
-      .with(HeatlabConfig.LANDING_ROTATE_SCHEDULE_INTERVAL_MS, "1000")
-      .with(HeatlabConfig.CONNECT_COMMIT_INTERVAL_MS, "1000");
+  static final EmbeddedStackExtension STACK =
+      new EmbeddedStackExtension()
+          .with(HeatlabConfig.LANDING_ROTATE_INTERVAL_MS, "2000")
+          .with(HeatlabConfig.LANDING_ROTATE_SCHEDULE_INTERVAL_MS, "1000")
+          .with(HeatlabConfig.CONNECT_COMMIT_INTERVAL_MS, "1000");
 
-  @TempDir
-  static Path prefsDir;
+  @TempDir static Path prefsDir;
 
   private static ConsoleContext context;
   private static FxWatchdog watchdog;
@@ -95,7 +105,10 @@ class ConsoleFlowIT {
     window.start(scene);
   }
 
-  /** Watches the FX thread from when the window is up (start-up is measured by the application's own log). */
+  /**
+   * Watches the FX thread from when the window is up (start-up is measured by the application's own
+   * log).
+   */
   private void watchFromNow() throws TimeoutException {
     WaitForAsyncUtils.waitForFxEvents();
     await(30, () -> !window.kafka().model().partitions().isEmpty()); // the first samples are in
@@ -118,48 +131,76 @@ class ConsoleFlowIT {
     robot.clickOn("#nav-traffic");
     robot.interact(() -> robot.lookup("#traffic-rate").queryAs(TextField.class).setText("1000"));
     await(30, () -> window.traffic().model().screenIds().size() > 1);
-    String skipped = window.traffic().model().screenIds().get(0); // the heatmaps below end on a screen with traffic
+    String skipped =
+        window
+            .traffic()
+            .model()
+            .screenIds()
+            .get(0); // the heatmaps below end on a screen with traffic
     robot.clickOn("#traffic-screen-" + skipped); // this screen gets no traffic
     robot.clickOn("#traffic-start");
-    await(60, () -> window.traffic().model().totals().get().startsWith("accepted") && !window.traffic().model().totals().get().startsWith("accepted 0 "));
+    await(
+        60,
+        () ->
+            window.traffic().model().totals().get().startsWith("accepted")
+                && !window.traffic().model().totals().get().startsWith("accepted 0 "));
 
-    // Kafka (via its shortcut): the landing group's lag appears while traffic flows, and drains after
-    robot.press(KeyCode.CONTROL).press(KeyCode.DIGIT2).release(KeyCode.DIGIT2).release(KeyCode.CONTROL);
+    // Kafka (via its shortcut): the landing group's lag appears while traffic flows, and drains
+    // after
+    robot
+        .press(KeyCode.CONTROL)
+        .press(KeyCode.DIGIT2)
+        .release(KeyCode.DIGIT2)
+        .release(KeyCode.CONTROL);
     assertThat(window.shell().current().title()).isEqualTo("Kafka");
     String landingGroup = ConsumerLag.landingGroup(STACK.config());
     AtomicLong maxLag = new AtomicLong();
     KafkaModel kafka = window.kafka().model();
-    await(60, () -> {
-      kafka.groups().stream().filter(g -> g.group().equals(landingGroup)).forEach(g -> maxLag.accumulateAndGet(g.lag(), Math::max));
-      return maxLag.get() > 0;
-    });
-    // the live tail (its own consumer group, read_committed) filtered to clicks shows only the traffic's clicks
+    await(
+        60,
+        () -> {
+          kafka.groups().stream()
+              .filter(g -> g.group().equals(landingGroup))
+              .forEach(g -> maxLag.accumulateAndGet(g.lag(), Math::max));
+          return maxLag.get() > 0;
+        });
+    // the live tail (its own consumer group, read_committed) filtered to clicks shows only the
+    // traffic's clicks
     robot.clickOn("Live tail");
-    robot.interact(() -> robot.lookup("#tail-type").queryAs(javafx.scene.control.ChoiceBox.class).setValue("click"));
+    robot.interact(() -> robot.lookup("#tail-type").queryAs(ChoiceBox.class).setValue("click"));
     robot.clickOn("#tail-toggle");
     await(30, () -> onFx(() -> kafka.tail().size()) >= 5);
     robot.clickOn("#tail-toggle");
-    assertThat(onFx(() -> java.util.List.copyOf(kafka.tail()))).allSatisfy(r -> {
-      assertThat(r.event().eventType()).isEqualTo("click");
-      assertThat(r.event().clientId()).isEqualTo("demo");
-    });
+    assertThat(onFx(() -> List.copyOf(kafka.tail())))
+        .allSatisfy(
+            r -> {
+              assertThat(r.event().eventType()).isEqualTo("click");
+              assertThat(r.event().clientId()).isEqualTo("demo");
+            });
     robot.clickOn("Consumer lag");
     robot.clickOn("#nav-traffic");
     robot.clickOn("#traffic-stop");
     await(30, () -> window.traffic().model().totals().get().startsWith("stopped"));
     robot.clickOn("#nav-kafka");
-    await(90, () -> kafka.groups().stream().anyMatch(g -> g.group().equals(landingGroup) && g.lag() == 0)
-        && kafka.lags().stream().filter(l -> l.group().equals(landingGroup)).allMatch(l -> l.lag() == 0));
+    await(
+        90,
+        () ->
+            kafka.groups().stream().anyMatch(g -> g.group().equals(landingGroup) && g.lag() == 0)
+                && kafka.lags().stream()
+                    .filter(l -> l.group().equals(landingGroup))
+                    .allMatch(l -> l.lag() == 0));
     assertThat(kafka.partitions()).isNotEmpty();
     Instant ended = Instant.now();
     long accepted = acceptedSince();
     assertThat(accepted).isPositive();
 
-    // Storage: bucket → format → day → hour → object; the hour is marked not rolled up; a record previews
+    // Storage: bucket → format → day → hour → object; the hour is marked not rolled up; a record
+    // previews
     robot.clickOn("#nav-storage");
     HourPartition hour = HourPartition.of(began.toEpochMilli());
     var tree = window.storage().tree();
-    TreeItem<StorageNode> format = expandChild(tree.getRoot(), n -> n.label().equals("format=jsonl"));
+    TreeItem<StorageNode> format =
+        expandChild(tree.getRoot(), n -> n.label().equals("format=jsonl"));
     TreeItem<StorageNode> day = expandChild(format, n -> n.label().equals("dt=" + hour.dt()));
     TreeItem<StorageNode> hourItem = child(day, n -> n.hour() != null && n.hour().equals(hour));
     assertThat(hourItem.getValue().objects()).isPositive();
@@ -172,7 +213,8 @@ class ConsoleFlowIT {
     await(30, () -> !window.storageModelPreview().isEmpty());
     assertThat(window.storageModelPreview().get(0).clientId()).isEqualTo("demo");
 
-    // "Roll up this hour" opens the Rollups view with the run; Cancel really stops its Spark application
+    // "Roll up this hour" opens the Rollups view with the run; Cancel really stops its Spark
+    // application
     robot.interact(() -> tree.getSelectionModel().select(hourItem));
     robot.clickOn("#roll-up-hour");
     assertThat(window.shell().current().title()).isEqualTo("Rollups");
@@ -185,10 +227,17 @@ class ConsoleFlowIT {
     // Run from the Rollups view: every hour the traffic touched, FINISHED, the progress bar moved
     Instant firstHour = Granularity.HOURLY.windowOf(began);
     Instant lastHour = Granularity.HOURLY.windowOf(ended);
-    robot.interact(() -> {
-      robot.lookup("#window-from").queryAs(TextField.class).setText(Granularity.HOURLY.label(firstHour));
-      robot.lookup("#window-to").queryAs(TextField.class).setText(Granularity.HOURLY.label(lastHour));
-    });
+    robot.interact(
+        () -> {
+          robot
+              .lookup("#window-from")
+              .queryAs(TextField.class)
+              .setText(Granularity.HOURLY.label(firstHour));
+          robot
+              .lookup("#window-to")
+              .queryAs(TextField.class)
+              .setText(Granularity.HOURLY.label(lastHour));
+        });
     robot.clickOn("#run-rollup");
     await(30, () -> window.rollupsModel().runs().size() == 2);
     RunRow run = window.rollupsModel().runs().get(0);
@@ -200,22 +249,37 @@ class ConsoleFlowIT {
     assertThat(run.log()).isNotEmpty();
     long rolledUp = sumHourly(firstHour, Granularity.HOURLY.end(lastHour));
     assertThat(rolledUp).isEqualTo(accepted);
-    await(30, () -> window.rollupsModel().history().stream().anyMatch(h -> h.runId().equals(run.id()) && h.state() == RunState.FINISHED));
+    await(
+        30,
+        () ->
+            window.rollupsModel().history().stream()
+                .anyMatch(h -> h.runId().equals(run.id()) && h.state() == RunState.FINISHED));
 
     // Heatmaps: the overlay over the screenshot, its total = the rolled-up count
     robot.clickOn("#nav-heatmaps");
     await(30, () -> window.heatmapsModel().clients().contains("demo"));
     long total = 0;
     for (String screen : window.heatmapsModel().screens()) {
-      robot.interact(() -> {
-        robot.lookup("#hm-screen").queryAs(javafx.scene.control.ChoiceBox.class).setValue(screen);
-        robot.lookup("#hm-client").queryAs(javafx.scene.control.ChoiceBox.class).setValue("demo");
-        robot.lookup("#hm-from").queryAs(TextField.class).setText(Granularity.HOURLY.label(firstHour));
-        robot.lookup("#hm-to").queryAs(TextField.class).setText(Granularity.HOURLY.label(lastHour));
-      });
+      robot.interact(
+          () -> {
+            robot.lookup("#hm-screen").queryAs(ChoiceBox.class).setValue(screen);
+            robot.lookup("#hm-client").queryAs(ChoiceBox.class).setValue("demo");
+            robot
+                .lookup("#hm-from")
+                .queryAs(TextField.class)
+                .setText(Granularity.HOURLY.label(firstHour));
+            robot
+                .lookup("#hm-to")
+                .queryAs(TextField.class)
+                .setText(Granularity.HOURLY.label(lastHour));
+          });
       HeatmapsModel.Shown before = window.heatmapsModel().shown().get();
       robot.clickOn("#hm-show");
-      await(30, () -> window.heatmapsModel().shown().get() != before && window.heatmapsModel().shown().get().request().screen().equals(screen));
+      await(
+          30,
+          () ->
+              window.heatmapsModel().shown().get() != before
+                  && window.heatmapsModel().shown().get().request().screen().equals(screen));
       long screenTotal = window.heatmapsModel().shown().get().grid().total();
       if (screen.equals(skipped)) {
         assertThat(screenTotal).as("events on the screen left out of the traffic").isZero();
@@ -241,16 +305,26 @@ class ConsoleFlowIT {
 
     // Overview: accepted → in Kafka → landed → aggregated agree
     robot.clickOn("#nav-overview");
-    await(60, () -> text(robot, "#pipeline-verdict").equals("pipeline consistent")
-        && text(robot, "#stage-aggregated").contains(String.format("%,d", rolledUp)));
+    await(
+        60,
+        () ->
+            text(robot, "#pipeline-verdict").equals("pipeline consistent")
+                && text(robot, "#stage-aggregated").contains(String.format("%,d", rolledUp)));
 
-    watchdog.close(); // the flow ends here; the next test builds a new window (its start-up is not the flow)
-    System.out.printf("FX watchdog over the flow: %d delays over 100 ms (%d of them heatlab's faults), %d waiting for a CPU%n",
+    watchdog
+        .close(); // the flow ends here; the next test builds a new window (its start-up is not the
+    // flow)
+    System.out.printf(
+        "FX watchdog over the flow: %d delays over 100 ms (%d of them heatlab's faults), %d waiting for a CPU%n",
         watchdog.stalls().size(), watchdog.faults().size(), watchdog.starved());
     watchdog.stalls().forEach(s -> System.out.println("  " + s));
-    // the cause, not the length: a loaded 2-core machine stretches any frame past 100 ms, never into heatlab's code
-    assertThat(watchdog.faults()).as("heatlab code that blocked the FX thread or computed on it for over %d ms",
-        FxWatchdog.HEAVY_CPU.toMillis()).isEmpty();
+    // the cause, not the length: a loaded 2-core machine stretches any frame past 100 ms, never
+    // into heatlab's code
+    assertThat(watchdog.faults())
+        .as(
+            "heatlab code that blocked the FX thread or computed on it for over %d ms",
+            FxWatchdog.HEAVY_CPU.toMillis())
+        .isEmpty();
   }
 
   @Test
@@ -270,43 +344,63 @@ class ConsoleFlowIT {
     await(30, () -> dotStyles(robot, "storage").contains("dot-ok"));
   }
 
-  private TreeItem<StorageNode> expandChild(TreeItem<StorageNode> parent, java.util.function.Predicate<StorageNode> which)
-      throws TimeoutException {
+  private TreeItem<StorageNode> expandChild(
+      TreeItem<StorageNode> parent, Predicate<StorageNode> which) throws TimeoutException {
     TreeItem<StorageNode> c = child(parent, which);
     WaitForAsyncUtils.asyncFx(() -> c.setExpanded(true));
     return c;
   }
 
-  private TreeItem<StorageNode> child(TreeItem<StorageNode> parent, java.util.function.Predicate<StorageNode> which) throws TimeoutException {
-    await(30, () -> parent.getChildren().stream().anyMatch(i -> i.getValue() != null && which.test(i.getValue())));
-    return parent.getChildren().stream().filter(i -> i.getValue() != null && which.test(i.getValue())).findFirst().orElseThrow();
+  private TreeItem<StorageNode> child(TreeItem<StorageNode> parent, Predicate<StorageNode> which)
+      throws TimeoutException {
+    await(
+        30,
+        () ->
+            parent.getChildren().stream()
+                .anyMatch(i -> i.getValue() != null && which.test(i.getValue())));
+    return parent.getChildren().stream()
+        .filter(i -> i.getValue() != null && which.test(i.getValue()))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** The HTTP endpoint's accepted counter (this class's only traffic). */
   private static long acceptedSince() throws Exception {
-    var http = java.net.http.HttpClient.newHttpClient();
-    var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(STACK.endpoints().httpUrl() + "/healthz")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("ingest").path("accepted_events").asLong();
+    var http = HttpClient.newHttpClient();
+    var r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(STACK.endpoints().httpUrl() + "/healthz")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new ObjectMapper().readTree(r.body()).path("ingest").path("accepted_events").asLong();
   }
 
   private static long sumHourly(Instant from, Instant to) throws Exception {
     return HeatmapQuery.total(context.jdbc(), Granularity.HOURLY, "demo", from, to);
   }
 
-
-  /** A label's text read on the FX thread ("" while it is not in the scene): the test thread never walks a live scene graph. */
+  /**
+   * A label's text read on the FX thread ("" while it is not in the scene): the test thread never
+   * walks a live scene graph.
+   */
   private static String text(FxRobot robot, String query) {
     return onFx(() -> robot.lookup(query).tryQuery().map(n -> ((Label) n).getText()).orElse(""));
   }
 
-  /** The style classes of a part's status-bar dot, read on the FX thread (none while it is not shown). */
-  private static java.util.List<String> dotStyles(FxRobot robot, String part) {
-    return onFx(() -> robot.lookup("#dot-" + part).tryQuery().map(n -> java.util.List.copyOf(((Label) n).getGraphic().getStyleClass()))
-        .orElse(java.util.List.of()));
+  /**
+   * The style classes of a part's status-bar dot, read on the FX thread (none while it is not
+   * shown).
+   */
+  private static List<String> dotStyles(FxRobot robot, String part) {
+    return onFx(
+        () ->
+            robot
+                .lookup("#dot-" + part)
+                .tryQuery()
+                .map(n -> List.copyOf(((Label) n).getGraphic().getStyleClass()))
+                .orElse(List.of()));
   }
 
-  private static <T> T onFx(java.util.concurrent.Callable<T> read) {
+  private static <T> T onFx(Callable<T> read) {
     try {
       return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

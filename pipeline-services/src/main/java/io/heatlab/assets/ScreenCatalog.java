@@ -36,7 +36,8 @@ public final class ScreenCatalog {
       }
       return new ScreenCatalog(screens);
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot read the screen catalog (assets/screens.json): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot read the screen catalog (assets/screens.json): " + e.getMessage(), e);
     }
   }
 
@@ -45,7 +46,9 @@ public final class ScreenCatalog {
   }
 
   public Screen screen(String id) {
-    return screens.stream().filter(s -> s.id().equals(id)).findFirst()
+    return screens.stream()
+        .filter(s -> s.id().equals(id))
+        .findFirst()
         .orElseThrow(() -> new NoSuchElementException("No screen '" + id + "'; known: " + ids()));
   }
 
@@ -63,7 +66,8 @@ public final class ScreenCatalog {
   private static InputStream resource(String name) throws IOException {
     InputStream in = ScreenCatalog.class.getClassLoader().getResourceAsStream(ROOT + name);
     if (in == null) {
-      throw new IOException("missing classpath resource " + ROOT + name + " (is simulator-web on the classpath?)");
+      throw new IOException(
+          "missing classpath resource " + ROOT + name + " (is simulator-web on the classpath?)");
     }
     return in;
   }

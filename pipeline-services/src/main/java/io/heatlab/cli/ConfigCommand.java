@@ -9,13 +9,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "config", mixinStandardHelpOptions = true,
-    description = "Print the effective settings (secrets hidden), or with --describe every setting with its default and doc.")
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print the effective settings (secrets hidden), or with --describe every setting with its default and doc.")
 final class ConfigCommand implements Callable<Integer> {
-  @Mixin
-  ProfileOptions options;
+  @Mixin ProfileOptions options;
 
-  @Option(names = "--describe", description = "List every setting: name, environment variable, type, default, doc.")
+  @Option(
+      names = "--describe",
+      description = "List every setting: name, environment variable, type, default, doc.")
   boolean describe;
 
   @Override
@@ -26,8 +30,13 @@ final class ConfigCommand implements Callable<Integer> {
         if (key.type == ConfigDef.Type.PASSWORD && key.hasDefault()) {
           def = "[hidden]";
         }
-        System.out.printf("%s  (%s, %s, default: %s)%n    %s%n", key.name, ConfigLoader.envName(key.name),
-            key.type.name().toLowerCase(), def, key.documentation);
+        System.out.printf(
+            "%s  (%s, %s, default: %s)%n    %s%n",
+            key.name,
+            ConfigLoader.envName(key.name),
+            key.type.name().toLowerCase(),
+            def,
+            key.documentation);
       }
       return 0;
     }

@@ -4,21 +4,37 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code heatlab} command line, run by the {@code ./heatlab} launcher script at the repository root
- * (which also handles {@code ./heatlab test}: install what the machine lacks, then {@code mvn -B verify}).
+ * The {@code heatlab} command line, run by the {@code ./heatlab} launcher script at the repository
+ * root (which also handles {@code ./heatlab test}: install what the machine lacks, then {@code mvn
+ * -B verify}).
  */
-@Command(name = "heatlab", mixinStandardHelpOptions = true, versionProvider = HeatlabCli.Version.class,
-    description = "Self-hosted heatmap analytics: ingestion → Kafka → S3 landing → Spark rollups → ClickHouse → heatmaps.",
-    subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, IngestCommand.class, TrafficCommand.class,
-        LandingCommand.class, RollupCommand.class, RenderCommand.class, DemoCommand.class,
-        BenchCommand.class,
-        ConfigCommand.class},
-    footer = {"", "Also: ./heatlab test — installs what this machine lacks and runs the whole test suite (mvn -B verify).",
-        "Settings: ./heatlab config --describe; override any with HEATLAB_<KEY> environment variables."})
+@Command(
+    name = "heatlab",
+    mixinStandardHelpOptions = true,
+    versionProvider = HeatlabCli.Version.class,
+    description =
+        "Self-hosted heatmap analytics: ingestion → Kafka → S3 landing → Spark rollups → ClickHouse → heatmaps.",
+    subcommands = {
+      UpCommand.class,
+      StatusCommand.class,
+      DownCommand.class,
+      IngestCommand.class,
+      TrafficCommand.class,
+      LandingCommand.class,
+      RollupCommand.class,
+      RenderCommand.class,
+      DemoCommand.class,
+      BenchCommand.class,
+      ConfigCommand.class
+    },
+    footer = {
+      "",
+      "Also: ./heatlab test — installs what this machine lacks and runs the whole test suite (mvn -B verify).",
+      "Settings: ./heatlab config --describe; override any with HEATLAB_<KEY> environment variables."
+    })
 public final class HeatlabCli implements Runnable {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -26,16 +42,18 @@ public final class HeatlabCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new HeatlabCli())
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          if (e instanceof UserError || e instanceof IllegalArgumentException) {
-            cmd.getErr().println("heatlab " + cmd.getCommandName() + ": " + e.getMessage());
-            return 2;
-          }
-          throw e;
-        })
-        .execute(args));
+    System.exit(
+        new CommandLine(new HeatlabCli())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                  if (e instanceof UserError || e instanceof IllegalArgumentException) {
+                    cmd.getErr().println("heatlab " + cmd.getCommandName() + ": " + e.getMessage());
+                    return 2;
+                  }
+                  throw e;
+                })
+            .execute(args));
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -13,6 +13,7 @@ import io.heatlab.stack.Stack;
 import io.heatlab.stack.StorageClients;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,17 +22,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "landing", mixinStandardHelpOptions = true,
-    description = {"What the landing connector wrote: per-partition status (landed offset, lag, records, last flush),",
-        "the hours and objects of the layout, and the hours that changed since a time."})
+@Command(
+    name = "landing",
+    mixinStandardHelpOptions = true,
+    description = {
+      "What the landing connector wrote: per-partition status (landed offset, lag, records, last flush),",
+      "the hours and objects of the layout, and the hours that changed since a time."
+    })
 final class LandingCommand implements Callable<Integer> {
-  @Mixin
-  ProfileOptions options;
+  @Mixin ProfileOptions options;
 
-  @Option(names = "--hour", description = "List the objects of one event-time hour, e.g. 2026-11-25T10.")
+  @Option(
+      names = "--hour",
+      description = "List the objects of one event-time hour, e.g. 2026-11-25T10.")
   String hour;
 
-  @Option(names = "--changed-since", converter = DurationConverter.class,
+  @Option(
+      names = "--changed-since",
+      converter = DurationConverter.class,
       description = "List the hours that received objects in the last DURATION, e.g. 2h.")
   Duration changedSince;
 
@@ -39,7 +47,10 @@ final class LandingCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     HeatlabConfig config = options.load();
     try (Stack stack = RunningStack.require(config)) {
-      ObjectStore store = new MinioObjectStore(StorageClients.minio(config, stack.endpoints()), config.getString(HeatlabConfig.STORAGE_BUCKET));
+      ObjectStore store =
+          new MinioObjectStore(
+              StorageClients.minio(config, stack.endpoints()),
+              config.getString(HeatlabConfig.STORAGE_BUCKET));
       LandingIndex index = new LandingIndex(store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));
       if (hour != null) {
         for (ObjectStore.Entry o : index.objects(HourPartition.parse(hour))) {
@@ -56,27 +67,39 @@ final class LandingCommand implements Callable<Integer> {
     }
   }
 
-  private static void status(HeatlabConfig config, Stack stack, LandingIndex index) throws Exception {
+  private static void status(HeatlabConfig config, Stack stack, LandingIndex index)
+      throws Exception {
     String connector = config.getString(HeatlabConfig.LANDING_CONNECTOR);
     String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
     System.out.println("connector " + connector + ": " + stack.part("connect").health().detail());
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()));
+    try (Admin admin =
+            Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()));
         CommittedTail tail = new CommittedTail(stack.endpoints().kafkaBootstrap())) {
       ConsumerLag lag = ConsumerLag.landing(admin, tail, config, Duration.ofSeconds(30));
-      Map<Integer, PartitionState> states = new java.util.HashMap<>();
+      Map<Integer, PartitionState> states = new HashMap<>();
       index.partitionStates(connector).forEach(s -> states.put(s.partition(), s));
-      System.out.printf("%-10s %12s %12s %8s %14s %14s  %s%n", "PARTITION", "END OFFSET", "LANDED", "LAG",
-          "RECORDS", "BYTES", "LAST FLUSH");
+      System.out.printf(
+          "%-10s %12s %12s %8s %14s %14s  %s%n",
+          "PARTITION", "END OFFSET", "LANDED", "LAG", "RECORDS", "BYTES", "LAST FLUSH");
       for (ConsumerLag.Partition p : lag.partitions()) {
         PartitionState s = states.get(p.partition());
-        System.out.printf("%-10s %12d %12s %8s %14s %14s  %s%n", topic + "-" + p.partition(), p.endOffset(),
-            p.committed() == null ? "-" : p.committed(), p.committed() == null && p.endOffset() > 0 ? "?" : p.lag(),
-            s == null ? "-" : s.recordsWritten(), s == null ? "-" : s.bytesWritten(),
+        System.out.printf(
+            "%-10s %12d %12s %8s %14s %14s  %s%n",
+            topic + "-" + p.partition(),
+            p.endOffset(),
+            p.committed() == null ? "-" : p.committed(),
+            p.committed() == null && p.endOffset() > 0 ? "?" : p.lag(),
+            s == null ? "-" : s.recordsWritten(),
+            s == null ? "-" : s.bytesWritten(),
             s == null || s.lastFlush() == 0 ? "-" : Instant.ofEpochMilli(s.lastFlush()));
       }
     }
     List<HourPartition> hours = index.hours();
-    System.out.println(hours.size() + " hour(s) of landed objects (now written as " + config.getString(HeatlabConfig.LANDING_FORMAT) + ")"
-        + (hours.isEmpty() ? "" : ", " + hours.get(0) + " … " + hours.get(hours.size() - 1)));
+    System.out.println(
+        hours.size()
+            + " hour(s) of landed objects (now written as "
+            + config.getString(HeatlabConfig.LANDING_FORMAT)
+            + ")"
+            + (hours.isEmpty() ? "" : ", " + hours.get(0) + " … " + hours.get(hours.size() - 1)));
   }
 }

@@ -9,11 +9,16 @@ import picocli.CommandLine.Option;
 
 /** {@code --profile} and {@code --config}, shared by every command that talks to the stack. */
 final class ProfileOptions {
-  @Option(names = "--profile", paramLabel = "NAME",
-      description = "embedded (default: every part on this machine) or compose (external endpoints). Env: HEATLAB_PROFILE.")
+  @Option(
+      names = "--profile",
+      paramLabel = "NAME",
+      description =
+          "embedded (default: every part on this machine) or compose (external endpoints). Env: HEATLAB_PROFILE.")
   String profile;
 
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
       description = "Extra settings file layered over the profile. Env: HEATLAB_CONFIG.")
   Path config;
 

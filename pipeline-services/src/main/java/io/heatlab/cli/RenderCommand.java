@@ -21,16 +21,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "render", mixinStandardHelpOptions = true,
-    description = {"Paint the heatmap of a screen over its screenshot (PNG), from the rollups in ClickHouse:",
-        "  render --client demo --screen pricing --from 2026-11-24T00:00:00Z --to 2026-11-25T00:00:00Z --out pricing.png",
-        "  render --client demo --all-screens --out-dir heatmaps/        (one PNG per screen of assets/)",
-        "  render … --compare-from … --compare-to …  or  --compare-type click   (difference heatmap, shares per period)"})
+@Command(
+    name = "render",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Paint the heatmap of a screen over its screenshot (PNG), from the rollups in ClickHouse:",
+      "  render --client demo --screen pricing --from 2026-11-24T00:00:00Z --to 2026-11-25T00:00:00Z --out pricing.png",
+      "  render --client demo --all-screens --out-dir heatmaps/        (one PNG per screen of assets/)",
+      "  render … --compare-from … --compare-to …  or  --compare-type click   (difference heatmap, shares per period)"
+    })
 final class RenderCommand implements Callable<Integer> {
-  @Mixin
-  ProfileOptions options;
+  @Mixin ProfileOptions options;
 
-  @Option(names = "--client", defaultValue = "demo", description = "client_id. Default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--client",
+      defaultValue = "demo",
+      description = "client_id. Default ${DEFAULT-VALUE}.")
   String client;
 
   @Option(names = "--screen", description = "Screen id (repeatable).")
@@ -42,19 +48,34 @@ final class RenderCommand implements Callable<Integer> {
   @Option(names = "--from", description = "Start (ISO-8601 instant); default: 24 h before --to.")
   Instant from;
 
-  @Option(names = "--to", description = "End (ISO-8601 instant); default: the end of the current hour.")
+  @Option(
+      names = "--to",
+      description = "End (ISO-8601 instant); default: the end of the current hour.")
   Instant to;
 
-  @Option(names = "--type", split = ",", defaultValue = "move,click", description = "Event types. Default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--type",
+      split = ",",
+      defaultValue = "move,click",
+      description = "Event types. Default ${DEFAULT-VALUE}.")
   List<String> types;
 
-  @Option(names = "--scale", defaultValue = "linear", description = "linear or log. Default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--scale",
+      defaultValue = "linear",
+      description = "linear or log. Default ${DEFAULT-VALUE}.")
   HeatmapRenderer.Scale scale;
 
-  @Option(names = "--radius", defaultValue = "2.5", description = "Smoothing kernel radius in grid cells. Default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--radius",
+      defaultValue = "2.5",
+      description = "Smoothing kernel radius in grid cells. Default ${DEFAULT-VALUE}.")
   double radius;
 
-  @Option(names = "--opacity", defaultValue = "0.75", description = "Opacity of the hottest colour, 0-1. Default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--opacity",
+      defaultValue = "0.75",
+      description = "Opacity of the hottest colour, 0-1. Default ${DEFAULT-VALUE}.")
   double opacity;
 
   @Option(names = "--compare-from", description = "Compare mode: period B's start.")
@@ -63,7 +84,10 @@ final class RenderCommand implements Callable<Integer> {
   @Option(names = "--compare-to", description = "Compare mode: period B's end.")
   Instant compareTo;
 
-  @Option(names = "--compare-type", split = ",", description = "Compare mode: type B (e.g. click) over the same period.")
+  @Option(
+      names = "--compare-type",
+      split = ",",
+      description = "Compare mode: type B (e.g. click) over the same period.")
   List<String> compareType;
 
   @Option(names = "--out", description = "Output PNG (one screen).")
@@ -78,15 +102,20 @@ final class RenderCommand implements Callable<Integer> {
     ScreenCatalog catalog = ScreenCatalog.load();
     List<String> ids = allScreens ? catalog.ids() : screens == null ? List.of() : screens;
     if (ids.isEmpty()) {
-      throw new UserError("name a --screen (" + String.join(", ", catalog.ids()) + ") or --all-screens");
+      throw new UserError(
+          "name a --screen (" + String.join(", ", catalog.ids()) + ") or --all-screens");
     }
     if (ids.size() > 1 && outDir == null || ids.size() == 1 && out == null && outDir == null) {
-      throw new UserError(ids.size() > 1 ? "several screens: give --out-dir DIR" : "give --out FILE.png (or --out-dir DIR)");
+      throw new UserError(
+          ids.size() > 1
+              ? "several screens: give --out-dir DIR"
+              : "give --out FILE.png (or --out-dir DIR)");
     }
     if (radius < 0 || opacity <= 0 || opacity > 1) {
       throw new UserError("--radius must be ≥ 0 and --opacity within (0, 1]");
     }
-    Instant end = to != null ? to : Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+    Instant end =
+        to != null ? to : Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
     Instant start = from != null ? from : end.minus(Duration.ofHours(24));
     boolean compare = compareFrom != null || compareTo != null || compareType != null;
     if ((compareFrom == null) != (compareTo == null)) {
@@ -94,21 +123,30 @@ final class RenderCommand implements Callable<Integer> {
     }
     try (Stack stack = RunningStack.require(config)) {
       HeatmapService service = HeatmapService.of(config, stack.endpoints());
-      HeatmapRenderer renderer = new HeatmapRenderer(new HeatmapRenderer.Options(radius, scale, opacity, true));
+      HeatmapRenderer renderer =
+          new HeatmapRenderer(new HeatmapRenderer.Options(radius, scale, opacity, true));
       List<Path> written = new ArrayList<>();
       for (String id : ids) {
         Screen screen = catalog.screen(id);
         BufferedImage shot = ImageIO.read(new ByteArrayInputStream(catalog.image(screen)));
-        HeatmapService.Answer a = service.heatmap(new HeatmapService.Request(client, id, types, start, end));
-        Path target = outDir != null ? outDir.resolve(id + (compare ? "-compare" : "") + ".png") : out;
+        HeatmapService.Answer a =
+            service.heatmap(new HeatmapService.Request(client, id, types, start, end));
+        Path target =
+            outDir != null ? outDir.resolve(id + (compare ? "-compare" : "") + ".png") : out;
         if (target.toAbsolutePath().getParent() != null) {
           Files.createDirectories(target.toAbsolutePath().getParent());
         }
         BufferedImage image;
         String summary;
         if (compare) {
-          HeatmapService.Answer b = service.heatmap(new HeatmapService.Request(client, id,
-              compareType != null ? compareType : types, compareFrom != null ? compareFrom : start, compareTo != null ? compareTo : end));
+          HeatmapService.Answer b =
+              service.heatmap(
+                  new HeatmapService.Request(
+                      client,
+                      id,
+                      compareType != null ? compareType : types,
+                      compareFrom != null ? compareFrom : start,
+                      compareTo != null ? compareTo : end));
           String labelA = compareType != null ? String.join("+", types) : "A";
           String labelB = compareType != null ? String.join("+", compareType) : "B";
           image = renderer.renderDifference(shot, a.grid(), b.grid(), labelA, labelB);
@@ -119,9 +157,19 @@ final class RenderCommand implements Callable<Integer> {
         }
         Files.write(target, HeatmapRenderer.png(image));
         written.add(target);
-        System.out.printf("%-10s %s → %s (%s … %s; %s)%n", id, summary, target, a.request().from(), a.request().to(),
-            a.gaps().isEmpty() ? "every landed hour rolled up" : a.gaps()
-                + (a.missingHours().isEmpty() ? "" : " — ./heatlab rollup hourly --from … --to …"));
+        System.out.printf(
+            "%-10s %s → %s (%s … %s; %s)%n",
+            id,
+            summary,
+            target,
+            a.request().from(),
+            a.request().to(),
+            a.gaps().isEmpty()
+                ? "every landed hour rolled up"
+                : a.gaps()
+                    + (a.missingHours().isEmpty()
+                        ? ""
+                        : " — ./heatlab rollup hourly --from … --to …"));
       }
       return 0;
     }

@@ -1,7 +1,9 @@
 package io.heatlab.cli;
 
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
+import io.heatlab.olap.HeatmapWindows;
 import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.RollupRuns;
 import io.heatlab.rollup.RollupScheduler;
@@ -9,26 +11,36 @@ import io.heatlab.rollup.Rollups;
 import io.heatlab.rollup.RunState;
 import io.heatlab.stack.Stack;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "rollup", mixinStandardHelpOptions = true,
-    description = {"Roll landed events up into heatmap_hourly, heatmap_daily and heatmap_weekly with Spark",
-        "(spark-launcher; local[*] in the embedded profile). Each window is replaced atomically: reruns never double count.",
-        "Examples: rollup hourly --hour 2026-11-23T10 | rollup daily --day 2026-11-23 | rollup weekly --week 2026-W48",
-        "          rollup hourly --from 2026-11-23T00 --to 2026-11-23T23 (a backfill, one Spark application)",
-        "          rollup history"},
-    subcommands = {RollupCommand.Hourly.class, RollupCommand.Daily.class, RollupCommand.Weekly.class,
-        RollupCommand.History.class, RollupCommand.Schedule.class})
+@Command(
+    name = "rollup",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Roll landed events up into heatmap_hourly, heatmap_daily and heatmap_weekly with Spark",
+      "(spark-launcher; local[*] in the embedded profile). Each window is replaced atomically: reruns never double count.",
+      "Examples: rollup hourly --hour 2026-11-23T10 | rollup daily --day 2026-11-23 | rollup weekly --week 2026-W48",
+      "          rollup hourly --from 2026-11-23T00 --to 2026-11-23T23 (a backfill, one Spark application)",
+      "          rollup history"
+    },
+    subcommands = {
+      RollupCommand.Hourly.class,
+      RollupCommand.Daily.class,
+      RollupCommand.Weekly.class,
+      RollupCommand.History.class,
+      RollupCommand.Schedule.class
+    })
 final class RollupCommand implements Runnable {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -37,7 +49,10 @@ final class RollupCommand implements Runnable {
 
   /** --from/--to: the first and the last window, both included. */
   static final class Range {
-    @Option(names = "--from", required = true, description = "First window of a backfill (included).")
+    @Option(
+        names = "--from",
+        required = true,
+        description = "First window of a backfill (included).")
     String from;
 
     @Option(names = "--to", required = true, description = "Last window of a backfill (included).")
@@ -45,18 +60,25 @@ final class RollupCommand implements Runnable {
   }
 
   abstract static class Run implements Callable<Integer> {
-    @Mixin
-    ProfileOptions options;
+    @Mixin ProfileOptions options;
 
-    @Option(names = "--no-finer",
-        description = "daily/weekly: do not first roll up the finer windows of the range that hold data but were never rolled up.")
+    @Option(
+        names = "--no-finer",
+        description =
+            "daily/weekly: do not first roll up the finer windows of the range that hold data but were never rolled up.")
     boolean noFiner;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the Spark driver's output lines.")
+    @Option(
+        names = {"-v", "--verbose"},
+        description = "Print the Spark driver's output lines.")
     boolean verbose;
 
-    @Option(names = "--replace-with-empty", description = {"Empty a window that holds events when the run finds none for it",
-        "(without it such a window is left as it was and the run fails: its inputs may be gone by mistake)."})
+    @Option(
+        names = "--replace-with-empty",
+        description = {
+          "Empty a window that holds events when the run finds none for it",
+          "(without it such a window is left as it was and the run fails: its inputs may be gone by mistake)."
+        })
     boolean replaceWithEmpty;
 
     @ArgGroup(exclusive = false)
@@ -80,7 +102,10 @@ final class RollupCommand implements Runnable {
         return List.of(g.parse(single()));
       }
       if (range() == null) {
-        throw new UserError("name the window (e.g. " + g.label(g.windowOf(Instant.now())) + ") or a range with --from/--to");
+        throw new UserError(
+            "name the window (e.g. "
+                + g.label(g.windowOf(Instant.now()))
+                + ") or a range with --from/--to");
       }
       Instant from = g.parse(range().from);
       Instant to = g.parse(range().to);
@@ -89,7 +114,8 @@ final class RollupCommand implements Runnable {
       }
       List<Instant> windows = g.windows(from, g.end(to));
       if (windows.size() > 24 * 400) {
-        throw new UserError(windows.size() + " windows: split the backfill (at most " + 24 * 400 + " per run)");
+        throw new UserError(
+            windows.size() + " windows: split the backfill (at most " + 24 * 400 + " per run)");
       }
       return windows;
     }
@@ -99,11 +125,14 @@ final class RollupCommand implements Runnable {
       HeatlabConfig config = options.load();
       List<Instant> windows = windows();
       PrintStream out = System.out;
-      try (Stack stack = RunningStack.require(config); Rollups rollups = new Rollups(config, stack.endpoints())) {
+      try (Stack stack = RunningStack.require(config);
+          Rollups rollups = new Rollups(config, stack.endpoints())) {
         Granularity g = granularity();
         if (!noFiner) {
-          for (Map.Entry<Granularity, List<Instant>> below : rollups.missingBelow(g, windows).entrySet()) {
-            out.printf("%d %s window(s) below hold data but were never rolled up: rolling them up first%n",
+          for (Map.Entry<Granularity, List<Instant>> below :
+              rollups.missingBelow(g, windows).entrySet()) {
+            out.printf(
+                "%d %s window(s) below hold data but were never rolled up: rolling them up first%n",
                 below.getValue().size(), below.getKey().name().toLowerCase());
             if (!runAndReport(rollups, below.getKey(), below.getValue(), out).succeeded()) {
               out.println("not rolling up " + g.name().toLowerCase() + ": a finer rollup failed");
@@ -115,54 +144,84 @@ final class RollupCommand implements Runnable {
       }
     }
 
-    private RollupRun.Result runAndReport(Rollups rollups, Granularity g, List<Instant> windows, PrintStream out)
+    private RollupRun.Result runAndReport(
+        Rollups rollups, Granularity g, List<Instant> windows, PrintStream out)
         throws InterruptedException {
-      String what = g.name().toLowerCase() + " " + g.label(windows.get(0))
-          + (windows.size() > 1 ? " … " + g.label(windows.get(windows.size() - 1)) + " (" + windows.size() + " windows)" : "");
+      String what =
+          g.name().toLowerCase()
+              + " "
+              + g.label(windows.get(0))
+              + (windows.size() > 1
+                  ? " … "
+                      + g.label(windows.get(windows.size() - 1))
+                      + " ("
+                      + windows.size()
+                      + " windows)"
+                  : "");
       long t0 = System.nanoTime();
-      RollupRun run = rollups.start(g, windows, replaceWithEmpty, new RollupRun.Listener() {
-        private long lastPrint;
+      RollupRun run =
+          rollups.start(
+              g,
+              windows,
+              replaceWithEmpty,
+              new RollupRun.Listener() {
+                private long lastPrint;
 
-        @Override
-        public void state(RollupRun r, RunState state) {
-          out.printf("  %5.1fs  %-10s %s%n", secs(t0), state, state == RunState.RUNNING ? "spark app " + r.sparkAppId() : "");
-        }
+                @Override
+                public void state(RollupRun r, RunState state) {
+                  out.printf(
+                      "  %5.1fs  %-10s %s%n",
+                      secs(t0),
+                      state,
+                      state == RunState.RUNNING ? "spark app " + r.sparkAppId() : "");
+                }
 
-        @Override
-        public void progress(RollupRun r, double fraction) {
-          long now = System.nanoTime();
-          if (now - lastPrint > 1_000_000_000L) {
-            lastPrint = now;
-            out.printf("  %5.1fs  %-10s %s %3.0f%%%n", secs(t0), r.state(), bar(fraction), fraction * 100);
-          }
-        }
+                @Override
+                public void progress(RollupRun r, double fraction) {
+                  long now = System.nanoTime();
+                  if (now - lastPrint > 1_000_000_000L) {
+                    lastPrint = now;
+                    out.printf(
+                        "  %5.1fs  %-10s %s %3.0f%%%n",
+                        secs(t0), r.state(), bar(fraction), fraction * 100);
+                  }
+                }
 
-        @Override
-        public void line(RollupRun r, String line) {
-          if (verbose) {
-            out.println("  | " + line);
-          }
-        }
-      });
+                @Override
+                public void line(RollupRun r, String line) {
+                  if (verbose) {
+                    out.println("  | " + line);
+                  }
+                }
+              });
       out.println("rollup " + what + ": run " + run.id());
-      Thread hook = new Thread(() -> {
-        out.println("stopping run " + run.id() + " …");
-        run.cancel();
-        try {
-          run.await();
-        } catch (InterruptedException ignored) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      Thread hook =
+          new Thread(
+              () -> {
+                out.println("stopping run " + run.id() + " …");
+                run.cancel();
+                try {
+                  run.await();
+                } catch (InterruptedException ignored) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       Runtime.getRuntime().addShutdownHook(hook);
       RollupRun.Result result = run.await();
       Runtime.getRuntime().removeShutdownHook(hook);
-      out.printf("%-16s %-10s %12s %10s %12s%n", "WINDOW", "STATE", "ROWS IN", "ROWS OUT", "EVENTS");
+      out.printf(
+          "%-16s %-10s %12s %10s %12s%n", "WINDOW", "STATE", "ROWS IN", "ROWS OUT", "EVENTS");
       for (RollupRun.WindowResult w : result.windows().values()) {
-        out.printf("%-16s %-10s %,12d %,10d %,12d%n", g.label(w.window()), w.state(), w.rowsIn(), w.rowsOut(), w.events());
+        out.printf(
+            "%-16s %-10s %,12d %,10d %,12d%n",
+            g.label(w.window()), w.state(), w.rowsIn(), w.rowsOut(), w.events());
       }
-      out.printf("%s in %.1f s (spark app %s; driver log %s)%n", result.state(), result.duration().toMillis() / 1000.0,
-          result.sparkAppId().isEmpty() ? "-" : result.sparkAppId(), "var/log/rollups/" + result.runId() + ".log");
+      out.printf(
+          "%s in %.1f s (spark app %s; driver log %s)%n",
+          result.state(),
+          result.duration().toMillis() / 1000.0,
+          result.sparkAppId().isEmpty() ? "-" : result.sparkAppId(),
+          "var/log/rollups/" + result.runId() + ".log");
       if (!result.succeeded()) {
         out.println("error: " + result.error());
       }
@@ -179,7 +238,10 @@ final class RollupCommand implements Runnable {
     }
   }
 
-  @Command(name = "hourly", mixinStandardHelpOptions = true, description = "Roll up hours from the landed raw events.")
+  @Command(
+      name = "hourly",
+      mixinStandardHelpOptions = true,
+      description = "Roll up hours from the landed raw events.")
   static final class Hourly extends Run {
     @Option(names = "--hour", description = "One hour (UTC), e.g. 2026-11-23T10.")
     String hour;
@@ -195,7 +257,10 @@ final class RollupCommand implements Runnable {
     }
   }
 
-  @Command(name = "daily", mixinStandardHelpOptions = true, description = "Roll up UTC days from their 24 hourly windows.")
+  @Command(
+      name = "daily",
+      mixinStandardHelpOptions = true,
+      description = "Roll up UTC days from their 24 hourly windows.")
   static final class Daily extends Run {
     @Option(names = "--day", description = "One day (UTC), e.g. 2026-11-23.")
     String day;
@@ -211,7 +276,10 @@ final class RollupCommand implements Runnable {
     }
   }
 
-  @Command(name = "weekly", mixinStandardHelpOptions = true, description = "Roll up ISO weeks (Monday 00:00 UTC) from their 7 daily windows.")
+  @Command(
+      name = "weekly",
+      mixinStandardHelpOptions = true,
+      description = "Roll up ISO weeks (Monday 00:00 UTC) from their 7 daily windows.")
   static final class Weekly extends Run {
     @Option(names = "--week", description = "One ISO week, e.g. 2026-W48.")
     String week;
@@ -227,12 +295,15 @@ final class RollupCommand implements Runnable {
     }
   }
 
-  @Command(name = "schedule", mixinStandardHelpOptions = true,
-      description = {"Run the rollup scheduler in the foreground against the running stack (./heatlab up runs it by itself",
-          "when rollup.scheduler.enabled=true): closed hours, then days, then weeks; late data reruns its windows."})
+  @Command(
+      name = "schedule",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run the rollup scheduler in the foreground against the running stack (./heatlab up runs it by itself",
+        "when rollup.scheduler.enabled=true): closed hours, then days, then weeks; late data reruns its windows."
+      })
   static final class Schedule implements Callable<Integer> {
-    @Mixin
-    ProfileOptions options;
+    @Mixin ProfileOptions options;
 
     @Option(names = "--once", description = "One pass, then exit (non-zero if a run failed).")
     boolean once;
@@ -240,25 +311,42 @@ final class RollupCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       HeatlabConfig config = options.load();
-      try (Stack stack = RunningStack.require(config); Rollups rollups = new Rollups(config, stack.endpoints())) {
-        RollupScheduler scheduler = new RollupScheduler(rollups,
-            new io.heatlab.olap.HeatmapWindows(new io.heatlab.olap.ClickHouseJdbc(config, stack.endpoints())),
-            RollupScheduler.Settings.of(config), java.time.Clock.systemUTC(), new RollupRun.Listener() {});
+      try (Stack stack = RunningStack.require(config);
+          Rollups rollups = new Rollups(config, stack.endpoints())) {
+        RollupScheduler scheduler =
+            new RollupScheduler(
+                rollups,
+                new HeatmapWindows(new ClickHouseJdbc(config, stack.endpoints())),
+                RollupScheduler.Settings.of(config),
+                Clock.systemUTC(),
+                new RollupRun.Listener() {});
         Runtime.getRuntime().addShutdownHook(new Thread(scheduler::close));
         boolean failed = false;
         do {
           RollupScheduler.Pass pass = scheduler.pass();
           if (pass.runs().isEmpty()) {
-            System.out.println(java.time.Instant.now() + "  nothing to roll up");
+            System.out.println(Instant.now() + "  nothing to roll up");
           }
           for (RollupRun.Result r : pass.runs().values()) {
             Granularity g = r.granularity();
             List<Instant> w = List.copyOf(r.windows().keySet());
-            System.out.printf("%s  %-7s %s … %s (%d windows): %s in %.1f s %s%n", Instant.now(), g.name().toLowerCase(),
-                g.label(w.get(0)), g.label(w.get(w.size() - 1)), w.size(), r.state(), r.duration().toMillis() / 1000.0, r.error());
+            System.out.printf(
+                "%s  %-7s %s … %s (%d windows): %s in %.1f s %s%n",
+                Instant.now(),
+                g.name().toLowerCase(),
+                g.label(w.get(0)),
+                g.label(w.get(w.size() - 1)),
+                w.size(),
+                r.state(),
+                r.duration().toMillis() / 1000.0,
+                r.error());
             failed |= !r.succeeded();
           }
-          pass.dropped().forEach((g, parts) -> System.out.println("retention dropped " + parts.size() + " partition(s) of " + g.table()));
+          pass.dropped()
+              .forEach(
+                  (g, parts) ->
+                      System.out.println(
+                          "retention dropped " + parts.size() + " partition(s) of " + g.table()));
           if (!once) {
             Thread.sleep(config.getLong(HeatlabConfig.ROLLUP_SCHEDULER_INTERVAL_MS));
           }
@@ -268,24 +356,42 @@ final class RollupCommand implements Runnable {
     }
   }
 
-  @Command(name = "history", mixinStandardHelpOptions = true, description = "The latest rollup runs, from rollup_runs.")
+  @Command(
+      name = "history",
+      mixinStandardHelpOptions = true,
+      description = "The latest rollup runs, from rollup_runs.")
   static final class History implements Callable<Integer> {
-    @Mixin
-    ProfileOptions options;
+    @Mixin ProfileOptions options;
 
-    @Option(names = "--limit", defaultValue = "30", description = "How many (run, window) rows. Default ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--limit",
+        defaultValue = "30",
+        description = "How many (run, window) rows. Default ${DEFAULT-VALUE}.")
     int limit;
 
     @Override
     public Integer call() throws Exception {
       HeatlabConfig config = options.load();
-      try (Stack stack = RunningStack.require(config); Rollups rollups = new Rollups(config, stack.endpoints())) {
-        System.out.printf("%-32s %-7s %-14s %-10s %12s %10s %-20s %8s  %s%n", "RUN", "JOB", "WINDOW", "STATE", "ROWS IN",
-            "ROWS OUT", "STARTED", "SECONDS", "ERROR");
+      try (Stack stack = RunningStack.require(config);
+          Rollups rollups = new Rollups(config, stack.endpoints())) {
+        System.out.printf(
+            "%-32s %-7s %-14s %-10s %12s %10s %-20s %8s  %s%n",
+            "RUN", "JOB", "WINDOW", "STATE", "ROWS IN", "ROWS OUT", "STARTED", "SECONDS", "ERROR");
         for (RollupRuns.Run r : rollups.runs().history(limit)) {
-          System.out.printf("%-32s %-7s %-14s %-10s %,12d %,10d %-20s %8s  %s%n", r.runId(), r.granularity().name().toLowerCase(),
-              r.granularity().label(r.window()), r.state(), r.rowsIn(), r.rowsOut(), r.startedAt(),
-              r.finishedAt() == null ? "-" : String.format("%.0f", (r.finishedAt().toEpochMilli() - r.startedAt().toEpochMilli()) / 1000.0),
+          System.out.printf(
+              "%-32s %-7s %-14s %-10s %,12d %,10d %-20s %8s  %s%n",
+              r.runId(),
+              r.granularity().name().toLowerCase(),
+              r.granularity().label(r.window()),
+              r.state(),
+              r.rowsIn(),
+              r.rowsOut(),
+              r.startedAt(),
+              r.finishedAt() == null
+                  ? "-"
+                  : String.format(
+                      "%.0f",
+                      (r.finishedAt().toEpochMilli() - r.startedAt().toEpochMilli()) / 1000.0),
               r.error().length() > 100 ? r.error().substring(0, 100) + "…" : r.error());
         }
       }

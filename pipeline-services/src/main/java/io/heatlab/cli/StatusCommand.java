@@ -12,16 +12,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Probe every part of the stack over its own protocol and print its state and address.",
-        "Exit code 0 when every part is healthy, 1 when one is not, 3 when nothing runs."})
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Probe every part of the stack over its own protocol and print its state and address.",
+      "Exit code 0 when every part is healthy, 1 when one is not, 3 when nothing runs."
+    })
 final class StatusCommand implements Callable<Integer> {
   static final int NOT_RUNNING = 3;
 
-  @Mixin
-  ProfileOptions options;
+  @Mixin ProfileOptions options;
 
-  @Option(names = "--json", description = "Print a JSON list: one {name, state, address, detail, pid} per part.")
+  @Option(
+      names = "--json",
+      description = "Print a JSON list: one {name, state, address, detail, pid} per part.")
   boolean json;
 
   @Override
@@ -30,12 +35,17 @@ final class StatusCommand implements Callable<Integer> {
       List<PartHealth> parts = stack.health();
       PrintStream out = System.out;
       if (json) {
-        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(parts));
+        out.println(
+            new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(parts));
       } else {
         print(parts, out);
       }
       boolean healthy = parts.stream().allMatch(PartHealth::healthy);
-      boolean nothing = parts.stream().noneMatch(PartHealth::healthy) && Supervisor.running(stack.layout()).isEmpty();
+      boolean nothing =
+          parts.stream().noneMatch(PartHealth::healthy)
+              && Supervisor.running(stack.layout()).isEmpty();
       if (nothing && !json) {
         out.println("heatlab stack is not running: start it with ./heatlab up");
       }
@@ -46,8 +56,13 @@ final class StatusCommand implements Callable<Integer> {
   static void print(List<PartHealth> parts, PrintStream out) {
     out.printf("%-11s %-10s %-30s %s%n", "PART", "STATE", "ADDRESS", "DETAIL");
     for (PartHealth p : parts) {
-      out.printf("%-11s %-10s %-30s %s%s%n", p.name(), p.state().json(), p.address(),
-          p.pid() == null ? "" : "pid " + p.pid() + ", ", p.detail());
+      out.printf(
+          "%-11s %-10s %-30s %s%s%n",
+          p.name(),
+          p.state().json(),
+          p.address(),
+          p.pid() == null ? "" : "pid " + p.pid() + ", ",
+          p.detail());
     }
   }
 }

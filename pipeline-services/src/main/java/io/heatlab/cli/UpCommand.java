@@ -2,8 +2,8 @@ package io.heatlab.cli;
 
 import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.stack.PartHealth;
 import io.heatlab.stack.JavaCommand;
+import io.heatlab.stack.PartHealth;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.StackLayout;
 import io.heatlab.stack.Supervisor;
@@ -21,14 +21,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "up", mixinStandardHelpOptions = true,
-    description = {"Start the stack — Kafka broker, Connect worker, S3 storage, ClickHouse, HTTP — in the background",
-        "and return once every part is healthy, printing each part's address and the start-up time."})
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start the stack — Kafka broker, Connect worker, S3 storage, ClickHouse, HTTP — in the background",
+      "and return once every part is healthy, printing each part's address and the start-up time."
+    })
 final class UpCommand implements Callable<Integer> {
-  @Mixin
-  ProfileOptions options;
+  @Mixin ProfileOptions options;
 
-  @Option(names = "--foreground", description = "Stay attached: run the stack in this process until Ctrl-C.")
+  @Option(
+      names = "--foreground",
+      description = "Stay attached: run the stack in this process until Ctrl-C.")
   boolean foreground;
 
   @Override
@@ -37,11 +42,16 @@ final class UpCommand implements Callable<Integer> {
     StackLayout layout = new StackLayout(config.dataDir());
     Optional<ProcessHandle> running = Supervisor.running(layout);
     if (running.isPresent()) {
-      System.out.println("heatlab stack is already running (pid " + running.get().pid() + ", data " + layout.root()
-          + "): ./heatlab status shows it, ./heatlab down stops it");
+      System.out.println(
+          "heatlab stack is already running (pid "
+              + running.get().pid()
+              + ", data "
+              + layout.root()
+              + "): ./heatlab status shows it, ./heatlab down stops it");
       return 0;
     }
-    // children left by a supervisor that was killed: stop them first, so that what follows probes new ones
+    // children left by a supervisor that was killed: stop them first, so that what follows probes
+    // new ones
     Supervisor.stop(layout, Duration.ofSeconds(30), System.out);
     Stack stack = Stack.create(config);
     if (foreground) {
@@ -69,16 +79,25 @@ final class UpCommand implements Callable<Integer> {
     cmd.add("up");
     cmd.add("--foreground");
     cmd.addAll(options.asArguments());
-    ProcessBuilder builder = new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder builder =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     // ports resolved here (0 = free port) are the ones the supervisor must use
     for (String key : HeatlabConfig.PORTS) {
-      builder.environment().put(ConfigLoader.envName(key), String.valueOf(stack.config().getInt(key)));
+      builder
+          .environment()
+          .put(ConfigLoader.envName(key), String.valueOf(stack.config().getInt(key)));
     }
-    System.out.println("heatlab: starting the " + stack.config().profile() + " stack (data " + layout.root()
-        + ", log " + log + ")");
+    System.out.println(
+        "heatlab: starting the "
+            + stack.config().profile()
+            + " stack (data "
+            + layout.root()
+            + ", log "
+            + log
+            + ")");
     long t0 = System.nanoTime();
     Process supervisor = builder.start();
     long timeoutNanos = stack.config().getLong(HeatlabConfig.STACK_START_TIMEOUT_MS) * 2_000_000L;
@@ -86,25 +105,35 @@ final class UpCommand implements Callable<Integer> {
     try {
       while (System.nanoTime() - t0 < timeoutNanos) {
         if (!supervisor.isAlive()) {
-          System.out.println("heatlab: the stack did not start (exit code " + supervisor.exitValue() + "). Last lines of "
-              + log + ":\n" + StackLayout.tail(log, 25));
+          System.out.println(
+              "heatlab: the stack did not start (exit code "
+                  + supervisor.exitValue()
+                  + "). Last lines of "
+                  + log
+                  + ":\n"
+                  + StackLayout.tail(log, 25));
           return 1;
         }
         List<PartHealth> health = stack.health();
         for (PartHealth h : health) {
           if (h.healthy() && reported.add(h.name())) {
-            System.out.printf("  %-10s healthy  %-28s after %5.1f s%n", h.name(), h.address(), (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                "  %-10s healthy  %-28s after %5.1f s%n",
+                h.name(), h.address(), (System.nanoTime() - t0) / 1e9);
           }
         }
         if (reported.size() == health.size() && Supervisor.running(layout).isPresent()) {
-          System.out.printf("heatlab stack is up in %.1f s (supervisor pid %d). ./heatlab status · ./heatlab down%n",
+          System.out.printf(
+              "heatlab stack is up in %.1f s (supervisor pid %d). ./heatlab status · ./heatlab down%n",
               (System.nanoTime() - t0) / 1e9, supervisor.pid());
           return 0;
         }
         Thread.sleep(250);
       }
-      System.out.println("heatlab: the stack is still not healthy; it keeps trying in the background. See " + log
-          + " and ./heatlab status; ./heatlab down stops it.");
+      System.out.println(
+          "heatlab: the stack is still not healthy; it keeps trying in the background. See "
+              + log
+              + " and ./heatlab status; ./heatlab down stops it.");
       return 1;
     } finally {
       stack.stop(); // closes this process's probe clients; the supervisor owns the parts

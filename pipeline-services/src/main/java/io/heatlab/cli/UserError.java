@@ -1,6 +1,9 @@
 package io.heatlab.cli;
 
-/** A problem the user can fix; the CLI prints its message (which says how) without a stack trace, exit 2. */
+/**
+ * A problem the user can fix; the CLI prints its message (which says how) without a stack trace,
+ * exit 2.
+ */
 final class UserError extends RuntimeException {
   UserError(String message) {
     super(message);

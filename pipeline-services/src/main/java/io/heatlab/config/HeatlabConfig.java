@@ -2,6 +2,7 @@ package io.heatlab.config;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -11,13 +12,13 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.types.Password;
 
 /**
- * Every heatlab setting, declared once: name, type, default, validator, importance and one line of doc
- * (Kafka's {@link ConfigDef}). Values come from {@link ConfigLoader}: built-in defaults here, then the
- * profile file ({@code conf/<profile>.properties} on the classpath), then an optional user file, then
- * {@code HEATLAB_*} environment variables.
+ * Every heatlab setting, declared once: name, type, default, validator, importance and one line of
+ * doc (Kafka's {@link ConfigDef}). Values come from {@link ConfigLoader}: built-in defaults here,
+ * then the profile file ({@code conf/<profile>.properties} on the classpath), then an optional user
+ * file, then {@code HEATLAB_*} environment variables.
  *
- * <p>Secrets are {@link Type#PASSWORD}: {@link #toString()} and Kafka's config logging print them as
- * {@code [hidden]}; read them with {@link #secret(String)} only where a client needs them.
+ * <p>Secrets are {@link Type#PASSWORD}: {@link #toString()} and Kafka's config logging print them
+ * as {@code [hidden]}; read them with {@link #secret(String)} only where a client needs them.
  *
  * <p>A port of {@code 0} means "pick a free port when the stack starts" (used by the test fixture).
  */
@@ -65,7 +66,8 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String LANDING_PARQUET_CODEC = "landing.parquet.codec";
   public static final String LANDING_FLUSH_SIZE = "landing.flush.size";
   public static final String LANDING_ROTATE_INTERVAL_MS = "landing.rotate.interval.ms";
-  public static final String LANDING_ROTATE_SCHEDULE_INTERVAL_MS = "landing.rotate.schedule.interval.ms";
+  public static final String LANDING_ROTATE_SCHEDULE_INTERVAL_MS =
+      "landing.rotate.schedule.interval.ms";
   public static final String LANDING_PARTITION_BY_CLIENT = "landing.partition.by.client";
   public static final String LANDING_DLQ_TOPIC = "landing.dlq.topic";
   public static final String LANDING_STORAGE_ENDPOINT = "landing.storage.endpoint";
@@ -108,157 +110,505 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String RETENTION_DAILY_DAYS = "retention.daily.days";
   public static final String RETENTION_WEEKLY_DAYS = "retention.weekly.days";
 
-  /** Every port setting of the embedded stack (0 = a free port, chosen when the stack is created). */
-  public static final java.util.List<String> PORTS = java.util.List.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, CONNECT_PORT,
-      STORAGE_PORT, CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT, HTTP_PORT);
+  /**
+   * Every port setting of the embedded stack (0 = a free port, chosen when the stack is created).
+   */
+  public static final List<String> PORTS =
+      List.of(
+          KAFKA_PORT,
+          KAFKA_CONTROLLER_PORT,
+          CONNECT_PORT,
+          STORAGE_PORT,
+          CLICKHOUSE_HTTP_PORT,
+          CLICKHOUSE_TCP_PORT,
+          HTTP_PORT);
 
-  public static final ConfigDef DEFINITION = new ConfigDef()
-      .define(PROFILE, Type.STRING, "embedded", Importance.HIGH,
-          "Profile name: 'embedded' runs every part on this machine, 'compose' points at external endpoints.")
-      .define(DATA_DIR, Type.STRING, "var", Importance.HIGH,
-          "Directory holding every part's data, generated configs, pid files and logs (relative: to the repository root when run by ./heatlab).")
-      .define(STACK_EMBEDDED, Type.BOOLEAN, true, Importance.HIGH,
-          "true: heatlab starts and supervises each part as a child process; false: the parts are external endpoints.")
-      .define(STACK_START_TIMEOUT_MS, Type.LONG, 180_000L, Range.atLeast(1_000), Importance.LOW,
-          "How long one part may take to become healthy before start-up fails.")
-
-      .define(KAFKA_PORT, Type.INT, 19092, Range.between(0, 65535), Importance.MEDIUM,
-          "Embedded Kafka broker's client (PLAINTEXT) port.")
-      .define(KAFKA_CONTROLLER_PORT, Type.INT, 19093, Range.between(0, 65535), Importance.LOW,
-          "Embedded Kafka broker's KRaft controller port.")
-      .define(KAFKA_BOOTSTRAP, Type.STRING, "", Importance.HIGH,
-          "Kafka bootstrap servers of an external cluster (compose profile); empty = the embedded broker.")
-      .define(KAFKA_HEAP, Type.STRING, "1g", Importance.LOW, "Heap (-Xmx) of the embedded broker's JVM.")
-      .define(EVENTS_TOPIC, Type.STRING, "heatmap.events", Importance.MEDIUM, "Topic the ingestion endpoint produces to.")
-      .define(EVENTS_TOPIC_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
-          "Partitions of the events topic when heatlab creates it.")
-
-      .define(KAFKA_REPLICATION_FACTOR, Type.INT, 1, Range.between(1, 7), Importance.MEDIUM,
-          "Replication factor of the topics heatlab creates besides the events topic (the landing dead-letter topic); 3 on a cluster of 3+ brokers.")
-      .define(CONNECT_PORT, Type.INT, 18083, Range.between(0, 65535), Importance.MEDIUM,
-          "Embedded Kafka Connect worker's REST port.")
-      .define(CONNECT_URL, Type.STRING, "", Importance.HIGH,
-          "REST URL of an external Connect worker (compose profile); empty = the embedded worker.")
-      .define(CONNECT_HEAP, Type.STRING, "1g", Importance.LOW, "Heap (-Xmx) of the embedded Connect worker's JVM.")
-      .define(CONNECT_COMMIT_INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(100), Importance.LOW,
-          "Embedded worker's offset.flush.interval.ms: how often sink offsets are committed (landing writes due cycles then).")
-      .define(CONNECT_GROUP, Type.STRING, "heatlab-connect", Importance.LOW,
-          "group.id of the Connect cluster (its config/offset/status topics are named after it).")
-
-      .define(STORAGE_PORT, Type.INT, 19000, Range.between(0, 65535), Importance.MEDIUM,
-          "Embedded S3-compatible server's port.")
-      .define(STORAGE_ENDPOINT, Type.STRING, "", Importance.HIGH,
-          "S3 endpoint of external storage, e.g. MinIO (compose profile); empty = the embedded server.")
-      .define(STORAGE_ACCESS_KEY, Type.STRING, "heatlab", Importance.HIGH, "S3 access key.")
-      .define(STORAGE_SECRET_KEY, Type.PASSWORD, "heatlab-secret-key", Importance.HIGH, "S3 secret key.")
-      .define(STORAGE_REGION, Type.STRING, "us-east-1", Importance.LOW, "S3 region used for request signing.")
-      .define(STORAGE_BUCKET, Type.STRING, "heatlab-raw", Importance.MEDIUM, "Bucket holding landed raw events.")
-      .define(STORAGE_HEAP, Type.STRING, "384m", Importance.LOW, "Heap (-Xmx) of the embedded S3 server's JVM.")
-      .define(STORAGE_S3PROXY_JAR, Type.STRING, "", Importance.LOW,
-          "Path of the S3Proxy runnable jar; empty = the one the build copied (see StackArtifacts).")
-
-      .define(CLICKHOUSE_HTTP_PORT, Type.INT, 18123, Range.between(0, 65535), Importance.MEDIUM,
-          "Embedded ClickHouse server's HTTP port.")
-      .define(CLICKHOUSE_TCP_PORT, Type.INT, 19001, Range.between(0, 65535), Importance.LOW,
-          "Embedded ClickHouse server's native TCP port.")
-      .define(CLICKHOUSE_URL, Type.STRING, "", Importance.HIGH,
-          "HTTP URL of an external ClickHouse (compose profile); empty = the embedded server.")
-      .define(CLICKHOUSE_USER, Type.STRING, "default", Importance.MEDIUM, "ClickHouse user.")
-      .define(CLICKHOUSE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM, "ClickHouse password.")
-      .define(CLICKHOUSE_DATABASE, Type.STRING, "heatlab", Importance.MEDIUM, "ClickHouse database of heatlab's tables.")
-      .define(CLICKHOUSE_BIN, Type.STRING, "clickhouse-server", Importance.MEDIUM,
-          "clickhouse-server binary: a path, or a name looked up on PATH (Debian package clickhouse-server).")
-
-      .define(LANDING_CONNECTOR, Type.STRING, "heatlab-landing", Importance.LOW,
-          "Name of the landing sink connector (its consumer group is connect-<name>).")
-      .define(LANDING_TASKS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
-          "Landing connector tasks (at most one per partition of the events topic does work).")
-      .define(LANDING_FORMAT, Type.STRING, "jsonl", ConfigDef.ValidString.in("jsonl", "parquet"), Importance.HIGH,
-          "Landed object format: jsonl (JSON lines, gzip) or parquet.")
-      .define(LANDING_PARQUET_CODEC, Type.STRING, "zstd", ConfigDef.ValidString.in("snappy", "zstd"), Importance.LOW,
-          "Parquet compression codec.")
-      .define(LANDING_FLUSH_SIZE, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,
-          "Most records per landed object; a partition with this many unwritten records is written at once.")
-      .define(LANDING_ROTATE_INTERVAL_MS, Type.LONG, -1L, Importance.LOW,
-          "Write a partition when its unwritten records span this much event time; -1 = off.")
-      .define(LANDING_ROTATE_SCHEDULE_INTERVAL_MS, Type.LONG, 30_000L, Importance.MEDIUM,
-          "Write a partition when its oldest unwritten record waited this long (wall clock): the landing delay.")
-      .define(LANDING_PARTITION_BY_CLIENT, Type.BOOLEAN, false, Importance.LOW, "Add client=<id>/ under each hour.")
-      .define(LANDING_DLQ_TOPIC, Type.STRING, "heatmap.events.dlq", Importance.LOW,
-          "Dead-letter topic of records that are not valid contract events (reason in the headers).")
-      .define(LANDING_STORAGE_ENDPOINT, Type.STRING, "", Importance.MEDIUM,
-          "Storage endpoint as the Connect worker reaches it (compose: http://minio:9000); empty = storage.endpoint.")
-
-      .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the embedded Jetty binds to.")
-      .define(HTTP_PORT, Type.INT, 18080, Range.between(0, 65535), Importance.MEDIUM,
-          "Port of the embedded Jetty (ingestion endpoint, simulator, viewer, /healthz).")
-      .define(INGEST_WRITE_KEYS, Type.PASSWORD, "", Importance.HIGH,
-          "Write keys per client, 'client_id=key,client_id2=key2'.")
-      .define(INGEST_MAX_BODY_BYTES, Type.INT, 1 << 20, Range.atLeast(1024), Importance.LOW,
-          "Largest request body on the wire; larger is answered 413.")
-      .define(INGEST_MAX_DECODED_BYTES, Type.INT, 8 << 20, Range.atLeast(1024), Importance.LOW,
-          "Largest body after gzip decoding; decoding stops there and the request is answered 413.")
-      .define(INGEST_MAX_EVENTS, Type.INT, 1000, Range.between(1, 100_000), Importance.LOW, "Most events in one batch.")
-      .define(INGEST_MAX_EVENT_AGE_MS, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(0), Importance.LOW,
-          "Oldest event time accepted, relative to the server's clock.")
-      .define(INGEST_MAX_EVENT_FUTURE_MS, Type.LONG, 5L * 60 * 1000, Range.atLeast(0), Importance.LOW,
-          "How far ahead of the server's clock an event time may be (client clock skew).")
-      .define(INGEST_MAX_INFLIGHT_EVENTS, Type.INT, 200_000, Range.atLeast(1000), Importance.MEDIUM,
-          "Events accepted for producing but not yet acked by Kafka; beyond it requests get 503 + Retry-After.")
-      .define(INGEST_SHED_AFTER_MS, Type.LONG, 2_000L, Range.atLeast(100), Importance.MEDIUM,
-          "When the oldest unacked batch is older than this, Kafka is slow or down: new requests get 503 + Retry-After.")
-      .define(INGEST_DELIVERY_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(2_000), Importance.LOW,
-          "How long the producer keeps trying to deliver a batch before it is answered 503 (delivery.timeout.ms).")
-      .define(INGEST_PRODUCER_LANES, Type.INT, 2, Range.between(1, 32), Importance.LOW,
-          "Transactional producers writing batches (each batch one Kafka transaction, group-committed per lane). "
-              + "On 2 cores 2 lanes measured best; more help when a commit's latency, not CPU, limits.")
-      .define(INGEST_RATE_LIMIT, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
-          "Events per second per client_id (token bucket, bursts of one second); above it 429 + Retry-After; 0 = no limit.")
-      .define(INGEST_CORS_ORIGINS, Type.STRING, "", Importance.MEDIUM,
-          "Origins allowed to post batches from a browser, comma-separated; empty = the HTTP server's own origin.")
-      .define(INGEST_DEDUP_TTL_MS, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.LOW,
-          "How long a (client_id, batch_id) is remembered to answer a resent batch as a duplicate.")
-      .define(INGEST_REDIS_URL, Type.PASSWORD, "", Importance.MEDIUM,
-          "redis://[user:password@]host:port of the batch de-duplication store; empty = in this process only.")
-
-      .define(ROLLUP_SPARK_MASTER, Type.STRING, "local[*]", Importance.HIGH,
-          "Spark master of the rollup applications: local[*] runs the driver as a child process; spark://host:7077 a cluster.")
-      .define(ROLLUP_SPARK_MASTER_UI_URL, Type.STRING, "", Importance.LOW,
-          "Web UI of the Spark standalone master whose health the console shows; empty = http://host:8080 of a spark:// master, none for local.")
-      .define(ROLLUP_SPARK_DRIVER_MEMORY, Type.STRING, "1g", Importance.MEDIUM, "spark.driver.memory of a rollup (local: all the work).")
-      .define(ROLLUP_SPARK_EXECUTOR_MEMORY, Type.STRING, "1g", Importance.LOW, "spark.executor.memory on a cluster.")
-      .define(ROLLUP_SPARK_SHUFFLE_PARTITIONS, Type.INT, 4, Range.atLeast(1), Importance.LOW,
-          "spark.sql.shuffle.partitions of a rollup (aggregates are small: a few per core).")
-      .define(ROLLUP_SPARK_STORAGE_ENDPOINT, Type.STRING, "", Importance.MEDIUM,
-          "Storage endpoint as the Spark driver and executors reach it (compose: http://minio:9000); empty = storage.endpoint.")
-      .define(ROLLUP_SPARK_DRIVER_HOST, Type.STRING, "", Importance.LOW,
-          "spark.driver.host: the name executors reach the driver by (compose: the heatlab service name); empty = Spark's default.")
-      .define(ROLLUP_SPARK_HOME_JARS, Type.STRING, "", Importance.LOW,
-          "Directory (or dependency:build-classpath file) of the jars of the generated SPARK_HOME; empty = the build's list (rollup-job/target).")
-      .define(ROLLUP_SPARK_JOB_JAR, Type.STRING, "", Importance.LOW,
-          "Path of the rollup job jar; empty = the one the build made (rollup-job/target).")
-      .define(ROLLUP_TIMEOUT_MS, Type.LONG, 30 * 60_000L, Range.atLeast(10_000), Importance.LOW,
-          "A rollup application still running after this long is stopped and recorded FAILED.")
-      .define(ROLLUP_AGGREGATES_PREFIX, Type.STRING, "aggregates/v1", Importance.LOW,
-          "Prefix (in storage.bucket) of the rollup aggregates ClickHouse is published from (and can be rebuilt from).")
-      .define(ROLLUP_SCHEDULER_ENABLED, Type.BOOLEAN, false, Importance.HIGH,
-          "Run rollups by themselves: closed hours, then days, then ISO weeks, and again when late data lands.")
-      .define(ROLLUP_SCHEDULER_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
-          "How often the scheduler looks for windows to roll up.")
-      .define(ROLLUP_SCHEDULER_GRACE_MS, Type.LONG, 5 * 60_000L, Range.atLeast(0), Importance.MEDIUM,
-          "How long after a window ends the scheduler waits before its first rollup (landing delay + stragglers).")
-      .define(ROLLUP_SCHEDULER_LOOKBACK_HOURS, Type.INT, 8 * 24, Range.between(1, 24 * 400), Importance.LOW,
-          "How far back the scheduler looks for hours that landed data but were never rolled up.")
-      .define(ROLLUP_RETRY_BACKOFF_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
-          "Wait before retrying a failed window; doubles with each failure, at most an hour.")
-      .define(CONSOLE_FRESHNESS_THRESHOLD_MS, Type.LONG, 2 * 3_600_000L, Range.atLeast(60_000), Importance.LOW,
-          "The console's overview turns red when landed data older than this is not rolled up yet.")
-      .define(RETENTION_HOURLY_DAYS, Type.INT, 30, Range.atLeast(1), Importance.MEDIUM,
-          "Days heatmap_hourly keeps; older hours are dropped as whole partitions.")
-      .define(RETENTION_DAILY_DAYS, Type.INT, 400, Range.atLeast(1), Importance.MEDIUM,
-          "Days heatmap_daily keeps.")
-      .define(RETENTION_WEEKLY_DAYS, Type.INT, 5 * 366, Range.atLeast(7), Importance.MEDIUM,
-          "Days heatmap_weekly keeps (5 years).");
+  public static final ConfigDef DEFINITION =
+      new ConfigDef()
+          .define(
+              PROFILE,
+              Type.STRING,
+              "embedded",
+              Importance.HIGH,
+              "Profile name: 'embedded' runs every part on this machine, 'compose' points at external endpoints.")
+          .define(
+              DATA_DIR,
+              Type.STRING,
+              "var",
+              Importance.HIGH,
+              "Directory holding every part's data, generated configs, pid files and logs (relative: to the repository root when run by ./heatlab).")
+          .define(
+              STACK_EMBEDDED,
+              Type.BOOLEAN,
+              true,
+              Importance.HIGH,
+              "true: heatlab starts and supervises each part as a child process; false: the parts are external endpoints.")
+          .define(
+              STACK_START_TIMEOUT_MS,
+              Type.LONG,
+              180_000L,
+              Range.atLeast(1_000),
+              Importance.LOW,
+              "How long one part may take to become healthy before start-up fails.")
+          .define(
+              KAFKA_PORT,
+              Type.INT,
+              19092,
+              Range.between(0, 65535),
+              Importance.MEDIUM,
+              "Embedded Kafka broker's client (PLAINTEXT) port.")
+          .define(
+              KAFKA_CONTROLLER_PORT,
+              Type.INT,
+              19093,
+              Range.between(0, 65535),
+              Importance.LOW,
+              "Embedded Kafka broker's KRaft controller port.")
+          .define(
+              KAFKA_BOOTSTRAP,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "Kafka bootstrap servers of an external cluster (compose profile); empty = the embedded broker.")
+          .define(
+              KAFKA_HEAP,
+              Type.STRING,
+              "1g",
+              Importance.LOW,
+              "Heap (-Xmx) of the embedded broker's JVM.")
+          .define(
+              EVENTS_TOPIC,
+              Type.STRING,
+              "heatmap.events",
+              Importance.MEDIUM,
+              "Topic the ingestion endpoint produces to.")
+          .define(
+              EVENTS_TOPIC_PARTITIONS,
+              Type.INT,
+              6,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Partitions of the events topic when heatlab creates it.")
+          .define(
+              KAFKA_REPLICATION_FACTOR,
+              Type.INT,
+              1,
+              Range.between(1, 7),
+              Importance.MEDIUM,
+              "Replication factor of the topics heatlab creates besides the events topic (the landing dead-letter topic); 3 on a cluster of 3+ brokers.")
+          .define(
+              CONNECT_PORT,
+              Type.INT,
+              18083,
+              Range.between(0, 65535),
+              Importance.MEDIUM,
+              "Embedded Kafka Connect worker's REST port.")
+          .define(
+              CONNECT_URL,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "REST URL of an external Connect worker (compose profile); empty = the embedded worker.")
+          .define(
+              CONNECT_HEAP,
+              Type.STRING,
+              "1g",
+              Importance.LOW,
+              "Heap (-Xmx) of the embedded Connect worker's JVM.")
+          .define(
+              CONNECT_COMMIT_INTERVAL_MS,
+              Type.LONG,
+              10_000L,
+              Range.atLeast(100),
+              Importance.LOW,
+              "Embedded worker's offset.flush.interval.ms: how often sink offsets are committed (landing writes due cycles then).")
+          .define(
+              CONNECT_GROUP,
+              Type.STRING,
+              "heatlab-connect",
+              Importance.LOW,
+              "group.id of the Connect cluster (its config/offset/status topics are named after it).")
+          .define(
+              STORAGE_PORT,
+              Type.INT,
+              19000,
+              Range.between(0, 65535),
+              Importance.MEDIUM,
+              "Embedded S3-compatible server's port.")
+          .define(
+              STORAGE_ENDPOINT,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "S3 endpoint of external storage, e.g. MinIO (compose profile); empty = the embedded server.")
+          .define(STORAGE_ACCESS_KEY, Type.STRING, "heatlab", Importance.HIGH, "S3 access key.")
+          .define(
+              STORAGE_SECRET_KEY,
+              Type.PASSWORD,
+              "heatlab-secret-key",
+              Importance.HIGH,
+              "S3 secret key.")
+          .define(
+              STORAGE_REGION,
+              Type.STRING,
+              "us-east-1",
+              Importance.LOW,
+              "S3 region used for request signing.")
+          .define(
+              STORAGE_BUCKET,
+              Type.STRING,
+              "heatlab-raw",
+              Importance.MEDIUM,
+              "Bucket holding landed raw events.")
+          .define(
+              STORAGE_HEAP,
+              Type.STRING,
+              "384m",
+              Importance.LOW,
+              "Heap (-Xmx) of the embedded S3 server's JVM.")
+          .define(
+              STORAGE_S3PROXY_JAR,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Path of the S3Proxy runnable jar; empty = the one the build copied (see StackArtifacts).")
+          .define(
+              CLICKHOUSE_HTTP_PORT,
+              Type.INT,
+              18123,
+              Range.between(0, 65535),
+              Importance.MEDIUM,
+              "Embedded ClickHouse server's HTTP port.")
+          .define(
+              CLICKHOUSE_TCP_PORT,
+              Type.INT,
+              19001,
+              Range.between(0, 65535),
+              Importance.LOW,
+              "Embedded ClickHouse server's native TCP port.")
+          .define(
+              CLICKHOUSE_URL,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "HTTP URL of an external ClickHouse (compose profile); empty = the embedded server.")
+          .define(CLICKHOUSE_USER, Type.STRING, "default", Importance.MEDIUM, "ClickHouse user.")
+          .define(CLICKHOUSE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM, "ClickHouse password.")
+          .define(
+              CLICKHOUSE_DATABASE,
+              Type.STRING,
+              "heatlab",
+              Importance.MEDIUM,
+              "ClickHouse database of heatlab's tables.")
+          .define(
+              CLICKHOUSE_BIN,
+              Type.STRING,
+              "clickhouse-server",
+              Importance.MEDIUM,
+              "clickhouse-server binary: a path, or a name looked up on PATH (Debian package clickhouse-server).")
+          .define(
+              LANDING_CONNECTOR,
+              Type.STRING,
+              "heatlab-landing",
+              Importance.LOW,
+              "Name of the landing sink connector (its consumer group is connect-<name>).")
+          .define(
+              LANDING_TASKS,
+              Type.INT,
+              2,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Landing connector tasks (at most one per partition of the events topic does work).")
+          .define(
+              LANDING_FORMAT,
+              Type.STRING,
+              "jsonl",
+              ConfigDef.ValidString.in("jsonl", "parquet"),
+              Importance.HIGH,
+              "Landed object format: jsonl (JSON lines, gzip) or parquet.")
+          .define(
+              LANDING_PARQUET_CODEC,
+              Type.STRING,
+              "zstd",
+              ConfigDef.ValidString.in("snappy", "zstd"),
+              Importance.LOW,
+              "Parquet compression codec.")
+          .define(
+              LANDING_FLUSH_SIZE,
+              Type.INT,
+              100_000,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Most records per landed object; a partition with this many unwritten records is written at once.")
+          .define(
+              LANDING_ROTATE_INTERVAL_MS,
+              Type.LONG,
+              -1L,
+              Importance.LOW,
+              "Write a partition when its unwritten records span this much event time; -1 = off.")
+          .define(
+              LANDING_ROTATE_SCHEDULE_INTERVAL_MS,
+              Type.LONG,
+              30_000L,
+              Importance.MEDIUM,
+              "Write a partition when its oldest unwritten record waited this long (wall clock): the landing delay.")
+          .define(
+              LANDING_PARTITION_BY_CLIENT,
+              Type.BOOLEAN,
+              false,
+              Importance.LOW,
+              "Add client=<id>/ under each hour.")
+          .define(
+              LANDING_DLQ_TOPIC,
+              Type.STRING,
+              "heatmap.events.dlq",
+              Importance.LOW,
+              "Dead-letter topic of records that are not valid contract events (reason in the headers).")
+          .define(
+              LANDING_STORAGE_ENDPOINT,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Storage endpoint as the Connect worker reaches it (compose: http://minio:9000); empty = storage.endpoint.")
+          .define(
+              HTTP_HOST,
+              Type.STRING,
+              "127.0.0.1",
+              Importance.MEDIUM,
+              "Address the embedded Jetty binds to.")
+          .define(
+              HTTP_PORT,
+              Type.INT,
+              18080,
+              Range.between(0, 65535),
+              Importance.MEDIUM,
+              "Port of the embedded Jetty (ingestion endpoint, simulator, viewer, /healthz).")
+          .define(
+              INGEST_WRITE_KEYS,
+              Type.PASSWORD,
+              "",
+              Importance.HIGH,
+              "Write keys per client, 'client_id=key,client_id2=key2'.")
+          .define(
+              INGEST_MAX_BODY_BYTES,
+              Type.INT,
+              1 << 20,
+              Range.atLeast(1024),
+              Importance.LOW,
+              "Largest request body on the wire; larger is answered 413.")
+          .define(
+              INGEST_MAX_DECODED_BYTES,
+              Type.INT,
+              8 << 20,
+              Range.atLeast(1024),
+              Importance.LOW,
+              "Largest body after gzip decoding; decoding stops there and the request is answered 413.")
+          .define(
+              INGEST_MAX_EVENTS,
+              Type.INT,
+              1000,
+              Range.between(1, 100_000),
+              Importance.LOW,
+              "Most events in one batch.")
+          .define(
+              INGEST_MAX_EVENT_AGE_MS,
+              Type.LONG,
+              7L * 24 * 3600 * 1000,
+              Range.atLeast(0),
+              Importance.LOW,
+              "Oldest event time accepted, relative to the server's clock.")
+          .define(
+              INGEST_MAX_EVENT_FUTURE_MS,
+              Type.LONG,
+              5L * 60 * 1000,
+              Range.atLeast(0),
+              Importance.LOW,
+              "How far ahead of the server's clock an event time may be (client clock skew).")
+          .define(
+              INGEST_MAX_INFLIGHT_EVENTS,
+              Type.INT,
+              200_000,
+              Range.atLeast(1000),
+              Importance.MEDIUM,
+              "Events accepted for producing but not yet acked by Kafka; beyond it requests get 503 + Retry-After.")
+          .define(
+              INGEST_SHED_AFTER_MS,
+              Type.LONG,
+              2_000L,
+              Range.atLeast(100),
+              Importance.MEDIUM,
+              "When the oldest unacked batch is older than this, Kafka is slow or down: new requests get 503 + Retry-After.")
+          .define(
+              INGEST_DELIVERY_TIMEOUT_MS,
+              Type.INT,
+              10_000,
+              Range.atLeast(2_000),
+              Importance.LOW,
+              "How long the producer keeps trying to deliver a batch before it is answered 503 (delivery.timeout.ms).")
+          .define(
+              INGEST_PRODUCER_LANES,
+              Type.INT,
+              2,
+              Range.between(1, 32),
+              Importance.LOW,
+              "Transactional producers writing batches (each batch one Kafka transaction, group-committed per lane). "
+                  + "On 2 cores 2 lanes measured best; more help when a commit's latency, not CPU, limits.")
+          .define(
+              INGEST_RATE_LIMIT,
+              Type.INT,
+              0,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "Events per second per client_id (token bucket, bursts of one second); above it 429 + Retry-After; 0 = no limit.")
+          .define(
+              INGEST_CORS_ORIGINS,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Origins allowed to post batches from a browser, comma-separated; empty = the HTTP server's own origin.")
+          .define(
+              INGEST_DEDUP_TTL_MS,
+              Type.LONG,
+              600_000L,
+              Range.atLeast(1_000),
+              Importance.LOW,
+              "How long a (client_id, batch_id) is remembered to answer a resent batch as a duplicate.")
+          .define(
+              INGEST_REDIS_URL,
+              Type.PASSWORD,
+              "",
+              Importance.MEDIUM,
+              "redis://[user:password@]host:port of the batch de-duplication store; empty = in this process only.")
+          .define(
+              ROLLUP_SPARK_MASTER,
+              Type.STRING,
+              "local[*]",
+              Importance.HIGH,
+              "Spark master of the rollup applications: local[*] runs the driver as a child process; spark://host:7077 a cluster.")
+          .define(
+              ROLLUP_SPARK_MASTER_UI_URL,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Web UI of the Spark standalone master whose health the console shows; empty = http://host:8080 of a spark:// master, none for local.")
+          .define(
+              ROLLUP_SPARK_DRIVER_MEMORY,
+              Type.STRING,
+              "1g",
+              Importance.MEDIUM,
+              "spark.driver.memory of a rollup (local: all the work).")
+          .define(
+              ROLLUP_SPARK_EXECUTOR_MEMORY,
+              Type.STRING,
+              "1g",
+              Importance.LOW,
+              "spark.executor.memory on a cluster.")
+          .define(
+              ROLLUP_SPARK_SHUFFLE_PARTITIONS,
+              Type.INT,
+              4,
+              Range.atLeast(1),
+              Importance.LOW,
+              "spark.sql.shuffle.partitions of a rollup (aggregates are small: a few per core).")
+          .define(
+              ROLLUP_SPARK_STORAGE_ENDPOINT,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Storage endpoint as the Spark driver and executors reach it (compose: http://minio:9000); empty = storage.endpoint.")
+          .define(
+              ROLLUP_SPARK_DRIVER_HOST,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "spark.driver.host: the name executors reach the driver by (compose: the heatlab service name); empty = Spark's default.")
+          .define(
+              ROLLUP_SPARK_HOME_JARS,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Directory (or dependency:build-classpath file) of the jars of the generated SPARK_HOME; empty = the build's list (rollup-job/target).")
+          .define(
+              ROLLUP_SPARK_JOB_JAR,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Path of the rollup job jar; empty = the one the build made (rollup-job/target).")
+          .define(
+              ROLLUP_TIMEOUT_MS,
+              Type.LONG,
+              30 * 60_000L,
+              Range.atLeast(10_000),
+              Importance.LOW,
+              "A rollup application still running after this long is stopped and recorded FAILED.")
+          .define(
+              ROLLUP_AGGREGATES_PREFIX,
+              Type.STRING,
+              "aggregates/v1",
+              Importance.LOW,
+              "Prefix (in storage.bucket) of the rollup aggregates ClickHouse is published from (and can be rebuilt from).")
+          .define(
+              ROLLUP_SCHEDULER_ENABLED,
+              Type.BOOLEAN,
+              false,
+              Importance.HIGH,
+              "Run rollups by themselves: closed hours, then days, then ISO weeks, and again when late data lands.")
+          .define(
+              ROLLUP_SCHEDULER_INTERVAL_MS,
+              Type.LONG,
+              60_000L,
+              Range.atLeast(1_000),
+              Importance.LOW,
+              "How often the scheduler looks for windows to roll up.")
+          .define(
+              ROLLUP_SCHEDULER_GRACE_MS,
+              Type.LONG,
+              5 * 60_000L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "How long after a window ends the scheduler waits before its first rollup (landing delay + stragglers).")
+          .define(
+              ROLLUP_SCHEDULER_LOOKBACK_HOURS,
+              Type.INT,
+              8 * 24,
+              Range.between(1, 24 * 400),
+              Importance.LOW,
+              "How far back the scheduler looks for hours that landed data but were never rolled up.")
+          .define(
+              ROLLUP_RETRY_BACKOFF_MS,
+              Type.LONG,
+              60_000L,
+              Range.atLeast(1_000),
+              Importance.LOW,
+              "Wait before retrying a failed window; doubles with each failure, at most an hour.")
+          .define(
+              CONSOLE_FRESHNESS_THRESHOLD_MS,
+              Type.LONG,
+              2 * 3_600_000L,
+              Range.atLeast(60_000),
+              Importance.LOW,
+              "The console's overview turns red when landed data older than this is not rolled up yet.")
+          .define(
+              RETENTION_HOURLY_DAYS,
+              Type.INT,
+              30,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Days heatmap_hourly keeps; older hours are dropped as whole partitions.")
+          .define(
+              RETENTION_DAILY_DAYS,
+              Type.INT,
+              400,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Days heatmap_daily keeps.")
+          .define(
+              RETENTION_WEEKLY_DAYS,
+              Type.INT,
+              5 * 366,
+              Range.atLeast(7),
+              Importance.MEDIUM,
+              "Days heatmap_weekly keeps (5 years).");
 
   HeatlabConfig(Map<String, String> values) {
     super(DEFINITION, values, false);
@@ -269,8 +619,8 @@ public final class HeatlabConfig extends AbstractConfig {
   }
 
   /**
-   * The data directory; a relative {@code data.dir} is resolved against {@code heatlab.home} (set by the
-   * {@code ./heatlab} launcher to the repository root) or else the working directory.
+   * The data directory; a relative {@code data.dir} is resolved against {@code heatlab.home} (set
+   * by the {@code ./heatlab} launcher to the repository root) or else the working directory.
    */
   public Path dataDir() {
     Path dir = Path.of(getString(DATA_DIR));
@@ -294,7 +644,8 @@ public final class HeatlabConfig extends AbstractConfig {
   /** This config with some values replaced (e.g. free ports resolved). */
   public HeatlabConfig with(Map<String, String> replacements) {
     Map<String, String> values = new LinkedHashMap<>();
-    originals().forEach((k, v) -> values.put(k, v instanceof Password p ? p.value() : String.valueOf(v)));
+    originals()
+        .forEach((k, v) -> values.put(k, v instanceof Password p ? p.value() : String.valueOf(v)));
     values.putAll(replacements);
     return new HeatlabConfig(values);
   }

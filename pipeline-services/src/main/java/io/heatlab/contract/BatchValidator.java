@@ -8,17 +8,18 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Checks a parsed request body against the ingestion contract, all of it, before anything is produced:
- * a batch is accepted whole or rejected whole with every {@link Violation} found (up to
+ * Checks a parsed request body against the ingestion contract, all of it, before anything is
+ * produced: a batch is accepted whole or rejected whole with every {@link Violation} found (up to
  * {@value #MAX_REPORTED}).
  *
  * <ul>
  *   <li>ids: characters {@code [A-Za-z0-9._:-]}; client_id 1–64, batch_id 1–64, screen_id 1–128,
- *       session_id (optional) 1–64;</li>
- *   <li>viewport (optional): {@code {w, h}} integers 1–100000;</li>
- *   <li>events: 1–{@code maxEvents} objects; {@code t} integer epoch ms within [now − maxAge, now + maxFuture];
- *       {@code x}, {@code y} finite numbers within [0,1]; {@code type} one of {@link EventType};</li>
- *   <li>unknown fields anywhere are ignored (and never stored).</li>
+ *       session_id (optional) 1–64;
+ *   <li>viewport (optional): {@code {w, h}} integers 1–100000;
+ *   <li>events: 1–{@code maxEvents} objects; {@code t} integer epoch ms within [now − maxAge, now +
+ *       maxFuture]; {@code x}, {@code y} finite numbers within [0,1]; {@code type} one of {@link
+ *       EventType};
+ *   <li>unknown fields anywhere are ignored (and never stored).
  * </ul>
  */
 public final class BatchValidator {
@@ -27,7 +28,8 @@ public final class BatchValidator {
 
   /** Contract limits that are settings. */
   public record Limits(int maxEvents, Duration maxAge, Duration maxFuture) {
-    public static final Limits DEFAULT = new Limits(1000, Duration.ofDays(7), Duration.ofMinutes(5));
+    public static final Limits DEFAULT =
+        new Limits(1000, Duration.ofDays(7), Duration.ofMinutes(5));
   }
 
   /** The outcome: exactly one of batch and violations is meaningful. */
@@ -57,12 +59,15 @@ public final class BatchValidator {
     EventBatch.Viewport viewport = viewport(root.get("viewport"), v);
     List<PointerEvent> events = events(root.get("events"), v);
     if (!v.isEmpty()) {
-      return new Result(null, v.size() > MAX_REPORTED ? List.copyOf(v.subList(0, MAX_REPORTED)) : List.copyOf(v));
+      return new Result(
+          null, v.size() > MAX_REPORTED ? List.copyOf(v.subList(0, MAX_REPORTED)) : List.copyOf(v));
     }
-    return new Result(new EventBatch(clientId, batchId, screenId, sessionId, viewport, events), List.of());
+    return new Result(
+        new EventBatch(clientId, batchId, screenId, sessionId, viewport, events), List.of());
   }
 
-  private static String id(JsonNode root, String field, int max, boolean required, List<Violation> v) {
+  private static String id(
+      JsonNode root, String field, int max, boolean required, List<Violation> v) {
     JsonNode node = root.get(field);
     if (node == null || node.isNull()) {
       if (required) {
@@ -100,7 +105,11 @@ public final class BatchValidator {
   }
 
   private static Integer dimension(JsonNode node, String path, List<Violation> v) {
-    if (node == null || !node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1 || node.intValue() > 100_000) {
+    if (node == null
+        || !node.isIntegralNumber()
+        || !node.canConvertToInt()
+        || node.intValue() < 1
+        || node.intValue() > 100_000) {
       v.add(new Violation(path, "must be an integer from 1 to 100000"));
       return null;
     }
@@ -117,7 +126,9 @@ public final class BatchValidator {
       return List.of();
     }
     if (node.isEmpty() || node.size() > limits.maxEvents()) {
-      v.add(new Violation("events", "must hold 1 to " + limits.maxEvents() + " events, not " + node.size()));
+      v.add(
+          new Violation(
+              "events", "must hold 1 to " + limits.maxEvents() + " events, not " + node.size()));
       return List.of();
     }
     long now = clock.millis();
@@ -136,7 +147,8 @@ public final class BatchValidator {
     return events;
   }
 
-  private PointerEvent event(JsonNode e, String path, long earliest, long latest, List<Violation> v) {
+  private PointerEvent event(
+      JsonNode e, String path, long earliest, long latest, List<Violation> v) {
     if (e == null || !e.isObject()) {
       v.add(new Violation(path, "must be an object {t, x, y, type}"));
       return null;
@@ -149,8 +161,14 @@ public final class BatchValidator {
     } else {
       time = t.longValue();
       if (time < earliest || time > latest) {
-        v.add(new Violation(path + ".t", "must be within the last " + limits.maxAge().toDays() + " days and at most "
-            + limits.maxFuture().toMinutes() + " minutes ahead of the server's clock"));
+        v.add(
+            new Violation(
+                path + ".t",
+                "must be within the last "
+                    + limits.maxAge().toDays()
+                    + " days and at most "
+                    + limits.maxFuture().toMinutes()
+                    + " minutes ahead of the server's clock"));
       }
     }
     double x = unit(e.get("x"), path + ".x", v);

@@ -1,5 +1,6 @@
 package io.heatlab.contract;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -12,17 +13,18 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 
 /**
- * JSON codecs of the contract, one configured Jackson mapper for all of heatlab's event JSON: strict
- * parsing (no NaN/Infinity, no comments, no trailing tokens, duplicate keys rejected), and the
- * {@link LandedEvent} writer/reader used for Kafka record values and landed rows.
+ * JSON codecs of the contract, one configured Jackson mapper for all of heatlab's event JSON:
+ * strict parsing (no NaN/Infinity, no comments, no trailing tokens, duplicate keys rejected), and
+ * the {@link LandedEvent} writer/reader used for Kafka record values and landed rows.
  */
 public final class EventCodec {
-  public static final ObjectMapper MAPPER = JsonMapper.builder()
-      .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
   private static final ObjectWriter LANDED_WRITER = MAPPER.writerFor(LandedEvent.class);
   private static final ObjectReader LANDED_READER = MAPPER.readerFor(LandedEvent.class);
 
@@ -32,7 +34,7 @@ public final class EventCodec {
   public static JsonNode parseTree(byte[] body) throws IOException {
     JsonNode node = MAPPER.readTree(body);
     if (node == null || node.isMissingNode()) {
-      throw new com.fasterxml.jackson.core.JsonParseException(null, "empty body");
+      throw new JsonParseException(null, "empty body");
     }
     return node;
   }

@@ -3,9 +3,13 @@ package io.heatlab.contract;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Kinds of pointer event. More may be added; a name is never renamed (it is stored in every landed row). */
+/**
+ * Kinds of pointer event. More may be added; a name is never renamed (it is stored in every landed
+ * row).
+ */
 public enum EventType {
-  MOVE, CLICK;
+  MOVE,
+  CLICK;
 
   /** The contract's name: {@code move}, {@code click}. */
   public String wire() {

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * Reads a {@link LandedEvent} from its JSON with Jackson's streaming parser (several times faster than data
- * binding on this hot path: every landed record passes here) and tells whether the bytes are already a clean
- * JSON line of the contract — only the contract's fields, no line breaks — so a JSON-lines writer can copy
- * them as they are instead of encoding the event again.
+ * Reads a {@link LandedEvent} from its JSON with Jackson's streaming parser (several times faster
+ * than data binding on this hot path: every landed record passes here) and tells whether the bytes
+ * are already a clean JSON line of the contract — only the contract's fields, no line breaks — so a
+ * JSON-lines writer can copy them as they are instead of encoding the event again.
  */
 public final class LandedEventReader {
   private LandedEventReader() {}
@@ -67,7 +67,10 @@ public final class LandedEventReader {
         break;
       }
     }
-    return new Parsed(new LandedEvent(clientId, screenId, sessionId, batchId, eventType, eventTime, x, y, vw, vh, receivedAt), clean);
+    return new Parsed(
+        new LandedEvent(
+            clientId, screenId, sessionId, batchId, eventType, eventTime, x, y, vw, vh, receivedAt),
+        clean);
   }
 
   private static String text(JsonParser p, JsonToken v, String field) throws IOException {

@@ -3,9 +3,9 @@ package io.heatlab.contract;
 import java.util.regex.Pattern;
 
 /**
- * Checks a {@link LandedEvent} read back from Kafka (anyone may produce to the topic): the same rules as
- * {@link BatchValidator} for ids, coordinates and types, minus the time window (late data is legitimate
- * downstream). Returns the reason of the first violation, or null.
+ * Checks a {@link LandedEvent} read back from Kafka (anyone may produce to the topic): the same
+ * rules as {@link BatchValidator} for ids, coordinates and types, minus the time window (late data
+ * is legitimate downstream). Returns the reason of the first violation, or null.
  */
 public final class LandedEventValidator {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]+");
@@ -26,7 +26,8 @@ public final class LandedEventValidator {
     if (e.eventTime() <= 0 || e.receivedAt() <= 0) {
       return "event_time and received_at must be positive epoch milliseconds";
     }
-    if ((e.viewportW() != null && e.viewportW() < 1) || (e.viewportH() != null && e.viewportH() < 1)) {
+    if ((e.viewportW() != null && e.viewportW() < 1)
+        || (e.viewportH() != null && e.viewportH() < 1)) {
       return "viewport_w and viewport_h must be positive";
     }
     return null;

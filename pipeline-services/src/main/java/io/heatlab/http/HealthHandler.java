@@ -15,16 +15,20 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * {@code GET /healthz}: {@code {"status":"healthy"|"unhealthy","parts":[{name,state,address,detail,pid}…]}},
- * status 200 only when every part is healthy, 503 otherwise (load balancers and {@code heatlab up} read
- * the status code; people read the body).
+ * {@code GET /healthz}: {@code
+ * {"status":"healthy"|"unhealthy","parts":[{name,state,address,detail,pid}…]}}, status 200 only
+ * when every part is healthy, 503 otherwise (load balancers and {@code heatlab up} read the status
+ * code; people read the body).
  */
 public final class HealthHandler extends Handler.Abstract {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Supplier<List<PartHealth>> health;
   private final Supplier<Map<String, Object>> ingest;
 
-  /** Health of {@code health}'s parts, and the ingestion counters of {@code ingest} under {@code "ingest"}. */
+  /**
+   * Health of {@code health}'s parts, and the ingestion counters of {@code ingest} under {@code
+   * "ingest"}.
+   */
   public HealthHandler(Supplier<List<PartHealth>> health, Supplier<Map<String, Object>> ingest) {
     this.health = health;
     this.ingest = ingest;

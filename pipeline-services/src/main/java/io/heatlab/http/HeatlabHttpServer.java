@@ -27,7 +27,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class HeatlabHttpServer {
   static final String WEB_ROOT = "heatlab/web/";
-  /** How long a stop waits for requests in flight (a batch waits at most the producer's delivery timeout). */
+
+  /**
+   * How long a stop waits for requests in flight (a batch waits at most the producer's delivery
+   * timeout).
+   */
   static final long STOP_TIMEOUT_MS = 30_000;
 
   private final String host;
@@ -62,9 +66,12 @@ public final class HeatlabHttpServer {
     pages.setDirAllowed(false);
     pages.setWelcomeFiles("index.html");
     mappings.addMapping(PathSpec.from("/"), pages);
-    // graceful stop: stop accepting, let requests in flight finish (their batches are acked or refused), then
-    // stop the handlers (the producer drains); GracefulHandler tracks requests until their callback completes
-    s.setHandler(new GracefulHandler(new ContextHandler(mappings, "/"))); // ResourceHandler needs a context
+    // graceful stop: stop accepting, let requests in flight finish (their batches are acked or
+    // refused), then
+    // stop the handlers (the producer drains); GracefulHandler tracks requests until their callback
+    // completes
+    s.setHandler(
+        new GracefulHandler(new ContextHandler(mappings, "/"))); // ResourceHandler needs a context
     s.setStopTimeout(STOP_TIMEOUT_MS);
     s.start();
     server = s;

@@ -5,9 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingestion access log, one key=value line per request on logger {@code heatlab.access}: method, path
- * (never the query string: it may carry a write key), status, client, batch, events, bytes, duration,
- * remote address, and the reason of a refusal. Write keys are never logged.
+ * The ingestion access log, one key=value line per request on logger {@code heatlab.access}:
+ * method, path (never the query string: it may carry a write key), status, client, batch, events,
+ * bytes, duration, remote address, and the reason of a refusal. Write keys are never logged.
  */
 final class AccessLog {
   private static final Logger LOG = LoggerFactory.getLogger("heatlab.access");
@@ -18,18 +18,28 @@ final class AccessLog {
     if (!LOG.isInfoEnabled()) {
       return;
     }
-    StringBuilder line = new StringBuilder(160)
-        .append("method=").append(x.request.getMethod())
-        .append(" path=").append(x.request.getHttpURI().getPath())
-        .append(" status=").append(x.status);
+    StringBuilder line =
+        new StringBuilder(160)
+            .append("method=")
+            .append(x.request.getMethod())
+            .append(" path=")
+            .append(x.request.getHttpURI().getPath())
+            .append(" status=")
+            .append(x.status);
     if (x.batch != null) {
-      line.append(" client=").append(x.batch.clientId())
-          .append(" batch=").append(x.batch.batchId())
-          .append(" events=").append(x.batch.events().size());
+      line.append(" client=")
+          .append(x.batch.clientId())
+          .append(" batch=")
+          .append(x.batch.batchId())
+          .append(" events=")
+          .append(x.batch.events().size());
     }
-    line.append(" bytes=").append(x.bytes)
-        .append(" ms=").append(String.format("%.1f", (System.nanoTime() - x.startNanos) / 1e6))
-        .append(" remote=").append(Request.getRemoteAddr(x.request));
+    line.append(" bytes=")
+        .append(x.bytes)
+        .append(" ms=")
+        .append(String.format("%.1f", (System.nanoTime() - x.startNanos) / 1e6))
+        .append(" remote=")
+        .append(Request.getRemoteAddr(x.request));
     if (x.reason != null) {
       line.append(" reason=\"").append(x.reason.replace('"', '\'').replace('\n', ' ')).append('"');
     }
@@ -37,6 +47,7 @@ final class AccessLog {
   }
 
   static void failure(BatchHandler.Exchange x, Exception e) {
-    LOG.error("method={} path={} failed", x.request.getMethod(), x.request.getHttpURI().getPath(), e);
+    LOG.error(
+        "method={} path={} failed", x.request.getMethod(), x.request.getHttpURI().getPath(), e);
   }
 }

@@ -3,20 +3,21 @@ package io.heatlab.ingest;
 import java.time.Duration;
 
 /**
- * Remembers which {@code (client_id, batch_id)} pairs were accepted recently, so that a batch a page sends
- * again (a retry after a lost answer) is answered {@code 202 {duplicate:true}} and not produced twice.
+ * Remembers which {@code (client_id, batch_id)} pairs were accepted recently, so that a batch a
+ * page sends again (a retry after a lost answer) is answered {@code 202 {duplicate:true}} and not
+ * produced twice.
  *
- * <p>Protocol, per batch: {@link #claim} → produce → {@link #complete} on success, or {@link #release} on
- * failure (the client's retry then goes through); while Kafka has not said whether the batch's commit went
- * through, {@link #hold} renews the pending claim. A claim is held as <em>pending</em> for
- * {@code pendingTtl} (longer than the producer's delivery timeout), a completed batch is remembered for
- * {@code ttl} (default 10 minutes).
+ * <p>Protocol, per batch: {@link #claim} → produce → {@link #complete} on success, or {@link
+ * #release} on failure (the client's retry then goes through); while Kafka has not said whether the
+ * batch's commit went through, {@link #hold} renews the pending claim. A claim is held as
+ * <em>pending</em> for {@code pendingTtl} (longer than the producer's delivery timeout), a
+ * completed batch is remembered for {@code ttl} (default 10 minutes).
  *
  * <p>Trade-off: if the process dies between {@link #claim} and {@link #complete}, the pending claim
- * stays until {@code pendingTtl} expires; until then a retry is answered 503 (in progress), after it the
- * retry is produced. No accepted event is lost that way; but if the process dies after Kafka acked and
- * before {@link #complete}, the retry is produced again: the guarantee is at-least-once across crashes,
- * exactly-once otherwise.
+ * stays until {@code pendingTtl} expires; until then a retry is answered 503 (in progress), after
+ * it the retry is produced. No accepted event is lost that way; but if the process dies after Kafka
+ * acked and before {@link #complete}, the retry is produced again: the guarantee is at-least-once
+ * across crashes, exactly-once otherwise.
  */
 public interface BatchDeduplicator extends AutoCloseable {
 
@@ -25,7 +26,10 @@ public interface BatchDeduplicator extends AutoCloseable {
     NEW,
     /** Accepted before: answer 202 duplicate. */
     DONE,
-    /** Another request for the same batch is being produced (or died doing it): answer 503, retry later. */
+    /**
+     * Another request for the same batch is being produced (or died doing it): answer 503, retry
+     * later.
+     */
     PENDING
   }
 

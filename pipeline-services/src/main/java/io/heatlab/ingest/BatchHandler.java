@@ -6,11 +6,19 @@ import io.heatlab.contract.BatchValidator;
 import io.heatlab.contract.EventBatch;
 import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.Violation;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -18,41 +26,46 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/batches}: the ingestion endpoint (contract in docs/architecture.md §2 and §5).
  *
- * <p>Order of checks, each answering as soon as it fails: method (405) → CORS → content type (415) →
- * write key present (401) and known (403) → body size on the wire and after gzip (413) → JSON (400) →
- * the whole batch against the contract (400 with every violation) → key matches client_id (403) →
- * per-client rate (429) → Kafka admission (503) → de-duplication (202 duplicate, or 503 while the same
- * batch is in flight) → produce. The answer {@code 202 {accepted, batch_id}} is written only after Kafka
- * acked every event of the batch; a produce failure answers 503 and releases the batch id so the page's
- * retry goes through. A commit in doubt ({@link EventProducer.OutcomeUnknown}) answers 503 but keeps the batch
- * id claimed (renewed while Kafka has not answered) until its outcome is known: committed → the retry is
- * answered 202 duplicate; aborted → released, the retry is produced. Nothing is produced for a rejected batch.
+ * <p>Order of checks, each answering as soon as it fails: method (405) → CORS → content type (415)
+ * → write key present (401) and known (403) → body size on the wire and after gzip (413) → JSON
+ * (400) → the whole batch against the contract (400 with every violation) → key matches client_id
+ * (403) → per-client rate (429) → Kafka admission (503) → de-duplication (202 duplicate, or 503
+ * while the same batch is in flight) → produce. The answer {@code 202 {accepted, batch_id}} is
+ * written only after Kafka acked every event of the batch; a produce failure answers 503 and
+ * releases the batch id so the page's retry goes through. A commit in doubt ({@link
+ * EventProducer.OutcomeUnknown}) answers 503 but keeps the batch id claimed (renewed while Kafka
+ * has not answered) until its outcome is known: committed → the retry is answered 202 duplicate;
+ * aborted → released, the retry is produced. Nothing is produced for a rejected batch.
  *
  * <p>The request thread is released while Kafka acks (the response completes from the producer's
- * callback), so slow acks never pile up threads; {@link EventProducer#admit} bounds the work in flight.
+ * callback), so slow acks never pile up threads; {@link EventProducer#admit} bounds the work in
+ * flight.
  *
- * <p>Lifecycle (Jetty's): {@code doStart} opens the producer and the de-duplication store,
- * {@code doStop} closes them, draining what was accepted.
+ * <p>Lifecycle (Jetty's): {@code doStart} opens the producer and the de-duplication store, {@code
+ * doStop} closes them, draining what was accepted.
  */
 public final class BatchHandler extends Handler.Abstract {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchHandler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BatchHandler.class);
   private static final String RETRY_AFTER_SECONDS = "1";
 
   private final IngestSettings settings;
   private final BatchValidator validator;
   private final ClientRateLimiter rateLimiter;
   private final Clock clock;
-  private final java.util.concurrent.atomic.AtomicLong acceptedEvents = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong acceptedBatches = new java.util.concurrent.atomic.AtomicLong();
-  private final java.time.Instant startedAt = java.time.Instant.now();
+  private final AtomicLong acceptedEvents = new AtomicLong();
+  private final AtomicLong acceptedBatches = new AtomicLong();
+  private final Instant startedAt = Instant.now();
   private EventProducer producer;
   private BatchDeduplicator dedup;
+
   /** Renews the claims of batches whose commit is in doubt. */
-  private java.util.concurrent.ScheduledExecutorService claimKeeper;
+  private ScheduledExecutorService claimKeeper;
 
   public BatchHandler(IngestSettings settings, Clock clock) {
     this.settings = settings;
@@ -62,8 +75,9 @@ public final class BatchHandler extends Handler.Abstract {
   }
 
   /**
-   * What this handler answered 202 for since it was created (duplicates not counted), for {@code /healthz}
-   * and the console's pipeline line: {@code accepted_events}, {@code accepted_batches}, {@code since}.
+   * What this handler answered 202 for since it was created (duplicates not counted), for {@code
+   * /healthz} and the console's pipeline line: {@code accepted_events}, {@code accepted_batches},
+   * {@code since}.
    */
   public Map<String, Object> counters() {
     Map<String, Object> c = new LinkedHashMap<>();
@@ -79,14 +93,23 @@ public final class BatchHandler extends Handler.Abstract {
 
   @Override
   protected void doStart() throws Exception {
-    producer = new EventProducer(settings.bootstrapServers(), settings.topic(), settings.maxInflightEvents(),
-        settings.shedAfter(), settings.deliveryTimeout(), settings.transactionalIdPrefix(), settings.producerLanes());
+    producer =
+        new EventProducer(
+            settings.bootstrapServers(),
+            settings.topic(),
+            settings.maxInflightEvents(),
+            settings.shedAfter(),
+            settings.deliveryTimeout(),
+            settings.transactionalIdPrefix(),
+            settings.producerLanes());
     dedup = settings.newDeduplicator();
-    claimKeeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "heatlab-ingest-claims");
-      t.setDaemon(true);
-      return t;
-    });
+    claimKeeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "heatlab-ingest-claims");
+              t.setDaemon(true);
+              return t;
+            });
     super.doStart();
   }
 
@@ -133,7 +156,8 @@ public final class BatchHandler extends Handler.Abstract {
 
   private void accept(Exchange x) {
     String contentType = x.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    if (contentType == null || !contentType.split(";")[0].strip().equalsIgnoreCase("application/json")) {
+    if (contentType == null
+        || !contentType.split(";")[0].strip().equalsIgnoreCase("application/json")) {
       x.error(415, "Content-Type must be application/json", null);
       return;
     }
@@ -157,7 +181,7 @@ public final class BatchHandler extends Handler.Abstract {
     } catch (RequestBody.BadEncoding e) {
       x.error(400, e.getMessage(), null);
       return;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       x.error(400, "could not read the body: " + e.getMessage(), null);
       return;
     }
@@ -166,10 +190,20 @@ public final class BatchHandler extends Handler.Abstract {
     try {
       tree = EventCodec.parseTree(body);
     } catch (JsonProcessingException e) {
-      x.error(400, "malformed JSON: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"), null);
+      x.error(
+          400,
+          "malformed JSON: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null
+                  ? ""
+                  : " (line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()
+                      + ")"),
+          null);
       return;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       x.error(400, "malformed JSON: " + e.getMessage(), null);
       return;
     }
@@ -190,13 +224,22 @@ public final class BatchHandler extends Handler.Abstract {
   private void produce(Exchange x, EventBatch batch) {
     int n = batch.events().size();
     if (!rateLimiter.tryAcquire(batch.clientId(), n)) {
-      x.retryLater(429, "rate limit of " + settings.rateLimitPerClient() + " events/s for client '" + batch.clientId() + "' exceeded");
+      x.retryLater(
+          429,
+          "rate limit of "
+              + settings.rateLimitPerClient()
+              + " events/s for client '"
+              + batch.clientId()
+              + "' exceeded");
       return;
     }
     EventProducer.Refusal refusal = producer.admit(n);
     if (refusal != null) {
-      x.retryLater(503, refusal == EventProducer.Refusal.AT_CAPACITY
-          ? "ingestion is at capacity" : "Kafka is not acknowledging writes at the moment");
+      x.retryLater(
+          503,
+          refusal == EventProducer.Refusal.AT_CAPACITY
+              ? "ingestion is at capacity"
+              : "Kafka is not acknowledging writes at the moment");
       return;
     }
     BatchDeduplicator.Claim claim;
@@ -214,26 +257,33 @@ public final class BatchHandler extends Handler.Abstract {
       x.retryLater(503, "this batch is being processed: retry with the same batch_id");
       return;
     }
-    // answer on a Jetty thread, never on the producer's I/O thread (the de-dup store may be a network call)
-    producer.send(batch, clock.millis()).whenCompleteAsync((ok, error) -> {
-      try {
-        if (error == null) {
-          accepted(batch);
-          Map<String, Object> body = new LinkedHashMap<>();
-          body.put("accepted", n);
-          body.put("batch_id", batch.batchId());
-          x.ok(body);
-        } else if (error instanceof EventProducer.OutcomeUnknown unknown) {
-          holdUntilSettled(batch, unknown.outcome());
-          x.retryLater(503, "Kafka has not confirmed the batch yet: retry with the same batch_id");
-        } else {
-          dedup.release(batch.clientId(), batch.batchId());
-          x.retryLater(503, "Kafka did not acknowledge the batch: " + error.getMessage());
-        }
-      } catch (RuntimeException e) {
-        x.retryLater(503, "the de-duplication store (" + dedup.describe() + ") is unavailable");
-      }
-    }, getServer().getThreadPool());
+    // answer on a Jetty thread, never on the producer's I/O thread (the de-dup store may be a
+    // network call)
+    producer
+        .send(batch, clock.millis())
+        .whenCompleteAsync(
+            (ok, error) -> {
+              try {
+                if (error == null) {
+                  accepted(batch);
+                  Map<String, Object> body = new LinkedHashMap<>();
+                  body.put("accepted", n);
+                  body.put("batch_id", batch.batchId());
+                  x.ok(body);
+                } else if (error instanceof EventProducer.OutcomeUnknown unknown) {
+                  holdUntilSettled(batch, unknown.outcome());
+                  x.retryLater(
+                      503, "Kafka has not confirmed the batch yet: retry with the same batch_id");
+                } else {
+                  dedup.release(batch.clientId(), batch.batchId());
+                  x.retryLater(503, "Kafka did not acknowledge the batch: " + error.getMessage());
+                }
+              } catch (RuntimeException e) {
+                x.retryLater(
+                    503, "the de-duplication store (" + dedup.describe() + ") is unavailable");
+              }
+            },
+            getServer().getThreadPool());
   }
 
   private void accepted(EventBatch batch) {
@@ -243,36 +293,56 @@ public final class BatchHandler extends Handler.Abstract {
   }
 
   /**
-   * Keeps the batch id claimed (pending) while its commit is in doubt — renewed a few times per pending TTL, so
-   * a retry is answered 503 however long Kafka takes — then completes it (committed: the retry is answered
-   * 202 duplicate) or releases it (aborted: the retry is produced).
+   * Keeps the batch id claimed (pending) while its commit is in doubt — renewed a few times per
+   * pending TTL, so a retry is answered 503 however long Kafka takes — then completes it
+   * (committed: the retry is answered 202 duplicate) or releases it (aborted: the retry is
+   * produced).
    */
-  private void holdUntilSettled(EventBatch batch, java.util.concurrent.CompletableFuture<Boolean> outcome) {
-    long every = Math.max(1, BatchDeduplicator.pendingTtl(settings.deliveryTimeout()).toMillis() / 3);
-    var renewal = claimKeeper.scheduleWithFixedDelay(() -> {
-      try {
-        dedup.hold(batch.clientId(), batch.batchId());
-      } catch (RuntimeException e) {
-        LOG.warn("could not renew the claim of batch {} (commit in doubt) in {}: {}", batch.batchId(), dedup.describe(), e.toString());
-      }
-    }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
-    outcome.whenCompleteAsync((committed, error) -> {
-      renewal.cancel(false);
-      try {
-        if (Boolean.TRUE.equals(committed)) {
-          accepted(batch);
-        } else {
-          dedup.release(batch.clientId(), batch.batchId());
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("could not record the settled outcome of batch {} in {}: {}", batch.batchId(), dedup.describe(), e.toString());
-      }
-    }, claimKeeper);
+  private void holdUntilSettled(EventBatch batch, CompletableFuture<Boolean> outcome) {
+    long every =
+        Math.max(1, BatchDeduplicator.pendingTtl(settings.deliveryTimeout()).toMillis() / 3);
+    var renewal =
+        claimKeeper.scheduleWithFixedDelay(
+            () -> {
+              try {
+                dedup.hold(batch.clientId(), batch.batchId());
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "could not renew the claim of batch {} (commit in doubt) in {}: {}",
+                    batch.batchId(),
+                    dedup.describe(),
+                    e.toString());
+              }
+            },
+            every,
+            every,
+            TimeUnit.MILLISECONDS);
+    outcome.whenCompleteAsync(
+        (committed, error) -> {
+          renewal.cancel(false);
+          try {
+            if (Boolean.TRUE.equals(committed)) {
+              accepted(batch);
+            } else {
+              dedup.release(batch.clientId(), batch.batchId());
+            }
+          } catch (RuntimeException e) {
+            LOG.warn(
+                "could not record the settled outcome of batch {} in {}: {}",
+                batch.batchId(),
+                dedup.describe(),
+                e.toString());
+          }
+        },
+        claimKeeper);
   }
 
   private void preflight(Exchange x, String origin, boolean allowed) {
     if (!allowed) {
-      x.error(403, "origin " + (origin == null ? "(none)" : "'" + origin + "'") + " may not post batches", null);
+      x.error(
+          403,
+          "origin " + (origin == null ? "(none)" : "'" + origin + "'") + " may not post batches",
+          null);
       return;
     }
     var h = x.response.getHeaders();
@@ -342,7 +412,7 @@ public final class BatchHandler extends Handler.Abstract {
       }
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       try {
-        response.write(true, java.nio.ByteBuffer.wrap(EventCodec.MAPPER.writeValueAsBytes(body)), callback);
+        response.write(true, ByteBuffer.wrap(EventCodec.MAPPER.writeValueAsBytes(body)), callback);
       } catch (JsonProcessingException e) {
         callback.failed(e);
       }

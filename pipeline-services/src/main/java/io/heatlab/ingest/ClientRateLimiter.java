@@ -3,8 +3,8 @@ package io.heatlab.ingest;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Events-per-second limit per client_id: a token bucket holding at most one second of tokens, refilled
- * continuously. {@link #tryAcquire} takes a whole batch or nothing.
+ * Events-per-second limit per client_id: a token bucket holding at most one second of tokens,
+ * refilled continuously. {@link #tryAcquire} takes a whole batch or nothing.
  */
 final class ClientRateLimiter {
   private final double perSecond;
@@ -20,7 +20,9 @@ final class ClientRateLimiter {
     }
   }
 
-  /** @param perSecond events per second per client; 0 disables the limit */
+  /**
+   * @param perSecond events per second per client; 0 disables the limit
+   */
   ClientRateLimiter(int perSecond) {
     this.perSecond = perSecond;
   }

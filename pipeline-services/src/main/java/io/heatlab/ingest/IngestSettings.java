@@ -1,13 +1,18 @@
 package io.heatlab.ingest;
 
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.contract.BatchValidator;
 import io.heatlab.config.StackEndpoints;
+import io.heatlab.contract.BatchValidator;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-/** The ingestion endpoint's settings, read once from {@link HeatlabConfig} (see there for each one's doc). */
+/**
+ * The ingestion endpoint's settings, read once from {@link HeatlabConfig} (see there for each one's
+ * doc).
+ */
 public record IngestSettings(
     String bootstrapServers,
     String topic,
@@ -27,16 +32,21 @@ public record IngestSettings(
 
   public static IngestSettings from(HeatlabConfig c, StackEndpoints endpoints) {
     String origins = c.getString(HeatlabConfig.INGEST_CORS_ORIGINS);
-    List<String> cors = origins.isBlank()
-        ? ownOrigins(endpoints.httpUrl())
-        : Arrays.stream(origins.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    List<String> cors =
+        origins.isBlank()
+            ? ownOrigins(endpoints.httpUrl())
+            : Arrays.stream(origins.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     return new IngestSettings(
         endpoints.kafkaBootstrap(),
         c.getString(HeatlabConfig.EVENTS_TOPIC),
         WriteKeys.parse(c.secret(HeatlabConfig.INGEST_WRITE_KEYS)),
         c.getInt(HeatlabConfig.INGEST_MAX_BODY_BYTES),
         c.getInt(HeatlabConfig.INGEST_MAX_DECODED_BYTES),
-        new BatchValidator.Limits(c.getInt(HeatlabConfig.INGEST_MAX_EVENTS),
+        new BatchValidator.Limits(
+            c.getInt(HeatlabConfig.INGEST_MAX_EVENTS),
             Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_MAX_EVENT_AGE_MS)),
             Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_MAX_EVENT_FUTURE_MS))),
         c.getInt(HeatlabConfig.INGEST_MAX_INFLIGHT_EVENTS),
@@ -52,13 +62,13 @@ public record IngestSettings(
 
   /**
    * This machine's name: with the HTTP port it makes the producers' transactional ids unique among
-   * ingestion processes (each container has its own host name) and stable across a restart, so a restarted
-   * process fences its predecessor's producers.
+   * ingestion processes (each container has its own host name) and stable across a restart, so a
+   * restarted process fences its predecessor's producers.
    */
   private static String hostName() {
     try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
       return "localhost";
     }
   }

@@ -6,9 +6,9 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * {@link BatchDeduplicator} in Redis, shared by every ingestion instance: {@code SET key pending NX PX
- * pendingTtl} claims a batch, {@code SET key done PX ttl} completes it, {@code DEL key} releases it; a
- * hold re-sets a pending claim ({@code SET key pending PX pendingTtl} unless it is done).
+ * {@link BatchDeduplicator} in Redis, shared by every ingestion instance: {@code SET key pending NX
+ * PX pendingTtl} claims a batch, {@code SET key done PX ttl} completes it, {@code DEL key} releases
+ * it; a hold re-sets a pending claim ({@code SET key pending PX pendingTtl} unless it is done).
  */
 public final class RedisDeduplicator implements BatchDeduplicator {
   private static final String PENDING = "pending";
@@ -30,7 +30,8 @@ public final class RedisDeduplicator implements BatchDeduplicator {
   @Override
   public Claim claim(String clientId, String batchId) {
     String key = BatchDeduplicator.key(clientId, batchId);
-    if ("OK".equals(redis.set(key, PENDING, SetParams.setParams().nx().px(pendingTtl.toMillis())))) {
+    if ("OK"
+        .equals(redis.set(key, PENDING, SetParams.setParams().nx().px(pendingTtl.toMillis())))) {
       return Claim.NEW;
     }
     return DONE.equals(redis.get(key)) ? Claim.DONE : Claim.PENDING;
@@ -38,7 +39,8 @@ public final class RedisDeduplicator implements BatchDeduplicator {
 
   @Override
   public void complete(String clientId, String batchId) {
-    redis.set(BatchDeduplicator.key(clientId, batchId), DONE, SetParams.setParams().px(ttl.toMillis()));
+    redis.set(
+        BatchDeduplicator.key(clientId, batchId), DONE, SetParams.setParams().px(ttl.toMillis()));
   }
 
   @Override
@@ -49,7 +51,8 @@ public final class RedisDeduplicator implements BatchDeduplicator {
   @Override
   public void hold(String clientId, String batchId) {
     String key = BatchDeduplicator.key(clientId, batchId);
-    // only this process settles the batch while its commit is in doubt: nobody completes it meanwhile
+    // only this process settles the batch while its commit is in doubt: nobody completes it
+    // meanwhile
     if (!DONE.equals(redis.get(key))) {
       redis.set(key, PENDING, SetParams.setParams().px(pendingTtl.toMillis()));
     }

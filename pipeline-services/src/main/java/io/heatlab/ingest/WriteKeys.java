@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Write keys per client, from the setting {@code ingest.write.keys} ({@code client=key,client2=key2}).
- * Keys are compared in constant time; they are never logged or printed.
+ * Write keys per client, from the setting {@code ingest.write.keys} ({@code
+ * client=key,client2=key2}). Keys are compared in constant time; they are never logged or printed.
  */
 public final class WriteKeys {
   private final Map<String, byte[]> keyByClient;
@@ -26,9 +26,11 @@ public final class WriteKeys {
       }
       int eq = e.indexOf('=');
       if (eq <= 0 || eq == e.length() - 1) {
-        throw new IllegalArgumentException("ingest.write.keys: expected client_id=key, got an entry without '=' or value");
+        throw new IllegalArgumentException(
+            "ingest.write.keys: expected client_id=key, got an entry without '=' or value");
       }
-      keys.put(e.substring(0, eq).strip(), e.substring(eq + 1).strip().getBytes(StandardCharsets.UTF_8));
+      keys.put(
+          e.substring(0, eq).strip(), e.substring(eq + 1).strip().getBytes(StandardCharsets.UTF_8));
     }
     return new WriteKeys(keys);
   }
@@ -45,8 +47,11 @@ public final class WriteKeys {
     return Optional.ofNullable(found);
   }
 
-  /** The key of a client, for tools that post as that client (the traffic generator). Never log it. */
+  /**
+   * The key of a client, for tools that post as that client (the traffic generator). Never log it.
+   */
   public Optional<String> keyOf(String clientId) {
-    return Optional.ofNullable(keyByClient.get(clientId)).map(b -> new String(b, StandardCharsets.UTF_8));
+    return Optional.ofNullable(keyByClient.get(clientId))
+        .map(b -> new String(b, StandardCharsets.UTF_8));
   }
 }

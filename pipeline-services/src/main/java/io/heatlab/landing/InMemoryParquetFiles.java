@@ -9,7 +9,10 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.SeekableInputStream;
 
-/** In-memory {@link OutputFile} and {@link InputFile} for {@link ParquetFormat}: no file system, no temp files. */
+/**
+ * In-memory {@link OutputFile} and {@link InputFile} for {@link ParquetFormat}: no file system, no
+ * temp files.
+ */
 final class InMemoryParquetFiles {
   private InMemoryParquetFiles() {}
 

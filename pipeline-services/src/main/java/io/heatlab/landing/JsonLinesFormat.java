@@ -15,14 +15,21 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * JSON lines, gzip-compressed: one {@link EventCodec#toJson} object per row (exactly the contract's field
- * names, nulls written as {@code null}), each followed by {@code '\n'}. Spark and DuckDB read it as is.
- * Stateless and thread-safe.
+ * JSON lines, gzip-compressed: one {@link EventCodec#toJson} object per row (exactly the contract's
+ * field names, nulls written as {@code null}), each followed by {@code '\n'}. Spark and DuckDB read
+ * it as is. Stateless and thread-safe.
  */
 public final class JsonLinesFormat implements ObjectFormat {
-  /** Deflater/inflater buffer and the buffer in front of the deflater (rows are ~180 bytes of JSON each). */
+  /**
+   * Deflater/inflater buffer and the buffer in front of the deflater (rows are ~180 bytes of JSON
+   * each).
+   */
   private static final int BUFFER = 64 * 1024;
-  /** Level 1: deflate at default level 6 was the landing bottleneck (~40 MB/s a core); 1 is ~3× faster, ~25% bigger. */
+
+  /**
+   * Level 1: deflate at default level 6 was the landing bottleneck (~40 MB/s a core); 1 is ~3×
+   * faster, ~25% bigger.
+   */
   public static final int DEFAULT_LEVEL = 1;
 
   private final int level;
@@ -31,7 +38,9 @@ public final class JsonLinesFormat implements ObjectFormat {
     this(DEFAULT_LEVEL);
   }
 
-  /** @param level gzip (deflate) level, 1 (fastest) to 9 (smallest) */
+  /**
+   * @param level gzip (deflate) level, 1 (fastest) to 9 (smallest)
+   */
   public JsonLinesFormat(int level) {
     if (level < 1 || level > 9) {
       throw new IllegalArgumentException("gzip level must be 1 to 9, not " + level);
@@ -64,7 +73,8 @@ public final class JsonLinesFormat implements ObjectFormat {
   public byte[] encode(List<LandedEvent> rows, List<byte[]> cleanJson) throws IOException {
     // ~20-25 B/row compressed; a generous first guess saves most of the regrowth copies
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(256, rows.size() * 30));
-    // the buffer in front of the deflater turns one small write per row into one deflate call per 64 KiB
+    // the buffer in front of the deflater turns one small write per row into one deflate call per
+    // 64 KiB
     try (OutputStream out = new BufferedOutputStream(new LeveledGzip(bytes, level), BUFFER)) {
       for (int i = 0; i < rows.size(); i++) {
         byte[] clean = cleanJson == null ? null : cleanJson.get(i);

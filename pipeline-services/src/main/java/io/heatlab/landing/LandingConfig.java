@@ -8,7 +8,10 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 
-/** The landing connector's settings, each declared once with its doc (shown by Connect's validate API). */
+/**
+ * The landing connector's settings, each declared once with its doc (shown by Connect's validate
+ * API).
+ */
 public final class LandingConfig extends AbstractConfig {
   public static final String S3_ENDPOINT = "s3.endpoint";
   public static final String S3_ACCESS_KEY = "s3.access.key";
@@ -25,39 +28,98 @@ public final class LandingConfig extends AbstractConfig {
   public static final String PARTITION_BY_CLIENT = "partition.by.client";
   public static final String STATE_HISTORY = "state.boundaries.kept";
 
-  public static final ConfigDef DEFINITION = new ConfigDef()
-      .define(S3_ENDPOINT, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
-          "S3 endpoint URL, e.g. http://minio:9000 (path-style access).")
-      .define(S3_ACCESS_KEY, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "S3 access key.")
-      .define(S3_SECRET_KEY, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
-          "S3 secret key; pass it through a config provider (${file:…} or ${env:…}), not in clear.")
-      .define(S3_REGION, Type.STRING, "us-east-1", Importance.LOW, "S3 region used for signing.")
-      .define(S3_BUCKET, Type.STRING, "heatlab-raw", Importance.HIGH, "Bucket of landed objects.")
-      .define(PREFIX, Type.STRING, LandingLayout.DEFAULT_PREFIX, Importance.LOW, "Key prefix of landed objects.")
-      .define(FORMAT, Type.STRING, "jsonl", ValidString.in("jsonl", "parquet"), Importance.HIGH,
-          "Object format: jsonl (JSON lines, gzip) or parquet.")
-      .define(PARQUET_CODEC, Type.STRING, "zstd", ValidString.in("snappy", "zstd"), Importance.MEDIUM,
-          "Parquet compression codec.")
-      .define(JSONL_GZIP_LEVEL, Type.INT, JsonLinesFormat.DEFAULT_LEVEL, Range.between(1, 9), Importance.LOW,
-          "gzip level of JSON-lines objects: 1 is fastest (default: landing throughput), 9 smallest.")
-      .define(FLUSH_SIZE, Type.INT, 100_000, Range.atLeast(1), Importance.HIGH,
-          "Most records in one object; a Kafka partition holding this many unwritten records starts a write cycle.")
-      .define(ROTATE_INTERVAL_MS, Type.LONG, -1L, Importance.MEDIUM,
-          "Start a write cycle when a partition's unwritten records span this much event time; -1 = off.")
-      .define(ROTATE_SCHEDULE_INTERVAL_MS, Type.LONG, 30_000L, Importance.HIGH,
-          "Start a write cycle when a partition's oldest unwritten record waited this long (wall clock), so a"
-              + " quiet partition still lands; -1 = off (then only flush.size and Connect's commit interval write).")
-      .define(PARTITION_BY_CLIENT, Type.BOOLEAN, false, Importance.MEDIUM,
-          "Add client=<id>/ under each hour.")
-      .define(STATE_HISTORY, Type.INT, 200, Range.atLeast(10), Importance.LOW,
-          "Write-cycle ends remembered per partition to replay the same objects after a crash.");
+  public static final ConfigDef DEFINITION =
+      new ConfigDef()
+          .define(
+              S3_ENDPOINT,
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              Importance.HIGH,
+              "S3 endpoint URL, e.g. http://minio:9000 (path-style access).")
+          .define(
+              S3_ACCESS_KEY,
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              Importance.HIGH,
+              "S3 access key.")
+          .define(
+              S3_SECRET_KEY,
+              Type.PASSWORD,
+              ConfigDef.NO_DEFAULT_VALUE,
+              Importance.HIGH,
+              "S3 secret key; pass it through a config provider (${file:…} or ${env:…}), not in clear.")
+          .define(
+              S3_REGION, Type.STRING, "us-east-1", Importance.LOW, "S3 region used for signing.")
+          .define(
+              S3_BUCKET, Type.STRING, "heatlab-raw", Importance.HIGH, "Bucket of landed objects.")
+          .define(
+              PREFIX,
+              Type.STRING,
+              LandingLayout.DEFAULT_PREFIX,
+              Importance.LOW,
+              "Key prefix of landed objects.")
+          .define(
+              FORMAT,
+              Type.STRING,
+              "jsonl",
+              ValidString.in("jsonl", "parquet"),
+              Importance.HIGH,
+              "Object format: jsonl (JSON lines, gzip) or parquet.")
+          .define(
+              PARQUET_CODEC,
+              Type.STRING,
+              "zstd",
+              ValidString.in("snappy", "zstd"),
+              Importance.MEDIUM,
+              "Parquet compression codec.")
+          .define(
+              JSONL_GZIP_LEVEL,
+              Type.INT,
+              JsonLinesFormat.DEFAULT_LEVEL,
+              Range.between(1, 9),
+              Importance.LOW,
+              "gzip level of JSON-lines objects: 1 is fastest (default: landing throughput), 9 smallest.")
+          .define(
+              FLUSH_SIZE,
+              Type.INT,
+              100_000,
+              Range.atLeast(1),
+              Importance.HIGH,
+              "Most records in one object; a Kafka partition holding this many unwritten records starts a write cycle.")
+          .define(
+              ROTATE_INTERVAL_MS,
+              Type.LONG,
+              -1L,
+              Importance.MEDIUM,
+              "Start a write cycle when a partition's unwritten records span this much event time; -1 = off.")
+          .define(
+              ROTATE_SCHEDULE_INTERVAL_MS,
+              Type.LONG,
+              30_000L,
+              Importance.HIGH,
+              "Start a write cycle when a partition's oldest unwritten record waited this long (wall clock), so a"
+                  + " quiet partition still lands; -1 = off (then only flush.size and Connect's commit interval write).")
+          .define(
+              PARTITION_BY_CLIENT,
+              Type.BOOLEAN,
+              false,
+              Importance.MEDIUM,
+              "Add client=<id>/ under each hour.")
+          .define(
+              STATE_HISTORY,
+              Type.INT,
+              200,
+              Range.atLeast(10),
+              Importance.LOW,
+              "Write-cycle ends remembered per partition to replay the same objects after a crash.");
 
   public LandingConfig(Map<?, ?> props) {
     super(DEFINITION, props);
   }
 
   public ObjectFormat objectFormat() {
-    return "parquet".equals(getString(FORMAT)) ? new ParquetFormat(getString(PARQUET_CODEC))
+    return "parquet".equals(getString(FORMAT))
+        ? new ParquetFormat(getString(PARQUET_CODEC))
         : new JsonLinesFormat(getInt(JSONL_GZIP_LEVEL));
   }
 

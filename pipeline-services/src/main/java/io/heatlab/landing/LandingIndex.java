@@ -21,22 +21,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Questions about what landed, answered from storage alone (for the rollup scheduler, the console and tests):
- * which event-time hours received objects after a time T, and when last (from the manifests each write
- * cycle leaves under {@code _landing/manifests/written=<hour>/}, so only the hours of writing since T are
- * listed), which hours and objects exist, and each partition's landing state.
+ * Questions about what landed, answered from storage alone (for the rollup scheduler, the console
+ * and tests): which event-time hours received objects after a time T, and when last (from the
+ * manifests each write cycle leaves under {@code _landing/manifests/written=<hour>/}, so only the
+ * hours of writing since T are listed), which hours and objects exist, and each partition's landing
+ * state.
  */
 public final class LandingIndex {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration MAX_LOOKBACK = Duration.ofDays(8);
-  /** A writing hour's manifests are all listed this long after the hour ended (a PUT in flight has landed). */
+
+  /**
+   * A writing hour's manifests are all listed this long after the hour ended (a PUT in flight has
+   * landed).
+   */
   private static final Duration CLOSED_AFTER = Duration.ofMinutes(5);
+
   private static final Pattern DAY = Pattern.compile(".*/dt=(\\d{4}-\\d{2}-\\d{2})/");
 
   private final ObjectStore store;
   private final LandingLayout layout;
+
   /** Manifest key → the object keys it lists (manifests are immutable). */
   private final Map<String, List<String>> manifests = new ConcurrentHashMap<>();
+
   /** Manifest prefix of a closed writing hour → its manifest keys. */
   private final Map<String, List<String>> closedHours = new ConcurrentHashMap<>();
 
@@ -45,31 +53,40 @@ public final class LandingIndex {
     this.layout = layout;
   }
 
-  /** Event-time hours that received at least one object (of any format) written at or after {@code since}. */
+  /**
+   * Event-time hours that received at least one object (of any format) written at or after {@code
+   * since}.
+   */
   public SortedSet<HourPartition> hoursChangedSince(Instant since) throws IOException {
     return new TreeSet<>(newestWritesSince(since).keySet());
   }
 
   /**
-   * For each event-time hour that received objects (of any format) written at or after {@code since}: when
-   * the newest of them was written. Read from the manifests; a manifest never changes, so each is read once
-   * per index, and the listing of a writing hour closed for {@link #CLOSED_AFTER} is kept too — a caller
-   * asking every few seconds (the console's freshness) lists only the current writing hour again.
+   * For each event-time hour that received objects (of any format) written at or after {@code
+   * since}: when the newest of them was written. Read from the manifests; a manifest never changes,
+   * so each is read once per index, and the listing of a writing hour closed for {@link
+   * #CLOSED_AFTER} is kept too — a caller asking every few seconds (the console's freshness) lists
+   * only the current writing hour again.
    */
   public SortedMap<HourPartition, Instant> newestWritesSince(Instant since) throws IOException {
     Instant now = Instant.now();
     Instant from = since.isBefore(now.minus(MAX_LOOKBACK)) ? now.minus(MAX_LOOKBACK) : since;
     String eventsPrefix = layout.prefix() + "/format=";
     SortedMap<HourPartition, Instant> newest = new TreeMap<>();
-    for (Instant h = from.truncatedTo(ChronoUnit.HOURS); !h.isAfter(now); h = h.plus(Duration.ofHours(1))) {
+    for (Instant h = from.truncatedTo(ChronoUnit.HOURS);
+        !h.isAfter(now);
+        h = h.plus(Duration.ofHours(1))) {
       for (String manifestKey : manifestKeys(h, now)) {
         Instant writtenAt = writtenAt(manifestKey);
         if (writtenAt.isBefore(since)) {
           continue;
         }
         for (String objectKey : objectsOf(manifestKey)) {
-          if (objectKey.startsWith(eventsPrefix)) { // not another connector's prefix (e.g. a benchmark's)
-            LandingLayout.parse(objectKey).ifPresent(name -> newest.merge(name.hour(), writtenAt, (a, b) -> a.isAfter(b) ? a : b));
+          if (objectKey.startsWith(
+              eventsPrefix)) { // not another connector's prefix (e.g. a benchmark's)
+            LandingLayout.parse(objectKey)
+                .ifPresent(
+                    name -> newest.merge(name.hour(), writtenAt, (a, b) -> a.isAfter(b) ? a : b));
           }
         }
       }
@@ -78,7 +95,10 @@ public final class LandingIndex {
     return newest;
   }
 
-  /** The manifests written in the hour starting at {@code writingHour}; kept once that hour is closed. */
+  /**
+   * The manifests written in the hour starting at {@code writingHour}; kept once that hour is
+   * closed.
+   */
   private List<String> manifestKeys(Instant writingHour, Instant now) throws IOException {
     String prefix = LandingLayout.manifestHourPrefix(writingHour);
     List<String> cached = closedHours.get(prefix);
@@ -121,14 +141,17 @@ public final class LandingIndex {
   }
 
   /**
-   * The hours that hold objects, oldest first — of every format: a switch of {@code landing.format} leaves the
-   * hours landed before it in the other format, and they still count.
+   * The hours that hold objects, oldest first — of every format: a switch of {@code landing.format}
+   * leaves the hours landed before it in the other format, and they still count.
    */
   public List<HourPartition> hours() throws IOException {
     return hours(day -> true);
   }
 
-  /** The hours that hold objects (any format), on the days from {@code firstDay} to {@code lastDay} included. */
+  /**
+   * The hours that hold objects (any format), on the days from {@code firstDay} to {@code lastDay}
+   * included.
+   */
   public List<HourPartition> hours(LocalDate firstDay, LocalDate lastDay) throws IOException {
     return hours(day -> !day.isBefore(firstDay) && !day.isAfter(lastDay));
   }

@@ -8,12 +8,13 @@ import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 /**
- * heatlab's S3 landing sink: writes the events topic to object storage as immutable, event-time-partitioned
- * objects (JSON lines or Parquet), exactly once. See {@link LandingSinkTask} for how, and
- * docs/landing.md for the layout, settings and guarantees.
+ * heatlab's S3 landing sink: writes the events topic to object storage as immutable,
+ * event-time-partitioned objects (JSON lines or Parquet), exactly once. See {@link LandingSinkTask}
+ * for how, and docs/landing.md for the layout, settings and guarantees.
  *
- * <p>Connect configuration: {@code connector.class=io.heatlab.landing.LandingSinkConnector},
- * {@code topics=heatmap.events}, key/value converters {@code ByteArrayConverter}, plus {@link LandingConfig}.
+ * <p>Connect configuration: {@code connector.class=io.heatlab.landing.LandingSinkConnector}, {@code
+ * topics=heatmap.events}, key/value converters {@code ByteArrayConverter}, plus {@link
+ * LandingConfig}.
  */
 public final class LandingSinkConnector extends SinkConnector {
   private Map<String, String> props;
@@ -48,7 +49,8 @@ public final class LandingSinkConnector extends SinkConnector {
 
   @Override
   public String version() {
-    return LandingSinkConnector.class.getPackage().getImplementationVersion() == null ? "dev"
+    return LandingSinkConnector.class.getPackage().getImplementationVersion() == null
+        ? "dev"
         : LandingSinkConnector.class.getPackage().getImplementationVersion();
   }
 }

@@ -23,23 +23,28 @@ import org.slf4j.LoggerFactory;
  * Lands the events topic in object storage, exactly once.
  *
  * <p>Lifecycle, in call order (Kafka Connect's):
+ *
  * <ol>
- *   <li>{@link #start} — reads {@link LandingConfig}, connects to storage.</li>
+ *   <li>{@link #start} — reads {@link LandingConfig}, connects to storage.
  *   <li>{@link #open} — per assigned partition, makes a {@link PartitionWriter}; it reads its
- *       {@link PartitionState} (the logged cycle ends a replay must reproduce) before its first write.</li>
- *   <li>{@link #put} — parses and validates each record; a poison record (not the contract's JSON, or
- *       failing validation) goes to the dead-letter queue through Connect's {@link ErrantRecordReporter}
- *       and never stalls the stream. Buffers valid rows; asks Connect for a commit when a partition's
- *       rotation is due ({@code flush.size}, {@code rotate.interval.ms}, {@code rotate.schedule.interval.ms})
- *       and pauses partitions whose buffer is far beyond {@code flush.size} (e.g. storage is down).</li>
- *   <li>{@link #preCommit} — writes every due cycle, then returns, per partition, only the offset after the
- *       last cycle fully written: Connect commits nothing that is not durable. A storage failure is logged
- *       and retried at the next commit; nothing is dropped.</li>
- *   <li>{@link #close} — forgets the partitions (their unwritten records are redelivered to the next owner).</li>
- *   <li>{@link #stop}.</li>
+ *       {@link PartitionState} (the logged cycle ends a replay must reproduce) before its first
+ *       write.
+ *   <li>{@link #put} — parses and validates each record; a poison record (not the contract's JSON,
+ *       or failing validation) goes to the dead-letter queue through Connect's {@link
+ *       ErrantRecordReporter} and never stalls the stream. Buffers valid rows; asks Connect for a
+ *       commit when a partition's rotation is due ({@code flush.size}, {@code rotate.interval.ms},
+ *       {@code rotate.schedule.interval.ms}) and pauses partitions whose buffer is far beyond
+ *       {@code flush.size} (e.g. storage is down).
+ *   <li>{@link #preCommit} — writes every due cycle, then returns, per partition, only the offset
+ *       after the last cycle fully written: Connect commits nothing that is not durable. A storage
+ *       failure is logged and retried at the next commit; nothing is dropped.
+ *   <li>{@link #close} — forgets the partitions (their unwritten records are redelivered to the
+ *       next owner).
+ *   <li>{@link #stop}.
  * </ol>
- * Failure contract: {@code put} and {@code preCommit} never throw for storage trouble (they retry); a record
- * offset going backwards means a bug and fails the task.
+ *
+ * Failure contract: {@code put} and {@code preCommit} never throw for storage trouble (they retry);
+ * a record offset going backwards means a bug and fails the task.
  */
 public final class LandingSinkTask extends SinkTask {
   private static final Logger LOG = LoggerFactory.getLogger(LandingSinkTask.class);
@@ -56,11 +61,20 @@ public final class LandingSinkTask extends SinkTask {
 
   /** The task Connect makes: objects go to the configured S3 endpoint. */
   public LandingSinkTask() {
-    this(c -> MinioObjectStore.connect(c.getString(LandingConfig.S3_ENDPOINT), c.getString(LandingConfig.S3_REGION),
-        c.getString(LandingConfig.S3_ACCESS_KEY), c.getPassword(LandingConfig.S3_SECRET_KEY).value(), c.getString(LandingConfig.S3_BUCKET)));
+    this(
+        c ->
+            MinioObjectStore.connect(
+                c.getString(LandingConfig.S3_ENDPOINT),
+                c.getString(LandingConfig.S3_REGION),
+                c.getString(LandingConfig.S3_ACCESS_KEY),
+                c.getPassword(LandingConfig.S3_SECRET_KEY).value(),
+                c.getString(LandingConfig.S3_BUCKET)));
   }
 
-  /** A task writing to the store {@code storage} makes of its configuration (unit tests: an in-memory store). */
+  /**
+   * A task writing to the store {@code storage} makes of its configuration (unit tests: an
+   * in-memory store).
+   */
   LandingSinkTask(Function<LandingConfig, ObjectStore> storage) {
     this.storage = storage;
   }
@@ -81,15 +95,22 @@ public final class LandingSinkTask extends SinkTask {
     } catch (NoSuchMethodError | NoClassDefFoundError oldWorker) {
       deadLetters = null;
     }
-    LOG.info("Landing {} objects in s3://{}/{}", format.name(), store.bucket(), config.layout().prefix());
+    LOG.info(
+        "Landing {} objects in s3://{}/{}",
+        format.name(),
+        store.bucket(),
+        config.layout().prefix());
   }
 
   @Override
   public void open(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
-      // the state is read before the first write, not here: an exception in open() kills the task, and
+      // the state is read before the first write, not here: an exception in open() kills the task,
+      // and
       // storage may well be down while Kafka rebalances
-      writers.put(tp, new PartitionWriter(connector, tp.topic(), tp.partition(), config, format, store, null));
+      writers.put(
+          tp,
+          new PartitionWriter(connector, tp.topic(), tp.partition(), config, format, store, null));
     }
   }
 
@@ -111,7 +132,11 @@ public final class LandingSinkTask extends SinkTask {
         reason = "not the contract's JSON: " + e.getMessage();
       }
       if (reason == null) {
-        writer.add(record.kafkaOffset(), parsed.event(), parsed.clean() ? (byte[]) record.value() : null, now);
+        writer.add(
+            record.kafkaOffset(),
+            parsed.event(),
+            parsed.clean() ? (byte[]) record.value() : null,
+            now);
       } else {
         writer.skip(record.kafkaOffset(), reportPoison(record, reason), now);
       }
@@ -135,8 +160,10 @@ public final class LandingSinkTask extends SinkTask {
       context.requestCommit();
     }
     if (wake != Long.MAX_VALUE) {
-      // with no new records Connect's poll would block until its next commit (offset.flush.interval.ms):
-      // wake up when the oldest unwritten record's scheduled rotation is due, so quiet partitions land on time
+      // with no new records Connect's poll would block until its next commit
+      // (offset.flush.interval.ms):
+      // wake up when the oldest unwritten record's scheduled rotation is due, so quiet partitions
+      // land on time
       context.timeout(Math.max(50, wake));
     }
   }
@@ -146,22 +173,31 @@ public final class LandingSinkTask extends SinkTask {
     if (value instanceof byte[] bytes) {
       return LandedEventReader.read(bytes);
     }
-    throw new IOException(value == null ? "empty value" : "value is a " + value.getClass().getSimpleName()
-        + ": use value.converter=org.apache.kafka.connect.converters.ByteArrayConverter");
+    throw new IOException(
+        value == null
+            ? "empty value"
+            : "value is a "
+                + value.getClass().getSimpleName()
+                + ": use value.converter=org.apache.kafka.connect.converters.ByteArrayConverter");
   }
 
   private Future<Void> reportPoison(SinkRecord record, String reason) {
     DataException error = new DataException(reason);
     if (deadLetters == null) {
-      LOG.error("Skipping poison record {}-{}@{} (no dead-letter queue configured): {}", record.topic(),
-          record.kafkaPartition(), record.kafkaOffset(), reason);
+      LOG.error(
+          "Skipping poison record {}-{}@{} (no dead-letter queue configured): {}",
+          record.topic(),
+          record.kafkaPartition(),
+          record.kafkaOffset(),
+          reason);
       return null;
     }
     return deadLetters.report(record, error);
   }
 
   @Override
-  public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(
+      Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
     long now = System.currentTimeMillis();
     Map<TopicPartition, OffsetAndMetadata> durable = new HashMap<>();
     boolean failed = false;
@@ -173,7 +209,10 @@ public final class LandingSinkTask extends SinkTask {
         } catch (IOException ex) {
           failed = true;
           if (!storageFailing) {
-            LOG.warn("Cannot write to storage; keeping {} and retrying at the next commit: {}", w, ex.getMessage());
+            LOG.warn(
+                "Cannot write to storage; keeping {} and retrying at the next commit: {}",
+                w,
+                ex.getMessage());
           }
         }
       }

@@ -5,11 +5,15 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * How landed rows are encoded in one immutable object: JSON lines (gzip) or Parquet. The format is the
- * only thing that changes when the {@code format} setting flips; rows, names and layout stay the same.
+ * How landed rows are encoded in one immutable object: JSON lines (gzip) or Parquet. The format is
+ * the only thing that changes when the {@code format} setting flips; rows, names and layout stay
+ * the same.
  */
 public interface ObjectFormat {
-  /** Every format's layout name; objects of each may be present at once (after a switch of the setting). */
+  /**
+   * Every format's layout name; objects of each may be present at once (after a switch of the
+   * setting).
+   */
   List<String> NAMES = List.of("jsonl", "parquet");
 
   /** The layout's {@code format=} value: {@code jsonl} or {@code parquet}. */
@@ -24,19 +28,23 @@ public interface ObjectFormat {
   byte[] encode(List<LandedEvent> rows) throws IOException;
 
   /**
-   * Same, given for each row its JSON as received when that is already a clean contract JSON line (else
-   * null): a format may use it instead of encoding the row again. The default ignores it.
+   * Same, given for each row its JSON as received when that is already a clean contract JSON line
+   * (else null): a format may use it instead of encoding the row again. The default ignores it.
    */
   default byte[] encode(List<LandedEvent> rows, List<byte[]> cleanJson) throws IOException {
     return encode(rows);
   }
 
-  /** A format able to decode objects of the layout's {@code format=} value {@code name} (any codec). */
+  /**
+   * A format able to decode objects of the layout's {@code format=} value {@code name} (any codec).
+   */
   static ObjectFormat reader(String name) {
     return switch (name) {
       case "jsonl" -> new JsonLinesFormat();
       case "parquet" -> new ParquetFormat("zstd");
-      default -> throw new IllegalArgumentException("unknown landing format '" + name + "' (jsonl or parquet)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown landing format '" + name + "' (jsonl or parquet)");
     };
   }
 

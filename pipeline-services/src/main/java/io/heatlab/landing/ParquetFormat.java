@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.Dictionary;
@@ -34,42 +36,73 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 
 /**
- * Parquet objects of landed rows, written and read entirely in memory (no Hadoop FileSystem, no temp files,
- * {@link PlainParquetConfiguration}). Columns are named exactly like the JSON lines' fields and typed so that
- * Spark reads the same values from either format: strings BINARY (STRING), {@code event_time} and
- * {@code received_at} plain INT64 epoch milliseconds (deliberately no TIMESTAMP annotation: JSON lines give
- * a long too), {@code x_norm/y_norm} DOUBLE, the viewport OPTIONAL INT32, {@code session_id} OPTIONAL.
+ * Parquet objects of landed rows, written and read entirely in memory (no Hadoop FileSystem, no
+ * temp files, {@link PlainParquetConfiguration}). Columns are named exactly like the JSON lines'
+ * fields and typed so that Spark reads the same values from either format: strings BINARY (STRING),
+ * {@code event_time} and {@code received_at} plain INT64 epoch milliseconds (deliberately no
+ * TIMESTAMP annotation: JSON lines give a long too), {@code x_norm/y_norm} DOUBLE, the viewport
+ * OPTIONAL INT32, {@code session_id} OPTIONAL.
  *
  * <p>One object = one row group (200k realistic rows buffer ~3 MB of encoded pages, far below
- * {@link #ROW_GROUP_BYTES}),
- * dictionary encoding on every column (the 4-decimal coordinates have at most 10,001 distinct values, so even
- * they dictionary-encode), Parquet 1.0 data pages for the widest reader compatibility. Rows go through a small
- * {@link WriteSupport} and come back through a dictionary-aware {@link RecordMaterializer}, so no
- * intermediate Group objects are built and repeated strings are converted once. Pages are compressed by
- * {@link ParquetPageCodecs} (zstd-jni, snappy-java directly) rather than Hadoop's codec pool, which logs at INFO for
- * every zstd object. Immutable and thread-safe: every call builds its own writer or reader.
+ * {@link #ROW_GROUP_BYTES}), dictionary encoding on every column (the 4-decimal coordinates have at
+ * most 10,001 distinct values, so even they dictionary-encode), Parquet 1.0 data pages for the
+ * widest reader compatibility. Rows go through a small {@link WriteSupport} and come back through a
+ * dictionary-aware {@link RecordMaterializer}, so no intermediate Group objects are built and
+ * repeated strings are converted once. Pages are compressed by {@link ParquetPageCodecs} (zstd-jni,
+ * snappy-java directly) rather than Hadoop's codec pool, which logs at INFO for every zstd object.
+ * Immutable and thread-safe: every call builds its own writer or reader.
  */
 public final class ParquetFormat implements ObjectFormat {
-  /** The schema of landed rows; field order and names are the contract's ({@link LandedEvent#FIELDS}). */
-  public static final MessageType SCHEMA = Types.buildMessage()
-      .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("client_id")
-      .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("screen_id")
-      .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("session_id")
-      .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("batch_id")
-      .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("event_type")
-      .required(PrimitiveTypeName.INT64).named("event_time")
-      .required(PrimitiveTypeName.DOUBLE).named("x_norm")
-      .required(PrimitiveTypeName.DOUBLE).named("y_norm")
-      .optional(PrimitiveTypeName.INT32).named("viewport_w")
-      .optional(PrimitiveTypeName.INT32).named("viewport_h")
-      .required(PrimitiveTypeName.INT64).named("received_at")
-      .named("landed_event");
+  /**
+   * The schema of landed rows; field order and names are the contract's ({@link
+   * LandedEvent#FIELDS}).
+   */
+  public static final MessageType SCHEMA =
+      Types.buildMessage()
+          .required(PrimitiveTypeName.BINARY)
+          .as(LogicalTypeAnnotation.stringType())
+          .named("client_id")
+          .required(PrimitiveTypeName.BINARY)
+          .as(LogicalTypeAnnotation.stringType())
+          .named("screen_id")
+          .optional(PrimitiveTypeName.BINARY)
+          .as(LogicalTypeAnnotation.stringType())
+          .named("session_id")
+          .required(PrimitiveTypeName.BINARY)
+          .as(LogicalTypeAnnotation.stringType())
+          .named("batch_id")
+          .required(PrimitiveTypeName.BINARY)
+          .as(LogicalTypeAnnotation.stringType())
+          .named("event_type")
+          .required(PrimitiveTypeName.INT64)
+          .named("event_time")
+          .required(PrimitiveTypeName.DOUBLE)
+          .named("x_norm")
+          .required(PrimitiveTypeName.DOUBLE)
+          .named("y_norm")
+          .optional(PrimitiveTypeName.INT32)
+          .named("viewport_w")
+          .optional(PrimitiveTypeName.INT32)
+          .named("viewport_h")
+          .required(PrimitiveTypeName.INT64)
+          .named("received_at")
+          .named("landed_event");
 
-  /** Upper bound of one row group; objects of 10k–200k rows (~14 B/row buffered) stay in one row group. */
+  /**
+   * Upper bound of one row group; objects of 10k–200k rows (~14 B/row buffered) stay in one row
+   * group.
+   */
   static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
-  /** Data page size: 1 MiB, Parquet's default (pages also close every 20,000 rows, the default row limit). */
+
+  /**
+   * Data page size: 1 MiB, Parquet's default (pages also close every 20,000 rows, the default row
+   * limit).
+   */
   static final int PAGE_BYTES = 1024 * 1024;
-  /** Dictionary page limit per column; above it a column falls back to plain encoding for the rest. */
+
+  /**
+   * Dictionary page limit per column; above it a column falls back to plain encoding for the rest.
+   */
   static final int DICTIONARY_PAGE_BYTES = 1024 * 1024;
 
   private static final int CLIENT_ID = 0;
@@ -86,15 +119,19 @@ public final class ParquetFormat implements ObjectFormat {
 
   private final CompressionCodecName codec;
 
-  /** @param compression {@code snappy} or {@code zstd} (case-insensitive) */
+  /**
+   * @param compression {@code snappy} or {@code zstd} (case-insensitive)
+   */
   public ParquetFormat(String compression) {
     String c = compression == null ? "" : compression.trim().toLowerCase(Locale.ROOT);
-    this.codec = switch (c) {
-      case "snappy" -> CompressionCodecName.SNAPPY;
-      case "zstd" -> CompressionCodecName.ZSTD;
-      default -> throw new IllegalArgumentException(
-          "Parquet compression must be snappy or zstd, not '" + compression + "'");
-    };
+    this.codec =
+        switch (c) {
+          case "snappy" -> CompressionCodecName.SNAPPY;
+          case "zstd" -> CompressionCodecName.ZSTD;
+          default ->
+              throw new IllegalArgumentException(
+                  "Parquet compression must be snappy or zstd, not '" + compression + "'");
+        };
   }
 
   /** {@code snappy} or {@code zstd}. */
@@ -119,18 +156,21 @@ public final class ParquetFormat implements ObjectFormat {
 
   @Override
   public byte[] encode(List<LandedEvent> rows) throws IOException {
-    InMemoryParquetFiles.BytesOutputFile file = new InMemoryParquetFiles.BytesOutputFile(8192 + rows.size() * 10); // ~6 B/row zstd, ~9 snappy
-    try (ParquetWriter<LandedEvent> writer = new Builder(file)
-        .withConf(new PlainParquetConfiguration())
-        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .withCompressionCodec(codec)
-        .withCodecFactory(new ParquetPageCodecs())
-        .withRowGroupSize(ROW_GROUP_BYTES)
-        .withPageSize(PAGE_BYTES)
-        .withDictionaryPageSize(DICTIONARY_PAGE_BYTES)
-        .withDictionaryEncoding(true)
-        .withValidation(false)
-        .build()) {
+    InMemoryParquetFiles.BytesOutputFile file =
+        new InMemoryParquetFiles.BytesOutputFile(
+            8192 + rows.size() * 10); // ~6 B/row zstd, ~9 snappy
+    try (ParquetWriter<LandedEvent> writer =
+        new Builder(file)
+            .withConf(new PlainParquetConfiguration())
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            .withCompressionCodec(codec)
+            .withCodecFactory(new ParquetPageCodecs())
+            .withRowGroupSize(ROW_GROUP_BYTES)
+            .withPageSize(PAGE_BYTES)
+            .withDictionaryPageSize(DICTIONARY_PAGE_BYTES)
+            .withDictionaryEncoding(true)
+            .withValidation(false)
+            .build()) {
       for (LandedEvent row : rows) {
         writer.write(row);
       }
@@ -140,14 +180,16 @@ public final class ParquetFormat implements ObjectFormat {
 
   @Override
   public List<LandedEvent> decode(byte[] object) throws IOException {
-    try (ParquetFileReader reader = ParquetFileReader.open(new InMemoryParquetFiles.BytesInputFile(object), readOptions())) {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(new InMemoryParquetFiles.BytesInputFile(object), readOptions())) {
       FileMetaData meta = reader.getFooter().getFileMetaData();
       MessageType fileSchema = meta.getSchema();
       MessageColumnIO columns;
       try {
         columns = new ColumnIOFactory(meta.getCreatedBy()).getColumnIO(SCHEMA, fileSchema, true);
       } catch (RuntimeException e) {
-        throw new IOException("not a landed-rows Parquet object: schema " + fileSchema + " lacks " + SCHEMA, e);
+        throw new IOException(
+            "not a landed-rows Parquet object: schema " + fileSchema + " lacks " + SCHEMA, e);
       }
       reader.setRequestedSchema(SCHEMA);
       List<LandedEvent> rows = new ArrayList<>((int) Math.min(1 << 20, reader.getRecordCount()));
@@ -163,27 +205,35 @@ public final class ParquetFormat implements ObjectFormat {
     } catch (IOException e) {
       throw e;
     } catch (RuntimeException e) { // parquet reports corrupt input with unchecked exceptions
-      throw new IOException("unreadable Parquet object (" + object.length + " bytes): " + e.getMessage(), e);
+      throw new IOException(
+          "unreadable Parquet object (" + object.length + " bytes): " + e.getMessage(), e);
     }
   }
 
   /** The schema stored in an object's footer (for checks and tests). */
   static MessageType fileSchema(byte[] object) throws IOException {
-    try (ParquetFileReader reader = ParquetFileReader.open(new InMemoryParquetFiles.BytesInputFile(object), readOptions())) {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(new InMemoryParquetFiles.BytesInputFile(object), readOptions())) {
       return reader.getFooter().getFileMetaData().getSchema();
     }
   }
 
-  /** A reader over any Parquet object held in memory (zstd/snappy pages without Hadoop's codecs); close it. */
+  /**
+   * A reader over any Parquet object held in memory (zstd/snappy pages without Hadoop's codecs);
+   * close it.
+   */
   public static ParquetFileReader open(byte[] object) throws IOException {
     return ParquetFileReader.open(new InMemoryParquetFiles.BytesInputFile(object), readOptions());
   }
 
   private static ParquetReadOptions readOptions() {
-    return ParquetReadOptions.builder(new PlainParquetConfiguration()).withCodecFactory(new ParquetPageCodecs()).build();
+    return ParquetReadOptions.builder(new PlainParquetConfiguration())
+        .withCodecFactory(new ParquetPageCodecs())
+        .build();
   }
 
-  // ---- writing -------------------------------------------------------------------------------------------
+  // ---- writing
+  // -------------------------------------------------------------------------------------------
 
   private static final class Builder extends ParquetWriter.Builder<LandedEvent, Builder> {
     Builder(OutputFile file) {
@@ -206,7 +256,10 @@ public final class ParquetFormat implements ObjectFormat {
     }
   }
 
-  /** Feeds one LandedEvent as one record; the string columns reuse the previous row's bytes when unchanged. */
+  /**
+   * Feeds one LandedEvent as one record; the string columns reuse the previous row's bytes when
+   * unchanged.
+   */
   private static final class RowWriteSupport extends WriteSupport<LandedEvent> {
     private final StringColumn clientId = new StringColumn("client_id", CLIENT_ID);
     private final StringColumn screenId = new StringColumn("screen_id", SCREEN_ID);
@@ -283,7 +336,9 @@ public final class ParquetFormat implements ObjectFormat {
     }
   }
 
-  /** One string column with a one-entry cache: consecutive rows of a batch repeat the same strings. */
+  /**
+   * One string column with a one-entry cache: consecutive rows of a batch repeat the same strings.
+   */
   private static final class StringColumn {
     private final String field;
     private final int index;
@@ -298,7 +353,8 @@ public final class ParquetFormat implements ObjectFormat {
     void write(RecordConsumer c, String value) {
       if (!value.equals(last)) {
         last = value;
-        lastBytes = Binary.fromString(value); // immutable bytes: safe to hand to the writer more than once
+        lastBytes =
+            Binary.fromString(value); // immutable bytes: safe to hand to the writer more than once
       }
       c.startField(field, index);
       c.addBinary(lastBytes);
@@ -306,7 +362,8 @@ public final class ParquetFormat implements ObjectFormat {
     }
   }
 
-  // ---- reading -------------------------------------------------------------------------------------------
+  // ---- reading
+  // -------------------------------------------------------------------------------------------
 
   private static final class RowMaterializer extends RecordMaterializer<LandedEvent> {
     private final RowConverter root = new RowConverter();
@@ -339,32 +396,36 @@ public final class ParquetFormat implements ObjectFormat {
         int column = i;
         fields[i] = DictionaryConverter.strings(v -> strings[column] = v);
       }
-      fields[EVENT_TIME] = new PrimitiveConverter() {
-        @Override
-        public void addLong(long value) {
-          eventTime = value;
-        }
-      };
-      fields[X_NORM] = new PrimitiveConverter() {
-        @Override
-        public void addDouble(double value) {
-          xNorm = value;
-        }
-      };
-      fields[Y_NORM] = new PrimitiveConverter() {
-        @Override
-        public void addDouble(double value) {
-          yNorm = value;
-        }
-      };
+      fields[EVENT_TIME] =
+          new PrimitiveConverter() {
+            @Override
+            public void addLong(long value) {
+              eventTime = value;
+            }
+          };
+      fields[X_NORM] =
+          new PrimitiveConverter() {
+            @Override
+            public void addDouble(double value) {
+              xNorm = value;
+            }
+          };
+      fields[Y_NORM] =
+          new PrimitiveConverter() {
+            @Override
+            public void addDouble(double value) {
+              yNorm = value;
+            }
+          };
       fields[VIEWPORT_W] = DictionaryConverter.ints(v -> viewportW = v);
       fields[VIEWPORT_H] = DictionaryConverter.ints(v -> viewportH = v);
-      fields[RECEIVED_AT] = new PrimitiveConverter() {
-        @Override
-        public void addLong(long value) {
-          receivedAt = value;
-        }
-      };
+      fields[RECEIVED_AT] =
+          new PrimitiveConverter() {
+            @Override
+            public void addLong(long value) {
+              receivedAt = value;
+            }
+          };
     }
 
     @Override
@@ -381,30 +442,42 @@ public final class ParquetFormat implements ObjectFormat {
 
     @Override
     public void end() {
-      current = new LandedEvent(strings[CLIENT_ID], strings[SCREEN_ID], strings[SESSION_ID], strings[BATCH_ID],
-          strings[EVENT_TYPE], eventTime, xNorm, yNorm, viewportW, viewportH, receivedAt);
+      current =
+          new LandedEvent(
+              strings[CLIENT_ID],
+              strings[SCREEN_ID],
+              strings[SESSION_ID],
+              strings[BATCH_ID],
+              strings[EVENT_TYPE],
+              eventTime,
+              xNorm,
+              yNorm,
+              viewportW,
+              viewportH,
+              receivedAt);
     }
   }
 
   /**
-   * A column with dictionary support that decodes each dictionary entry once (dictionary-encoded rows then
-   * share one String / one boxed Integer) and hands values to {@code sink}: the string columns and the viewport.
+   * A column with dictionary support that decodes each dictionary entry once (dictionary-encoded
+   * rows then share one String / one boxed Integer) and hands values to {@code sink}: the string
+   * columns and the viewport.
    */
   private static final class DictionaryConverter<T> extends PrimitiveConverter {
-    private final java.util.function.BiFunction<Dictionary, Integer, T> decode;
-    private final java.util.function.Consumer<T> sink;
+    private final BiFunction<Dictionary, Integer, T> decode;
+    private final Consumer<T> sink;
     private Object[] dictionary = new Object[0];
 
-    DictionaryConverter(java.util.function.BiFunction<Dictionary, Integer, T> decode, java.util.function.Consumer<T> sink) {
+    DictionaryConverter(BiFunction<Dictionary, Integer, T> decode, Consumer<T> sink) {
       this.decode = decode;
       this.sink = sink;
     }
 
-    static DictionaryConverter<String> strings(java.util.function.Consumer<String> sink) {
+    static DictionaryConverter<String> strings(Consumer<String> sink) {
       return new DictionaryConverter<>((d, i) -> d.decodeToBinary(i).toStringUsingUTF8(), sink);
     }
 
-    static DictionaryConverter<Integer> ints(java.util.function.Consumer<Integer> sink) {
+    static DictionaryConverter<Integer> ints(Consumer<Integer> sink) {
       return new DictionaryConverter<>(Dictionary::decodeToInt, sink);
     }
 

@@ -12,11 +12,12 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.xerial.snappy.Snappy;
 
 /**
- * Page (de)compression straight through zstd-jni and snappy-java. Parquet's own CodecFactory goes through
- * Hadoop's CodecPool, which cannot pool zstd (de)compressors and logs "Got brand-new compressor [.zstd]" at
- * INFO for every object written and read. The bytes are the same: a raw Snappy block per page, a zstd frame
- * per page (level 3, Parquet's default). One instance per writer/reader (not thread-safe); the zstd contexts
- * are freed by {@link #release}, which the writer and reader call on close.
+ * Page (de)compression straight through zstd-jni and snappy-java. Parquet's own CodecFactory goes
+ * through Hadoop's CodecPool, which cannot pool zstd (de)compressors and logs "Got brand-new
+ * compressor [.zstd]" at INFO for every object written and read. The bytes are the same: a raw
+ * Snappy block per page, a zstd frame per page (level 3, Parquet's default). One instance per
+ * writer/reader (not thread-safe); the zstd contexts are freed by {@link #release}, which the
+ * writer and reader call on close.
  */
 final class ParquetPageCodecs implements CompressionCodecFactory {
   static final int ZSTD_LEVEL = 3;
@@ -27,8 +28,10 @@ final class ParquetPageCodecs implements CompressionCodecFactory {
 
   private final BytesInputCompressor snappyCompressor = new Compressor(CompressionCodecName.SNAPPY);
   private final BytesInputCompressor zstdCompressor = new Compressor(CompressionCodecName.ZSTD);
-  private final BytesInputDecompressor snappyDecompressor = new Decompressor(CompressionCodecName.SNAPPY);
-  private final BytesInputDecompressor zstdDecompressor = new Decompressor(CompressionCodecName.ZSTD);
+  private final BytesInputDecompressor snappyDecompressor =
+      new Decompressor(CompressionCodecName.SNAPPY);
+  private final BytesInputDecompressor zstdDecompressor =
+      new Decompressor(CompressionCodecName.ZSTD);
 
   @Override
   public BytesInputCompressor getCompressor(CompressionCodecName codecName) {
@@ -44,8 +47,9 @@ final class ParquetPageCodecs implements CompressionCodecFactory {
     return switch (codecName) {
       case SNAPPY -> snappyDecompressor;
       case ZSTD -> zstdDecompressor;
-      default -> throw new IllegalArgumentException(
-          "unsupported Parquet codec " + codecName + " (heatlab writes snappy or zstd)");
+      default ->
+          throw new IllegalArgumentException(
+              "unsupported Parquet codec " + codecName + " (heatlab writes snappy or zstd)");
     };
   }
 
@@ -68,7 +72,10 @@ final class ParquetPageCodecs implements CompressionCodecFactory {
       this.name = name;
     }
 
-    /** The result shares this factory's output buffer: valid until the next call (the writer copies it). */
+    /**
+     * The result shares this factory's output buffer: valid until the next call (the writer copies
+     * it).
+     */
     @Override
     public BytesInput compress(BytesInput bytes) throws IOException {
       input.reset();
@@ -113,7 +120,8 @@ final class ParquetPageCodecs implements CompressionCodecFactory {
     @Override
     public BytesInput decompress(BytesInput bytes, int decompressedSize) throws IOException {
       ByteBuffer in = bytes.toByteBuffer();
-      byte[] out = new byte[decompressedSize]; // pages stay referenced by the column readers: no reuse
+      byte[] out =
+          new byte[decompressedSize]; // pages stay referenced by the column readers: no reuse
       if (in.hasArray()) {
         decompress(in.array(), in.arrayOffset() + in.position(), in.remaining(), out);
       } else {
@@ -125,7 +133,8 @@ final class ParquetPageCodecs implements CompressionCodecFactory {
     }
 
     @Override
-    public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int decompressedSize)
+    public void decompress(
+        ByteBuffer input, int compressedSize, ByteBuffer output, int decompressedSize)
         throws IOException {
       byte[] in = new byte[compressedSize];
       input.get(in);
@@ -149,7 +158,8 @@ final class ParquetPageCodecs implements CompressionCodecFactory {
         size = Snappy.uncompress(in, offset, length, out, 0);
       }
       if (size != out.length) {
-        throw new IOException(name + " page decompressed to " + size + " bytes, expected " + out.length);
+        throw new IOException(
+            name + " page decompressed to " + size + " bytes, expected " + out.length);
       }
     }
 

@@ -5,16 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What landing keeps per Kafka partition in {@code _landing/state/<topic>+<partition>.json}: the ends of the
- * last write cycles (written <em>before</em> a cycle's objects — the write-ahead record that lets a restarted
- * task cut exactly the same cycles, hence write exactly the same objects), and counters for operators.
+ * What landing keeps per Kafka partition in {@code _landing/state/<topic>+<partition>.json}: the
+ * ends of the last write cycles (written <em>before</em> a cycle's objects — the write-ahead record
+ * that lets a restarted task cut exactly the same cycles, hence write exactly the same objects),
+ * and counters for operators.
  *
- * @param boundaries      last offsets of recent write cycles, increasing
- * @param durableOffset   next offset after the last cycle whose objects are all written (-1: none yet)
- * @param recordsWritten  records written by cycles, rewrites after a restart included
- * @param bytesWritten    bytes of objects written, likewise
- * @param objectsWritten  objects written, likewise
- * @param lastFlush       epoch ms of the last completed cycle
+ * @param boundaries last offsets of recent write cycles, increasing
+ * @param durableOffset next offset after the last cycle whose objects are all written (-1: none
+ *     yet)
+ * @param recordsWritten records written by cycles, rewrites after a restart included
+ * @param bytesWritten bytes of objects written, likewise
+ * @param objectsWritten objects written, likewise
+ * @param lastFlush epoch ms of the last completed cycle
  */
 public record PartitionState(
     @JsonProperty("topic") String topic,
@@ -30,7 +32,10 @@ public record PartitionState(
     return new PartitionState(topic, partition, List.of(), -1, 0, 0, 0, 0);
   }
 
-  /** The first logged cycle end after {@code offset}, if any: a replay must end its cycle exactly there. */
+  /**
+   * The first logged cycle end after {@code offset}, if any: a replay must end its cycle exactly
+   * there.
+   */
   public Long boundaryAfter(long offset) {
     for (long b : boundaries) {
       if (b > offset) {
@@ -47,12 +52,26 @@ public record PartitionState(
     List<Long> b = new ArrayList<>(boundaries);
     b.add(end);
     b.sort(null);
-    return new PartitionState(topic, partition, List.copyOf(b.subList(Math.max(0, b.size() - keep), b.size())),
-        durableOffset, recordsWritten, bytesWritten, objectsWritten, lastFlush);
+    return new PartitionState(
+        topic,
+        partition,
+        List.copyOf(b.subList(Math.max(0, b.size() - keep), b.size())),
+        durableOffset,
+        recordsWritten,
+        bytesWritten,
+        objectsWritten,
+        lastFlush);
   }
 
   PartitionState afterCycle(long end, long records, long bytes, long objects, long now) {
-    return new PartitionState(topic, partition, boundaries, end + 1, recordsWritten + records, bytesWritten + bytes,
-        objectsWritten + objects, now);
+    return new PartitionState(
+        topic,
+        partition,
+        boundaries,
+        end + 1,
+        recordsWritten + records,
+        bytesWritten + bytes,
+        objectsWritten + objects,
+        now);
   }
 }

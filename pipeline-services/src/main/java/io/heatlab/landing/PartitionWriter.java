@@ -12,21 +12,26 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Buffers one Kafka partition's records and writes them in <em>cycles</em>: a cycle takes every unwritten
- * record up to an end offset, groups them by event-time hour (and client, if set), and writes one object per
- * group (split every {@code flush.size} records), named after the group's first offset.
+ * Buffers one Kafka partition's records and writes them in <em>cycles</em>: a cycle takes every
+ * unwritten record up to an end offset, groups them by event-time hour (and client, if set), and
+ * writes one object per group (split every {@code flush.size} records), named after the group's
+ * first offset.
  *
- * <p>Exactly once: a cycle's end is appended to the partition's {@link PartitionState} <em>before</em> its
- * objects are written, and the offset after it becomes committable only once all of them are written. After
- * a crash, Connect redelivers from the last committed offset, which is always a cycle boundary; the writer
- * then cuts its cycles exactly at the logged ends, so it rewrites exactly the same objects under the same
- * names (an overwrite, never a second copy), and continues freely after the last logged end. A storage
- * failure keeps the cycle (same end, same records) to be written again on the next attempt.
+ * <p>Exactly once: a cycle's end is appended to the partition's {@link PartitionState}
+ * <em>before</em> its objects are written, and the offset after it becomes committable only once
+ * all of them are written. After a crash, Connect redelivers from the last committed offset, which
+ * is always a cycle boundary; the writer then cuts its cycles exactly at the logged ends, so it
+ * rewrites exactly the same objects under the same names (an overwrite, never a second copy), and
+ * continues freely after the last logged end. A storage failure keeps the cycle (same end, same
+ * records) to be written again on the next attempt.
  */
 final class PartitionWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A buffered event; {@code cleanJson} = its bytes as received when they can be landed as they are, else null. */
+  /**
+   * A buffered event; {@code cleanJson} = its bytes as received when they can be landed as they
+   * are, else null.
+   */
   private record Row(long offset, LandedEvent event, byte[] cleanJson) {}
 
   private record Group(HourPartition hour, String client) {}
@@ -51,9 +56,18 @@ final class PartitionWriter {
   private long minEventTime = Long.MAX_VALUE;
   private long maxEventTime = Long.MIN_VALUE;
 
-  /** {@code state} null: read it from storage before the first write (storage may be down when a partition opens). */
-  PartitionWriter(String connector, String topic, int partition, LandingConfig config, ObjectFormat format,
-      ObjectStore store, PartitionState state) {
+  /**
+   * {@code state} null: read it from storage before the first write (storage may be down when a
+   * partition opens).
+   */
+  PartitionWriter(
+      String connector,
+      String topic,
+      int partition,
+      LandingConfig config,
+      ObjectFormat format,
+      ObjectStore store,
+      PartitionState state) {
     this.connector = connector;
     this.topic = topic;
     this.partition = partition;
@@ -64,15 +78,21 @@ final class PartitionWriter {
     this.state = state;
   }
 
-  static PartitionState loadState(ObjectStore store, String connector, String topic, int partition) throws IOException {
-    return store.get(LandingLayout.stateKey(connector, topic, partition))
-        .map(bytes -> {
-          try {
-            return JSON.readValue(bytes, PartitionState.class);
-          } catch (IOException e) {
-            throw new IllegalStateException("Unreadable landing state " + LandingLayout.stateKey(connector, topic, partition), e);
-          }
-        })
+  static PartitionState loadState(ObjectStore store, String connector, String topic, int partition)
+      throws IOException {
+    return store
+        .get(LandingLayout.stateKey(connector, topic, partition))
+        .map(
+            bytes -> {
+              try {
+                return JSON.readValue(bytes, PartitionState.class);
+              } catch (IOException e) {
+                throw new IllegalStateException(
+                    "Unreadable landing state "
+                        + LandingLayout.stateKey(connector, topic, partition),
+                    e);
+              }
+            })
         .orElse(PartitionState.empty(topic, partition));
   }
 
@@ -82,7 +102,8 @@ final class PartitionWriter {
       writtenThrough = offset - 1; // Connect delivers from the committed offset: a cycle boundary
     }
     if (offset <= lastOffsetSeen) {
-      throw new IllegalStateException(topic + "-" + partition + ": offset " + offset + " after " + lastOffsetSeen);
+      throw new IllegalStateException(
+          topic + "-" + partition + ": offset " + offset + " after " + lastOffsetSeen);
     }
     lastOffsetSeen = offset;
     if (oldestUnwrittenAtMs < 0) {
@@ -97,7 +118,9 @@ final class PartitionWriter {
     maxEventTime = Math.max(maxEventTime, event.eventTime());
   }
 
-  /** A poison record: reported to the dead-letter queue, covered by the cycle like any other offset. */
+  /**
+   * A poison record: reported to the dead-letter queue, covered by the cycle like any other offset.
+   */
   void skip(long offset, Future<Void> reported, long now) {
     seen(offset, now);
     skipped.add(new Skipped(offset, reported));
@@ -118,7 +141,10 @@ final class PartitionWriter {
         || (schedule > 0 && now - oldestUnwrittenAtMs >= schedule);
   }
 
-  /** Milliseconds until the wall-clock rotation of the unwritten records is due; -1 when nothing waits for it. */
+  /**
+   * Milliseconds until the wall-clock rotation of the unwritten records is due; -1 when nothing
+   * waits for it.
+   */
   long millisUntilScheduledCycle(long now) {
     long schedule = config.getLong(LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS);
     if (schedule <= 0 || lastOffsetSeen <= writtenThrough) {
@@ -132,7 +158,9 @@ final class PartitionWriter {
     return started && writtenThrough >= 0 ? writtenThrough + 1 : -1;
   }
 
-  /** Writes every cycle that can be cut now; throws (keeping what is unwritten) when storage fails. */
+  /**
+   * Writes every cycle that can be cut now; throws (keeping what is unwritten) when storage fails.
+   */
   void writeDue(long now) throws IOException {
     if (started && lastOffsetSeen > writtenThrough && state == null) {
       state = loadState(store, connector, topic, partition);
@@ -140,7 +168,8 @@ final class PartitionWriter {
     while (started && lastOffsetSeen > writtenThrough) {
       Long logged = state.boundaryAfter(writtenThrough);
       if (logged != null && lastOffsetSeen < logged) {
-        return; // replaying: this cycle must end exactly where it ended before; wait for its records
+        return; // replaying: this cycle must end exactly where it ended before; wait for its
+        // records
       }
       long end = logged != null ? logged : lastOffsetSeen;
       awaitDeadLetters(end);
@@ -172,7 +201,16 @@ final class PartitionWriter {
         try {
           s.reported().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-          throw new IOException("dead-letter report of " + topic + "-" + partition + "@" + s.offset() + " failed: " + e, e);
+          throw new IOException(
+              "dead-letter report of "
+                  + topic
+                  + "-"
+                  + partition
+                  + "@"
+                  + s.offset()
+                  + " failed: "
+                  + e,
+              e);
         }
       }
     }
@@ -189,8 +227,12 @@ final class PartitionWriter {
     int flushSize = config.getInt(LandingConfig.FLUSH_SIZE);
     Map<Group, List<Row>> groups = new LinkedHashMap<>();
     for (Row r : cycle) {
-      groups.computeIfAbsent(new Group(HourPartition.of(r.event().eventTime()), byClient ? r.event().clientId() : null),
-          g -> new ArrayList<>()).add(r);
+      groups
+          .computeIfAbsent(
+              new Group(
+                  HourPartition.of(r.event().eventTime()), byClient ? r.event().clientId() : null),
+              g -> new ArrayList<>())
+          .add(r);
     }
     List<Map<String, Object>> written = new ArrayList<>();
     long bytes = 0;
@@ -209,13 +251,18 @@ final class PartitionWriter {
     manifest.put("cycle_end", end);
     manifest.put("written_at", at.toString());
     manifest.put("objects", written);
-    store.put(LandingLayout.manifestKey(at, connector, topic, partition, end), JSON.writeValueAsBytes(manifest), "application/json", Map.of());
+    store.put(
+        LandingLayout.manifestKey(at, connector, topic, partition, end),
+        JSON.writeValueAsBytes(manifest),
+        "application/json",
+        Map.of());
     PartitionState after = state.afterCycle(end, cycle.size(), bytes, written.size(), now);
     putState(after);
     state = after;
   }
 
-  private long writeObject(Group group, List<Row> chunk, List<Map<String, Object>> written) throws IOException {
+  private long writeObject(Group group, List<Row> chunk, List<Map<String, Object>> written)
+      throws IOException {
     long first = chunk.get(0).offset();
     long last = chunk.get(chunk.size() - 1).offset();
     String key = layout.objectKey(format, group.hour(), group.client(), topic, partition, first);
@@ -226,8 +273,17 @@ final class PartitionWriter {
       clean.add(r.cleanJson());
     }
     byte[] bytes = format.encode(events, clean);
-    store.put(key, bytes, format.contentType(), Map.of(
-        "records", String.valueOf(chunk.size()), "first-offset", String.valueOf(first), "last-offset", String.valueOf(last)));
+    store.put(
+        key,
+        bytes,
+        format.contentType(),
+        Map.of(
+            "records",
+            String.valueOf(chunk.size()),
+            "first-offset",
+            String.valueOf(first),
+            "last-offset",
+            String.valueOf(last)));
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("key", key);
     entry.put("hour", group.hour().toString());
@@ -238,12 +294,22 @@ final class PartitionWriter {
   }
 
   private void putState(PartitionState s) throws IOException {
-    store.put(LandingLayout.stateKey(connector, topic, partition), JSON.writeValueAsBytes(s), "application/json", Map.of());
+    store.put(
+        LandingLayout.stateKey(connector, topic, partition),
+        JSON.writeValueAsBytes(s),
+        "application/json",
+        Map.of());
   }
 
   @Override
   public String toString() {
-    return topic + "-" + partition + " (unwritten " + rows.size() + ", written through " + writtenThrough + ")";
+    return topic
+        + "-"
+        + partition
+        + " (unwritten "
+        + rows.size()
+        + ", written through "
+        + writtenThrough
+        + ")";
   }
-
 }

@@ -3,7 +3,8 @@ package io.heatlab.olap;
 import java.util.Collection;
 
 /** One rollup row of a window: events of one (client, screen, type) in one grid cell. */
-public record CellCount(String clientId, String screenId, String eventType, int cellX, int cellY, long count) {
+public record CellCount(
+    String clientId, String screenId, String eventType, int cellX, int cellY, long count) {
 
   /** Σ count of {@code cells}: the events they hold. */
   public static long total(Collection<CellCount> cells) {

@@ -1,5 +1,6 @@
 package io.heatlab.olap;
 
+import com.clickhouse.jdbc.Driver;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
 import java.sql.Connection;
@@ -7,10 +8,11 @@ import java.sql.SQLException;
 import java.util.Properties;
 
 /**
- * Opens clickhouse-jdbc (0.11, HTTP) connections that work against both ClickHouse 18.16 (Debian's, the
- * embedded profile) and current releases (compose). The settings are the ones found to be needed on
- * 18.16 — see docs/FACTS.md: no ClickHouse block compression, JSONEachRow as the wire format, 64-bit
- * integers unquoted, Gson as the JSON parser, the database as a URL parameter. Bind DateTime values as strings ('YYYY-MM-DD hh:mm:ss', UTC).
+ * Opens clickhouse-jdbc (0.11, HTTP) connections that work against both ClickHouse 18.16 (Debian's,
+ * the embedded profile) and current releases (compose). The settings are the ones found to be
+ * needed on 18.16 — see docs/FACTS.md: no ClickHouse block compression, JSONEachRow as the wire
+ * format, 64-bit integers unquoted, Gson as the JSON parser, the database as a URL parameter. Bind
+ * DateTime values as strings ('YYYY-MM-DD hh:mm:ss', UTC).
  */
 public final class ClickHouseJdbc {
   private final String httpUrl;
@@ -19,8 +21,11 @@ public final class ClickHouseJdbc {
   private final String password;
 
   public ClickHouseJdbc(HeatlabConfig config, StackEndpoints endpoints) {
-    this(endpoints.clickhouseUrl(), config.getString(HeatlabConfig.CLICKHOUSE_DATABASE),
-        config.getString(HeatlabConfig.CLICKHOUSE_USER), config.secret(HeatlabConfig.CLICKHOUSE_PASSWORD));
+    this(
+        endpoints.clickhouseUrl(),
+        config.getString(HeatlabConfig.CLICKHOUSE_DATABASE),
+        config.getString(HeatlabConfig.CLICKHOUSE_USER),
+        config.secret(HeatlabConfig.CLICKHOUSE_PASSWORD));
   }
 
   public ClickHouseJdbc(String httpUrl, String database, String user, String password) {
@@ -52,10 +57,11 @@ public final class ClickHouseJdbc {
     p.setProperty("format", "JSONEachRow");
     p.setProperty("clickhouse_setting_default_format", "JSONEachRow");
     p.setProperty("clickhouse_setting_output_format_json_quote_64bit_integers", "0");
-    p.setProperty("jdbc_json_parser_factory", "com.clickhouse.client.api.data_formats.GsonJsonParserFactory");
+    p.setProperty(
+        "jdbc_json_parser_factory", "com.clickhouse.client.api.data_formats.GsonJsonParserFactory");
     // the driver names the database in an X-ClickHouse-Database header, which 18.16 ignores; the
     // ?database= URL parameter is understood by 18.16 and by current releases alike
     p.setProperty("clickhouse_setting_database", db);
-    return new com.clickhouse.jdbc.Driver().connect("jdbc:clickhouse:" + httpUrl + "/" + db, p);
+    return new Driver().connect("jdbc:clickhouse:" + httpUrl + "/" + db, p);
   }
 }

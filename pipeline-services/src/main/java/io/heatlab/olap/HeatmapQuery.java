@@ -10,15 +10,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * The heatmap of one screen over {@code [from, to)}, answered from the coarsest rollups that cover the range
- * exactly: weekly rows for whole ISO weeks, daily rows for whole days, hourly rows for the edges — the same
- * counts as summing {@code heatmap_hourly} alone, reading up to ~170× fewer windows for a long range.
+ * The heatmap of one screen over {@code [from, to)}, answered from the coarsest rollups that cover
+ * the range exactly: weekly rows for whole ISO weeks, daily rows for whole days, hourly rows for
+ * the edges — the same counts as summing {@code heatmap_hourly} alone, reading up to ~170× fewer
+ * windows for a long range.
  *
  * <p>All values are bound parameters; ids are checked against the contract's alphabet first.
  */
@@ -37,18 +40,23 @@ public final class HeatmapQuery {
   /** A window of a granularity that the plan reads. */
   public record Window(Granularity granularity, Instant start) {}
 
-  /** The windows covering {@code [from, to)} exactly, coarsest first where they fit; from and to on whole hours. */
+  /**
+   * The windows covering {@code [from, to)} exactly, coarsest first where they fit; from and to on
+   * whole hours.
+   */
   public static List<Window> plan(Instant from, Instant to) {
     return plan(from, to, w -> true);
   }
 
   /**
-   * Same, using a weekly or daily window only where {@code usable} says it holds the sum of its finer windows
-   * (rolled up after them); elsewhere the finer windows are read instead.
+   * Same, using a weekly or daily window only where {@code usable} says it holds the sum of its
+   * finer windows (rolled up after them); elsewhere the finer windows are read instead.
    */
-  public static List<Window> plan(Instant from, Instant to, java.util.function.Predicate<Window> usable) {
-    if (!Granularity.HOURLY.windowOf(from).equals(from) || !Granularity.HOURLY.windowOf(to).equals(to)) {
-      throw new IllegalArgumentException("from and to must be whole hours (UTC), e.g. 2026-11-23T10:00:00Z");
+  public static List<Window> plan(Instant from, Instant to, Predicate<Window> usable) {
+    if (!Granularity.HOURLY.windowOf(from).equals(from)
+        || !Granularity.HOURLY.windowOf(to).equals(to)) {
+      throw new IllegalArgumentException(
+          "from and to must be whole hours (UTC), e.g. 2026-11-23T10:00:00Z");
     }
     if (!from.isBefore(to)) {
       throw new IllegalArgumentException("from must be before to");
@@ -60,7 +68,9 @@ public final class HeatmapQuery {
       if (monday && !t.plus(WEEK).isAfter(to) && usable.test(new Window(Granularity.WEEKLY, t))) {
         windows.add(new Window(Granularity.WEEKLY, t));
         t = t.plus(WEEK);
-      } else if (midnight && !t.plus(DAY).isAfter(to) && usable.test(new Window(Granularity.DAILY, t))) {
+      } else if (midnight
+          && !t.plus(DAY).isAfter(to)
+          && usable.test(new Window(Granularity.DAILY, t))) {
         windows.add(new Window(Granularity.DAILY, t));
         t = t.plus(DAY);
       } else {
@@ -71,14 +81,19 @@ public final class HeatmapQuery {
     return windows;
   }
 
-  /** Counts per cell of (client, screen, types) over [from, to), as a {@link HeatmapGrid#SIZE}² grid. */
-  public HeatmapGrid heatmap(String clientId, String screenId, List<String> eventTypes, Instant from, Instant to)
+  /**
+   * Counts per cell of (client, screen, types) over [from, to), as a {@link HeatmapGrid#SIZE}²
+   * grid.
+   */
+  public HeatmapGrid heatmap(
+      String clientId, String screenId, List<String> eventTypes, Instant from, Instant to)
       throws SQLException {
     return heatmap(clientId, screenId, eventTypes, plan(from, to));
   }
 
   /** Counts per cell of (client, screen, types) summed over the windows of {@code plan}. */
-  public HeatmapGrid heatmap(String clientId, String screenId, List<String> eventTypes, List<Window> plan)
+  public HeatmapGrid heatmap(
+      String clientId, String screenId, List<String> eventTypes, List<Window> plan)
       throws SQLException {
     requireId("client_id", clientId);
     requireId("screen_id", screenId);
@@ -94,10 +109,14 @@ public final class HeatmapQuery {
     List<String> params = new ArrayList<>();
     String union = "";
     for (Map.Entry<Granularity, List<Instant>> e : byGranularity.entrySet()) {
-      sql.append(union).append("SELECT cell_x, cell_y, count AS c FROM ").append(e.getKey().table())
+      sql.append(union)
+          .append("SELECT cell_x, cell_y, count AS c FROM ")
+          .append(e.getKey().table())
           .append(" WHERE client_id = ? AND screen_id = ? AND event_type IN (")
-          .append(placeholders(eventTypes.size())).append(") AND window_start IN (")
-          .append(placeholders(e.getValue().size())).append(")");
+          .append(placeholders(eventTypes.size()))
+          .append(") AND window_start IN (")
+          .append(placeholders(e.getValue().size()))
+          .append(")");
       params.add(clientId);
       params.add(screenId);
       params.addAll(eventTypes);
@@ -106,7 +125,8 @@ public final class HeatmapQuery {
     }
     sql.append(") GROUP BY cell_x, cell_y");
     HeatmapGrid grid = HeatmapGrid.empty(HeatmapGrid.SIZE, HeatmapGrid.SIZE);
-    try (Connection c = jdbc.connect(); PreparedStatement st = c.prepareStatement(sql.toString())) {
+    try (Connection c = jdbc.connect();
+        PreparedStatement st = c.prepareStatement(sql.toString())) {
       for (int i = 0; i < params.size(); i++) {
         st.setString(i + 1, params.get(i));
       }
@@ -120,23 +140,35 @@ public final class HeatmapQuery {
   }
 
   private static String placeholders(int n) {
-    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    return String.join(", ", Collections.nCopies(n, "?"));
   }
 
-  /** Σ count of {@code client} in {@code g}'s windows starting in [from, to) (reconciliations: demo, soak, tests). */
-  public static long total(ClickHouseJdbc jdbc, Granularity g, String client, Instant from, Instant to) throws java.sql.SQLException {
-    try (java.sql.Connection c = jdbc.connect(); java.sql.PreparedStatement st = c.prepareStatement("SELECT sum(count) FROM " + g.table()
-        + " WHERE client_id = ? AND window_start >= ? AND window_start < ?")) {
+  /**
+   * Σ count of {@code client} in {@code g}'s windows starting in [from, to) (reconciliations: demo,
+   * soak, tests).
+   */
+  public static long total(
+      ClickHouseJdbc jdbc, Granularity g, String client, Instant from, Instant to)
+      throws SQLException {
+    try (Connection c = jdbc.connect();
+        PreparedStatement st =
+            c.prepareStatement(
+                "SELECT sum(count) FROM "
+                    + g.table()
+                    + " WHERE client_id = ? AND window_start >= ? AND window_start < ?")) {
       st.setString(1, client);
       st.setString(2, Granularity.dateTime(from));
       st.setString(3, Granularity.dateTime(to));
-      try (java.sql.ResultSet rs = st.executeQuery()) {
+      try (ResultSet rs = st.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0;
       }
     }
   }
 
-  /** Checks an id against the contract's alphabet; IllegalArgumentException naming the parameter otherwise. */
+  /**
+   * Checks an id against the contract's alphabet; IllegalArgumentException naming the parameter
+   * otherwise.
+   */
   public static void requireId(String name, String value) {
     if (value == null || !ID.matcher(value).matches()) {
       throw new IllegalArgumentException(name + " must be 1-128 characters of [A-Za-z0-9._:-]");

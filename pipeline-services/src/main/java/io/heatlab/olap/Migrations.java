@@ -26,12 +26,13 @@ import org.slf4j.LoggerFactory;
  * <p>Migrations are classpath resources {@code <location>/V<version>__<description>.sql}, listed in
  * order in {@code <location>/migrations.txt} (one file name per line). A file holds one or more
  * statements, each ending with {@code ;} at the end of a line; table names are unqualified (the
- * connection's database is heatlab's). The SQL must run on ClickHouse 18.16 and on current releases.
+ * connection's database is heatlab's). The SQL must run on ClickHouse 18.16 and on current
+ * releases.
  *
- * <p>Invariants: a recorded migration is never applied again; a recorded migration whose file changed
- * (checksum) stops start-up with an error — add a new migration instead of editing an applied one.
- * ClickHouse has no transactional DDL: write statements that can be re-run ({@code IF NOT EXISTS}) so
- * that a migration interrupted half-way can be completed by the next start.
+ * <p>Invariants: a recorded migration is never applied again; a recorded migration whose file
+ * changed (checksum) stops start-up with an error — add a new migration instead of editing an
+ * applied one. ClickHouse has no transactional DDL: write statements that can be re-run ({@code IF
+ * NOT EXISTS}) so that a migration interrupted half-way can be completed by the next start.
  */
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
@@ -55,22 +56,29 @@ public final class Migrations {
 
   /** Applies every listed migration not yet recorded; returns the ones applied now. */
   public List<Migration> apply() throws SQLException, IOException {
-    try (Connection server = jdbc.connectToServer(); Statement st = server.createStatement()) {
+    try (Connection server = jdbc.connectToServer();
+        Statement st = server.createStatement()) {
       st.execute("CREATE DATABASE IF NOT EXISTS `" + jdbc.database() + "`");
     }
     List<Migration> applied = new ArrayList<>();
     try (Connection c = jdbc.connect()) {
       try (Statement st = c.createStatement()) {
-        st.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, checksum String,"
-            + " applied_at DateTime) ENGINE = MergeTree ORDER BY version");
+        st.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, checksum String,"
+                + " applied_at DateTime) ENGINE = MergeTree ORDER BY version");
       }
       Map<Integer, String> recorded = recorded(c);
       for (Migration m : listed()) {
         String checksum = recorded.get(m.version());
         if (checksum != null) {
           if (!checksum.equals(m.checksum())) {
-            throw new IllegalStateException("Migration V" + m.version() + " (" + m.name() + ") changed after it was"
-                + " applied: add a new migration instead of editing an applied one");
+            throw new IllegalStateException(
+                "Migration V"
+                    + m.version()
+                    + " ("
+                    + m.name()
+                    + ") changed after it was"
+                    + " applied: add a new migration instead of editing an applied one");
           }
           continue;
         }
@@ -80,8 +88,9 @@ public final class Migrations {
             st.execute(statement);
           }
         }
-        try (PreparedStatement insert = c.prepareStatement(
-            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, now())")) {
+        try (PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, now())")) {
           insert.setInt(1, m.version());
           insert.setString(2, m.name());
           insert.setString(3, m.checksum());
@@ -96,7 +105,8 @@ public final class Migrations {
   private static Map<Integer, String> recorded(Connection c) throws SQLException {
     Map<Integer, String> versions = new LinkedHashMap<>();
     try (Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery("SELECT version, checksum FROM schema_migrations ORDER BY version")) {
+        ResultSet rs =
+            st.executeQuery("SELECT version, checksum FROM schema_migrations ORDER BY version")) {
       while (rs.next()) {
         versions.put(rs.getInt(1), rs.getString(2));
       }
@@ -115,11 +125,13 @@ public final class Migrations {
       }
       Matcher m = FILE.matcher(file);
       if (!m.matches()) {
-        throw new IllegalStateException(location + "/migrations.txt lists '" + file + "', not V<n>__<name>.sql");
+        throw new IllegalStateException(
+            location + "/migrations.txt lists '" + file + "', not V<n>__<name>.sql");
       }
       int version = Integer.parseInt(m.group(1));
       if (version <= previous) {
-        throw new IllegalStateException(location + "/migrations.txt is not in increasing version order at " + file);
+        throw new IllegalStateException(
+            location + "/migrations.txt is not in increasing version order at " + file);
       }
       previous = version;
       String sql = read(location + "/" + file);
@@ -128,7 +140,9 @@ public final class Migrations {
     return list;
   }
 
-  /** Splits a file into statements at a {@code ;} that ends a line; drops {@code --} comment lines. */
+  /**
+   * Splits a file into statements at a {@code ;} that ends a line; drops {@code --} comment lines.
+   */
   static List<String> statements(String sql) {
     List<String> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();
@@ -160,7 +174,9 @@ public final class Migrations {
 
   private static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

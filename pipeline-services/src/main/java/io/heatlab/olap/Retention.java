@@ -7,9 +7,10 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * How long ClickHouse keeps each granularity's windows ({@code retention.<g>.days}): the scheduler drops older
- * partitions, the heatmap coverage reports windows before the cutoff as expired, and the start-up self-check
- * leaves them alone. A window is kept while its start is at or after {@link #cutoff}'s window.
+ * How long ClickHouse keeps each granularity's windows ({@code retention.<g>.days}): the scheduler
+ * drops older partitions, the heatmap coverage reports windows before the cutoff as expired, and
+ * the start-up self-check leaves them alone. A window is kept while its start is at or after {@link
+ * #cutoff}'s window.
  */
 public record Retention(Map<Granularity, Duration> kept) {
   public Retention {
@@ -24,7 +25,10 @@ public record Retention(Map<Granularity, Duration> kept) {
     return new Retention(kept);
   }
 
-  /** The first window of {@code g} that is kept at {@code now}: every window starting before it is dropped. */
+  /**
+   * The first window of {@code g} that is kept at {@code now}: every window starting before it is
+   * dropped.
+   */
   public Instant cutoff(Granularity g, Instant now) {
     return g.windowOf(now.minus(kept.get(g)));
   }

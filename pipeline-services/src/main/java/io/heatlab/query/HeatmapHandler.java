@@ -22,15 +22,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /v1/heatmap?client_id=&screen_id=&type=move,click&from=ISO&to=ISO[&compare_from=&compare_to=|&compare_type=]}
- * → {@code {grid:{w,h}, cells:[[x,y,count]…], max, total, coverage:{missing_hours:[…], expired:[{granularity, from,
- * to}…]}, …}} — {@code expired}: windows of the range past their retention, whose counts are not in the answer.
+ * {@code GET
+ * /v1/heatmap?client_id=&screen_id=&type=move,click&from=ISO&to=ISO[&compare_from=&compare_to=|&compare_type=]}
+ * → {@code {grid:{w,h}, cells:[[x,y,count]…], max, total, coverage:{missing_hours:[…],
+ * expired:[{granularity, from, to}…]}, …}} — {@code expired}: windows of the range past their
+ * retention, whose counts are not in the answer.
  *
- * <p>Read access is per client with the client's key (the same key as ingestion: {@code Authorization: Bearer}
- * or {@code ?key=}); 401 without one, 403 for another client's. Bad parameters: 400 with the reason;
- * ClickHouse or storage unreachable: 503 with {@code Retry-After}. Compare mode returns period (or type) B as
- * {@code compare} and {@code diff:[[x,y,share_a - share_b]…]} where shares are each period's cell count over its
- * own total, so periods of different volume compare fairly.
+ * <p>Read access is per client with the client's key (the same key as ingestion: {@code
+ * Authorization: Bearer} or {@code ?key=}); 401 without one, 403 for another client's. Bad
+ * parameters: 400 with the reason; ClickHouse or storage unreachable: 503 with {@code Retry-After}.
+ * Compare mode returns period (or type) B as {@code compare} and {@code diff:[[x,y,share_a -
+ * share_b]…]} where shares are each period's cell count over its own total, so periods of different
+ * volume compare fairly.
  */
 public final class HeatmapHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(HeatmapHandler.class);
@@ -57,23 +60,48 @@ public final class HeatmapHandler extends Handler.Abstract {
       key = params.getValue("key");
     }
     if (key == null) {
-      return send(response, callback, 401, Map.of("error", "a key is required: Authorization: Bearer <key> or ?key="));
+      return send(
+          response,
+          callback,
+          401,
+          Map.of("error", "a key is required: Authorization: Bearer <key> or ?key="));
     }
     if (client == null || !keys.clientOf(key).map(client::equals).orElse(false)) {
-      return send(response, callback, 403, Map.of("error", "the key is not valid for client_id '" + client + "'"));
+      return send(
+          response,
+          callback,
+          403,
+          Map.of("error", "the key is not valid for client_id '" + client + "'"));
     }
     long t0 = System.nanoTime();
     HeatmapService.Request a;
     HeatmapService.Request b = null;
     try {
-      List<String> types = List.of(params.getValue("type") == null ? new String[] {"move", "click"}
-          : params.getValue("type").split(","));
-      a = new HeatmapService.Request(client, params.getValue("screen_id"), types, instant(params, "from"), instant(params, "to"));
+      List<String> types =
+          List.of(
+              params.getValue("type") == null
+                  ? new String[] {"move", "click"}
+                  : params.getValue("type").split(","));
+      a =
+          new HeatmapService.Request(
+              client,
+              params.getValue("screen_id"),
+              types,
+              instant(params, "from"),
+              instant(params, "to"));
       String compareType = params.getValue("compare_type");
-      if (params.getValue("compare_from") != null || params.getValue("compare_to") != null || compareType != null) {
-        boolean period = params.getValue("compare_from") != null || params.getValue("compare_to") != null;
-        b = new HeatmapService.Request(client, a.screenId(), compareType == null ? types : List.of(compareType.split(",")),
-            period ? instant(params, "compare_from") : a.from(), period ? instant(params, "compare_to") : a.to());
+      if (params.getValue("compare_from") != null
+          || params.getValue("compare_to") != null
+          || compareType != null) {
+        boolean period =
+            params.getValue("compare_from") != null || params.getValue("compare_to") != null;
+        b =
+            new HeatmapService.Request(
+                client,
+                a.screenId(),
+                compareType == null ? types : List.of(compareType.split(",")),
+                period ? instant(params, "compare_from") : a.from(),
+                period ? instant(params, "compare_to") : a.to());
       }
     } catch (IllegalArgumentException e) {
       return send(response, callback, 400, Map.of("error", e.getMessage()));
@@ -92,7 +120,8 @@ public final class HeatmapHandler extends Handler.Abstract {
     } catch (Exception e) {
       LOG.warn("GET /v1/heatmap failed: {}", e.toString());
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
-      return send(response, callback, 503, Map.of("error", "heatmap store unavailable: " + e.getMessage()));
+      return send(
+          response, callback, 503, Map.of("error", "heatmap store unavailable: " + e.getMessage()));
     }
   }
 
@@ -117,10 +146,25 @@ public final class HeatmapHandler extends Handler.Abstract {
     body.put("cells", cells);
     body.put("max", g.max());
     body.put("total", g.total());
-    List<Map<String, String>> expired = answer.expired().stream().map(e -> Map.of("granularity", e.granularity().name().toLowerCase(),
-        "from", e.from().toString(), "to", e.to().toString())).toList();
-    body.put("coverage", Map.of("missing_hours", answer.missingHours().stream().map(Granularity.HOURLY::label).toList(),
-        "expired", expired));
+    List<Map<String, String>> expired =
+        answer.expired().stream()
+            .map(
+                e ->
+                    Map.of(
+                        "granularity",
+                        e.granularity().name().toLowerCase(),
+                        "from",
+                        e.from().toString(),
+                        "to",
+                        e.to().toString()))
+            .toList();
+    body.put(
+        "coverage",
+        Map.of(
+            "missing_hours",
+            answer.missingHours().stream().map(Granularity.HOURLY::label).toList(),
+            "expired",
+            expired));
     Map<String, Integer> read = new LinkedHashMap<>();
     answer.windowsRead().forEach((gr, n) -> read.put(gr.name().toLowerCase(), n));
     body.put("windows_read", read);
@@ -148,12 +192,14 @@ public final class HeatmapHandler extends Handler.Abstract {
   private static Instant instant(Fields params, String name) {
     String v = params.getValue(name);
     if (v == null) {
-      throw new IllegalArgumentException(name + " is required (ISO-8601, e.g. 2026-11-23T10:00:00Z)");
+      throw new IllegalArgumentException(
+          name + " is required (ISO-8601, e.g. 2026-11-23T10:00:00Z)");
     }
     try {
       return Instant.parse(v);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(name + " '" + v + "' is not an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z");
+      throw new IllegalArgumentException(
+          name + " '" + v + "' is not an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z");
     }
   }
 
@@ -162,11 +208,11 @@ public final class HeatmapHandler extends Handler.Abstract {
     return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
   }
 
-  private static boolean send(Response response, Callback callback, int status, Map<String, ?> body) throws Exception {
+  private static boolean send(Response response, Callback callback, int status, Map<String, ?> body)
+      throws Exception {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(body)), callback);
     return true;
   }
-
 }

@@ -1,11 +1,19 @@
 package io.heatlab.query;
 
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
+import io.heatlab.landing.LandingIndex;
+import io.heatlab.landing.LandingLayout;
+import io.heatlab.landing.ObjectStore;
+import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapQuery;
 import io.heatlab.olap.Retention;
 import io.heatlab.render.HeatmapGrid;
+import io.heatlab.rollup.RollupRuns;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,10 +23,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The heatmap of one screen over a time range, answered from the coarsest rollups that are complete for it
- * ({@link HeatmapQuery}, {@link RollupCoverage}) — the same counts as summing {@code heatmap_hourly} alone — with
- * its coverage: which landed hours of the range are not rolled up yet. Ranges are widened to whole UTC hours
- * (the rollups' resolution); the answer says which range it covers.
+ * The heatmap of one screen over a time range, answered from the coarsest rollups that are complete
+ * for it ({@link HeatmapQuery}, {@link RollupCoverage}) — the same counts as summing {@code
+ * heatmap_hourly} alone — with its coverage: which landed hours of the range are not rolled up yet.
+ * Ranges are widened to whole UTC hours (the rollups' resolution); the answer says which range it
+ * covers.
  */
 public final class HeatmapService {
   /** The longest range one query may cover. */
@@ -28,7 +37,8 @@ public final class HeatmapService {
   private final RollupCoverage coverage;
 
   /** A heatmap request: ids as in the contract, event types among move/click, any instants. */
-  public record Request(String clientId, String screenId, List<String> types, Instant from, Instant to) {
+  public record Request(
+      String clientId, String screenId, List<String> types, Instant from, Instant to) {
     public Request {
       HeatmapQuery.requireId("client_id", clientId);
       HeatmapQuery.requireId("screen_id", screenId);
@@ -37,7 +47,8 @@ public final class HeatmapService {
       }
       for (String t : types) {
         if (!t.equals("move") && !t.equals("click")) {
-          throw new IllegalArgumentException("type: '" + t + "' is not an event type (move, click)");
+          throw new IllegalArgumentException(
+              "type: '" + t + "' is not an event type (move, click)");
         }
       }
       types = List.copyOf(types);
@@ -45,7 +56,8 @@ public final class HeatmapService {
         throw new IllegalArgumentException("from must be before to");
       }
       if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-        throw new IllegalArgumentException("the range is longer than " + MAX_RANGE.toDays() + " days");
+        throw new IllegalArgumentException(
+            "the range is longer than " + MAX_RANGE.toDays() + " days");
       }
     }
 
@@ -53,15 +65,20 @@ public final class HeatmapService {
     Request wholeHours() {
       Instant f = from.truncatedTo(ChronoUnit.HOURS);
       Instant t = to.truncatedTo(ChronoUnit.HOURS);
-      return new Request(clientId, screenId, types, f, t.equals(to) ? t : t.plus(Duration.ofHours(1)));
+      return new Request(
+          clientId, screenId, types, f, t.equals(to) ? t : t.plus(Duration.ofHours(1)));
     }
   }
 
   /**
-   * The answer: the range covered, the grid, the landed hours not rolled up, the windows past their retention (not
-   * counted), the windows read per table.
+   * The answer: the range covered, the grid, the landed hours not rolled up, the windows past their
+   * retention (not counted), the windows read per table.
    */
-  public record Answer(Request request, HeatmapGrid grid, List<Instant> missingHours, List<RollupCoverage.Expired> expired,
+  public record Answer(
+      Request request,
+      HeatmapGrid grid,
+      List<Instant> missingHours,
+      List<RollupCoverage.Expired> expired,
       Map<Granularity, Integer> windowsRead) {
     /** What the answer lacks, in words (empty when it lacks nothing). */
     public String gaps() {
@@ -70,8 +87,13 @@ public final class HeatmapService {
         gaps.add(missingHours.size() + " landed hour(s) not rolled up yet");
       }
       for (RollupCoverage.Expired e : expired) {
-        gaps.add(e.granularity().label(e.from()) + " … " + e.granularity().label(e.granularity().windowOf(e.to().minusSeconds(1)))
-            + " past the " + e.granularity().name().toLowerCase() + " retention: not counted");
+        gaps.add(
+            e.granularity().label(e.from())
+                + " … "
+                + e.granularity().label(e.granularity().windowOf(e.to().minusSeconds(1)))
+                + " past the "
+                + e.granularity().name().toLowerCase()
+                + " retention: not counted");
       }
       return String.join("; ", gaps);
     }
@@ -82,14 +104,22 @@ public final class HeatmapService {
     this.coverage = coverage;
   }
 
-  /** The service over the stack of {@code config}: ClickHouse for counts and runs, storage for landed hours. */
-  public static HeatmapService of(io.heatlab.config.HeatlabConfig config, io.heatlab.config.StackEndpoints endpoints) {
-    io.heatlab.olap.ClickHouseJdbc jdbc = new io.heatlab.olap.ClickHouseJdbc(config, endpoints);
-    io.heatlab.landing.ObjectStore store = endpoints.objectStore(config);
-    io.heatlab.landing.LandingIndex landing = new io.heatlab.landing.LandingIndex(store,
-        new io.heatlab.landing.LandingLayout(io.heatlab.landing.LandingLayout.DEFAULT_PREFIX));
-    RollupCoverage coverage = new RollupCoverage(new io.heatlab.rollup.RollupRuns(jdbc), landing, Retention.of(config),
-        Duration.ofSeconds(10), Duration.ofDays(400), java.time.Clock.systemUTC());
+  /**
+   * The service over the stack of {@code config}: ClickHouse for counts and runs, storage for
+   * landed hours.
+   */
+  public static HeatmapService of(HeatlabConfig config, StackEndpoints endpoints) {
+    ClickHouseJdbc jdbc = new ClickHouseJdbc(config, endpoints);
+    ObjectStore store = endpoints.objectStore(config);
+    LandingIndex landing = new LandingIndex(store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));
+    RollupCoverage coverage =
+        new RollupCoverage(
+            new RollupRuns(jdbc),
+            landing,
+            Retention.of(config),
+            Duration.ofSeconds(10),
+            Duration.ofDays(400),
+            Clock.systemUTC());
     return new HeatmapService(new HeatmapQuery(jdbc), coverage);
   }
 
@@ -101,13 +131,17 @@ public final class HeatmapService {
     Request r = request.wholeHours();
     List<HeatmapQuery.Window> plan = new ArrayList<>();
     try {
-      plan = HeatmapQuery.plan(r.from(), r.to(), w -> {
-        try {
-          return coverage.usable(w);
-        } catch (IOException | SQLException e) {
-          throw new CoverageFailure(e);
-        }
-      });
+      plan =
+          HeatmapQuery.plan(
+              r.from(),
+              r.to(),
+              w -> {
+                try {
+                  return coverage.usable(w);
+                } catch (IOException | SQLException e) {
+                  throw new CoverageFailure(e);
+                }
+              });
     } catch (CoverageFailure e) {
       if (e.getCause() instanceof SQLException sql) {
         throw sql;
@@ -117,7 +151,8 @@ public final class HeatmapService {
     Map<Granularity, Integer> read = new EnumMap<>(Granularity.class);
     plan.forEach(w -> read.merge(w.granularity(), 1, Integer::sum));
     HeatmapGrid grid = query.heatmap(r.clientId(), r.screenId(), r.types(), plan);
-    return new Answer(r, grid, coverage.missingHours(r.from(), r.to()), coverage.expired(plan), read);
+    return new Answer(
+        r, grid, coverage.missingHours(r.from(), r.to()), coverage.expired(plan), read);
   }
 
   private static final class CoverageFailure extends RuntimeException {

@@ -21,23 +21,29 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What is rolled up, as a snapshot refreshed at most every {@code maxAge} (a query never waits for storage
- * listings once the first snapshot exists; the next query after expiry refreshes it):
+ * What is rolled up, as a snapshot refreshed at most every {@code maxAge} (a query never waits for
+ * storage listings once the first snapshot exists; the next query after expiry refreshes it):
+ *
  * <ul>
- *   <li>the hours holding landed objects (within {@code lookback}), and the last successful run of each hourly,
- *       daily and weekly window (from {@code rollup_runs});</li>
- *   <li>{@link #missingHours}: landed hours of a range with no successful hourly rollup yet;</li>
- *   <li>{@link #usable}: a daily (weekly) window may answer for its hours (days) only when it was rolled up
- *       after each of them — otherwise the query reads the finer windows, so that the answer always equals the
- *       sum of {@code heatmap_hourly};</li>
- *   <li>{@link #expired}: the windows of a plan that retention dropped (or will drop) — an answer never comes
- *       back short without saying so.</li>
+ *   <li>the hours holding landed objects (within {@code lookback}), and the last successful run of
+ *       each hourly, daily and weekly window (from {@code rollup_runs});
+ *   <li>{@link #missingHours}: landed hours of a range with no successful hourly rollup yet;
+ *   <li>{@link #usable}: a daily (weekly) window may answer for its hours (days) only when it was
+ *       rolled up after each of them — otherwise the query reads the finer windows, so that the
+ *       answer always equals the sum of {@code heatmap_hourly};
+ *   <li>{@link #expired}: the windows of a plan that retention dropped (or will drop) — an answer
+ *       never comes back short without saying so.
  * </ul>
- * Landed hours are those of every landing format (a switch of {@code landing.format} keeps the earlier ones).
+ *
+ * Landed hours are those of every landing format (a switch of {@code landing.format} keeps the
+ * earlier ones).
  */
 public final class RollupCoverage {
   /** One refresh's view. */
-  record Snapshot(Instant takenAt, Set<Instant> landedHours, Map<Granularity, Map<Instant, Instant>> finished) {}
+  record Snapshot(
+      Instant takenAt,
+      Set<Instant> landedHours,
+      Map<Granularity, Map<Instant, Instant>> finished) {}
 
   private final RollupRuns runs;
   private final LandingIndex landing;
@@ -47,7 +53,13 @@ public final class RollupCoverage {
   private final Clock clock;
   private volatile Snapshot snapshot;
 
-  public RollupCoverage(RollupRuns runs, LandingIndex landing, Retention retention, Duration maxAge, Duration lookback, Clock clock) {
+  public RollupCoverage(
+      RollupRuns runs,
+      LandingIndex landing,
+      Retention retention,
+      Duration maxAge,
+      Duration lookback,
+      Clock clock) {
     this.runs = runs;
     this.landing = landing;
     this.retention = retention;
@@ -61,11 +73,18 @@ public final class RollupCoverage {
     Instant now = clock.instant();
     LocalDate last = LocalDate.ofInstant(now, ZoneOffset.UTC);
     Set<Instant> hours = new TreeSet<>();
-    for (HourPartition h : landing.hours(LocalDate.ofInstant(now.minus(lookback), ZoneOffset.UTC), last)) {
+    for (HourPartition h :
+        landing.hours(LocalDate.ofInstant(now.minus(lookback), ZoneOffset.UTC), last)) {
       hours.add(h.dt().atTime(h.hour(), 0).toInstant(ZoneOffset.UTC));
     }
-    Map<Granularity, Map<Instant, Instant>> finished = Map.of(Granularity.HOURLY, runs.lastFinished(Granularity.HOURLY),
-        Granularity.DAILY, runs.lastFinished(Granularity.DAILY), Granularity.WEEKLY, runs.lastFinished(Granularity.WEEKLY));
+    Map<Granularity, Map<Instant, Instant>> finished =
+        Map.of(
+            Granularity.HOURLY,
+            runs.lastFinished(Granularity.HOURLY),
+            Granularity.DAILY,
+            runs.lastFinished(Granularity.DAILY),
+            Granularity.WEEKLY,
+            runs.lastFinished(Granularity.WEEKLY));
     snapshot = new Snapshot(now, Collections.unmodifiableSet(hours), finished);
   }
 
@@ -82,7 +101,10 @@ public final class RollupCoverage {
     return s;
   }
 
-  /** The landed hours of [from, to), within the hourly retention, that no successful hourly rollup covers yet. */
+  /**
+   * The landed hours of [from, to), within the hourly retention, that no successful hourly rollup
+   * covers yet.
+   */
   public List<Instant> missingHours(Instant from, Instant to) throws IOException, SQLException {
     Snapshot s = current();
     Map<Instant, Instant> hourly = s.finished().get(Granularity.HOURLY);
@@ -96,10 +118,15 @@ public final class RollupCoverage {
     return missing;
   }
 
-  /** A run of consecutive windows of one granularity past its retention: their counts are no longer kept. */
+  /**
+   * A run of consecutive windows of one granularity past its retention: their counts are no longer
+   * kept.
+   */
   public record Expired(Granularity granularity, Instant from, Instant to) {}
 
-  /** The windows of {@code plan} past their granularity's retention, merged into consecutive runs. */
+  /**
+   * The windows of {@code plan} past their granularity's retention, merged into consecutive runs.
+   */
   public List<Expired> expired(List<HeatmapQuery.Window> plan) {
     Instant now = clock.instant();
     List<Expired> expired = new ArrayList<>();
@@ -118,9 +145,9 @@ public final class RollupCoverage {
   }
 
   /**
-   * Whether a daily or weekly window holds the sum of the hours below it as they are now: it was rolled up
-   * after each finer window it covers, each of those is itself usable, and no finer window holds data that was
-   * never rolled up into it.
+   * Whether a daily or weekly window holds the sum of the hours below it as they are now: it was
+   * rolled up after each finer window it covers, each of those is itself usable, and no finer
+   * window holds data that was never rolled up into it.
    */
   public boolean usable(HeatmapQuery.Window w) throws IOException, SQLException {
     return usable(current(), w.granularity(), w.start());
@@ -151,6 +178,7 @@ public final class RollupCoverage {
     }
     Instant end = g.end(start);
     return s.landedHours().stream().anyMatch(h -> !h.isBefore(start) && h.isBefore(end))
-        || s.finished().get(Granularity.HOURLY).keySet().stream().anyMatch(h -> !h.isBefore(start) && h.isBefore(end));
+        || s.finished().get(Granularity.HOURLY).keySet().stream()
+            .anyMatch(h -> !h.isBefore(start) && h.isBefore(end));
   }
 }

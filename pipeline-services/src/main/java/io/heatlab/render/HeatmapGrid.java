@@ -1,8 +1,8 @@
 package io.heatlab.render;
 
 /**
- * Counts on the heatmap grid (docs/architecture.md §2: a cell is {@code min(size-1, floor(v*size))}), row-major,
- * {@code counts[y * width + x]}.
+ * Counts on the heatmap grid (docs/architecture.md §2: a cell is {@code min(size-1,
+ * floor(v*size))}), row-major, {@code counts[y * width + x]}.
  */
 public record HeatmapGrid(int width, int height, long[] counts) {
   /** The contract's grid: 100 × 100. */
@@ -10,7 +10,8 @@ public record HeatmapGrid(int width, int height, long[] counts) {
 
   public HeatmapGrid {
     if (width < 1 || height < 1 || counts.length != width * height) {
-      throw new IllegalArgumentException("a " + width + "×" + height + " grid needs " + (width * height) + " counts");
+      throw new IllegalArgumentException(
+          "a " + width + "×" + height + " grid needs " + (width * height) + " counts");
     }
   }
 

@@ -6,35 +6,44 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.function.DoubleFunction;
+import java.util.function.DoubleToIntFunction;
 import javax.imageio.ImageIO;
 
 /**
- * Paints a heatmap over a screen's screenshot, in pure Java (shared by the CLI, the demo and the console):
- * grid counts → Gaussian-smoothed density (kernel radius in cells) → linear or log scale → colour gradient
- * with alpha (transparent where nothing happened) → drawn over the screenshot at its native size → a legend
- * with the count scale.
+ * Paints a heatmap over a screen's screenshot, in pure Java (shared by the CLI, the demo and the
+ * console): grid counts → Gaussian-smoothed density (kernel radius in cells) → linear or log scale
+ * → colour gradient with alpha (transparent where nothing happened) → drawn over the screenshot at
+ * its native size → a legend with the count scale.
  *
  * <p>Stateless and thread-safe; build one per set of {@link Options}.
  */
 public final class HeatmapRenderer {
 
   /** How counts map to colour. */
-  public enum Scale { LINEAR, LOG }
+  public enum Scale {
+    LINEAR,
+    LOG
+  }
 
   /**
    * @param radiusCells kernel radius in grid cells (σ = radius / 2); 0 = no smoothing
-   * @param scale       linear or log (log shows the long tail of a page)
-   * @param maxAlpha    opacity of the hottest colour, 0–1
-   * @param legend      draw the legend
+   * @param scale linear or log (log shows the long tail of a page)
+   * @param maxAlpha opacity of the hottest colour, 0–1
+   * @param legend draw the legend
    */
   public record Options(double radiusCells, Scale scale, double maxAlpha, boolean legend) {
     public static final Options DEFAULT = new Options(2.5, Scale.LINEAR, 0.75, true);
   }
 
   /** Blue → cyan → green → yellow → red, at 0, .25, .5, .75, 1. */
-  private static final int[][] GRADIENT = {{0, 0, 255}, {0, 255, 255}, {0, 255, 0}, {255, 255, 0}, {255, 0, 0}};
+  private static final int[][] GRADIENT = {
+    {0, 0, 255}, {0, 255, 255}, {0, 255, 0}, {255, 255, 0}, {255, 0, 0}
+  };
 
   private final Options options;
 
@@ -42,7 +51,10 @@ public final class HeatmapRenderer {
     this.options = options;
   }
 
-  /** The screenshot with the heatmap of {@code grid} painted over it (a new image; the screenshot is untouched). */
+  /**
+   * The screenshot with the heatmap of {@code grid} painted over it (a new image; the screenshot is
+   * untouched).
+   */
   public BufferedImage render(BufferedImage screenshot, HeatmapGrid grid) {
     double[] density = smooth(grid);
     double max = 0;
@@ -128,18 +140,23 @@ public final class HeatmapRenderer {
   private static final int LUT_SIZE = 1024;
 
   private static int argb(double alpha, int[] rgb) {
-    return ((int) Math.round(Math.max(0, Math.min(1, alpha)) * 255) << 24) | (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
+    return ((int) Math.round(Math.max(0, Math.min(1, alpha)) * 255) << 24)
+        | (rgb[0] << 16)
+        | (rgb[1] << 8)
+        | rgb[2];
   }
 
   /**
-   * Samples {@code field} (grid resolution) bilinearly at each pixel of {@code out} (TYPE_INT_ARGB, written in
-   * place) and blends {@code argbOf(value)} over it; 0 = leave the pixel. Interpolates each row of the grid once,
-   * then per pixel along precomputed columns: ~2M pixels in a few milliseconds.
+   * Samples {@code field} (grid resolution) bilinearly at each pixel of {@code out} (TYPE_INT_ARGB,
+   * written in place) and blends {@code argbOf(value)} over it; 0 = leave the pixel. Interpolates
+   * each row of the grid once, then per pixel along precomputed columns: ~2M pixels in a few
+   * milliseconds.
    */
-  private static void paint(BufferedImage out, double[] field, int gw, int gh, java.util.function.DoubleToIntFunction argbOf) {
+  private static void paint(
+      BufferedImage out, double[] field, int gw, int gh, DoubleToIntFunction argbOf) {
     int w = out.getWidth();
     int h = out.getHeight();
-    int[] pixels = ((java.awt.image.DataBufferInt) out.getRaster().getDataBuffer()).getData();
+    int[] pixels = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
     int[] x0 = new int[w];
     int[] x1 = new int[w];
     double[] fx = new double[w];
@@ -175,10 +192,12 @@ public final class HeatmapRenderer {
   }
 
   /**
-   * Compare mode: where period (or type) A draws a larger share of its events than B, red; where B does, blue.
-   * Each grid is smoothed and divided by its own total, so periods of different volume compare fairly.
+   * Compare mode: where period (or type) A draws a larger share of its events than B, red; where B
+   * does, blue. Each grid is smoothed and divided by its own total, so periods of different volume
+   * compare fairly.
    */
-  public BufferedImage renderDifference(BufferedImage screenshot, HeatmapGrid a, HeatmapGrid b, String labelA, String labelB) {
+  public BufferedImage renderDifference(
+      BufferedImage screenshot, HeatmapGrid a, HeatmapGrid b, String labelA, String labelB) {
     double[] diff = difference(a, b);
     double maxAbs = 0;
     for (double d : diff) {
@@ -193,10 +212,19 @@ public final class HeatmapRenderer {
       int[] lut = new int[2 * LUT_SIZE + 1]; // index LUT_SIZE = 0
       for (int i = -LUT_SIZE; i <= LUT_SIZE; i++) {
         double v = i / (double) LUT_SIZE;
-        lut[i + LUT_SIZE] = Math.abs(v) < 0.02 ? 0
-            : argb(options.maxAlpha() * Math.min(1, 0.15 + Math.abs(v)), v > 0 ? new int[] {215, 25, 28} : new int[] {44, 123, 182});
+        lut[i + LUT_SIZE] =
+            Math.abs(v) < 0.02
+                ? 0
+                : argb(
+                    options.maxAlpha() * Math.min(1, 0.15 + Math.abs(v)),
+                    v > 0 ? new int[] {215, 25, 28} : new int[] {44, 123, 182});
       }
-      paint(out, t, a.width(), a.height(), v -> lut[(int) Math.round(Math.max(-1, Math.min(1, v)) * LUT_SIZE) + LUT_SIZE]);
+      paint(
+          out,
+          t,
+          a.width(),
+          a.height(),
+          v -> lut[(int) Math.round(Math.max(-1, Math.min(1, v)) * LUT_SIZE) + LUT_SIZE]);
     }
     if (options.legend()) {
       drawDifferenceLegend(out, maxAbs, labelA, labelB);
@@ -211,8 +239,8 @@ public final class HeatmapRenderer {
     }
     double[] sa = smooth(a);
     double[] sb = smooth(b);
-    double ta = java.util.Arrays.stream(sa).sum();
-    double tb = java.util.Arrays.stream(sb).sum();
+    double ta = Arrays.stream(sa).sum();
+    double tb = Arrays.stream(sb).sum();
     double[] d = new double[sa.length];
     for (int i = 0; i < d.length; i++) {
       d[i] = (ta == 0 ? 0 : sa[i] / ta) - (tb == 0 ? 0 : sb[i] / tb);
@@ -228,23 +256,34 @@ public final class HeatmapRenderer {
   }
 
   private static BufferedImage copy(BufferedImage screenshot) {
-    BufferedImage out = new BufferedImage(screenshot.getWidth(), screenshot.getHeight(), BufferedImage.TYPE_INT_ARGB);
+    BufferedImage out =
+        new BufferedImage(
+            screenshot.getWidth(), screenshot.getHeight(), BufferedImage.TYPE_INT_ARGB);
     Graphics2D g = out.createGraphics();
     g.drawImage(screenshot, 0, 0, null);
     g.dispose();
     return out;
   }
 
-  private void drawDifferenceLegend(BufferedImage out, double maxAbs, String labelA, String labelB) {
+  private void drawDifferenceLegend(
+      BufferedImage out, double maxAbs, String labelA, String labelB) {
     String pct = String.format("%.2f%%", maxAbs * 100);
-    drawLegendBar(out, 240, t -> {
-      double v = t * 2 - 1;
-      int[] c = v > 0 ? new int[] {215, 25, 28} : new int[] {44, 123, 182};
-      double a = Math.min(1, 0.15 + Math.abs(v));
-      return new Color((int) (255 * (1 - a) + c[0] * a), (int) (255 * (1 - a) + c[1] * a), (int) (255 * (1 - a) + c[2] * a));
-    }, "share of events: " + labelB + " more ← → " + labelA + " more", "-" + pct, "+" + pct);
+    drawLegendBar(
+        out,
+        240,
+        t -> {
+          double v = t * 2 - 1;
+          int[] c = v > 0 ? new int[] {215, 25, 28} : new int[] {44, 123, 182};
+          double a = Math.min(1, 0.15 + Math.abs(v));
+          return new Color(
+              (int) (255 * (1 - a) + c[0] * a),
+              (int) (255 * (1 - a) + c[1] * a),
+              (int) (255 * (1 - a) + c[2] * a));
+        },
+        "share of events: " + labelB + " more ← → " + labelA + " more",
+        "-" + pct,
+        "+" + pct);
   }
-
 
   static int[] colour(double t) {
     double s = Math.max(0, Math.min(1, t)) * (GRADIENT.length - 1);
@@ -252,25 +291,43 @@ public final class HeatmapRenderer {
     double f = s - i;
     int[] a = GRADIENT[i];
     int[] b = GRADIENT[i + 1];
-    return new int[] {(int) Math.round(a[0] + (b[0] - a[0]) * f), (int) Math.round(a[1] + (b[1] - a[1]) * f),
-        (int) Math.round(a[2] + (b[2] - a[2]) * f)};
+    return new int[] {
+      (int) Math.round(a[0] + (b[0] - a[0]) * f),
+      (int) Math.round(a[1] + (b[1] - a[1]) * f),
+      (int) Math.round(a[2] + (b[2] - a[2]) * f)
+    };
   }
 
   private void drawLegend(BufferedImage out, long maxCount) {
-    drawLegendBar(out, 200, t -> {
-      int[] c = colour(t);
-      return new Color(c[0], c[1], c[2]);
-    }, "events per cell (" + options.scale().name().toLowerCase() + ")", "0", String.valueOf(maxCount));
+    drawLegendBar(
+        out,
+        200,
+        t -> {
+          int[] c = colour(t);
+          return new Color(c[0], c[1], c[2]);
+        },
+        "events per cell (" + options.scale().name().toLowerCase() + ")",
+        "0",
+        String.valueOf(maxCount));
   }
 
-  /** A legend in the bottom-right corner: a title, a colour bar ({@code colourAt(0..1)}), its two end labels. */
-  private static void drawLegendBar(BufferedImage out, int barW, java.util.function.DoubleFunction<Color> colourAt, String title,
-      String left, String right) {
+  /**
+   * A legend in the bottom-right corner: a title, a colour bar ({@code colourAt(0..1)}), its two
+   * end labels.
+   */
+  private static void drawLegendBar(
+      BufferedImage out,
+      int barW,
+      DoubleFunction<Color> colourAt,
+      String title,
+      String left,
+      String right) {
     int barH = 12;
     int x = out.getWidth() - barW - 24;
     int y = out.getHeight() - 44;
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(new Color(255, 255, 255, 220));
     g.fillRoundRect(x - 10, y - 22, barW + 20, barH + 40, 8, 8);
     for (int i = 0; i < barW; i++) {

@@ -24,22 +24,26 @@ import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * The rollup aggregates in the lake, the source ClickHouse is published from (and can be rebuilt from):
+ * The rollup aggregates in the lake, the source ClickHouse is published from (and can be rebuilt
+ * from):
+ *
  * <pre>
  *   &lt;prefix&gt;/&lt;granularity&gt;/run=&lt;runId&gt;/window=&lt;partition&gt;/part-….zstd.parquet   what a run's Spark job wrote
  *   &lt;prefix&gt;/&lt;granularity&gt;/current/window=&lt;partition&gt;.json                  the published run of a window
  * </pre>
- * A run writes only under its own {@code run=} directory, so a failed or killed run never touches the
- * aggregates a window is currently published from. The {@code current} pointer moves after ClickHouse has the
- * new window; coarser rollups read the finer windows the pointers name. Partitions are the ClickHouse ones
- * (YYYYMMDDHH, YYYYMMDD).
+ *
+ * A run writes only under its own {@code run=} directory, so a failed or killed run never touches
+ * the aggregates a window is currently published from. The {@code current} pointer moves after
+ * ClickHouse has the new window; coarser rollups read the finer windows the pointers name.
+ * Partitions are the ClickHouse ones (YYYYMMDDHH, YYYYMMDD).
  */
 public final class Aggregates {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern POINTER = Pattern.compile("window=(\\d+)\\.json");
 
   /** The published run of one window and its figures. */
-  public record Pointer(String runId, long rowsIn, long rowsOut, long events, long startedAt, long publishedAt) {}
+  public record Pointer(
+      String runId, long rowsIn, long rowsOut, long events, long startedAt, long publishedAt) {}
 
   private final ObjectStore store;
   private final String prefix;
@@ -65,7 +69,9 @@ public final class Aggregates {
 
   public Optional<Pointer> current(Granularity g, Instant window) throws IOException {
     Optional<byte[]> bytes = store.get(pointerKey(g, window));
-    return bytes.isEmpty() ? Optional.empty() : Optional.of(JSON.readValue(bytes.get(), Pointer.class));
+    return bytes.isEmpty()
+        ? Optional.empty()
+        : Optional.of(JSON.readValue(bytes.get(), Pointer.class));
   }
 
   /** Every published window of {@code g} with its pointer, oldest first. */
@@ -77,14 +83,18 @@ public final class Aggregates {
       if (m.matches()) {
         Optional<byte[]> bytes = store.get(e.key());
         if (bytes.isPresent()) { // else replaced meanwhile
-          pointers.put(g.windowOfPartition(Long.parseLong(m.group(1))), JSON.readValue(bytes.get(), Pointer.class));
+          pointers.put(
+              g.windowOfPartition(Long.parseLong(m.group(1))),
+              JSON.readValue(bytes.get(), Pointer.class));
         }
       }
     }
     return pointers;
   }
 
-  /** Makes {@code pointer}'s run the published one of {@code window}; removes the run it replaces. */
+  /**
+   * Makes {@code pointer}'s run the published one of {@code window}; removes the run it replaces.
+   */
   public void publish(Granularity g, Instant window, Pointer pointer) throws IOException {
     Optional<Pointer> previous = current(g, window);
     store.put(pointerKey(g, window), JSON.writeValueAsBytes(pointer), "application/json", Map.of());
@@ -102,24 +112,37 @@ public final class Aggregates {
     }
   }
 
-  /** The cells a run wrote for one window (aggregates are small: at most grid × screens × types per client). */
+  /**
+   * The cells a run wrote for one window (aggregates are small: at most grid × screens × types per
+   * client).
+   */
   public List<CellCount> cells(Granularity g, String runId, Instant window) throws IOException {
     List<CellCount> cells = new ArrayList<>();
     for (ObjectStore.Entry e : store.list(windowPrefix(g, runId, window))) {
       if (!e.key().endsWith(".parquet")) {
         continue;
       }
-      byte[] object = store.get(e.key()).orElseThrow(() -> new IOException(e.key() + " vanished while publishing"));
+      byte[] object =
+          store
+              .get(e.key())
+              .orElseThrow(() -> new IOException(e.key() + " vanished while publishing"));
       try (ParquetFileReader reader = ParquetFormat.open(object)) {
         MessageType schema = reader.getFooter().getFileMetaData().getSchema();
         var columns = new ColumnIOFactory().getColumnIO(schema);
         PageReadStore rowGroup;
         while ((rowGroup = reader.readNextRowGroup()) != null) {
-          RecordReader<Group> records = columns.getRecordReader(rowGroup, new GroupRecordConverter(schema));
+          RecordReader<Group> records =
+              columns.getRecordReader(rowGroup, new GroupRecordConverter(schema));
           for (long i = 0, n = rowGroup.getRowCount(); i < n; i++) {
             Group r = records.read();
-            cells.add(new CellCount(r.getString("client_id", 0), r.getString("screen_id", 0), r.getString("event_type", 0),
-                r.getInteger("cell_x", 0), r.getInteger("cell_y", 0), r.getLong("count", 0)));
+            cells.add(
+                new CellCount(
+                    r.getString("client_id", 0),
+                    r.getString("screen_id", 0),
+                    r.getString("event_type", 0),
+                    r.getInteger("cell_x", 0),
+                    r.getInteger("cell_y", 0),
+                    r.getLong("count", 0)));
           }
         }
       } catch (RuntimeException ex) {

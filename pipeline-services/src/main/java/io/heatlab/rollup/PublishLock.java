@@ -10,10 +10,11 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One writer of the published windows at a time per data directory: a rollup run (from the CLI, the console
- * or {@code ./heatlab up}'s scheduler) or the start-up self-check. Runs of a window share its staging partition,
- * and a check must not judge a window in the middle of its publish. A fair lock in this process, then a file lock
- * ({@code run/rollup.lock}) across processes — a JVM cannot hold one file lock twice, hence both.
+ * One writer of the published windows at a time per data directory: a rollup run (from the CLI, the
+ * console or {@code ./heatlab up}'s scheduler) or the start-up self-check. Runs of a window share
+ * its staging partition, and a check must not judge a window in the middle of its publish. A fair
+ * lock in this process, then a file lock ({@code run/rollup.lock}) across processes — a JVM cannot
+ * hold one file lock twice, hence both.
  */
 final class PublishLock implements AutoCloseable {
   private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
@@ -28,11 +29,13 @@ final class PublishLock implements AutoCloseable {
 
   /** Blocks until this caller holds the lock of {@code file}. */
   static PublishLock acquire(Path file) throws IOException, InterruptedException {
-    ReentrantLock local = IN_PROCESS.computeIfAbsent(file.toAbsolutePath(), p -> new ReentrantLock(true));
+    ReentrantLock local =
+        IN_PROCESS.computeIfAbsent(file.toAbsolutePath(), p -> new ReentrantLock(true));
     local.lockInterruptibly();
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       try {
         channel.lock();
       } catch (IOException | RuntimeException e) {

@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One rollup run as its caller sees it (CLI, console, scheduler): one Spark application over one or more
- * windows of one granularity. Observable through {@link Listener}; {@link #cancel()} really stops the
- * application; {@link #await()} gives the {@link Result}.
+ * One rollup run as its caller sees it (CLI, console, scheduler): one Spark application over one or
+ * more windows of one granularity. Observable through {@link Listener}; {@link #cancel()} really
+ * stops the application; {@link #await()} gives the {@link Result}.
  */
 public final class RollupRun {
 
@@ -25,11 +25,18 @@ public final class RollupRun {
   }
 
   /** One window's outcome: its state, rows read and written, events counted, error. */
-  public record WindowResult(Instant window, RunState state, long rowsIn, long rowsOut, long events, String error) {}
+  public record WindowResult(
+      Instant window, RunState state, long rowsIn, long rowsOut, long events, String error) {}
 
   /** How a run ended. */
-  public record Result(String runId, Granularity granularity, RunState state, String sparkAppId, Duration duration,
-      Map<Instant, WindowResult> windows, String error) {
+  public record Result(
+      String runId,
+      Granularity granularity,
+      RunState state,
+      String sparkAppId,
+      Duration duration,
+      Map<Instant, WindowResult> windows,
+      String error) {
     public boolean succeeded() {
       return state == RunState.FINISHED;
     }
@@ -88,7 +95,10 @@ public final class RollupRun {
     return sparkAppId;
   }
 
-  /** Stops the run: its Spark application is stopped (then killed); nothing is published; recorded KILLED. */
+  /**
+   * Stops the run: its Spark application is stopped (then killed); nothing is published; recorded
+   * KILLED.
+   */
   public void cancel() {
     cancelled = true;
     SparkApp a = app;
@@ -105,7 +115,8 @@ public final class RollupRun {
     try {
       return result.get();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("rollup run " + id + " crashed: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "rollup run " + id + " crashed: " + e.getCause(), e.getCause());
     }
   }
 

@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The {@code rollup_runs} table: one row per window per state change of a run ({@code ReplacingMergeTree} on
- * {@code updated_at}); readers take the latest row of each (run, window) with {@code argMax}.
+ * The {@code rollup_runs} table: one row per window per state change of a run ({@code
+ * ReplacingMergeTree} on {@code updated_at}); readers take the latest row of each (run, window)
+ * with {@code argMax}.
  */
 public final class RollupRuns {
   private static final DateTimeFormatter CH = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -26,11 +27,29 @@ public final class RollupRuns {
   private final ClickHouseJdbc jdbc;
 
   /** The latest state of one window of one run. {@code finishedAt} is null while it runs. */
-  public record Run(String runId, Granularity granularity, Instant window, RunState state, long rowsIn, long rowsOut,
-      Instant startedAt, Instant finishedAt, String sparkAppId, String error) {
+  public record Run(
+      String runId,
+      Granularity granularity,
+      Instant window,
+      RunState state,
+      long rowsIn,
+      long rowsOut,
+      Instant startedAt,
+      Instant finishedAt,
+      String sparkAppId,
+      String error) {
     public Run with(RunState newState, long in, long out, String appId, String err) {
-      return new Run(runId, granularity, window, newState, in, out, startedAt,
-          newState.isFinal() ? Instant.now() : null, appId == null ? "" : appId, err == null ? "" : err);
+      return new Run(
+          runId,
+          granularity,
+          window,
+          newState,
+          in,
+          out,
+          startedAt,
+          newState.isFinal() ? Instant.now() : null,
+          appId == null ? "" : appId,
+          err == null ? "" : err);
     }
   }
 
@@ -39,9 +58,12 @@ public final class RollupRuns {
   }
 
   public void record(List<Run> runs) throws SQLException {
-    try (Connection c = jdbc.connect(); PreparedStatement insert = c.prepareStatement("INSERT INTO rollup_runs (run_id, job,"
-        + " window_start, state, rows_in, rows_out, started_at, finished_at, spark_app_id, error, updated_at)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (Connection c = jdbc.connect();
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO rollup_runs (run_id, job,"
+                    + " window_start, state, rows_in, rows_out, started_at, finished_at, spark_app_id, error, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (Run r : runs) {
         insert.setString(1, r.runId());
         insert.setString(2, r.granularity().name().toLowerCase());
@@ -50,7 +72,8 @@ public final class RollupRuns {
         insert.setLong(5, r.rowsIn());
         insert.setLong(6, r.rowsOut());
         insert.setString(7, Granularity.dateTime(r.startedAt()));
-        insert.setString(8, Granularity.dateTime(r.finishedAt() == null ? Instant.EPOCH : r.finishedAt()));
+        insert.setString(
+            8, Granularity.dateTime(r.finishedAt() == null ? Instant.EPOCH : r.finishedAt()));
         insert.setString(9, r.sparkAppId());
         insert.setString(10, r.error());
         insert.setLong(11, version());
@@ -60,7 +83,10 @@ public final class RollupRuns {
     }
   }
 
-  /** Strictly increasing across this JVM, microseconds since the epoch (later rows of a run replace earlier ones). */
+  /**
+   * Strictly increasing across this JVM, microseconds since the epoch (later rows of a run replace
+   * earlier ones).
+   */
   private static long version() {
     long now = System.currentTimeMillis() * 1000;
     return LAST_VERSION.updateAndGet(last -> Math.max(now, last + 1));
@@ -73,28 +99,51 @@ public final class RollupRuns {
 
   /** The runs of one granularity's window range [from, to), newest first. */
   public List<Run> history(Granularity g, Instant from, Instant to, int limit) throws SQLException {
-    return query("WHERE job = '" + g.name().toLowerCase() + "' AND window_start >= '" + Granularity.dateTime(from)
-        + "' AND window_start < '" + Granularity.dateTime(to) + "'", limit);
+    return query(
+        "WHERE job = '"
+            + g.name().toLowerCase()
+            + "' AND window_start >= '"
+            + Granularity.dateTime(from)
+            + "' AND window_start < '"
+            + Granularity.dateTime(to)
+            + "'",
+        limit);
   }
 
   private List<Run> query(String where, int limit) throws SQLException {
-    String sql = "SELECT run_id, job, window_start, argMax(state, updated_at) AS s, argMax(rows_in, updated_at) AS ri,"
-        + " argMax(rows_out, updated_at) AS ro, min(started_at) AS sa, argMax(finished_at, updated_at) AS fa,"
-        + " argMax(spark_app_id, updated_at) AS app, argMax(error, updated_at) AS err FROM rollup_runs " + where
-        + " GROUP BY run_id, job, window_start ORDER BY sa DESC, run_id DESC, window_start LIMIT " + Math.max(1, limit);
+    String sql =
+        "SELECT run_id, job, window_start, argMax(state, updated_at) AS s, argMax(rows_in, updated_at) AS ri,"
+            + " argMax(rows_out, updated_at) AS ro, min(started_at) AS sa, argMax(finished_at, updated_at) AS fa,"
+            + " argMax(spark_app_id, updated_at) AS app, argMax(error, updated_at) AS err FROM rollup_runs "
+            + where
+            + " GROUP BY run_id, job, window_start ORDER BY sa DESC, run_id DESC, window_start LIMIT "
+            + Math.max(1, limit);
     List<Run> runs = new ArrayList<>();
-    try (Connection c = jdbc.connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+    try (Connection c = jdbc.connect();
+        ResultSet rs = c.createStatement().executeQuery(sql)) {
       while (rs.next()) {
         Instant finished = instant(rs.getString(8));
-        runs.add(new Run(rs.getString(1), Granularity.valueOf(rs.getString(2).toUpperCase()), instant(rs.getString(3)),
-            RunState.valueOf(rs.getString(4)), rs.getLong(5), rs.getLong(6), instant(rs.getString(7)),
-            finished.equals(Instant.EPOCH) ? null : finished, rs.getString(9), rs.getString(10)));
+        runs.add(
+            new Run(
+                rs.getString(1),
+                Granularity.valueOf(rs.getString(2).toUpperCase()),
+                instant(rs.getString(3)),
+                RunState.valueOf(rs.getString(4)),
+                rs.getLong(5),
+                rs.getLong(6),
+                instant(rs.getString(7)),
+                finished.equals(Instant.EPOCH) ? null : finished,
+                rs.getString(9),
+                rs.getString(10)));
       }
     }
     return runs;
   }
 
-  /** Runs whose latest row is not a final state (SUBMITTED, RUNNING, PUBLISHING), one entry per (run, window). */
+  /**
+   * Runs whose latest row is not a final state (SUBMITTED, RUNNING, PUBLISHING), one entry per
+   * (run, window).
+   */
   public List<Run> unfinished() throws SQLException {
     List<Run> open = new ArrayList<>();
     for (Run r : query("", 100_000)) {
@@ -107,27 +156,42 @@ public final class RollupRuns {
 
   /**
    * Records FAILED ("orphaned") every window of a run other than {@code current} still recorded as
-   * SUBMITTED/RUNNING/PUBLISHING — called holding the publish lock, when no other run can be in progress; returns
-   * how many.
+   * SUBMITTED/RUNNING/PUBLISHING — called holding the publish lock, when no other run can be in
+   * progress; returns how many.
    */
   public int failOrphans(String current) throws SQLException {
-    List<Run> orphans = unfinished().stream().filter(r -> !r.runId().equals(current))
-        .map(r -> r.with(RunState.FAILED, r.rowsIn(), r.rowsOut(), r.sparkAppId(),
-            "orphaned: its process stopped, or could not record the end, before the run finished"))
-        .toList();
+    List<Run> orphans =
+        unfinished().stream()
+            .filter(r -> !r.runId().equals(current))
+            .map(
+                r ->
+                    r.with(
+                        RunState.FAILED,
+                        r.rowsIn(),
+                        r.rowsOut(),
+                        r.sparkAppId(),
+                        "orphaned: its process stopped, or could not record the end, before the run finished"))
+            .toList();
     if (!orphans.isEmpty()) {
       record(orphans);
     }
     return orphans.size();
   }
 
-  /** Per window of {@code g}: when its latest FINISHED run started (raw data written after that is not in it). */
+  /**
+   * Per window of {@code g}: when its latest FINISHED run started (raw data written after that is
+   * not in it).
+   */
   public Map<Instant, Instant> lastFinished(Granularity g) throws SQLException {
-    String sql = "SELECT window_start, max(sa) FROM (SELECT run_id, window_start, argMax(state, updated_at) AS s,"
-        + " min(started_at) AS sa FROM rollup_runs WHERE job = '" + g.name().toLowerCase() + "' GROUP BY run_id, window_start)"
-        + " WHERE s = 'FINISHED' GROUP BY window_start";
+    String sql =
+        "SELECT window_start, max(sa) FROM (SELECT run_id, window_start, argMax(state, updated_at) AS s,"
+            + " min(started_at) AS sa FROM rollup_runs WHERE job = '"
+            + g.name().toLowerCase()
+            + "' GROUP BY run_id, window_start)"
+            + " WHERE s = 'FINISHED' GROUP BY window_start";
     Map<Instant, Instant> last = new HashMap<>();
-    try (Connection c = jdbc.connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+    try (Connection c = jdbc.connect();
+        ResultSet rs = c.createStatement().executeQuery(sql)) {
       while (rs.next()) {
         last.put(instant(rs.getString(1)), instant(rs.getString(2)));
       }
@@ -135,24 +199,35 @@ public final class RollupRuns {
     return last;
   }
 
-  /** An hour that counts more events than its last successful run read rows: some events are counted twice. */
+  /**
+   * An hour that counts more events than its last successful run read rows: some events are counted
+   * twice.
+   */
   public record OverCount(Instant hour, long counted, long rowsRead) {}
 
   /**
-   * The rolled-up hours since {@code since} whose Σ {@code heatmap_hourly} exceeds the rows their latest FINISHED
-   * hourly run read (a run counts each batch once, so never more than it read) — the console's consistency check,
-   * and the fault tests'.
+   * The rolled-up hours since {@code since} whose Σ {@code heatmap_hourly} exceeds the rows their
+   * latest FINISHED hourly run read (a run counts each batch once, so never more than it read) —
+   * the console's consistency check, and the fault tests'.
    */
   public List<OverCount> overCounted(Instant since) throws SQLException {
     String from = Granularity.dateTime(Granularity.HOURLY.windowOf(since));
-    String sql = "SELECT toString(window_start), c, r FROM"
-        + " (SELECT window_start, sum(count) AS c FROM " + Granularity.HOURLY.table() + " WHERE window_start >= toDateTime('" + from + "')"
-        + " GROUP BY window_start)"
-        + " ANY INNER JOIN (SELECT window_start, argMax(rows_in, updated_at) AS r FROM rollup_runs WHERE job = 'hourly'"
-        + " AND state = 'FINISHED' AND window_start >= toDateTime('" + from + "') GROUP BY window_start) USING window_start"
-        + " WHERE c > r ORDER BY window_start";
+    String sql =
+        "SELECT toString(window_start), c, r FROM"
+            + " (SELECT window_start, sum(count) AS c FROM "
+            + Granularity.HOURLY.table()
+            + " WHERE window_start >= toDateTime('"
+            + from
+            + "')"
+            + " GROUP BY window_start)"
+            + " ANY INNER JOIN (SELECT window_start, argMax(rows_in, updated_at) AS r FROM rollup_runs WHERE job = 'hourly'"
+            + " AND state = 'FINISHED' AND window_start >= toDateTime('"
+            + from
+            + "') GROUP BY window_start) USING window_start"
+            + " WHERE c > r ORDER BY window_start";
     List<OverCount> over = new ArrayList<>();
-    try (Connection c = jdbc.connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+    try (Connection c = jdbc.connect();
+        ResultSet rs = c.createStatement().executeQuery(sql)) {
       while (rs.next()) {
         over.add(new OverCount(instant(rs.getString(1)), rs.getLong(2), rs.getLong(3)));
       }

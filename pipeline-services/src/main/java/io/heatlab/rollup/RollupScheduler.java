@@ -7,6 +7,7 @@ import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapWindows;
 import io.heatlab.olap.Retention;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,34 +28,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rolls windows up by itself. Each pass (every {@code rollup.scheduler.interval.ms}):
+ *
  * <ol>
- *   <li><b>hours</b> that ended at least {@code grace} ago, within the lookback, that hold landed objects and
- *       either were never rolled up or received an object at or after their last successful run started (late
- *       data: the landing manifests name the hours written since the previous pass) — one Spark application;</li>
- *   <li><b>days</b> that ended at least {@code grace} ago and have an hour rolled up after the day's last
- *       successful run (or never ran);</li>
- *   <li><b>ISO weeks</b> likewise from their days;</li>
- *   <li><b>retention</b>: whole partitions older than each granularity's retention are dropped.</li>
+ *   <li><b>hours</b> that ended at least {@code grace} ago, within the lookback, that hold landed
+ *       objects and either were never rolled up or received an object at or after their last
+ *       successful run started (late data: the landing manifests name the hours written since the
+ *       previous pass) — one Spark application;
+ *   <li><b>days</b> that ended at least {@code grace} ago and have an hour rolled up after the
+ *       day's last successful run (or never ran);
+ *   <li><b>ISO weeks</b> likewise from their days;
+ *   <li><b>retention</b>: whole partitions older than each granularity's retention are dropped.
  * </ol>
- * A window whose run failed is retried with backoff (doubling from {@code retry.backoff}, at most an hour).
- * Passes never overlap; {@link #close()} stops the running application.
+ *
+ * A window whose run failed is retried with backoff (doubling from {@code retry.backoff}, at most
+ * an hour). Passes never overlap; {@link #close()} stops the running application.
  */
 public final class RollupScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RollupScheduler.class);
   private static final Duration MAX_BACKOFF = Duration.ofHours(1);
 
   /** The scheduler's settings. */
-  public record Settings(Duration interval, Duration grace, Duration lookback, Duration backoff, Retention retention) {
+  public record Settings(
+      Duration interval, Duration grace, Duration lookback, Duration backoff, Retention retention) {
     public static Settings of(HeatlabConfig c) {
-      return new Settings(Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_SCHEDULER_INTERVAL_MS)),
+      return new Settings(
+          Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_SCHEDULER_INTERVAL_MS)),
           Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_SCHEDULER_GRACE_MS)),
           Duration.ofHours(c.getInt(HeatlabConfig.ROLLUP_SCHEDULER_LOOKBACK_HOURS)),
-          Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_RETRY_BACKOFF_MS)), Retention.of(c));
+          Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_RETRY_BACKOFF_MS)),
+          Retention.of(c));
     }
   }
 
   /** What one pass did: the runs it made, per granularity, and the partitions retention dropped. */
-  public record Pass(Map<Granularity, RollupRun.Result> runs, Map<Granularity, List<Long>> dropped) {
+  public record Pass(
+      Map<Granularity, RollupRun.Result> runs, Map<Granularity, List<Long>> dropped) {
     public List<Instant> windows(Granularity g) {
       RollupRun.Result r = runs.get(g);
       return r == null ? List.of() : List.copyOf(r.windows().keySet());
@@ -69,16 +77,23 @@ public final class RollupScheduler implements AutoCloseable {
   private final Clock clock;
   private final RollupRun.Listener listener;
   private final Map<String, Failure> failures = new HashMap<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "heatlab-rollup-scheduler");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "heatlab-rollup-scheduler");
+            t.setDaemon(true);
+            return t;
+          });
   private Instant previousPass;
   private volatile RollupRun current;
   private volatile boolean closed;
 
-  public RollupScheduler(Rollups rollups, HeatmapWindows windows, Settings settings, Clock clock, RollupRun.Listener listener) {
+  public RollupScheduler(
+      Rollups rollups,
+      HeatmapWindows windows,
+      Settings settings,
+      Clock clock,
+      RollupRun.Listener listener) {
     this.rollups = rollups;
     this.windows = windows;
     this.settings = settings;
@@ -88,19 +103,26 @@ public final class RollupScheduler implements AutoCloseable {
 
   /** Runs a pass now and then every interval, in the background. */
   public void start() {
-    timer.scheduleWithFixedDelay(() -> {
-      try {
-        pass();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        LOG.warn("rollup scheduler pass failed (next in {} s): {}", settings.interval().toSeconds(), e.toString());
-      }
-    }, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            pass();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (Exception e) {
+            LOG.warn(
+                "rollup scheduler pass failed (next in {} s): {}",
+                settings.interval().toSeconds(),
+                e.toString());
+          }
+        },
+        0,
+        settings.interval().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** One pass, in the caller's thread. */
-  public synchronized Pass pass() throws IOException, java.sql.SQLException, InterruptedException {
+  public synchronized Pass pass() throws IOException, SQLException, InterruptedException {
     Instant passStart = Instant.now();
     Instant now = clock.instant();
     Instant oldest = now.minus(settings.lookback());
@@ -114,26 +136,40 @@ public final class RollupScheduler implements AutoCloseable {
     Map<Granularity, List<Long>> dropped = new LinkedHashMap<>();
     List<HeatmapWindows.Replaced> drops = new ArrayList<>();
     for (Granularity g : Granularity.values()) {
-      List<HeatmapWindows.Replaced> gone = windows.dropBefore(g, settings.retention().cutoff(g, now));
+      List<HeatmapWindows.Replaced> gone =
+          windows.dropBefore(g, settings.retention().cutoff(g, now));
       if (!gone.isEmpty()) {
         drops.addAll(gone);
         dropped.put(g, gone.stream().map(HeatmapWindows.Replaced::partition).toList());
-        LOG.info("retention dropped {} {} partition(s) older than {}", gone.size(), g.table(), settings.retention().kept().get(g));
+        LOG.info(
+            "retention dropped {} {} partition(s) older than {}",
+            gone.size(),
+            g.table(),
+            settings.retention().kept().get(g));
       }
     }
-    if (!windows.awaitGone(drops, RunPublisher.FINAL_WITHIN).isEmpty()) { // a restart must not bring them back
-      LOG.warn("retention: ClickHouse still keeps dropped parts on disk after {} s", RunPublisher.FINAL_WITHIN.toSeconds());
+    if (!windows
+        .awaitGone(drops, RunPublisher.FINAL_WITHIN)
+        .isEmpty()) { // a restart must not bring them back
+      LOG.warn(
+          "retention: ClickHouse still keeps dropped parts on disk after {} s",
+          RunPublisher.FINAL_WITHIN.toSeconds());
     }
     previousPass = passStart;
     return new Pass(runs, dropped);
   }
 
-  private void run(Granularity g, List<Instant> due, Map<Granularity, RollupRun.Result> runs) throws InterruptedException {
+  private void run(Granularity g, List<Instant> due, Map<Granularity, RollupRun.Result> runs)
+      throws InterruptedException {
     Instant now = clock.instant();
-    List<Instant> ready = due.stream().filter(w -> {
-      Failure f = failures.get(key(g, w));
-      return f == null || !f.retryAt().isAfter(now);
-    }).toList();
+    List<Instant> ready =
+        due.stream()
+            .filter(
+                w -> {
+                  Failure f = failures.get(key(g, w));
+                  return f == null || !f.retryAt().isAfter(now);
+                })
+            .toList();
     if (ready.isEmpty() || closed) {
       return;
     }
@@ -150,32 +186,50 @@ public final class RollupScheduler implements AutoCloseable {
         Duration wait = settings.backoff().multipliedBy(1L << Math.min(attempts - 1, 20));
         wait = wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
         failures.put(k, new Failure(attempts, now.plus(wait)));
-        LOG.warn("{} {} failed (attempt {}), retry after {} s: {}", g.name().toLowerCase(), g.label(w.window()), attempts,
-            wait.toSeconds(), w.error());
+        LOG.warn(
+            "{} {} failed (attempt {}), retry after {} s: {}",
+            g.name().toLowerCase(),
+            g.label(w.window()),
+            attempts,
+            wait.toSeconds(),
+            w.error());
       }
     }
   }
 
-  /** Closed hours with landed objects that were never rolled up, or got objects since their last run started. */
-  private List<Instant> dueHours(Instant now, Instant oldest) throws IOException, java.sql.SQLException {
+  /**
+   * Closed hours with landed objects that were never rolled up, or got objects since their last run
+   * started.
+   */
+  private List<Instant> dueHours(Instant now, Instant oldest) throws IOException, SQLException {
     Map<Instant, Instant> lastRun = rollups.runs().lastFinished(Granularity.HOURLY);
-    Set<HourPartition> written = previousPass == null ? null
-        : rollups.landing().hoursChangedSince(previousPass.minus(Duration.ofMinutes(2)));
+    Set<HourPartition> written =
+        previousPass == null
+            ? null
+            : rollups.landing().hoursChangedSince(previousPass.minus(Duration.ofMinutes(2)));
     SortedSet<Instant> due = new TreeSet<>();
-    failures.keySet().stream().filter(k -> k.startsWith(Granularity.HOURLY.name() + "@")) // failed: due until they succeed
-        .map(k -> Instant.parse(k.substring(k.indexOf('@') + 1))).forEach(due::add);
+    failures.keySet().stream()
+        .filter(
+            k -> k.startsWith(Granularity.HOURLY.name() + "@")) // failed: due until they succeed
+        .map(k -> Instant.parse(k.substring(k.indexOf('@') + 1)))
+        .forEach(due::add);
     for (HourPartition h : rollups.landing().hours()) {
       Instant start = h.dt().atTime(h.hour(), 0).toInstant(ZoneOffset.UTC);
-      if (start.isBefore(oldest) || Granularity.HOURLY.end(start).plus(settings.grace()).isAfter(now)) {
+      if (start.isBefore(oldest)
+          || Granularity.HOURLY.end(start).plus(settings.grace()).isAfter(now)) {
         continue;
       }
       Instant last = lastRun.get(start);
       if (last == null) {
         due.add(start);
-      } else if (written == null || written.contains(h)) { // first pass: check every hour; later: those written to
-        // Both times are whole seconds (S3 Last-Modified; rollup_runs.started_at, truncated). An object stamped
-        // in the run's start second was written less than a second after the start, and the job lists its input
-        // seconds later (driver JVM + Spark session): it was read. So only a later second is new data. (Storage
+      } else if (written == null
+          || written.contains(h)) { // first pass: check every hour; later: those written to
+        // Both times are whole seconds (S3 Last-Modified; rollup_runs.started_at, truncated). An
+        // object stamped
+        // in the run's start second was written less than a second after the start, and the job
+        // lists its input
+        // seconds later (driver JVM + Spark session): it was read. So only a later second is new
+        // data. (Storage
         // and heatlab must share a clock: NTP in production.)
         for (ObjectStore.Entry o : rollups.landing().objects(h)) {
           if (o.lastModified().isAfter(last)) {
@@ -188,8 +242,11 @@ public final class RollupScheduler implements AutoCloseable {
     return new ArrayList<>(due);
   }
 
-  /** Closed windows of {@code g} whose finer windows were rolled up after the window's last run (or it never ran). */
-  private List<Instant> dueAbove(Granularity g, Instant now, Instant oldest) throws java.sql.SQLException {
+  /**
+   * Closed windows of {@code g} whose finer windows were rolled up after the window's last run (or
+   * it never ran).
+   */
+  private List<Instant> dueAbove(Granularity g, Instant now, Instant oldest) throws SQLException {
     Granularity finer = g.finer().orElseThrow();
     Map<Instant, Instant> finerRuns = rollups.runs().lastFinished(finer);
     Map<Instant, Instant> ownRuns = rollups.runs().lastFinished(g);

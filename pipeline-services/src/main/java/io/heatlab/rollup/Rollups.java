@@ -30,15 +30,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs rollups: plans a Spark application over windows of one granularity ({@link RunPlanner}), launches it
- * ({@link SparkApp}), then publishes each window ({@link RunPublisher}) — the Parquet the job wrote to the lake
- * ({@link Aggregates}) replaces the window in ClickHouse atomically ({@link HeatmapWindows}) and becomes the
- * window's current aggregate — and records every state change in {@code rollup_runs} ({@link RunLedger}). A
- * failed or killed run publishes nothing: ClickHouse and the lake's current aggregates keep the window's
- * previous data.
+ * Runs rollups: plans a Spark application over windows of one granularity ({@link RunPlanner}),
+ * launches it ({@link SparkApp}), then publishes each window ({@link RunPublisher}) — the Parquet
+ * the job wrote to the lake ({@link Aggregates}) replaces the window in ClickHouse atomically
+ * ({@link HeatmapWindows}) and becomes the window's current aggregate — and records every state
+ * change in {@code rollup_runs} ({@link RunLedger}). A failed or killed run publishes nothing:
+ * ClickHouse and the lake's current aggregates keep the window's previous data.
  *
- * <p>One application runs at a time per data directory ({@link PublishLock}) because runs of a window share its
- * staging partition, and two cores gain nothing from two Spark drivers; later runs wait in SUBMITTED.
+ * <p>One application runs at a time per data directory ({@link PublishLock}) because runs of a
+ * window share its staging partition, and two cores gain nothing from two Spark drivers; later runs
+ * wait in SUBMITTED.
  */
 public final class Rollups implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Rollups.class);
@@ -52,19 +53,33 @@ public final class Rollups implements AutoCloseable {
   private final RunPlanner planner;
   private final RunPublisher publisher;
   private final Set<RollupRun> active = ConcurrentHashMap.newKeySet();
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "heatlab-rollup");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "heatlab-rollup");
+            t.setDaemon(true);
+            return t;
+          });
 
   public Rollups(HeatlabConfig config, StackEndpoints endpoints) {
-    this(SparkSettings.of(config, endpoints), endpoints.objectStore(config), new LandingLayout(LandingLayout.DEFAULT_PREFIX),
-        config.getString(HeatlabConfig.ROLLUP_AGGREGATES_PREFIX), new ClickHouseJdbc(config, endpoints));
+    this(
+        SparkSettings.of(config, endpoints),
+        endpoints.objectStore(config),
+        new LandingLayout(LandingLayout.DEFAULT_PREFIX),
+        config.getString(HeatlabConfig.ROLLUP_AGGREGATES_PREFIX),
+        new ClickHouseJdbc(config, endpoints));
   }
 
-  /** Rollups of the events landed under {@code layout} (every format present), lake aggregates under the prefix. */
-  public Rollups(SparkSettings spark, ObjectStore store, LandingLayout layout, String aggregatesPrefix, ClickHouseJdbc jdbc) {
+  /**
+   * Rollups of the events landed under {@code layout} (every format present), lake aggregates under
+   * the prefix.
+   */
+  public Rollups(
+      SparkSettings spark,
+      ObjectStore store,
+      LandingLayout layout,
+      String aggregatesPrefix,
+      ClickHouseJdbc jdbc) {
     this.spark = spark;
     this.landing = new LandingIndex(store, layout);
     this.aggregates = new Aggregates(store, aggregatesPrefix);
@@ -91,84 +106,119 @@ public final class Rollups implements AutoCloseable {
   }
 
   /**
-   * Starts a run over {@code windowStarts} of {@code g} in the background. A window that holds events and for
-   * which the run finds none is left as it is and FAILED (its input is gone or unreadable: replacing a published
-   * window with nothing would lose its counts).
+   * Starts a run over {@code windowStarts} of {@code g} in the background. A window that holds
+   * events and for which the run finds none is left as it is and FAILED (its input is gone or
+   * unreadable: replacing a published window with nothing would lose its counts).
    */
   public RollupRun start(Granularity g, List<Instant> windowStarts, RollupRun.Listener listener) {
     return start(g, windowStarts, false, listener);
   }
 
   /**
-   * Same; with {@code replaceWithEmpty}, a window for which the run finds no events is emptied even if it held
-   * some (the operator's explicit choice, e.g. after deleting landed objects on purpose).
+   * Same; with {@code replaceWithEmpty}, a window for which the run finds no events is emptied even
+   * if it held some (the operator's explicit choice, e.g. after deleting landed objects on
+   * purpose).
    */
-  public RollupRun start(Granularity g, List<Instant> windowStarts, boolean replaceWithEmpty, RollupRun.Listener listener) {
+  public RollupRun start(
+      Granularity g,
+      List<Instant> windowStarts,
+      boolean replaceWithEmpty,
+      RollupRun.Listener listener) {
     if (windowStarts.isEmpty()) {
       throw new IllegalArgumentException("no window to roll up");
     }
-    String id = RUN_ID.format(LocalDateTime.now(ZoneOffset.UTC)) + "-" + g.name().toLowerCase() + "-"
-        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    String id =
+        RUN_ID.format(LocalDateTime.now(ZoneOffset.UTC))
+            + "-"
+            + g.name().toLowerCase()
+            + "-"
+            + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     RollupRun run = new RollupRun(id, g, windowStarts, replaceWithEmpty);
     active.add(run);
-    executor.execute(() -> {
-      try {
-        run.result.complete(execute(run, listener));
-      } catch (InterruptedException e) {
-        LOG.info("rollup run {} abandoned: heatlab is shutting down", id);
-        run.result.completeExceptionally(e);
-      } catch (Throwable t) {
-        LOG.error("rollup run {} crashed", id, t);
-        run.result.completeExceptionally(t);
-      } finally {
-        active.remove(run);
-      }
-    });
+    executor.execute(
+        () -> {
+          try {
+            run.result.complete(execute(run, listener));
+          } catch (InterruptedException e) {
+            LOG.info("rollup run {} abandoned: heatlab is shutting down", id);
+            run.result.completeExceptionally(e);
+          } catch (Throwable t) {
+            LOG.error("rollup run {} crashed", id, t);
+            run.result.completeExceptionally(t);
+          } finally {
+            active.remove(run);
+          }
+        });
     return run;
   }
 
   /** Runs and waits. */
-  public RollupRun.Result run(Granularity g, List<Instant> windowStarts, RollupRun.Listener listener) throws InterruptedException {
+  public RollupRun.Result run(
+      Granularity g, List<Instant> windowStarts, RollupRun.Listener listener)
+      throws InterruptedException {
     return start(g, windowStarts, listener).await();
   }
 
   /**
-   * The finer windows below {@code windowStarts} of {@code g} that hold data but were never rolled up, per
-   * granularity, finest first — what must run before {@code g} can be exact.
+   * The finer windows below {@code windowStarts} of {@code g} that hold data but were never rolled
+   * up, per granularity, finest first — what must run before {@code g} can be exact.
    */
-  public Map<Granularity, List<Instant>> missingBelow(Granularity g, List<Instant> windowStarts) throws IOException {
+  public Map<Granularity, List<Instant>> missingBelow(Granularity g, List<Instant> windowStarts)
+      throws IOException {
     return planner.missingBelow(g, windowStarts);
   }
 
-  /** One run, in call order: record, lock, sweep orphans, plan, launch Spark, check, publish, record the end. */
+  /**
+   * One run, in call order: record, lock, sweep orphans, plan, launch Spark, check, publish, record
+   * the end.
+   */
   private RollupRun.Result execute(RollupRun run, RollupRun.Listener listener) throws Exception {
     RunLedger ledger = new RunLedger(runs, run, Instant.now());
     try {
       ledger.write();
     } catch (RuntimeException e) {
-      return finish(run, listener, ledger, RunState.FAILED, "ClickHouse unreachable: " + e.getMessage(), Map.of());
+      return finish(
+          run,
+          listener,
+          ledger,
+          RunState.FAILED,
+          "ClickHouse unreachable: " + e.getMessage(),
+          Map.of());
     }
     listener.state(run, RunState.SUBMITTED);
-    // one at a time on this machine: the CLI, the console and ./heatlab up's scheduler may all run rollups
+    // one at a time on this machine: the CLI, the console and ./heatlab up's scheduler may all run
+    // rollups
     try (PublishLock lock = PublishLock.acquire(spark.lockFile())) {
       sweepOrphans(run.id());
       if (run.cancelled()) {
-        return finish(run, listener, ledger, RunState.KILLED, "cancelled before it started", Map.of());
+        return finish(
+            run, listener, ledger, RunState.KILLED, "cancelled before it started", Map.of());
       }
       RunPlan plan;
       try {
         plan = planner.plan(run);
       } catch (IOException e) {
-        return finish(run, listener, ledger, RunState.FAILED, "planning failed: " + e.getMessage(), Map.of());
+        return finish(
+            run, listener, ledger, RunState.FAILED, "planning failed: " + e.getMessage(), Map.of());
       }
-      SparkApp app = SparkApp.launch(spark, run.id(), JOB_CLASS, plan.args(), events(run, listener, ledger));
+      SparkApp app =
+          SparkApp.launch(spark, run.id(), JOB_CLASS, plan.args(), events(run, listener, ledger));
       run.attach(app);
       SparkApp.Verdict verdict = app.await(spark.timeout());
       run.sparkAppId(verdict.appId());
       if (!verdict.succeeded() || run.cancelled()) {
-        RunState end = run.cancelled() || verdict.state() == SparkAppHandle.State.KILLED ? RunState.KILLED : RunState.FAILED;
+        RunState end =
+            run.cancelled() || verdict.state() == SparkAppHandle.State.KILLED
+                ? RunState.KILLED
+                : RunState.FAILED;
         publisher.discardAll(run);
-        return finish(run, listener, ledger, end, end == RunState.KILLED ? "stopped by request" : verdict.error(), Map.of());
+        return finish(
+            run,
+            listener,
+            ledger,
+            end,
+            end == RunState.KILLED ? "stopped by request" : verdict.error(),
+            Map.of());
       }
       run.state(RunState.PUBLISHING);
       listener.state(run, RunState.PUBLISHING);
@@ -177,10 +227,22 @@ public final class Rollups implements AutoCloseable {
         cells = publisher.checked(run, verdict.totals(), plan);
       } catch (Exception e) {
         publisher.discardAll(run);
-        return finish(run, listener, ledger, RunState.FAILED, "checking the job's output failed: " + e.getMessage(), Map.of());
+        return finish(
+            run,
+            listener,
+            ledger,
+            RunState.FAILED,
+            "checking the job's output failed: " + e.getMessage(),
+            Map.of());
       }
       Map<Instant, RollupRun.WindowResult> results = publisher.publish(run, ledger, plan, cells);
-      String errors = String.join("; ", results.values().stream().map(RollupRun.WindowResult::error).filter(e -> !e.isEmpty()).toList());
+      String errors =
+          String.join(
+              "; ",
+              results.values().stream()
+                  .map(RollupRun.WindowResult::error)
+                  .filter(e -> !e.isEmpty())
+                  .toList());
       RunState end = errors.isEmpty() ? RunState.FINISHED : RunState.FAILED;
       if (end == RunState.FINISHED) {
         run.progress(1.0);
@@ -189,7 +251,10 @@ public final class Rollups implements AutoCloseable {
     }
   }
 
-  /** The Spark application's reports, passed on to the run and its listener; RUNNING is recorded once. */
+  /**
+   * The Spark application's reports, passed on to the run and its listener; RUNNING is recorded
+   * once.
+   */
   private SparkApp.Events events(RollupRun run, RollupRun.Listener listener, RunLedger ledger) {
     return new SparkApp.Events() {
       private boolean running;
@@ -225,8 +290,8 @@ public final class Rollups implements AutoCloseable {
 
   /**
    * Holding the lock, no other run of this data directory is in progress: a run still recorded as
-   * SUBMITTED/RUNNING/PUBLISHING (other than {@code current}) lost its process or could not record its end (e.g.
-   * ClickHouse was down then). Record it FAILED, so history tells the truth.
+   * SUBMITTED/RUNNING/PUBLISHING (other than {@code current}) lost its process or could not record
+   * its end (e.g. ClickHouse was down then). Record it FAILED, so history tells the truth.
    */
   private void sweepOrphans(String current) {
     try {
@@ -239,8 +304,16 @@ public final class Rollups implements AutoCloseable {
     }
   }
 
-  /** The run's end: windows without a result of their own take {@code end}; recorded, reported, returned. */
-  private RollupRun.Result finish(RollupRun run, RollupRun.Listener listener, RunLedger ledger, RunState end, String error,
+  /**
+   * The run's end: windows without a result of their own take {@code end}; recorded, reported,
+   * returned.
+   */
+  private RollupRun.Result finish(
+      RollupRun run,
+      RollupRun.Listener listener,
+      RunLedger ledger,
+      RunState end,
+      String error,
       Map<Instant, RollupRun.WindowResult> results) {
     Map<Instant, RollupRun.WindowResult> all = new LinkedHashMap<>();
     for (Instant w : run.windows()) {
@@ -258,13 +331,19 @@ public final class Rollups implements AutoCloseable {
     if (end != RunState.FINISHED) {
       LOG.warn("rollup run {} {}: {}{}", run.id(), end, error, recordError);
     }
-    return new RollupRun.Result(run.id(), run.granularity(), end, run.sparkAppId(),
-        Duration.between(ledger.started(), Instant.now()), all, error + recordError);
+    return new RollupRun.Result(
+        run.id(),
+        run.granularity(),
+        end,
+        run.sparkAppId(),
+        Duration.between(ledger.started(), Instant.now()),
+        all,
+        error + recordError);
   }
 
   /**
-   * Stops the runs still going — each Spark application stopped (stop → 3 s → kill) and its windows recorded
-   * KILLED, as a Cancel does — then the executor.
+   * Stops the runs still going — each Spark application stopped (stop → 3 s → kill) and its windows
+   * recorded KILLED, as a Cancel does — then the executor.
    */
   @Override
   public void close() {

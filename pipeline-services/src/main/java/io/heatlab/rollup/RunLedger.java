@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A run's rows of {@code rollup_runs}, one per window, as the run goes: every window SUBMITTED, then RUNNING,
- * then each window's own end (FINISHED with its rows, or FAILED/KILLED with the error). {@link #write} records
- * them all as they stand.
+ * A run's rows of {@code rollup_runs}, one per window, as the run goes: every window SUBMITTED,
+ * then RUNNING, then each window's own end (FINISHED with its rows, or FAILED/KILLED with the
+ * error). {@link #write} records them all as they stand.
  */
 final class RunLedger {
   private final RollupRuns runs;
@@ -22,7 +22,10 @@ final class RunLedger {
     this.run = run;
     this.started = started;
     for (Instant w : run.windows()) {
-      windows.put(w, new RollupRuns.Run(run.id(), run.granularity(), w, RunState.SUBMITTED, 0, 0, started, null, "", ""));
+      windows.put(
+          w,
+          new RollupRuns.Run(
+              run.id(), run.granularity(), w, RunState.SUBMITTED, 0, 0, started, null, "", ""));
     }
   }
 
@@ -32,7 +35,8 @@ final class RunLedger {
 
   /** Every window still open moves to {@code state} (RUNNING, or the run's end). */
   synchronized void all(RunState state, String error) {
-    windows.replaceAll((w, r) -> r.state().isFinal() ? r : r.with(state, 0, 0, run.sparkAppId(), error));
+    windows.replaceAll(
+        (w, r) -> r.state().isFinal() ? r : r.with(state, 0, 0, run.sparkAppId(), error));
   }
 
   /** One window's end. */
@@ -40,7 +44,9 @@ final class RunLedger {
     windows.put(w, windows.get(w).with(state, rowsIn, rowsOut, run.sparkAppId(), error));
   }
 
-  /** Records every window's row as it stands; an IllegalStateException when ClickHouse refuses it. */
+  /**
+   * Records every window's row as it stands; an IllegalStateException when ClickHouse refuses it.
+   */
   synchronized void write() {
     try {
       runs.record(new ArrayList<>(windows.values()));

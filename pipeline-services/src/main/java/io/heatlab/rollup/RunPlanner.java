@@ -18,9 +18,10 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * What a run reads: for an hour, its raw prefix of every landing format that holds objects (a switch of
- * {@code landing.format} leaves the earlier hours in the other format, and they still count); for a day or a
- * week, the current aggregate of each finer window. Also which finer windows must be rolled up first.
+ * What a run reads: for an hour, its raw prefix of every landing format that holds objects (a
+ * switch of {@code landing.format} leaves the earlier hours in the other format, and they still
+ * count); for a day or a week, the current aggregate of each finer window. Also which finer windows
+ * must be rolled up first.
  */
 final class RunPlanner {
   private final SparkSettings spark;
@@ -29,7 +30,12 @@ final class RunPlanner {
   private final LandingIndex landing;
   private final Aggregates aggregates;
 
-  RunPlanner(SparkSettings spark, ObjectStore store, LandingLayout layout, LandingIndex landing, Aggregates aggregates) {
+  RunPlanner(
+      SparkSettings spark,
+      ObjectStore store,
+      LandingLayout layout,
+      LandingIndex landing,
+      Aggregates aggregates) {
     this.spark = spark;
     this.store = store;
     this.layout = layout;
@@ -40,8 +46,13 @@ final class RunPlanner {
   RunPlan plan(RollupRun run) throws IOException {
     Granularity g = run.granularity();
     Map<Instant, RunPlan.Expected> inputs = new LinkedHashMap<>();
-    List<String> args = new ArrayList<>(List.of("--granularity", g.name().toLowerCase(),
-        "--output", spark.s3a(aggregates.runPrefix(g, run.id()))));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--granularity",
+                g.name().toLowerCase(),
+                "--output",
+                spark.s3a(aggregates.runPrefix(g, run.id()))));
     for (Instant w : run.windows()) {
       String label = String.valueOf(g.partition(w));
       args.add("--window");
@@ -62,7 +73,10 @@ final class RunPlanner {
           rows += current.get().rowsOut();
           events += current.get().events();
           args.add("--input");
-          args.add(label + "=" + spark.s3a(aggregates.windowPrefix(finer.get(), current.get().runId(), f)));
+          args.add(
+              label
+                  + "="
+                  + spark.s3a(aggregates.windowPrefix(finer.get(), current.get().runId(), f)));
         }
       }
       inputs.put(w, new RunPlan.Expected(rows, events));
@@ -84,11 +98,13 @@ final class RunPlanner {
   }
 
   /**
-   * The finer windows below {@code windowStarts} of {@code g} that hold data but were never rolled up
-   * (hours with landed objects and no current hourly aggregate; days with such hours or hourly aggregates and
-   * no current daily aggregate), per granularity, finest first — what must run before {@code g} can be exact.
+   * The finer windows below {@code windowStarts} of {@code g} that hold data but were never rolled
+   * up (hours with landed objects and no current hourly aggregate; days with such hours or hourly
+   * aggregates and no current daily aggregate), per granularity, finest first — what must run
+   * before {@code g} can be exact.
    */
-  Map<Granularity, List<Instant>> missingBelow(Granularity g, List<Instant> windowStarts) throws IOException {
+  Map<Granularity, List<Instant>> missingBelow(Granularity g, List<Instant> windowStarts)
+      throws IOException {
     Map<Granularity, List<Instant>> missing = new LinkedHashMap<>();
     if (g == Granularity.HOURLY) {
       return missing;
@@ -114,9 +130,11 @@ final class RunPlanner {
     if (g == Granularity.WEEKLY) {
       List<Instant> days = new ArrayList<>();
       for (Instant d : Granularity.DAILY.windows(from, to)) {
-        boolean hasData = landedHours.stream().anyMatch(h -> Granularity.DAILY.windowOf(h).equals(d));
-        if (hasData && (aggregates.current(Granularity.DAILY, d).isEmpty()
-            || hours.stream().anyMatch(h -> Granularity.DAILY.windowOf(h).equals(d)))) {
+        boolean hasData =
+            landedHours.stream().anyMatch(h -> Granularity.DAILY.windowOf(h).equals(d));
+        if (hasData
+            && (aggregates.current(Granularity.DAILY, d).isEmpty()
+                || hours.stream().anyMatch(h -> Granularity.DAILY.windowOf(h).equals(d)))) {
           days.add(d);
         }
       }

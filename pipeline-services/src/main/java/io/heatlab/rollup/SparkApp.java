@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Handler;
@@ -27,22 +28,25 @@ import org.apache.spark.launcher.SparkLauncher;
 
 /**
  * One rollup application launched with spark-launcher: {@code bin/spark-submit} of the generated
- * {@link SparkHome} starts the driver as a child process (local master: the whole job runs in it); its state
- * changes, progress and output lines reach {@link Events}; {@link #stop()} really stops it; {@link #await}
- * gives the verdict. Rules found in docs/rollups.md "Spark recipe":
+ * {@link SparkHome} starts the driver as a child process (local master: the whole job runs in it);
+ * its state changes, progress and output lines reach {@link Events}; {@link #stop()} really stops
+ * it; {@link #await} gives the verdict. Rules found in docs/rollups.md "Spark recipe":
+ *
  * <ul>
- *   <li>the verdict is the handle's state <em>after the driver process exited</em> (the launcher turns FINISHED
- *       into FAILED on a non-zero exit; the final state can overtake the last output lines);</li>
- *   <li>{@code stop()} reports KILLED at once but the driver may keep running: wait 3 s for the process, then
- *       {@code kill()};</li>
- *   <li>the handle exposes no process: it is found by diffing this JVM's children around
- *       {@code startApplication} (launches are serialised for that);</li>
- *   <li>the storage secret travels in the child's environment, never on its command line.</li>
+ *   <li>the verdict is the handle's state <em>after the driver process exited</em> (the launcher
+ *       turns FINISHED into FAILED on a non-zero exit; the final state can overtake the last output
+ *       lines);
+ *   <li>{@code stop()} reports KILLED at once but the driver may keep running: wait 3 s for the
+ *       process, then {@code kill()};
+ *   <li>the handle exposes no process: it is found by diffing this JVM's children around {@code
+ *       startApplication} (launches are serialised for that);
+ *   <li>the storage secret travels in the child's environment, never on its command line.
  * </ul>
  */
 final class SparkApp {
   private static final Pattern PROGRESS = Pattern.compile("HEATLAB_PROGRESS (\\d+)/(\\d+)");
-  private static final Pattern TOTAL = Pattern.compile("HEATLAB_TOTAL rows_in=(\\d+) rows_out=(\\d+) events=(\\d+)");
+  private static final Pattern TOTAL =
+      Pattern.compile("HEATLAB_TOTAL rows_in=(\\d+) rows_out=(\\d+) events=(\\d+)");
   private static final Object LAUNCH_LOCK = new Object();
 
   /** What a running application reports. Called from launcher threads: keep handlers short. */
@@ -70,17 +74,23 @@ final class SparkApp {
   private final Output output;
   private volatile boolean stopRequested;
 
-  private SparkApp(SparkAppHandle handle, ProcessHandle driver, CountDownLatch finalState, Output output) {
+  private SparkApp(
+      SparkAppHandle handle, ProcessHandle driver, CountDownLatch finalState, Output output) {
     this.handle = handle;
     this.driver = driver;
     this.finalState = finalState;
     this.output = output;
   }
 
-  static SparkApp launch(SparkSettings s, String runId, String mainClass, List<String> args, Events events) throws IOException {
+  static SparkApp launch(
+      SparkSettings s, String runId, String mainClass, List<String> args, Events events)
+      throws IOException {
     Path home = SparkHome.generate(s.sparkHome(), s.sparkClasspath());
     if (!Files.isRegularFile(s.jobJar())) {
-      throw new IOException("rollup job jar " + s.jobJar() + " is missing: build the rollup-job module (./heatlab does)");
+      throw new IOException(
+          "rollup job jar "
+              + s.jobJar()
+              + " is missing: build the rollup-job module (./heatlab does)");
     }
     Files.createDirectories(s.logDir());
     Map<String, String> env = new HashMap<>();
@@ -88,59 +98,69 @@ final class SparkApp {
     env.put("AWS_ACCESS_KEY_ID", s.accessKey()); // the constructor copies the map: fill it first
     env.put("AWS_SECRET_ACCESS_KEY", s.secretKey());
     String logger = "heatlab.spark." + runId;
-    SparkLauncher launcher = new SparkLauncher(env)
-        .setSparkHome(home.toString())
-        .setAppResource(s.jobJar().toString())
-        .setMainClass(mainClass)
-        .setAppName("heatlab-" + runId)
-        .setMaster(s.master())
-        .setDeployMode("client")
-        .setConf(SparkLauncher.DRIVER_MEMORY, s.driverMemory())
-        .setConf(SparkLauncher.EXECUTOR_MEMORY, s.executorMemory())
-        .setConf(SparkLauncher.DRIVER_EXTRA_JAVA_OPTIONS, "-Duser.timezone=UTC")
-        .setConf(SparkLauncher.CHILD_PROCESS_LOGGER_NAME, logger)
-        .setConf("spark.ui.enabled", "false")
-        .setConf("spark.sql.shuffle.partitions", String.valueOf(s.shufflePartitions()))
-        .setConf("spark.sql.session.timeZone", "UTC")
-        .setConf("spark.sql.files.maxPartitionBytes", "16m")
-        .setConf("spark.hadoop.fs.s3a.endpoint", s.storageEndpoint())
-        .setConf("spark.hadoop.fs.s3a.endpoint.region", s.region())
-        .setConf("spark.hadoop.fs.s3a.path.style.access", "true")
-        .setConf("spark.hadoop.fs.s3a.aws.credentials.provider",
-            "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider")
-        .setConf("spark.hadoop.fs.s3a.attempts.maximum", "3")
-        .setConf("spark.hadoop.fs.s3a.retry.limit", "3")
-        .addAppArgs(args.toArray(new String[0]));
+    SparkLauncher launcher =
+        new SparkLauncher(env)
+            .setSparkHome(home.toString())
+            .setAppResource(s.jobJar().toString())
+            .setMainClass(mainClass)
+            .setAppName("heatlab-" + runId)
+            .setMaster(s.master())
+            .setDeployMode("client")
+            .setConf(SparkLauncher.DRIVER_MEMORY, s.driverMemory())
+            .setConf(SparkLauncher.EXECUTOR_MEMORY, s.executorMemory())
+            .setConf(SparkLauncher.DRIVER_EXTRA_JAVA_OPTIONS, "-Duser.timezone=UTC")
+            .setConf(SparkLauncher.CHILD_PROCESS_LOGGER_NAME, logger)
+            .setConf("spark.ui.enabled", "false")
+            .setConf("spark.sql.shuffle.partitions", String.valueOf(s.shufflePartitions()))
+            .setConf("spark.sql.session.timeZone", "UTC")
+            .setConf("spark.sql.files.maxPartitionBytes", "16m")
+            .setConf("spark.hadoop.fs.s3a.endpoint", s.storageEndpoint())
+            .setConf("spark.hadoop.fs.s3a.endpoint.region", s.region())
+            .setConf("spark.hadoop.fs.s3a.path.style.access", "true")
+            .setConf(
+                "spark.hadoop.fs.s3a.aws.credentials.provider",
+                "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider")
+            .setConf("spark.hadoop.fs.s3a.attempts.maximum", "3")
+            .setConf("spark.hadoop.fs.s3a.retry.limit", "3")
+            .addAppArgs(args.toArray(new String[0]));
     if (s.master().startsWith("local")) {
-      launcher.setConf("spark.driver.bindAddress", "127.0.0.1").setConf("spark.driver.host", "127.0.0.1");
+      launcher
+          .setConf("spark.driver.bindAddress", "127.0.0.1")
+          .setConf("spark.driver.host", "127.0.0.1");
     } else if (!s.driverHost().isBlank()) {
-      launcher.setConf("spark.driver.host", s.driverHost()); // executors on the cluster connect back to it
+      launcher.setConf(
+          "spark.driver.host", s.driverHost()); // executors on the cluster connect back to it
     }
     Output output = new Output(s.logDir().resolve(runId + ".log"), events);
     Logger jul = Logger.getLogger(logger);
     jul.setUseParentHandlers(false);
     jul.addHandler(output);
     CountDownLatch finalState = new CountDownLatch(1);
-    SparkAppHandle.Listener listener = new SparkAppHandle.Listener() {
-      @Override
-      public void stateChanged(SparkAppHandle h) {
-        events.state(h.getState(), h.getAppId());
-        if (h.getState().isFinal()) {
-          finalState.countDown();
-        }
-      }
+    SparkAppHandle.Listener listener =
+        new SparkAppHandle.Listener() {
+          @Override
+          public void stateChanged(SparkAppHandle h) {
+            events.state(h.getState(), h.getAppId());
+            if (h.getState().isFinal()) {
+              finalState.countDown();
+            }
+          }
 
-      @Override
-      public void infoChanged(SparkAppHandle h) {
-        events.state(h.getState(), h.getAppId());
-      }
-    };
+          @Override
+          public void infoChanged(SparkAppHandle h) {
+            events.state(h.getState(), h.getAppId());
+          }
+        };
     synchronized (LAUNCH_LOCK) {
       Set<Long> before = new HashSet<>();
       ProcessHandle.current().children().forEach(p -> before.add(p.pid()));
       SparkAppHandle handle = launcher.startApplication(listener);
-      ProcessHandle driver = ProcessHandle.current().children().filter(p -> !before.contains(p.pid())).findFirst()
-          .orElseThrow(() -> new IOException("spark-submit did not start"));
+      ProcessHandle driver =
+          ProcessHandle.current()
+              .children()
+              .filter(p -> !before.contains(p.pid()))
+              .findFirst()
+              .orElseThrow(() -> new IOException("spark-submit did not start"));
       return new SparkApp(handle, driver, finalState, output);
     }
   }
@@ -150,14 +170,16 @@ final class SparkApp {
   }
 
   /**
-   * Stops the application: ask Spark (or, before the driver has connected back to the launcher, SIGTERM
-   * its process), give the driver 3 s, then kill it.
+   * Stops the application: ask Spark (or, before the driver has connected back to the launcher,
+   * SIGTERM its process), give the driver 3 s, then kill it.
    */
   void stop() {
     stopRequested = true;
     try {
       handle.stop();
-    } catch (IllegalStateException notConnectedYet) { // "Application is still not connected": nothing to ask yet
+    } catch (
+        IllegalStateException
+            notConnectedYet) { // "Application is still not connected": nothing to ask yet
       driver.destroy();
     }
     try {
@@ -182,19 +204,26 @@ final class SparkApp {
       output.accept("heatlab: the driver is still alive 60 s after its final state: killing it");
       handle.kill();
       driver.destroyForcibly();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException(e);
     }
     output.drain();
     SparkAppHandle.State state = stopRequested ? SparkAppHandle.State.KILLED : handle.getState();
-    Verdict v = new Verdict(state, handle.getAppId(), output.totals(),
-        state == SparkAppHandle.State.FINISHED ? "" : output.error(state));
+    Verdict v =
+        new Verdict(
+            state,
+            handle.getAppId(),
+            output.totals(),
+            state == SparkAppHandle.State.FINISHED ? "" : output.error(state));
     handle.disconnect();
     output.close();
     return v;
   }
 
-  /** The driver's stdout and stderr, line by line: parsed, kept for the error, written to the run's log file. */
+  /**
+   * The driver's stdout and stderr, line by line: parsed, kept for the error, written to the run's
+   * log file.
+   */
   private static final class Output extends Handler {
     private final BufferedWriter log;
     private final Path file;
@@ -219,12 +248,15 @@ final class SparkApp {
       Matcher m = PROGRESS.matcher(line);
       if (m.matches()) {
         long total = Long.parseLong(m.group(2));
-        events.progress(total == 0 ? 0 : Math.min(0.99, Long.parseLong(m.group(1)) / (double) total));
+        events.progress(
+            total == 0 ? 0 : Math.min(0.99, Long.parseLong(m.group(1)) / (double) total));
         return;
       }
       m = TOTAL.matcher(line);
       if (m.matches()) {
-        totals = new Totals(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
+        totals =
+            new Totals(
+                Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
       }
       try {
         log.write(line);
@@ -253,17 +285,34 @@ final class SparkApp {
     }
 
     /**
-     * The most telling lines of a failed run: the first exception and its cause; without one the driver died
-     * without a word (SIGKILL, OOM killer, a JVM crash) — said so, with its last lines and the log's path.
+     * The most telling lines of a failed run: the first exception and its cause; without one the
+     * driver died without a word (SIGKILL, OOM killer, a JVM crash) — said so, with its last lines
+     * and the log's path.
      */
     synchronized String error(SparkAppHandle.State state) {
       List<String> lines = List.copyOf(tail);
-      Optional<String> exception = lines.stream().filter(l -> l.startsWith("Exception in thread") || l.matches("^[\\w.$]+(Exception|Error): .*"))
-          .findFirst();
-      Optional<String> cause = lines.stream().filter(l -> l.startsWith("Caused by:")).reduce((a, b) -> b);
-      String detail = exception.map(e -> e + cause.map(c -> " … " + c).orElse(""))
-          .orElseGet(() -> "the driver process ended without reporting an error (killed, or the JVM crashed); log " + file
-              + (lines.isEmpty() ? "" : ", last lines: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 2), lines.size()))));
+      Optional<String> exception =
+          lines.stream()
+              .filter(
+                  l ->
+                      l.startsWith("Exception in thread")
+                          || l.matches("^[\\w.$]+(Exception|Error): .*"))
+              .findFirst();
+      Optional<String> cause =
+          lines.stream().filter(l -> l.startsWith("Caused by:")).reduce((a, b) -> b);
+      String detail =
+          exception
+              .map(e -> e + cause.map(c -> " … " + c).orElse(""))
+              .orElseGet(
+                  () ->
+                      "the driver process ended without reporting an error (killed, or the JVM crashed); log "
+                          + file
+                          + (lines.isEmpty()
+                              ? ""
+                              : ", last lines: "
+                                  + String.join(
+                                      " | ",
+                                      lines.subList(Math.max(0, lines.size() - 2), lines.size()))));
       String text = "Spark application " + state + (detail.isBlank() ? "" : ": " + detail);
       return text.length() > 2000 ? text.substring(0, 2000) + "…" : text;
     }

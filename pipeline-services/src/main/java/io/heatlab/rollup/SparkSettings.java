@@ -7,22 +7,43 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** Everything a rollup application is launched with, read once from the configuration. */
-public record SparkSettings(String master, String driverHost, String driverMemory, String executorMemory, int shufflePartitions,
-    String storageEndpoint, String region, String accessKey, String secretKey, String bucket, Path sparkHome,
-    Path sparkClasspath, Path jobJar, Path logDir, Path lockFile, Duration timeout) {
+public record SparkSettings(
+    String master,
+    String driverHost,
+    String driverMemory,
+    String executorMemory,
+    int shufflePartitions,
+    String storageEndpoint,
+    String region,
+    String accessKey,
+    String secretKey,
+    String bucket,
+    Path sparkHome,
+    Path sparkClasspath,
+    Path jobJar,
+    Path logDir,
+    Path lockFile,
+    Duration timeout) {
 
   public static SparkSettings of(HeatlabConfig c, StackEndpoints endpoints) {
     String endpoint = c.getString(HeatlabConfig.ROLLUP_SPARK_STORAGE_ENDPOINT);
     String jar = c.getString(HeatlabConfig.ROLLUP_SPARK_JOB_JAR);
     String jars = c.getString(HeatlabConfig.ROLLUP_SPARK_HOME_JARS);
-    return new SparkSettings(c.getString(HeatlabConfig.ROLLUP_SPARK_MASTER), c.getString(HeatlabConfig.ROLLUP_SPARK_DRIVER_HOST),
-        c.getString(HeatlabConfig.ROLLUP_SPARK_DRIVER_MEMORY), c.getString(HeatlabConfig.ROLLUP_SPARK_EXECUTOR_MEMORY),
+    return new SparkSettings(
+        c.getString(HeatlabConfig.ROLLUP_SPARK_MASTER),
+        c.getString(HeatlabConfig.ROLLUP_SPARK_DRIVER_HOST),
+        c.getString(HeatlabConfig.ROLLUP_SPARK_DRIVER_MEMORY),
+        c.getString(HeatlabConfig.ROLLUP_SPARK_EXECUTOR_MEMORY),
         c.getInt(HeatlabConfig.ROLLUP_SPARK_SHUFFLE_PARTITIONS),
-        endpoint.isBlank() ? endpoints.storageEndpoint() : endpoint, c.getString(HeatlabConfig.STORAGE_REGION),
-        c.getString(HeatlabConfig.STORAGE_ACCESS_KEY), c.secret(HeatlabConfig.STORAGE_SECRET_KEY),
-        c.getString(HeatlabConfig.STORAGE_BUCKET), c.dataDir().resolve("spark/home"),
+        endpoint.isBlank() ? endpoints.storageEndpoint() : endpoint,
+        c.getString(HeatlabConfig.STORAGE_REGION),
+        c.getString(HeatlabConfig.STORAGE_ACCESS_KEY),
+        c.secret(HeatlabConfig.STORAGE_SECRET_KEY),
+        c.getString(HeatlabConfig.STORAGE_BUCKET),
+        c.dataDir().resolve("spark/home"),
         Path.of(jars.isBlank() ? BuildArtifacts.path("spark.home.classpath") : jars),
-        Path.of(jar.isBlank() ? BuildArtifacts.path("rollup.job.jar") : jar), c.dataDir().resolve("log/rollups"),
+        Path.of(jar.isBlank() ? BuildArtifacts.path("rollup.job.jar") : jar),
+        c.dataDir().resolve("log/rollups"),
         lockFile(c),
         Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_TIMEOUT_MS)));
   }
@@ -39,6 +60,12 @@ public record SparkSettings(String master, String driverHost, String driverMemor
 
   @Override
   public String toString() { // never print the secret
-    return "SparkSettings[master=" + master + ", storage=" + storageEndpoint + ", home=" + sparkHome + "]";
+    return "SparkSettings[master="
+        + master
+        + ", storage="
+        + storageEndpoint
+        + ", home="
+        + sparkHome
+        + "]";
   }
 }

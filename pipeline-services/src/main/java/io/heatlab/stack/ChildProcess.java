@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,12 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One supervised child process of the embedded stack, with its pid file and log file.
  *
- * <p>Lifecycle: {@link #killStale()} (a child left behind by a supervisor that died, found through the
- * pid file) → {@link #start} → {@link #isAlive()}… → {@link #stop(Duration)}.
+ * <p>Lifecycle: {@link #killStale()} (a child left behind by a supervisor that died, found through
+ * the pid file) → {@link #start} → {@link #isAlive()}… → {@link #stop(Duration)}.
  *
- * <p>Invariant: the pid file exists exactly while a child started by heatlab may be alive. It holds the
- * pid and the process start time, so a recycled pid is never mistaken for ours; the child's command
- * line also carries the data directory, which {@link #killStale()} checks before it signals anything.
+ * <p>Invariant: the pid file exists exactly while a child started by heatlab may be alive. It holds
+ * the pid and the process start time, so a recycled pid is never mistaken for ours; the child's
+ * command line also carries the data directory, which {@link #killStale()} checks before it signals
+ * anything.
  */
 public final class ChildProcess {
   private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
@@ -36,8 +38,9 @@ public final class ChildProcess {
   private volatile Process process;
 
   /**
-   * @param name    the part's name (pid file {@code <runDir>/<name>.pid}, log {@code <logDir>/<name>.log})
-   * @param layout  where run and log files live
+   * @param name the part's name (pid file {@code <runDir>/<name>.pid}, log {@code
+   *     <logDir>/<name>.log})
+   * @param layout where run and log files live
    */
   public ChildProcess(String name, StackLayout layout) {
     this.name = name;
@@ -50,19 +53,24 @@ public final class ChildProcess {
     return logFile;
   }
 
-  /** Stops a child of ours recorded in the pid file but not owned by this object. Returns its pid, if any. */
+  /**
+   * Stops a child of ours recorded in the pid file but not owned by this object. Returns its pid,
+   * if any.
+   */
   public Optional<Long> killStale() {
     Optional<ProcessHandle> stale = recorded(pidFile, marker);
-    stale.ifPresent(handle -> {
-      LOG.warn("Stopping stale {} process {} left by an earlier run", name, handle.pid());
-      terminate(handle, STALE_GRACE);
-    });
+    stale.ifPresent(
+        handle -> {
+          LOG.warn("Stopping stale {} process {} left by an earlier run", name, handle.pid());
+          terminate(handle, STALE_GRACE);
+        });
     deleteQuietly(pidFile);
     return stale.map(ProcessHandle::pid);
   }
 
   /** Starts {@code command} with output appended to the log file, then records its pid. */
-  public void start(List<String> command, Path workDir, Map<String, String> extraEnv) throws StackException {
+  public void start(List<String> command, Path workDir, Map<String, String> extraEnv)
+      throws StackException {
     if (isAlive()) {
       throw new IllegalStateException(name + " is already running as pid " + process.pid());
     }
@@ -70,20 +78,26 @@ public final class ChildProcess {
       Files.createDirectories(pidFile.getParent());
       Files.createDirectories(logFile.getParent());
       Files.createDirectories(workDir);
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .directory(workDir.toFile())
-          .redirectErrorStream(true)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(workDir.toFile())
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       builder.environment().putAll(extraEnv);
-      Files.writeString(logFile, "---- " + Instant.now() + " starting " + name + "\n",
-          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(
+          logFile,
+          "---- " + Instant.now() + " starting " + name + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       Process started = builder.start();
       process = started;
       long startMillis = started.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
       Files.writeString(pidFile, started.pid() + " " + startMillis + "\n");
     } catch (IOException e) {
-      throw new StackException("Cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
+      throw new StackException(
+          "Cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
     }
   }
 
@@ -148,8 +162,13 @@ public final class ChildProcess {
       long startMillis = fields.size() > 1 ? Long.parseLong(fields.get(1)) : 0L;
       return ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
-          .filter(h -> startMillis == 0 || h.info().startInstant()
-              .map(s -> Math.abs(s.toEpochMilli() - startMillis) < 2_000).orElse(true))
+          .filter(
+              h ->
+                  startMillis == 0
+                      || h.info()
+                          .startInstant()
+                          .map(s -> Math.abs(s.toEpochMilli() - startMillis) < 2_000)
+                          .orElse(true))
           .filter(h -> h.info().commandLine().map(cl -> cl.contains(marker)).orElse(true));
     } catch (NumberFormatException e) {
       return Optional.empty();

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The HTTP part: heatlab's embedded Jetty, in this process (the supervisor, the console or
- * {@code heatlab ingest}) in both profiles. It starts last, once the parts it serves are healthy.
- * Started here, it is healthy while Jetty runs; seen from another process (e.g. {@code heatlab status})
- * it is healthy when {@code GET /healthz} answers at all — whatever the other parts' state.
+ * The HTTP part: heatlab's embedded Jetty, in this process (the supervisor, the console or {@code
+ * heatlab ingest}) in both profiles. It starts last, once the parts it serves are healthy. Started
+ * here, it is healthy while Jetty runs; seen from another process (e.g. {@code heatlab status}) it
+ * is healthy when {@code GET /healthz} answers at all — whatever the other parts' state.
  */
 final class HttpPart implements StackPart {
   private final StackEndpoints endpoints;
@@ -25,12 +25,18 @@ final class HttpPart implements StackPart {
 
   HttpPart(HeatlabConfig config, StackEndpoints endpoints, Supplier<List<PartHealth>> stackHealth) {
     this.endpoints = endpoints;
-    BatchHandler batches = new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
-    this.server = new HeatlabHttpServer(config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT))
-        .route("/healthz", new HealthHandler(stackHealth, batches::counters))
-        .route("/v1/batches", batches)
-        .route("/v1/heatmap", new HeatmapHandler(HeatmapService.of(config, endpoints),
-            WriteKeys.parse(config.secret(HeatlabConfig.INGEST_WRITE_KEYS))));
+    BatchHandler batches =
+        new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
+    this.server =
+        new HeatlabHttpServer(
+                config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT))
+            .route("/healthz", new HealthHandler(stackHealth, batches::counters))
+            .route("/v1/batches", batches)
+            .route(
+                "/v1/heatmap",
+                new HeatmapHandler(
+                    HeatmapService.of(config, endpoints),
+                    WriteKeys.parse(config.secret(HeatlabConfig.INGEST_WRITE_KEYS))));
   }
 
   @Override
@@ -53,8 +59,13 @@ final class HttpPart implements StackPart {
     try {
       server.start();
     } catch (Exception e) {
-      throw new StackException("Cannot start HTTP server at " + address() + ": " + e.getMessage()
-          + " (is the port taken? set HEATLAB_HTTP_PORT)", e);
+      throw new StackException(
+          "Cannot start HTTP server at "
+              + address()
+              + ": "
+              + e.getMessage()
+              + " (is the port taken? set HEATLAB_HTTP_PORT)",
+          e);
     }
   }
 

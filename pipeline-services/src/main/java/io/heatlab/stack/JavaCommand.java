@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Command lines for the stack's child JVMs: same Java as this process, its classpath, UTC, markers. */
+/**
+ * Command lines for the stack's child JVMs: same Java as this process, its classpath, UTC, markers.
+ */
 public final class JavaCommand {
   private JavaCommand() {}
 
@@ -13,8 +15,9 @@ public final class JavaCommand {
   }
 
   /**
-   * This process's classpath: an explicit {@code heatlab.classpath}, else Surefire's real test classpath
-   * (its own {@code java.class.path} is a manifest-only jar), else {@code java.class.path}.
+   * This process's classpath: an explicit {@code heatlab.classpath}, else Surefire's real test
+   * classpath (its own {@code java.class.path} is a manifest-only jar), else {@code
+   * java.class.path}.
    */
   public static String classpath() {
     for (String key : List.of("heatlab.classpath", "surefire.test.class.path", "java.class.path")) {
@@ -27,7 +30,8 @@ public final class JavaCommand {
   }
 
   /** {@code java <common flags> -cp <this classpath> mainClass args}. */
-  static List<String> mainClass(String part, StackLayout layout, String heap, String mainClass, String... args) {
+  static List<String> mainClass(
+      String part, StackLayout layout, String heap, String mainClass, String... args) {
     List<String> cmd = common(part, layout, heap);
     cmd.add("-cp");
     cmd.add(classpath());

@@ -1,8 +1,8 @@
 package io.heatlab.stack;
 
-import io.heatlab.config.StackEndpoints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
 import io.heatlab.landing.LandingConfig;
 import io.heatlab.landing.LandingSinkConnector;
 import java.io.IOException;
@@ -16,10 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Creates or updates the landing connector on a Connect worker ({@code PUT /connectors/<name>/config},
- * idempotent), from heatlab's settings. The storage secret never appears in the connector's config: it is a
- * config-provider reference — {@code ${file:…}} to a 0600 file under the data directory in the embedded
- * profile, {@code ${env:HEATLAB_STORAGE_SECRET_KEY}} in the Connect container of the compose profile.
+ * Creates or updates the landing connector on a Connect worker ({@code PUT
+ * /connectors/<name>/config}, idempotent), from heatlab's settings. The storage secret never
+ * appears in the connector's config: it is a config-provider reference — {@code ${file:…}} to a
+ * 0600 file under the data directory in the embedded profile, {@code
+ * ${env:HEATLAB_STORAGE_SECRET_KEY}} in the Connect container of the compose profile.
  */
 public final class LandingDeployment {
   public static final String SECRETS_FILE = "landing-secrets.properties";
@@ -27,8 +28,12 @@ public final class LandingDeployment {
 
   private LandingDeployment() {}
 
-  /** The connector config for these settings; {@code secretsFile} is where the embedded secret lives. */
-  public static Map<String, String> connectorConfig(HeatlabConfig c, StackEndpoints endpoints, Path secretsFile) {
+  /**
+   * The connector config for these settings; {@code secretsFile} is where the embedded secret
+   * lives.
+   */
+  public static Map<String, String> connectorConfig(
+      HeatlabConfig c, StackEndpoints endpoints, Path secretsFile) {
     String endpoint = c.getString(HeatlabConfig.LANDING_STORAGE_ENDPOINT);
     Map<String, String> m = new LinkedHashMap<>();
     m.put("connector.class", LandingSinkConnector.class.getName());
@@ -38,22 +43,32 @@ public final class LandingDeployment {
     m.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     m.put("errors.tolerance", "all");
     m.put("errors.deadletterqueue.topic.name", c.getString(HeatlabConfig.LANDING_DLQ_TOPIC));
-    m.put("errors.deadletterqueue.topic.replication.factor", String.valueOf(c.getInt(HeatlabConfig.KAFKA_REPLICATION_FACTOR)));
+    m.put(
+        "errors.deadletterqueue.topic.replication.factor",
+        String.valueOf(c.getInt(HeatlabConfig.KAFKA_REPLICATION_FACTOR)));
     m.put("errors.deadletterqueue.context.headers.enable", "true");
     m.put("consumer.override.max.poll.records", "10000");
     m.put(LandingConfig.S3_ENDPOINT, endpoint.isBlank() ? endpoints.storageEndpoint() : endpoint);
     m.put(LandingConfig.S3_REGION, c.getString(HeatlabConfig.STORAGE_REGION));
     m.put(LandingConfig.S3_ACCESS_KEY, c.getString(HeatlabConfig.STORAGE_ACCESS_KEY));
-    m.put(LandingConfig.S3_SECRET_KEY, c.embedded()
-        ? "${file:" + secretsFile + ":" + LandingConfig.S3_SECRET_KEY + "}"
-        : "${env:HEATLAB_STORAGE_SECRET_KEY}");
+    m.put(
+        LandingConfig.S3_SECRET_KEY,
+        c.embedded()
+            ? "${file:" + secretsFile + ":" + LandingConfig.S3_SECRET_KEY + "}"
+            : "${env:HEATLAB_STORAGE_SECRET_KEY}");
     m.put(LandingConfig.S3_BUCKET, c.getString(HeatlabConfig.STORAGE_BUCKET));
     m.put(LandingConfig.FORMAT, c.getString(HeatlabConfig.LANDING_FORMAT));
     m.put(LandingConfig.PARQUET_CODEC, c.getString(HeatlabConfig.LANDING_PARQUET_CODEC));
     m.put(LandingConfig.FLUSH_SIZE, String.valueOf(c.getInt(HeatlabConfig.LANDING_FLUSH_SIZE)));
-    m.put(LandingConfig.ROTATE_INTERVAL_MS, String.valueOf(c.getLong(HeatlabConfig.LANDING_ROTATE_INTERVAL_MS)));
-    m.put(LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS, String.valueOf(c.getLong(HeatlabConfig.LANDING_ROTATE_SCHEDULE_INTERVAL_MS)));
-    m.put(LandingConfig.PARTITION_BY_CLIENT, String.valueOf(c.getBoolean(HeatlabConfig.LANDING_PARTITION_BY_CLIENT)));
+    m.put(
+        LandingConfig.ROTATE_INTERVAL_MS,
+        String.valueOf(c.getLong(HeatlabConfig.LANDING_ROTATE_INTERVAL_MS)));
+    m.put(
+        LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS,
+        String.valueOf(c.getLong(HeatlabConfig.LANDING_ROTATE_SCHEDULE_INTERVAL_MS)));
+    m.put(
+        LandingConfig.PARTITION_BY_CLIENT,
+        String.valueOf(c.getBoolean(HeatlabConfig.LANDING_PARTITION_BY_CLIENT)));
     return m;
   }
 
@@ -63,16 +78,25 @@ public final class LandingDeployment {
   }
 
   /** PUTs the config; throws with Connect's answer when it is refused. */
-  public static void deploy(String connectUrl, String name, Map<String, String> config) throws IOException, InterruptedException {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(connectUrl + "/connectors/" + name + "/config"))
-            .timeout(Duration.ofSeconds(60))
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(config)))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+  public static void deploy(String connectUrl, String name, Map<String, String> config)
+      throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(connectUrl + "/connectors/" + name + "/config"))
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(config)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200 && r.statusCode() != 201) {
-      throw new IOException("Connect refused the " + name + " connector config (" + r.statusCode() + "): " + r.body());
+      throw new IOException(
+          "Connect refused the "
+              + name
+              + " connector config ("
+              + r.statusCode()
+              + "): "
+              + r.body());
     }
   }
 }

@@ -5,20 +5,22 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
- * A part's health at one moment, as shown by {@code heatlab status --json}, {@code GET /healthz} and the
- * console.
+ * A part's health at one moment, as shown by {@code heatlab status --json}, {@code GET /healthz}
+ * and the console.
  *
- * @param name    kafka, connect, storage, clickhouse or http
- * @param state   {@link State#HEALTHY} only when the part answers its own protocol correctly
+ * @param name kafka, connect, storage, clickhouse or http
+ * @param state {@link State#HEALTHY} only when the part answers its own protocol correctly
  * @param address what a client uses (host:port for kafka, a URL otherwise)
- * @param detail  a short human reason (why unhealthy, or what was checked)
- * @param pid     the child process id in the embedded profile, else null
+ * @param detail a short human reason (why unhealthy, or what was checked)
+ * @param pid the child process id in the embedded profile, else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PartHealth(String name, State state, String address, String detail, Long pid) {
 
   public enum State {
-    HEALTHY, UNHEALTHY, STOPPED;
+    HEALTHY,
+    UNHEALTHY,
+    STOPPED;
 
     @JsonValue
     public String json() {

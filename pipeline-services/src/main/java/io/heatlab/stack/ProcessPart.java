@@ -8,12 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Base of the parts that are a child process in the embedded profile and an external endpoint in the
- * compose profile. Subclasses say how to prepare and launch the child, how to probe the part over its own
- * protocol, and what to provision once it is healthy.
+ * Base of the parts that are a child process in the embedded profile and an external endpoint in
+ * the compose profile. Subclasses say how to prepare and launch the child, how to probe the part
+ * over its own protocol, and what to provision once it is healthy.
  *
- * <p>{@link #start()}: embedded → stop a stale child (pid file), {@link #prepare()}, launch
- * {@link #command()}; both profiles → wait until {@link #probe()} is healthy (failing fast if the child
+ * <p>{@link #start()}: embedded → stop a stale child (pid file), {@link #prepare()}, launch {@link
+ * #command()}; both profiles → wait until {@link #probe()} is healthy (failing fast if the child
  * exits) → {@link #provision()}.
  */
 abstract class ProcessPart implements StackPart {
@@ -85,8 +85,14 @@ abstract class ProcessPart implements StackPart {
     PartHealth last = null;
     while (System.nanoTime() < deadline) {
       if (embedded && !child.isAlive()) {
-        throw new StackException(name() + " exited with code " + child.exitCode().orElse(-1)
-            + " while starting; last lines of " + child.logFile() + ":\n" + child.logTail(25));
+        throw new StackException(
+            name()
+                + " exited with code "
+                + child.exitCode().orElse(-1)
+                + " while starting; last lines of "
+                + child.logFile()
+                + ":\n"
+                + child.logTail(25));
       }
       last = probe();
       if (last.healthy()) {
@@ -99,16 +105,26 @@ abstract class ProcessPart implements StackPart {
         throw new StackException("Interrupted while waiting for " + name());
       }
     }
-    throw new StackException(name() + " at " + address() + " not healthy after " + startTimeout.toSeconds()
-        + " s: " + (last == null ? "never probed" : last.detail())
-        + (embedded ? "; see " + child.logFile() : ""));
+    throw new StackException(
+        name()
+            + " at "
+            + address()
+            + " not healthy after "
+            + startTimeout.toSeconds()
+            + " s: "
+            + (last == null ? "never probed" : last.detail())
+            + (embedded ? "; see " + child.logFile() : ""));
   }
 
   @Override
   public PartHealth health() {
     if (embedded && started && !child.isAlive()) {
-      return new PartHealth(name(), PartHealth.State.STOPPED, address(),
-          "process exited" + child.exitCode().map(c -> " with code " + c).orElse(""), null);
+      return new PartHealth(
+          name(),
+          PartHealth.State.STOPPED,
+          address(),
+          "process exited" + child.exitCode().map(c -> " with code " + c).orElse(""),
+          null);
     }
     PartHealth health = probe();
     Long pid = embedded ? recordedPid() : null;
@@ -121,7 +137,8 @@ abstract class ProcessPart implements StackPart {
       return own;
     }
     return ChildProcess.recorded(layout.runDir().resolve(name() + ".pid"), layout.root().toString())
-        .map(ProcessHandle::pid).orElse(null);
+        .map(ProcessHandle::pid)
+        .orElse(null);
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,14 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * heatlab's stack: the five parts (see {@link StackPart} for the picture), started in dependency order —
- * independent parts in parallel — and stopped in reverse, likewise. The same class drives the embedded profile
- * (children supervised from here) and the compose profile (external endpoints checked and provisioned).
+ * heatlab's stack: the five parts (see {@link StackPart} for the picture), started in dependency
+ * order — independent parts in parallel — and stopped in reverse, likewise. The same class drives
+ * the embedded profile (children supervised from here) and the compose profile (external endpoints
+ * checked and provisioned).
  *
- * <p>Lifecycle: {@link #create} (resolves ports given as 0 to free ports) → {@link #start} (the parts, then the
- * self-check of the published rollup windows) →
- * {@link #health()}… → {@link #stop()}. A stack that is only {@link #create created} can still report
- * {@link #health()} of parts started by another process: that is how {@code heatlab status} works.
+ * <p>Lifecycle: {@link #create} (resolves ports given as 0 to free ports) → {@link #start} (the
+ * parts, then the self-check of the published rollup windows) → {@link #health()}… → {@link
+ * #stop()}. A stack that is only {@link #create created} can still report {@link #health()} of
+ * parts started by another process: that is how {@code heatlab status} works.
  */
 public final class Stack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Stack.class);
@@ -38,7 +40,10 @@ public final class Stack implements AutoCloseable {
 
     default void started(PartHealth health, Duration took) {}
 
-    /** The published windows were checked against their runs once every part was up (and repaired if needed). */
+    /**
+     * The published windows were checked against their runs once every part was up (and repaired if
+     * needed).
+     */
     default void checked(PublishedWindowsCheck.Report report) {}
   }
 
@@ -46,25 +51,30 @@ public final class Stack implements AutoCloseable {
   private final StackLayout layout;
   private final StackEndpoints endpoints;
   private final List<StackPart> parts;
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "heatlab-stack");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "heatlab-stack");
+            t.setDaemon(true);
+            return t;
+          });
 
   private Stack(HeatlabConfig config) {
     this.config = config;
     this.layout = new StackLayout(config.dataDir());
     this.endpoints = StackEndpoints.of(config);
-    this.parts = List.of(
-        new KafkaBrokerPart(config, layout, endpoints),
-        new ObjectStoragePart(config, layout, endpoints),
-        new ClickHousePart(config, layout, endpoints),
-        new ConnectWorkerPart(config, layout, endpoints),
-        new HttpPart(config, endpoints, this::health));
+    this.parts =
+        List.of(
+            new KafkaBrokerPart(config, layout, endpoints),
+            new ObjectStoragePart(config, layout, endpoints),
+            new ClickHousePart(config, layout, endpoints),
+            new ConnectWorkerPart(config, layout, endpoints),
+            new HttpPart(config, endpoints, this::health));
   }
 
-  /** A stack for {@code config}; in the embedded profile every port set to 0 gets a free port now. */
+  /**
+   * A stack for {@code config}; in the embedded profile every port set to 0 gets a free port now.
+   */
   public static Stack create(HeatlabConfig config) {
     return new Stack(config.embedded() ? withFreePorts(config) : config);
   }
@@ -105,25 +115,31 @@ public final class Stack implements AutoCloseable {
   }
 
   public StackPart part(String name) {
-    return parts.stream().filter(p -> p.name().equals(name)).findFirst()
+    return parts.stream()
+        .filter(p -> p.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new NoSuchElementException("No stack part '" + name + "'"));
   }
 
   /**
-   * Starts every part once its dependencies are healthy; returns when all are. If one fails, the parts
-   * started so far are stopped and the first failure is thrown.
+   * Starts every part once its dependencies are healthy; returns when all are. If one fails, the
+   * parts started so far are stopped and the first failure is thrown.
    */
   public void start(StartListener listener) throws StackException {
     Map<String, CompletableFuture<Void>> done = new HashMap<>();
     for (StackPart part : parts) {
-      CompletableFuture<?>[] deps = part.dependsOn().stream().map(done::get).toArray(CompletableFuture[]::new);
-      done.put(part.name(), CompletableFuture.allOf(deps).thenRunAsync(() -> startOne(part, listener), executor));
+      CompletableFuture<?>[] deps =
+          part.dependsOn().stream().map(done::get).toArray(CompletableFuture[]::new);
+      done.put(
+          part.name(),
+          CompletableFuture.allOf(deps).thenRunAsync(() -> startOne(part, listener), executor));
     }
     try {
       CompletableFuture.allOf(done.values().toArray(CompletableFuture[]::new)).join();
     } catch (CompletionException e) {
       stop();
-      Throwable cause = e.getCause() instanceof CompletionException ce ? ce.getCause() : e.getCause();
+      Throwable cause =
+          e.getCause() instanceof CompletionException ce ? ce.getCause() : e.getCause();
       if (cause instanceof StackException se) {
         throw se;
       }
@@ -133,9 +149,9 @@ public final class Stack implements AutoCloseable {
   }
 
   /**
-   * The start-up self-check ({@link PublishedWindowsCheck}): a ClickHouse that stopped or crashed right after a
-   * rollup published may have brought the replaced parts back. It never fails the start: a check that cannot run
-   * is logged, and the next start checks again.
+   * The start-up self-check ({@link PublishedWindowsCheck}): a ClickHouse that stopped or crashed
+   * right after a rollup published may have brought the replaced parts back. It never fails the
+   * start: a check that cannot run is logged, and the next start checks again.
    */
   private void selfCheck(StartListener listener) {
     try {
@@ -184,15 +200,18 @@ public final class Stack implements AutoCloseable {
   public void stop() {
     Map<String, CompletableFuture<Void>> stopped = new HashMap<>();
     List<StackPart> reverse = new ArrayList<>(parts);
-    java.util.Collections.reverse(reverse);
+    Collections.reverse(reverse);
     for (StackPart part : reverse) {
-      CompletableFuture<?>[] dependents = parts.stream()
-          .filter(p -> p.dependsOn().contains(part.name()))
-          .map(p -> stopped.get(p.name()))
-          .toArray(CompletableFuture[]::new);
-      stopped.put(part.name(), CompletableFuture.allOf(dependents)
-          .handle((ignored, failure) -> null)
-          .thenRunAsync(() -> stopQuietly(part), executor));
+      CompletableFuture<?>[] dependents =
+          parts.stream()
+              .filter(p -> p.dependsOn().contains(part.name()))
+              .map(p -> stopped.get(p.name()))
+              .toArray(CompletableFuture[]::new);
+      stopped.put(
+          part.name(),
+          CompletableFuture.allOf(dependents)
+              .handle((ignored, failure) -> null)
+              .thenRunAsync(() -> stopQuietly(part), executor));
     }
     CompletableFuture.allOf(stopped.values().toArray(CompletableFuture[]::new)).join();
   }

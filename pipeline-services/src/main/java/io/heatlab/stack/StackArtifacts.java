@@ -5,7 +5,10 @@ import io.heatlab.config.HeatlabConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The S3Proxy jar of the embedded stack (it must not be on heatlab's classpath: it shades its own Jetty). */
+/**
+ * The S3Proxy jar of the embedded stack (it must not be on heatlab's classpath: it shades its own
+ * Jetty).
+ */
 final class StackArtifacts {
   private StackArtifacts() {}
 
@@ -13,9 +16,11 @@ final class StackArtifacts {
     String configured = config.getString(HeatlabConfig.STORAGE_S3PROXY_JAR);
     Path jar = Path.of(configured.isBlank() ? built("s3proxy.jar") : configured);
     if (!Files.isRegularFile(jar)) {
-      throw new StackException("S3Proxy jar not found at " + jar
-          + ": run ./heatlab (it builds it) or `mvn -pl pipeline-services package`, or set "
-          + HeatlabConfig.STORAGE_S3PROXY_JAR);
+      throw new StackException(
+          "S3Proxy jar not found at "
+              + jar
+              + ": run ./heatlab (it builds it) or `mvn -pl pipeline-services package`, or set "
+              + HeatlabConfig.STORAGE_S3PROXY_JAR);
     }
     return jar;
   }

@@ -5,11 +5,13 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Where the stack keeps everything, under one data directory:
+ *
  * <pre>
  *   &lt;data.dir&gt;/
  *     run/heatlab.pid, run/&lt;part&gt;.pid   supervisor and child pid files
@@ -55,7 +57,10 @@ public record StackLayout(Path root) {
     return logDir().resolve("stack.log");
   }
 
-  /** The last {@code lines} lines of a text file (reads at most its last 64 KiB), or "" if unreadable. */
+  /**
+   * The last {@code lines} lines of a text file (reads at most its last 64 KiB), or "" if
+   * unreadable.
+   */
   public static String tail(Path file, int lines) {
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
       long length = raf.length();
@@ -75,7 +80,7 @@ public record StackLayout(Path root) {
     Files.createDirectories(file.getParent());
     Files.writeString(file, content, StandardCharsets.UTF_8);
     try {
-      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     } catch (UnsupportedOperationException ignored) {
       // not a POSIX file system: nothing more to restrict
     }

@@ -19,13 +19,15 @@ import java.util.List;
  * </pre>
  *
  * <p>Lifecycle, in call order:
+ *
  * <ol>
  *   <li>{@link #start()} — launch (embedded) or find (external) the part, wait until it is healthy,
- *       then provision what heatlab needs of it (topic, bucket, migrations). Returns only when the part
- *       is usable; throws {@link StackException} with the reason and the log to read otherwise.</li>
- *   <li>{@link #health()} — any time, from any thread, cheap, never throws.</li>
- *   <li>{@link #stop()} — graceful stop, then forced after a grace period; idempotent; never throws.
- *       For an external part it only releases heatlab's clients.</li>
+ *       then provision what heatlab needs of it (topic, bucket, migrations). Returns only when the
+ *       part is usable; throws {@link StackException} with the reason and the log to read
+ *       otherwise.
+ *   <li>{@link #health()} — any time, from any thread, cheap, never throws.
+ *   <li>{@link #stop()} — graceful stop, then forced after a grace period; idempotent; never
+ *       throws. For an external part it only releases heatlab's clients.
  * </ol>
  */
 public interface StackPart extends AutoCloseable {
@@ -45,7 +47,10 @@ public interface StackPart extends AutoCloseable {
 
   void stop();
 
-  /** Crashes the part without any grace (SIGKILL for a child process), for fault tests; {@link #start()} brings it back. */
+  /**
+   * Crashes the part without any grace (SIGKILL for a child process), for fault tests; {@link
+   * #start()} brings it back.
+   */
   default void kill() {
     stop();
   }

@@ -12,7 +12,9 @@ public final class StorageClients {
     return MinioClient.builder()
         .endpoint(endpoints.storageEndpoint())
         .region(config.getString(HeatlabConfig.STORAGE_REGION))
-        .credentials(config.getString(HeatlabConfig.STORAGE_ACCESS_KEY), config.secret(HeatlabConfig.STORAGE_SECRET_KEY))
+        .credentials(
+            config.getString(HeatlabConfig.STORAGE_ACCESS_KEY),
+            config.secret(HeatlabConfig.STORAGE_SECRET_KEY))
         .build();
   }
 }

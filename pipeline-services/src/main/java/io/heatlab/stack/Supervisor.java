@@ -8,27 +8,30 @@ import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.RollupScheduler;
 import io.heatlab.rollup.Rollups;
 import io.heatlab.rollup.RunState;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The process that owns a running stack ({@code heatlab up --foreground}, or the detached process that
- * {@code heatlab up} spawns). It records itself in {@code run/heatlab.pid}, starts the stack, and on
- * SIGTERM (or Ctrl-C) stops every part in reverse order before it exits.
+ * The process that owns a running stack ({@code heatlab up --foreground}, or the detached process
+ * that {@code heatlab up} spawns). It records itself in {@code run/heatlab.pid}, starts the stack,
+ * and on SIGTERM (or Ctrl-C) stops every part in reverse order before it exits.
  *
  * <p>Crash recovery: if this process is killed with SIGKILL its children keep running; the next
- * supervisor finds them through their pid files and stops them before starting new ones, keeping data.
+ * supervisor finds them through their pid files and stops them before starting new ones, keeping
+ * data.
  */
 public final class Supervisor {
-  private static final List<String> PART_NAMES = List.of("connect", "kafka", "storage", "clickhouse");
+  private static final List<String> PART_NAMES =
+      List.of("connect", "kafka", "storage", "clickhouse");
   private static final String MARKER = "heatlab";
 
   private Supervisor() {}
@@ -49,43 +52,50 @@ public final class Supervisor {
       out.println("heatlab: cannot write " + layout.supervisorPidFile() + ": " + e.getMessage());
       return 1;
     }
-    java.util.concurrent.atomic.AtomicReference<AutoCloseable> scheduler = new java.util.concurrent.atomic.AtomicReference<>();
-    Thread hook = new Thread(() -> {
-      closeQuietly(scheduler.get());
-      out.println("heatlab: stopping the stack…");
-      stack.stop();
-      deleteQuietly(layout.supervisorPidFile());
-      out.println("heatlab: stack stopped");
-      exit.countDown();
-    }, "heatlab-shutdown");
+    AtomicReference<AutoCloseable> scheduler = new AtomicReference<>();
+    Thread hook =
+        new Thread(
+            () -> {
+              closeQuietly(scheduler.get());
+              out.println("heatlab: stopping the stack…");
+              stack.stop();
+              deleteQuietly(layout.supervisorPidFile());
+              out.println("heatlab: stack stopped");
+              exit.countDown();
+            },
+            "heatlab-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     long t0 = System.nanoTime();
     try {
-      stack.start(new Stack.StartListener() {
-        @Override
-        public void starting(StackPart part) {
-          out.println("heatlab: starting " + part.name() + "…");
-        }
+      stack.start(
+          new Stack.StartListener() {
+            @Override
+            public void starting(StackPart part) {
+              out.println("heatlab: starting " + part.name() + "…");
+            }
 
-        @Override
-        public void started(PartHealth health, Duration took) {
-          out.printf("heatlab: %-10s %-8s %-28s %5.1f s%n", health.name(), health.state().json(), health.address(),
-              took.toMillis() / 1000.0);
-        }
+            @Override
+            public void started(PartHealth health, Duration took) {
+              out.printf(
+                  "heatlab: %-10s %-8s %-28s %5.1f s%n",
+                  health.name(), health.state().json(), health.address(), took.toMillis() / 1000.0);
+            }
 
-        @Override
-        public void checked(PublishedWindowsCheck.Report report) {
-          out.println("heatlab: self-check: " + report.summary());
-          report.repairs().forEach(r -> out.println("heatlab:   " + r));
-        }
-      });
+            @Override
+            public void checked(PublishedWindowsCheck.Report report) {
+              out.println("heatlab: self-check: " + report.summary());
+              report.repairs().forEach(r -> out.println("heatlab:   " + r));
+            }
+          });
     } catch (StackException e) {
       out.println("heatlab: the stack did not start: " + e.getMessage());
       deleteQuietly(layout.supervisorPidFile());
       Runtime.getRuntime().removeShutdownHook(hook);
       return 1;
     }
-    out.printf("heatlab: stack is up in %.1f s (data: %s)%n", (System.nanoTime() - t0) / 1e9, layout.root());
+    out.printf(
+        "heatlab: stack is up in %.1f s (data: %s)%n",
+        (System.nanoTime() - t0) / 1e9, layout.root());
     if (stack.config().getBoolean(HeatlabConfig.ROLLUP_SCHEDULER_ENABLED)) {
       scheduler.set(startScheduler(stack, out));
     }
@@ -99,8 +109,8 @@ public final class Supervisor {
 
   /**
    * Records this JVM as the stack's supervisor (as {@code ./heatlab up} does), so that {@code up},
-   * {@code status} and {@code down} see the stack it starts; closing the claim removes the record. The
-   * console uses it when it starts the stack in its own JVM.
+   * {@code status} and {@code down} see the stack it starts; closing the claim removes the record.
+   * The console uses it when it starts the stack in its own JVM.
    */
   public static AutoCloseable claim(StackLayout layout) throws IOException {
     recordSelf(layout.supervisorPidFile());
@@ -108,9 +118,9 @@ public final class Supervisor {
   }
 
   /**
-   * Stops the stack under {@code layout}: SIGTERM to its supervisor (which stops the parts in order),
-   * then any child still recorded in a pid file (e.g. after the supervisor was killed). Returns whether
-   * anything was running.
+   * Stops the stack under {@code layout}: SIGTERM to its supervisor (which stops the parts in
+   * order), then any child still recorded in a pid file (e.g. after the supervisor was killed).
+   * Returns whether anything was running.
    */
   public static boolean stop(StackLayout layout, Duration grace, PrintStream out) {
     boolean anything = false;
@@ -134,18 +144,30 @@ public final class Supervisor {
   /** The rollup scheduler of this stack (rollup.scheduler.enabled), logging each run's outcome. */
   static AutoCloseable startScheduler(Stack stack, PrintStream out) {
     Rollups rollups = new Rollups(stack.config(), stack.endpoints());
-    RollupScheduler scheduler = new RollupScheduler(rollups, new HeatmapWindows(new ClickHouseJdbc(stack.config(), stack.endpoints())),
-        RollupScheduler.Settings.of(stack.config()), java.time.Clock.systemUTC(), new RollupRun.Listener() {
-          @Override
-          public void state(RollupRun run, RunState state) {
-            if (state.isFinal()) {
-              out.printf("heatlab: rollup %s %s … %s: %s%n", run.granularity().name().toLowerCase(),
-                  run.granularity().label(run.windows().get(0)), run.granularity().label(run.windows().get(run.windows().size() - 1)), state);
-            }
-          }
-        });
+    RollupScheduler scheduler =
+        new RollupScheduler(
+            rollups,
+            new HeatmapWindows(new ClickHouseJdbc(stack.config(), stack.endpoints())),
+            RollupScheduler.Settings.of(stack.config()),
+            Clock.systemUTC(),
+            new RollupRun.Listener() {
+              @Override
+              public void state(RollupRun run, RunState state) {
+                if (state.isFinal()) {
+                  out.printf(
+                      "heatlab: rollup %s %s … %s: %s%n",
+                      run.granularity().name().toLowerCase(),
+                      run.granularity().label(run.windows().get(0)),
+                      run.granularity().label(run.windows().get(run.windows().size() - 1)),
+                      state);
+                }
+              }
+            });
     scheduler.start();
-    out.println("heatlab: rollup scheduler on (every " + stack.config().getLong(HeatlabConfig.ROLLUP_SCHEDULER_INTERVAL_MS) / 1000 + " s)");
+    out.println(
+        "heatlab: rollup scheduler on (every "
+            + stack.config().getLong(HeatlabConfig.ROLLUP_SCHEDULER_INTERVAL_MS) / 1000
+            + " s)");
     return () -> {
       scheduler.close();
       rollups.close();

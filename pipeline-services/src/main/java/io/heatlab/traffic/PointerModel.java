@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Draws realistic pointer positions for a screen: a hot spot chosen by weight, then a Gaussian around it,
- * clamped to the image. Clicks are drawn from the clickable hot spots only, tighter around their centre.
+ * Draws realistic pointer positions for a screen: a hot spot chosen by weight, then a Gaussian
+ * around it, clamped to the image. Clicks are drawn from the clickable hot spots only, tighter
+ * around their centre.
  */
 final class PointerModel {
   private final List<Screen.Hotspot> all;

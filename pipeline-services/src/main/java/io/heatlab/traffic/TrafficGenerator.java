@@ -8,23 +8,27 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Simulated traffic over real HTTP: virtual page sessions post contract batches to {@code /v1/batches} at a
- * target rate (with optional bursts) or as fast as {@code maxInFlight} concurrent requests allow, with
- * positions drawn from each screen's hot spots. Like the simulator page, a batch answered 429/503 (or not
- * answered) is retried with the same batch_id after an exponential backoff (0.25 s doubling to 5 s, with
- * jitter) that Retry-After can only lengthen — about a minute of retries before a batch counts as failed, so a
- * part's restart does not drop traffic.
+ * Simulated traffic over real HTTP: virtual page sessions post contract batches to {@code
+ * /v1/batches} at a target rate (with optional bursts) or as fast as {@code maxInFlight} concurrent
+ * requests allow, with positions drawn from each screen's hot spots. Like the simulator page, a
+ * batch answered 429/503 (or not answered) is retried with the same batch_id after an exponential
+ * backoff (0.25 s doubling to 5 s, with jitter) that Retry-After can only lengthen — about a minute
+ * of retries before a batch counts as failed, so a part's restart does not drop traffic.
  *
- * <p>Lifecycle: {@link #start(Consumer)} (one {@link TrafficStats.Snapshot} per second to the listener) →
- * {@link #awaitEnd()} when the plan has a duration, or {@link #stop()} → {@link #stats()}.
+ * <p>Lifecycle: {@link #start(Consumer)} (one {@link TrafficStats.Snapshot} per second to the
+ * listener) → {@link #awaitEnd()} when the plan has a duration, or {@link #stop()} → {@link
+ * #stats()}.
  */
 public final class TrafficGenerator implements AutoCloseable {
   /** 0.25 + 0.5 + 1 + 2 + 4 + 11 × 5 s ≈ 63 s of retrying. */
@@ -34,14 +38,14 @@ public final class TrafficGenerator implements AutoCloseable {
   private final TrafficStats stats = new TrafficStats();
   private final Semaphore inFlight;
   private final HttpClient http;
-  private final java.util.concurrent.ExecutorService httpThreads;
+  private final ExecutorService httpThreads;
   private final ScheduledExecutorService scheduler;
   private final VirtualClient[] clients;
   private final AtomicLong nextClient = new AtomicLong();
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile boolean running;
   private volatile long startNanos;
-  private volatile java.util.concurrent.ScheduledFuture<?> reporter;
+  private volatile ScheduledFuture<?> reporter;
 
   /** One simulated page session. */
   private static final class VirtualClient {
@@ -61,13 +65,18 @@ public final class TrafficGenerator implements AutoCloseable {
     this.plan = plan;
     this.inFlight = new Semaphore(plan.maxInFlight());
     this.httpThreads = Executors.newFixedThreadPool(2, daemon("heatlab-traffic-http"));
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-        .executor(httpThreads).build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(httpThreads)
+            .build();
     this.scheduler = Executors.newScheduledThreadPool(2, daemon("heatlab-traffic"));
     SplittableRandom seed = new SplittableRandom(plan.seed());
     this.clients = new VirtualClient[plan.virtualClients()];
     for (int i = 0; i < clients.length; i++) {
-      VirtualClient c = new VirtualClient(seed.split(), "s-" + Long.toHexString(seed.nextLong() & 0xffffffffL));
+      VirtualClient c =
+          new VirtualClient(seed.split(), "s-" + Long.toHexString(seed.nextLong() & 0xffffffffL));
       c.screenIndex = i % plan.screens().size();
       c.model = new PointerModel(plan.screens().get(c.screenIndex));
       clients[i] = c;
@@ -81,7 +90,9 @@ public final class TrafficGenerator implements AutoCloseable {
   public void start(Consumer<TrafficStats.Snapshot> everySecond) {
     running = true;
     startNanos = System.nanoTime();
-    reporter = scheduler.scheduleAtFixedRate(() -> everySecond.accept(stats.interval()), 1, 1, TimeUnit.SECONDS);
+    reporter =
+        scheduler.scheduleAtFixedRate(
+            () -> everySecond.accept(stats.interval()), 1, 1, TimeUnit.SECONDS);
     Thread pacer = new Thread(this::pace, "heatlab-traffic-pacer");
     pacer.setDaemon(true);
     pacer.start();
@@ -108,7 +119,8 @@ public final class TrafficGenerator implements AutoCloseable {
         last = now;
         while (sentBatches < (long) targetBatches && running) {
           if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-            continue; // the server is slower than the target: the generator falls behind, it does not pile up
+            continue; // the server is slower than the target: the generator falls behind, it does
+            // not pile up
           }
           send(newBatch(), 0);
           sentBatches++;
@@ -128,19 +140,29 @@ public final class TrafficGenerator implements AutoCloseable {
   private Batch newBatch() {
     VirtualClient c = clients[(int) (nextClient.getAndIncrement() % clients.length)];
     synchronized (c) {
-      if (++c.batchSeq % 20 == 0 && plan.screens().size() > 1) { // now and then a session moves to another page
+      if (++c.batchSeq % 20 == 0
+          && plan.screens().size() > 1) { // now and then a session moves to another page
         c.screenIndex = (c.screenIndex + 1) % plan.screens().size();
         c.model = new PointerModel(plan.screens().get(c.screenIndex));
       }
       Screen screen = plan.screens().get(c.screenIndex);
       long now = System.currentTimeMillis();
-      long base = plan.backfillHours() > 0
-          ? now - (long) (c.random.nextDouble() * plan.backfillHours() * 3_600_000L) - 60_000
-          : now - 50L * plan.batchSize();
+      long base =
+          plan.backfillHours() > 0
+              ? now - (long) (c.random.nextDouble() * plan.backfillHours() * 3_600_000L) - 60_000
+              : now - 50L * plan.batchSize();
       StringBuilder sb = new StringBuilder(64 + plan.batchSize() * 60);
-      sb.append("{\"client_id\":\"").append(plan.clientId()).append("\",\"batch_id\":\"").append(c.sessionId).append('-')
-          .append(c.batchSeq).append("\",\"screen_id\":\"").append(screen.id()).append("\",\"session_id\":\"")
-          .append(c.sessionId).append("\",\"viewport\":{\"w\":1440,\"h\":900},\"events\":[");
+      sb.append("{\"client_id\":\"")
+          .append(plan.clientId())
+          .append("\",\"batch_id\":\"")
+          .append(c.sessionId)
+          .append('-')
+          .append(c.batchSeq)
+          .append("\",\"screen_id\":\"")
+          .append(screen.id())
+          .append("\",\"session_id\":\"")
+          .append(c.sessionId)
+          .append("\",\"viewport\":{\"w\":1440,\"h\":900},\"events\":[");
       double[] xy = new double[2];
       for (int i = 0; i < plan.batchSize(); i++) {
         boolean click = c.random.nextDouble() < plan.clickRatio();
@@ -149,9 +171,16 @@ public final class TrafficGenerator implements AutoCloseable {
         } else {
           c.model.move(c.random, xy);
         }
-        sb.append(i == 0 ? "" : ",").append("{\"t\":").append(base + 50L * i).append(",\"x\":")
-            .append(round(xy[0])).append(",\"y\":").append(round(xy[1])).append(",\"type\":\"")
-            .append(click ? "click" : "move").append("\"}");
+        sb.append(i == 0 ? "" : ",")
+            .append("{\"t\":")
+            .append(base + 50L * i)
+            .append(",\"x\":")
+            .append(round(xy[0]))
+            .append(",\"y\":")
+            .append(round(xy[1]))
+            .append(",\"type\":\"")
+            .append(click ? "click" : "move")
+            .append("\"}");
       }
       return new Batch(sb.append("]}").toString(), plan.batchSize());
     }
@@ -165,28 +194,34 @@ public final class TrafficGenerator implements AutoCloseable {
     if (attempt == 0) {
       stats.sent(batch.events());
     }
-    HttpRequest request = HttpRequest.newBuilder(URI.create(plan.baseUrl() + "/v1/batches"))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + plan.writeKey())
-        .POST(HttpRequest.BodyPublishers.ofString(batch.json()))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(plan.baseUrl() + "/v1/batches"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + plan.writeKey())
+            .POST(HttpRequest.BodyPublishers.ofString(batch.json()))
+            .build();
     long t0 = System.nanoTime();
-    http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-      int status = error != null ? -1 : response.statusCode();
-      stats.answered(status, System.nanoTime() - t0, batch.events());
-      boolean retry = (status == 429 || status == 503 || status == -1) && attempt < MAX_RETRIES && running;
-      if (retry) {
-        stats.retried();
-        long delayMs = retryDelayMs(response, attempt);
-        scheduler.schedule(() -> send(batch, attempt + 1), delayMs, TimeUnit.MILLISECONDS);
-        return; // keeps its in-flight slot until it is answered for good
-      }
-      if (status != 202) {
-        stats.failed();
-      }
-      inFlight.release();
-    });
+    http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .whenComplete(
+            (response, error) -> {
+              int status = error != null ? -1 : response.statusCode();
+              stats.answered(status, System.nanoTime() - t0, batch.events());
+              boolean retry =
+                  (status == 429 || status == 503 || status == -1)
+                      && attempt < MAX_RETRIES
+                      && running;
+              if (retry) {
+                stats.retried();
+                long delayMs = retryDelayMs(response, attempt);
+                scheduler.schedule(() -> send(batch, attempt + 1), delayMs, TimeUnit.MILLISECONDS);
+                return; // keeps its in-flight slot until it is answered for good
+              }
+              if (status != 202) {
+                stats.failed();
+              }
+              inFlight.release();
+            });
   }
 
   private static long retryDelayMs(HttpResponse<Void> response, int attempt) {
@@ -195,7 +230,8 @@ public final class TrafficGenerator implements AutoCloseable {
       var retryAfter = response.headers().firstValue("Retry-After");
       if (retryAfter.isPresent()) {
         try {
-          backoff = Math.max(backoff, Math.min(30_000, Long.parseLong(retryAfter.get().strip()) * 1000));
+          backoff =
+              Math.max(backoff, Math.min(30_000, Long.parseLong(retryAfter.get().strip()) * 1000));
         } catch (NumberFormatException ignored) {
           // an HTTP date: keep the exponential backoff
         }
@@ -217,7 +253,7 @@ public final class TrafficGenerator implements AutoCloseable {
   /** Blocks until a plan with a duration has run and every request has its final answer. */
   public TrafficStats.Snapshot awaitEnd() throws InterruptedException {
     ended.await();
-    java.util.concurrent.ScheduledFuture<?> r = reporter;
+    ScheduledFuture<?> r = reporter;
     if (r != null) {
       r.cancel(false);
     }
@@ -238,7 +274,7 @@ public final class TrafficGenerator implements AutoCloseable {
     httpThreads.shutdownNow();
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);

@@ -8,8 +8,8 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * What the generator saw, thread-safe: events sent and accepted, answers by status, retries, failures,
- * and request latency (HdrHistogram, microseconds) per interval and in total.
+ * What the generator saw, thread-safe: events sent and accepted, answers by status, retries,
+ * failures, and request latency (HdrHistogram, microseconds) per interval and in total.
  */
 public final class TrafficStats {
   private final LongAdder eventsSent = new LongAdder();
@@ -22,9 +22,21 @@ public final class TrafficStats {
   private final Histogram total = new Histogram(3);
   private final long startNanos = System.nanoTime();
 
-  /** One interval (or the whole run): rates, latency percentiles in ms, answers by status (-1 = no answer). */
-  public record Snapshot(double seconds, long eventsSent, long eventsAccepted, long batchesAccepted, long retries,
-      long failedBatches, Map<Integer, Long> byStatus, double p50Ms, double p99Ms, double maxMs) {
+  /**
+   * One interval (or the whole run): rates, latency percentiles in ms, answers by status (-1 = no
+   * answer).
+   */
+  public record Snapshot(
+      double seconds,
+      long eventsSent,
+      long eventsAccepted,
+      long batchesAccepted,
+      long retries,
+      long failedBatches,
+      Map<Integer, Long> byStatus,
+      double p50Ms,
+      double p99Ms,
+      double maxMs) {
 
     public double acceptedPerSecond() {
       return seconds <= 0 ? 0 : eventsAccepted / seconds;
@@ -74,21 +86,32 @@ public final class TrafficStats {
     Histogram h = latency.getIntervalHistogram();
     total.add(h);
     Map<Integer, Long> statuses = new TreeMap<>();
-    byStatus.forEach((s, n) -> {
-      long v = n.sum();
-      long d = v - lastByStatus.getOrDefault(s, 0L);
-      lastByStatus.put(s, v);
-      if (d > 0) {
-        statuses.put(s, d);
-      }
-    });
+    byStatus.forEach(
+        (s, n) -> {
+          long v = n.sum();
+          long d = v - lastByStatus.getOrDefault(s, 0L);
+          lastByStatus.put(s, v);
+          if (d > 0) {
+            statuses.put(s, d);
+          }
+        });
     long sent = eventsSent.sum();
     long accepted = eventsAccepted.sum();
     long batches = batchesAccepted.sum();
     long r = retries.sum();
     long f = failedBatches.sum();
-    Snapshot s = new Snapshot((now - lastNanos) / 1e9, sent - lastSent, accepted - lastAccepted, batches - lastBatches,
-        r - lastRetries, f - lastFailed, statuses, ms(h, 50), ms(h, 99), h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0);
+    Snapshot s =
+        new Snapshot(
+            (now - lastNanos) / 1e9,
+            sent - lastSent,
+            accepted - lastAccepted,
+            batches - lastBatches,
+            r - lastRetries,
+            f - lastFailed,
+            statuses,
+            ms(h, 50),
+            ms(h, 99),
+            h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0);
     lastSent = sent;
     lastAccepted = accepted;
     lastBatches = batches;
@@ -102,8 +125,16 @@ public final class TrafficStats {
   public synchronized Snapshot total() {
     Map<Integer, Long> statuses = new TreeMap<>();
     byStatus.forEach((s, n) -> statuses.put(s, n.sum()));
-    return new Snapshot((System.nanoTime() - startNanos) / 1e9, eventsSent.sum(), eventsAccepted.sum(),
-        batchesAccepted.sum(), retries.sum(), failedBatches.sum(), statuses, ms(total, 50), ms(total, 99),
+    return new Snapshot(
+        (System.nanoTime() - startNanos) / 1e9,
+        eventsSent.sum(),
+        eventsAccepted.sum(),
+        batchesAccepted.sum(),
+        retries.sum(),
+        failedBatches.sum(),
+        statuses,
+        ms(total, 50),
+        ms(total, 99),
         total.getTotalCount() == 0 ? 0 : total.getMaxValue() / 1000.0);
   }
 

@@ -9,7 +9,8 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
 /**
- * heatlab's one-way dependencies, stated as code (docs/style.md): a wrong import fails this test, not a review.
+ * heatlab's one-way dependencies, stated as code (docs/style.md): a wrong import fails this test,
+ * not a review.
  *
  * <pre>
  *   cli ──► stack ──► http ──► ingest ──► contract
@@ -20,26 +21,65 @@ import org.junit.jupiter.api.Test;
  * </pre>
  */
 class LayeringTest {
-  private static final JavaClasses MAIN = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.heatlab");
+  private static final JavaClasses MAIN =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.heatlab");
 
-  static final ArchRule contractIsSelfContained = noClasses().that().resideInAPackage("io.heatlab.contract..")
-      .should().dependOnClassesThat().resideInAnyPackage("io.heatlab.config..", "io.heatlab.stack..", "io.heatlab.ingest..",
-          "io.heatlab.landing..", "io.heatlab.olap..", "io.heatlab.cli..", "io.heatlab.http..", "io.heatlab.traffic..");
+  static final ArchRule contractIsSelfContained =
+      noClasses()
+          .that()
+          .resideInAPackage("io.heatlab.contract..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.heatlab.config..",
+              "io.heatlab.stack..",
+              "io.heatlab.ingest..",
+              "io.heatlab.landing..",
+              "io.heatlab.olap..",
+              "io.heatlab.cli..",
+              "io.heatlab.http..",
+              "io.heatlab.traffic..");
 
-  static final ArchRule landingIsAPlugin = noClasses().that().resideInAPackage("io.heatlab.landing..")
-      .should().dependOnClassesThat().resideInAnyPackage("io.heatlab.config..", "io.heatlab.stack..", "io.heatlab.ingest..",
-          "io.heatlab.olap..", "io.heatlab.cli..", "io.heatlab.http..", "io.heatlab.traffic..")
-      .because("the landing connector ships alone as a Kafka Connect plugin (contract + landing classes only)");
+  static final ArchRule landingIsAPlugin =
+      noClasses()
+          .that()
+          .resideInAPackage("io.heatlab.landing..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.heatlab.config..",
+              "io.heatlab.stack..",
+              "io.heatlab.ingest..",
+              "io.heatlab.olap..",
+              "io.heatlab.cli..",
+              "io.heatlab.http..",
+              "io.heatlab.traffic..")
+          .because(
+              "the landing connector ships alone as a Kafka Connect plugin (contract + landing classes only)");
 
-  static final ArchRule nothingDependsOnTheCli = noClasses().that().resideOutsideOfPackage("io.heatlab.cli..")
-      .should().dependOnClassesThat().resideInAPackage("io.heatlab.cli..");
+  static final ArchRule nothingDependsOnTheCli =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("io.heatlab.cli..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.heatlab.cli..");
 
-  static final ArchRule ingestionKnowsNoStack = noClasses().that().resideInAnyPackage("io.heatlab.ingest..", "io.heatlab.olap..", "io.heatlab.rollup..",
-          "io.heatlab.traffic..", "io.heatlab.assets..")
-      .should().dependOnClassesThat().resideInAnyPackage("io.heatlab.stack..", "io.heatlab.http..")
-      .because("the stack composes the parts, never the other way round");
+  static final ArchRule ingestionKnowsNoStack =
+      noClasses()
+          .that()
+          .resideInAnyPackage(
+              "io.heatlab.ingest..",
+              "io.heatlab.olap..",
+              "io.heatlab.rollup..",
+              "io.heatlab.traffic..",
+              "io.heatlab.assets..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.heatlab.stack..", "io.heatlab.http..")
+          .because("the stack composes the parts, never the other way round");
 
   @Test
   void contractIsSelfContained() {

@@ -14,14 +14,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code heatlab demo} on a real embedded stack: traffic over backdated hours → Kafka → landing → Spark rollups
- * (a scheduler pass, then the open hour) → one PNG per screen, and the reconciliation holds:
- * accepted = landed = Σ heatmap_hourly, Σ heatmap_daily = Σ hourly over the closed day.
+ * {@code heatlab demo} on a real embedded stack: traffic over backdated hours → Kafka → landing →
+ * Spark rollups (a scheduler pass, then the open hour) → one PNG per screen, and the reconciliation
+ * holds: accepted = landed = Σ heatmap_hourly, Σ heatmap_daily = Σ hourly over the closed day.
  */
 class DemoIT {
 
-  @RegisterExtension
-  static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
+  @RegisterExtension static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
 
   @Test
   void theDemoReconciles(@TempDir Path out) throws Exception {

@@ -22,8 +22,11 @@ class ConfigLoaderTest {
 
   @Test
   void environmentOverridesTheProfile() {
-    HeatlabConfig config = ConfigLoader.load(null, null,
-        Map.of("HEATLAB_KAFKA_PORT", "29092", "HEATLAB_CLICKHOUSE_HTTP_PORT", "28123"));
+    HeatlabConfig config =
+        ConfigLoader.load(
+            null,
+            null,
+            Map.of("HEATLAB_KAFKA_PORT", "29092", "HEATLAB_CLICKHOUSE_HTTP_PORT", "28123"));
     assertThat(config.getInt(HeatlabConfig.KAFKA_PORT)).isEqualTo(29092);
     assertThat(config.getInt(HeatlabConfig.CLICKHOUSE_HTTP_PORT)).isEqualTo(28123);
   }
@@ -39,7 +42,8 @@ class ConfigLoaderTest {
   void userFileSitsBetweenProfileAndEnvironment(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("site.properties");
     Files.writeString(file, "kafka.port=30000\nconnect.port=30001\n");
-    HeatlabConfig config = ConfigLoader.load("embedded", file, Map.of("HEATLAB_CONNECT_PORT", "30002"));
+    HeatlabConfig config =
+        ConfigLoader.load("embedded", file, Map.of("HEATLAB_CONNECT_PORT", "30002"));
     assertThat(config.getInt(HeatlabConfig.KAFKA_PORT)).isEqualTo(30000);
     assertThat(config.getInt(HeatlabConfig.CONNECT_PORT)).isEqualTo(30002);
   }
@@ -47,7 +51,8 @@ class ConfigLoaderTest {
   @Test
   void unknownProfileIsRejectedWithTheChoices() {
     assertThatThrownBy(() -> ConfigLoader.load("prod", null, Map.of()))
-        .hasMessageContaining("Unknown profile 'prod'").hasMessageContaining("embedded or compose");
+        .hasMessageContaining("Unknown profile 'prod'")
+        .hasMessageContaining("embedded or compose");
   }
 
   @Test
@@ -58,9 +63,12 @@ class ConfigLoaderTest {
 
   @Test
   void secretsAreHiddenWhenPrinted() {
-    HeatlabConfig config = ConfigLoader.load(null, null, Map.of("HEATLAB_STORAGE_SECRET_KEY", "s3cr3t-value"));
+    HeatlabConfig config =
+        ConfigLoader.load(null, null, Map.of("HEATLAB_STORAGE_SECRET_KEY", "s3cr3t-value"));
     assertThat(config.secret(HeatlabConfig.STORAGE_SECRET_KEY)).isEqualTo("s3cr3t-value");
-    assertThat(config.values().toString()).doesNotContain("s3cr3t-value").doesNotContain("demo-write-key");
+    assertThat(config.values().toString())
+        .doesNotContain("s3cr3t-value")
+        .doesNotContain("demo-write-key");
   }
 
   @Test
@@ -68,7 +76,8 @@ class ConfigLoaderTest {
     String previous = System.getProperty("heatlab.home");
     System.setProperty("heatlab.home", "/opt/heatlab");
     try {
-      assertThat(ConfigLoader.load(null, null, Map.of()).dataDir()).isEqualTo(Path.of("/opt/heatlab/var"));
+      assertThat(ConfigLoader.load(null, null, Map.of()).dataDir())
+          .isEqualTo(Path.of("/opt/heatlab/var"));
     } finally {
       if (previous == null) {
         System.clearProperty("heatlab.home");

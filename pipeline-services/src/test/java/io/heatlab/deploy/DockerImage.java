@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The repo's Dockerfile without a Docker engine: its COPY lines laid out under a directory standing for the
- * image's root (each source linked from the module's {@code target/}, as {@code mvn -Pdist package} made it), its
- * ENV, ENTRYPOINT and CMD, and a process started the way the image starts one — so tests run what the image would
- * run, from exactly the files it would hold. RUN lines (users, directories) are not replayed; WORKDIR is created.
+ * The repo's Dockerfile without a Docker engine: its COPY lines laid out under a directory standing
+ * for the image's root (each source linked from the module's {@code target/}, as {@code mvn -Pdist
+ * package} made it), its ENV, ENTRYPOINT and CMD, and a process started the way the image starts
+ * one — so tests run what the image would run, from exactly the files it would hold. RUN lines
+ * (users, directories) are not replayed; WORKDIR is created.
  */
 public final class DockerImage {
   /** The repository root (tests run in their module's directory). */
@@ -30,7 +31,10 @@ public final class DockerImage {
     this.root = root;
   }
 
-  /** Lays the image out under {@code root}; fails when a COPY source was not built (run {@code mvn -Pdist package}). */
+  /**
+   * Lays the image out under {@code root}; fails when a COPY source was not built (run {@code mvn
+   * -Pdist package}).
+   */
   public static DockerImage layOut(Path root) throws IOException {
     DockerImage image = new DockerImage(root);
     for (String instruction : instructions(Files.readAllLines(REPO.resolve("Dockerfile")))) {
@@ -42,7 +46,7 @@ public final class DockerImage {
         case "WORKDIR" -> image.workdir = rest;
         case "ENTRYPOINT" -> image.entrypoint.addAll(jsonArray(rest));
         case "CMD" -> image.cmd.addAll(jsonArray(rest));
-        default -> { } // FROM, RUN, USER, EXPOSE: nothing to lay out
+        default -> {} // FROM, RUN, USER, EXPOSE: nothing to lay out
       }
     }
     Files.createDirectories(image.path(image.workdir));
@@ -67,15 +71,17 @@ public final class DockerImage {
   }
 
   /**
-   * The process the image runs for {@code docker run IMAGE args…} (CMD when there are none): the ENTRYPOINT with
-   * image paths mapped under the root and {@code java} taken from this JVM, the image's ENV, HEATLAB_* of this
-   * process removed, started in WORKDIR.
+   * The process the image runs for {@code docker run IMAGE args…} (CMD when there are none): the
+   * ENTRYPOINT with image paths mapped under the root and {@code java} taken from this JVM, the
+   * image's ENV, HEATLAB_* of this process removed, started in WORKDIR.
    */
   public ProcessBuilder run(String... args) {
     List<String> command = new ArrayList<>();
     for (String word : entrypoint) {
-      command.add(word.equals("java") ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
-          : word.startsWith("/") ? path(word).toString() : word);
+      command.add(
+          word.equals("java")
+              ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
+              : word.startsWith("/") ? path(word).toString() : word);
     }
     command.addAll(args.length == 0 ? cmd : List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(path(workdir).toFile());
@@ -86,15 +92,18 @@ public final class DockerImage {
 
   private void copy(String[] srcDst) throws IOException {
     if (srcDst.length != 2) {
-      throw new IllegalArgumentException("COPY with one source and one destination expected: " + String.join(" ", srcDst));
+      throw new IllegalArgumentException(
+          "COPY with one source and one destination expected: " + String.join(" ", srcDst));
     }
     Path source = REPO.resolve(srcDst[0]);
     if (!Files.exists(source)) {
-      throw new IllegalStateException("COPY " + srcDst[0] + ": not built — run mvn -Pdist package (./heatlab test does)");
+      throw new IllegalStateException(
+          "COPY " + srcDst[0] + ": not built — run mvn -Pdist package (./heatlab test does)");
     }
     Path target = path(srcDst[1]);
     Files.createDirectories(target.getParent());
-    Files.createSymbolicLink(target, source.toAbsolutePath()); // a directory's contents, or a file, as COPY puts them
+    Files.createSymbolicLink(
+        target, source.toAbsolutePath()); // a directory's contents, or a file, as COPY puts them
     copied.add(srcDst[1]);
   }
 
@@ -108,7 +117,9 @@ public final class DockerImage {
     }
   }
 
-  /** The Dockerfile's instructions, continuation lines joined, comments and blank lines left out. */
+  /**
+   * The Dockerfile's instructions, continuation lines joined, comments and blank lines left out.
+   */
   static List<String> instructions(List<String> lines) {
     List<String> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();

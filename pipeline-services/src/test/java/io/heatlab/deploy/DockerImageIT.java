@@ -2,6 +2,7 @@ package io.heatlab.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,14 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The image the Dockerfile builds, checked without a Docker engine from the files {@code mvn -Pdist package}
- * made (the test command builds them): it holds only the repo's own build, its entrypoint runs the CLI from
- * those jars alone, and its Spark jars and job jar are exactly the ones every rollup test runs on.
- * ({@code IngestServiceIT} runs the image's ingestion service against a real broker.)
+ * The image the Dockerfile builds, checked without a Docker engine from the files {@code mvn -Pdist
+ * package} made (the test command builds them): it holds only the repo's own build, its entrypoint
+ * runs the CLI from those jars alone, and its Spark jars and job jar are exactly the ones every
+ * rollup test runs on. ({@code IngestServiceIT} runs the image's ingestion service against a real
+ * broker.)
  */
 class DockerImageIT {
-  @TempDir
-  static Path root;
+  @TempDir static Path root;
 
   private static DockerImage image;
 
@@ -34,10 +35,15 @@ class DockerImageIT {
 
   @Test
   void theImageHoldsTheBuildsJarsSparkAndTheLandingPlugin() {
-    assertThat(image.copied()).containsExactly("/opt/spark/jars/", "/opt/heatlab/rollup-job.jar", "/opt/heatlab/lib/",
-        "/opt/heatlab/plugins/");
+    assertThat(image.copied())
+        .containsExactly(
+            "/opt/spark/jars/",
+            "/opt/heatlab/rollup-job.jar",
+            "/opt/heatlab/lib/",
+            "/opt/heatlab/plugins/");
     assertThat(image.path("/opt/heatlab/plugins/heatlab-landing")).isDirectory();
-    assertThat(image.path("/opt/heatlab/lib").toFile().list()).anyMatch(n -> n.startsWith("pipeline-services-") && n.endsWith("-dist.jar"));
+    assertThat(image.path("/opt/heatlab/lib").toFile().list())
+        .anyMatch(n -> n.startsWith("pipeline-services-") && n.endsWith("-dist.jar"));
   }
 
   @Test
@@ -45,23 +51,37 @@ class DockerImageIT {
     String help = run(image.run()); // CMD: --help
     assertThat(help).contains("ingest", "rollup", "up", "status");
     ProcessBuilder compose = image.run("config", "--profile", "compose");
-    compose.environment().put("HEATLAB_STORAGE_SECRET_KEY", "s3cr3t-from-the-environment"); // as compose passes it
+    compose
+        .environment()
+        .put("HEATLAB_STORAGE_SECRET_KEY", "s3cr3t-from-the-environment"); // as compose passes it
     String config = run(compose);
-    assertThat(config).contains("rollup.spark.home.jars=" + image.path("/opt/spark/jars"))
+    assertThat(config)
+        .contains("rollup.spark.home.jars=" + image.path("/opt/spark/jars"))
         .contains("rollup.spark.job.jar=" + image.path("/opt/heatlab/rollup-job.jar"))
-        .contains("storage.secret.key=[hidden]").doesNotContain("s3cr3t-from-the-environment");
+        .contains("storage.secret.key=[hidden]")
+        .doesNotContain("s3cr3t-from-the-environment");
   }
 
   @Test
   void theImagesSparkIsWhatTheRollupTestsRunOn() throws IOException {
-    // the rollup tests' SPARK_HOME is built from this list (SparkHome, rollup.spark.home.jars empty)
-    String tested = Files.readString(DockerImage.REPO.resolve("rollup-job/target/spark-home.classpath")).strip();
-    TreeSet<String> testedJars = new TreeSet<>(Arrays.stream(tested.split(java.io.File.pathSeparator))
-        .map(p -> Path.of(p).getFileName().toString()).toList());
+    // the rollup tests' SPARK_HOME is built from this list (SparkHome, rollup.spark.home.jars
+    // empty)
+    String tested =
+        Files.readString(DockerImage.REPO.resolve("rollup-job/target/spark-home.classpath"))
+            .strip();
+    TreeSet<String> testedJars =
+        new TreeSet<>(
+            Arrays.stream(tested.split(File.pathSeparator))
+                .map(p -> Path.of(p).getFileName().toString())
+                .toList());
     try (Stream<Path> files = Files.list(image.path("/opt/spark/jars"))) {
-      assertThat(new TreeSet<>(files.map(p -> p.getFileName().toString()).toList())).isEqualTo(testedJars);
+      assertThat(new TreeSet<>(files.map(p -> p.getFileName().toString()).toList()))
+          .isEqualTo(testedJars);
     }
-    assertThat(Files.mismatch(image.path("/opt/heatlab/rollup-job.jar"), DockerImage.REPO.resolve("rollup-job/target/heatlab-rollup-job.jar")))
+    assertThat(
+            Files.mismatch(
+                image.path("/opt/heatlab/rollup-job.jar"),
+                DockerImage.REPO.resolve("rollup-job/target/heatlab-rollup-job.jar")))
         .isEqualTo(-1L);
   }
 

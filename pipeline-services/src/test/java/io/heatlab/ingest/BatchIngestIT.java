@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.contract.LandedEvent;
 import io.heatlab.config.StackEndpoints;
+import io.heatlab.contract.LandedEvent;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
+import io.heatlab.traffic.TrafficGenerator;
+import io.heatlab.traffic.TrafficPlan;
+import io.heatlab.traffic.TrafficStats;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -37,16 +43,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** POST /v1/batches on the real stack: what is accepted reaches Kafka as the contract says; nothing else does. */
+/**
+ * POST /v1/batches on the real stack: what is accepted reaches Kafka as the contract says; nothing
+ * else does.
+ */
 class BatchIngestIT {
 
   @RegisterExtension
-  static final EmbeddedStackExtension STACK = new EmbeddedStackExtension()
-      .with(HeatlabConfig.INGEST_WRITE_KEYS, "demo=demo-write-key,other=other-key")
-      .with(HeatlabConfig.INGEST_RATE_LIMIT, "2500");
+  static final EmbeddedStackExtension STACK =
+      new EmbeddedStackExtension()
+          .with(HeatlabConfig.INGEST_WRITE_KEYS, "demo=demo-write-key,other=other-key")
+          .with(HeatlabConfig.INGEST_RATE_LIMIT, "2500");
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final String KEY = "demo-write-key";
 
   record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
@@ -54,26 +65,39 @@ class BatchIngestIT {
   static String batch(String batchId, String eventsJson) {
     return """
         {"client_id":"demo","batch_id":"%s","screen_id":"pricing","session_id":"s-1f2e","viewport":{"w":1440,"h":900},
-         "events":%s}""".formatted(batchId, eventsJson);
+         "events":%s}"""
+        .formatted(batchId, eventsJson);
   }
 
   static String events(int n) {
     long now = System.currentTimeMillis();
     StringBuilder sb = new StringBuilder("[");
     for (int i = 0; i < n; i++) {
-      sb.append(i == 0 ? "" : ",").append("{\"t\":").append(now - i).append(",\"x\":0.").append(100 + i % 800)
-          .append(",\"y\":0.5,\"type\":\"").append(i % 10 == 0 ? "click" : "move").append("\"}");
+      sb.append(i == 0 ? "" : ",")
+          .append("{\"t\":")
+          .append(now - i)
+          .append(",\"x\":0.")
+          .append(100 + i % 800)
+          .append(",\"y\":0.5,\"type\":\"")
+          .append(i % 10 == 0 ? "click" : "move")
+          .append("\"}");
     }
     return sb.append("]").toString();
   }
 
-  static Answer post(String body, String contentType, String authorization, String query, String encoding) throws Exception {
+  static Answer post(
+      String body, String contentType, String authorization, String query, String encoding)
+      throws Exception {
     return post(body.getBytes(StandardCharsets.UTF_8), contentType, authorization, query, encoding);
   }
 
-  static Answer post(byte[] body, String contentType, String authorization, String query, String encoding) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(STACK.endpoints().httpUrl() + "/v1/batches" + query))
-        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  static Answer post(
+      byte[] body, String contentType, String authorization, String query, String encoding)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(STACK.endpoints().httpUrl() + "/v1/batches" + query))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
@@ -93,22 +117,33 @@ class BatchIngestIT {
 
   static long producedSoFar(StackEndpoints endpoints, String topic) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrap()))) {
-      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
-      Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
-      partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+      var partitions =
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS)
+              .get(topic)
+              .partitions();
+      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      partitions.forEach(
+          p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
+          .mapToLong(o -> o.offset())
+          .sum();
     }
   }
 
-  static List<ConsumerRecord<String, String>> recordsOfBatch(StackEndpoints endpoints, String topic, String batchId, int expected)
-      throws Exception {
+  static List<ConsumerRecord<String, String>> recordsOfBatch(
+      StackEndpoints endpoints, String topic, String batchId, int expected) throws Exception {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // as the landing connector reads
+    p.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // as the landing connector reads
     List<ConsumerRecord<String, String>> found = new ArrayList<>();
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
       c.subscribe(List.of(topic));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (System.nanoTime() < deadline) {
@@ -117,7 +152,9 @@ class BatchIngestIT {
             found.add(r);
           }
         }
-        if (found.size() >= expected && c.assignment().stream().allMatch(tp -> c.position(tp) >= c.endOffsets(List.of(tp)).get(tp))) {
+        if (found.size() >= expected
+            && c.assignment().stream()
+                .allMatch(tp -> c.position(tp) >= c.endOffsets(List.of(tp)).get(tp))) {
           break;
         }
       }
@@ -126,20 +163,23 @@ class BatchIngestIT {
   }
 
   @Test
-  void validBatchReachesKafkaWithExactlyTheContractFields(HeatlabConfig config, StackEndpoints endpoints) throws Exception {
+  void validBatchReachesKafkaWithExactlyTheContractFields(
+      HeatlabConfig config, StackEndpoints endpoints) throws Exception {
     String batchId = "b-" + UUID.randomUUID();
-    String body = """
+    String body =
+        """
         {"client_id":"demo","batch_id":"%s","screen_id":"pricing","session_id":"s-1f2e","viewport":{"w":1440,"h":900},
          "tracking_pixel":"ignored","events":[{"t":%d,"x":0.25,"y":0.75,"type":"move","extra":1},
                                               {"t":%d,"x":1,"y":0,"type":"click"}]}"""
-        .formatted(batchId, System.currentTimeMillis() - 1000, System.currentTimeMillis());
+            .formatted(batchId, System.currentTimeMillis() - 1000, System.currentTimeMillis());
 
     Answer answer = post(body);
 
     assertThat(answer.status()).isEqualTo(202);
     assertThat(answer.body().get("accepted").asInt()).isEqualTo(2);
     assertThat(answer.body().get("batch_id").asText()).isEqualTo(batchId);
-    List<ConsumerRecord<String, String>> records = recordsOfBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC), batchId, 2);
+    List<ConsumerRecord<String, String>> records =
+        recordsOfBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC), batchId, 2);
     assertThat(records).hasSize(2);
     for (ConsumerRecord<String, String> r : records) {
       assertThat(r.key()).isEqualTo("demo|pricing");
@@ -151,13 +191,17 @@ class BatchIngestIT {
       assertThat(value.get("client_id").asText()).isEqualTo("demo");
       assertThat(value.get("session_id").asText()).isEqualTo("s-1f2e");
       assertThat(value.get("viewport_w").asInt()).isEqualTo(1440);
-      assertThat(value.get("received_at").asLong()).isGreaterThanOrEqualTo(value.get("event_time").asLong() - 60_000);
+      assertThat(value.get("received_at").asLong())
+          .isGreaterThanOrEqualTo(value.get("event_time").asLong() - 60_000);
     }
-    assertThat(records).extracting(r -> JSON.readTree(r.value()).get("event_type").asText()).containsExactlyInAnyOrder("move", "click");
+    assertThat(records)
+        .extracting(r -> JSON.readTree(r.value()).get("event_type").asText())
+        .containsExactlyInAnyOrder("move", "click");
   }
 
   @Test
-  void resentBatchIsAnsweredDuplicateAndProducedOnce(HeatlabConfig config, StackEndpoints endpoints) throws Exception {
+  void resentBatchIsAnsweredDuplicateAndProducedOnce(HeatlabConfig config, StackEndpoints endpoints)
+      throws Exception {
     String batchId = "dup-" + UUID.randomUUID();
     String body = batch(batchId, events(5));
     assertThat(post(body).status()).isEqualTo(202);
@@ -166,7 +210,8 @@ class BatchIngestIT {
 
     assertThat(again.status()).isEqualTo(202);
     assertThat(again.body().get("duplicate").asBoolean()).isTrue();
-    assertThat(recordsOfBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC), batchId, 5)).hasSize(5);
+    assertThat(recordsOfBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC), batchId, 5))
+        .hasSize(5);
   }
 
   @Test
@@ -175,7 +220,8 @@ class BatchIngestIT {
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
       gz.write(batch("gz-" + UUID.randomUUID(), events(50)).getBytes(StandardCharsets.UTF_8));
     }
-    Answer answer = post(bytes.toByteArray(), "application/json; charset=utf-8", null, "?key=" + KEY, "gzip");
+    Answer answer =
+        post(bytes.toByteArray(), "application/json; charset=utf-8", null, "?key=" + KEY, "gzip");
     assertThat(answer.status()).as(String.valueOf(answer.body())).isEqualTo(202);
     assertThat(answer.body().get("accepted").asInt()).isEqualTo(50);
   }
@@ -185,7 +231,12 @@ class BatchIngestIT {
     String ok = events(3);
     StringBuilder seventeenth = new StringBuilder("[");
     for (int i = 0; i < 20; i++) {
-      seventeenth.append(i == 0 ? "" : ",").append("{\"t\":").append(now).append(",\"x\":").append(i == 17 ? "1.5" : "0.5")
+      seventeenth
+          .append(i == 0 ? "" : ",")
+          .append("{\"t\":")
+          .append(now)
+          .append(",\"x\":")
+          .append(i == 17 ? "1.5" : "0.5")
           .append(",\"y\":0.5,\"type\":\"move\"}");
     }
     seventeenth.append("]");
@@ -197,33 +248,119 @@ class BatchIngestIT {
       }
     }
     byte[] large = new byte[(1 << 20) + 10];
-    java.util.Arrays.fill(large, (byte) ' ');
+    Arrays.fill(large, (byte) ' ');
     return Stream.of(
-        Arguments.of("no write key", req(batch("a", ok)).auth(null), 401, "missing write key", null),
-        Arguments.of("wrong write key", req(batch("a", ok)).auth("Bearer nope"), 403, "unknown write key", null),
-        Arguments.of("key of another client", req(batch("a", ok)).auth("Bearer other-key"), 403, "not valid for client_id 'demo'", null),
-        Arguments.of("text/plain body", req(batch("a", ok)).type("text/plain"), 415, "application/json", null),
+        Arguments.of(
+            "no write key", req(batch("a", ok)).auth(null), 401, "missing write key", null),
+        Arguments.of(
+            "wrong write key",
+            req(batch("a", ok)).auth("Bearer nope"),
+            403,
+            "unknown write key",
+            null),
+        Arguments.of(
+            "key of another client",
+            req(batch("a", ok)).auth("Bearer other-key"),
+            403,
+            "not valid for client_id 'demo'",
+            null),
+        Arguments.of(
+            "text/plain body",
+            req(batch("a", ok)).type("text/plain"),
+            415,
+            "application/json",
+            null),
         Arguments.of("body over 1 MiB", req(large), 413, "over the limit", null),
-        Arguments.of("gzip bomb", req(bomb.toByteArray()).encoding("gzip"), 413, "after decoding", null),
+        Arguments.of(
+            "gzip bomb", req(bomb.toByteArray()).encoding("gzip"), 413, "after decoding", null),
         Arguments.of("not gzip", req(batch("a", ok)).encoding("gzip"), 400, "not valid gzip", null),
         Arguments.of("malformed JSON", req("{\"client_id\":"), 400, "malformed JSON", null),
         Arguments.of("trailing garbage", req(batch("a", ok) + " xyz"), 400, "malformed JSON", null),
-        Arguments.of("NaN literal", req(batch("a", "[{\"t\":" + now + ",\"x\":NaN,\"y\":0.5,\"type\":\"move\"}]")), 400, "malformed JSON", null),
-        Arguments.of("Infinity by overflow", req(batch("a", "[{\"t\":" + now + ",\"x\":1e400,\"y\":0.5,\"type\":\"move\"}]")), 400, "invalid batch", "events[0].x"),
-        Arguments.of("x as a string", req(batch("a", "[{\"t\":" + now + ",\"x\":\"0.5\",\"y\":0.5,\"type\":\"move\"}]")), 400, "invalid batch", "events[0].x"),
-        Arguments.of("t as a float", req(batch("a", "[{\"t\":1.5,\"x\":0.5,\"y\":0.5,\"type\":\"move\"}]")), 400, "invalid batch", "events[0].t"),
-        Arguments.of("x above one at events[17]", req(batch("a", seventeenth.toString())), 400, "invalid batch", "events[17].x"),
-        Arguments.of("negative y", req(batch("a", "[{\"t\":" + now + ",\"x\":0.5,\"y\":-0.01,\"type\":\"move\"}]")), 400, "invalid batch", "events[0].y"),
-        Arguments.of("unknown event type", req(batch("a", "[{\"t\":" + now + ",\"x\":0.5,\"y\":0.5,\"type\":\"scroll\"}]")), 400, "invalid batch", "events[0].type"),
-        Arguments.of("event 8 days old", req(batch("a", "[{\"t\":" + (now - 8L * 86_400_000) + ",\"x\":0.5,\"y\":0.5,\"type\":\"move\"}]")), 400, "invalid batch", "events[0].t"),
-        Arguments.of("event 10 minutes ahead", req(batch("a", "[{\"t\":" + (now + 600_000) + ",\"x\":0.5,\"y\":0.5,\"type\":\"move\"}]")), 400, "invalid batch", "events[0].t"),
+        Arguments.of(
+            "NaN literal",
+            req(batch("a", "[{\"t\":" + now + ",\"x\":NaN,\"y\":0.5,\"type\":\"move\"}]")),
+            400,
+            "malformed JSON",
+            null),
+        Arguments.of(
+            "Infinity by overflow",
+            req(batch("a", "[{\"t\":" + now + ",\"x\":1e400,\"y\":0.5,\"type\":\"move\"}]")),
+            400,
+            "invalid batch",
+            "events[0].x"),
+        Arguments.of(
+            "x as a string",
+            req(batch("a", "[{\"t\":" + now + ",\"x\":\"0.5\",\"y\":0.5,\"type\":\"move\"}]")),
+            400,
+            "invalid batch",
+            "events[0].x"),
+        Arguments.of(
+            "t as a float",
+            req(batch("a", "[{\"t\":1.5,\"x\":0.5,\"y\":0.5,\"type\":\"move\"}]")),
+            400,
+            "invalid batch",
+            "events[0].t"),
+        Arguments.of(
+            "x above one at events[17]",
+            req(batch("a", seventeenth.toString())),
+            400,
+            "invalid batch",
+            "events[17].x"),
+        Arguments.of(
+            "negative y",
+            req(batch("a", "[{\"t\":" + now + ",\"x\":0.5,\"y\":-0.01,\"type\":\"move\"}]")),
+            400,
+            "invalid batch",
+            "events[0].y"),
+        Arguments.of(
+            "unknown event type",
+            req(batch("a", "[{\"t\":" + now + ",\"x\":0.5,\"y\":0.5,\"type\":\"scroll\"}]")),
+            400,
+            "invalid batch",
+            "events[0].type"),
+        Arguments.of(
+            "event 8 days old",
+            req(
+                batch(
+                    "a",
+                    "[{\"t\":"
+                        + (now - 8L * 86_400_000)
+                        + ",\"x\":0.5,\"y\":0.5,\"type\":\"move\"}]")),
+            400,
+            "invalid batch",
+            "events[0].t"),
+        Arguments.of(
+            "event 10 minutes ahead",
+            req(
+                batch(
+                    "a",
+                    "[{\"t\":" + (now + 600_000) + ",\"x\":0.5,\"y\":0.5,\"type\":\"move\"}]")),
+            400,
+            "invalid batch",
+            "events[0].t"),
         Arguments.of("empty events", req(batch("a", "[]")), 400, "invalid batch", "events"),
         Arguments.of("1001 events", req(batch("a", events(1001))), 400, "invalid batch", "events"),
         Arguments.of("events not an array", req(batch("a", "{}")), 400, "invalid batch", "events"),
-        Arguments.of("missing batch_id", req("{\"client_id\":\"demo\",\"screen_id\":\"pricing\",\"events\":" + ok + "}"), 400, "invalid batch", "batch_id"),
-        Arguments.of("control character in client_id", req(batch("a", ok).replace("\"demo\"", "\"de\\u0007mo\"")), 400, "invalid batch", "client_id"),
-        Arguments.of("newline in batch_id", req(batch("a\\nb", ok)), 400, "invalid batch", "batch_id"),
-        Arguments.of("screen_id of 129 characters", req(batch("a", ok).replace("\"pricing\"", "\"" + "s".repeat(129) + "\"")), 400, "invalid batch", "screen_id"),
+        Arguments.of(
+            "missing batch_id",
+            req("{\"client_id\":\"demo\",\"screen_id\":\"pricing\",\"events\":" + ok + "}"),
+            400,
+            "invalid batch",
+            "batch_id"),
+        Arguments.of(
+            "control character in client_id",
+            req(batch("a", ok).replace("\"demo\"", "\"de\\u0007mo\"")),
+            400,
+            "invalid batch",
+            "client_id"),
+        Arguments.of(
+            "newline in batch_id", req(batch("a\\nb", ok)), 400, "invalid batch", "batch_id"),
+        Arguments.of(
+            "screen_id of 129 characters",
+            req(batch("a", ok).replace("\"pricing\"", "\"" + "s".repeat(129) + "\"")),
+            400,
+            "invalid batch",
+            "screen_id"),
         Arguments.of("body is an array", req("[1,2]"), 400, "invalid batch", "$"));
   }
 
@@ -267,8 +404,15 @@ class BatchIngestIT {
 
   @ParameterizedTest(name = "{0} → {2}")
   @MethodSource("badRequests")
-  void badInputGetsItsStatusAndReasonAndProducesNothing(String name, Req req, int status, String error, String path,
-      HeatlabConfig config, StackEndpoints endpoints) throws Exception {
+  void badInputGetsItsStatusAndReasonAndProducesNothing(
+      String name,
+      Req req,
+      int status,
+      String error,
+      String path,
+      HeatlabConfig config,
+      StackEndpoints endpoints)
+      throws Exception {
     String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
     long before = producedSoFar(endpoints, topic);
 
@@ -291,9 +435,14 @@ class BatchIngestIT {
   @Test
   void reportsTheReasonOfAnOutOfRangeCoordinate() throws Exception {
     long now = System.currentTimeMillis();
-    Answer answer = post(batch("r-" + UUID.randomUUID(), "[{\"t\":" + now + ",\"x\":0.5,\"y\":1.2,\"type\":\"move\"}]"));
+    Answer answer =
+        post(
+            batch(
+                "r-" + UUID.randomUUID(),
+                "[{\"t\":" + now + ",\"x\":0.5,\"y\":1.2,\"type\":\"move\"}]"));
     assertThat(answer.body().get("details").get(0).get("path").asText()).isEqualTo("events[0].y");
-    assertThat(answer.body().get("details").get(0).get("reason").asText()).isEqualTo("must be within [0,1]");
+    assertThat(answer.body().get("details").get(0).get("reason").asText())
+        .isEqualTo("must be within [0,1]");
   }
 
   @Test
@@ -311,19 +460,37 @@ class BatchIngestIT {
     assertThat(limited.raw().headers().firstValue("Retry-After")).isPresent();
     assertThat(limited.body().get("error").asText()).contains("rate limit");
 
-    String otherClient = batch("rl-" + UUID.randomUUID(), events(10)).replace("\"client_id\":\"demo\"", "\"client_id\":\"other\"");
-    assertThat(post(otherClient, "application/json", "Bearer other-key", "", null).status()).as("buckets are per client").isEqualTo(202);
+    String otherClient =
+        batch("rl-" + UUID.randomUUID(), events(10))
+            .replace("\"client_id\":\"demo\"", "\"client_id\":\"other\"");
+    assertThat(post(otherClient, "application/json", "Bearer other-key", "", null).status())
+        .as("buckets are per client")
+        .isEqualTo(202);
     Thread.sleep(1_200); // refill, so the other tests of this class stay under the limit
   }
 
   @Test
-  void trafficGeneratorPostsRealisticBatchesThatAllLandInKafka(HeatlabConfig config, StackEndpoints endpoints) throws Exception {
-    var screens = io.heatlab.assets.ScreenCatalog.load().screens();
-    var plan = new io.heatlab.traffic.TrafficPlan(endpoints.httpUrl(), "other", "other-key", screens, 5, 1500, 50,
-        Duration.ofSeconds(2), null, 2.0, 0.1, 16, 7);
-    io.heatlab.traffic.TrafficStats.Snapshot total;
-    try (var generator = new io.heatlab.traffic.TrafficGenerator(plan)) {
-      generator.start(s -> { });
+  void trafficGeneratorPostsRealisticBatchesThatAllLandInKafka(
+      HeatlabConfig config, StackEndpoints endpoints) throws Exception {
+    var screens = ScreenCatalog.load().screens();
+    var plan =
+        new TrafficPlan(
+            endpoints.httpUrl(),
+            "other",
+            "other-key",
+            screens,
+            5,
+            1500,
+            50,
+            Duration.ofSeconds(2),
+            null,
+            2.0,
+            0.1,
+            16,
+            7);
+    TrafficStats.Snapshot total;
+    try (var generator = new TrafficGenerator(plan)) {
+      generator.start(s -> {});
       total = generator.awaitEnd();
     }
     assertThat(total.failedBatches()).isZero();
@@ -332,16 +499,21 @@ class BatchIngestIT {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
     List<JsonNode> fromGenerator = new ArrayList<>();
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
       String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
-      List<TopicPartition> tps = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> tps =
+          c.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       c.assign(tps);
       c.seekToBeginning(tps);
       var end = c.endOffsets(tps);
       while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
         for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
           JsonNode v = JSON.readTree(r.value());
-          if (v.get("client_id").asText().equals("other") && v.get("batch_id").asText().startsWith("s-")) {
+          if (v.get("client_id").asText().equals("other")
+              && v.get("batch_id").asText().startsWith("s-")) {
             fromGenerator.add(v);
           }
         }
@@ -349,16 +521,28 @@ class BatchIngestIT {
     }
     assertThat((long) fromGenerator.size()).isEqualTo(total.eventsAccepted());
     long twoHoursAgo = System.currentTimeMillis() - 2 * 3_600_000L - 120_000;
-    assertThat(fromGenerator).allSatisfy(v -> assertThat(v.get("event_time").asLong()).as("backfilled over 2 h")
-        .isGreaterThan(twoHoursAgo));
-    assertThat(fromGenerator).extracting(v -> v.get("screen_id").asText()).contains("landing", "pricing", "checkout");
-    assertThat(fromGenerator).filteredOn(v -> v.get("event_type").asText().equals("click")).isNotEmpty();
+    assertThat(fromGenerator)
+        .allSatisfy(
+            v ->
+                assertThat(v.get("event_time").asLong())
+                    .as("backfilled over 2 h")
+                    .isGreaterThan(twoHoursAgo));
+    assertThat(fromGenerator)
+        .extracting(v -> v.get("screen_id").asText())
+        .contains("landing", "pricing", "checkout");
+    assertThat(fromGenerator)
+        .filteredOn(v -> v.get("event_type").asText().equals("click"))
+        .isNotEmpty();
   }
 
   @Test
   void otherMethodsAre405() throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(STACK.endpoints().httpUrl() + "/v1/batches")).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(STACK.endpoints().httpUrl() + "/v1/batches"))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(405);
     assertThat(r.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
   }
@@ -366,15 +550,25 @@ class BatchIngestIT {
   @Test
   void corsIsAllowedOnlyForConfiguredOrigins() throws Exception {
     String own = STACK.endpoints().httpUrl();
-    HttpResponse<String> allowed = HTTP.send(HttpRequest.newBuilder(URI.create(own + "/v1/batches"))
-        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", own)
-        .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> allowed =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(own + "/v1/batches"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", own)
+                .header("Access-Control-Request-Method", "POST")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(allowed.statusCode()).isEqualTo(204);
     assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(own);
 
-    HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(own + "/v1/batches"))
-        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://evil.example")
-        .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> refused =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(own + "/v1/batches"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "POST")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
   }

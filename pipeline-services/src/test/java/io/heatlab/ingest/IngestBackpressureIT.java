@@ -2,12 +2,14 @@ package io.heatlab.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
 import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.LandedEvent;
-import io.heatlab.config.StackEndpoints;
 import io.heatlab.stack.StackPart;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,10 +20,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,36 +37,44 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The broker stops while load runs: ingestion answers 503 + Retry-After promptly instead of piling up,
- * recovers by itself when the broker is back, and every batch it answered 202 is in Kafka, whole, once —
- * and no batch is visible in part.
+ * The broker stops while load runs: ingestion answers 503 + Retry-After promptly instead of piling
+ * up, recovers by itself when the broker is back, and every batch it answered 202 is in Kafka,
+ * whole, once — and no batch is visible in part.
  */
 class IngestBackpressureIT {
 
   @RegisterExtension
-  static final EmbeddedStackExtension STACK = new EmbeddedStackExtension()
-      // requests in flight when the broker stops wait for the producer's verdict: keep that short here
-      .with(HeatlabConfig.INGEST_DELIVERY_TIMEOUT_MS, "3000")
-      .with(HeatlabConfig.INGEST_SHED_AFTER_MS, "1000");
+  static final EmbeddedStackExtension STACK =
+      new EmbeddedStackExtension()
+          // requests in flight when the broker stops wait for the producer's verdict: keep that
+          // short here
+          .with(HeatlabConfig.INGEST_DELIVERY_TIMEOUT_MS, "3000")
+          .with(HeatlabConfig.INGEST_SHED_AFTER_MS, "1000");
 
   private static final int EVENTS_PER_BATCH = 50;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
-  record Outcome(String batchId, int status, long sentNanos, long answeredNanos, String retryAfter) {}
+  record Outcome(
+      String batchId, int status, long sentNanos, long answeredNanos, String retryAfter) {}
 
   @Test
-  void brokerOutageGivesPrompt503sNoFalse202sAndRecovers(HeatlabConfig config, StackEndpoints endpoints) throws Exception {
+  void brokerOutageGivesPrompt503sNoFalse202sAndRecovers(
+      HeatlabConfig config, StackEndpoints endpoints) throws Exception {
     ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     AtomicBoolean running = new AtomicBoolean(true);
     ExecutorService load = Executors.newFixedThreadPool(4);
     for (int i = 0; i < 4; i++) {
-      load.submit(() -> {
-        while (running.get()) {
-          outcomes.add(postOne(endpoints));
-        }
-        return null;
-      });
+      load.submit(
+          () -> {
+            while (running.get()) {
+              outcomes.add(postOne(endpoints));
+            }
+            return null;
+          });
     }
     StackPart kafka = STACK.part("kafka");
     Thread.sleep(3_000);
@@ -79,58 +91,93 @@ class IngestBackpressureIT {
 
     List<Outcome> all = new ArrayList<>(outcomes);
     summarize(all, stoppedAt, restartAt);
-    assertThat(all).filteredOn(o -> o.sentNanos() < stoppedAt && o.status() == 202).as("accepted before the outage").isNotEmpty();
-    List<Outcome> duringOutage = all.stream()
-        .filter(o -> o.sentNanos() > stoppedAt + TimeUnit.SECONDS.toNanos(5) && o.answeredNanos() < restartAt).toList();
-    assertThat(duringOutage).as("requests during the outage").isNotEmpty()
-        .allSatisfy(o -> {
-          assertThat(o.status()).isEqualTo(503);
-          assertThat(o.retryAfter()).isNotNull();
-        });
-    // while Kafka is down one probe batch a second is let through and waits for the producer's verdict
+    assertThat(all)
+        .filteredOn(o -> o.sentNanos() < stoppedAt && o.status() == 202)
+        .as("accepted before the outage")
+        .isNotEmpty();
+    List<Outcome> duringOutage =
+        all.stream()
+            .filter(
+                o ->
+                    o.sentNanos() > stoppedAt + TimeUnit.SECONDS.toNanos(5)
+                        && o.answeredNanos() < restartAt)
+            .toList();
+    assertThat(duringOutage)
+        .as("requests during the outage")
+        .isNotEmpty()
+        .allSatisfy(
+            o -> {
+              assertThat(o.status()).isEqualTo(503);
+              assertThat(o.retryAfter()).isNotNull();
+            });
+    // while Kafka is down one probe batch a second is let through and waits for the producer's
+    // verdict
     // (delivery timeout, 3 s here); every other request is refused at once
-    long slow = duringOutage.stream().filter(o -> o.answeredNanos() - o.sentNanos() > TimeUnit.MILLISECONDS.toNanos(500)).count();
-    assertThat(slow).as("slow answers (probes) among %d", duringOutage.size()).isLessThanOrEqualTo(4);
+    long slow =
+        duringOutage.stream()
+            .filter(o -> o.answeredNanos() - o.sentNanos() > TimeUnit.MILLISECONDS.toNanos(500))
+            .count();
+    assertThat(slow)
+        .as("slow answers (probes) among %d", duringOutage.size())
+        .isLessThanOrEqualTo(4);
     assertThat(duringOutage.size() - slow).as("prompt 503s").isGreaterThan(100);
-    assertThat(all).filteredOn(o -> o.sentNanos() > restartedAt + TimeUnit.SECONDS.toNanos(2) && o.status() == 202)
-        .as("accepted again after the broker is back, without restarting ingestion").isNotEmpty();
+    assertThat(all)
+        .filteredOn(
+            o -> o.sentNanos() > restartedAt + TimeUnit.SECONDS.toNanos(2) && o.status() == 202)
+        .as("accepted again after the broker is back, without restarting ingestion")
+        .isNotEmpty();
     assertThat(all).extracting(Outcome::status).allMatch(s -> s == 202 || s == 503);
 
-    Map<String, Integer> landed = eventsPerBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC));
+    Map<String, Integer> landed =
+        eventsPerBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC));
     List<String> acked = all.stream().filter(o -> o.status() == 202).map(Outcome::batchId).toList();
-    assertThat(acked).allSatisfy(id -> assertThat(landed.get(id)).as("events of acked batch %s in Kafka", id)
-        .isEqualTo(EVENTS_PER_BATCH));
-    // each batch is one transaction: a batch cut by the broker's stop is aborted, never visible in part
-    assertThat(landed).as("batches visible in part to a read_committed consumer")
+    assertThat(acked)
+        .allSatisfy(
+            id ->
+                assertThat(landed.get(id))
+                    .as("events of acked batch %s in Kafka", id)
+                    .isEqualTo(EVENTS_PER_BATCH));
+    // each batch is one transaction: a batch cut by the broker's stop is aborted, never visible in
+    // part
+    assertThat(landed)
+        .as("batches visible in part to a read_committed consumer")
         .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(EVENTS_PER_BATCH));
   }
 
   /**
-   * The broker freezes (SIGSTOP, as in a long GC pause or a stalled VM) under load from clients that retry a batch
-   * with the same batch_id until it is answered 202, as pages do. Commits caught by the freeze time out with
-   * an unknown outcome: their batches are answered 503 but stay claimed until Kafka settles them — so each
-   * batch ends up in Kafka exactly once, whether its first commit went through or not.
+   * The broker freezes (SIGSTOP, as in a long GC pause or a stalled VM) under load from clients
+   * that retry a batch with the same batch_id until it is answered 202, as pages do. Commits caught
+   * by the freeze time out with an unknown outcome: their batches are answered 503 but stay claimed
+   * until Kafka settles them — so each batch ends up in Kafka exactly once, whether its first
+   * commit went through or not.
    */
   @Test
-  void commitsInDoubtDuringABrokerFreezeSettleExactlyOnce(HeatlabConfig config, StackEndpoints endpoints) throws Exception {
+  void commitsInDoubtDuringABrokerFreezeSettleExactlyOnce(
+      HeatlabConfig config, StackEndpoints endpoints) throws Exception {
     ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
     AtomicBoolean running = new AtomicBoolean(true);
     ExecutorService load = Executors.newFixedThreadPool(4);
-    List<java.util.concurrent.Future<Object>> clients = new ArrayList<>();
+    List<Future<Object>> clients = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      clients.add(load.submit(() -> {
-        while (running.get()) {
-          String batchId = "freeze-" + UUID.randomUUID();
-          String body = BatchIngestIT.batch(batchId, BatchIngestIT.events(EVENTS_PER_BATCH));
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-          while (post(endpoints, body) != 202) { // 503 (and 429): retry the same batch after a short back-off
-            assertThat(System.nanoTime()).as("batch %s answered 202 in time", batchId).isLessThan(deadline);
-            Thread.sleep(100);
-          }
-          acked.add(batchId);
-        }
-        return null;
-      }));
+      clients.add(
+          load.submit(
+              () -> {
+                while (running.get()) {
+                  String batchId = "freeze-" + UUID.randomUUID();
+                  String body =
+                      BatchIngestIT.batch(batchId, BatchIngestIT.events(EVENTS_PER_BATCH));
+                  long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                  while (post(endpoints, body)
+                      != 202) { // 503 (and 429): retry the same batch after a short back-off
+                    assertThat(System.nanoTime())
+                        .as("batch %s answered 202 in time", batchId)
+                        .isLessThan(deadline);
+                    Thread.sleep(100);
+                  }
+                  acked.add(batchId);
+                }
+                return null;
+              }));
     }
     long pid = STACK.part("kafka").health().pid();
     Thread.sleep(3_000);
@@ -148,34 +195,61 @@ class IngestBackpressureIT {
       client.get(); // rethrows a client's failed assertion
     }
 
-    var ingest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(URI.create(endpoints.httpUrl() + "/healthz"))
-        .build(), HttpResponse.BodyHandlers.ofString()).body()).path("ingest");
-    long settled = ingest.path("doubtful_commits_committed").asLong() + ingest.path("doubtful_commits_aborted").asLong();
-    System.out.printf("broker freeze: %d batches acknowledged; commits in doubt settled: %s committed, %s aborted%n", acked.size(),
-        ingest.path("doubtful_commits_committed"), ingest.path("doubtful_commits_aborted"));
+    var ingest =
+        new ObjectMapper()
+            .readTree(
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(endpoints.httpUrl() + "/healthz"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .path("ingest");
+    long settled =
+        ingest.path("doubtful_commits_committed").asLong()
+            + ingest.path("doubtful_commits_aborted").asLong();
+    System.out.printf(
+        "broker freeze: %d batches acknowledged; commits in doubt settled: %s committed, %s aborted%n",
+        acked.size(),
+        ingest.path("doubtful_commits_committed"),
+        ingest.path("doubtful_commits_aborted"));
     assertThat(settled).as("commits caught by the freeze were settled after it").isPositive();
 
-    Map<String, Integer> landed = eventsPerBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC));
-    assertThat(acked).allSatisfy(id -> assertThat(landed.get(id)).as("events of acked batch %s in Kafka (once)", id)
-        .isEqualTo(EVENTS_PER_BATCH));
-    assertThat(landed.keySet().stream().filter(id -> id.startsWith("freeze-"))).as("batches in Kafka that were never acknowledged")
+    Map<String, Integer> landed =
+        eventsPerBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC));
+    assertThat(acked)
+        .allSatisfy(
+            id ->
+                assertThat(landed.get(id))
+                    .as("events of acked batch %s in Kafka (once)", id)
+                    .isEqualTo(EVENTS_PER_BATCH));
+    assertThat(landed.keySet().stream().filter(id -> id.startsWith("freeze-")))
+        .as("batches in Kafka that were never acknowledged")
         .allMatch(acked::contains);
   }
 
   private static void signal(String signal, long pid) throws Exception {
-    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor()).isZero();
+    assertThat(
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                .inheritIO()
+                .start()
+                .waitFor())
+        .isZero();
   }
 
   private static HttpRequest batchRequest(StackEndpoints endpoints, String body) {
     return HttpRequest.newBuilder(URI.create(endpoints.httpUrl() + "/v1/batches"))
-        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-        .header("Authorization", "Bearer demo-write-key").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer demo-write-key")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 
   private static int post(StackEndpoints endpoints, String body) {
     try {
-      return HTTP.send(batchRequest(endpoints, body), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (java.io.IOException e) {
+      return HTTP.send(batchRequest(endpoints, body), HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -183,14 +257,22 @@ class IngestBackpressureIT {
     }
   }
 
-  /** Prints, per second relative to the broker stop, how many requests got which status (for the report). */
+  /**
+   * Prints, per second relative to the broker stop, how many requests got which status (for the
+   * report).
+   */
   private static void summarize(List<Outcome> all, long stoppedAt, long restartAt) {
-    java.util.TreeMap<Long, Map<Integer, Integer>> bySecond = new java.util.TreeMap<>();
+    TreeMap<Long, Map<Integer, Integer>> bySecond = new TreeMap<>();
     for (Outcome o : all) {
-      bySecond.computeIfAbsent(Math.floorDiv(o.sentNanos() - stoppedAt, 1_000_000_000L), k -> new java.util.TreeMap<>())
+      bySecond
+          .computeIfAbsent(
+              Math.floorDiv(o.sentNanos() - stoppedAt, 1_000_000_000L), k -> new TreeMap<>())
           .merge(o.status(), 1, Integer::sum);
     }
-    System.out.println("restart at +" + (restartAt - stoppedAt) / 1_000_000 + " ms; statuses by second sent, relative to the stop:");
+    System.out.println(
+        "restart at +"
+            + (restartAt - stoppedAt) / 1_000_000
+            + " ms; statuses by second sent, relative to the stop:");
     bySecond.forEach((sec, statuses) -> System.out.println("  " + sec + "s " + statuses));
   }
 
@@ -199,28 +281,41 @@ class IngestBackpressureIT {
     String body = BatchIngestIT.batch(batchId, BatchIngestIT.events(EVENTS_PER_BATCH));
     long sent = System.nanoTime();
     try {
-      HttpResponse<Void> r = HTTP.send(batchRequest(endpoints, body), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> r =
+          HTTP.send(batchRequest(endpoints, body), HttpResponse.BodyHandlers.discarding());
       if (r.statusCode() == 503) {
         Thread.sleep(20); // a well-behaved client backs off; keep the loop from spinning
       }
-      return new Outcome(batchId, r.statusCode(), sent, System.nanoTime(), r.headers().firstValue("Retry-After").orElse(null));
+      return new Outcome(
+          batchId,
+          r.statusCode(),
+          sent,
+          System.nanoTime(),
+          r.headers().firstValue("Retry-After").orElse(null));
     } catch (Exception e) {
       return new Outcome(batchId, -1, sent, System.nanoTime(), null);
     }
   }
 
-  private static Map<String, Integer> eventsPerBatch(StackEndpoints endpoints, String topic) throws Exception {
+  private static Map<String, Integer> eventsPerBatch(StackEndpoints endpoints, String topic)
+      throws Exception {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // as the landing connector reads
+    p.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // as the landing connector reads
     Map<String, Integer> counts = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          c.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       c.assign(partitions);
       c.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = c.endOffsets(partitions);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+      while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
+          && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
           LandedEvent e = EventCodec.fromJson(r.value());
           counts.merge(e.batchId(), 1, Integer::sum);

@@ -9,6 +9,7 @@ import io.heatlab.contract.LandedEvent;
 import io.heatlab.deploy.DockerImage;
 import io.heatlab.stack.JavaCommand;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,21 +39,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code heatlab ingest}, the ingestion service alone in its own JVM against the stack's Kafka: it serves
- * batches, and SIGTERM under load drains — every batch answered 202 is in Kafka, whole, and the process exits.
- * Run twice: from the build's classpath, and as the compose deployment's {@code ingest} container runs it —
- * the Docker image's entrypoint, jars and environment ({@link DockerImage}).
+ * {@code heatlab ingest}, the ingestion service alone in its own JVM against the stack's Kafka: it
+ * serves batches, and SIGTERM under load drains — every batch answered 202 is in Kafka, whole, and
+ * the process exits. Run twice: from the build's classpath, and as the compose deployment's {@code
+ * ingest} container runs it — the Docker image's entrypoint, jars and environment ({@link
+ * DockerImage}).
  */
 class IngestServiceIT {
 
-  @RegisterExtension
-  static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
+  @RegisterExtension static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @ParameterizedTest(name = "from {0}")
   @ValueSource(strings = {"the build", "the Docker image"})
-  void servesBatchesAndDrainsOnSigterm(String from, HeatlabConfig config, @TempDir Path imageRoot) throws Exception {
+  void servesBatchesAndDrainsOnSigterm(String from, HeatlabConfig config, @TempDir Path imageRoot)
+      throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -60,15 +63,30 @@ class IngestServiceIT {
     Path log = Files.createTempFile("heatlab-ingest-", ".log");
     ProcessBuilder builder;
     if (from.equals("the Docker image")) {
-      builder = DockerImage.layOut(imageRoot).run("ingest"); // its own data dir, as in the container
+      builder =
+          DockerImage.layOut(imageRoot).run("ingest"); // its own data dir, as in the container
     } else {
-      builder = new ProcessBuilder(JavaCommand.javaBinary(), "-Dheatlab.log.level=WARN", "-cp",
-          JavaCommand.classpath(), "io.heatlab.cli.HeatlabCli", "ingest");
+      builder =
+          new ProcessBuilder(
+              JavaCommand.javaBinary(),
+              "-Dheatlab.log.level=WARN",
+              "-cp",
+              JavaCommand.classpath(),
+              "io.heatlab.cli.HeatlabCli",
+              "ingest");
       builder.environment().keySet().removeIf(k -> k.startsWith("HEATLAB_"));
-      builder.environment().put(ConfigLoader.envName(HeatlabConfig.DATA_DIR), STACK.stack().layout().root().toString());
+      builder
+          .environment()
+          .put(
+              ConfigLoader.envName(HeatlabConfig.DATA_DIR),
+              STACK.stack().layout().root().toString());
     }
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put(ConfigLoader.envName(HeatlabConfig.KAFKA_PORT), String.valueOf(config.getInt(HeatlabConfig.KAFKA_PORT)));
+    builder
+        .environment()
+        .put(
+            ConfigLoader.envName(HeatlabConfig.KAFKA_PORT),
+            String.valueOf(config.getInt(HeatlabConfig.KAFKA_PORT)));
     builder.environment().put(ConfigLoader.envName(HeatlabConfig.HTTP_PORT), String.valueOf(port));
     Process service = builder.start();
     String url = "http://127.0.0.1:" + port;
@@ -78,34 +96,50 @@ class IngestServiceIT {
     AtomicBoolean running = new AtomicBoolean(true);
     ExecutorService load = Executors.newFixedThreadPool(4);
     for (int i = 0; i < 4; i++) {
-      load.submit(() -> {
-        while (running.get()) {
-          String id = "svc-" + UUID.randomUUID();
-          try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/batches"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer demo-write-key")
-                .POST(HttpRequest.BodyPublishers.ofString(BatchIngestIT.batch(id, BatchIngestIT.events(50)))).build(),
-                HttpResponse.BodyHandlers.ofString());
-            answers.put(id, r.statusCode());
-          } catch (Exception refusedAfterStop) {
-            answers.put(id, -1);
-            Thread.sleep(20);
-          }
-        }
-        return null;
-      });
+      load.submit(
+          () -> {
+            while (running.get()) {
+              String id = "svc-" + UUID.randomUUID();
+              try {
+                HttpResponse<String> r =
+                    HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url + "/v1/batches"))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer demo-write-key")
+                            .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                    BatchIngestIT.batch(id, BatchIngestIT.events(50))))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                answers.put(id, r.statusCode());
+              } catch (Exception refusedAfterStop) {
+                answers.put(id, -1);
+                Thread.sleep(20);
+              }
+            }
+            return null;
+          });
     }
     Thread.sleep(3_000);
     service.toHandle().destroy(); // SIGTERM
-    assertThat(service.waitFor(40, TimeUnit.SECONDS)).as("exits after draining; log:\n%s", Files.readString(log)).isTrue();
+    assertThat(service.waitFor(40, TimeUnit.SECONDS))
+        .as("exits after draining; log:\n%s", Files.readString(log))
+        .isTrue();
     running.set(false);
     load.shutdown();
     assertThat(load.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 
-    assertThat(Files.readString(log)).contains("draining requests in flight").contains("stopped in");
-    List<String> accepted = answers.entrySet().stream().filter(e -> e.getValue() == 202).map(Map.Entry::getKey).toList();
+    assertThat(Files.readString(log))
+        .contains("draining requests in flight")
+        .contains("stopped in");
+    List<String> accepted =
+        answers.entrySet().stream()
+            .filter(e -> e.getValue() == 202)
+            .map(Map.Entry::getKey)
+            .toList();
     assertThat(accepted).hasSizeGreaterThan(50);
-    // while stopping, Jetty's GracefulHandler answers new requests 503 (the page retries); after it, connections are refused
+    // while stopping, Jetty's GracefulHandler answers new requests 503 (the page retries); after
+    // it, connections are refused
     assertThat(answers.values()).allMatch(s -> s == 202 || s == 503 || s == -1);
     Map<String, Integer> inKafka = eventsPerBatch(config);
     assertThat(accepted).allSatisfy(id -> assertThat(inKafka.get(id)).as(id).isEqualTo(50));
@@ -116,11 +150,14 @@ class IngestServiceIT {
     while (System.nanoTime() < deadline) {
       assertThat(service.isAlive()).as("heatlab ingest died:\n%s", Files.readString(log)).isTrue();
       try {
-        if (HTTP.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).build(), HttpResponse.BodyHandlers.ofString())
-            .statusCode() == 200) {
+        if (HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode()
+            == 200) {
           return;
         }
-      } catch (java.io.IOException notYet) {
+      } catch (IOException notYet) {
         // starting
       }
       Thread.sleep(200);
@@ -133,8 +170,12 @@ class IngestServiceIT {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.endpoints().kafkaBootstrap());
     Map<String, Integer> counts = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> tps =
+          c.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       c.assign(tps);
       c.seekToBeginning(tps);
       var end = c.endOffsets(tps);

@@ -26,7 +26,8 @@ class RedisDeduplicatorIT {
 
   @Test
   void redisClaimsCompletesAndReleasesBatches() {
-    try (RedisDeduplicator dedup = new RedisDeduplicator(redis.url(), Duration.ofMinutes(10), Duration.ofSeconds(30))) {
+    try (RedisDeduplicator dedup =
+        new RedisDeduplicator(redis.url(), Duration.ofMinutes(10), Duration.ofSeconds(30))) {
       assertProtocol(dedup);
       try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
         assertThat(j.get("heatlab:batch:demo:b-1")).isEqualTo("done");
@@ -42,7 +43,8 @@ class RedisDeduplicatorIT {
 
   @Test
   void aPendingClaimLeftByACrashExpiresSoTheRetryGoesThrough() throws Exception {
-    try (RedisDeduplicator dedup = new RedisDeduplicator(redis.url(), Duration.ofMinutes(10), Duration.ofMillis(500))) {
+    try (RedisDeduplicator dedup =
+        new RedisDeduplicator(redis.url(), Duration.ofMinutes(10), Duration.ofMillis(500))) {
       assertThat(dedup.claim("demo", "crashed")).isEqualTo(Claim.NEW);
       assertThat(dedup.claim("demo", "crashed")).isEqualTo(Claim.PENDING);
       Thread.sleep(700);
@@ -52,20 +54,27 @@ class RedisDeduplicatorIT {
 
   @Test
   void aHeldClaimOutlivesItsPendingTtlInRedisAndInMemory() throws Exception {
-    try (RedisDeduplicator dedup = new RedisDeduplicator(redis.url(), Duration.ofMinutes(10), Duration.ofMillis(600))) {
+    try (RedisDeduplicator dedup =
+        new RedisDeduplicator(redis.url(), Duration.ofMinutes(10), Duration.ofMillis(600))) {
       assertHoldKeepsTheClaim(dedup);
     }
-    assertHoldKeepsTheClaim(new InMemoryDeduplicator(Duration.ofMinutes(10), Duration.ofMillis(600), 1000));
+    assertHoldKeepsTheClaim(
+        new InMemoryDeduplicator(Duration.ofMinutes(10), Duration.ofMillis(600), 1000));
   }
 
-  /** A commit in doubt: the claim is renewed while Kafka has not answered, and a completed batch stays done. */
+  /**
+   * A commit in doubt: the claim is renewed while Kafka has not answered, and a completed batch
+   * stays done.
+   */
   private static void assertHoldKeepsTheClaim(BatchDeduplicator dedup) throws InterruptedException {
     assertThat(dedup.claim("demo", "in-doubt")).isEqualTo(Claim.NEW);
     for (int i = 0; i < 4; i++) {
       Thread.sleep(300);
       dedup.hold("demo", "in-doubt");
     }
-    assertThat(dedup.claim("demo", "in-doubt")).as("held past its pending TTL (%s)", dedup.describe()).isEqualTo(Claim.PENDING);
+    assertThat(dedup.claim("demo", "in-doubt"))
+        .as("held past its pending TTL (%s)", dedup.describe())
+        .isEqualTo(Claim.PENDING);
     dedup.complete("demo", "in-doubt");
     dedup.hold("demo", "in-doubt");
     assertThat(dedup.claim("demo", "in-doubt")).isEqualTo(Claim.DONE);
@@ -80,6 +89,8 @@ class RedisDeduplicatorIT {
 
     assertThat(dedup.claim("demo", "b-2")).isEqualTo(Claim.NEW);
     dedup.release("demo", "b-2");
-    assertThat(dedup.claim("demo", "b-2")).as("a released batch can be retried").isEqualTo(Claim.NEW);
+    assertThat(dedup.claim("demo", "b-2"))
+        .as("a released batch can be retried")
+        .isEqualTo(Claim.NEW);
   }
 }

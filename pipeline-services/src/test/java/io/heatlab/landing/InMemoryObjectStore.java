@@ -12,12 +12,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * An {@link ObjectStore} in memory, for unit tests of the logic above storage (landing cycles, the index, the
- * rollup planning): keys in order, last-modified from a clock, and an outage switch — while {@link #down} is
- * set every call fails with an IOException, as a storage server that went away does.
+ * An {@link ObjectStore} in memory, for unit tests of the logic above storage (landing cycles, the
+ * index, the rollup planning): keys in order, last-modified from a clock, and an outage switch —
+ * while {@link #down} is set every call fails with an IOException, as a storage server that went
+ * away does.
  */
 public final class InMemoryObjectStore implements ObjectStore {
-  private record Stored(byte[] bytes, String contentType, Map<String, String> metadata, Instant lastModified) {}
+  private record Stored(
+      byte[] bytes, String contentType, Map<String, String> metadata, Instant lastModified) {}
 
   private final NavigableMap<String, Stored> objects = new TreeMap<>();
   private final Clock clock;
@@ -59,7 +61,9 @@ public final class InMemoryObjectStore implements ObjectStore {
   }
 
   @Override
-  public synchronized void put(String key, byte[] bytes, String contentType, Map<String, String> metadata) throws IOException {
+  public synchronized void put(
+      String key, byte[] bytes, String contentType, Map<String, String> metadata)
+      throws IOException {
     check("PUT", key);
     objects.put(key, new Stored(bytes.clone(), contentType, Map.copyOf(metadata), clock.instant()));
     puts++;

@@ -9,9 +9,11 @@ import io.heatlab.stack.Stack;
 import io.heatlab.stack.StorageClients;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,7 +25,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Produces contract events straight into the topic and reads back what landed, for the landing tests. */
+/**
+ * Produces contract events straight into the topic and reads back what landed, for the landing
+ * tests.
+ */
 final class LandingFixture implements AutoCloseable {
   final Stack stack;
   final String topic;
@@ -35,7 +40,9 @@ final class LandingFixture implements AutoCloseable {
     this.stack = stack;
     HeatlabConfig c = stack.config();
     this.topic = c.getString(HeatlabConfig.EVENTS_TOPIC);
-    this.store = new MinioObjectStore(StorageClients.minio(c, stack.endpoints()), c.getString(HeatlabConfig.STORAGE_BUCKET));
+    this.store =
+        new MinioObjectStore(
+            StorageClients.minio(c, stack.endpoints()), c.getString(HeatlabConfig.STORAGE_BUCKET));
     this.admin = Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()));
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.endpoints().kafkaBootstrap());
@@ -48,8 +55,18 @@ final class LandingFixture implements AutoCloseable {
 
   /** A unique, recognisable contract event: identity = batch_id + event_time. */
   static LandedEvent event(String run, int i, long eventTime) {
-    return new LandedEvent("demo", new String[] {"landing", "pricing", "checkout"}[i % 3], "s-" + run, run + "-" + (i / 50),
-        i % 20 == 0 ? "click" : "move", eventTime, (i % 997) / 997.0, (i % 991) / 991.0, 1440, 900, eventTime + 1000);
+    return new LandedEvent(
+        "demo",
+        new String[] {"landing", "pricing", "checkout"}[i % 3],
+        "s-" + run,
+        run + "-" + (i / 50),
+        i % 20 == 0 ? "click" : "move",
+        eventTime,
+        (i % 997) / 997.0,
+        (i % 991) / 991.0,
+        1440,
+        900,
+        eventTime + 1000);
   }
 
   static String identity(LandedEvent e) {
@@ -57,70 +74,107 @@ final class LandingFixture implements AutoCloseable {
   }
 
   void produce(LandedEvent e) {
-    producer.send(new ProducerRecord<>(topic, null, e.eventTime(), (e.clientId() + "|" + e.screenId()).getBytes(),
-        EventCodec.toJson(e)));
+    producer.send(
+        new ProducerRecord<>(
+            topic,
+            null,
+            e.eventTime(),
+            (e.clientId() + "|" + e.screenId()).getBytes(),
+            EventCodec.toJson(e)));
   }
 
   void produceRaw(byte[] value) {
-    producer.send(new ProducerRecord<>(topic, null, System.currentTimeMillis(), "poison".getBytes(), value));
+    producer.send(
+        new ProducerRecord<>(topic, null, System.currentTimeMillis(), "poison".getBytes(), value));
   }
 
   void flush() {
     producer.flush();
   }
 
-  /** Waits until the connector's committed offsets reach the topic's end: everything produced is landed. */
+  /**
+   * Waits until the connector's committed offsets reach the topic's end: everything produced is
+   * landed.
+   */
   void awaitLanded(String connector, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<TopicPartition, Long> end = endOffsets();
     while (System.nanoTime() < deadline) {
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("connect-" + connector)
-          .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-      boolean done = end.entrySet().stream().allMatch(e -> e.getValue() == 0
-          || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets("connect-" + connector)
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS);
+      boolean done =
+          end.entrySet().stream()
+              .allMatch(
+                  e ->
+                      e.getValue() == 0
+                          || (committed.get(e.getKey()) != null
+                              && committed.get(e.getKey()).offset() >= e.getValue()));
       if (done) {
         return;
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("connector " + connector + " did not land everything within " + timeout + ": end " + end);
+    throw new AssertionError(
+        "connector " + connector + " did not land everything within " + timeout + ": end " + end);
   }
 
   Map<TopicPartition, Long> endOffsets() throws Exception {
-    var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
+    var partitions =
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(30, TimeUnit.SECONDS)
+            .get(topic)
+            .partitions();
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    partitions.forEach(
+        p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
     return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
   }
 
-  /** Every landed row of a format, with the hour folder it was found in, read through {@link ObjectFormat#decode}. */
-  Map<String, Integer> landedIdentities(ObjectFormat format, Map<String, String> hourOfIdentity) throws Exception {
+  /**
+   * Every landed row of a format, with the hour folder it was found in, read through {@link
+   * ObjectFormat#decode}.
+   */
+  Map<String, Integer> landedIdentities(ObjectFormat format, Map<String, String> hourOfIdentity)
+      throws Exception {
     Map<String, Integer> counts = new HashMap<>();
-    for (ObjectStore.Entry o : store.list(new LandingLayout(LandingLayout.DEFAULT_PREFIX).formatPrefix(format.name()))) {
-      LandingLayout.ObjectName name = LandingLayout.parse(o.key()).orElseThrow(() -> new AssertionError("odd key " + o.key()));
+    for (ObjectStore.Entry o :
+        store.list(new LandingLayout(LandingLayout.DEFAULT_PREFIX).formatPrefix(format.name()))) {
+      LandingLayout.ObjectName name =
+          LandingLayout.parse(o.key()).orElseThrow(() -> new AssertionError("odd key " + o.key()));
       assertThat(o.key()).endsWith("." + format.extension());
       for (LandedEvent e : format.decode(store.get(o.key()).orElseThrow())) {
         counts.merge(identity(e), 1, Integer::sum);
         hourOfIdentity.put(identity(e), name.hour().toString());
-        assertThat(HourPartition.of(e.eventTime())).as("event in its event-time hour").isEqualTo(name.hour());
+        assertThat(HourPartition.of(e.eventTime()))
+            .as("event in its event-time hour")
+            .isEqualTo(name.hour());
       }
     }
     return counts;
   }
 
   /**
-   * Every produced identity landed exactly once, nothing else landed. (Set arithmetic here: AssertJ's
-   * collection assertions compare element by element, minutes for 100k identities.)
+   * Every produced identity landed exactly once, nothing else landed. (Set arithmetic here:
+   * AssertJ's collection assertions compare element by element, minutes for 100k identities.)
    */
-  static void assertExactlyOnce(java.util.Set<String> produced, Map<String, Integer> landed) {
-    java.util.Set<String> missing = new java.util.HashSet<>(produced);
+  static void assertExactlyOnce(Set<String> produced, Map<String, Integer> landed) {
+    Set<String> missing = new HashSet<>(produced);
     missing.removeAll(landed.keySet());
-    java.util.Set<String> invented = new java.util.HashSet<>(landed.keySet());
+    Set<String> invented = new HashSet<>(landed.keySet());
     invented.removeAll(produced);
-    Map<String, Integer> twice = landed.entrySet().stream().filter(e -> e.getValue() != 1)
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    assertThat(missing).as("produced but not landed (%d of %d)", missing.size(), produced.size()).isEmpty();
+    Map<String, Integer> twice =
+        landed.entrySet().stream()
+            .filter(e -> e.getValue() != 1)
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    assertThat(missing)
+        .as("produced but not landed (%d of %d)", missing.size(), produced.size())
+        .isEmpty();
     assertThat(invented).as("landed but never produced").isEmpty();
     assertThat(twice).as("landed more than once").isEmpty();
   }

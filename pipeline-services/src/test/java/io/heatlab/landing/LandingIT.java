@@ -3,6 +3,7 @@ package io.heatlab.landing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.LandedEvent;
 import io.heatlab.stack.LandingDeployment;
 import io.heatlab.stack.Stack;
@@ -30,18 +31,20 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The landing connector on the real broker, Connect worker and S3 server: everything produced lands once,
- * in its event-time hour, as JSON lines and (by a second connector on the same topic) as Parquet; late
- * events land in their hour; poison records go to the dead-letter topic and the stream goes on.
+ * The landing connector on the real broker, Connect worker and S3 server: everything produced lands
+ * once, in its event-time hour, as JSON lines and (by a second connector on the same topic) as
+ * Parquet; late events land in their hour; poison records go to the dead-letter topic and the
+ * stream goes on.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LandingIT {
 
   @RegisterExtension
-  static final EmbeddedStackExtension STACK = new EmbeddedStackExtension()
-      .with(HeatlabConfig.LANDING_FLUSH_SIZE, "4000")
-      .with(HeatlabConfig.LANDING_ROTATE_SCHEDULE_INTERVAL_MS, "2000")
-      .with(HeatlabConfig.CONNECT_COMMIT_INTERVAL_MS, "2000");
+  static final EmbeddedStackExtension STACK =
+      new EmbeddedStackExtension()
+          .with(HeatlabConfig.LANDING_FLUSH_SIZE, "4000")
+          .with(HeatlabConfig.LANDING_ROTATE_SCHEDULE_INTERVAL_MS, "2000")
+          .with(HeatlabConfig.CONNECT_COMMIT_INTERVAL_MS, "2000");
 
   private static LandingFixture fixture;
   private static final Map<String, LandedEvent> PRODUCED = new HashMap<>();
@@ -58,9 +61,12 @@ class LandingIT {
       fixture.produce(e);
     }
     fixture.produceRaw("this is not JSON".getBytes(StandardCharsets.UTF_8));
-    LandedEvent outOfRange = new LandedEvent("demo", "pricing", null, run + "-bad", "move", NOW, 5.0, 0.5, null, null, NOW);
-    fixture.produceRaw(io.heatlab.contract.EventCodec.toJson(outOfRange));
-    LandedEvent late = LandingFixture.event(run + "-late", 1, NOW - 3L * 24 * 3_600_000L); // three days late
+    LandedEvent outOfRange =
+        new LandedEvent(
+            "demo", "pricing", null, run + "-bad", "move", NOW, 5.0, 0.5, null, null, NOW);
+    fixture.produceRaw(EventCodec.toJson(outOfRange));
+    LandedEvent late =
+        LandingFixture.event(run + "-late", 1, NOW - 3L * 24 * 3_600_000L); // three days late
     PRODUCED.put(LandingFixture.identity(late), late);
     fixture.produce(late);
     for (int i = 30_000; i < 31_000; i++) { // the stream goes on after the poison
@@ -84,18 +90,29 @@ class LandingIT {
     Map<String, Integer> landed = fixture.landedIdentities(new JsonLinesFormat(), hours);
 
     LandingFixture.assertExactlyOnce(PRODUCED.keySet(), landed);
-    LandedEvent late = PRODUCED.values().stream().filter(e -> e.batchId().contains("-late")).findFirst().orElseThrow();
-    assertThat(hours.get(LandingFixture.identity(late))).isEqualTo(HourPartition.of(late.eventTime()).toString());
+    LandedEvent late =
+        PRODUCED.values().stream()
+            .filter(e -> e.batchId().contains("-late"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(hours.get(LandingFixture.identity(late)))
+        .isEqualTo(HourPartition.of(late.eventTime()).toString());
   }
 
   @Test
   @Order(2)
   void objectsAreSplitAtFlushSizeAndNamedByTopicPartitionAndFirstOffset() throws Exception {
     List<ObjectStore.Entry> all = fixture.store.list("events/v1/format=jsonl/");
-    assertThat(all).isNotEmpty().allSatisfy(o -> assertThat(o.key())
-        .matches("events/v1/format=jsonl/dt=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/heatmap\\.events\\+\\d\\+\\d{20}\\.jsonl\\.gz"));
+    assertThat(all)
+        .isNotEmpty()
+        .allSatisfy(
+            o ->
+                assertThat(o.key())
+                    .matches(
+                        "events/v1/format=jsonl/dt=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/heatmap\\.events\\+\\d\\+\\d{20}\\.jsonl\\.gz"));
     for (ObjectStore.Entry o : all) {
-      assertThat(new JsonLinesFormat().decode(fixture.store.get(o.key()).orElseThrow()).size()).isLessThanOrEqualTo(4000);
+      assertThat(new JsonLinesFormat().decode(fixture.store.get(o.key()).orElseThrow()).size())
+          .isLessThanOrEqualTo(4000);
     }
   }
 
@@ -107,7 +124,8 @@ class LandingIT {
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       c.subscribe(List.of(config.getString(HeatlabConfig.LANDING_DLQ_TOPIC)));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (dead.size() < 2 && System.nanoTime() < deadline) {
@@ -121,15 +139,21 @@ class LandingIT {
       assertThat(message).isNotNull();
       reasons.add(new String(message.value(), StandardCharsets.UTF_8));
     }
-    assertThat(reasons).anySatisfy(r -> assertThat(r).contains("not the contract's JSON"))
+    assertThat(reasons)
+        .anySatisfy(r -> assertThat(r).contains("not the contract's JSON"))
         .anySatisfy(r -> assertThat(r).contains("x_norm and y_norm must be within [0,1]"));
   }
 
   @Test
   @Order(4)
   void indexAnswersWhichHoursReceivedObjectsAfterATime() throws Exception {
-    LandingIndex index = new LandingIndex(fixture.store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));
-    LandedEvent late = PRODUCED.values().stream().filter(e -> e.batchId().contains("-late")).findFirst().orElseThrow();
+    LandingIndex index =
+        new LandingIndex(fixture.store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));
+    LandedEvent late =
+        PRODUCED.values().stream()
+            .filter(e -> e.batchId().contains("-late"))
+            .findFirst()
+            .orElseThrow();
     assertThat(index.hoursChangedSince(Instant.ofEpochMilli(NOW - 60_000)))
         .contains(HourPartition.of(late.eventTime()), HourPartition.of(NOW - 3_600_000L));
     assertThat(index.hoursChangedSince(Instant.now().plusSeconds(5))).isEmpty();
@@ -137,21 +161,29 @@ class LandingIT {
     List<PartitionState> states = index.partitionStates("heatlab-landing");
     long endOffsets = fixture.endOffsets().values().stream().mapToLong(Long::longValue).sum();
     assertThat(states).isNotEmpty().allSatisfy(s -> assertThat(s.durableOffset()).isPositive());
-    assertThat(states.stream().mapToLong(PartitionState::durableOffset).sum()).as("durable = produced").isEqualTo(endOffsets);
-    assertThat(states.stream().mapToLong(PartitionState::recordsWritten).sum()).as("valid records written")
+    assertThat(states.stream().mapToLong(PartitionState::durableOffset).sum())
+        .as("durable = produced")
+        .isEqualTo(endOffsets);
+    assertThat(states.stream().mapToLong(PartitionState::recordsWritten).sum())
+        .as("valid records written")
         .isEqualTo(PRODUCED.size());
   }
 
   @Test
   @Order(5)
   void aParquetConnectorLandsTheSameEventsExactlyOnce(Stack stack) throws Exception {
-    Map<String, String> config = new HashMap<>(LandingDeployment.connectorConfig(stack.config(), stack.endpoints(),
-        stack.layout().confDir().resolve(LandingDeployment.SECRETS_FILE)));
+    Map<String, String> config =
+        new HashMap<>(
+            LandingDeployment.connectorConfig(
+                stack.config(),
+                stack.endpoints(),
+                stack.layout().confDir().resolve(LandingDeployment.SECRETS_FILE)));
     config.put(LandingConfig.FORMAT, "parquet");
     LandingDeployment.deploy(stack.endpoints().connectUrl(), "landing-parquet-it", config);
 
     fixture.awaitLanded("landing-parquet-it", Duration.ofSeconds(120));
-    Map<String, Integer> landed = fixture.landedIdentities(new ParquetFormat("zstd"), new HashMap<>());
+    Map<String, Integer> landed =
+        fixture.landedIdentities(new ParquetFormat("zstd"), new HashMap<>());
     LandingFixture.assertExactlyOnce(PRODUCED.keySet(), landed);
   }
 }

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The landing task as Connect drives it — start, open, put, preCommit, close — with a fake task context and an
- * in-memory store: valid records land, poison records go to the dead-letter reporter without stalling the stream,
- * only durable offsets are committed, a storage outage commits nothing new and loses nothing, a partition whose
- * buffer runs far ahead is paused and resumed.
+ * The landing task as Connect drives it — start, open, put, preCommit, close — with a fake task
+ * context and an in-memory store: valid records land, poison records go to the dead-letter reporter
+ * without stalling the stream, only durable offsets are committed, a storage outage commits nothing
+ * new and loses nothing, a partition whose buffer runs far ahead is paused and resumed.
  */
 class LandingSinkTaskTest {
   private static final String TOPIC = "heatmap.events";
@@ -39,8 +39,20 @@ class LandingSinkTaskTest {
   @BeforeEach
   void start() {
     task.initialize(context);
-    task.start(Map.of("name", "heatlab-landing", LandingConfig.S3_ENDPOINT, "http://unused", LandingConfig.S3_ACCESS_KEY, "k",
-        LandingConfig.S3_SECRET_KEY, "s", LandingConfig.FLUSH_SIZE, "10", LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS, "60000"));
+    task.start(
+        Map.of(
+            "name",
+            "heatlab-landing",
+            LandingConfig.S3_ENDPOINT,
+            "http://unused",
+            LandingConfig.S3_ACCESS_KEY,
+            "k",
+            LandingConfig.S3_SECRET_KEY,
+            "s",
+            LandingConfig.FLUSH_SIZE,
+            "10",
+            LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS,
+            "60000"));
     task.open(List.of(P0, P1));
   }
 
@@ -49,7 +61,9 @@ class LandingSinkTaskTest {
   }
 
   private static byte[] event(long i) {
-    return EventCodec.toJson(new LandedEvent("acme", "pricing", "s", "b-" + i / 50, "move", T + i, 0.5, 0.5, 1280, 800, T + 100));
+    return EventCodec.toJson(
+        new LandedEvent(
+            "acme", "pricing", "s", "b-" + i / 50, "move", T + i, 0.5, 0.5, 1280, 800, T + 100));
   }
 
   @Test
@@ -65,17 +79,32 @@ class LandingSinkTaskTest {
     Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of());
     assertThat(committed).containsOnlyKeys(P0);
     assertThat(committed.get(P0).offset()).isEqualTo(4);
-    assertThat(store.keys()).anySatisfy(k -> assertThat(k).startsWith("events/v1/format=jsonl/").endsWith("heatmap.events+0+00000000000000000000.jsonl.gz"));
+    assertThat(store.keys())
+        .anySatisfy(
+            k ->
+                assertThat(k)
+                    .startsWith("events/v1/format=jsonl/")
+                    .endsWith("heatmap.events+0+00000000000000000000.jsonl.gz"));
   }
 
   @Test
   void aPoisonRecordGoesToTheDeadLetterQueueAndTheStreamGoesOn() {
-    task.put(List.of(record(P0, 0, event(0)), record(P0, 1, "{not json".getBytes(StandardCharsets.UTF_8)),
-        record(P0, 2, EventCodec.toJson(new LandedEvent("acme", "pricing", "s", "b", "move", T, 1.5, 0.5, 1280, 800, T))),
-        record(P0, 3, event(3))));
+    task.put(
+        List.of(
+            record(P0, 0, event(0)),
+            record(P0, 1, "{not json".getBytes(StandardCharsets.UTF_8)),
+            record(
+                P0,
+                2,
+                EventCodec.toJson(
+                    new LandedEvent(
+                        "acme", "pricing", "s", "b", "move", T, 1.5, 0.5, 1280, 800, T))),
+            record(P0, 3, event(3))));
 
     assertThat(context.reported).extracting(r -> r.kafkaOffset()).containsExactly(1L, 2L);
-    assertThat(task.preCommit(Map.of()).get(P0).offset()).as("the poison offsets are covered by the cycle").isEqualTo(4);
+    assertThat(task.preCommit(Map.of()).get(P0).offset())
+        .as("the poison offsets are covered by the cycle")
+        .isEqualTo(4);
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.LandedEvent;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -31,6 +33,7 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Type.Repetition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,17 +57,67 @@ class ObjectFormatTest {
   /** Nulls where the contract allows them and edge values everywhere else. */
   static List<LandedEvent> edgeRows() {
     return List.of(
-        new LandedEvent("acme-web", "pricing", "s-4f1c", "01JD3W6V7R2Q9X8Y5Z4T3S2R1P", "move", T0, 0.4123, 0.7731,
-            1440, 900, T0 + 35),
-        new LandedEvent("acme-web", "pricing", null, "01JD3W6V7R2Q9X8Y5Z4T3S2R1P", "click", T0 + 1, 0.0, 1.0,
-            null, null, T0 + 36),
+        new LandedEvent(
+            "acme-web",
+            "pricing",
+            "s-4f1c",
+            "01JD3W6V7R2Q9X8Y5Z4T3S2R1P",
+            "move",
+            T0,
+            0.4123,
+            0.7731,
+            1440,
+            900,
+            T0 + 35),
+        new LandedEvent(
+            "acme-web",
+            "pricing",
+            null,
+            "01JD3W6V7R2Q9X8Y5Z4T3S2R1P",
+            "click",
+            T0 + 1,
+            0.0,
+            1.0,
+            null,
+            null,
+            T0 + 36),
         new LandedEvent("acme-web", "pricing", "s-4f1c", "b", "move", 0L, 1.0, 0.0, 1, null, 0L),
-        new LandedEvent("a", "", "", "", "click", Long.MAX_VALUE, Double.MIN_VALUE, 0.9999, null, 0,
+        new LandedEvent(
+            "a",
+            "",
+            "",
+            "",
+            "click",
+            Long.MAX_VALUE,
+            Double.MIN_VALUE,
+            0.9999,
+            null,
+            0,
             Long.MIN_VALUE),
-        new LandedEvent("ünï-cødé", "ÄÖÜ 東京 🙂", "quote\" back\\slash", "line\nbreak\ttab", "scroll", -1L,
-            1e-300, 0.49999999999999994, Integer.MAX_VALUE, Integer.MAX_VALUE, -T0),
-        new LandedEvent("acme-web", "pricing", "s-4f1c", "01JD3W6V7R2Q9X8Y5Z4T3S2R1P", "move", T0 + 50,
-            0.00005, 0.99995, 1440, 900, T0 + 36));
+        new LandedEvent(
+            "ünï-cødé",
+            "ÄÖÜ 東京 🙂",
+            "quote\" back\\slash",
+            "line\nbreak\ttab",
+            "scroll",
+            -1L,
+            1e-300,
+            0.49999999999999994,
+            Integer.MAX_VALUE,
+            Integer.MAX_VALUE,
+            -T0),
+        new LandedEvent(
+            "acme-web",
+            "pricing",
+            "s-4f1c",
+            "01JD3W6V7R2Q9X8Y5Z4T3S2R1P",
+            "move",
+            T0 + 50,
+            0.00005,
+            0.99995,
+            1440,
+            900,
+            T0 + 36));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -140,8 +193,8 @@ class ObjectFormatTest {
   void jsonLinesDecodingSkipsBlankLines() throws IOException {
     LandedEvent row = edgeRows().get(0);
     String text = "\n" + new String(EventCodec.toJson(row), StandardCharsets.UTF_8) + "\r\n  \n";
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
       gz.write(text.getBytes(StandardCharsets.UTF_8));
     }
     assertThat(new JsonLinesFormat().decode(bytes.toByteArray())).containsExactly(row);
@@ -152,7 +205,9 @@ class ObjectFormatTest {
     byte[] object = new ParquetFormat("zstd").encode(edgeRows());
     MessageType schema = ParquetFormat.fileSchema(object);
     assertThat(schema).isEqualTo(ParquetFormat.SCHEMA);
-    assertThat(schema.getFields()).extracting(t -> t.getName()).containsExactlyElementsOf(LandedEvent.FIELDS);
+    assertThat(schema.getFields())
+        .extracting(t -> t.getName())
+        .containsExactlyElementsOf(LandedEvent.FIELDS);
 
     Map<String, String> expected = new LinkedHashMap<>();
     expected.put("client_id", "REQUIRED BINARY STRING");
@@ -160,37 +215,48 @@ class ObjectFormatTest {
     expected.put("session_id", "OPTIONAL BINARY STRING");
     expected.put("batch_id", "REQUIRED BINARY STRING");
     expected.put("event_type", "REQUIRED BINARY STRING");
-    expected.put("event_time", "REQUIRED INT64 -"); // epoch ms as a plain long, like the JSON lines: no TIMESTAMP
+    expected.put(
+        "event_time",
+        "REQUIRED INT64 -"); // epoch ms as a plain long, like the JSON lines: no TIMESTAMP
     expected.put("x_norm", "REQUIRED DOUBLE -");
     expected.put("y_norm", "REQUIRED DOUBLE -");
     expected.put("viewport_w", "OPTIONAL INT32 -");
     expected.put("viewport_h", "OPTIONAL INT32 -");
     expected.put("received_at", "REQUIRED INT64 -");
     Map<String, String> actual = new LinkedHashMap<>();
-    for (org.apache.parquet.schema.Type field : schema.getFields()) {
+    for (Type field : schema.getFields()) {
       PrimitiveType p = field.asPrimitiveType();
       LogicalTypeAnnotation logical = p.getLogicalTypeAnnotation();
-      actual.put(p.getName(), p.getRepetition() + " " + p.getPrimitiveTypeName() + " "
-          + (logical == null ? "-" : logical.toString()));
+      actual.put(
+          p.getName(),
+          p.getRepetition()
+              + " "
+              + p.getPrimitiveTypeName()
+              + " "
+              + (logical == null ? "-" : logical.toString()));
     }
     assertThat(actual).containsExactlyEntriesOf(expected);
     assertThat(schema.getType("event_time").getRepetition()).isEqualTo(Repetition.REQUIRED);
-    assertThat(schema.getType("x_norm").asPrimitiveType().getPrimitiveTypeName()).isEqualTo(PrimitiveTypeName.DOUBLE);
+    assertThat(schema.getType("x_norm").asPrimitiveType().getPrimitiveTypeName())
+        .isEqualTo(PrimitiveTypeName.DOUBLE);
   }
 
   /**
-   * The objects are plain Parquet: the stock parquet-mr reader (Hadoop codec path, as Spark uses it) reads
-   * every value back, nulls included, although ParquetFormat compresses pages through its own codecs.
+   * The objects are plain Parquet: the stock parquet-mr reader (Hadoop codec path, as Spark uses
+   * it) reads every value back, nulls included, although ParquetFormat compresses pages through its
+   * own codecs.
    */
   @ParameterizedTest
   @ValueSource(strings = {"snappy", "zstd"})
-  void parquetObjectsAreReadableByTheStockParquetReader(String codec, @TempDir Path dir) throws IOException {
+  void parquetObjectsAreReadableByTheStockParquetReader(String codec, @TempDir Path dir)
+      throws IOException {
     List<LandedEvent> rows = new ArrayList<>(edgeRows());
     rows.addAll(realisticRows(30_000, 3));
     Path file = dir.resolve("rows." + codec + ".parquet");
     Files.write(file, new ParquetFormat(codec).encode(rows));
     List<LandedEvent> back = new ArrayList<>();
-    // the stock reader logs per file at INFO (record reader, Hadoop's CodecPool): keep the test output readable
+    // the stock reader logs per file at INFO (record reader, Hadoop's CodecPool): keep the test
+    // output readable
     Logger parquet = (Logger) LoggerFactory.getLogger("org.apache.parquet");
     Logger hadoop = (Logger) LoggerFactory.getLogger("org.apache.hadoop");
     Level parquetLevel = parquet.getLevel();
@@ -198,7 +264,8 @@ class ObjectFormatTest {
     parquet.setLevel(Level.WARN);
     hadoop.setLevel(Level.WARN);
     try (ParquetReader<Group> reader =
-        new ParquetReader.Builder<Group>(new LocalInputFile(file), new PlainParquetConfiguration()) {
+        new ParquetReader.Builder<Group>(
+            new LocalInputFile(file), new PlainParquetConfiguration()) {
           @Override
           protected ReadSupport<Group> getReadSupport() {
             return new GroupReadSupport();
@@ -206,13 +273,19 @@ class ObjectFormatTest {
         }.build()) {
       Group g;
       while ((g = reader.read()) != null) {
-        back.add(new LandedEvent(g.getString("client_id", 0), g.getString("screen_id", 0),
-            g.getFieldRepetitionCount("session_id") == 0 ? null : g.getString("session_id", 0),
-            g.getString("batch_id", 0), g.getString("event_type", 0), g.getLong("event_time", 0),
-            g.getDouble("x_norm", 0), g.getDouble("y_norm", 0),
-            g.getFieldRepetitionCount("viewport_w") == 0 ? null : g.getInteger("viewport_w", 0),
-            g.getFieldRepetitionCount("viewport_h") == 0 ? null : g.getInteger("viewport_h", 0),
-            g.getLong("received_at", 0)));
+        back.add(
+            new LandedEvent(
+                g.getString("client_id", 0),
+                g.getString("screen_id", 0),
+                g.getFieldRepetitionCount("session_id") == 0 ? null : g.getString("session_id", 0),
+                g.getString("batch_id", 0),
+                g.getString("event_type", 0),
+                g.getLong("event_time", 0),
+                g.getDouble("x_norm", 0),
+                g.getDouble("y_norm", 0),
+                g.getFieldRepetitionCount("viewport_w") == 0 ? null : g.getInteger("viewport_w", 0),
+                g.getFieldRepetitionCount("viewport_h") == 0 ? null : g.getInteger("viewport_h", 0),
+                g.getLong("received_at", 0)));
       }
     } finally {
       parquet.setLevel(parquetLevel);
@@ -223,15 +296,17 @@ class ObjectFormatTest {
 
   @Test
   void parquetRefusesARowWithoutARequiredField() {
-    LandedEvent bad = new LandedEvent("acme-web", "pricing", null, null, "move", T0, 0.5, 0.5, null, null, T0);
+    LandedEvent bad =
+        new LandedEvent("acme-web", "pricing", null, null, "move", T0, 0.5, 0.5, null, null, T0);
     assertThatThrownBy(() -> new ParquetFormat("snappy").encode(List.of(edgeRows().get(0), bad)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("batch_id");
   }
 
   /**
-   * 100,000 rows shaped like the traffic generator's: 3 screens, 10 sessions, batches of 50 events 50 ms
-   * apart, coordinates drawn around hot spots with 4 decimals, ~3% clicks. Prints bytes/row and timings.
+   * 100,000 rows shaped like the traffic generator's: 3 screens, 10 sessions, batches of 50 events
+   * 50 ms apart, coordinates drawn around hot spots with 4 decimals, ~3% clicks. Prints bytes/row
+   * and timings.
    */
   @Test
   void realisticRowsSizesAndTimings() throws IOException {
@@ -240,11 +315,14 @@ class ObjectFormatTest {
         List.of(new JsonLinesFormat(), new ParquetFormat("snappy"), new ParquetFormat("zstd"));
     Map<String, Double> bytesPerRow = new LinkedHashMap<>();
     for (ObjectFormat format : formats) {
-      String label = format instanceof ParquetFormat p ? "parquet+" + p.compression() : "jsonl+gzip";
+      String label =
+          format instanceof ParquetFormat p ? "parquet+" + p.compression() : "jsonl+gzip";
       byte[] object = null;
       long[] encodeNs = new long[7];
       long[] decodeNs = new long[7];
-      for (int i = 0; i < encodeNs.length; i++) { // the first runs warm the JIT up; the median is reported
+      for (int i = 0;
+          i < encodeNs.length;
+          i++) { // the first runs warm the JIT up; the median is reported
         long t0 = System.nanoTime();
         object = format.encode(rows);
         long t1 = System.nanoTime();
@@ -261,8 +339,15 @@ class ObjectFormatTest {
       bytesPerRow.put(label, perRow);
       double enc = median(Arrays.copyOfRange(encodeNs, 2, encodeNs.length)) / 1e6;
       double dec = median(Arrays.copyOfRange(decodeNs, 2, decodeNs.length)) / 1e6;
-      System.out.printf("%-15s %,10d bytes  %6.2f B/row  encode %7.1f ms (%,9.0f rows/s)  decode %7.1f ms (%,9.0f rows/s)%n",
-          label, object.length, perRow, enc, rows.size() / enc * 1000, dec, rows.size() / dec * 1000);
+      System.out.printf(
+          "%-15s %,10d bytes  %6.2f B/row  encode %7.1f ms (%,9.0f rows/s)  decode %7.1f ms (%,9.0f rows/s)%n",
+          label,
+          object.length,
+          perRow,
+          enc,
+          rows.size() / enc * 1000,
+          dec,
+          rows.size() / dec * 1000);
     }
     assertThat(bytesPerRow.get("parquet+zstd")).isLessThan(bytesPerRow.get("jsonl+gzip"));
     assertThat(bytesPerRow.get("parquet+snappy")).isLessThan(bytesPerRow.get("jsonl+gzip"));
@@ -281,11 +366,19 @@ class ObjectFormatTest {
     SplittableRandom random = new SplittableRandom(seed);
     String[] screens = {"home", "pricing", "docs"};
     Hotspot[][] spots = {
-        {new Hotspot(0.5, 0.12, 0.2, 0.05, 3), new Hotspot(0.3, 0.55, 0.1, 0.08, 2),
-            new Hotspot(0.72, 0.4, 0.08, 0.1, 1)},
-        {new Hotspot(0.2, 0.45, 0.06, 0.12, 2), new Hotspot(0.5, 0.45, 0.06, 0.12, 3),
-            new Hotspot(0.8, 0.45, 0.06, 0.12, 2), new Hotspot(0.5, 0.9, 0.3, 0.04, 1)},
-        {new Hotspot(0.15, 0.5, 0.08, 0.3, 2), new Hotspot(0.6, 0.4, 0.25, 0.25, 4)}};
+      {
+        new Hotspot(0.5, 0.12, 0.2, 0.05, 3),
+        new Hotspot(0.3, 0.55, 0.1, 0.08, 2),
+        new Hotspot(0.72, 0.4, 0.08, 0.1, 1)
+      },
+      {
+        new Hotspot(0.2, 0.45, 0.06, 0.12, 2),
+        new Hotspot(0.5, 0.45, 0.06, 0.12, 3),
+        new Hotspot(0.8, 0.45, 0.06, 0.12, 2),
+        new Hotspot(0.5, 0.9, 0.3, 0.04, 1)
+      },
+      {new Hotspot(0.15, 0.5, 0.08, 0.3, 2), new Hotspot(0.6, 0.4, 0.25, 0.25, 4)}
+    };
     int[][] viewports = {{1440, 900}, {1920, 1080}, {390, 844}, {1280, 720}};
     int sessions = 10;
     String[] sessionIds = new String[sessions];
@@ -315,8 +408,19 @@ class ObjectFormatTest {
         double spread = click ? 0.5 : 1.0;
         double x = round4(h.x() + gaussian(random) * h.sx() * spread);
         double y = round4(h.y() + gaussian(random) * h.sy() * spread);
-        rows.add(new LandedEvent("demo", screens[screenOf[s]], sessionIds[s], batchId, click ? "click" : "move",
-            base + 50L * i, x, y, viewports[viewportOf[s]][0], viewports[viewportOf[s]][1], receivedAt));
+        rows.add(
+            new LandedEvent(
+                "demo",
+                screens[screenOf[s]],
+                sessionIds[s],
+                batchId,
+                click ? "click" : "move",
+                base + 50L * i,
+                x,
+                y,
+                viewports[viewportOf[s]][0],
+                viewports[viewportOf[s]][1],
+                receivedAt));
       }
       clock[s] = base + 50L * 50 + random.nextInt(5_000);
     }

@@ -11,9 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The landing writer's rules on an in-memory store: cycles cut by size, event-time span or the clock; one
- * object per hour (and client) named after its first offset; the cycle's end logged before its objects; a replay
- * after a crash cuts the same cycles and overwrites the same objects; a storage failure keeps the cycle.
+ * The landing writer's rules on an in-memory store: cycles cut by size, event-time span or the
+ * clock; one object per hour (and client) named after its first offset; the cycle's end logged
+ * before its objects; a replay after a crash cuts the same cycles and overwrites the same objects;
+ * a storage failure keeps the cycle.
  */
 class PartitionWriterTest {
   private static final String TOPIC = "heatmap.events";
@@ -23,36 +24,61 @@ class PartitionWriterTest {
   private final InMemoryObjectStore store = new InMemoryObjectStore();
 
   private static LandingConfig config(Map<String, Object> overrides) {
-    Map<String, Object> props = new HashMap<>(Map.of(LandingConfig.S3_ENDPOINT, "http://unused", LandingConfig.S3_ACCESS_KEY, "k",
-        LandingConfig.S3_SECRET_KEY, "s", LandingConfig.FLUSH_SIZE, 1000, LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS, 30_000L));
+    Map<String, Object> props =
+        new HashMap<>(
+            Map.of(
+                LandingConfig.S3_ENDPOINT,
+                "http://unused",
+                LandingConfig.S3_ACCESS_KEY,
+                "k",
+                LandingConfig.S3_SECRET_KEY,
+                "s",
+                LandingConfig.FLUSH_SIZE,
+                1000,
+                LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS,
+                30_000L));
     props.putAll(overrides);
     return new LandingConfig(props);
   }
 
   private PartitionWriter writer(LandingConfig config) {
-    return new PartitionWriter("heatlab-landing", TOPIC, 3, config, new JsonLinesFormat(), store, null);
+    return new PartitionWriter(
+        "heatlab-landing", TOPIC, 3, config, new JsonLinesFormat(), store, null);
   }
 
   private static LandedEvent event(long time, String client) {
-    return new LandedEvent(client, "pricing", "s", "b-" + time, "move", time, 0.25, 0.5, 1280, 800, time + 10);
+    return new LandedEvent(
+        client, "pricing", "s", "b-" + time, "move", time, 0.25, 0.5, 1280, 800, time + 10);
   }
 
   @Test
-  void aCycleWritesOneObjectPerHourNamedAfterItsFirstOffsetThenMakesItsEndCommittable() throws Exception {
+  void aCycleWritesOneObjectPerHourNamedAfterItsFirstOffsetThenMakesItsEndCommittable()
+      throws Exception {
     PartitionWriter w = writer(config(Map.of()));
     w.add(100, event(H10 + 5, "acme"), null, 0);
     w.add(101, event(H11 + 5, "acme"), null, 0);
     w.add(102, event(H10 + 9, "beta"), null, 0);
-    assertThat(w.committable()).as("nothing new is durable: the offset delivered from").isEqualTo(100);
+    assertThat(w.committable())
+        .as("nothing new is durable: the offset delivered from")
+        .isEqualTo(100);
 
     w.writeDue(1_000);
 
     LandingLayout layout = new LandingLayout(LandingLayout.DEFAULT_PREFIX);
-    String h10 = layout.objectKey(new JsonLinesFormat(), HourPartition.of(H10), null, TOPIC, 3, 100);
-    String h11 = layout.objectKey(new JsonLinesFormat(), HourPartition.of(H11), null, TOPIC, 3, 101);
-    assertThat(store.list(LandingLayout.DEFAULT_PREFIX + "/")).extracting(ObjectStore.Entry::key).containsExactly(h10, h11);
-    assertThat(new JsonLinesFormat().decode(store.get(h10).orElseThrow())).extracting(LandedEvent::clientId).containsExactly("acme", "beta");
-    assertThat(store.metadata(h10)).containsEntry("records", "2").containsEntry("first-offset", "100").containsEntry("last-offset", "102");
+    String h10 =
+        layout.objectKey(new JsonLinesFormat(), HourPartition.of(H10), null, TOPIC, 3, 100);
+    String h11 =
+        layout.objectKey(new JsonLinesFormat(), HourPartition.of(H11), null, TOPIC, 3, 101);
+    assertThat(store.list(LandingLayout.DEFAULT_PREFIX + "/"))
+        .extracting(ObjectStore.Entry::key)
+        .containsExactly(h10, h11);
+    assertThat(new JsonLinesFormat().decode(store.get(h10).orElseThrow()))
+        .extracting(LandedEvent::clientId)
+        .containsExactly("acme", "beta");
+    assertThat(store.metadata(h10))
+        .containsEntry("records", "2")
+        .containsEntry("first-offset", "100")
+        .containsEntry("last-offset", "102");
     assertThat(w.committable()).isEqualTo(103);
     PartitionState state = PartitionWriter.loadState(store, "heatlab-landing", TOPIC, 3);
     assertThat(state.boundaries()).containsExactly(102L);
@@ -66,8 +92,13 @@ class PartitionWriterTest {
     w.add(0, event(H10, "acme"), null, 0);
     w.add(1, event(H10 + 1, "beta"), null, 0);
     w.writeDue(0);
-    assertThat(store.list(LandingLayout.DEFAULT_PREFIX + "/")).extracting(ObjectStore.Entry::key)
-        .anySatisfy(k -> assertThat(k).contains("/client=acme/").endsWith("+0000000000000000000" + "0.jsonl.gz"))
+    assertThat(store.list(LandingLayout.DEFAULT_PREFIX + "/"))
+        .extracting(ObjectStore.Entry::key)
+        .anySatisfy(
+            k ->
+                assertThat(k)
+                    .contains("/client=acme/")
+                    .endsWith("+0000000000000000000" + "0.jsonl.gz"))
         .anySatisfy(k -> assertThat(k).contains("/client=beta/").endsWith("1.jsonl.gz"));
   }
 
@@ -107,11 +138,14 @@ class PartitionWriterTest {
     first.writeDue(0); // cycle 5..8, then the task dies before Connect commits offset 9
     Map<String, byte[]> before = contents();
 
-    PartitionWriter replay = writer(config); // Connect redelivers from the committed offset 5, in other batches
+    PartitionWriter replay =
+        writer(config); // Connect redelivers from the committed offset 5, in other batches
     replay.add(5, event(H11 + 5, "acme"), null, 0);
     replay.add(6, event(H11 + 6, "acme"), null, 0);
     replay.writeDue(0);
-    assertThat(replay.committable()).as("the logged cycle ends at 8: it waits for its records").isEqualTo(5);
+    assertThat(replay.committable())
+        .as("the logged cycle ends at 8: it waits for its records")
+        .isEqualTo(5);
     replay.add(7, event(H11 + 7, "acme"), null, 0);
     replay.add(8, event(H11 + 8, "acme"), null, 0);
     replay.add(9, event(H11 + 9, "acme"), null, 0); // new after the crash: a new cycle
@@ -119,14 +153,23 @@ class PartitionWriterTest {
 
     assertThat(replay.committable()).isEqualTo(10);
     Map<String, byte[]> after = contents();
-    before.forEach((key, bytes) -> {
-      if (!key.startsWith("_landing/")) {
-        assertThat(after.get(key)).as("%s rewritten identically", key).isEqualTo(bytes);
-      }
-    });
-    List<String> h11 = store.list(new LandingLayout(LandingLayout.DEFAULT_PREFIX).hourPrefix("jsonl", HourPartition.of(H11)))
-        .stream().map(ObjectStore.Entry::key).toList();
-    assertThat(h11).as("the replayed cycle's object and the new cycle's: no second copy").hasSize(2)
+    before.forEach(
+        (key, bytes) -> {
+          if (!key.startsWith("_landing/")) {
+            assertThat(after.get(key)).as("%s rewritten identically", key).isEqualTo(bytes);
+          }
+        });
+    List<String> h11 =
+        store
+            .list(
+                new LandingLayout(LandingLayout.DEFAULT_PREFIX)
+                    .hourPrefix("jsonl", HourPartition.of(H11)))
+            .stream()
+            .map(ObjectStore.Entry::key)
+            .toList();
+    assertThat(h11)
+        .as("the replayed cycle's object and the new cycle's: no second copy")
+        .hasSize(2)
         .anySatisfy(k -> assertThat(k).endsWith("+00000000000000000005.jsonl.gz"))
         .anySatisfy(k -> assertThat(k).endsWith("+00000000000000000009.jsonl.gz"));
   }
@@ -137,7 +180,9 @@ class PartitionWriterTest {
     w.add(0, event(H10, "acme"), null, 0);
     w.add(1, event(H10 + 1, "acme"), null, 0);
     store.down(true);
-    assertThatThrownBy(() -> w.writeDue(0)).isInstanceOf(IOException.class).hasMessageContaining("storage is down");
+    assertThatThrownBy(() -> w.writeDue(0))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("storage is down");
     assertThat(w.committable()).as("nothing durable yet").isEqualTo(-1);
     assertThat(w.unwritten()).isEqualTo(2);
 

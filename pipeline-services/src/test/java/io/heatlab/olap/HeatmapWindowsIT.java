@@ -4,34 +4,50 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
+import io.heatlab.render.HeatmapGrid;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The rollup tables on the real ClickHouse (18.16 here): windows replaced atomically, reruns never double count. */
+/**
+ * The rollup tables on the real ClickHouse (18.16 here): windows replaced atomically, reruns never
+ * double count.
+ */
 class HeatmapWindowsIT {
 
-  @RegisterExtension
-  static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
+  @RegisterExtension static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
 
   private static HeatmapWindows windows(HeatlabConfig config, StackEndpoints endpoints) {
     return new HeatmapWindows(new ClickHouseJdbc(config, endpoints));
   }
 
   @Test
-  void rerunningAWindowReplacesItInsteadOfAddingToIt(HeatlabConfig config, StackEndpoints endpoints) throws Exception {
+  void rerunningAWindowReplacesItInsteadOfAddingToIt(HeatlabConfig config, StackEndpoints endpoints)
+      throws Exception {
     HeatmapWindows w = windows(config, endpoints);
     Instant hour = Instant.parse("2026-11-23T10:00:00Z");
     Instant next = Instant.parse("2026-11-23T11:00:00Z");
     w.replace(Granularity.HOURLY, next, List.of(new CellCount("demo", "pricing", "move", 1, 1, 7)));
 
-    assertThat(w.replace(Granularity.HOURLY, hour, List.of(new CellCount("demo", "pricing", "move", 10, 20, 5),
-        new CellCount("demo", "pricing", "click", 10, 20, 2))).rows()).isEqualTo(2);
+    assertThat(
+            w.replace(
+                    Granularity.HOURLY,
+                    hour,
+                    List.of(
+                        new CellCount("demo", "pricing", "move", 10, 20, 5),
+                        new CellCount("demo", "pricing", "click", 10, 20, 2)))
+                .rows())
+        .isEqualTo(2);
     assertThat(w.total(Granularity.HOURLY, hour)).isEqualTo(7);
 
-    w.replace(Granularity.HOURLY, hour, List.of(new CellCount("demo", "pricing", "move", 10, 20, 6)));
+    w.replace(
+        Granularity.HOURLY, hour, List.of(new CellCount("demo", "pricing", "move", 10, 20, 6)));
     assertThat(w.total(Granularity.HOURLY, hour)).as("rerun replaces").isEqualTo(6);
     assertThat(w.total(Granularity.HOURLY, next)).as("other windows untouched").isEqualTo(7);
 
@@ -40,48 +56,71 @@ class HeatmapWindowsIT {
   }
 
   @Test
-  void theRollupAwareQueryGivesTheSameCountsAsTheHourlyTableAlone(HeatlabConfig config, StackEndpoints endpoints)
-      throws Exception {
+  void theRollupAwareQueryGivesTheSameCountsAsTheHourlyTableAlone(
+      HeatlabConfig config, StackEndpoints endpoints) throws Exception {
     HeatmapWindows w = windows(config, endpoints);
     Instant from = Instant.parse("2026-11-01T20:00:00Z"); // Sunday evening
-    Instant to = Instant.parse("2026-11-10T05:00:00Z");   // Tuesday morning, 8 days later
-    java.util.Map<Instant, Long> hourly = new java.util.TreeMap<>();
-    java.util.Random random = new java.util.Random(3);
+    Instant to = Instant.parse("2026-11-10T05:00:00Z"); // Tuesday morning, 8 days later
+    Map<Instant, Long> hourly = new TreeMap<>();
+    Random random = new Random(3);
     for (Instant h = from; h.isBefore(to); h = h.plusSeconds(3600)) {
       long n = 1 + random.nextInt(9);
       hourly.put(h, n);
-      w.replace(Granularity.HOURLY, h, List.of(new CellCount("q", "pricing", "move", 50, 56, n),
-          new CellCount("q", "pricing", "click", 50, 56, 1), new CellCount("q", "other", "move", 50, 56, 100)));
+      w.replace(
+          Granularity.HOURLY,
+          h,
+          List.of(
+              new CellCount("q", "pricing", "move", 50, 56, n),
+              new CellCount("q", "pricing", "click", 50, 56, 1),
+              new CellCount("q", "other", "move", 50, 56, 100)));
     }
-    for (Granularity g : List.of(Granularity.DAILY, Granularity.WEEKLY)) { // rolled up from the hourly rows
-      java.util.Map<Instant, Long> sums = new java.util.TreeMap<>();
+    for (Granularity g :
+        List.of(Granularity.DAILY, Granularity.WEEKLY)) { // rolled up from the hourly rows
+      Map<Instant, Long> sums = new TreeMap<>();
       hourly.forEach((h, n) -> sums.merge(g.windowOf(h), n, Long::sum));
       for (var e : sums.entrySet()) {
-        Instant end = e.getKey().plus(g == Granularity.DAILY ? java.time.Duration.ofDays(1) : java.time.Duration.ofDays(7));
+        Instant end =
+            e.getKey().plus(g == Granularity.DAILY ? Duration.ofDays(1) : Duration.ofDays(7));
         if (!e.getKey().isBefore(from) && !end.isAfter(to)) {
-          w.replace(g, e.getKey(), List.of(new CellCount("q", "pricing", "move", 50, 56, e.getValue())));
+          w.replace(
+              g, e.getKey(), List.of(new CellCount("q", "pricing", "move", 50, 56, e.getValue())));
         }
       }
     }
-    io.heatlab.render.HeatmapGrid grid = new HeatmapQuery(new ClickHouseJdbc(config, endpoints))
-        .heatmap("q", "pricing", List.of("move"), from, to);
-    assertThat(grid.at(50, 56)).isEqualTo(hourly.values().stream().mapToLong(Long::longValue).sum());
+    HeatmapGrid grid =
+        new HeatmapQuery(new ClickHouseJdbc(config, endpoints))
+            .heatmap("q", "pricing", List.of("move"), from, to);
+    assertThat(grid.at(50, 56))
+        .isEqualTo(hourly.values().stream().mapToLong(Long::longValue).sum());
     assertThat(grid.total()).isEqualTo(grid.at(50, 56));
-    assertThat(HeatmapQuery.plan(from, to)).extracting(HeatmapQuery.Window::granularity).contains(Granularity.WEEKLY, Granularity.DAILY);
+    assertThat(HeatmapQuery.plan(from, to))
+        .extracting(HeatmapQuery.Window::granularity)
+        .contains(Granularity.WEEKLY, Granularity.DAILY);
   }
 
   @Test
-  void dailyAndWeeklyWindowsAndRetention(HeatlabConfig config, StackEndpoints endpoints) throws Exception {
+  void dailyAndWeeklyWindowsAndRetention(HeatlabConfig config, StackEndpoints endpoints)
+      throws Exception {
     HeatmapWindows w = windows(config, endpoints);
     Instant monday = Instant.parse("2026-11-23T00:00:00Z");
-    assertThat(Granularity.WEEKLY.windowOf(Instant.parse("2026-11-29T23:59:59Z"))).isEqualTo(monday);
-    w.replace(Granularity.WEEKLY, monday, List.of(new CellCount("demo", "landing", "move", 0, 99, 40)));
-    w.replace(Granularity.DAILY, Instant.parse("2026-11-24T00:00:00Z"), List.of(new CellCount("demo", "landing", "move", 0, 99, 30)));
-    w.replace(Granularity.DAILY, Instant.parse("2026-11-25T00:00:00Z"), List.of(new CellCount("demo", "landing", "move", 0, 99, 10)));
+    assertThat(Granularity.WEEKLY.windowOf(Instant.parse("2026-11-29T23:59:59Z")))
+        .isEqualTo(monday);
+    w.replace(
+        Granularity.WEEKLY, monday, List.of(new CellCount("demo", "landing", "move", 0, 99, 40)));
+    w.replace(
+        Granularity.DAILY,
+        Instant.parse("2026-11-24T00:00:00Z"),
+        List.of(new CellCount("demo", "landing", "move", 0, 99, 30)));
+    w.replace(
+        Granularity.DAILY,
+        Instant.parse("2026-11-25T00:00:00Z"),
+        List.of(new CellCount("demo", "landing", "move", 0, 99, 10)));
     assertThat(w.total(Granularity.WEEKLY, monday)).isEqualTo(40);
 
-    assertThat(w.dropBefore(Granularity.DAILY, Instant.parse("2026-11-25T00:00:00Z"))).extracting(HeatmapWindows.Replaced::partition)
-        .contains(20261124L).doesNotContain(20261125L);
+    assertThat(w.dropBefore(Granularity.DAILY, Instant.parse("2026-11-25T00:00:00Z")))
+        .extracting(HeatmapWindows.Replaced::partition)
+        .contains(20261124L)
+        .doesNotContain(20261125L);
     assertThat(w.total(Granularity.DAILY, Instant.parse("2026-11-24T00:00:00Z"))).isZero();
     assertThat(w.total(Granularity.DAILY, Instant.parse("2026-11-25T00:00:00Z"))).isEqualTo(10);
   }

@@ -9,15 +9,18 @@ class MigrationsTest {
 
   @Test
   void splitsStatementsAtSemicolonsThatEndALine() {
-    List<String> statements = Migrations.statements("""
+    List<String> statements =
+        Migrations.statements(
+            """
         -- a comment line
         CREATE TABLE a (x String DEFAULT 'a;b')
           ENGINE = MergeTree ORDER BY x;
         ALTER TABLE a ADD COLUMN y UInt8;
         """);
-    assertThat(statements).containsExactly(
-        "CREATE TABLE a (x String DEFAULT 'a;b')\n  ENGINE = MergeTree ORDER BY x",
-        "ALTER TABLE a ADD COLUMN y UInt8");
+    assertThat(statements)
+        .containsExactly(
+            "CREATE TABLE a (x String DEFAULT 'a;b')\n  ENGINE = MergeTree ORDER BY x",
+            "ALTER TABLE a ADD COLUMN y UInt8");
   }
 
   @Test

@@ -8,15 +8,26 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RetentionTest {
-  private static final Retention RETENTION = new Retention(Map.of(Granularity.HOURLY, Duration.ofDays(30),
-      Granularity.DAILY, Duration.ofDays(400), Granularity.WEEKLY, Duration.ofDays(1830)));
+  private static final Retention RETENTION =
+      new Retention(
+          Map.of(
+              Granularity.HOURLY,
+              Duration.ofDays(30),
+              Granularity.DAILY,
+              Duration.ofDays(400),
+              Granularity.WEEKLY,
+              Duration.ofDays(1830)));
 
   @Test
   void theCutoffIsTheWindowHoldingNowMinusTheRetention() {
     Instant now = Instant.parse("2026-12-06T10:30:00Z");
-    assertThat(RETENTION.cutoff(Granularity.HOURLY, now)).isEqualTo(Instant.parse("2026-11-06T10:00:00Z"));
-    assertThat(RETENTION.cutoff(Granularity.DAILY, now)).isEqualTo(Instant.parse("2025-11-01T00:00:00Z"));
-    assertThat(RETENTION.expired(Granularity.HOURLY, Instant.parse("2026-11-06T09:00:00Z"), now)).isTrue();
-    assertThat(RETENTION.expired(Granularity.HOURLY, Instant.parse("2026-11-06T10:00:00Z"), now)).isFalse();
+    assertThat(RETENTION.cutoff(Granularity.HOURLY, now))
+        .isEqualTo(Instant.parse("2026-11-06T10:00:00Z"));
+    assertThat(RETENTION.cutoff(Granularity.DAILY, now))
+        .isEqualTo(Instant.parse("2025-11-01T00:00:00Z"));
+    assertThat(RETENTION.expired(Granularity.HOURLY, Instant.parse("2026-11-06T09:00:00Z"), now))
+        .isTrue();
+    assertThat(RETENTION.expired(Granularity.HOURLY, Instant.parse("2026-11-06T10:00:00Z"), now))
+        .isFalse();
   }
 }

@@ -15,18 +15,35 @@ import org.junit.jupiter.api.Test;
 
 class RollupCoverageTest {
   private static final Instant NOW = Instant.parse("2026-12-06T10:30:00Z");
-  private static final Retention RETENTION = new Retention(Map.of(Granularity.HOURLY, Duration.ofDays(30),
-      Granularity.DAILY, Duration.ofDays(400), Granularity.WEEKLY, Duration.ofDays(1830)));
-  private final RollupCoverage coverage = new RollupCoverage(null, null, RETENTION, Duration.ofSeconds(10), Duration.ofDays(400),
-      Clock.fixed(NOW, ZoneOffset.UTC));
+  private static final Retention RETENTION =
+      new Retention(
+          Map.of(
+              Granularity.HOURLY,
+              Duration.ofDays(30),
+              Granularity.DAILY,
+              Duration.ofDays(400),
+              Granularity.WEEKLY,
+              Duration.ofDays(1830)));
+  private final RollupCoverage coverage =
+      new RollupCoverage(
+          null,
+          null,
+          RETENTION,
+          Duration.ofSeconds(10),
+          Duration.ofDays(400),
+          Clock.fixed(NOW, ZoneOffset.UTC));
 
   @Test
   void hoursPastTheHourlyRetentionAreExpiredAndMergedIntoOneRange() {
-    Instant cutoff = Instant.parse("2026-11-06T10:00:00Z"); // 30 days before 10:30 → the window of 10:00
-    List<HeatmapQuery.Window> plan = HeatmapQuery.plan(cutoff.minus(Duration.ofHours(3)), cutoff.plus(Duration.ofHours(2)));
+    Instant cutoff =
+        Instant.parse("2026-11-06T10:00:00Z"); // 30 days before 10:30 → the window of 10:00
+    List<HeatmapQuery.Window> plan =
+        HeatmapQuery.plan(cutoff.minus(Duration.ofHours(3)), cutoff.plus(Duration.ofHours(2)));
 
-    assertThat(coverage.expired(plan)).containsExactly(
-        new RollupCoverage.Expired(Granularity.HOURLY, cutoff.minus(Duration.ofHours(3)), cutoff));
+    assertThat(coverage.expired(plan))
+        .containsExactly(
+            new RollupCoverage.Expired(
+                Granularity.HOURLY, cutoff.minus(Duration.ofHours(3)), cutoff));
   }
 
   @Test
@@ -37,11 +54,16 @@ class RollupCoverageTest {
 
   @Test
   void dailyWindowsAreKeptLongerThanHoursSoAnOldRangeReadFromDaysIsNotExpired() {
-    Instant from = Instant.parse("2026-10-01T00:00:00Z"); // a Thursday, 66 days ago: hours expired, days kept
-    List<HeatmapQuery.Window> plan = HeatmapQuery.plan(from.minus(Duration.ofHours(2)), from.plus(Duration.ofDays(2)),
-        w -> w.granularity() == Granularity.DAILY);
+    Instant from =
+        Instant.parse("2026-10-01T00:00:00Z"); // a Thursday, 66 days ago: hours expired, days kept
+    List<HeatmapQuery.Window> plan =
+        HeatmapQuery.plan(
+            from.minus(Duration.ofHours(2)),
+            from.plus(Duration.ofDays(2)),
+            w -> w.granularity() == Granularity.DAILY);
 
-    assertThat(coverage.expired(plan)).containsExactly(
-        new RollupCoverage.Expired(Granularity.HOURLY, from.minus(Duration.ofHours(2)), from));
+    assertThat(coverage.expired(plan))
+        .containsExactly(
+            new RollupCoverage.Expired(Granularity.HOURLY, from.minus(Duration.ofHours(2)), from));
   }
 }

@@ -6,23 +6,31 @@ import java.awt.image.BufferedImage;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
- * Golden images: a fixed grid over a fixed 800×450 background rendered linear, log and as a comparison must
- * match the PNGs under src/test/resources/golden/ within a small tolerance (a channel may differ by 3, and at most
- * 0.1% of pixels more than that: font rasterisation of the legend varies a little between JDKs).
- * Regenerate after an intended change: {@code -Dheatlab.golden.update=true} (then look at the PNGs).
+ * Golden images: a fixed grid over a fixed 800×450 background rendered linear, log and as a
+ * comparison must match the PNGs under src/test/resources/golden/ within a small tolerance (a
+ * channel may differ by 3, and at most 0.1% of pixels more than that: font rasterisation of the
+ * legend varies a little between JDKs). Regenerate after an intended change: {@code
+ * -Dheatlab.golden.update=true} (then look at the PNGs).
  */
 class HeatmapRendererGoldenTest {
 
   static HeatmapGrid grid(long seed) {
     HeatmapGrid g = HeatmapGrid.empty(100, 100);
-    java.util.Random r = new java.util.Random(seed);
+    Random r = new Random(seed);
     for (int i = 0; i < 4000; i++) { // two hot spots and a floor of noise
-      g.add((int) Math.min(99, Math.max(0, 30 + r.nextGaussian() * 6)), (int) Math.min(99, Math.max(0, 40 + r.nextGaussian() * 5)), 1);
-      g.add((int) Math.min(99, Math.max(0, 70 + r.nextGaussian() * 4)), (int) Math.min(99, Math.max(0, 65 + r.nextGaussian() * 8)), 1);
+      g.add(
+          (int) Math.min(99, Math.max(0, 30 + r.nextGaussian() * 6)),
+          (int) Math.min(99, Math.max(0, 40 + r.nextGaussian() * 5)),
+          1);
+      g.add(
+          (int) Math.min(99, Math.max(0, 70 + r.nextGaussian() * 4)),
+          (int) Math.min(99, Math.max(0, 65 + r.nextGaussian() * 8)),
+          1);
       g.add(r.nextInt(100), r.nextInt(100), 1);
     }
     return g;
@@ -41,8 +49,11 @@ class HeatmapRendererGoldenTest {
 
   @Test
   void linearLogAndCompareMatchTheirGoldenImages() throws Exception {
-    HeatmapRenderer linear = new HeatmapRenderer(new HeatmapRenderer.Options(2.5, HeatmapRenderer.Scale.LINEAR, 0.75, true));
-    HeatmapRenderer log = new HeatmapRenderer(new HeatmapRenderer.Options(4, HeatmapRenderer.Scale.LOG, 0.6, true));
+    HeatmapRenderer linear =
+        new HeatmapRenderer(
+            new HeatmapRenderer.Options(2.5, HeatmapRenderer.Scale.LINEAR, 0.75, true));
+    HeatmapRenderer log =
+        new HeatmapRenderer(new HeatmapRenderer.Options(4, HeatmapRenderer.Scale.LOG, 0.6, true));
     BufferedImage bg = background();
     check("linear", linear.render(bg, grid(1)));
     check("log", log.render(bg, grid(1)));
@@ -57,8 +68,11 @@ class HeatmapRendererGoldenTest {
       return;
     }
     BufferedImage golden;
-    try (InputStream in = HeatmapRendererGoldenTest.class.getResourceAsStream("/golden/heatmap-" + name + ".png")) {
-      assertThat(in).as("golden/heatmap-%s.png (generate with -Dheatlab.golden.update=true)", name).isNotNull();
+    try (InputStream in =
+        HeatmapRendererGoldenTest.class.getResourceAsStream("/golden/heatmap-" + name + ".png")) {
+      assertThat(in)
+          .as("golden/heatmap-%s.png (generate with -Dheatlab.golden.update=true)", name)
+          .isNotNull();
       golden = ImageIO.read(in);
     }
     assertThat(actual.getWidth()).isEqualTo(golden.getWidth());
@@ -79,7 +93,8 @@ class HeatmapRendererGoldenTest {
         }
       }
     }
-    assertThat(off).as("%s: pixels off by more than 3 (worst %d)", name, worst)
+    assertThat(off)
+        .as("%s: pixels off by more than 3 (worst %d)", name, worst)
         .isLessThanOrEqualTo(golden.getWidth() * (long) golden.getHeight() / 1000);
   }
 }

@@ -12,7 +12,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 class HeatmapRendererTest {
-  private static final HeatmapRenderer.Options NO_LEGEND = new HeatmapRenderer.Options(2.5, HeatmapRenderer.Scale.LINEAR, 0.75, false);
+  private static final HeatmapRenderer.Options NO_LEGEND =
+      new HeatmapRenderer.Options(2.5, HeatmapRenderer.Scale.LINEAR, 0.75, false);
 
   private static BufferedImage screenshot() throws Exception {
     ScreenCatalog catalog = ScreenCatalog.load();
@@ -31,12 +32,14 @@ class HeatmapRendererTest {
 
     assertThat(out.getWidth()).isEqualTo(shot.getWidth());
     assertThat(out.getHeight()).isEqualTo(shot.getHeight());
-    int hot = out.getRGB((int) (50.5 * shot.getWidth() / 100), (int) (56.5 * shot.getHeight() / 100));
+    int hot =
+        out.getRGB((int) (50.5 * shot.getWidth() / 100), (int) (56.5 * shot.getHeight() / 100));
     assertThat((hot >> 16) & 0xff).as("red at the hottest cell").isGreaterThan(150);
     assertThat(hot & 0xff).as("little blue at the hottest cell").isLessThan(120);
     int quietX = (int) (90.5 * shot.getWidth() / 100);
     int quietY = (int) (10.5 * shot.getHeight() / 100);
-    assertThat(out.getRGB(quietX, quietY) | 0xff000000).as("quiet area is the screenshot")
+    assertThat(out.getRGB(quietX, quietY) | 0xff000000)
+        .as("quiet area is the screenshot")
         .isEqualTo(shot.getRGB(quietX, quietY) | 0xff000000);
   }
 
@@ -49,7 +52,10 @@ class HeatmapRendererTest {
     int x = (int) (20.5 * shot.getWidth() / 100);
     int y = (int) (20.5 * shot.getHeight() / 100);
     BufferedImage linear = new HeatmapRenderer(NO_LEGEND).render(shot, grid);
-    BufferedImage log = new HeatmapRenderer(new HeatmapRenderer.Options(2.5, HeatmapRenderer.Scale.LOG, 0.75, false)).render(shot, grid);
+    BufferedImage log =
+        new HeatmapRenderer(
+                new HeatmapRenderer.Options(2.5, HeatmapRenderer.Scale.LOG, 0.75, false))
+            .render(shot, grid);
     assertThat(linear.getRGB(x, y) | 0xff000000).isEqualTo(shot.getRGB(x, y) | 0xff000000);
     assertThat(log.getRGB(x, y)).isNotEqualTo(shot.getRGB(x, y));
   }

@@ -49,22 +49,25 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Exact counts through restarts, on the real stack (Spark, S3 server, ClickHouse 18.16): a rerun of a window
- * followed by {@code down} + {@code up}, or by kill -9 of ClickHouse, leaves every cell equal to an independent
- * count of the landed events — hourly and daily — because a publish waits until the parts it replaced are deleted;
- * a crash inside that wait is repaired by the start-up self-check. Also: a switch of the landing format keeps every
- * hour's counts (a replay landed in both formats counts once), a rerun never empties a window by accident, and a
- * range past retention is reported as expired. The tests run in order on shared windows (docs/rollups.md).
+ * Exact counts through restarts, on the real stack (Spark, S3 server, ClickHouse 18.16): a rerun of
+ * a window followed by {@code down} + {@code up}, or by kill -9 of ClickHouse, leaves every cell
+ * equal to an independent count of the landed events — hourly and daily — because a publish waits
+ * until the parts it replaced are deleted; a crash inside that wait is repaired by the start-up
+ * self-check. Also: a switch of the landing format keeps every hour's counts (a replay landed in
+ * both formats counts once), a rerun never empties a window by accident, and a range past retention
+ * is reported as expired. The tests run in order on shared windows (docs/rollups.md).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExactAfterRestartIT {
 
-  @RegisterExtension
-  static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
+  @RegisterExtension static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
 
   private static final LandingLayout LAYOUT = new LandingLayout(LandingLayout.DEFAULT_PREFIX);
+
   /** Three days ago: well within every retention, whenever the test runs. */
-  private static final Instant DAY = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
+  private static final Instant DAY =
+      Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
+
   private static final Instant H1 = DAY.plus(Duration.ofHours(9));
   private static final Instant H2 = DAY.plus(Duration.ofHours(17));
   private static ObjectStore store;
@@ -79,7 +82,9 @@ class ExactAfterRestartIT {
     store = STACK.endpoints().objectStore(config);
     jdbc = new ClickHouseJdbc(config, STACK.endpoints());
     windows = new HeatmapWindows(jdbc);
-    rollups = new Rollups(SparkSettings.of(config, STACK.endpoints()), store, LAYOUT, "aggregates/v1", jdbc);
+    rollups =
+        new Rollups(
+            SparkSettings.of(config, STACK.endpoints()), store, LAYOUT, "aggregates/v1", jdbc);
   }
 
   @AfterAll
@@ -99,20 +104,23 @@ class ExactAfterRestartIT {
     finished(rollups.run(Granularity.HOURLY, List.of(H1, H2), new RollupRun.Listener() {}));
     Set<String> firstParts = parts(Granularity.HOURLY, H1);
     finished(rollups.run(Granularity.HOURLY, List.of(H1, H2), new RollupRun.Listener() {}));
-    assertThat(allParts(Granularity.HOURLY, H1)).as("the parts the rerun replaced are deleted before it reports FINISHED")
-        .doesNotContainAnyElementsOf(firstParts).isNotEmpty();
+    assertThat(allParts(Granularity.HOURLY, H1))
+        .as("the parts the rerun replaced are deleted before it reports FINISHED")
+        .doesNotContainAnyElementsOf(firstParts)
+        .isNotEmpty();
     finished(rollups.run(Granularity.DAILY, List.of(DAY), new RollupRun.Listener() {}));
     finished(rollups.run(Granularity.DAILY, List.of(DAY), new RollupRun.Listener() {}));
 
     Stack stack = STACK.stack(); // ./heatlab down + ./heatlab up
     stack.stop();
     AtomicReference<PublishedWindowsCheck.Report> check = new AtomicReference<>();
-    stack.start(new Stack.StartListener() {
-      @Override
-      public void checked(PublishedWindowsCheck.Report report) {
-        check.set(report);
-      }
-    });
+    stack.start(
+        new Stack.StartListener() {
+          @Override
+          public void checked(PublishedWindowsCheck.Report report) {
+            check.set(report);
+          }
+        });
 
     assertThat(check.get()).as("the self-check ran at start").isNotNull();
     assertThat(check.get().repairs()).as("nothing to repair: the publishes were final").isEmpty();
@@ -135,36 +143,53 @@ class ExactAfterRestartIT {
   @Test
   @Order(3)
   void aCrashInsideAPublishIsRepairedByTheSelfCheck() throws Exception {
-    // a publish cut by kill -9 between its REPLACE PARTITION and the deletion of the parts it replaced (which
-    // HeatmapWindows.replace has ClickHouse do at once, and a background cleanup does within ~10 s: a kill that
-    // comes after it finds nothing to bring back, so the crash is tried again until it lands inside the window)
-    Aggregates.Pointer published = rollups.aggregates().current(Granularity.HOURLY, H1).orElseThrow();
+    // a publish cut by kill -9 between its REPLACE PARTITION and the deletion of the parts it
+    // replaced (which
+    // HeatmapWindows.replace has ClickHouse do at once, and a background cleanup does within ~10 s:
+    // a kill that
+    // comes after it finds nothing to bring back, so the crash is tried again until it lands inside
+    // the window)
+    Aggregates.Pointer published =
+        rollups.aggregates().current(Granularity.HOURLY, H1).orElseThrow();
     long events = independentCells(List.of(H1)).values().stream().mapToLong(Long::longValue).sum();
     long total = 0;
     for (int attempt = 0; attempt < 5 && total != 2 * events; attempt++) {
       long p = Granularity.HOURLY.partition(H1);
-      try (Connection c = jdbc.connect(); Statement st = c.createStatement()) {
+      try (Connection c = jdbc.connect();
+          Statement st = c.createStatement()) {
         st.execute("ALTER TABLE heatmap_hourly_staging DROP PARTITION " + p);
-        st.execute("INSERT INTO heatmap_hourly_staging SELECT * FROM heatmap_hourly WHERE window_start = '" + Granularity.dateTime(H1) + "'");
-        st.execute("ALTER TABLE heatmap_hourly REPLACE PARTITION " + p + " FROM heatmap_hourly_staging");
+        st.execute(
+            "INSERT INTO heatmap_hourly_staging SELECT * FROM heatmap_hourly WHERE window_start = '"
+                + Granularity.dateTime(H1)
+                + "'");
+        st.execute(
+            "ALTER TABLE heatmap_hourly REPLACE PARTITION " + p + " FROM heatmap_hourly_staging");
       }
       STACK.part("clickhouse").kill();
       STACK.part("clickhouse").start();
       total = windows.total(Granularity.HOURLY, H1);
     }
-    assertThat(total).as("the replaced parts came back: the window counts twice (ClickHouse #107605)").isEqualTo(2 * events);
+    assertThat(total)
+        .as("the replaced parts came back: the window counts twice (ClickHouse #107605)")
+        .isEqualTo(2 * events);
 
-    PublishedWindowsCheck.Report report = PublishedWindowsCheck.of(STACK.config(), STACK.endpoints()).run();
+    PublishedWindowsCheck.Report report =
+        PublishedWindowsCheck.of(STACK.config(), STACK.endpoints()).run();
 
-    assertThat(report.repairs()).singleElement().satisfies(r -> {
-      assertThat(r.granularity()).isEqualTo(Granularity.HOURLY);
-      assertThat(r.window()).isEqualTo(H1);
-      assertThat(r.repaired()).isTrue();
-      assertThat(r.rowsFound()).isEqualTo(2 * published.rowsOut());
-      assertThat(r.eventsFound()).isEqualTo(2 * events);
-    });
+    assertThat(report.repairs())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.granularity()).isEqualTo(Granularity.HOURLY);
+              assertThat(r.window()).isEqualTo(H1);
+              assertThat(r.repaired()).isTrue();
+              assertThat(r.rowsFound()).isEqualTo(2 * published.rowsOut());
+              assertThat(r.eventsFound()).isEqualTo(2 * events);
+            });
     assertExact();
-    assertThat(PublishedWindowsCheck.of(STACK.config(), STACK.endpoints()).run().repairs()).as("a second check finds nothing").isEmpty();
+    assertThat(PublishedWindowsCheck.of(STACK.config(), STACK.endpoints()).run().repairs())
+        .as("a second check finds nothing")
+        .isEmpty();
   }
 
   @Test
@@ -174,23 +199,32 @@ class ExactAfterRestartIT {
     Instant h4 = h3.plus(Duration.ofHours(1));
     Random random = new Random(5);
     List<LandedEvent> beforeSwitch = randomEvents(random, h3, 400);
-    land(new JsonLinesFormat(), h3, beforeSwitch);                       // landing.format=jsonl
+    land(new JsonLinesFormat(), h3, beforeSwitch); // landing.format=jsonl
     land(new ParquetFormat("zstd"), h3, randomEvents(random, h3, 250)); // … then parquet
     land(new ParquetFormat("zstd"), h4, randomEvents(random, h4, 150));
-    assertThat(rollups.landing().hours()).as("planning sees the hours of both formats")
+    assertThat(rollups.landing().hours())
+        .as("planning sees the hours of both formats")
         .contains(HourPartition.of(h3.toEpochMilli()), HourPartition.of(h4.toEpochMilli()));
     HeatmapService service = HeatmapService.of(STACK.config(), STACK.endpoints());
     service.coverage().refresh();
-    assertThat(service.coverage().missingHours(h3, h4.plus(Duration.ofHours(1)))).as("coverage too").containsExactly(h3, h4);
+    assertThat(service.coverage().missingHours(h3, h4.plus(Duration.ofHours(1))))
+        .as("coverage too")
+        .containsExactly(h3, h4);
 
     finished(rollups.run(Granularity.HOURLY, List.of(h3, h4), new RollupRun.Listener() {}));
     assertThat(cells(Granularity.HOURLY, h3)).isEqualTo(independentCells(List.of(h3)));
     assertThat(total(cells(Granularity.HOURLY, h3))).isEqualTo(650);
 
-    // a replay of the topic after the switch lands the jsonl hour's batches again, as parquet: counted once
-    land(new ParquetFormat("zstd"), h3, beforeSwitch); // a new object, the same rows (batch ids, received_at)
+    // a replay of the topic after the switch lands the jsonl hour's batches again, as parquet:
+    // counted once
+    land(
+        new ParquetFormat("zstd"),
+        h3,
+        beforeSwitch); // a new object, the same rows (batch ids, received_at)
     finished(rollups.run(Granularity.HOURLY, List.of(h3), new RollupRun.Listener() {}));
-    assertThat(total(cells(Granularity.HOURLY, h3))).as("a batch landed in both formats counts once").isEqualTo(650);
+    assertThat(total(cells(Granularity.HOURLY, h3)))
+        .as("a batch landed in both formats counts once")
+        .isEqualTo(650);
     assertThat(cells(Granularity.HOURLY, h3)).isEqualTo(independentCells(List.of(h3)));
   }
 
@@ -201,15 +235,21 @@ class ExactAfterRestartIT {
     land(new JsonLinesFormat(), h, randomEvents(new Random(3), h, 120));
     finished(rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {}));
     for (ObjectStore.Entry o : rollups.landing().objects(HourPartition.of(h.toEpochMilli()))) {
-      store.delete(o.key()); // the hour's inputs are gone (a wrong prefix, a lifecycle rule, an operator's mistake)
+      store.delete(o.key()); // the hour's inputs are gone (a wrong prefix, a lifecycle rule, an
+      // operator's mistake)
     }
 
-    RollupRun.Result refused = rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
+    RollupRun.Result refused =
+        rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
     assertThat(refused.state()).isEqualTo(RunState.FAILED);
-    assertThat(refused.error()).contains("found no events").contains("holds 120").contains("--replace-with-empty");
+    assertThat(refused.error())
+        .contains("found no events")
+        .contains("holds 120")
+        .contains("--replace-with-empty");
     assertThat(windows.total(Granularity.HOURLY, h)).as("the window as it was").isEqualTo(120);
 
-    RollupRun.Result emptied = rollups.start(Granularity.HOURLY, List.of(h), true, new RollupRun.Listener() {}).await();
+    RollupRun.Result emptied =
+        rollups.start(Granularity.HOURLY, List.of(h), true, new RollupRun.Listener() {}).await();
     finished(emptied);
     assertThat(windows.total(Granularity.HOURLY, h)).isZero();
   }
@@ -217,17 +257,34 @@ class ExactAfterRestartIT {
   @Test
   @Order(6)
   void aRangePastRetentionIsReportedExpiredNeverShort() throws Exception {
-    Instant old = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(40)); // hourly windows are kept 30 days
+    Instant old =
+        Instant.now()
+            .truncatedTo(ChronoUnit.HOURS)
+            .minus(Duration.ofDays(40)); // hourly windows are kept 30 days
     HeatmapService service = HeatmapService.of(STACK.config(), STACK.endpoints());
-    HeatmapService.Answer a = service.heatmap(new HeatmapService.Request("demo", "pricing", List.of("move", "click"), old,
-        old.plus(Duration.ofHours(5))));
-    assertThat(a.expired()).containsExactly(new RollupCoverage.Expired(Granularity.HOURLY, old, old.plus(Duration.ofHours(5))));
+    HeatmapService.Answer a =
+        service.heatmap(
+            new HeatmapService.Request(
+                "demo", "pricing", List.of("move", "click"), old, old.plus(Duration.ofHours(5))));
+    assertThat(a.expired())
+        .containsExactly(
+            new RollupCoverage.Expired(Granularity.HOURLY, old, old.plus(Duration.ofHours(5))));
     assertThat(a.missingHours()).isEmpty();
     assertThat(a.gaps()).contains("past the hourly retention");
 
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(STACK.endpoints().httpUrl()
-        + "/v1/heatmap?client_id=demo&screen_id=pricing&from=" + old + "&to=" + old.plus(Duration.ofHours(5))))
-        .header("Authorization", "Bearer demo-write-key").build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            STACK.endpoints().httpUrl()
+                                + "/v1/heatmap?client_id=demo&screen_id=pricing&from="
+                                + old
+                                + "&to="
+                                + old.plus(Duration.ofHours(5))))
+                    .header("Authorization", "Bearer demo-write-key")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode expired = new ObjectMapper().readTree(r.body()).path("coverage").path("expired");
     assertThat(expired).hasSize(1);
@@ -235,12 +292,15 @@ class ExactAfterRestartIT {
     assertThat(expired.get(0).path("from").asText()).isEqualTo(old.toString());
   }
 
-  // ---- helpers --------------------------------------------------------------------------------------------
+  // ---- helpers
+  // --------------------------------------------------------------------------------------------
 
   /** Every cell of H1, H2 and their day equals an independent count of the landed events. */
   private static void assertExact() throws Exception {
     for (Instant h : List.of(H1, H2)) {
-      assertThat(cells(Granularity.HOURLY, h)).as("hour %s, cell by cell", h).isEqualTo(independentCells(List.of(h)));
+      assertThat(cells(Granularity.HOURLY, h))
+          .as("hour %s, cell by cell", h)
+          .isEqualTo(independentCells(List.of(h)));
     }
     Map<String, Long> day = independentCells(List.of(H1, H2));
     assertThat(total(day)).isEqualTo(1800);
@@ -256,44 +316,69 @@ class ExactAfterRestartIT {
     String batch = "b-" + hour.toEpochMilli() + "-" + random.nextInt(1_000_000);
     for (int i = 0; i < n; i++) {
       long t = hour.toEpochMilli() + random.nextInt(3_600_000);
-      events.add(new LandedEvent(random.nextBoolean() ? "acme" : "demo", random.nextBoolean() ? "pricing" : "landing", "s-" + i % 7,
-          batch + "-" + i / 50, random.nextInt(5) == 0 ? "click" : "move", t, Math.round(random.nextDouble() * 1e4) / 1e4,
-          Math.round(random.nextDouble() * 1e4) / 1e4, 1440, 900, hour.toEpochMilli() + 3_600_000 + i / 50));
+      events.add(
+          new LandedEvent(
+              random.nextBoolean() ? "acme" : "demo",
+              random.nextBoolean() ? "pricing" : "landing",
+              "s-" + i % 7,
+              batch + "-" + i / 50,
+              random.nextInt(5) == 0 ? "click" : "move",
+              t,
+              Math.round(random.nextDouble() * 1e4) / 1e4,
+              Math.round(random.nextDouble() * 1e4) / 1e4,
+              1440,
+              900,
+              hour.toEpochMilli() + 3_600_000 + i / 50));
     }
     return events;
   }
 
   /** One landed object, named as the connector names them. */
-  private static void land(ObjectFormat format, Instant hour, List<LandedEvent> rows) throws Exception {
-    String key = LAYOUT.objectKey(format, HourPartition.of(hour.toEpochMilli()), null, "heatmap.events", 0, offset);
+  private static void land(ObjectFormat format, Instant hour, List<LandedEvent> rows)
+      throws Exception {
+    String key =
+        LAYOUT.objectKey(
+            format, HourPartition.of(hour.toEpochMilli()), null, "heatmap.events", 0, offset);
     offset += rows.size();
     store.put(key, format.encode(rows), format.contentType(), Map.of());
   }
 
   /**
-   * The cells of the hours' landed objects, counted here from storage alone: every format's objects decoded, each
-   * (client, batch) counted from one copy only — the largest, then the earliest, then the first format by name.
+   * The cells of the hours' landed objects, counted here from storage alone: every format's objects
+   * decoded, each (client, batch) counted from one copy only — the largest, then the earliest, then
+   * the first format by name.
    */
   private static Map<String, Long> independentCells(List<Instant> hours) throws Exception {
     Map<String, Long> cells = new TreeMap<>();
     for (Instant h : hours) {
-      Map<String, Map<String, List<LandedEvent>>> copies = new HashMap<>(); // client|batch → received_at|format → rows
+      Map<String, Map<String, List<LandedEvent>>> copies =
+          new HashMap<>(); // client|batch → received_at|format → rows
       for (ObjectStore.Entry o : rollups.landing().objects(HourPartition.of(h.toEpochMilli()))) {
         String format = LandingLayout.parse(o.key()).orElseThrow().format();
         for (LandedEvent e : ObjectFormat.reader(format).decode(store.get(o.key()).orElseThrow())) {
-          copies.computeIfAbsent(e.clientId() + "|" + e.batchId(), k -> new TreeMap<>())
-              .computeIfAbsent(String.format("%020d|%s", e.receivedAt(), format), k -> new ArrayList<>()).add(e);
+          copies
+              .computeIfAbsent(e.clientId() + "|" + e.batchId(), k -> new TreeMap<>())
+              .computeIfAbsent(
+                  String.format("%020d|%s", e.receivedAt(), format), k -> new ArrayList<>())
+              .add(e);
         }
       }
       for (Map<String, List<LandedEvent>> batch : copies.values()) {
-        List<LandedEvent> chosen = batch.entrySet().stream()
-            .max(Comparator.<Map.Entry<String, List<LandedEvent>>>comparingInt(e -> e.getValue().size())
-                .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
-            .orElseThrow().getValue();
+        List<LandedEvent> chosen =
+            batch.entrySet().stream()
+                .max(
+                    Comparator.<Map.Entry<String, List<LandedEvent>>>comparingInt(
+                            e -> e.getValue().size())
+                        .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
+                .orElseThrow()
+                .getValue();
         for (LandedEvent e : chosen) {
           int x = Math.min(99, (int) Math.floor(e.xNorm() * 100));
           int y = Math.min(99, (int) Math.floor(e.yNorm() * 100));
-          cells.merge(e.clientId() + "/" + e.screenId() + "/" + e.eventType() + "/" + x + "/" + y, 1L, Long::sum);
+          cells.merge(
+              e.clientId() + "/" + e.screenId() + "/" + e.eventType() + "/" + x + "/" + y,
+              1L,
+              Long::sum);
         }
       }
     }
@@ -317,10 +402,15 @@ class ExactAfterRestartIT {
     return partNames(g, window, "");
   }
 
-  private static Set<String> partNames(Granularity g, Instant window, String condition) throws Exception {
+  private static Set<String> partNames(Granularity g, Instant window, String condition)
+      throws Exception {
     Set<String> names = new TreeSet<>();
-    try (Connection c = jdbc.connect(); PreparedStatement st = c.prepareStatement("SELECT name FROM system.parts WHERE " + condition
-        + "database = ? AND table = ? AND partition = ?")) {
+    try (Connection c = jdbc.connect();
+        PreparedStatement st =
+            c.prepareStatement(
+                "SELECT name FROM system.parts WHERE "
+                    + condition
+                    + "database = ? AND table = ? AND partition = ?")) {
       st.setString(1, jdbc.database());
       st.setString(2, g.table());
       st.setString(3, String.valueOf(g.partition(window)));

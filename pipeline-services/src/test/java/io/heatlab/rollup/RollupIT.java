@@ -18,25 +18,29 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Rollups on real Spark 4.0.4 (local, through spark-launcher), the real S3 server and real ClickHouse:
- * synthetic landed objects with known positions → exact cell counts; daily = Σ hours, weekly = Σ days, cell by
- * cell; reruns identical; a failed run leaves the window's data and is recorded; a cancel stops Spark.
- * Each test uses its own hours (a window is replaced for every client at once).
+ * Rollups on real Spark 4.0.4 (local, through spark-launcher), the real S3 server and real
+ * ClickHouse: synthetic landed objects with known positions → exact cell counts; daily = Σ hours,
+ * weekly = Σ days, cell by cell; reruns identical; a failed run leaves the window's data and is
+ * recorded; a cancel stops Spark. Each test uses its own hours (a window is replaced for every
+ * client at once).
  */
 class RollupIT {
 
-  @RegisterExtension
-  static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
+  @RegisterExtension static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
 
   private static final LandingLayout LAYOUT = new LandingLayout(LandingLayout.DEFAULT_PREFIX);
   private static ObjectStore store;
@@ -65,47 +69,78 @@ class RollupIT {
     Instant h2 = Instant.parse("2026-11-16T11:00:00Z");
     Instant empty = Instant.parse("2026-11-16T12:00:00Z");
     // x = 0 → cell 0, x = 1 → cell 99 (clamped), 0.505 → 50, 0.999 → 99, 0.01 → 1
-    land(new JsonLinesFormat(), h1, List.of(event("acme", "pricing", "move", h1, 0.0, 1.0),
-        event("acme", "pricing", "move", h1, 0.0, 1.0), event("acme", "pricing", "click", h1, 0.505, 0.01)));
-    land(new JsonLinesFormat(), h1, List.of(event("acme", "pricing", "move", h1, 0.0, 1.0),
-        event("beta", "landing", "move", h1, 0.999, 0.5)));
+    land(
+        new JsonLinesFormat(),
+        h1,
+        List.of(
+            event("acme", "pricing", "move", h1, 0.0, 1.0),
+            event("acme", "pricing", "move", h1, 0.0, 1.0),
+            event("acme", "pricing", "click", h1, 0.505, 0.01)));
+    land(
+        new JsonLinesFormat(),
+        h1,
+        List.of(
+            event("acme", "pricing", "move", h1, 0.0, 1.0),
+            event("beta", "landing", "move", h1, 0.999, 0.5)));
     land(new JsonLinesFormat(), h2, List.of(event("acme", "pricing", "move", h2, 0.25, 0.75)));
 
-    RollupRun.Result first = rollups.run(Granularity.HOURLY, List.of(h1, h2, empty), new RollupRun.Listener() {});
+    RollupRun.Result first =
+        rollups.run(Granularity.HOURLY, List.of(h1, h2, empty), new RollupRun.Listener() {});
     assertThat(first.state()).as(first.error()).isEqualTo(RunState.FINISHED);
     assertThat(first.windows().get(h1).rowsIn()).isEqualTo(5);
     assertThat(first.windows().get(h1).rowsOut()).isEqualTo(3);
     assertThat(first.windows().get(empty).rowsOut()).isZero();
-    Map<String, Long> expectedH1 = Map.of("acme/pricing/move/0/99", 3L, "acme/pricing/click/50/1", 1L,
-        "beta/landing/move/99/50", 1L);
+    Map<String, Long> expectedH1 =
+        Map.of(
+            "acme/pricing/move/0/99",
+            3L,
+            "acme/pricing/click/50/1",
+            1L,
+            "beta/landing/move/99/50",
+            1L);
     assertThat(cells(Granularity.HOURLY, h1)).isEqualTo(expectedH1);
     assertThat(cells(Granularity.HOURLY, h2)).isEqualTo(Map.of("acme/pricing/move/25/75", 1L));
     assertThat(cells(Granularity.HOURLY, empty)).isEmpty();
 
-    RollupRun.Result rerun = rollups.run(Granularity.HOURLY, List.of(h1, h2), new RollupRun.Listener() {});
+    RollupRun.Result rerun =
+        rollups.run(Granularity.HOURLY, List.of(h1, h2), new RollupRun.Listener() {});
     assertThat(rerun.state()).isEqualTo(RunState.FINISHED);
-    assertThat(cells(Granularity.HOURLY, h1)).as("a rerun replaces, never adds").isEqualTo(expectedH1);
-    assertThat(rollups.aggregates().current(Granularity.HOURLY, h1).orElseThrow().runId()).isEqualTo(rerun.runId());
+    assertThat(cells(Granularity.HOURLY, h1))
+        .as("a rerun replaces, never adds")
+        .isEqualTo(expectedH1);
+    assertThat(rollups.aggregates().current(Granularity.HOURLY, h1).orElseThrow().runId())
+        .isEqualTo(rerun.runId());
     assertThat(store.list(rollups.aggregates().windowPrefix(Granularity.HOURLY, first.runId(), h1)))
-        .as("the replaced run's aggregate is removed").isEmpty();
+        .as("the replaced run's aggregate is removed")
+        .isEmpty();
     List<RollupRuns.Run> history = rollups.runs().history(Granularity.HOURLY, h1, h2, 10);
-    assertThat(history).extracting(RollupRuns.Run::runId).containsExactly(rerun.runId(), first.runId());
-    assertThat(history).allSatisfy(r -> {
-      assertThat(r.state()).isEqualTo(RunState.FINISHED);
-      assertThat(r.rowsIn()).isEqualTo(5);
-      assertThat(r.finishedAt()).isAfter(r.startedAt().minusSeconds(1));
-      assertThat(r.sparkAppId()).startsWith("local-");
-    });
+    assertThat(history)
+        .extracting(RollupRuns.Run::runId)
+        .containsExactly(rerun.runId(), first.runId());
+    assertThat(history)
+        .allSatisfy(
+            r -> {
+              assertThat(r.state()).isEqualTo(RunState.FINISHED);
+              assertThat(r.rowsIn()).isEqualTo(5);
+              assertThat(r.finishedAt()).isAfter(r.startedAt().minusSeconds(1));
+              assertThat(r.sparkAppId()).startsWith("local-");
+            });
   }
 
   @Test
   void parquetObjectsRollUpLikeJsonLines() throws Exception {
     Instant h = Instant.parse("2026-11-17T05:00:00Z");
-    land(new ParquetFormat("zstd"), h, List.of(event("acme", "checkout", "move", h, 0.42, 0.42),
-        event("acme", "checkout", "move", h, 0.429, 0.421), event("acme", "checkout", "click", h, 0.5, 0.5)));
+    land(
+        new ParquetFormat("zstd"),
+        h,
+        List.of(
+            event("acme", "checkout", "move", h, 0.42, 0.42),
+            event("acme", "checkout", "move", h, 0.429, 0.421),
+            event("acme", "checkout", "click", h, 0.5, 0.5)));
     RollupRun.Result r = rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.FINISHED);
-    assertThat(cells(Granularity.HOURLY, h)).isEqualTo(Map.of("acme/checkout/move/42/42", 2L, "acme/checkout/click/50/50", 1L));
+    assertThat(cells(Granularity.HOURLY, h))
+        .isEqualTo(Map.of("acme/checkout/move/42/42", 2L, "acme/checkout/click/50/50", 1L));
   }
 
   @Test
@@ -114,17 +149,50 @@ class RollupIT {
     List<LandedEvent> whole = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       long t = h.toEpochMilli() + 1000 + i;
-      whole.add(new LandedEvent("acme", "pricing", "s", "retried", "move", t, 0.1 * i, 0.5, 800, 600, h.toEpochMilli() + 9_000));
+      whole.add(
+          new LandedEvent(
+              "acme",
+              "pricing",
+              "s",
+              "retried",
+              "move",
+              t,
+              0.1 * i,
+              0.5,
+              800,
+              600,
+              h.toEpochMilli() + 9_000));
     }
-    List<LandedEvent> partial = whole.subList(0, 3).stream().map(e -> new LandedEvent(e.clientId(), e.screenId(), e.sessionId(),
-        e.batchId(), e.eventType(), e.eventTime(), e.xNorm(), e.yNorm(), e.viewportW(), e.viewportH(), h.toEpochMilli() + 2_000)).toList();
-    land(new JsonLinesFormat(), h, partial);  // the first attempt: 3 of 5 records written, answered 503
-    land(new JsonLinesFormat(), h, whole);    // the client's retry, whole
+    List<LandedEvent> partial =
+        whole.subList(0, 3).stream()
+            .map(
+                e ->
+                    new LandedEvent(
+                        e.clientId(),
+                        e.screenId(),
+                        e.sessionId(),
+                        e.batchId(),
+                        e.eventType(),
+                        e.eventTime(),
+                        e.xNorm(),
+                        e.yNorm(),
+                        e.viewportW(),
+                        e.viewportH(),
+                        h.toEpochMilli() + 2_000))
+            .toList();
+    land(
+        new JsonLinesFormat(),
+        h,
+        partial); // the first attempt: 3 of 5 records written, answered 503
+    land(new JsonLinesFormat(), h, whole); // the client's retry, whole
     land(new JsonLinesFormat(), h, List.of(event("acme", "pricing", "click", h, 0.9, 0.9)));
     RollupRun.Result r = rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
     assertThat(r.state()).as(r.error()).isEqualTo(RunState.FINISHED);
-    assertThat(cells(Granularity.HOURLY, h).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(6);
-    assertThat(cells(Granularity.HOURLY, h)).containsEntry("acme/pricing/move/0/50", 1L).containsEntry("acme/pricing/move/40/50", 1L);
+    assertThat(cells(Granularity.HOURLY, h).values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(6);
+    assertThat(cells(Granularity.HOURLY, h))
+        .containsEntry("acme/pricing/move/0/50", 1L)
+        .containsEntry("acme/pricing/move/40/50", 1L);
   }
 
   @Test
@@ -138,16 +206,26 @@ class RollupIT {
         hours.add(h);
         List<LandedEvent> events = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
-          events.add(event(random.nextBoolean() ? "acme" : "beta", random.nextBoolean() ? "pricing" : "landing",
-              random.nextInt(4) == 0 ? "click" : "move", h, random.nextDouble() * 0.1, random.nextDouble() * 0.1));
+          events.add(
+              event(
+                  random.nextBoolean() ? "acme" : "beta",
+                  random.nextBoolean() ? "pricing" : "landing",
+                  random.nextInt(4) == 0 ? "click" : "move",
+                  h,
+                  random.nextDouble() * 0.1,
+                  random.nextDouble() * 0.1));
         }
         land(new JsonLinesFormat(), h, events);
       }
     }
-    assertThat(rollups.run(Granularity.HOURLY, hours, new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
+    assertThat(rollups.run(Granularity.HOURLY, hours, new RollupRun.Listener() {}).state())
+        .isEqualTo(RunState.FINISHED);
     List<Instant> days = Granularity.DAILY.windows(monday, Granularity.WEEKLY.end(monday));
-    assertThat(rollups.run(Granularity.DAILY, days, new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
-    assertThat(rollups.run(Granularity.WEEKLY, List.of(monday), new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
+    assertThat(rollups.run(Granularity.DAILY, days, new RollupRun.Listener() {}).state())
+        .isEqualTo(RunState.FINISHED);
+    assertThat(
+            rollups.run(Granularity.WEEKLY, List.of(monday), new RollupRun.Listener() {}).state())
+        .isEqualTo(RunState.FINISHED);
 
     Map<String, Long> weekFromHours = new TreeMap<>();
     for (Instant d : days) {
@@ -155,30 +233,49 @@ class RollupIT {
       for (Instant h : Granularity.HOURLY.windows(d, Granularity.DAILY.end(d))) {
         cells(Granularity.HOURLY, h).forEach((k, v) -> dayFromHours.merge(k, v, Long::sum));
       }
-      assertThat(cells(Granularity.DAILY, d)).as("day %s = Σ its hours, cell by cell", d).isEqualTo(dayFromHours);
+      assertThat(cells(Granularity.DAILY, d))
+          .as("day %s = Σ its hours, cell by cell", d)
+          .isEqualTo(dayFromHours);
       dayFromHours.forEach((k, v) -> weekFromHours.merge(k, v, Long::sum));
     }
     assertThat(weekFromHours.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(9 * 400);
-    assertThat(cells(Granularity.WEEKLY, monday)).as("week = Σ its days, cell by cell").isEqualTo(weekFromHours);
+    assertThat(cells(Granularity.WEEKLY, monday))
+        .as("week = Σ its days, cell by cell")
+        .isEqualTo(weekFromHours);
   }
 
   @Test
   void aFailedRunIsRecordedAndLeavesTheWindowAsItWas() throws Exception {
     Instant h = Instant.parse("2026-11-18T08:00:00Z");
     land(new JsonLinesFormat(), h, List.of(event("acme", "pricing", "move", h, 0.3, 0.3)));
-    assertThat(rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {}).state()).isEqualTo(RunState.FINISHED);
+    assertThat(rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {}).state())
+        .isEqualTo(RunState.FINISHED);
     String published = rollups.aggregates().current(Granularity.HOURLY, h).orElseThrow().runId();
 
     land(new JsonLinesFormat(), h, List.of(event("acme", "pricing", "move", h, 0.6, 0.6)));
-    store.put(LAYOUT.objectKey(new JsonLinesFormat(), HourPartition.of(h.toEpochMilli()), null, "heatmap.events", 5,
-        999_999), "this is not gzip".getBytes(), "application/gzip", Map.of());
-    RollupRun.Result failed = rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
+    store.put(
+        LAYOUT.objectKey(
+            new JsonLinesFormat(),
+            HourPartition.of(h.toEpochMilli()),
+            null,
+            "heatmap.events",
+            5,
+            999_999),
+        "this is not gzip".getBytes(),
+        "application/gzip",
+        Map.of());
+    RollupRun.Result failed =
+        rollups.run(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {});
 
     assertThat(failed.state()).isEqualTo(RunState.FAILED);
     assertThat(failed.error()).contains("Spark application FAILED");
-    assertThat(cells(Granularity.HOURLY, h)).as("the previous data of the window").isEqualTo(Map.of("acme/pricing/move/30/30", 1L));
-    assertThat(rollups.aggregates().current(Granularity.HOURLY, h).orElseThrow().runId()).isEqualTo(published);
-    RollupRuns.Run recorded = rollups.runs().history(Granularity.HOURLY, h, h.plusSeconds(3600), 1).get(0);
+    assertThat(cells(Granularity.HOURLY, h))
+        .as("the previous data of the window")
+        .isEqualTo(Map.of("acme/pricing/move/30/30", 1L));
+    assertThat(rollups.aggregates().current(Granularity.HOURLY, h).orElseThrow().runId())
+        .isEqualTo(published);
+    RollupRuns.Run recorded =
+        rollups.runs().history(Granularity.HOURLY, h, h.plusSeconds(3600), 1).get(0);
     assertThat(recorded.runId()).isEqualTo(failed.runId());
     assertThat(recorded.state()).isEqualTo(RunState.FAILED);
     assertThat(recorded.error()).isEqualTo(failed.error());
@@ -192,19 +289,24 @@ class RollupIT {
       events.add(event("acme", "pricing", "move", h, (i % 100) / 100.0, 0.5));
     }
     land(new JsonLinesFormat(), h, events);
-    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
-    java.util.Set<Long> before = new java.util.HashSet<>();
+    CountDownLatch running = new CountDownLatch(1);
+    Set<Long> before = new HashSet<>();
     ProcessHandle.current().children().forEach(p -> before.add(p.pid()));
-    RollupRun run = rollups.start(Granularity.HOURLY, List.of(h), new RollupRun.Listener() {
-      @Override
-      public void state(RollupRun r, RunState state) {
-        if (state == RunState.RUNNING) {
-          running.countDown();
-        }
-      }
-    });
-    assertThat(running.await(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    List<ProcessHandle> drivers = ProcessHandle.current().children().filter(p -> !before.contains(p.pid())).toList();
+    RollupRun run =
+        rollups.start(
+            Granularity.HOURLY,
+            List.of(h),
+            new RollupRun.Listener() {
+              @Override
+              public void state(RollupRun r, RunState state) {
+                if (state == RunState.RUNNING) {
+                  running.countDown();
+                }
+              }
+            });
+    assertThat(running.await(120, TimeUnit.SECONDS)).isTrue();
+    List<ProcessHandle> drivers =
+        ProcessHandle.current().children().filter(p -> !before.contains(p.pid())).toList();
     assertThat(drivers).hasSize(1);
     long t0 = System.nanoTime();
     run.cancel();
@@ -214,19 +316,25 @@ class RollupIT {
     assertThat(drivers.get(0).isAlive()).as("the driver process is gone").isFalse();
     assertThat(cells(Granularity.HOURLY, h)).as("nothing published").isEmpty();
     assertThat(rollups.aggregates().current(Granularity.HOURLY, h)).isEmpty();
-    assertThat(rollups.runs().history(Granularity.HOURLY, h, h.plusSeconds(3600), 1).get(0).state()).isEqualTo(RunState.KILLED);
+    assertThat(rollups.runs().history(Granularity.HOURLY, h, h.plusSeconds(3600), 1).get(0).state())
+        .isEqualTo(RunState.KILLED);
   }
 
-  // ---- helpers --------------------------------------------------------------------------------------------
+  // ---- helpers
+  // --------------------------------------------------------------------------------------------
 
-  private static LandedEvent event(String client, String screen, String type, Instant hour, double x, double y) {
+  private static LandedEvent event(
+      String client, String screen, String type, Instant hour, double x, double y) {
     long t = hour.toEpochMilli() + 1_000;
     return new LandedEvent(client, screen, "s-1", "b-" + offset, type, t, x, y, 1280, 800, t + 5);
   }
 
   /** One landed object, named as the connector names them. */
-  private static void land(ObjectFormat format, Instant hour, List<LandedEvent> rows) throws Exception {
-    String key = LAYOUT.objectKey(format, HourPartition.of(hour.toEpochMilli()), null, "heatmap.events", 0, offset);
+  private static void land(ObjectFormat format, Instant hour, List<LandedEvent> rows)
+      throws Exception {
+    String key =
+        LAYOUT.objectKey(
+            format, HourPartition.of(hour.toEpochMilli()), null, "heatmap.events", 0, offset);
     offset += rows.size();
     store.put(key, format.encode(rows), format.contentType(), Map.of());
   }
@@ -236,13 +344,29 @@ class RollupIT {
     return cells(jdbc, g, window);
   }
 
-  static Map<String, Long> cells(ClickHouseJdbc jdbc, Granularity g, Instant window) throws Exception {
+  static Map<String, Long> cells(ClickHouseJdbc jdbc, Granularity g, Instant window)
+      throws Exception {
     Map<String, Long> cells = new TreeMap<>();
-    try (Connection c = jdbc.connect(); ResultSet rs = c.createStatement().executeQuery(
-        "SELECT client_id, screen_id, event_type, cell_x, cell_y, count FROM " + g.table() + " WHERE window_start = '"
-            + Granularity.dateTime(window) + "'")) {
+    try (Connection c = jdbc.connect();
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT client_id, screen_id, event_type, cell_x, cell_y, count FROM "
+                        + g.table()
+                        + " WHERE window_start = '"
+                        + Granularity.dateTime(window)
+                        + "'")) {
       while (rs.next()) {
-        String key = rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3) + "/" + rs.getInt(4) + "/" + rs.getInt(5);
+        String key =
+            rs.getString(1)
+                + "/"
+                + rs.getString(2)
+                + "/"
+                + rs.getString(3)
+                + "/"
+                + rs.getInt(4)
+                + "/"
+                + rs.getInt(5);
         assertThat(cells.put(key, rs.getLong(6))).as("one row per cell: %s", key).isNull();
       }
     }

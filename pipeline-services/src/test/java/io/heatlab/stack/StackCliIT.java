@@ -1,12 +1,12 @@
 package io.heatlab.stack;
 
-import io.heatlab.config.StackEndpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The {@code heatlab up | status | down} commands as a user runs them, each in its own JVM: start-up in
- * the background, status, clean shutdown with no process left, data kept across restarts, and recovery
- * after the stack's own process is killed with SIGKILL.
+ * The {@code heatlab up | status | down} commands as a user runs them, each in its own JVM:
+ * start-up in the background, status, clean shutdown with no process left, data kept across
+ * restarts, and recovery after the stack's own process is killed with SIGKILL.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StackCliIT {
@@ -82,17 +82,20 @@ class StackCliIT {
     assertThat(status.exitCode()).as(status.output()).isZero();
     JsonNode parts = new ObjectMapper().readTree(status.output());
     Map<String, String> addresses = new LinkedHashMap<>();
-    parts.forEach(p -> {
-      assertThat(p.get("state").asText()).as(p.toString()).isEqualTo("healthy");
-      addresses.put(p.get("name").asText(), p.get("address").asText());
-    });
+    parts.forEach(
+        p -> {
+          assertThat(p.get("state").asText()).as(p.toString()).isEqualTo("healthy");
+          addresses.put(p.get("name").asText(), p.get("address").asText());
+        });
     StackEndpoints endpoints = StackEndpoints.of(config);
-    assertThat(addresses).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "kafka", endpoints.kafkaBootstrap(),
-        "connect", endpoints.connectUrl(),
-        "storage", endpoints.storageEndpoint(),
-        "clickhouse", endpoints.clickhouseUrl(),
-        "http", endpoints.httpUrl()));
+    assertThat(addresses)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "kafka", endpoints.kafkaBootstrap(),
+                "connect", endpoints.connectUrl(),
+                "storage", endpoints.storageEndpoint(),
+                "clickhouse", endpoints.clickhouseUrl(),
+                "http", endpoints.httpUrl()));
   }
 
   @Test
@@ -100,27 +103,39 @@ class StackCliIT {
   void downStopsEveryProcessAndRestartKeepsData() throws Exception {
     StackEndpoints endpoints = StackEndpoints.of(config);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrap()))) {
-      admin.createTopics(List.of(new NewTopic("kept-across-restarts", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic("kept-across-restarts", 2, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     MinioClient minio = StorageClients.minio(config, endpoints);
     byte[] body = "kept".getBytes(StandardCharsets.UTF_8);
-    minio.putObject(PutObjectArgs.builder().bucket("heatlab-raw").object("kept/object.txt")
-        .stream(new ByteArrayInputStream(body), body.length, -1).build());
+    minio.putObject(
+        PutObjectArgs.builder().bucket("heatlab-raw").object("kept/object.txt").stream(
+                new ByteArrayInputStream(body), body.length, -1)
+            .build());
     List<Long> pids = partPids();
     assertThat(pids).hasSize(4);
 
     Run down = heatlab("down");
     assertThat(down.exitCode()).as(down.output()).isZero();
-    assertThat(pids).allSatisfy(pid -> assertThat(alive(pid))
-        .isFalse()
-        .as("process %d still alive", pid));
+    assertThat(pids)
+        .allSatisfy(pid -> assertThat(alive(pid)).isFalse().as("process %d still alive", pid));
     assertThat(heatlab("status").exitCode()).isEqualTo(3);
 
     assertThat(heatlab("up").exitCode()).isZero();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrap()))) {
-      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("kept-across-restarts", "heatmap.events");
+      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+          .contains("kept-across-restarts", "heatmap.events");
     }
-    assertThat(minio.statObject(StatObjectArgs.builder().bucket("heatlab-raw").object("kept/object.txt").build()).size())
+    assertThat(
+            minio
+                .statObject(
+                    StatObjectArgs.builder()
+                        .bucket("heatlab-raw")
+                        .object("kept/object.txt")
+                        .build())
+                .size())
         .isEqualTo(body.length);
   }
 
@@ -136,14 +151,12 @@ class StackCliIT {
     Run up = heatlab("up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     assertThat(up.output()).contains("stopped stale");
-    assertThat(stale).allSatisfy(pid -> assertThat(alive(pid))
-        .isFalse());
+    assertThat(stale).allSatisfy(pid -> assertThat(alive(pid)).isFalse());
     assertThat(heatlab("status").exitCode()).isZero();
 
     List<Long> fresh = partPids();
     assertThat(heatlab("down").exitCode()).isZero();
-    assertThat(fresh).allSatisfy(pid -> assertThat(alive(pid))
-        .isFalse());
+    assertThat(fresh).allSatisfy(pid -> assertThat(alive(pid)).isFalse());
   }
 
   private static boolean alive(long pid) {
@@ -154,16 +167,26 @@ class StackCliIT {
     StackLayout layout = new StackLayout(dataDir);
     List<Long> pids = new ArrayList<>();
     for (String part : List.of("kafka", "connect", "storage", "clickhouse")) {
-      Optional<ProcessHandle> handle = ChildProcess.recorded(layout.runDir().resolve(part + ".pid"), layout.root().toString());
+      Optional<ProcessHandle> handle =
+          ChildProcess.recorded(layout.runDir().resolve(part + ".pid"), layout.root().toString());
       handle.ifPresent(h -> pids.add(h.pid()));
     }
     return pids;
   }
 
-  /** Runs the CLI in its own JVM, as the ./heatlab launcher does, and returns its exit code and output. */
+  /**
+   * Runs the CLI in its own JVM, as the ./heatlab launcher does, and returns its exit code and
+   * output.
+   */
   private static Run heatlab(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(JavaCommand.javaBinary(), "-Dheatlab.log.level=WARN", "-cp",
-        JavaCommand.classpath(), "io.heatlab.cli.HeatlabCli"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                JavaCommand.javaBinary(),
+                "-Dheatlab.log.level=WARN",
+                "-cp",
+                JavaCommand.classpath(),
+                "io.heatlab.cli.HeatlabCli"));
     cmd.addAll(List.of(args));
     Path stderr = Files.createTempFile("heatlab-cli-", ".err");
     ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(stderr.toFile());

@@ -7,16 +7,28 @@ import io.heatlab.render.HeatmapRenderer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * What the Heatmaps view asks for, as the operator typed it — client, screen, event types, hour range
- * (labels like {@code 2026-11-25T10}, the "to" hour included), rendering options and an optional period B to
- * compare with — turned into service requests with a clear message on bad input. Pure, tested without a
- * toolkit, like {@link #cellAt} and {@link #coverage}.
+ * What the Heatmaps view asks for, as the operator typed it — client, screen, event types, hour
+ * range (labels like {@code 2026-11-25T10}, the "to" hour included), rendering options and an
+ * optional period B to compare with — turned into service requests with a clear message on bad
+ * input. Pure, tested without a toolkit, like {@link #cellAt} and {@link #coverage}.
  */
-public record HeatmapRequest(String client, String screen, boolean moves, boolean clicks, String from, String to,
-    double radius, HeatmapRenderer.Scale scale, double opacity, String compareFrom, String compareTo) {
+public record HeatmapRequest(
+    String client,
+    String screen,
+    boolean moves,
+    boolean clicks,
+    String from,
+    String to,
+    double radius,
+    HeatmapRenderer.Scale scale,
+    double opacity,
+    String compareFrom,
+    String compareTo) {
 
   public boolean comparing() {
     return compareFrom != null && !compareFrom.isBlank();
@@ -39,7 +51,9 @@ public record HeatmapRequest(String client, String screen, boolean moves, boolea
   }
 
   /** Period B of compare mode. */
-  /** Period B's last hour: {@code compareTo}, or B's first hour when it is left empty (one hour). */
+  /**
+   * Period B's last hour: {@code compareTo}, or B's first hour when it is left empty (one hour).
+   */
   public String compareUntil() {
     return compareTo == null || compareTo.isBlank() ? compareFrom : compareTo;
   }
@@ -67,13 +81,19 @@ public record HeatmapRequest(String client, String screen, boolean moves, boolea
     return new HeatmapRenderer.Options(radius, scale, opacity, true);
   }
 
-  /** The grid cell under a point of an image shown at {@code viewWidth × viewHeight}, or null outside. */
-  public static int[] cellAt(HeatmapGrid grid, double x, double y, double viewWidth, double viewHeight) {
+  /**
+   * The grid cell under a point of an image shown at {@code viewWidth × viewHeight}, or null
+   * outside.
+   */
+  public static int[] cellAt(
+      HeatmapGrid grid, double x, double y, double viewWidth, double viewHeight) {
     if (x < 0 || y < 0 || x >= viewWidth || y >= viewHeight || viewWidth <= 0 || viewHeight <= 0) {
       return null;
     }
-    return new int[] {Math.min(grid.width() - 1, (int) (x / viewWidth * grid.width())),
-        Math.min(grid.height() - 1, (int) (y / viewHeight * grid.height()))};
+    return new int[] {
+      Math.min(grid.width() - 1, (int) (x / viewWidth * grid.width())),
+      Math.min(grid.height() - 1, (int) (y / viewHeight * grid.height()))
+    };
   }
 
   /** One hour of the coverage strip. */
@@ -88,20 +108,27 @@ public record HeatmapRequest(String client, String screen, boolean moves, boolea
     return hours;
   }
 
-  /** "2 weekly, 3 daily and 5 hourly windows", coarsest first; "no window" when nothing was read. */
-  public static String describeWindows(java.util.Map<Granularity, Integer> read) {
+  /**
+   * "2 weekly, 3 daily and 5 hourly windows", coarsest first; "no window" when nothing was read.
+   */
+  public static String describeWindows(Map<Granularity, Integer> read) {
     List<String> parts = new ArrayList<>();
     for (Granularity g : List.of(Granularity.WEEKLY, Granularity.DAILY, Granularity.HOURLY)) {
       int n = read.getOrDefault(g, 0);
       if (n > 0) {
-        parts.add(n + " " + g.name().toLowerCase(java.util.Locale.ROOT));
+        parts.add(n + " " + g.name().toLowerCase(Locale.ROOT));
       }
     }
     if (parts.isEmpty()) {
       return "no window";
     }
-    String list = parts.size() == 1 ? parts.get(0)
-        : String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
-    return list + (read.values().stream().mapToInt(Integer::intValue).sum() == 1 ? " window" : " windows");
+    String list =
+        parts.size() == 1
+            ? parts.get(0)
+            : String.join(", ", parts.subList(0, parts.size() - 1))
+                + " and "
+                + parts.get(parts.size() - 1);
+    return list
+        + (read.values().stream().mapToInt(Integer::intValue).sum() == 1 ? " window" : " windows");
   }
 }

@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -31,16 +32,22 @@ import javafx.scene.image.WritableImage;
 import javax.imageio.ImageIO;
 
 /**
- * The Heatmaps view's state and commands: the rollup-aware heatmap of the chosen client, screen, types and
- * hours (HeatmapService: weekly/daily windows where complete, else hours), painted by the shared
- * HeatmapRenderer over the screenshot; compare mode (A vs B shares); the coverage of the range (hours landed
- * but not rolled up); export of the painted image as PNG. Querying and painting run off the FX thread; the
- * result arrives as one {@link Shown}.
+ * The Heatmaps view's state and commands: the rollup-aware heatmap of the chosen client, screen,
+ * types and hours (HeatmapService: weekly/daily windows where complete, else hours), painted by the
+ * shared HeatmapRenderer over the screenshot; compare mode (A vs B shares); the coverage of the
+ * range (hours landed but not rolled up); export of the painted image as PNG. Querying and painting
+ * run off the FX thread; the result arrives as one {@link Shown}.
  */
 public final class HeatmapsModel {
   /** What is on screen: the painted image, the grid(s) it came from, the coverage, a caption. */
-  public record Shown(HeatmapRequest request, WritableImage image, BufferedImage painted, HeatmapGrid grid, HeatmapGrid compareGrid,
-      List<HeatmapRequest.CoverageHour> coverage, String caption) {}
+  public record Shown(
+      HeatmapRequest request,
+      WritableImage image,
+      BufferedImage painted,
+      HeatmapGrid grid,
+      HeatmapGrid compareGrid,
+      List<HeatmapRequest.CoverageHour> coverage,
+      String caption) {}
 
   private final ConsoleContext context;
   private final ObservableList<String> clients = FXCollections.observableArrayList();
@@ -53,33 +60,45 @@ public final class HeatmapsModel {
 
   public HeatmapsModel(ConsoleContext context) {
     this.context = context;
-    this.failure = new Failure(() -> {
-      loadChoices();
-      if (last != null) {
-        show(last);
-      }
-    });
+    this.failure =
+        new Failure(
+            () -> {
+              loadChoices();
+              if (last != null) {
+                show(last);
+              }
+            });
     screens.setAll(context.screens().ids());
   }
 
   /** Fills the client list from the rolled-up data (plus the configured write keys' clients). */
   public void loadChoices() {
-    Background.run(context.background(), failure, "listing clients", () -> {
-      List<String> ids = new ArrayList<>();
-      try (Connection c = context.jdbc().connect();
-          ResultSet rs = c.createStatement().executeQuery("SELECT DISTINCT client_id FROM " + Granularity.HOURLY.table() + " ORDER BY client_id")) {
-        while (rs.next()) {
-          ids.add(rs.getString(1));
-        }
-      }
-      return ids;
-    }, ids -> {
-      List<String> all = new ArrayList<>(ids);
-      if (all.isEmpty()) {
-        all.add("demo");
-      }
-      clients.setAll(all);
-    });
+    Background.run(
+        context.background(),
+        failure,
+        "listing clients",
+        () -> {
+          List<String> ids = new ArrayList<>();
+          try (Connection c = context.jdbc().connect();
+              ResultSet rs =
+                  c.createStatement()
+                      .executeQuery(
+                          "SELECT DISTINCT client_id FROM "
+                              + Granularity.HOURLY.table()
+                              + " ORDER BY client_id")) {
+            while (rs.next()) {
+              ids.add(rs.getString(1));
+            }
+          }
+          return ids;
+        },
+        ids -> {
+          List<String> all = new ArrayList<>(ids);
+          if (all.isEmpty()) {
+            all.add("demo");
+          }
+          clients.setAll(all);
+        });
   }
 
   /** Queries and paints {@code r}; bad input is answered in {@link #message()}. */
@@ -95,30 +114,65 @@ public final class HeatmapsModel {
     }
     last = r;
     message.set("querying…");
-    Background.run(context.background(), failure, "heatmap of " + r.client() + "/" + r.screen(), () -> paint(r, a, b), s -> {
-      shown.set(s);
-      message.set(s.caption());
-    });
+    Background.run(
+        context.background(),
+        failure,
+        "heatmap of " + r.client() + "/" + r.screen(),
+        () -> paint(r, a, b),
+        s -> {
+          shown.set(s);
+          message.set(s.caption());
+        });
   }
 
-  private Shown paint(HeatmapRequest r, HeatmapService.Request a, HeatmapService.Request b) throws Exception {
+  private Shown paint(HeatmapRequest r, HeatmapService.Request a, HeatmapService.Request b)
+      throws Exception {
     HeatmapService service = context.heatmaps();
     HeatmapService.Answer answerA = service.heatmap(a);
     HeatmapService.Answer answerB = b == null ? null : service.heatmap(b);
     BufferedImage screenshot = screenshot(r.screen());
     HeatmapRenderer renderer = new HeatmapRenderer(r.options());
-    BufferedImage painted = answerB == null ? renderer.render(screenshot, answerA.grid())
-        : renderer.renderDifference(screenshot, answerA.grid(), answerB.grid(), "A", "B"); // the ranges are in the caption
-    List<HeatmapRequest.CoverageHour> coverage = HeatmapRequest.coverage(answerA.request().from(), answerA.request().to(),
-        new HashSet<>(answerA.missingHours()));
-    String caption = String.format("%,d events (%s) · read %s%s", answerA.grid().total(), String.join("+", a.types()),
-        HeatmapRequest.describeWindows(answerA.windowsRead()),
-        answerA.gaps().isEmpty() ? "" : " · " + answerA.gaps());
+    BufferedImage painted =
+        answerB == null
+            ? renderer.render(screenshot, answerA.grid())
+            : renderer.renderDifference(
+                screenshot,
+                answerA.grid(),
+                answerB.grid(),
+                "A",
+                "B"); // the ranges are in the caption
+    List<HeatmapRequest.CoverageHour> coverage =
+        HeatmapRequest.coverage(
+            answerA.request().from(),
+            answerA.request().to(),
+            new HashSet<>(answerA.missingHours()));
+    String caption =
+        String.format(
+            "%,d events (%s) · read %s%s",
+            answerA.grid().total(),
+            String.join("+", a.types()),
+            HeatmapRequest.describeWindows(answerA.windowsRead()),
+            answerA.gaps().isEmpty() ? "" : " · " + answerA.gaps());
     if (answerB != null) {
-      caption = "A " + r.from() + " … " + r.to() + ": " + caption
-          + String.format(" · B %s … %s: %,d events", r.compareFrom(), r.compareUntil(), answerB.grid().total());
+      caption =
+          "A "
+              + r.from()
+              + " … "
+              + r.to()
+              + ": "
+              + caption
+              + String.format(
+                  " · B %s … %s: %,d events",
+                  r.compareFrom(), r.compareUntil(), answerB.grid().total());
     }
-    return new Shown(r, toFx(painted), painted, answerA.grid(), answerB == null ? null : answerB.grid(), coverage, caption);
+    return new Shown(
+        r,
+        toFx(painted),
+        painted,
+        answerA.grid(),
+        answerB == null ? null : answerB.grid(),
+        coverage,
+        caption);
   }
 
   private BufferedImage screenshot(String screenId) throws IOException {
@@ -144,7 +198,9 @@ public final class HeatmapsModel {
     return fx;
   }
 
-  /** Writes the painted image as PNG under the data directory's {@code exports/}; reports the path. */
+  /**
+   * Writes the painted image as PNG under the data directory's {@code exports/}; reports the path.
+   */
   public void export() {
     Shown s = shown.get();
     if (s == null) {
@@ -153,21 +209,33 @@ public final class HeatmapsModel {
     }
     Path dir = context.config().dataDir().resolve("exports");
     HeatmapRequest r = s.request();
-    String name = String.format("heatmap-%s-%s-%s-%s%s.png", r.client(), r.screen(), r.from(), r.to(), r.comparing() ? "-vs-" + r.compareFrom() : "")
-        .replaceAll("[^A-Za-z0-9._-]", "_");
-    Background.run(context.background(), failure, "exporting PNG", () -> {
-      Files.createDirectories(dir);
-      Path file = dir.resolve(name);
-      Path tmp = dir.resolve(name + ".tmp");
-      if (!ImageIO.write(s.painted(), "png", tmp.toFile())) {
-        throw new IOException("no PNG writer available");
-      }
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      return file;
-    }, file -> {
-      lastExport.set(file);
-      message.set("exported " + file);
-    });
+    String name =
+        String.format(
+                "heatmap-%s-%s-%s-%s%s.png",
+                r.client(),
+                r.screen(),
+                r.from(),
+                r.to(),
+                r.comparing() ? "-vs-" + r.compareFrom() : "")
+            .replaceAll("[^A-Za-z0-9._-]", "_");
+    Background.run(
+        context.background(),
+        failure,
+        "exporting PNG",
+        () -> {
+          Files.createDirectories(dir);
+          Path file = dir.resolve(name);
+          Path tmp = dir.resolve(name + ".tmp");
+          if (!ImageIO.write(s.painted(), "png", tmp.toFile())) {
+            throw new IOException("no PNG writer available");
+          }
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+          return file;
+        },
+        file -> {
+          lastExport.set(file);
+          message.set("exported " + file);
+        });
   }
 
   private final ReadOnlyObjectWrapper<Path> lastExport = new ReadOnlyObjectWrapper<>();

@@ -8,6 +8,7 @@ import io.heatlab.render.HeatmapRenderer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
@@ -29,9 +30,9 @@ import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 
 /**
- * Heatmaps: pick client, screen, event types and hours; the screenshot with the heatmap overlay (legend
- * included), hover for a cell's count, the coverage strip (orange = landed but not rolled up), compare mode
- * (period A vs B) and PNG export. Every choice is remembered.
+ * Heatmaps: pick client, screen, event types and hours; the screenshot with the heatmap overlay
+ * (legend included), hover for a cell's count, the coverage strip (orange = landed but not rolled
+ * up), compare mode (period A vs B) and PNG export. Every choice is remembered.
  */
 public final class HeatmapsView extends ConsoleView {
   private final HeatmapsModel model;
@@ -66,22 +67,37 @@ public final class HeatmapsView extends ConsoleView {
     compareTo.setId("hm-compare-to");
     client.setItems(model.clients());
     screen.setItems(model.screens());
-    model.clients().addListener((javafx.collections.ListChangeListener<String>) c -> {
-      if (client.getValue() == null || !model.clients().contains(client.getValue())) {
-        String remembered = prefs.get("heatmaps.client", "demo");
-        client.setValue(model.clients().contains(remembered) ? remembered : model.clients().isEmpty() ? null : model.clients().get(0));
-      }
-    });
-    screen.setValue(prefs.get("heatmaps.screen", model.screens().isEmpty() ? null : model.screens().get(0)));
+    model
+        .clients()
+        .addListener(
+            (ListChangeListener<String>)
+                c -> {
+                  if (client.getValue() == null || !model.clients().contains(client.getValue())) {
+                    String remembered = prefs.get("heatmaps.client", "demo");
+                    client.setValue(
+                        model.clients().contains(remembered)
+                            ? remembered
+                            : model.clients().isEmpty() ? null : model.clients().get(0));
+                  }
+                });
+    screen.setValue(
+        prefs.get("heatmaps.screen", model.screens().isEmpty() ? null : model.screens().get(0)));
     moves.setSelected(Boolean.parseBoolean(prefs.get("heatmaps.moves", "true")));
     clicks.setSelected(Boolean.parseBoolean(prefs.get("heatmaps.clicks", "true")));
     Instant now = Instant.now();
-    from.setText(prefs.get("heatmaps.from", Granularity.HOURLY.label(Granularity.HOURLY.windowOf(now.minus(Duration.ofHours(23))))));
-    to.setText(prefs.get("heatmaps.to", Granularity.HOURLY.label(Granularity.HOURLY.windowOf(now))));
+    from.setText(
+        prefs.get(
+            "heatmaps.from",
+            Granularity.HOURLY.label(
+                Granularity.HOURLY.windowOf(now.minus(Duration.ofHours(23))))));
+    to.setText(
+        prefs.get("heatmaps.to", Granularity.HOURLY.label(Granularity.HOURLY.windowOf(now))));
     radius.setValue(prefs.getDouble("heatmaps.radius", 2.5));
     opacity.setValue(prefs.getDouble("heatmaps.opacity", 0.75));
     log.setSelected(Boolean.parseBoolean(prefs.get("heatmaps.log", "false")));
-    compareFrom.setPromptText("B from, e.g. " + Granularity.HOURLY.label(Granularity.HOURLY.windowOf(now.minus(Duration.ofDays(7)))));
+    compareFrom.setPromptText(
+        "B from, e.g. "
+            + Granularity.HOURLY.label(Granularity.HOURLY.windowOf(now.minus(Duration.ofDays(7)))));
     compareTo.setPromptText("B to");
     compareFrom.disableProperty().bind(compare.selectedProperty().not());
     compareTo.disableProperty().bind(compare.selectedProperty().not());
@@ -91,33 +107,61 @@ public final class HeatmapsView extends ConsoleView {
     show.setDefaultButton(true);
     show.setOnAction(e -> show());
     Button last24 = new Button("Last 24 h");
-    last24.setOnAction(e -> {
-      Instant n = Instant.now();
-      from.setText(Granularity.HOURLY.label(Granularity.HOURLY.windowOf(n.minus(Duration.ofHours(23)))));
-      to.setText(Granularity.HOURLY.label(Granularity.HOURLY.windowOf(n)));
-      show();
-    });
+    last24.setOnAction(
+        e -> {
+          Instant n = Instant.now();
+          from.setText(
+              Granularity.HOURLY.label(Granularity.HOURLY.windowOf(n.minus(Duration.ofHours(23)))));
+          to.setText(Granularity.HOURLY.label(Granularity.HOURLY.windowOf(n)));
+          show();
+        });
     Button export = new Button("Export PNG");
     export.setId("hm-export");
     export.disableProperty().bind(model.shown().isNull());
     export.setOnAction(e -> model.export());
-    radius.valueChangingProperty().addListener((o, was, changing) -> {
-      if (!changing) {
-        show();
-      }
-    });
-    opacity.valueChangingProperty().addListener((o, was, changing) -> {
-      if (!changing) {
-        show();
-      }
-    });
+    radius
+        .valueChangingProperty()
+        .addListener(
+            (o, was, changing) -> {
+              if (!changing) {
+                show();
+              }
+            });
+    opacity
+        .valueChangingProperty()
+        .addListener(
+            (o, was, changing) -> {
+              if (!changing) {
+                show();
+              }
+            });
     log.setOnAction(e -> show());
 
-    VBox controls = new VBox(6,
-        new Label("Client"), client, new Label("Screen"), screen, new HBox(8, moves, clicks),
-        new Label("Hours (UTC, inclusive)"), from, to, last24, new Separator(),
-        new Label("Radius (cells)"), radius, new Label("Opacity"), opacity, log, new Separator(),
-        compare, compareFrom, compareTo, new Separator(), show, export);
+    VBox controls =
+        new VBox(
+            6,
+            new Label("Client"),
+            client,
+            new Label("Screen"),
+            screen,
+            new HBox(8, moves, clicks),
+            new Label("Hours (UTC, inclusive)"),
+            from,
+            to,
+            last24,
+            new Separator(),
+            new Label("Radius (cells)"),
+            radius,
+            new Label("Opacity"),
+            opacity,
+            log,
+            new Separator(),
+            compare,
+            compareFrom,
+            compareTo,
+            new Separator(),
+            show,
+            export);
     controls.setPadding(new Insets(8));
     controls.setPrefWidth(210);
 
@@ -138,14 +182,25 @@ public final class HeatmapsView extends ConsoleView {
     strip.widthProperty().bind(scroll.widthProperty().subtract(20));
     strip.widthProperty().addListener((o, a, b) -> drawStrip());
     coverageText.setId("hm-coverage");
-    VBox center = new VBox(4, caption, scroll, hover, new Label("Coverage (green = rolled up, orange = landed but not rolled up)"), strip, coverageText);
+    VBox center =
+        new VBox(
+            4,
+            caption,
+            scroll,
+            hover,
+            new Label("Coverage (green = rolled up, orange = landed but not rolled up)"),
+            strip,
+            coverageText);
     VBox.setVgrow(scroll, Priority.ALWAYS);
     center.setPadding(new Insets(8));
 
-    model.shown().addListener((o, was, s) -> {
-      image.setImage(s.image());
-      drawStrip();
-    });
+    model
+        .shown()
+        .addListener(
+            (o, was, s) -> {
+              image.setImage(s.image());
+              drawStrip();
+            });
     root.setTop(new ErrorBanner(model.failure()));
     root.setLeft(new ScrollPane(controls));
     root.setCenter(center);
@@ -162,9 +217,19 @@ public final class HeatmapsView extends ConsoleView {
     prefs.put("heatmaps.radius", radius.getValue());
     prefs.put("heatmaps.opacity", opacity.getValue());
     prefs.put("heatmaps.log", log.isSelected());
-    model.show(new HeatmapRequest(client.getValue(), screen.getValue(), moves.isSelected(), clicks.isSelected(), from.getText(), to.getText(),
-        radius.getValue(), log.isSelected() ? HeatmapRenderer.Scale.LOG : HeatmapRenderer.Scale.LINEAR, opacity.getValue(),
-        compare.isSelected() ? compareFrom.getText() : null, compareTo.getText()));
+    model.show(
+        new HeatmapRequest(
+            client.getValue(),
+            screen.getValue(),
+            moves.isSelected(),
+            clicks.isSelected(),
+            from.getText(),
+            to.getText(),
+            radius.getValue(),
+            log.isSelected() ? HeatmapRenderer.Scale.LOG : HeatmapRenderer.Scale.LINEAR,
+            opacity.getValue(),
+            compare.isSelected() ? compareFrom.getText() : null,
+            compareTo.getText()));
   }
 
   private void hover(double x, double y) {
@@ -178,7 +243,8 @@ public final class HeatmapsView extends ConsoleView {
       hover.setText(" ");
       return;
     }
-    String text = String.format("cell (%d, %d): %,d events", cell[0], cell[1], s.grid().at(cell[0], cell[1]));
+    String text =
+        String.format("cell (%d, %d): %,d events", cell[0], cell[1], s.grid().at(cell[0], cell[1]));
     if (s.compareGrid() != null) {
       text += String.format(" · B: %,d", s.compareGrid().at(cell[0], cell[1]));
     }
@@ -201,8 +267,14 @@ public final class HeatmapsView extends ConsoleView {
       g.setFill(ok ? Color.web("#2e7d32") : Color.web("#ef6c00"));
       g.fillRect(i * w, 0, Math.max(1, w - (w > 3 ? 1 : 0)), strip.getHeight());
     }
-    coverageText.setText(String.format("%d of %d hours rolled up%s", hours.size() - missing, hours.size(),
-        missing == 0 ? "" : " — orange hours come from later runs (Rollups view or the scheduler)"));
+    coverageText.setText(
+        String.format(
+            "%d of %d hours rolled up%s",
+            hours.size() - missing,
+            hours.size(),
+            missing == 0
+                ? ""
+                : " — orange hours come from later runs (Rollups view or the scheduler)"));
   }
 
   @Override

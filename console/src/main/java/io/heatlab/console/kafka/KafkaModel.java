@@ -7,6 +7,7 @@ import io.heatlab.console.shell.Refresher;
 import io.heatlab.stack.CommittedTail;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,20 +19,28 @@ import javafx.collections.ObservableList;
 
 /**
  * The Kafka view's state: topic partitions (end offset, produce rate), consumer groups (state, lag,
- * Burrow-style status with its rule), per-partition lag, the last 15 minutes of rates and lag, and the live
- * tail. Sampled every three seconds through the Admin client, whether the view is shown or not, so the
- * charts have history when the operator opens it.
+ * Burrow-style status with its rule), per-partition lag, the last 15 minutes of rates and lag, and
+ * the live tail. Sampled every three seconds through the Admin client, whether the view is shown or
+ * not, so the charts have history when the operator opens it.
  */
 public final class KafkaModel {
   /** A topic partition: log end offset and records appended per second. */
   public record PartitionRow(String topic, int partition, long endOffset, double rate) {}
 
   /** A consumer group: its coordinator state, total lag and status. */
-  public record GroupRow(String group, String state, long lag, LagEvaluator.Status status, String rule) {}
+  public record GroupRow(
+      String group, String state, long lag, LagEvaluator.Status status, String rule) {}
 
   /** A group's position on one partition. */
-  public record LagRow(String group, String topic, int partition, long committed, long end, long lag,
-      LagEvaluator.Status status, String rule) {}
+  public record LagRow(
+      String group,
+      String topic,
+      int partition,
+      long committed,
+      long end,
+      long lag,
+      LagEvaluator.Status status,
+      String rule) {}
 
   public static final Duration HISTORY = Duration.ofMinutes(15);
   static final int STATUS_WINDOW = 10;
@@ -55,8 +64,15 @@ public final class KafkaModel {
   public KafkaModel(ConsoleContext context, Duration period) {
     this.context = context;
     this.failure = new Failure(this::refresh);
-    this.refresher = new Refresher<>(context.timers(), context.background(), period, "Kafka admin",
-        this::sample, this::apply, failure);
+    this.refresher =
+        new Refresher<>(
+            context.timers(),
+            context.background(),
+            period,
+            "Kafka admin",
+            this::sample,
+            this::apply,
+            failure);
   }
 
   private synchronized KafkaSnapshot sample() throws Exception {
@@ -73,27 +89,65 @@ public final class KafkaModel {
   void apply(KafkaSnapshot s) {
     KafkaRates.Point point = rates.add(s);
     List<PartitionRow> p = new ArrayList<>();
-    s.endOffsets().forEach((k, end) -> p.add(new PartitionRow(KafkaSnapshot.topicOf(k), KafkaSnapshot.partitionOf(k), end, rates.rate(k))));
+    s.endOffsets()
+        .forEach(
+            (k, end) ->
+                p.add(
+                    new PartitionRow(
+                        KafkaSnapshot.topicOf(k),
+                        KafkaSnapshot.partitionOf(k),
+                        end,
+                        rates.rate(k))));
     partitions.setAll(p);
     List<GroupRow> g = new ArrayList<>();
     List<LagRow> l = new ArrayList<>();
     for (var group : s.committed().entrySet()) {
-      LagEvaluator ev = evaluators.computeIfAbsent(group.getKey(), k -> new LagEvaluator(STATUS_WINDOW));
+      LagEvaluator ev =
+          evaluators.computeIfAbsent(group.getKey(), k -> new LagEvaluator(STATUS_WINDOW));
       // the evaluator sees the end a read_committed consumer sees: committed + records left
-      group.getValue().forEach((k, committed) -> ev.observe(k, s.at(), committed,
-          s.endOffsets().containsKey(k) ? committed + s.lag(group.getKey(), k) : -1L));
+      group
+          .getValue()
+          .forEach(
+              (k, committed) ->
+                  ev.observe(
+                      k,
+                      s.at(),
+                      committed,
+                      s.endOffsets().containsKey(k) ? committed + s.lag(group.getKey(), k) : -1L));
       Map<String, LagEvaluator.Verdict> verdicts = ev.partitions(s.at());
-      group.getValue().forEach((k, committed) -> {
-        long end = s.endOffsets().getOrDefault(k, committed);
-        LagEvaluator.Verdict v = verdicts.get(k);
-        l.add(new LagRow(group.getKey(), KafkaSnapshot.topicOf(k), KafkaSnapshot.partitionOf(k), committed, end,
-            s.lag(group.getKey(), k), v.status(), v.rule()));
-      });
+      group
+          .getValue()
+          .forEach(
+              (k, committed) -> {
+                long end = s.endOffsets().getOrDefault(k, committed);
+                LagEvaluator.Verdict v = verdicts.get(k);
+                l.add(
+                    new LagRow(
+                        group.getKey(),
+                        KafkaSnapshot.topicOf(k),
+                        KafkaSnapshot.partitionOf(k),
+                        committed,
+                        end,
+                        s.lag(group.getKey(), k),
+                        v.status(),
+                        v.rule()));
+              });
       LagEvaluator.Verdict gv = ev.group(s.at());
-      String rule = gv.status() == LagEvaluator.Status.OK
-          ? "OK: all " + verdicts.size() + " partitions caught up or making progress over the last " + STATUS_WINDOW + " commits"
-          : gv.rule();
-      g.add(new GroupRow(group.getKey(), s.groupStates().getOrDefault(group.getKey(), "?"), s.lag(group.getKey()), gv.status(), rule));
+      String rule =
+          gv.status() == LagEvaluator.Status.OK
+              ? "OK: all "
+                  + verdicts.size()
+                  + " partitions caught up or making progress over the last "
+                  + STATUS_WINDOW
+                  + " commits"
+              : gv.rule();
+      g.add(
+          new GroupRow(
+              group.getKey(),
+              s.groupStates().getOrDefault(group.getKey(), "?"),
+              s.lag(group.getKey()),
+              gv.status(),
+              rule));
     }
     groups.setAll(g);
     lags.setAll(l);
@@ -106,14 +160,20 @@ public final class KafkaModel {
   public void startTail(LiveTail.Filter filter) {
     stopTail();
     tail.clear();
-    liveTail = new LiveTail(context.stack().endpoints().kafkaBootstrap(), context.config().getString(HeatlabConfig.EVENTS_TOPIC),
-        filter, rows -> Platform.runLater(() -> addTail(rows)), e -> tailFailure.report("live tail", e));
+    liveTail =
+        new LiveTail(
+            context.stack().endpoints().kafkaBootstrap(),
+            context.config().getString(HeatlabConfig.EVENTS_TOPIC),
+            filter,
+            rows -> Platform.runLater(() -> addTail(rows)),
+            e -> tailFailure.report("live tail", e));
   }
 
   private void addTail(List<LiveTail.Row> rows) {
-    List<LiveTail.Row> newest = rows.size() > TAIL_ROWS ? rows.subList(rows.size() - TAIL_ROWS, rows.size()) : rows;
+    List<LiveTail.Row> newest =
+        rows.size() > TAIL_ROWS ? rows.subList(rows.size() - TAIL_ROWS, rows.size()) : rows;
     List<LiveTail.Row> newestFirst = new ArrayList<>(newest);
-    java.util.Collections.reverse(newestFirst);
+    Collections.reverse(newestFirst);
     tail.addAll(0, newestFirst);
     if (tail.size() > TAIL_ROWS) {
       tail.remove(TAIL_ROWS, tail.size());
@@ -133,7 +193,6 @@ public final class KafkaModel {
     }
   }
 
-
   public void start() {
     refresher.start();
   }
@@ -145,7 +204,8 @@ public final class KafkaModel {
   public void close() {
     refresher.stop();
     stopTail();
-    synchronized (this) { // waits for a sample still running; before the stack stops (the console's exit)
+    synchronized (
+        this) { // waits for a sample still running; before the stack stops (the console's exit)
       closed = true;
       if (committedTail != null) {
         committedTail.close();
@@ -172,7 +232,6 @@ public final class KafkaModel {
   public ReadOnlyObjectProperty<KafkaRates.Point> latest() {
     return latest.getReadOnlyProperty();
   }
-
 
   public Failure failure() {
     return failure;

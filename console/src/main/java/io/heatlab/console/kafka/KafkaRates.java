@@ -11,12 +11,18 @@ import java.util.TreeSet;
 
 /**
  * Rates and lag over time from successive {@link KafkaSnapshot}s, kept for a window (15 min in the
- * console): per topic partition the produce rate, per group the consume rate and total lag. Pure: the
- * view's charts plot {@link #points()}.
+ * console): per topic partition the produce rate, per group the consume rate and total lag. Pure:
+ * the view's charts plot {@link #points()}.
  */
 public final class KafkaRates {
-  /** One point of the charts: produce rate over all topics, and per group its consume rate and lag. */
-  public record Point(Instant at, double producedPerSecond, Map<String, Double> consumedPerSecond, Map<String, Long> lag) {}
+  /**
+   * One point of the charts: produce rate over all topics, and per group its consume rate and lag.
+   */
+  public record Point(
+      Instant at,
+      double producedPerSecond,
+      Map<String, Double> consumedPerSecond,
+      Map<String, Long> lag) {}
 
   private final Duration window;
   private final Deque<Point> points = new ArrayDeque<>();

@@ -1,5 +1,6 @@
 package io.heatlab.console.kafka;
 
+import io.heatlab.stack.CommittedTail;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import io.heatlab.stack.CommittedTail;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
@@ -19,49 +19,79 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One sample of the cluster through the Admin client: every (non-internal) topic partition's log end offset,
- * and every consumer group's committed offsets and state. Keys are {@code topic-partition} strings.
+ * One sample of the cluster through the Admin client: every (non-internal) topic partition's log
+ * end offset, and every consumer group's committed offsets and state. Keys are {@code
+ * topic-partition} strings.
  */
-public record KafkaSnapshot(Instant at, Map<String, Long> endOffsets, Map<String, Map<String, Long>> committed,
-    Map<String, String> groupStates, Map<String, Map<String, Long>> lags) {
+public record KafkaSnapshot(
+    Instant at,
+    Map<String, Long> endOffsets,
+    Map<String, Map<String, Long>> committed,
+    Map<String, String> groupStates,
+    Map<String, Map<String, Long>> lags) {
 
   /**
-   * Reads a snapshot: four Admin round trips plus one per consumer group; each group's lag per partition in
-   * records, short tails read with {@code tail} (transaction markers and aborted batches take offsets).
+   * Reads a snapshot: four Admin round trips plus one per consumer group; each group's lag per
+   * partition in records, short tails read with {@code tail} (transaction markers and aborted
+   * batches take offsets).
    */
-  public static KafkaSnapshot read(Admin admin, CommittedTail tail, Duration timeout) throws Exception {
+  public static KafkaSnapshot read(Admin admin, CommittedTail tail, Duration timeout)
+      throws Exception {
     long ms = timeout.toMillis();
     Set<String> topics = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
     Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
     if (!topics.isEmpty()) {
-      Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(ms, TimeUnit.MILLISECONDS);
-      described.values().forEach(d -> d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+      Map<String, TopicDescription> described =
+          admin.describeTopics(topics).allTopicNames().get(ms, TimeUnit.MILLISECONDS);
+      described
+          .values()
+          .forEach(
+              d ->
+                  d.partitions()
+                      .forEach(
+                          p ->
+                              latest.put(
+                                  new TopicPartition(d.name(), p.partition()),
+                                  OffsetSpec.latest())));
     }
     Map<String, Long> ends = new TreeMap<>(KafkaSnapshot::byTopicThenPartition);
     if (!latest.isEmpty()) {
-      admin.listOffsets(latest).all().get(ms, TimeUnit.MILLISECONDS).forEach((tp, info) -> ends.put(tp.toString(), info.offset()));
+      admin
+          .listOffsets(latest)
+          .all()
+          .get(ms, TimeUnit.MILLISECONDS)
+          .forEach((tp, info) -> ends.put(tp.toString(), info.offset()));
     }
-    Collection<GroupListing> groups = admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get(ms, TimeUnit.MILLISECONDS);
+    Collection<GroupListing> groups =
+        admin
+            .listGroups(ListGroupsOptions.forConsumerGroups())
+            .all()
+            .get(ms, TimeUnit.MILLISECONDS);
     Map<String, Map<String, Long>> committed = new TreeMap<>();
     Map<String, Map<String, Long>> lags = new TreeMap<>();
     Map<String, String> states = new HashMap<>();
     for (GroupListing g : groups) {
-      Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(g.groupId())
-          .partitionsToOffsetAndMetadata().get(ms, TimeUnit.MILLISECONDS);
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin
+              .listConsumerGroupOffsets(g.groupId())
+              .partitionsToOffsetAndMetadata()
+              .get(ms, TimeUnit.MILLISECONDS);
       Map<String, Long> byPartition = new TreeMap<>(KafkaSnapshot::byTopicThenPartition);
-      offsets.forEach((tp, o) -> {
-        if (o != null) {
-          byPartition.put(tp.toString(), o.offset());
-        }
-      });
+      offsets.forEach(
+          (tp, o) -> {
+            if (o != null) {
+              byPartition.put(tp.toString(), o.offset());
+            }
+          });
       committed.put(g.groupId(), byPartition);
       Map<String, Long> lag = new TreeMap<>(KafkaSnapshot::byTopicThenPartition);
-      byPartition.forEach((k, c) -> {
-        Long end = ends.get(k);
-        if (end != null) {
-          lag.put(k, tail.records(topicOf(k), partitionOf(k), c, end, Duration.ofSeconds(2)));
-        }
-      });
+      byPartition.forEach(
+          (k, c) -> {
+            Long end = ends.get(k);
+            if (end != null) {
+              lag.put(k, tail.records(topicOf(k), partitionOf(k), c, end, Duration.ofSeconds(2)));
+            }
+          });
       lags.put(g.groupId(), lag);
       states.put(g.groupId(), g.groupState().map(Object::toString).orElse("?"));
     }

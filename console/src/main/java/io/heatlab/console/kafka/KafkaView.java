@@ -1,12 +1,13 @@
 package io.heatlab.console.kafka;
 
-import io.heatlab.contract.EventType;
 import io.heatlab.console.shell.ConsoleView;
 import io.heatlab.console.shell.ErrorBanner;
 import io.heatlab.console.shell.Tables;
+import io.heatlab.contract.EventType;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
@@ -26,21 +27,27 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 /**
- * Kafka: consumer groups with their Burrow-style status, per-partition lag, lag and throughput charts of the
- * last 15 minutes; topics and partitions with end offsets and produce rate; a live tail with a filter.
+ * Kafka: consumer groups with their Burrow-style status, per-partition lag, lag and throughput
+ * charts of the last 15 minutes; topics and partitions with end offsets and produce rate; a live
+ * tail with a filter.
  */
 public final class KafkaView extends ConsoleView {
   private static final String ANY_TYPE = "any type";
   private final KafkaModel model;
   private final LineChart<Number, Number> lagChart = Tables.timeChart("Lag (records)", "records");
-  private final LineChart<Number, Number> rateChart = Tables.timeChart("Throughput (records/s)", "records/s");
+  private final LineChart<Number, Number> rateChart =
+      Tables.timeChart("Throughput (records/s)", "records/s");
   private final Map<String, XYChart.Series<Number, Number>> lagSeries = new HashMap<>();
   private final Map<String, XYChart.Series<Number, Number>> rateSeries = new HashMap<>();
 
   public KafkaView(KafkaModel model) {
     super("Kafka", KeyCode.DIGIT2);
     this.model = model;
-    TabPane tabs = new TabPane(new Tab("Consumer lag", lagPane()), new Tab("Topics", topicsPane()), new Tab("Live tail", tailPane()));
+    TabPane tabs =
+        new TabPane(
+            new Tab("Consumer lag", lagPane()),
+            new Tab("Topics", topicsPane()),
+            new Tab("Live tail", tailPane()));
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
     tabs.setId("kafka-tabs");
     root.setTop(new ErrorBanner(model.failure()));
@@ -54,7 +61,9 @@ public final class KafkaView extends ConsoleView {
     groups.getColumns().add(Tables.text("Group", KafkaModel.GroupRow::group, 260));
     groups.getColumns().add(Tables.text("State", KafkaModel.GroupRow::state, 90));
     groups.getColumns().add(Tables.number("Lag", KafkaModel.GroupRow::lag, 110));
-    groups.getColumns().add(Tables.status("Status", r -> r.status().name(), KafkaModel.GroupRow::rule, 80));
+    groups
+        .getColumns()
+        .add(Tables.status("Status", r -> r.status().name(), KafkaModel.GroupRow::rule, 80));
     groups.getColumns().add(Tables.text("Why", KafkaModel.GroupRow::rule, 420));
     groups.setPrefHeight(130);
 
@@ -66,7 +75,8 @@ public final class KafkaView extends ConsoleView {
     lags.getColumns().add(Tables.number("Committed", KafkaModel.LagRow::committed, 110));
     lags.getColumns().add(Tables.number("End", KafkaModel.LagRow::end, 110));
     lags.getColumns().add(Tables.number("Lag", KafkaModel.LagRow::lag, 90));
-    lags.getColumns().add(Tables.status("Status", r -> r.status().name(), KafkaModel.LagRow::rule, 70));
+    lags.getColumns()
+        .add(Tables.status("Status", r -> r.status().name(), KafkaModel.LagRow::rule, 70));
     HBox charts = new HBox(8, lagChart, rateChart);
     HBox.setHgrow(lagChart, Priority.ALWAYS);
     HBox.setHgrow(rateChart, Priority.ALWAYS);
@@ -82,7 +92,9 @@ public final class KafkaView extends ConsoleView {
     table.getColumns().add(Tables.text("Topic", KafkaModel.PartitionRow::topic, 260));
     table.getColumns().add(Tables.number("Partition", KafkaModel.PartitionRow::partition, 80));
     table.getColumns().add(Tables.number("End offset", KafkaModel.PartitionRow::endOffset, 140));
-    table.getColumns().add(Tables.number("Produce rate (rec/s)", KafkaModel.PartitionRow::rate, 160));
+    table
+        .getColumns()
+        .add(Tables.number("Produce rate (rec/s)", KafkaModel.PartitionRow::rate, 160));
     BorderPane p = new BorderPane(table);
     p.setPadding(new Insets(6));
     return p;
@@ -104,25 +116,33 @@ public final class KafkaView extends ConsoleView {
     ToggleButton run = new ToggleButton("Start tail");
     run.setId("tail-toggle");
     Label count = new Label();
-    count.textProperty().bind(javafx.beans.binding.Bindings.size(model.tail()).asString("%d events shown (newest first, last 500)"));
+    count
+        .textProperty()
+        .bind(Bindings.size(model.tail()).asString("%d events shown (newest first, last 500)"));
     Runnable refilter = () -> model.filterTail(filter(client, screen, type));
     client.textProperty().addListener((o, a, b) -> refilter.run());
     screen.textProperty().addListener((o, a, b) -> refilter.run());
     type.valueProperty().addListener((o, a, b) -> refilter.run());
-    run.selectedProperty().addListener((o, was, on) -> {
-      run.setText(on ? "Stop tail" : "Start tail");
-      if (on) {
-        model.startTail(filter(client, screen, type));
-      } else {
-        model.stopTail();
-      }
-    });
+    run.selectedProperty()
+        .addListener(
+            (o, was, on) -> {
+              run.setText(on ? "Stop tail" : "Start tail");
+              if (on) {
+                model.startTail(filter(client, screen, type));
+              } else {
+                model.stopTail();
+              }
+            });
     HBox bar = new HBox(6, run, client, screen, type, count);
     bar.setAlignment(Pos.CENTER_LEFT);
 
     TableView<LiveTail.Row> table = new TableView<>(model.tail());
     table.setId("tail");
-    table.getColumns().add(Tables.text("Event time", r -> Tables.clock(Instant.ofEpochMilli(r.event().eventTime())), 90));
+    table
+        .getColumns()
+        .add(
+            Tables.text(
+                "Event time", r -> Tables.clock(Instant.ofEpochMilli(r.event().eventTime())), 90));
     table.getColumns().add(Tables.text("Client", r -> r.event().clientId(), 90));
     table.getColumns().add(Tables.text("Screen", r -> r.event().screenId(), 110));
     table.getColumns().add(Tables.text("Type", r -> r.event().eventType(), 90));
@@ -137,8 +157,12 @@ public final class KafkaView extends ConsoleView {
     return box;
   }
 
-  private static LiveTail.Filter filter(TextField client, TextField screen, ChoiceBox<String> type) {
-    return new LiveTail.Filter(client.getText(), screen.getText(), ANY_TYPE.equals(type.getValue()) ? null : type.getValue());
+  private static LiveTail.Filter filter(
+      TextField client, TextField screen, ChoiceBox<String> type) {
+    return new LiveTail.Filter(
+        client.getText(),
+        screen.getText(),
+        ANY_TYPE.equals(type.getValue()) ? null : type.getValue());
   }
 
   private void plot(KafkaRates.Point p) {
@@ -146,17 +170,26 @@ public final class KafkaView extends ConsoleView {
     long oldest = x - KafkaModel.HISTORY.getSeconds();
     p.lag().forEach((group, lag) -> add(lagChart, lagSeries, group, x, lag, oldest));
     add(rateChart, rateSeries, "produced", x, p.producedPerSecond(), oldest);
-    p.consumedPerSecond().forEach((group, rate) -> add(rateChart, rateSeries, group, x, rate, oldest));
+    p.consumedPerSecond()
+        .forEach((group, rate) -> add(rateChart, rateSeries, group, x, rate, oldest));
   }
 
-  private static void add(LineChart<Number, Number> chart, Map<String, XYChart.Series<Number, Number>> all, String name, long x,
-      Number y, long oldest) {
-    XYChart.Series<Number, Number> s = all.computeIfAbsent(name, n -> {
-      XYChart.Series<Number, Number> series = new XYChart.Series<>();
-      series.setName(n);
-      chart.getData().add(series);
-      return series;
-    });
+  private static void add(
+      LineChart<Number, Number> chart,
+      Map<String, XYChart.Series<Number, Number>> all,
+      String name,
+      long x,
+      Number y,
+      long oldest) {
+    XYChart.Series<Number, Number> s =
+        all.computeIfAbsent(
+            name,
+            n -> {
+              XYChart.Series<Number, Number> series = new XYChart.Series<>();
+              series.setName(n);
+              chart.getData().add(series);
+              return series;
+            });
     s.getData().add(new XYChart.Data<>(x, y));
     s.getData().removeIf(d -> d.getXValue().longValue() < oldest);
   }

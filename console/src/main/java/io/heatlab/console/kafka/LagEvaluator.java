@@ -13,65 +13,69 @@ import java.util.TreeMap;
 /**
  * Judges a consumer group's health partition by partition from sampled offsets, following LinkedIn
  * Burrow's consumer lag evaluation rules (its {@code core/internal/evaluator/caching.go}): no lag
- * threshold, only the shape of the last N commits. Plain Java: partitions are named by strings such as
- * {@code "heatmap-events-3"}; the caller samples committed and log end offsets and passes them to
- * {@link #observe}.
+ * threshold, only the shape of the last N commits. Plain Java: partitions are named by strings such
+ * as {@code "heatmap-events-3"}; the caller samples committed and log end offsets and passes them
+ * to {@link #observe}.
  *
  * <p>A partition's rules, in evaluation order; the first that applies decides:
  *
  * <ol>
  *   <li><b>OK</b> — no log end offset yet (lag -1): nothing to judge.
  *   <li><b>OK</b> — caught up now: the latest observation's lag is 0.
- *   <li><b>OK</b> — fewer than two commits seen happening (the first offset seen does not count, see
- *       below): not enough history to judge; the rule text still says how long the offset has not moved
- *       and what the lag is.
- *   <li><b>STOP</b> — the partition has made no progress for longer than its window of commits spans
- *       (Burrow: {@code now - latestCommit.at > latestCommit.at - oldestCommit.at}). Here the left side
- *       runs from the latest commit or, if later, the latest observation at which the partition was caught
- *       up: that is Burrow's "recent lag zero" exemption — an idle consumer that is caught up commits
- *       nothing new, and the clock only runs from the moment it fell behind. The right side is measured as
- *       explained below.
- *   <li><b>ERR</b> (Burrow's REWIND) — a commit went backwards and no later commit in the window has
- *       returned to the offset before the rewind.
+ *   <li><b>OK</b> — fewer than two commits seen happening (the first offset seen does not count,
+ *       see below): not enough history to judge; the rule text still says how long the offset has
+ *       not moved and what the lag is.
+ *   <li><b>STOP</b> — the partition has made no progress for longer than its window of commits
+ *       spans (Burrow: {@code now - latestCommit.at > latestCommit.at - oldestCommit.at}). Here the
+ *       left side runs from the latest commit or, if later, the latest observation at which the
+ *       partition was caught up: that is Burrow's "recent lag zero" exemption — an idle consumer
+ *       that is caught up commits nothing new, and the clock only runs from the moment it fell
+ *       behind. The right side is measured as explained below.
+ *   <li><b>ERR</b> (Burrow's REWIND) — a commit went backwards and no later commit in the window
+ *       has returned to the offset before the rewind.
  *   <li><b>OK</b> — the lag was 0 at some commit in the window.
  *   <li><b>STALL</b> — the committed offset has not moved, with lag, over at least the last N
- *       observations <em>and</em> for more than twice the longest gap between the window's commits (see
- *       below).
- *   <li><b>WARN</b> — a full window of N commits whose lag never decreased from one commit to the next.
+ *       observations <em>and</em> for more than twice the longest gap between the window's commits
+ *       (see below).
+ *   <li><b>WARN</b> — a full window of N commits whose lag never decreased from one commit to the
+ *       next.
  *   <li><b>OK</b> — otherwise: the consumer is making progress.
  * </ol>
  *
- * <p>As in Burrow, STOP and REWIND come before the "lag was 0 in the window" exemption: a consumer that
- * was caught up at every commit and then died keeps those zero-lag commits in its window forever, and
- * must still be reported as stopped.
+ * <p>As in Burrow, STOP and REWIND come before the "lag was 0 in the window" exemption: a consumer
+ * that was caught up at every commit and then died keeps those zero-lag commits in its window
+ * forever, and must still be reported as stopped.
  *
- * <p><b>Sampling instead of commits.</b> Burrow reads every commit from {@code __consumer_offsets}, so it
- * sees a consumer re-committing the same offset. The console only samples the committed offset every few
- * seconds, so a commit is recorded only when the sampled offset differs from the last recorded one
- * (stamped with the time it was first seen, and the end offset seen then); a sample with an unchanged
- * offset only refreshes the partition's latest observation (time and end offset, hence its current lag)
- * and counts towards how long the offset has sat still. Consequences:
+ * <p><b>Sampling instead of commits.</b> Burrow reads every commit from {@code __consumer_offsets},
+ * so it sees a consumer re-committing the same offset. The console only samples the committed
+ * offset every few seconds, so a commit is recorded only when the sampled offset differs from the
+ * last recorded one (stamped with the time it was first seen, and the end offset seen then); a
+ * sample with an unchanged offset only refreshes the partition's latest observation (time and end
+ * offset, hence its current lag) and counts towards how long the offset has sat still.
+ * Consequences:
  *
  * <ul>
- *   <li>The window is the last N <em>distinct</em> offsets, so it spans N - 1 commit intervals whatever
- *       the sampling rate: about (N - 1) × 3 s for a consumer committing faster than the console samples,
- *       (N - 1) × 60 s for a Kafka Connect sink flushing every minute. STOP thereby scales with each
- *       consumer's own rhythm, as in Burrow.
- *   <li>Burrow's STALL ("commits keep arriving with an unchanged offset") cannot be seen directly. It is
- *       approximated as "the offset sat still, with lag, over the last N samples and for more than twice
- *       the longest gap between the window's commits". Counting samples alone would flag every slow
- *       committer: a sink committing every 60 s repeats its offset in ~20 samples between commits.
- *       Measuring the stillness against the partition's own longest gap (doubled to absorb irregular
- *       flushes) does not. A stuck partition of a regular committer (N &ge; 4) therefore turns STALL first
- *       and STOP once the stillness outlasts the whole window; for a consumer committing at the sampling
- *       rate both thresholds are about equal and STOP, checked first, is what shows.
- *   <li>A commit's time is only known to within a sample: it happened after the observation before the
- *       one that first showed it. STOP therefore measures the window's span from that earlier
- *       observation (the longest the span can have been), so that the sampling grid alone does not trip
- *       STOP while a slow committer has only two or three commits in its window. The first offset seen for a partition was
- *       committed at some unknown time before the console looked: it counts as a commit for the lag
- *       rules (REWIND, caught up in the window, WARN) but not for the timing rules (STOP, STALL), and
- *       judging starts once two commits have been seen happening.
+ *   <li>The window is the last N <em>distinct</em> offsets, so it spans N - 1 commit intervals
+ *       whatever the sampling rate: about (N - 1) × 3 s for a consumer committing faster than the
+ *       console samples, (N - 1) × 60 s for a Kafka Connect sink flushing every minute. STOP
+ *       thereby scales with each consumer's own rhythm, as in Burrow.
+ *   <li>Burrow's STALL ("commits keep arriving with an unchanged offset") cannot be seen directly.
+ *       It is approximated as "the offset sat still, with lag, over the last N samples and for more
+ *       than twice the longest gap between the window's commits". Counting samples alone would flag
+ *       every slow committer: a sink committing every 60 s repeats its offset in ~20 samples
+ *       between commits. Measuring the stillness against the partition's own longest gap (doubled
+ *       to absorb irregular flushes) does not. A stuck partition of a regular committer (N &ge; 4)
+ *       therefore turns STALL first and STOP once the stillness outlasts the whole window; for a
+ *       consumer committing at the sampling rate both thresholds are about equal and STOP, checked
+ *       first, is what shows.
+ *   <li>A commit's time is only known to within a sample: it happened after the observation before
+ *       the one that first showed it. STOP therefore measures the window's span from that earlier
+ *       observation (the longest the span can have been), so that the sampling grid alone does not
+ *       trip STOP while a slow committer has only two or three commits in its window. The first
+ *       offset seen for a partition was committed at some unknown time before the console looked:
+ *       it counts as a commit for the lag rules (REWIND, caught up in the window, WARN) but not for
+ *       the timing rules (STOP, STALL), and judging starts once two commits have been seen
+ *       happening.
  * </ul>
  *
  * <p>Memory is bounded: per partition at most N commits plus a few fields. Samples older than a
@@ -79,12 +83,14 @@ import java.util.TreeMap;
  */
 public final class LagEvaluator {
   /**
-   * How many times the longest gap between a partition's recent commits its offset must sit still, with
-   * lag, before it is STALL.
+   * How many times the longest gap between a partition's recent commits its offset must sit still,
+   * with lag, before it is STALL.
    */
   static final int STALL_GAP_FACTOR = 2;
 
-  /** Status of a partition or a group, ordered by severity (OK least). REWIND is reported as ERR. */
+  /**
+   * Status of a partition or a group, ordered by severity (OK least). REWIND is reported as ERR.
+   */
   public enum Status {
     OK,
     WARN,
@@ -94,8 +100,8 @@ public final class LagEvaluator {
   }
 
   /**
-   * One observed offset commit: when it was first seen, the committed offset, and the log end offset at
-   * that time ({@code -1} when the broker's was not known yet).
+   * One observed offset commit: when it was first seen, the committed offset, and the log end
+   * offset at that time ({@code -1} when the broker's was not known yet).
    */
   public record Commit(Instant at, long offset, long endOffset) {
     public Commit {
@@ -109,8 +115,9 @@ public final class LagEvaluator {
   }
 
   /**
-   * A status with the rule that decided it, in words fit for a tooltip, e.g. "STALL: heatmap-events-2's
-   * committed offset stayed at 1200 over the last 10 observations (…) while its lag is 340".
+   * A status with the rule that decided it, in words fit for a tooltip, e.g. "STALL:
+   * heatmap-events-2's committed offset stayed at 1200 over the last 10 observations (…) while its
+   * lag is 340".
    */
   public record Verdict(Status status, String rule) {
     public Verdict {
@@ -121,7 +128,8 @@ public final class LagEvaluator {
 
   /**
    * A kept commit and the observation before it ({@code null} for the first offset ever seen of a
-   * partition, committed at some unknown time before): the commit happened in {@code (seenAfter, at]}.
+   * partition, committed at some unknown time before): the commit happened in {@code (seenAfter,
+   * at]}.
    */
   private record Entry(Commit commit, Instant seenAfter) {
     boolean timed() {
@@ -134,8 +142,12 @@ public final class LagEvaluator {
     final ArrayDeque<Entry> entries;
     Instant latestAt;
     long latestEnd;
-    /** Since when the offset has not moved while lagging: last commit or last caught-up observation. */
+
+    /**
+     * Since when the offset has not moved while lagging: last commit or last caught-up observation.
+     */
     Instant quietSince;
+
     /** Observations at the current offset since {@link #quietSince}, that one included. */
     long quietObservations;
 
@@ -148,8 +160,8 @@ public final class LagEvaluator {
   private final Map<String, Track> tracks = new HashMap<>();
 
   /**
-   * @param window N, the number of commits kept and judged per partition (Burrow's {@code intervals});
-   *     at least 2
+   * @param window N, the number of commits kept and judged per partition (Burrow's {@code
+   *     intervals}); at least 2
    */
   public LagEvaluator(int window) {
     if (window < 2) {
@@ -164,15 +176,16 @@ public final class LagEvaluator {
   }
 
   /**
-   * Records a sample of a partition's committed offset and log end offset ({@code -1} when unknown).
-   * A committed offset different from the last recorded one (higher or lower) is a new commit, the
-   * oldest commit dropping out once N are kept. An unchanged one is not a commit: it only updates the
-   * partition's latest observation — time and end offset, from which the current lag is taken — and,
-   * while the partition lags, extends the stretch over which its offset has stood still (STOP and STALL
-   * measure that stretch; a caught-up observation restarts it). A sample older than the partition's
-   * latest observation is ignored.
+   * Records a sample of a partition's committed offset and log end offset ({@code -1} when
+   * unknown). A committed offset different from the last recorded one (higher or lower) is a new
+   * commit, the oldest commit dropping out once N are kept. An unchanged one is not a commit: it
+   * only updates the partition's latest observation — time and end offset, from which the current
+   * lag is taken — and, while the partition lags, extends the stretch over which its offset has
+   * stood still (STOP and STALL measure that stretch; a caught-up observation restarts it). A
+   * sample older than the partition's latest observation is ignored.
    */
-  public synchronized void observe(String partition, Instant at, long committedOffset, long endOffset) {
+  public synchronized void observe(
+      String partition, Instant at, long committedOffset, long endOffset) {
     Objects.requireNonNull(partition, "partition");
     Objects.requireNonNull(at, "at");
     Track track = tracks.computeIfAbsent(partition, p -> new Track(window));
@@ -203,8 +216,8 @@ public final class LagEvaluator {
   }
 
   /**
-   * The commits kept for a partition, oldest first (at most N), each stamped with the time its offset
-   * was first seen; empty when the partition was never observed.
+   * The commits kept for a partition, oldest first (at most N), each stamped with the time its
+   * offset was first seen; empty when the partition was never observed.
    */
   public synchronized List<Commit> commits(String partition) {
     Track track = tracks.get(partition);
@@ -222,8 +235,8 @@ public final class LagEvaluator {
   }
 
   /**
-   * The worst partition verdict, as is (its rule names the partition); on a tie the first partition in
-   * sorted order. OK with rule "no partitions observed yet" when there are none.
+   * The worst partition verdict, as is (its rule names the partition); on a tie the first partition
+   * in sorted order. OK with rule "no partitions observed yet" when there are none.
    */
   public synchronized Verdict group(Instant now) {
     Verdict worst = null;
@@ -251,60 +264,116 @@ public final class LagEvaluator {
     long lag = track.latestEnd < 0 ? -1 : Math.max(0, track.latestEnd - offset);
 
     if (lag < 0) {
-      return new Verdict(Status.OK, "OK: " + p + " has no log end offset yet (committed offset " + offset + ")");
+      return new Verdict(
+          Status.OK, "OK: " + p + " has no log end offset yet (committed offset " + offset + ")");
     }
     if (lag == 0) {
       return new Verdict(Status.OK, "OK: " + p + " is caught up at offset " + offset);
     }
     Duration stillFor = Duration.between(track.quietSince, track.latestAt);
     if (timed.size() < 2) {
-      return new Verdict(Status.OK, "OK: not enough commits yet to judge " + p + " (offset " + offset
-          + " unchanged for " + human(stillFor) + ", lag " + lag + ")");
+      return new Verdict(
+          Status.OK,
+          "OK: not enough commits yet to judge "
+              + p
+              + " (offset "
+              + offset
+              + " unchanged for "
+              + human(stillFor)
+              + ", lag "
+              + lag
+              + ")");
     }
 
     Duration span = Duration.between(timed.get(0).seenAfter(), last.at());
     Duration quiet = Duration.between(track.quietSince, now);
     if (quiet.compareTo(span) > 0) {
-      return new Verdict(Status.STOP, "STOP: " + p + " has not committed past offset " + offset + " for "
-          + human(quiet) + " while its lag is " + lag + ", longer than its last " + timed.size()
-          + " commits took (" + human(span) + ")");
+      return new Verdict(
+          Status.STOP,
+          "STOP: "
+              + p
+              + " has not committed past offset "
+              + offset
+              + " for "
+              + human(quiet)
+              + " while its lag is "
+              + lag
+              + ", longer than its last "
+              + timed.size()
+              + " commits took ("
+              + human(span)
+              + ")");
     }
 
     int rewind = unrecoveredRewind(commits);
     if (rewind > 0) {
-      return new Verdict(Status.ERR, "ERR (REWIND): " + p + "'s committed offset went back from "
-          + commits.get(rewind - 1).offset() + " to " + commits.get(rewind).offset()
-          + " and has not returned there since");
+      return new Verdict(
+          Status.ERR,
+          "ERR (REWIND): "
+              + p
+              + "'s committed offset went back from "
+              + commits.get(rewind - 1).offset()
+              + " to "
+              + commits.get(rewind).offset()
+              + " and has not returned there since");
     }
 
     for (Commit c : commits) {
       if (c.lag() == 0) {
-        return new Verdict(Status.OK, "OK: " + p + " was caught up within the window (lag 0 at offset "
-            + c.offset() + "), lag now " + lag);
+        return new Verdict(
+            Status.OK,
+            "OK: "
+                + p
+                + " was caught up within the window (lag 0 at offset "
+                + c.offset()
+                + "), lag now "
+                + lag);
       }
     }
 
     if (track.quietObservations >= window) {
       Duration longestGap = longestGap(timed);
       if (stillFor.compareTo(longestGap.multipliedBy(STALL_GAP_FACTOR)) > 0) {
-        return new Verdict(Status.STALL, "STALL: " + p + "'s committed offset stayed at " + offset
-            + " over the last " + track.quietObservations + " observations (" + human(stillFor)
-            + ", more than " + STALL_GAP_FACTOR + " × its longest gap between commits, " + human(longestGap)
-            + ") while its lag is " + lag);
+        return new Verdict(
+            Status.STALL,
+            "STALL: "
+                + p
+                + "'s committed offset stayed at "
+                + offset
+                + " over the last "
+                + track.quietObservations
+                + " observations ("
+                + human(stillFor)
+                + ", more than "
+                + STALL_GAP_FACTOR
+                + " × its longest gap between commits, "
+                + human(longestGap)
+                + ") while its lag is "
+                + lag);
       }
     }
 
     if (commits.size() == window && lagNeverDecreased(commits)) {
-      return new Verdict(Status.WARN, "WARN: " + p + "'s lag did not decrease across its last " + window
-          + " commits (" + firstKnownLag(commits) + " → " + last.lag() + "): the consumer is falling behind");
+      return new Verdict(
+          Status.WARN,
+          "WARN: "
+              + p
+              + "'s lag did not decrease across its last "
+              + window
+              + " commits ("
+              + firstKnownLag(commits)
+              + " → "
+              + last.lag()
+              + "): the consumer is falling behind");
     }
 
-    return new Verdict(Status.OK, "OK: " + p + " is making progress (offset " + offset + ", lag " + lag + ")");
+    return new Verdict(
+        Status.OK, "OK: " + p + " is making progress (offset " + offset + ", lag " + lag + ")");
   }
 
   /**
-   * The index of the first commit lower than its predecessor, if no later commit has come back to that
-   * predecessor's offset; -1 otherwise (Burrow checks only the first rewind in the window).
+   * The index of the first commit lower than its predecessor, if no later commit has come back to
+   * that predecessor's offset; -1 otherwise (Burrow checks only the first rewind in the window).
    */
   private static int unrecoveredRewind(List<Commit> commits) {
     for (int i = 1; i < commits.size(); i++) {

@@ -2,6 +2,7 @@ package io.heatlab.console.kafka;
 
 import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.LandedEvent;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +17,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * A live tail of the events topic: its own consumer group ({@code heatlab-console-tail-<id>}, from the
- * end of the log, so it never disturbs the landing connector — the log's fan-out), decoding each record
- * with the contract and passing those that match the {@link Filter} to a sink in batches. Runs on its own
- * thread until {@link #close()}.
+ * A live tail of the events topic: its own consumer group ({@code heatlab-console-tail-<id>}, from
+ * the end of the log, so it never disturbs the landing connector — the log's fan-out), decoding
+ * each record with the contract and passing those that match the {@link Filter} to a sink in
+ * batches. Runs on its own thread until {@link #close()}.
  */
 public final class LiveTail implements AutoCloseable {
   /** One tailed event with where it sits in the log. */
@@ -42,15 +43,31 @@ public final class LiveTail implements AutoCloseable {
   private volatile Filter filter;
   private volatile boolean closed;
 
-  public LiveTail(String bootstrap, String topic, Filter filter, Consumer<List<Row>> sink, Consumer<Exception> onError) {
+  public LiveTail(
+      String bootstrap,
+      String topic,
+      Filter filter,
+      Consumer<List<Row>> sink,
+      Consumer<Exception> onError) {
     this.group = "heatlab-console-tail-" + UUID.randomUUID().toString().substring(0, 8);
     this.filter = filter;
     Properties p = new Properties();
-    p.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, group,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+    p.putAll(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            group,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "latest",
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            "2000",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class.getName(),
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class.getName()));
     consumer = new KafkaConsumer<>(p);
     consumer.subscribe(List.of(topic));
     thread = new Thread(() -> run(sink, onError), "heatlab-console-tail");
@@ -68,7 +85,7 @@ public final class LiveTail implements AutoCloseable {
             if (filter.matches(e)) {
               rows.add(new Row(r.partition(), r.offset(), e));
             }
-          } catch (java.io.IOException | RuntimeException bad) {
+          } catch (IOException | RuntimeException bad) {
             // a record outside the contract is the landing connector's DLQ business, not the tail's
           }
         }

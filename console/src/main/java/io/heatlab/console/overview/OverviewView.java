@@ -5,6 +5,7 @@ import io.heatlab.console.shell.ErrorBanner;
 import io.heatlab.stack.PartHealth;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
@@ -18,8 +19,9 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 
 /**
- * The overview: one row per stack part (address, state, uptime, detail) and the pipeline line — accepted →
- * in Kafka → landed → aggregated, with lag and freshness — red with the reasons when the counts disagree.
+ * The overview: one row per stack part (address, state, uptime, detail) and the pipeline line —
+ * accepted → in Kafka → landed → aggregated, with lag and freshness — red with the reasons when the
+ * counts disagree.
  */
 public final class OverviewView extends ConsoleView {
   private final StackHealthModel health;
@@ -33,21 +35,27 @@ public final class OverviewView extends ConsoleView {
     table.setId("parts");
     table.getColumns().add(column("Part", PartHealth::name, 100));
     TableColumn<PartHealth, String> state = column("State", h -> h.state().json(), 90);
-    state.setCellFactory(c -> new TableCell<>() {
-      @Override
-      protected void updateItem(String value, boolean empty) {
-        super.updateItem(value, empty);
-        setText(empty ? null : value);
-        getStyleClass().removeAll("ok-text", "bad-text");
-        if (!empty) {
-          getStyleClass().add("healthy".equals(value) ? "ok-text" : "bad-text");
-        }
-      }
-    });
+    state.setCellFactory(
+        c ->
+            new TableCell<>() {
+              @Override
+              protected void updateItem(String value, boolean empty) {
+                super.updateItem(value, empty);
+                setText(empty ? null : value);
+                getStyleClass().removeAll("ok-text", "bad-text");
+                if (!empty) {
+                  getStyleClass().add("healthy".equals(value) ? "ok-text" : "bad-text");
+                }
+              }
+            });
     table.getColumns().add(state);
     table.getColumns().add(column("Address", PartHealth::address, 220));
     table.getColumns().add(column("Uptime", OverviewView::uptime, 90));
-    table.getColumns().add(column("Detail", h -> (h.pid() == null ? "" : "pid " + h.pid() + ", ") + h.detail(), 420));
+    table
+        .getColumns()
+        .add(
+            column(
+                "Detail", h -> (h.pid() == null ? "" : "pid " + h.pid() + ", ") + h.detail(), 420));
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     table.setPrefHeight(190);
 
@@ -66,24 +74,43 @@ public final class OverviewView extends ConsoleView {
     Label verdict = new Label("sampling…");
     verdict.setId("pipeline-verdict");
     verdict.setWrapText(true);
-    pipeline.status().addListener((o, was, s) -> {
-      accepted.setText(String.format("accepted (HTTP, since start)%n%s", s.accepted() == null ? "unreachable" : String.format("%,d", s.accepted())));
-      inKafka.setText(String.format("in Kafka%n%,d", s.inKafka()));
-      landed.setText(String.format("landed%n%,d  (lag %,d)", s.landed(), s.lag()));
-      aggregated.setText(String.format("aggregated (hourly)%n%,d", s.aggregated()));
-      freshness.setText(s.freshThrough() == null ? "freshness: nothing landed yet"
-          : "freshness: rolled up through " + s.freshThrough().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " (" + PipelineStatus.human(s.freshness()) + " behind)");
-      verdict.setText(s.ok() ? "pipeline consistent" : String.join("\n", s.problems()));
-      for (Label l : new Label[] {accepted, inKafka, landed, aggregated, verdict, freshness}) {
-        l.getStyleClass().removeAll("ok-text", "bad-text");
-        l.getStyleClass().add(s.ok() ? "ok-text" : "bad-text");
-      }
-    });
+    pipeline
+        .status()
+        .addListener(
+            (o, was, s) -> {
+              accepted.setText(
+                  String.format(
+                      "accepted (HTTP, since start)%n%s",
+                      s.accepted() == null ? "unreachable" : String.format("%,d", s.accepted())));
+              inKafka.setText(String.format("in Kafka%n%,d", s.inKafka()));
+              landed.setText(String.format("landed%n%,d  (lag %,d)", s.landed(), s.lag()));
+              aggregated.setText(String.format("aggregated (hourly)%n%,d", s.aggregated()));
+              freshness.setText(
+                  s.freshThrough() == null
+                      ? "freshness: nothing landed yet"
+                      : "freshness: rolled up through "
+                          + s.freshThrough().truncatedTo(ChronoUnit.SECONDS)
+                          + " ("
+                          + PipelineStatus.human(s.freshness())
+                          + " behind)");
+              verdict.setText(s.ok() ? "pipeline consistent" : String.join("\n", s.problems()));
+              for (Label l :
+                  new Label[] {accepted, inKafka, landed, aggregated, verdict, freshness}) {
+                l.getStyleClass().removeAll("ok-text", "bad-text");
+                l.getStyleClass().add(s.ok() ? "ok-text" : "bad-text");
+              }
+            });
     VBox pipelineBox = new VBox(6, new Label("Pipeline"), line, freshness, verdict);
     pipelineBox.getStyleClass().add("section");
     pipelineBox.setPadding(new Insets(8));
 
-    VBox top = new VBox(6, new ErrorBanner(health.failure()), new ErrorBanner(pipeline.failure()), table, summary);
+    VBox top =
+        new VBox(
+            6,
+            new ErrorBanner(health.failure()),
+            new ErrorBanner(pipeline.failure()),
+            table,
+            summary);
     top.setPadding(new Insets(8));
     root.setTop(top);
     root.setCenter(pipelineBox);
@@ -105,11 +132,14 @@ public final class OverviewView extends ConsoleView {
     if (h.pid() == null || !h.healthy()) {
       return "–";
     }
-    return ProcessHandle.of(h.pid()).flatMap(p -> p.info().startInstant())
-        .map(start -> PipelineStatus.human(Duration.between(start, Instant.now()))).orElse("–");
+    return ProcessHandle.of(h.pid())
+        .flatMap(p -> p.info().startInstant())
+        .map(start -> PipelineStatus.human(Duration.between(start, Instant.now())))
+        .orElse("–");
   }
 
-  private static TableColumn<PartHealth, String> column(String title, Function<PartHealth, String> value, double width) {
+  private static TableColumn<PartHealth, String> column(
+      String title, Function<PartHealth, String> value, double width) {
     TableColumn<PartHealth, String> column = new TableColumn<>(title);
     column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
     column.setPrefWidth(width);

@@ -1,8 +1,10 @@
 package io.heatlab.console.overview;
 
+import io.heatlab.console.shell.Failure;
 import io.heatlab.stack.PartHealth;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
@@ -12,42 +14,55 @@ import javafx.concurrent.Task;
 import javafx.util.Duration;
 
 /**
- * The stack's health as observable state, refreshed every two seconds off the FX thread (the overview's
- * table and the status bar's dots). Knows nothing
- * of nodes: the view binds to {@link #parts()} and {@link #summary()}.
+ * The stack's health as observable state, refreshed every two seconds off the FX thread (the
+ * overview's table and the status bar's dots). Knows nothing of nodes: the view binds to {@link
+ * #parts()} and {@link #summary()}.
  */
 public final class StackHealthModel {
   private final ObservableList<PartHealth> parts = FXCollections.observableArrayList();
   private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("probing…");
   private final ScheduledService<List<PartHealth>> poller;
-  private final io.heatlab.console.shell.Failure failure = new io.heatlab.console.shell.Failure(this::restart);
+  private final Failure failure = new Failure(this::restart);
 
   public StackHealthModel(Supplier<List<PartHealth>> probe) {
-    poller = new ScheduledService<>() {
-      @Override
-      protected Task<List<PartHealth>> createTask() {
-        return new Task<>() {
+    poller =
+        new ScheduledService<>() {
           @Override
-          protected List<PartHealth> call() {
-            return probe.get();
+          protected Task<List<PartHealth>> createTask() {
+            return new Task<>() {
+              @Override
+              protected List<PartHealth> call() {
+                return probe.get();
+              }
+            };
           }
         };
-      }
-    };
     poller.setPeriod(Duration.seconds(2));
-    poller.setOnSucceeded(e -> {
-      failure.clear();
-      apply(poller.getValue());
-    });
+    poller.setOnSucceeded(
+        e -> {
+          failure.clear();
+          apply(poller.getValue());
+        });
     poller.setOnFailed(e -> failure.report("health probe", poller.getException()));
   }
 
   private void apply(List<PartHealth> latest) {
     parts.setAll(latest);
     long healthy = latest.stream().filter(PartHealth::healthy).count();
-    String unhealthy = latest.stream().filter(h -> !h.healthy()).map(PartHealth::name).collect(java.util.stream.Collectors.joining(", "));
-    summary.set(healthy == latest.size() ? "all " + healthy + " parts healthy"
-        : healthy + " of " + latest.size() + " parts healthy — " + unhealthy + " not: see the Detail column (./heatlab up starts a stopped stack)");
+    String unhealthy =
+        latest.stream()
+            .filter(h -> !h.healthy())
+            .map(PartHealth::name)
+            .collect(Collectors.joining(", "));
+    summary.set(
+        healthy == latest.size()
+            ? "all " + healthy + " parts healthy"
+            : healthy
+                + " of "
+                + latest.size()
+                + " parts healthy — "
+                + unhealthy
+                + " not: see the Detail column (./heatlab up starts a stopped stack)");
   }
 
   public ObservableList<PartHealth> parts() {
@@ -58,7 +73,7 @@ public final class StackHealthModel {
     return summary.getReadOnlyProperty();
   }
 
-  public io.heatlab.console.shell.Failure failure() {
+  public Failure failure() {
     return failure;
   }
 

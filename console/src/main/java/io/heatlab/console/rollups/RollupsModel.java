@@ -27,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Rollups view's state and commands: run hourly / daily / weekly over a window or a range (finer windows
- * that hold data but were never rolled up run first, as on the CLI), a row per run with live state, progress
- * and log, cancel (stops the Spark application: stop → 3 s → kill), the history from {@code rollup_runs},
- * and the rollup scheduler on or off in this console.
+ * The Rollups view's state and commands: run hourly / daily / weekly over a window or a range
+ * (finer windows that hold data but were never rolled up run first, as on the CLI), a row per run
+ * with live state, progress and log, cancel (stops the Spark application: stop → 3 s → kill), the
+ * history from {@code rollup_runs}, and the rollup scheduler on or off in this console.
  */
 public final class RollupsModel {
   private static final Logger LOG = LoggerFactory.getLogger(RollupsModel.class);
@@ -48,16 +48,27 @@ public final class RollupsModel {
   public RollupsModel(ConsoleContext context) {
     this.context = context;
     this.failure = new Failure(this::refreshHistory);
-    this.historyRefresher = new Refresher<>(context.timers(), context.background(), Duration.ofSeconds(10), "rollup history",
-        () -> context.rollups().runs().history(300), history::setAll, failure);
-    this.flusher = context.timers().scheduleAtFixedRate(() -> Platform.runLater(this::flush), 250, 250, TimeUnit.MILLISECONDS);
+    this.historyRefresher =
+        new Refresher<>(
+            context.timers(),
+            context.background(),
+            Duration.ofSeconds(10),
+            "rollup history",
+            () -> context.rollups().runs().history(300),
+            history::setAll,
+            failure);
+    this.flusher =
+        context
+            .timers()
+            .scheduleAtFixedRate(
+                () -> Platform.runLater(this::flush), 250, 250, TimeUnit.MILLISECONDS);
     schedulerOn.addListener((o, was, on) -> scheduler(on));
   }
 
   /**
-   * Runs {@code g} over the windows from {@code fromLabel} to {@code toLabel} inclusive (labels as on the
-   * CLI: 2026-11-25T10, 2026-11-25, 2026-W48; an empty "to" means the one window). Bad input is answered in
-   * {@link #message()}, nothing is started.
+   * Runs {@code g} over the windows from {@code fromLabel} to {@code toLabel} inclusive (labels as
+   * on the CLI: 2026-11-25T10, 2026-11-25, 2026-W48; an empty "to" means the one window). Bad input
+   * is answered in {@link #message()}, nothing is started.
    */
   public void run(Granularity g, String fromLabel, String toLabel) {
     List<Instant> windows;
@@ -65,14 +76,20 @@ public final class RollupsModel {
       Instant from = g.parse(fromLabel.strip());
       Instant to = toLabel == null || toLabel.isBlank() ? from : g.parse(toLabel.strip());
       if (to.isBefore(from)) {
-        throw new IllegalArgumentException("'to' (" + toLabel + ") is before 'from' (" + fromLabel + ")");
+        throw new IllegalArgumentException(
+            "'to' (" + toLabel + ") is before 'from' (" + fromLabel + ")");
       }
       windows = g.windows(from, g.end(to));
     } catch (IllegalArgumentException e) {
       message.set("Not started: " + e.getMessage());
       return;
     }
-    message.set("starting " + g.name().toLowerCase() + " " + fromLabel + (toLabel == null || toLabel.isBlank() ? "" : " … " + toLabel));
+    message.set(
+        "starting "
+            + g.name().toLowerCase()
+            + " "
+            + fromLabel
+            + (toLabel == null || toLabel.isBlank() ? "" : " … " + toLabel));
     context.background().execute(() -> runWithFinerFirst(g, windows));
   }
 
@@ -86,8 +103,14 @@ public final class RollupsModel {
       for (var finer : context.rollups().missingBelow(g, windows).entrySet()) {
         RollupRun.Result r = start(finer.getKey(), finer.getValue()).await();
         if (!r.succeeded()) {
-          Platform.runLater(() -> message.set(g.name().toLowerCase() + " not started: its " + finer.getKey().name().toLowerCase()
-              + " windows ended " + r.state()));
+          Platform.runLater(
+              () ->
+                  message.set(
+                      g.name().toLowerCase()
+                          + " not started: its "
+                          + finer.getKey().name().toLowerCase()
+                          + " windows ended "
+                          + r.state()));
           return;
         }
       }
@@ -104,39 +127,45 @@ public final class RollupsModel {
     return run;
   }
 
-  private final RollupRun.Listener listener = new RollupRun.Listener() {
-    @Override
-    public void state(RollupRun run, RunState state) {
-      row(run).state(state);
-    }
+  private final RollupRun.Listener listener =
+      new RollupRun.Listener() {
+        @Override
+        public void state(RollupRun run, RunState state) {
+          row(run).state(state);
+        }
 
-    @Override
-    public void progress(RollupRun run, double fraction) {
-      row(run).progress(fraction);
-    }
+        @Override
+        public void progress(RollupRun run, double fraction) {
+          row(run).progress(fraction);
+        }
 
-    @Override
-    public void line(RollupRun run, String line) {
-      row(run).line(line);
-    }
-  };
+        @Override
+        public void line(RollupRun run, String line) {
+          row(run).line(line);
+        }
+      };
 
   private RunRow row(RollupRun run) {
-    return byId.computeIfAbsent(run.id(), id -> {
-      RunRow row = new RunRow(run);
-      Platform.runLater(() -> runs.add(0, row));
-      context.background().execute(() -> {
-        try {
-          row.ended(run.await());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-          LOG.warn("rollup run {} ended abnormally", id, e);
-        }
-        refreshHistory();
-      });
-      return row;
-    });
+    return byId.computeIfAbsent(
+        run.id(),
+        id -> {
+          RunRow row = new RunRow(run);
+          Platform.runLater(() -> runs.add(0, row));
+          context
+              .background()
+              .execute(
+                  () -> {
+                    try {
+                      row.ended(run.await());
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                      LOG.warn("rollup run {} ended abnormally", id, e);
+                    }
+                    refreshHistory();
+                  });
+          return row;
+        });
   }
 
   /** Cancels a run off the FX thread (stopping a Spark application can take a few seconds). */
@@ -150,10 +179,18 @@ public final class RollupsModel {
 
   private void scheduler(boolean on) {
     if (on && scheduler == null) {
-      scheduler = new RollupScheduler(context.rollups(), context.windows(), RollupScheduler.Settings.of(context.config()),
-          Clock.systemUTC(), listener);
+      scheduler =
+          new RollupScheduler(
+              context.rollups(),
+              context.windows(),
+              RollupScheduler.Settings.of(context.config()),
+              Clock.systemUTC(),
+              listener);
       scheduler.start();
-      message.set("scheduler on: every " + RollupScheduler.Settings.of(context.config()).interval().toSeconds() + " s");
+      message.set(
+          "scheduler on: every "
+              + RollupScheduler.Settings.of(context.config()).interval().toSeconds()
+              + " s");
     } else if (!on && scheduler != null) {
       RollupScheduler s = scheduler;
       scheduler = null;

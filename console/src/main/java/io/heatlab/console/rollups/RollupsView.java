@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -30,12 +32,14 @@ import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
 /**
- * Rollups: choose a granularity and a window or range, Run; a row per run with its state and a progress
- * bar, the selected run's live log, Cancel; the history from {@code rollup_runs}; the scheduler switch.
+ * Rollups: choose a granularity and a window or range, Run; a row per run with its state and a
+ * progress bar, the selected run's live log, Cancel; the history from {@code rollup_runs}; the
+ * scheduler switch.
  */
 public final class RollupsView extends ConsoleView {
   private final RollupsModel model;
-  private final ChoiceBox<Granularity> granularity = new ChoiceBox<>(FXCollections.observableArrayList(Granularity.values()));
+  private final ChoiceBox<Granularity> granularity =
+      new ChoiceBox<>(FXCollections.observableArrayList(Granularity.values()));
   private final TextField from = new TextField();
   private final TextField to = new TextField();
   private final TableView<RunRow> runs;
@@ -44,28 +48,34 @@ public final class RollupsView extends ConsoleView {
     super("Rollups", KeyCode.DIGIT4);
     this.model = model;
     granularity.setId("granularity");
-    granularity.setConverter(new StringConverter<>() {
-      @Override
-      public String toString(Granularity g) {
-        return g == null ? "" : g.name().toLowerCase();
-      }
+    granularity.setConverter(
+        new StringConverter<>() {
+          @Override
+          public String toString(Granularity g) {
+            return g == null ? "" : g.name().toLowerCase();
+          }
 
-      @Override
-      public Granularity fromString(String s) {
-        return Granularity.valueOf(s.toUpperCase());
-      }
-    });
+          @Override
+          public Granularity fromString(String s) {
+            return Granularity.valueOf(s.toUpperCase());
+          }
+        });
     granularity.setValue(Granularity.valueOf(prefs.get("rollups.granularity", "HOURLY")));
     from.setId("window-from");
     to.setId("window-to");
-    from.setText(prefs.get("rollups.from", Granularity.HOURLY.label(Instant.now().minus(Duration.ofHours(1)))));
+    from.setText(
+        prefs.get(
+            "rollups.from", Granularity.HOURLY.label(Instant.now().minus(Duration.ofHours(1)))));
     to.setText(prefs.get("rollups.to", ""));
-    granularity.valueProperty().addListener((o, was, g) -> {
-      from.setPromptText(g.label(Instant.now()));
-      from.setText(g.label(g.windowOf(Instant.now())));
-      to.clear();
-      prefs.put("rollups.granularity", g.name());
-    });
+    granularity
+        .valueProperty()
+        .addListener(
+            (o, was, g) -> {
+              from.setPromptText(g.label(Instant.now()));
+              from.setText(g.label(g.windowOf(Instant.now())));
+              to.clear();
+              prefs.put("rollups.granularity", g.name());
+            });
     from.textProperty().addListener((o, a, b) -> prefs.put("rollups.from", b));
     to.textProperty().addListener((o, a, b) -> prefs.put("rollups.to", b));
     to.setPromptText("to (optional, inclusive)");
@@ -79,13 +89,25 @@ public final class RollupsView extends ConsoleView {
     Label message = new Label();
     message.setId("rollup-message");
     message.textProperty().bind(model.message());
-    HBox bar = new HBox(8, new Label("Roll up"), granularity, new Label("from"), from, new Label("to"), to, run, scheduler, message);
+    HBox bar =
+        new HBox(
+            8,
+            new Label("Roll up"),
+            granularity,
+            new Label("from"),
+            from,
+            new Label("to"),
+            to,
+            run,
+            scheduler,
+            message);
     bar.setAlignment(Pos.CENTER_LEFT);
 
     runs = new TableView<>(model.runs());
     runs.setId("runs");
     runs.getColumns().add(Tables.text("Run", RunRow::id, 250));
-    runs.getColumns().add(Tables.text("Granularity", r -> r.granularity().name().toLowerCase(), 85));
+    runs.getColumns()
+        .add(Tables.text("Granularity", r -> r.granularity().name().toLowerCase(), 85));
     runs.getColumns().add(Tables.text("Windows", RunRow::windows, 220));
     TableColumn<RunRow, String> state = new TableColumn<>("State");
     state.setCellValueFactory(c -> c.getValue().state().asString());
@@ -103,21 +125,30 @@ public final class RollupsView extends ConsoleView {
     Button cancel = new Button("Cancel run");
     cancel.setId("cancel-run");
     cancel.disableProperty().bind(runs.getSelectionModel().selectedItemProperty().isNull());
-    cancel.setOnAction(e -> {
-      RunRow r = runs.getSelectionModel().getSelectedItem();
-      if (r != null) {
-        model.cancel(r);
-      }
-    });
+    cancel.setOnAction(
+        e -> {
+          RunRow r = runs.getSelectionModel().getSelectedItem();
+          if (r != null) {
+            model.cancel(r);
+          }
+        });
     ListView<String> log = new ListView<>();
     log.setId("run-log");
-    runs.getSelectionModel().selectedItemProperty().addListener((o, was, r) -> log.setItems(r == null ? FXCollections.observableArrayList() : r.log()));
-    model.runs().addListener((javafx.collections.ListChangeListener<RunRow>) c -> {
-      if (!model.runs().isEmpty()) {
-        runs.getSelectionModel().select(0); // follow the newest run
-      }
-    });
-    VBox runsBox = new VBox(6, runs, new HBox(8, cancel, new Label("Log of the selected run")), log);
+    runs.getSelectionModel()
+        .selectedItemProperty()
+        .addListener(
+            (o, was, r) -> log.setItems(r == null ? FXCollections.observableArrayList() : r.log()));
+    model
+        .runs()
+        .addListener(
+            (ListChangeListener<RunRow>)
+                c -> {
+                  if (!model.runs().isEmpty()) {
+                    runs.getSelectionModel().select(0); // follow the newest run
+                  }
+                });
+    VBox runsBox =
+        new VBox(6, runs, new HBox(8, cancel, new Label("Log of the selected run")), log);
     VBox.setVgrow(log, Priority.ALWAYS);
 
     TableView<RollupRuns.Run> history = new TableView<>(model.history());
@@ -125,9 +156,23 @@ public final class RollupsView extends ConsoleView {
     history.getColumns().add(Tables.text("Run", RollupRuns.Run::runId, 230));
     history.getColumns().add(Tables.text("Window", r -> r.granularity().label(r.window()), 110));
     history.getColumns().add(Tables.text("State", r -> r.state().name(), 90));
-    history.getColumns().add(Tables.text("Started", r -> r.startedAt() == null ? "" : r.startedAt().toString(), 190));
-    history.getColumns().add(Tables.text("Duration", r -> r.finishedAt() == null || r.startedAt() == null ? "running"
-        : String.format("%.1f s", Duration.between(r.startedAt(), r.finishedAt()).toMillis() / 1000.0), 80));
+    history
+        .getColumns()
+        .add(
+            Tables.text(
+                "Started", r -> r.startedAt() == null ? "" : r.startedAt().toString(), 190));
+    history
+        .getColumns()
+        .add(
+            Tables.text(
+                "Duration",
+                r ->
+                    r.finishedAt() == null || r.startedAt() == null
+                        ? "running"
+                        : String.format(
+                            "%.1f s",
+                            Duration.between(r.startedAt(), r.finishedAt()).toMillis() / 1000.0),
+                80));
     history.getColumns().add(Tables.number("Rows in", RollupRuns.Run::rowsIn, 100));
     history.getColumns().add(Tables.number("Rows out", RollupRuns.Run::rowsOut, 90));
     TableColumn<RollupRuns.Run, String> error = new TableColumn<>("Error");
@@ -138,7 +183,7 @@ public final class RollupsView extends ConsoleView {
     VBox.setVgrow(history, Priority.ALWAYS);
 
     SplitPane split = new SplitPane(runsBox, historyBox);
-    split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+    split.setOrientation(Orientation.VERTICAL);
     VBox top = new VBox(6, new ErrorBanner(model.failure()), bar);
     top.setPadding(new Insets(6));
     root.setTop(top);

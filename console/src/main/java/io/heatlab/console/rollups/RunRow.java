@@ -4,6 +4,7 @@ import io.heatlab.olap.Granularity;
 import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.RunState;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import javafx.beans.property.ReadOnlyDoubleProperty;
@@ -17,15 +18,16 @@ import javafx.collections.ObservableList;
 
 /**
  * One rollup run launched from the console (or by the scheduler it runs): state, progress from the
- * spark-launcher handle and the job's listener, its log lines, cancel. Reports arrive on background threads
- * and are queued; {@link #flush()} applies them on the FX thread (the model calls it a few times a second),
- * so a chatty Spark log never floods the FX thread.
+ * spark-launcher handle and the job's listener, its log lines, cancel. Reports arrive on background
+ * threads and are queued; {@link #flush()} applies them on the FX thread (the model calls it a few
+ * times a second), so a chatty Spark log never floods the FX thread.
  */
 public final class RunRow {
   static final int MAX_LOG_LINES = 5_000;
   private final RollupRun run;
   private final String windows;
-  private final ReadOnlyObjectWrapper<RunState> state = new ReadOnlyObjectWrapper<>(RunState.SUBMITTED);
+  private final ReadOnlyObjectWrapper<RunState> state =
+      new ReadOnlyObjectWrapper<>(RunState.SUBMITTED);
   private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
   private final ReadOnlyStringWrapper outcome = new ReadOnlyStringWrapper("");
   private final ObservableList<String> log = FXCollections.observableArrayList();
@@ -38,12 +40,16 @@ public final class RunRow {
     this.run = run;
     Granularity g = run.granularity();
     List<Instant> w = run.windows();
-    this.windows = w.size() == 1 ? g.label(w.get(0)) : g.label(w.get(0)) + " … " + g.label(w.get(w.size() - 1)) + " (" + w.size() + ")";
+    this.windows =
+        w.size() == 1
+            ? g.label(w.get(0))
+            : g.label(w.get(0)) + " … " + g.label(w.get(w.size() - 1)) + " (" + w.size() + ")";
   }
 
   void state(RunState s) {
     if (s == RunState.FINISHED) {
-      pendingProgress = 1.0; // before the state: a flush that sees FINISHED sees the full bar (volatile order)
+      pendingProgress =
+          1.0; // before the state: a flush that sees FINISHED sees the full bar (volatile order)
     }
     pendingState = s; // last: flush() reads the state first
   }
@@ -57,13 +63,17 @@ public final class RunRow {
   }
 
   void ended(RollupRun.Result result) {
-    pendingOutcome = result.error() == null || result.error().isBlank()
-        ? String.format("%s in %.1f s", result.state(), result.duration().toMillis() / 1000.0)
-        : result.state() + ": " + result.error();
+    pendingOutcome =
+        result.error() == null || result.error().isBlank()
+            ? String.format("%s in %.1f s", result.state(), result.duration().toMillis() / 1000.0)
+            : result.state() + ": " + result.error();
     state(result.state());
   }
 
-  /** Applies queued reports (FX thread); the state is read first, so what was reported before it is applied with it. */
+  /**
+   * Applies queued reports (FX thread); the state is read first, so what was reported before it is
+   * applied with it.
+   */
   void flush() {
     RunState s = pendingState;
     double p = pendingProgress;
@@ -72,7 +82,7 @@ public final class RunRow {
     outcome.set(o);
     state.set(s); // observers of the state see the progress and outcome that came with it
     if (!pendingLines.isEmpty()) {
-      java.util.ArrayList<String> lines = new java.util.ArrayList<>();
+      ArrayList<String> lines = new ArrayList<>();
       for (String l; (l = pendingLines.poll()) != null; ) {
         lines.add(l);
       }
@@ -99,7 +109,6 @@ public final class RunRow {
   public String windows() {
     return windows;
   }
-
 
   public ReadOnlyObjectProperty<RunState> state() {
     return state.getReadOnlyProperty();

@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the console remembers between runs — window geometry, the last view, each view's last choices —
- * in {@code <data dir>/console/prefs.properties} (one file per data directory, so two stacks on one machine
- * keep theirs apart). Written atomically on {@link #save()}; a missing or unreadable file means defaults.
+ * What the console remembers between runs — window geometry, the last view, each view's last
+ * choices — in {@code <data dir>/console/prefs.properties} (one file per data directory, so two
+ * stacks on one machine keep theirs apart). Written atomically on {@link #save()}; a missing or
+ * unreadable file means defaults.
  */
 public final class ConsolePrefs {
   private static final Logger LOG = LoggerFactory.getLogger(ConsolePrefs.class);

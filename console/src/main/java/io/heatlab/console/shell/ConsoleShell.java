@@ -16,10 +16,10 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
 /**
- * The console's window content: a sidebar with one button per view (Ctrl+1 … Ctrl+6), the selected view
- * in the middle, the status bar at the bottom. Every view is built and styled once, at start-up, and stays in
- * the scene hidden until selected; only the selected view samples what is visible only to it; the last view
- * is remembered.
+ * The console's window content: a sidebar with one button per view (Ctrl+1 … Ctrl+6), the selected
+ * view in the middle, the status bar at the bottom. Every view is built and styled once, at
+ * start-up, and stays in the scene hidden until selected; only the selected view samples what is
+ * visible only to it; the last view is remembered.
  *
  * <pre>
  *  ┌──────────┬──────────────────────────────┐
@@ -62,7 +62,8 @@ public final class ConsoleShell {
       b.setOnAction(e -> select(v.title()));
       buttons.put(v.title(), b);
       sidebar.getChildren().add(b);
-      // every view stays in the scene, hidden when not selected: its skins and CSS are built once at start-up,
+      // every view stays in the scene, hidden when not selected: its skins and CSS are built once
+      // at start-up,
       // so switching views never re-applies CSS to a whole subtree on the FX thread
       Parent viewRoot = v.root();
       viewRoot.setVisible(false);
@@ -77,7 +78,11 @@ public final class ConsoleShell {
   /** Registers Ctrl+digit (Cmd on macOS) for every view. */
   public void installShortcuts(Scene scene) {
     for (ConsoleView v : views.values()) {
-      scene.getAccelerators().put(new KeyCodeCombination(v.shortcut(), KeyCombination.SHORTCUT_DOWN), () -> select(v.title()));
+      scene
+          .getAccelerators()
+          .put(
+              new KeyCodeCombination(v.shortcut(), KeyCombination.SHORTCUT_DOWN),
+              () -> select(v.title()));
     }
   }
 

@@ -7,7 +7,9 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 
-/** A red strip above a view while its model reports a {@link Failure}: the cause and a Retry button. */
+/**
+ * A red strip above a view while its model reports a {@link Failure}: the cause and a Retry button.
+ */
 public final class ErrorBanner extends HBox {
   public ErrorBanner(Failure failure) {
     Label text = new Label();

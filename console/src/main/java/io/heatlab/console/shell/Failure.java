@@ -1,12 +1,15 @@
 package io.heatlab.console.shell;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
 /**
- * The last error of a model's background work, with what to do about it: a message (the cause, in words)
- * and a retry action. Empty message = no error. {@link ErrorBanner} shows it; any thread may report.
+ * The last error of a model's background work, with what to do about it: a message (the cause, in
+ * words) and a retry action. Empty message = no error. {@link ErrorBanner} shows it; any thread may
+ * report.
  */
 public final class Failure {
   private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
@@ -37,9 +40,12 @@ public final class Failure {
   /** The innermost useful message of an exception chain: the cause an operator can act on. */
   public static String describe(Throwable error) {
     Throwable t = error;
-    while (t.getCause() != null && t.getCause() != t
-        && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException
-            || t instanceof java.util.concurrent.CompletionException || t.getMessage().equals(t.getCause().toString()))) {
+    while (t.getCause() != null
+        && t.getCause() != t
+        && (t.getMessage() == null
+            || t instanceof ExecutionException
+            || t instanceof CompletionException
+            || t.getMessage().equals(t.getCause().toString()))) {
       t = t.getCause();
     }
     String m = t.getMessage();

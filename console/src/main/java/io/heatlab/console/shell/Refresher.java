@@ -3,6 +3,7 @@ package io.heatlab.console.shell;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -11,9 +12,10 @@ import java.util.function.Consumer;
 import javafx.application.Platform;
 
 /**
- * Samples something every {@code period} off the FX thread and hands each result to the FX thread. A
- * sample that is still running when the next is due is not overlapped (slow servers slow the sampling,
- * never pile it up); a failed sample is reported to the {@link Failure} and the next one retries.
+ * Samples something every {@code period} off the FX thread and hands each result to the FX thread.
+ * A sample that is still running when the next is due is not overlapped (slow servers slow the
+ * sampling, never pile it up); a failed sample is reported to the {@link Failure} and the next one
+ * retries.
  */
 public final class Refresher<T> {
   private final ScheduledExecutorService timers;
@@ -26,8 +28,14 @@ public final class Refresher<T> {
   private final AtomicBoolean running = new AtomicBoolean();
   private ScheduledFuture<?> schedule;
 
-  public Refresher(ScheduledExecutorService timers, ExecutorService io, Duration period, String what, Callable<T> sample,
-      Consumer<T> apply, Failure failure) {
+  public Refresher(
+      ScheduledExecutorService timers,
+      ExecutorService io,
+      Duration period,
+      String what,
+      Callable<T> sample,
+      Consumer<T> apply,
+      Failure failure) {
     this.timers = timers;
     this.io = io;
     this.period = period;
@@ -39,7 +47,8 @@ public final class Refresher<T> {
 
   public synchronized void start() {
     if (schedule == null) {
-      schedule = timers.scheduleWithFixedDelay(this::now, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+      schedule =
+          timers.scheduleWithFixedDelay(this::now, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -56,18 +65,19 @@ public final class Refresher<T> {
       return;
     }
     try {
-      io.execute(() -> {
-        try {
-          T value = sample.call();
-          failure.clear();
-          Platform.runLater(() -> apply.accept(value));
-        } catch (Exception | LinkageError e) {
-          failure.report(what, e);
-        } finally {
-          running.set(false);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      io.execute(
+          () -> {
+            try {
+              T value = sample.call();
+              failure.clear();
+              Platform.runLater(() -> apply.accept(value));
+            } catch (Exception | LinkageError e) {
+              failure.report(what, e);
+            } finally {
+              running.set(false);
+            }
+          });
+    } catch (RejectedExecutionException closing) {
       running.set(false);
     }
   }

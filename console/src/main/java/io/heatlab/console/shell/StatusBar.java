@@ -16,9 +16,10 @@ import javafx.scene.layout.Region;
 import javafx.scene.shape.Circle;
 
 /**
- * The bottom bar: a health dot per stack part (green / red, the detail in a tooltip) and a note on the right.
- * A part's dot is created once, the first time the part is reported, and then only restyled: the health
- * probe reports every two seconds, and the bar must never be seen half rebuilt.
+ * The bottom bar: a health dot per stack part (green / red, the detail in a tooltip) and a note on
+ * the right. A part's dot is created once, the first time the part is reported, and then only
+ * restyled: the health probe reports every two seconds, and the bar must never be seen half
+ * rebuilt.
  */
 public final class StatusBar extends HBox {
   private final HBox dots = new HBox(12);
@@ -65,7 +66,8 @@ public final class StatusBar extends HBox {
 
     void show(PartHealth h) {
       circle.getStyleClass().setAll(h.healthy() ? "dot-ok" : "dot-bad");
-      tooltip.setText(h.name() + " · " + h.state().json() + " · " + h.address() + "\n" + h.detail());
+      tooltip.setText(
+          h.name() + " · " + h.state().json() + " · " + h.address() + "\n" + h.detail());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.heatlab.console.storage;
 
+import io.heatlab.config.HeatlabConfig;
 import io.heatlab.console.ConsoleContext;
 import io.heatlab.console.shell.Background;
 import io.heatlab.console.shell.Failure;
@@ -10,6 +11,7 @@ import io.heatlab.landing.ObjectFormat;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.olap.Granularity;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -17,6 +19,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -24,9 +28,10 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The storage view's state and commands: listing the landing layout level by level (MinIO SDK delimiter
- * listings), an hour's summary (objects, bytes, records from each object's {@code records} metadata), a
- * preview of an object's first records decoded with its format, and "roll up this hour".
+ * The storage view's state and commands: listing the landing layout level by level (MinIO SDK
+ * delimiter listings), an hour's summary (objects, bytes, records from each object's {@code
+ * records} metadata), a preview of an object's first records decoded with its format, and "roll up
+ * this hour".
  */
 public final class StorageModel {
   public static final int PREVIEW_ROWS = 100;
@@ -35,7 +40,8 @@ public final class StorageModel {
   private final ConsoleContext context;
   private final LandingLayout layout = new LandingLayout(LandingLayout.DEFAULT_PREFIX);
   private final ObservableList<LandedEvent> preview = FXCollections.observableArrayList();
-  private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("select a partition or an object");
+  private final ReadOnlyStringWrapper summary =
+      new ReadOnlyStringWrapper("select a partition or an object");
   private final Failure failure;
   private final Consumer<HourPartition> rollUp;
   private volatile Runnable lastAction = () -> {};
@@ -48,12 +54,18 @@ public final class StorageModel {
   }
 
   public StorageNode root() {
-    return StorageNode.dir(StorageNode.Kind.BUCKET, "s3://" + context.config().getString(io.heatlab.config.HeatlabConfig.STORAGE_BUCKET)
-        + "/" + LandingLayout.DEFAULT_PREFIX, layout.prefix() + "/", null);
+    return StorageNode.dir(
+        StorageNode.Kind.BUCKET,
+        "s3://"
+            + context.config().getString(HeatlabConfig.STORAGE_BUCKET)
+            + "/"
+            + LandingLayout.DEFAULT_PREFIX,
+        layout.prefix() + "/",
+        null);
   }
 
   /** The children of a node (blocking: call off the FX thread). */
-  public List<StorageNode> children(StorageNode node) throws IOException, java.sql.SQLException {
+  public List<StorageNode> children(StorageNode node) throws IOException, SQLException {
     ObjectStore store = context.store();
     List<StorageNode> out = new ArrayList<>();
     switch (node.kind()) {
@@ -61,7 +73,9 @@ public final class StorageModel {
         for (String p : store.children(node.prefix())) {
           String name = last(p);
           if (name.startsWith("format=")) {
-            out.add(StorageNode.dir(StorageNode.Kind.FORMAT, name, p, name.substring("format=".length())));
+            out.add(
+                StorageNode.dir(
+                    StorageNode.Kind.FORMAT, name, p, name.substring("format=".length())));
           }
         }
       }
@@ -75,15 +89,25 @@ public final class StorageModel {
         LocalDate day = LocalDate.parse(last(node.prefix()).substring("dt=".length()));
         Map<Instant, Instant> finished = context.rollups().runs().lastFinished(Granularity.HOURLY);
         for (String p : store.children(node.prefix())) {
-          HourPartition hour = new HourPartition(day, Integer.parseInt(last(p).substring("hour=".length())));
+          HourPartition hour =
+              new HourPartition(day, Integer.parseInt(last(p).substring("hour=".length())));
           out.add(hour(node.format(), hour, store.list(p), finished.get(hour.start())));
         }
         out.sort(Comparator.comparing(StorageNode::label).reversed());
       }
       case HOUR -> {
         for (ObjectStore.Entry e : store.list(node.prefix())) {
-          out.add(new StorageNode(StorageNode.Kind.OBJECT, e.key().substring(node.prefix().length()), e.key(), node.format(),
-              node.hour(), 1, e.size(), e.lastModified(), StorageNode.Rollup.NONE));
+          out.add(
+              new StorageNode(
+                  StorageNode.Kind.OBJECT,
+                  e.key().substring(node.prefix().length()),
+                  e.key(),
+                  node.format(),
+                  node.hour(),
+                  1,
+                  e.size(),
+                  e.lastModified(),
+                  StorageNode.Rollup.NONE));
         }
       }
       case OBJECT -> {
@@ -93,11 +117,21 @@ public final class StorageModel {
     return out;
   }
 
-  private StorageNode hour(String format, HourPartition hour, List<ObjectStore.Entry> objects, Instant lastRun) {
+  private StorageNode hour(
+      String format, HourPartition hour, List<ObjectStore.Entry> objects, Instant lastRun) {
     long bytes = objects.stream().mapToLong(ObjectStore.Entry::size).sum();
-    Instant newest = objects.stream().map(ObjectStore.Entry::lastModified).max(Instant::compareTo).orElse(null);
-    return new StorageNode(StorageNode.Kind.HOUR, "hour=" + String.format("%02d", hour.hour()), layout.hourPrefix(format, hour), format,
-        hour, objects.size(), bytes, newest, StorageNode.judge(newest, lastRun));
+    Instant newest =
+        objects.stream().map(ObjectStore.Entry::lastModified).max(Instant::compareTo).orElse(null);
+    return new StorageNode(
+        StorageNode.Kind.HOUR,
+        "hour=" + String.format("%02d", hour.hour()),
+        layout.hourPrefix(format, hour),
+        format,
+        hour,
+        objects.size(),
+        bytes,
+        newest,
+        StorageNode.judge(newest, lastRun));
   }
 
   private static String last(String prefix) {
@@ -113,16 +147,28 @@ public final class StorageModel {
     lastAction = () -> select(node);
     switch (node.kind()) {
       case HOUR -> {
-        summary.set(String.format("%s: %,d objects, %s — counting records…", node.hour(), node.objects(), StorageNode.bytes(node.bytes())));
+        summary.set(
+            String.format(
+                "%s: %,d objects, %s — counting records…",
+                node.hour(), node.objects(), StorageNode.bytes(node.bytes())));
         background(() -> summarize(node), summary::set, "summarising " + node.hour());
       }
       case OBJECT -> {
         summary.set("reading " + node.prefix() + "…");
-        background(() -> decode(node), rows -> {
-          preview.setAll(rows.subList(0, Math.min(PREVIEW_ROWS, rows.size())));
-          summary.set(String.format("%s: %,d records, %s, written %s — first %d shown", node.label(), rows.size(),
-              StorageNode.bytes(node.bytes()), node.lastModified(), Math.min(PREVIEW_ROWS, rows.size())));
-        }, "previewing " + node.label());
+        background(
+            () -> decode(node),
+            rows -> {
+              preview.setAll(rows.subList(0, Math.min(PREVIEW_ROWS, rows.size())));
+              summary.set(
+                  String.format(
+                      "%s: %,d records, %s, written %s — first %d shown",
+                      node.label(),
+                      rows.size(),
+                      StorageNode.bytes(node.bytes()),
+                      node.lastModified(),
+                      Math.min(PREVIEW_ROWS, rows.size())));
+            },
+            "previewing " + node.label());
       }
       default -> summary.set(node.label());
     }
@@ -137,8 +183,14 @@ public final class StorageModel {
       }
       records += Long.parseLong(context.store().metadata(e.key()).getOrDefault("records", "0"));
     }
-    return String.format("%s: %,d objects, %s, %s%,d records%s — %s", hour.hour(), hour.objects(), StorageNode.bytes(hour.bytes()),
-        counted > SUMMARY_MAX_OBJECTS ? "≥ " : "", records, counted > SUMMARY_MAX_OBJECTS ? " (first " + SUMMARY_MAX_OBJECTS + " objects)" : "",
+    return String.format(
+        "%s: %,d objects, %s, %s%,d records%s — %s",
+        hour.hour(),
+        hour.objects(),
+        StorageNode.bytes(hour.bytes()),
+        counted > SUMMARY_MAX_OBJECTS ? "≥ " : "",
+        records,
+        counted > SUMMARY_MAX_OBJECTS ? " (first " + SUMMARY_MAX_OBJECTS + " objects)" : "",
         hour.rollup().describe());
   }
 
@@ -157,11 +209,11 @@ public final class StorageModel {
     }
   }
 
-  private <T> void background(java.util.concurrent.Callable<T> work, Consumer<T> onFx, String what) {
+  private <T> void background(Callable<T> work, Consumer<T> onFx, String what) {
     Background.run(context.background(), failure, what, work, onFx);
   }
 
-  java.util.concurrent.Executor contextExecutor() {
+  Executor contextExecutor() {
     return context.background();
   }
 

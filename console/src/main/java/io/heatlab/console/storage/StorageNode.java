@@ -4,18 +4,35 @@ import io.heatlab.landing.HourPartition;
 import java.time.Instant;
 
 /**
- * A node of the storage tree: bucket → format → day → hour → object. Hours carry their summary from the
- * listing (objects, bytes, newest object) and whether they received objects after their last successful
- * hourly rollup ({@link Rollup}).
+ * A node of the storage tree: bucket → format → day → hour → object. Hours carry their summary from
+ * the listing (objects, bytes, newest object) and whether they received objects after their last
+ * successful hourly rollup ({@link Rollup}).
  */
-public record StorageNode(Kind kind, String label, String prefix, String format, HourPartition hour, long objects, long bytes,
-    Instant lastModified, Rollup rollup) {
+public record StorageNode(
+    Kind kind,
+    String label,
+    String prefix,
+    String format,
+    HourPartition hour,
+    long objects,
+    long bytes,
+    Instant lastModified,
+    Rollup rollup) {
 
-  public enum Kind { BUCKET, FORMAT, DAY, HOUR, OBJECT }
+  public enum Kind {
+    BUCKET,
+    FORMAT,
+    DAY,
+    HOUR,
+    OBJECT
+  }
 
   /** An hour's state against its hourly rollups. */
   public enum Rollup {
-    NONE, ROLLED_UP, NOT_ROLLED_UP, CHANGED_SINCE;
+    NONE,
+    ROLLED_UP,
+    NOT_ROLLED_UP,
+    CHANGED_SINCE;
 
     public String describe() {
       return switch (this) {
@@ -40,7 +57,9 @@ public record StorageNode(Kind kind, String label, String prefix, String format,
     if (lastSuccessfulRunStarted == null) {
       return Rollup.NOT_ROLLED_UP;
     }
-    return newestObject != null && !newestObject.isBefore(lastSuccessfulRunStarted) ? Rollup.CHANGED_SINCE : Rollup.ROLLED_UP;
+    return newestObject != null && !newestObject.isBefore(lastSuccessfulRunStarted)
+        ? Rollup.CHANGED_SINCE
+        : Rollup.ROLLED_UP;
   }
 
   static StorageNode dir(Kind kind, String label, String prefix, String format) {
@@ -50,7 +69,10 @@ public record StorageNode(Kind kind, String label, String prefix, String format,
   @Override
   public String toString() {
     return switch (kind) {
-      case HOUR -> String.format("%s   %,d objects · %s%s", label, objects, bytes(bytes), rollup.stale() ? " · ⚠ " + rollup.describe() : "");
+      case HOUR ->
+          String.format(
+              "%s   %,d objects · %s%s",
+              label, objects, bytes(bytes), rollup.stale() ? " · ⚠ " + rollup.describe() : "");
       case OBJECT -> String.format("%s   %s", label, bytes(bytes));
       default -> label;
     };

@@ -23,8 +23,8 @@ import javafx.scene.layout.VBox;
 
 /**
  * Storage: the landing layout as a tree (children listed when a node is first expanded, off the FX
- * thread), hours needing a rollup marked, a summary of the selected hour, a preview of the selected object's
- * first records, and "Roll up this hour".
+ * thread), hours needing a rollup marked, a summary of the selected hour, a preview of the selected
+ * object's first records, and "Roll up this hour".
  */
 public final class StorageView extends ConsoleView {
   private final StorageModel model;
@@ -36,27 +36,32 @@ public final class StorageView extends ConsoleView {
     tree.setId("storage-tree");
     tree.setRoot(lazy(model.root()));
     tree.getRoot().setExpanded(true);
-    tree.setCellFactory(t -> new TreeCell<>() {
-      @Override
-      protected void updateItem(StorageNode node, boolean empty) {
-        super.updateItem(node, empty);
-        getStyleClass().remove("stale");
-        setText(empty || node == null ? null : node.toString());
-        if (!empty && node != null && node.rollup().stale()) {
-          getStyleClass().add("stale");
-        }
-      }
-    });
+    tree.setCellFactory(
+        t ->
+            new TreeCell<>() {
+              @Override
+              protected void updateItem(StorageNode node, boolean empty) {
+                super.updateItem(node, empty);
+                getStyleClass().remove("stale");
+                setText(empty || node == null ? null : node.toString());
+                if (!empty && node != null && node.rollup().stale()) {
+                  getStyleClass().add("stale");
+                }
+              }
+            });
     Button rollUp = new Button("Roll up this hour");
     rollUp.setId("roll-up-hour");
     rollUp.setDisable(true);
     Button refresh = new Button("Refresh");
     refresh.setOnAction(e -> refresh());
-    tree.getSelectionModel().selectedItemProperty().addListener((o, was, item) -> {
-      StorageNode node = item == null ? null : item.getValue();
-      rollUp.setDisable(node == null || node.kind() != StorageNode.Kind.HOUR);
-      model.select(node);
-    });
+    tree.getSelectionModel()
+        .selectedItemProperty()
+        .addListener(
+            (o, was, item) -> {
+              StorageNode node = item == null ? null : item.getValue();
+              rollUp.setDisable(node == null || node.kind() != StorageNode.Kind.HOUR);
+              model.select(node);
+            });
     rollUp.setOnAction(e -> model.rollUp(selected()));
 
     Label summary = new Label();
@@ -68,14 +73,22 @@ public final class StorageView extends ConsoleView {
     preview.getColumns().add(Tables.text("client_id", LandedEvent::clientId, 80));
     preview.getColumns().add(Tables.text("screen_id", LandedEvent::screenId, 100));
     preview.getColumns().add(Tables.text("event_type", LandedEvent::eventType, 85));
-    preview.getColumns().add(Tables.text("event_time", e -> Instant.ofEpochMilli(e.eventTime()).toString(), 190));
+    preview
+        .getColumns()
+        .add(Tables.text("event_time", e -> Instant.ofEpochMilli(e.eventTime()).toString(), 190));
     preview.getColumns().add(Tables.text("x_norm", e -> String.format("%.4f", e.xNorm()), 65));
     preview.getColumns().add(Tables.text("y_norm", e -> String.format("%.4f", e.yNorm()), 65));
     preview.getColumns().add(Tables.text("session_id", LandedEvent::sessionId, 140));
     preview.getColumns().add(Tables.text("batch_id", LandedEvent::batchId, 140));
     HBox actions = new HBox(8, refresh, rollUp);
     actions.setAlignment(Pos.CENTER_LEFT);
-    VBox right = new VBox(6, actions, summary, new Label("Preview (first " + StorageModel.PREVIEW_ROWS + " records)"), preview);
+    VBox right =
+        new VBox(
+            6,
+            actions,
+            summary,
+            new Label("Preview (first " + StorageModel.PREVIEW_ROWS + " records)"),
+            preview);
     VBox.setVgrow(preview, Priority.ALWAYS);
     right.setPadding(new Insets(6));
     SplitPane split = new SplitPane(tree, right);
@@ -94,18 +107,27 @@ public final class StorageView extends ConsoleView {
     TreeItem<StorageNode> item = new TreeItem<>(node);
     if (node.kind() != StorageNode.Kind.OBJECT) {
       item.getChildren().add(new TreeItem<>()); // placeholder: makes the node expandable
-      item.expandedProperty().addListener((o, was, expanded) -> {
-        if (expanded && item.getChildren().size() == 1 && item.getChildren().get(0).getValue() == null) {
-          load(item);
-        }
-      });
+      item.expandedProperty()
+          .addListener(
+              (o, was, expanded) -> {
+                if (expanded
+                    && item.getChildren().size() == 1
+                    && item.getChildren().get(0).getValue() == null) {
+                  load(item);
+                }
+              });
     }
     return item;
   }
 
   private void load(TreeItem<StorageNode> item) {
-    Background.run(model.contextExecutor(), model.failure(), "listing " + item.getValue().prefix(), () -> model.children(item.getValue()),
-        (List<StorageNode> children) -> item.getChildren().setAll(children.stream().map(this::lazy).toList()));
+    Background.run(
+        model.contextExecutor(),
+        model.failure(),
+        "listing " + item.getValue().prefix(),
+        () -> model.children(item.getValue()),
+        (List<StorageNode> children) ->
+            item.getChildren().setAll(children.stream().map(this::lazy).toList()));
   }
 
   /** Lists the tree again from the bucket. */

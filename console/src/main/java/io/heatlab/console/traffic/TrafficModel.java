@@ -15,11 +15,13 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 
 /**
- * The Traffic view's state and commands: the traffic generator (the same as {@code ./heatlab traffic}: real
- * HTTP batches to the ingestion endpoint) started and stopped from the form, and each second's achieved
- * rate, errors and latency for the chart; totals since start.
+ * The Traffic view's state and commands: the traffic generator (the same as {@code ./heatlab
+ * traffic}: real HTTP batches to the ingestion endpoint) started and stopped from the form, and
+ * each second's achieved rate, errors and latency for the chart; totals since start.
  */
 public final class TrafficModel {
   /** One second of traffic, for the chart. */
@@ -35,35 +37,45 @@ public final class TrafficModel {
   private long accepted;
   private long failed;
 
-  private final javafx.collections.ObservableList<String> screenIds = javafx.collections.FXCollections.observableArrayList();
+  private final ObservableList<String> screenIds = FXCollections.observableArrayList();
 
   public TrafficModel(ConsoleContext context) {
     this.context = context;
-    context.background().execute(() -> { // the catalog is read once, off the FX thread
-      try {
-        var ids = context.screens().ids();
-        Platform.runLater(() -> screenIds.setAll(ids));
-      } catch (RuntimeException e) {
-        failure.report("screen catalog", e);
-      }
-    });
+    context
+        .background()
+        .execute(
+            () -> { // the catalog is read once, off the FX thread
+              try {
+                var ids = context.screens().ids();
+                Platform.runLater(() -> screenIds.setAll(ids));
+              } catch (RuntimeException e) {
+                failure.report("screen catalog", e);
+              }
+            });
   }
 
   /** The screens traffic can be sent to (the catalog's ids; filled in once it is read). */
-  public javafx.collections.ObservableList<String> screenIds() {
+  public ObservableList<String> screenIds() {
     return screenIds;
   }
 
-  /** Starts sending (the generator is built off the FX thread); bad settings are reported, nothing is sent. */
+  /**
+   * Starts sending (the generator is built off the FX thread); bad settings are reported, nothing
+   * is sent.
+   */
   public void start(TrafficSettings settings) {
     if (running.get()) {
       return;
     }
     TrafficPlan plan;
     try {
-      plan = settings.plan(context.stack().endpoints().httpUrl(),
-          WriteKeys.parse(context.config().secret(HeatlabConfig.INGEST_WRITE_KEYS)).keyOf(settings.client()),
-          context.screens().screens(), System.nanoTime());
+      plan =
+          settings.plan(
+              context.stack().endpoints().httpUrl(),
+              WriteKeys.parse(context.config().secret(HeatlabConfig.INGEST_WRITE_KEYS))
+                  .keyOf(settings.client()),
+              context.screens().screens(),
+              System.nanoTime());
     } catch (IllegalArgumentException e) {
       failure.report("traffic not started", e);
       return;
@@ -75,18 +87,24 @@ public final class TrafficModel {
       stopRequested = false;
     }
     running.set(true);
-    totals.set(String.format("sending %,d events/s as %s to %s", plan.eventsPerSecond(), plan.clientId(), plan.baseUrl()));
-    context.background().execute(() -> {
-      TrafficGenerator g = new TrafficGenerator(plan);
-      synchronized (this) {
-        if (stopRequested) {
-          g.close();
-          return;
-        }
-        generator = g;
-      }
-      g.start(s -> Platform.runLater(() -> second(s)));
-    });
+    totals.set(
+        String.format(
+            "sending %,d events/s as %s to %s",
+            plan.eventsPerSecond(), plan.clientId(), plan.baseUrl()));
+    context
+        .background()
+        .execute(
+            () -> {
+              TrafficGenerator g = new TrafficGenerator(plan);
+              synchronized (this) {
+                if (stopRequested) {
+                  g.close();
+                  return;
+                }
+                generator = g;
+              }
+              g.start(s -> Platform.runLater(() -> second(s)));
+            });
   }
 
   private void second(TrafficStats.Snapshot s) {
@@ -96,8 +114,10 @@ public final class TrafficModel {
     accepted += s.eventsAccepted();
     failed += s.failedBatches();
     latest.set(new Second(Instant.now(), s));
-    totals.set(String.format("accepted %,d events since start · %,d failed batches · last second p99 %.1f ms · answers %s",
-        accepted, failed, s.p99Ms(), s.byStatus()));
+    totals.set(
+        String.format(
+            "accepted %,d events since start · %,d failed batches · last second p99 %.1f ms · answers %s",
+            accepted, failed, s.p99Ms(), s.byStatus()));
   }
 
   /** Stops sending and waits (off the FX thread) for the batches in flight. */
@@ -113,16 +133,24 @@ public final class TrafficModel {
       stopRequested = g == null; // still being built: the builder closes it
     }
     if (g != null) {
-      context.background().execute(() -> {
-        try {
-          TrafficStats.Snapshot end = g.stop();
-          Platform.runLater(() -> totals.set(String.format("stopped: %,d events accepted in %.0f s", end.eventsAccepted(), end.seconds())));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } finally {
-          g.close();
-        }
-      });
+      context
+          .background()
+          .execute(
+              () -> {
+                try {
+                  TrafficStats.Snapshot end = g.stop();
+                  Platform.runLater(
+                      () ->
+                          totals.set(
+                              String.format(
+                                  "stopped: %,d events accepted in %.0f s",
+                                  end.eventsAccepted(), end.seconds())));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } finally {
+                  g.close();
+                }
+              });
     } else {
       totals.set("stopped");
     }

@@ -7,17 +7,24 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Traffic view's form: client, virtual page sessions, events/s, burst ({@code 3x10s/60s}), screens and
- * backfill hours — checked and turned into a {@link TrafficPlan} with the client's write key, or a message
- * saying what to fix. Pure.
+ * The Traffic view's form: client, virtual page sessions, events/s, burst ({@code 3x10s/60s}),
+ * screens and backfill hours — checked and turned into a {@link TrafficPlan} with the client's
+ * write key, or a message saying what to fix. Pure.
  */
-public record TrafficSettings(String client, int sessions, int eventsPerSecond, String burst, double backfillHours, Set<String> screens) {
+public record TrafficSettings(
+    String client,
+    int sessions,
+    int eventsPerSecond,
+    String burst,
+    double backfillHours,
+    Set<String> screens) {
 
   /**
-   * The plan over the chosen screens of {@code catalog} (in the catalog's order); the write key comes from
-   * the settings' {@code ingest.write.keys}.
+   * The plan over the chosen screens of {@code catalog} (in the catalog's order); the write key
+   * comes from the settings' {@code ingest.write.keys}.
    */
-  public TrafficPlan plan(String baseUrl, Optional<String> writeKey, List<Screen> catalog, long seed) {
+  public TrafficPlan plan(
+      String baseUrl, Optional<String> writeKey, List<Screen> catalog, long seed) {
     if (client == null || client.isBlank()) {
       throw new IllegalArgumentException("name a client");
     }
@@ -25,12 +32,30 @@ public record TrafficSettings(String client, int sessions, int eventsPerSecond, 
     if (chosen.isEmpty()) {
       throw new IllegalArgumentException("pick at least one screen");
     }
-    String key = writeKey.orElseThrow(() -> new IllegalArgumentException("client '" + client
-        + "' has no write key in ingest.write.keys (set HEATLAB_INGEST_WRITE_KEYS or pick another client)"));
+    String key =
+        writeKey.orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "client '"
+                        + client
+                        + "' has no write key in ingest.write.keys (set HEATLAB_INGEST_WRITE_KEYS or pick another client)"));
     if (eventsPerSecond < 1) {
       throw new IllegalArgumentException("events/s must be at least 1");
     }
     TrafficPlan.Burst b = burst == null || burst.isBlank() ? null : TrafficPlan.Burst.parse(burst);
-    return new TrafficPlan(baseUrl, client, key, chosen, sessions, eventsPerSecond, 50, null, b, backfillHours, 0.05, 64, seed);
+    return new TrafficPlan(
+        baseUrl,
+        client,
+        key,
+        chosen,
+        sessions,
+        eventsPerSecond,
+        50,
+        null,
+        b,
+        backfillHours,
+        0.05,
+        64,
+        seed);
   }
 }

@@ -4,14 +4,15 @@ import io.heatlab.console.shell.ConsolePrefs;
 import io.heatlab.console.shell.ConsoleView;
 import io.heatlab.console.shell.ErrorBanner;
 import io.heatlab.console.shell.Tables;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.XYChart;
-import java.util.Set;
-import java.util.stream.Collectors;
-import javafx.collections.ListChangeListener;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
@@ -23,9 +24,9 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 /**
- * Traffic: the generator's settings (client, page sessions, events/s, burst, backfill hours, the screens to
- * visit), Start/Stop, a live chart of achieved events/s, failed batches and p99
- * latency (last 5 minutes), and a button that opens the simulator page in the system browser.
+ * Traffic: the generator's settings (client, page sessions, events/s, burst, backfill hours, the
+ * screens to visit), Start/Stop, a live chart of achieved events/s, failed batches and p99 latency
+ * (last 5 minutes), and a button that opens the simulator page in the system browser.
  */
 public final class TrafficView extends ConsoleView {
   private static final int CHART_SECONDS = 300;
@@ -62,34 +63,57 @@ public final class TrafficView extends ConsoleView {
     screens.setId("traffic-screens");
     screens.setAlignment(Pos.CENTER_LEFT);
     Set<String> unchecked = Set.of(prefs.get("traffic.screens.off", "").split(","));
-    model.screenIds().addListener((ListChangeListener<String>) c -> {
-      screens.getChildren().clear();
-      for (String id : model.screenIds()) {
-        CheckBox box = new CheckBox(id);
-        box.setId("traffic-screen-" + id);
-        box.setSelected(!unchecked.contains(id));
-        screens.getChildren().add(box);
-      }
-    });
+    model
+        .screenIds()
+        .addListener(
+            (ListChangeListener<String>)
+                c -> {
+                  screens.getChildren().clear();
+                  for (String id : model.screenIds()) {
+                    CheckBox box = new CheckBox(id);
+                    box.setId("traffic-screen-" + id);
+                    box.setSelected(!unchecked.contains(id));
+                    screens.getChildren().add(box);
+                  }
+                });
 
     Button start = new Button("Start traffic");
     start.setId("traffic-start");
     start.disableProperty().bind(model.running());
-    start.setOnAction(e -> {
-      prefs.put("traffic.client", client.getText());
-      prefs.put("traffic.sessions", sessions.getText());
-      prefs.put("traffic.rate", rate.getText());
-      prefs.put("traffic.burst", burst.getText());
-      prefs.put("traffic.backfill", backfill.getText());
-      prefs.put("traffic.screens.off", screenBoxes().filter(b -> !b.isSelected()).map(CheckBox::getText).collect(Collectors.joining(",")));
-      try {
-        model.start(new TrafficSettings(client.getText().strip(), Integer.parseInt(sessions.getText().strip()),
-            Integer.parseInt(rate.getText().strip()), burst.getText(), Double.parseDouble(backfill.getText().strip()),
-            screenBoxes().filter(CheckBox::isSelected).map(CheckBox::getText).collect(Collectors.toSet())));
-      } catch (NumberFormatException bad) {
-        model.failure().report("traffic not started", new IllegalArgumentException("sessions, events/s and backfill hours must be numbers"));
-      }
-    });
+    start.setOnAction(
+        e -> {
+          prefs.put("traffic.client", client.getText());
+          prefs.put("traffic.sessions", sessions.getText());
+          prefs.put("traffic.rate", rate.getText());
+          prefs.put("traffic.burst", burst.getText());
+          prefs.put("traffic.backfill", backfill.getText());
+          prefs.put(
+              "traffic.screens.off",
+              screenBoxes()
+                  .filter(b -> !b.isSelected())
+                  .map(CheckBox::getText)
+                  .collect(Collectors.joining(",")));
+          try {
+            model.start(
+                new TrafficSettings(
+                    client.getText().strip(),
+                    Integer.parseInt(sessions.getText().strip()),
+                    Integer.parseInt(rate.getText().strip()),
+                    burst.getText(),
+                    Double.parseDouble(backfill.getText().strip()),
+                    screenBoxes()
+                        .filter(CheckBox::isSelected)
+                        .map(CheckBox::getText)
+                        .collect(Collectors.toSet())));
+          } catch (NumberFormatException bad) {
+            model
+                .failure()
+                .report(
+                    "traffic not started",
+                    new IllegalArgumentException(
+                        "sessions, events/s and backfill hours must be numbers"));
+          }
+        });
     Button stop = new Button("Stop");
     stop.setId("traffic-stop");
     stop.disableProperty().bind(model.running().not());
@@ -102,7 +126,8 @@ public final class TrafficView extends ConsoleView {
     HBox buttons = new HBox(8, start, stop, open);
     buttons.setAlignment(Pos.CENTER_LEFT);
 
-    LineChart<Number, Number> rates = Tables.timeChart("Achieved (events/s) and failed batches/s", "per second");
+    LineChart<Number, Number> rates =
+        Tables.timeChart("Achieved (events/s) and failed batches/s", "per second");
     acceptedSeries.setName("accepted events/s");
     errorSeries.setName("failed batches/s");
     rates.getData().add(acceptedSeries);
@@ -119,7 +144,7 @@ public final class TrafficView extends ConsoleView {
     root.setCenter(box);
   }
 
-  private java.util.stream.Stream<CheckBox> screenBoxes() {
+  private Stream<CheckBox> screenBoxes() {
     return screens.getChildren().stream().map(CheckBox.class::cast);
   }
 

@@ -3,16 +3,30 @@ package io.heatlab.console.heatmaps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heatlab.olap.Granularity;
 import io.heatlab.render.HeatmapGrid;
 import io.heatlab.render.HeatmapRenderer;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class HeatmapRequestTest {
 
-  private static HeatmapRequest request(boolean moves, boolean clicks, String from, String to, String compareFrom) {
-    return new HeatmapRequest("demo", "pricing", moves, clicks, from, to, 2.5, HeatmapRenderer.Scale.LINEAR, 0.75, compareFrom, "");
+  private static HeatmapRequest request(
+      boolean moves, boolean clicks, String from, String to, String compareFrom) {
+    return new HeatmapRequest(
+        "demo",
+        "pricing",
+        moves,
+        clicks,
+        from,
+        to,
+        2.5,
+        HeatmapRenderer.Scale.LINEAR,
+        0.75,
+        compareFrom,
+        "");
   }
 
   @Test
@@ -52,16 +66,23 @@ class HeatmapRequestTest {
   @Test
   void coverageMarksTheMissingHours() {
     Instant from = Instant.parse("2026-11-25T10:00:00Z");
-    var hours = HeatmapRequest.coverage(from, from.plusSeconds(3 * 3600), Set.of(from.plusSeconds(3600)));
-    assertThat(hours).extracting(HeatmapRequest.CoverageHour::rolledUp).containsExactly(true, false, true);
+    var hours =
+        HeatmapRequest.coverage(from, from.plusSeconds(3 * 3600), Set.of(from.plusSeconds(3600)));
+    assertThat(hours)
+        .extracting(HeatmapRequest.CoverageHour::rolledUp)
+        .containsExactly(true, false, true);
   }
 
   @Test
   void theWindowsReadAreNamedCoarsestFirst() {
-    assertThat(HeatmapRequest.describeWindows(java.util.Map.of(io.heatlab.olap.Granularity.HOURLY, 24))).isEqualTo("24 hourly windows");
-    assertThat(HeatmapRequest.describeWindows(java.util.Map.of(io.heatlab.olap.Granularity.HOURLY, 5, io.heatlab.olap.Granularity.WEEKLY, 1,
-        io.heatlab.olap.Granularity.DAILY, 3))).isEqualTo("1 weekly, 3 daily and 5 hourly windows");
-    assertThat(HeatmapRequest.describeWindows(java.util.Map.of(io.heatlab.olap.Granularity.DAILY, 1))).isEqualTo("1 daily window");
-    assertThat(HeatmapRequest.describeWindows(java.util.Map.of())).isEqualTo("no window");
+    assertThat(HeatmapRequest.describeWindows(Map.of(Granularity.HOURLY, 24)))
+        .isEqualTo("24 hourly windows");
+    assertThat(
+            HeatmapRequest.describeWindows(
+                Map.of(Granularity.HOURLY, 5, Granularity.WEEKLY, 1, Granularity.DAILY, 3)))
+        .isEqualTo("1 weekly, 3 daily and 5 hourly windows");
+    assertThat(HeatmapRequest.describeWindows(Map.of(Granularity.DAILY, 1)))
+        .isEqualTo("1 daily window");
+    assertThat(HeatmapRequest.describeWindows(Map.of())).isEqualTo("no window");
   }
 }

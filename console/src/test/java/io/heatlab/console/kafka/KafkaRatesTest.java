@@ -11,10 +11,16 @@ import org.junit.jupiter.api.Test;
 class KafkaRatesTest {
   private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
 
-  private static KafkaSnapshot snapshot(int second, long end0, long end1, long committed0, long committed1) {
-    return new KafkaSnapshot(T0.plusSeconds(second), Map.of("events-0", end0, "events-1", end1, "connect-offsets-0", 5L + second),
-        Map.of("connect-landing", Map.of("events-0", committed0, "events-1", committed1)), Map.of("connect-landing", "STABLE"),
-        Map.of("connect-landing", Map.of("events-0", end0 - committed0, "events-1", end1 - committed1)));
+  private static KafkaSnapshot snapshot(
+      int second, long end0, long end1, long committed0, long committed1) {
+    return new KafkaSnapshot(
+        T0.plusSeconds(second),
+        Map.of("events-0", end0, "events-1", end1, "connect-offsets-0", 5L + second),
+        Map.of("connect-landing", Map.of("events-0", committed0, "events-1", committed1)),
+        Map.of("connect-landing", "STABLE"),
+        Map.of(
+            "connect-landing",
+            Map.of("events-0", end0 - committed0, "events-1", end1 - committed1)));
   }
 
   @Test
@@ -27,7 +33,8 @@ class KafkaRatesTest {
     KafkaRates rates = new KafkaRates(Duration.ofMinutes(15));
     rates.add(snapshot(0, 100, 100, 100, 100));
     KafkaRates.Point p = rates.add(snapshot(2, 300, 200, 250, 100));
-    assertThat(p.producedPerSecond()).isCloseTo(150.0, within(1e-9)); // (200 + 100) / 2 s; connect-offsets not counted
+    assertThat(p.producedPerSecond())
+        .isCloseTo(150.0, within(1e-9)); // (200 + 100) / 2 s; connect-offsets not counted
     assertThat(p.consumedPerSecond()).containsEntry("connect-landing", 75.0);
     assertThat(p.lag()).containsEntry("connect-landing", 150L);
     assertThat(rates.rate("events-0")).isEqualTo(100.0);

@@ -18,19 +18,20 @@ class LagEvaluatorTest {
   }
 
   /**
-   * Offsets seen at {@code from}, {@code from + 10}, … seconds with the given lags, no samples between. The
-   * first is the partition's first sighting when nothing was observed before.
+   * Offsets seen at {@code from}, {@code from + 10}, … seconds with the given lags, no samples
+   * between. The first is the partition's first sighting when nothing was observed before.
    */
-  private static void commits(LagEvaluator ev, String partition, long from, long[] offsets, long[] lags) {
+  private static void commits(
+      LagEvaluator ev, String partition, long from, long[] offsets, long[] lags) {
     for (int i = 0; i < offsets.length; i++) {
       ev.observe(partition, t(from + 10L * i), offsets[i], offsets[i] + lags[i]);
     }
   }
 
   /**
-   * Window 4 holding commits of offsets 100..400 at 0..30 s with lags 50, 40, 60, 70 (one dip, so never
-   * WARN); the first sighting at -10 s has aged out. Longest gap 10 s; span 40 s (the oldest commit is
-   * only known to have happened after -10 s).
+   * Window 4 holding commits of offsets 100..400 at 0..30 s with lags 50, 40, 60, 70 (one dip, so
+   * never WARN); the first sighting at -10 s has aged out. Longest gap 10 s; span 40 s (the oldest
+   * commit is only known to have happened after -10 s).
    */
   private static LagEvaluator fourLaggedCommits() {
     LagEvaluator ev = new LagEvaluator(4);
@@ -45,8 +46,11 @@ class LagEvaluatorTest {
 
     Verdict verdict = ev.partition(P, t(41));
 
-    assertThat(verdict).isEqualTo(new Verdict(Status.OK,
-        "OK: " + P + " was caught up within the window (lag 0 at offset 200), lag now 60"));
+    assertThat(verdict)
+        .isEqualTo(
+            new Verdict(
+                Status.OK,
+                "OK: " + P + " was caught up within the window (lag 0 at offset 200), lag now 60"));
   }
 
   @Test
@@ -56,7 +60,8 @@ class LagEvaluatorTest {
 
     Verdict verdict = ev.partition(P, t(34));
 
-    assertThat(verdict).isEqualTo(new Verdict(Status.OK, "OK: " + P + " is caught up at offset 400"));
+    assertThat(verdict)
+        .isEqualTo(new Verdict(Status.OK, "OK: " + P + " is caught up at offset 400"));
   }
 
   @Test
@@ -66,8 +71,13 @@ class LagEvaluatorTest {
 
     Verdict verdict = ev.partition(P, t(41));
 
-    assertThat(verdict).isEqualTo(new Verdict(Status.WARN, "WARN: " + P
-        + "'s lag did not decrease across its last 5 commits (50 → 150): the consumer is falling behind"));
+    assertThat(verdict)
+        .isEqualTo(
+            new Verdict(
+                Status.WARN,
+                "WARN: "
+                    + P
+                    + "'s lag did not decrease across its last 5 commits (50 → 150): the consumer is falling behind"));
   }
 
   @Test
@@ -77,7 +87,9 @@ class LagEvaluatorTest {
 
     Verdict verdict = ev.partition(P, t(31));
 
-    assertThat(verdict).isEqualTo(new Verdict(Status.OK, "OK: " + P + " is making progress (offset 400, lag 100)"));
+    assertThat(verdict)
+        .isEqualTo(
+            new Verdict(Status.OK, "OK: " + P + " is making progress (offset 400, lag 100)"));
   }
 
   @Test
@@ -97,9 +109,15 @@ class LagEvaluatorTest {
 
     Verdict verdict = ev.partition(P, t(51));
 
-    assertThat(verdict).isEqualTo(new Verdict(Status.STALL, "STALL: " + P + "'s committed offset stayed at 400"
-        + " over the last 8 observations (21 s, more than 2 × its longest gap between commits, 10 s)"
-        + " while its lag is 580"));
+    assertThat(verdict)
+        .isEqualTo(
+            new Verdict(
+                Status.STALL,
+                "STALL: "
+                    + P
+                    + "'s committed offset stayed at 400"
+                    + " over the last 8 observations (21 s, more than 2 × its longest gap between commits, 10 s)"
+                    + " while its lag is 580"));
   }
 
   @Test
@@ -109,7 +127,9 @@ class LagEvaluatorTest {
       ev.observe(P, t(s), 400, 470 + 10 * s);
     }
 
-    assertThat(ev.partition(P, t(48)).status()).as("still for 18 s, not more than 2 × 10 s").isEqualTo(Status.OK);
+    assertThat(ev.partition(P, t(48)).status())
+        .as("still for 18 s, not more than 2 × 10 s")
+        .isEqualTo(Status.OK);
   }
 
   @Test
@@ -129,8 +149,14 @@ class LagEvaluatorTest {
     Verdict pastSpan = ev.partition(P, t(71));
 
     assertThat(atSpan.status()).isEqualTo(Status.OK);
-    assertThat(pastSpan).isEqualTo(new Verdict(Status.STOP, "STOP: " + P + " has not committed past offset 400"
-        + " for 41 s while its lag is 70, longer than its last 4 commits took (40 s)"));
+    assertThat(pastSpan)
+        .isEqualTo(
+            new Verdict(
+                Status.STOP,
+                "STOP: "
+                    + P
+                    + " has not committed past offset 400"
+                    + " for 41 s while its lag is 70, longer than its last 4 commits took (40 s)"));
   }
 
   @Test
@@ -150,11 +176,14 @@ class LagEvaluatorTest {
   @Test
   void okWhenStoppedButCaughtUp() {
     LagEvaluator ev = fourLaggedCommits();
-    ev.observe(P, t(35), 400, 400); // the producer went quiet, the consumer caught up: nothing more to commit
+    ev.observe(
+        P, t(35), 400,
+        400); // the producer went quiet, the consumer caught up: nothing more to commit
 
     Verdict verdict = ev.partition(P, t(3600));
 
-    assertThat(verdict).isEqualTo(new Verdict(Status.OK, "OK: " + P + " is caught up at offset 400"));
+    assertThat(verdict)
+        .isEqualTo(new Verdict(Status.OK, "OK: " + P + " is caught up at offset 400"));
   }
 
   @Test
@@ -180,13 +209,15 @@ class LagEvaluatorTest {
 
     Verdict verdict = ev.partition(P, t(71));
 
-    assertThat(verdict.status()).as("STOP is checked before the zero-lag-in-window exemption, as in Burrow")
+    assertThat(verdict.status())
+        .as("STOP is checked before the zero-lag-in-window exemption, as in Burrow")
         .isEqualTo(Status.STOP);
   }
 
   @Test
   void samplingGridAloneDoesNotStopASlowCommitter() {
-    // Commits seen at 60 s and 117 s (a gap of 57 s on the 3 s sampling grid), the next one due at 180 s.
+    // Commits seen at 60 s and 117 s (a gap of 57 s on the 3 s sampling grid), the next one due at
+    // 180 s.
     LagEvaluator ev = new LagEvaluator(10);
     for (long s = 0; s <= 177; s += 3) {
       long committed = s < 60 ? 0 : s < 117 ? 5_000 : 10_700;
@@ -195,14 +226,16 @@ class LagEvaluatorTest {
 
     Verdict verdict = ev.partition(P, t(177));
 
-    assertThat(verdict.status()).as("still 60 s; the 57 s gap may have been up to 60 s: " + verdict.rule())
+    assertThat(verdict.status())
+        .as("still 60 s; the 57 s gap may have been up to 60 s: " + verdict.rule())
         .isEqualTo(Status.OK);
     assertThat(ev.partition(P, t(178)).status()).isEqualTo(Status.STOP);
   }
 
   @Test
   void slowCommitterSampledOftenIsNotStalled() {
-    // A Connect sink flushing every 57..63 s, sampled every 3 s for 15 minutes, 100 records/s arriving.
+    // A Connect sink flushing every 57..63 s, sampled every 3 s for 15 minutes, 100 records/s
+    // arriving.
     LagEvaluator ev = new LagEvaluator(5);
     long committed = 0;
     long nextCommit = 60;
@@ -229,8 +262,13 @@ class LagEvaluatorTest {
 
     Verdict verdict = ev.partition(P, t(31));
 
-    assertThat(verdict).isEqualTo(new Verdict(Status.ERR,
-        "ERR (REWIND): " + P + "'s committed offset went back from 300 to 150 and has not returned there since"));
+    assertThat(verdict)
+        .isEqualTo(
+            new Verdict(
+                Status.ERR,
+                "ERR (REWIND): "
+                    + P
+                    + "'s committed offset went back from 300 to 150 and has not returned there since"));
   }
 
   @Test
@@ -250,8 +288,10 @@ class LagEvaluatorTest {
 
     Verdict verdict = ev.partition(P, t(3600));
 
-    assertThat(verdict).isEqualTo(
-        new Verdict(Status.OK, "OK: " + P + " has no log end offset yet (committed offset 200)"));
+    assertThat(verdict)
+        .isEqualTo(
+            new Verdict(
+                Status.OK, "OK: " + P + " has no log end offset yet (committed offset 200)"));
   }
 
   @Test
@@ -271,23 +311,52 @@ class LagEvaluatorTest {
 
     Verdict verdict = ev.partition(P, t(300));
 
-    assertThat(verdict).isEqualTo(new Verdict(Status.OK,
-        "OK: not enough commits yet to judge " + P + " (offset 200 unchanged for 4 min, lag 300)"));
+    assertThat(verdict)
+        .isEqualTo(
+            new Verdict(
+                Status.OK,
+                "OK: not enough commits yet to judge "
+                    + P
+                    + " (offset 200 unchanged for 4 min, lag 300)"));
   }
 
   @Test
   void groupReportsTheWorstPartitionAndNamesIt() {
     LagEvaluator ev = new LagEvaluator(4);
-    commits(ev, "heatmap-events-0", -10, new long[] {0, 100, 200, 300, 400}, new long[] {0, 0, 0, 0, 0});
+    commits(
+        ev,
+        "heatmap-events-0",
+        -10,
+        new long[] {0, 100, 200, 300, 400},
+        new long[] {0, 0, 0, 0, 0});
     ev.observe("heatmap-events-0", t(40), 400, 400);
-    commits(ev, "heatmap-events-1", -10, new long[] {0, 100, 200, 300, 400}, new long[] {5, 10, 20, 30, 40});
-    commits(ev, "heatmap-events-3", -60, new long[] {0, 100, 200, 300, 400}, new long[] {30, 50, 40, 60, 70});
-    commits(ev, "heatmap-events-2", -60, new long[] {0, 100, 200, 300, 400}, new long[] {30, 50, 40, 60, 70});
+    commits(
+        ev,
+        "heatmap-events-1",
+        -10,
+        new long[] {0, 100, 200, 300, 400},
+        new long[] {5, 10, 20, 30, 40});
+    commits(
+        ev,
+        "heatmap-events-3",
+        -60,
+        new long[] {0, 100, 200, 300, 400},
+        new long[] {30, 50, 40, 60, 70});
+    commits(
+        ev,
+        "heatmap-events-2",
+        -60,
+        new long[] {0, 100, 200, 300, 400},
+        new long[] {30, 50, 40, 60, 70});
 
     Verdict group = ev.group(t(41));
 
-    assertThat(ev.partitions(t(41))).extractingFromEntries(e -> e.getKey() + "=" + e.getValue().status())
-        .containsExactly("heatmap-events-0=OK", "heatmap-events-1=WARN", "heatmap-events-2=STOP",
+    assertThat(ev.partitions(t(41)))
+        .extractingFromEntries(e -> e.getKey() + "=" + e.getValue().status())
+        .containsExactly(
+            "heatmap-events-0=OK",
+            "heatmap-events-1=WARN",
+            "heatmap-events-2=STOP",
             "heatmap-events-3=STOP");
     assertThat(group).isEqualTo(ev.partition("heatmap-events-2", t(41)));
     assertThat(group.rule()).startsWith("STOP: heatmap-events-2 ");
@@ -295,12 +364,14 @@ class LagEvaluatorTest {
 
   @Test
   void groupIsOkWhenNothingWasObserved() {
-    assertThat(new LagEvaluator(10).group(T0)).isEqualTo(new Verdict(Status.OK, "no partitions observed yet"));
+    assertThat(new LagEvaluator(10).group(T0))
+        .isEqualTo(new Verdict(Status.OK, "no partitions observed yet"));
   }
 
   @Test
   void rejectsWindowBelowTwo() {
-    assertThatThrownBy(() -> new LagEvaluator(1)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> new LagEvaluator(1))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least 2");
     assertThat(new LagEvaluator(2).window()).isEqualTo(2);
   }
@@ -311,7 +382,9 @@ class LagEvaluatorTest {
     commits(ev, P, 0, new long[] {100, 200, 300, 400}, new long[] {0, 10, 20, 30});
 
     assertThat(ev.commits(P)).extracting(Commit::offset).containsExactly(200L, 300L, 400L);
-    assertThat(ev.partition(P, t(31)).status()).as("the zero-lag commit aged out").isEqualTo(Status.WARN);
+    assertThat(ev.partition(P, t(31)).status())
+        .as("the zero-lag commit aged out")
+        .isEqualTo(Status.WARN);
   }
 
   @Test

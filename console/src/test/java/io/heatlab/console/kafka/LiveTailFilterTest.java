@@ -7,7 +7,18 @@ import org.junit.jupiter.api.Test;
 
 class LiveTailFilterTest {
   private static LandedEvent event(String client, String screen, String type) {
-    return new LandedEvent(client, screen, "s-1", "b-1", type, 1_764_000_000_000L, 0.5, 0.5, 1440, 900, 1_764_000_000_100L);
+    return new LandedEvent(
+        client,
+        screen,
+        "s-1",
+        "b-1",
+        type,
+        1_764_000_000_000L,
+        0.5,
+        0.5,
+        1440,
+        900,
+        1_764_000_000_100L);
   }
 
   @Test

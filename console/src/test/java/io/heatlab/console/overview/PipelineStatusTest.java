@@ -15,7 +15,19 @@ class PipelineStatusTest {
 
   @Test
   void consistentCountsWithLagAndRecentRollupsAreOk() {
-    PipelineStatus s = PipelineStatus.judge(T0, 900L, 1_000, 950, 50, 800, List.of(), Instant.parse("2026-11-25T12:00:00Z"), null, STUCK, FRESH);
+    PipelineStatus s =
+        PipelineStatus.judge(
+            T0,
+            900L,
+            1_000,
+            950,
+            50,
+            800,
+            List.of(),
+            Instant.parse("2026-11-25T12:00:00Z"),
+            null,
+            STUCK,
+            FRESH);
     assertThat(s.ok()).isTrue();
     assertThat(s.lag()).isEqualTo(50);
     assertThat(s.freshness()).isEqualTo(Duration.ofMinutes(30));
@@ -23,40 +35,113 @@ class PipelineStatusTest {
 
   @Test
   void acceptedEventsMissingFromKafkaTurnRed() {
-    PipelineStatus s = PipelineStatus.judge(T0, 1_001L, 1_000, 1_000, 0, 0, List.of(), null, null, STUCK, FRESH);
+    PipelineStatus s =
+        PipelineStatus.judge(T0, 1_001L, 1_000, 1_000, 0, 0, List.of(), null, null, STUCK, FRESH);
     assertThat(s.problems()).singleElement().asString().contains("accepted 1,001 > in Kafka 1,000");
   }
 
   @Test
   void anHourCountingMoreThanItsRunReadMeansDoubleCounting() {
-    PipelineStatus s = PipelineStatus.judge(T0, null, 1_000, 1_000, 0, 1_200,
-        List.of(new PipelineStatus.HourCheck("2026-11-25 10:00:00", 1_200, 1_000)), null, null, STUCK, FRESH);
-    assertThat(s.problems()).singleElement().asString()
-        .isEqualTo("hour 2026-11-25 10:00:00 counts 1,200 events but its rollup read 1,000 rows: events are counted twice");
+    PipelineStatus s =
+        PipelineStatus.judge(
+            T0,
+            null,
+            1_000,
+            1_000,
+            0,
+            1_200,
+            List.of(new PipelineStatus.HourCheck("2026-11-25 10:00:00", 1_200, 1_000)),
+            null,
+            null,
+            STUCK,
+            FRESH);
+    assertThat(s.problems())
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "hour 2026-11-25 10:00:00 counts 1,200 events but its rollup read 1,000 rows: events are counted twice");
   }
 
   @Test
   void landingThatDoesNotMoveForTheStuckPeriodTurnsRed() {
-    PipelineStatus first = PipelineStatus.judge(T0, null, 1_000, 500, 500, 0, List.of(), null, null, STUCK, FRESH);
-    PipelineStatus later = PipelineStatus.judge(T0.plus(Duration.ofMinutes(1)), null, 1_200, 500, 700, 0, List.of(), null, first, STUCK, FRESH);
+    PipelineStatus first =
+        PipelineStatus.judge(T0, null, 1_000, 500, 500, 0, List.of(), null, null, STUCK, FRESH);
+    PipelineStatus later =
+        PipelineStatus.judge(
+            T0.plus(Duration.ofMinutes(1)),
+            null,
+            1_200,
+            500,
+            700,
+            0,
+            List.of(),
+            null,
+            first,
+            STUCK,
+            FRESH);
     assertThat(later.ok()).isTrue();
-    PipelineStatus stuck = PipelineStatus.judge(T0.plus(Duration.ofMinutes(2)), null, 1_400, 500, 900, 0, List.of(), null, later, STUCK, FRESH);
-    assertThat(stuck.problems()).singleElement().asString().contains("landing stuck: 900 records behind");
-    PipelineStatus moving = PipelineStatus.judge(T0.plus(Duration.ofMinutes(3)), null, 1_400, 1_400, 0, 0, List.of(), null, stuck, STUCK, FRESH);
+    PipelineStatus stuck =
+        PipelineStatus.judge(
+            T0.plus(Duration.ofMinutes(2)),
+            null,
+            1_400,
+            500,
+            900,
+            0,
+            List.of(),
+            null,
+            later,
+            STUCK,
+            FRESH);
+    assertThat(stuck.problems())
+        .singleElement()
+        .asString()
+        .contains("landing stuck: 900 records behind");
+    PipelineStatus moving =
+        PipelineStatus.judge(
+            T0.plus(Duration.ofMinutes(3)),
+            null,
+            1_400,
+            1_400,
+            0,
+            0,
+            List.of(),
+            null,
+            stuck,
+            STUCK,
+            FRESH);
     assertThat(moving.ok()).isTrue();
   }
 
   @Test
   void aCaughtUpConnectorBelowTheLogEndByTransactionMarkersIsNotStuck() {
-    PipelineStatus first = PipelineStatus.judge(T0, null, 1_004, 1_000, 0, 0, List.of(), null, null, STUCK, FRESH);
-    PipelineStatus later = PipelineStatus.judge(T0.plus(Duration.ofMinutes(5)), null, 1_004, 1_000, 0, 0, List.of(), null, first, STUCK, FRESH);
+    PipelineStatus first =
+        PipelineStatus.judge(T0, null, 1_004, 1_000, 0, 0, List.of(), null, null, STUCK, FRESH);
+    PipelineStatus later =
+        PipelineStatus.judge(
+            T0.plus(Duration.ofMinutes(5)),
+            null,
+            1_004,
+            1_000,
+            0,
+            0,
+            List.of(),
+            null,
+            first,
+            STUCK,
+            FRESH);
     assertThat(later.ok()).isTrue();
   }
 
   @Test
   void staleRollupsPastTheThresholdTurnRed() {
-    PipelineStatus s = PipelineStatus.judge(T0, null, 10, 10, 0, 5, List.of(), T0.minus(Duration.ofHours(3)), null, STUCK, FRESH);
-    assertThat(s.problems()).singleElement().asString().startsWith("freshness 3 h 00 min is past the 2 h 00 min threshold");
+    PipelineStatus s =
+        PipelineStatus.judge(
+            T0, null, 10, 10, 0, 5, List.of(), T0.minus(Duration.ofHours(3)), null, STUCK, FRESH);
+    assertThat(s.problems())
+        .singleElement()
+        .asString()
+        .startsWith("freshness 3 h 00 min is past the 2 h 00 min threshold");
   }
 
   @Test
@@ -73,7 +158,10 @@ class PipelineStatusTest {
     Instant h11 = Instant.parse("2026-11-25T11:00:00Z");
     Map<Instant, Instant> runs = Map.of(h9, h10.plusSeconds(60), h11, T0.minusSeconds(600));
     // 10:00 landed but has no run; 9:00 was rolled up after its last write
-    assertThat(PipelineStatus.freshThrough(T0, runs, Map.of(h9, h9.plusSeconds(3000), h10, h10.plusSeconds(60)))).isEqualTo(h10);
+    assertThat(
+            PipelineStatus.freshThrough(
+                T0, runs, Map.of(h9, h9.plusSeconds(3000), h10, h10.plusSeconds(60))))
+        .isEqualTo(h10);
   }
 
   @Test
@@ -93,9 +181,13 @@ class PipelineStatusTest {
   void freshnessOfAllRolledUpHoursIsTheNewestHourEndButNeverAfterNow() {
     Instant h11 = Instant.parse("2026-11-25T11:00:00Z");
     Instant h12 = Instant.parse("2026-11-25T12:00:00Z");
-    assertThat(PipelineStatus.freshThrough(T0, Map.of(h11, h12.plusSeconds(60)), Map.of(h11, h11.plusSeconds(5))))
+    assertThat(
+            PipelineStatus.freshThrough(
+                T0, Map.of(h11, h12.plusSeconds(60)), Map.of(h11, h11.plusSeconds(5))))
         .isEqualTo(h12);
-    assertThat(PipelineStatus.freshThrough(T0, Map.of(h12, T0.minusSeconds(60)), Map.of(h12, T0.minusSeconds(120))))
+    assertThat(
+            PipelineStatus.freshThrough(
+                T0, Map.of(h12, T0.minusSeconds(60)), Map.of(h12, T0.minusSeconds(120))))
         .isEqualTo(T0);
     assertThat(PipelineStatus.freshThrough(T0, Map.of(), Map.of())).isNull();
   }

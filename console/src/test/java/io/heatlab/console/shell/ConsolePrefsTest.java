@@ -2,8 +2,10 @@ package io.heatlab.console.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +34,7 @@ class ConsolePrefsTest {
 
   @Test
   void describeFindsTheCauseAnOperatorCanActOn() {
-    Exception e = new java.util.concurrent.ExecutionException(new java.net.ConnectException("Connection refused"));
+    Exception e = new ExecutionException(new ConnectException("Connection refused"));
     assertThat(Failure.describe(e)).isEqualTo("Connection refused");
     assertThat(Failure.describe(new IllegalStateException())).isEqualTo("IllegalStateException");
   }

@@ -18,7 +18,8 @@ class StorageNodeTest {
 
   @Test
   void anObjectWrittenAfterTheLastRunStartedMarksTheHourChanged() {
-    assertThat(StorageNode.judge(RUN.plusSeconds(1), RUN)).isEqualTo(StorageNode.Rollup.CHANGED_SINCE);
+    assertThat(StorageNode.judge(RUN.plusSeconds(1), RUN))
+        .isEqualTo(StorageNode.Rollup.CHANGED_SINCE);
     assertThat(StorageNode.judge(RUN, RUN)).isEqualTo(StorageNode.Rollup.CHANGED_SINCE);
     assertThat(StorageNode.judge(RUN.minusSeconds(1), RUN)).isEqualTo(StorageNode.Rollup.ROLLED_UP);
     assertThat(StorageNode.Rollup.ROLLED_UP.stale()).isFalse();
@@ -26,9 +27,19 @@ class StorageNodeTest {
 
   @Test
   void hourLabelShowsItsSummaryAndMark() {
-    StorageNode hour = new StorageNode(StorageNode.Kind.HOUR, "hour=10", "events/v1/format=jsonl/dt=2026-11-25/hour=10/", "jsonl",
-        new HourPartition(LocalDate.parse("2026-11-25"), 10), 12, 3 * 1024 * 1024, RUN, StorageNode.Rollup.CHANGED_SINCE);
-    assertThat(hour.toString()).isEqualTo("hour=10   12 objects · 3.0 MiB · ⚠ new objects since its rollup");
+    StorageNode hour =
+        new StorageNode(
+            StorageNode.Kind.HOUR,
+            "hour=10",
+            "events/v1/format=jsonl/dt=2026-11-25/hour=10/",
+            "jsonl",
+            new HourPartition(LocalDate.parse("2026-11-25"), 10),
+            12,
+            3 * 1024 * 1024,
+            RUN,
+            StorageNode.Rollup.CHANGED_SINCE);
+    assertThat(hour.toString())
+        .isEqualTo("hour=10   12 objects · 3.0 MiB · ⚠ new objects since its rollup");
     assertThat(StorageNode.bytes(999)).isEqualTo("999 B");
     assertThat(StorageNode.bytes(1536)).isEqualTo("1.5 KiB");
   }

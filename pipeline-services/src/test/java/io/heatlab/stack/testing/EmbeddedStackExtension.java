@@ -2,10 +2,10 @@ package io.heatlab.stack.testing;
 
 import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
 import io.heatlab.rollup.PublishedWindowsCheck;
 import io.heatlab.stack.PartHealth;
 import io.heatlab.stack.Stack;
-import io.heatlab.config.StackEndpoints;
 import io.heatlab.stack.StackException;
 import io.heatlab.stack.StackPart;
 import java.io.IOException;
@@ -25,21 +25,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the real embedded stack — Kafka broker, Connect worker, S3 server, ClickHouse, Jetty — once per
- * test class, on free ports, with its data in a temp directory, and stops it after the class. Test
- * methods can take {@link Stack}, {@link StackEndpoints} or {@link HeatlabConfig} parameters.
+ * Starts the real embedded stack — Kafka broker, Connect worker, S3 server, ClickHouse, Jetty —
+ * once per test class, on free ports, with its data in a temp directory, and stops it after the
+ * class. Test methods can take {@link Stack}, {@link StackEndpoints} or {@link HeatlabConfig}
+ * parameters.
  *
  * <pre>
  *   &#64;RegisterExtension
  *   static final EmbeddedStackExtension STACK = new EmbeddedStackExtension().with("kafka.topic.events.partitions", "3");
  * </pre>
  *
- * With {@code -Dheatlab.test.keep=true} the data directory (and each part's log) is kept for a post-mortem.
+ * With {@code -Dheatlab.test.keep=true} the data directory (and each part's log) is kept for a
+ * post-mortem.
  *
- * <p>The configuration is the embedded profile with every port set to 0 and no HEATLAB_* environment
- * variables applied, so a developer's shell cannot change what the tests see.
+ * <p>The configuration is the embedded profile with every port set to 0 and no HEATLAB_*
+ * environment variables applied, so a developer's shell cannot change what the tests see.
  */
-public final class EmbeddedStackExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public final class EmbeddedStackExtension
+    implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStackExtension.class);
 
   private final Map<String, String> overrides = new LinkedHashMap<>();
@@ -72,7 +75,10 @@ public final class EmbeddedStackExtension implements BeforeAllCallback, AfterAll
     return stack.config();
   }
 
-  /** The embedded profile's config for a fresh data directory, every port 0 (free), environment ignored. */
+  /**
+   * The embedded profile's config for a fresh data directory, every port 0 (free), environment
+   * ignored.
+   */
   public static HeatlabConfig testConfig(Path dataDir, Map<String, String> overrides) {
     Map<String, String> values = new LinkedHashMap<>(overrides);
     values.put(HeatlabConfig.DATA_DIR, dataDir.toString());
@@ -84,19 +90,23 @@ public final class EmbeddedStackExtension implements BeforeAllCallback, AfterAll
     dataDir = Files.createTempDirectory("heatlab-stack-");
     stack = Stack.create(testConfig(dataDir, overrides));
     long t0 = System.nanoTime();
-    stack.start(new Stack.StartListener() {
-      @Override
-      public void started(PartHealth health, Duration took) {
-        LOG.info("{} healthy at {} in {} ms", health.name(), health.address(), took.toMillis());
-      }
+    stack.start(
+        new Stack.StartListener() {
+          @Override
+          public void started(PartHealth health, Duration took) {
+            LOG.info("{} healthy at {} in {} ms", health.name(), health.address(), took.toMillis());
+          }
 
-      @Override
-      public void checked(PublishedWindowsCheck.Report report) {
-        LOG.info("self-check: {}", report.summary());
-      }
-    });
-    LOG.info("Embedded stack for {} up in {} ms (data {})", context.getDisplayName(),
-        (System.nanoTime() - t0) / 1_000_000, dataDir);
+          @Override
+          public void checked(PublishedWindowsCheck.Report report) {
+            LOG.info("self-check: {}", report.summary());
+          }
+        });
+    LOG.info(
+        "Embedded stack for {} up in {} ms (data {})",
+        context.getDisplayName(),
+        (System.nanoTime() - t0) / 1_000_000,
+        dataDir);
   }
 
   @Override

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 
 /**
- * A real Redis server (Debian's {@code redis-server}) on a free loopback port, in memory only, for tests.
- * {@code ./heatlab test} installs the package.
+ * A real Redis server (Debian's {@code redis-server}) on a free loopback port, in memory only, for
+ * tests. {@code ./heatlab test} installs the package.
  */
 public final class RedisServer implements AutoCloseable {
   private final int port;
@@ -25,10 +25,25 @@ public final class RedisServer implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    String bin = new File("/usr/bin/redis-server").canExecute() ? "/usr/bin/redis-server" : "redis-server";
-    Process p = new ProcessBuilder(List.of(bin, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no", "--daemonize", "no"))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String bin =
+        new File("/usr/bin/redis-server").canExecute() ? "/usr/bin/redis-server" : "redis-server";
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    bin,
+                    "--port",
+                    String.valueOf(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "no"))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     RedisServer server = new RedisServer(port, p);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline) {
@@ -41,7 +56,10 @@ public final class RedisServer implements AutoCloseable {
       }
     }
     server.close();
-    throw new IllegalStateException("redis-server did not answer PING on port " + port + " (is the redis-server package installed?)");
+    throw new IllegalStateException(
+        "redis-server did not answer PING on port "
+            + port
+            + " (is the redis-server package installed?)");
   }
 
   public String url() {

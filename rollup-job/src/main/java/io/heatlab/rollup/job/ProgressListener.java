@@ -6,9 +6,10 @@ import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
- * Prints {@code HEATLAB_PROGRESS done/total} (tasks) to stdout, at most every 250 ms and on each new stage;
- * heatlab's launcher turns it into a progress fraction. The total grows as stages are submitted (a job's later
- * stages are known only then), so the fraction may step back a little. Runs on Spark's listener bus: cheap.
+ * Prints {@code HEATLAB_PROGRESS done/total} (tasks) to stdout, at most every 250 ms and on each
+ * new stage; heatlab's launcher turns it into a progress fraction. The total grows as stages are
+ * submitted (a job's later stages are known only then), so the fraction may step back a little.
+ * Runs on Spark's listener bus: cheap.
  */
 public final class ProgressListener extends SparkListener {
   private final AtomicInteger total = new AtomicInteger();

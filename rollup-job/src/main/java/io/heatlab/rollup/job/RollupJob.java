@@ -26,55 +26,70 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The heatmap rollup, one Spark application for one granularity and any number of windows:
+ *
  * <ul>
- *   <li>{@code hourly}: reads each hour's landed raw events (JSON lines gzip or Parquet, the data contract's
- *       fields), buckets {@code x_norm, y_norm} into the 100 × 100 grid ({@code cell = min(99, floor(v * 100))})
- *       and counts events per (client_id, screen_id, event_type, cell_x, cell_y);</li>
- *   <li>{@code daily} / {@code weekly}: sums the counts of the finer windows' aggregates (24 hours, 7 days).</li>
+ *   <li>{@code hourly}: reads each hour's landed raw events (JSON lines gzip or Parquet, the data
+ *       contract's fields), buckets {@code x_norm, y_norm} into the 100 × 100 grid ({@code cell =
+ *       min(99, floor(v * 100))}) and counts events per (client_id, screen_id, event_type, cell_x,
+ *       cell_y);
+ *   <li>{@code daily} / {@code weekly}: sums the counts of the finer windows' aggregates (24 hours,
+ *       7 days).
  * </ul>
- * Writes Parquet under {@code <output>/window=<window>/} (the output is the run's own directory, so a run never
- * touches another run's files; heatlab publishes them to ClickHouse after the application succeeded) and prints
- * the totals of the write, {@code HEATLAB_TOTAL rows_in=N rows_out=M events=E}, which heatlab checks against what
- * it reads back before it publishes anything.
+ *
+ * Writes Parquet under {@code <output>/window=<window>/} (the output is the run's own directory, so
+ * a run never touches another run's files; heatlab publishes them to ClickHouse after the
+ * application succeeded) and prints the totals of the write, {@code HEATLAB_TOTAL rows_in=N
+ * rows_out=M events=E}, which heatlab checks against what it reads back before it publishes
+ * anything.
  *
  * <p>Arguments: {@code --granularity hourly|daily|weekly --output PATH [--format jsonl|parquet]
- * --input WINDOW=PATH ...} (repeat {@code --input}; a window may have several paths, or none: an empty window;
- * an hourly input is read in the format its {@code format=} folder names, else in {@code --format}).
- * Any unreadable input fails the application (malformed JSON included): a rollup never publishes a window it
- * could only partly read.
+ * --input WINDOW=PATH ...} (repeat {@code --input}; a window may have several paths, or none: an
+ * empty window; an hourly input is read in the format its {@code format=} folder names, else in
+ * {@code --format}). Any unreadable input fails the application (malformed JSON included): a rollup
+ * never publishes a window it could only partly read.
  */
 public final class RollupJob {
   static final int GRID = 100;
   private static final Pattern FORMAT_FOLDER = Pattern.compile("/format=([a-z]+)/");
 
-  /** The data contract's fields (docs/architecture.md §2): explicit, so JSON needs no inference pass. */
-  static final StructType RAW = new StructType()
-      .add("client_id", DataTypes.StringType)
-      .add("screen_id", DataTypes.StringType)
-      .add("session_id", DataTypes.StringType)
-      .add("batch_id", DataTypes.StringType)
-      .add("event_type", DataTypes.StringType)
-      .add("event_time", DataTypes.LongType)
-      .add("x_norm", DataTypes.DoubleType)
-      .add("y_norm", DataTypes.DoubleType)
-      .add("viewport_w", DataTypes.IntegerType)
-      .add("viewport_h", DataTypes.IntegerType)
-      .add("received_at", DataTypes.LongType);
+  /**
+   * The data contract's fields (docs/architecture.md §2): explicit, so JSON needs no inference
+   * pass.
+   */
+  static final StructType RAW =
+      new StructType()
+          .add("client_id", DataTypes.StringType)
+          .add("screen_id", DataTypes.StringType)
+          .add("session_id", DataTypes.StringType)
+          .add("batch_id", DataTypes.StringType)
+          .add("event_type", DataTypes.StringType)
+          .add("event_time", DataTypes.LongType)
+          .add("x_norm", DataTypes.DoubleType)
+          .add("y_norm", DataTypes.DoubleType)
+          .add("viewport_w", DataTypes.IntegerType)
+          .add("viewport_h", DataTypes.IntegerType)
+          .add("received_at", DataTypes.LongType);
 
   private RollupJob() {}
 
   public static void main(String[] args) throws InterruptedException {
     long t0 = System.nanoTime();
     Args a = Args.parse(args);
-    SparkSession spark = SparkSession.builder().appName("heatlab-rollup-" + a.granularity).getOrCreate();
+    SparkSession spark =
+        SparkSession.builder().appName("heatlab-rollup-" + a.granularity).getOrCreate();
     spark.sparkContext().addSparkListener(new ProgressListener());
     long t1 = System.nanoTime();
     try {
       run(spark, a);
-      System.out.println("HEATLAB_TIMING session_ms=" + (t1 - t0) / 1_000_000 + " work_ms=" + (System.nanoTime() - t1) / 1_000_000);
+      System.out.println(
+          "HEATLAB_TIMING session_ms="
+              + (t1 - t0) / 1_000_000
+              + " work_ms="
+              + (System.nanoTime() - t1) / 1_000_000);
     } finally {
       spark.stop();
     }
@@ -86,48 +101,90 @@ public final class RollupJob {
       System.out.println("HEATLAB_TOTAL rows_in=0 rows_out=0 events=0");
       return;
     }
-    // one pass: the write's own metrics give the totals, which heatlab checks against what it reads back
+    // one pass: the write's own metrics give the totals, which heatlab checks against what it reads
+    // back
     Observation totals = new Observation("heatlab-totals");
     all.groupBy("window", "client_id", "screen_id", "event_type", "cell_x", "cell_y")
         .agg(sum("count").cast("long").as("count"), sum("rows_in").cast("long").as("rows_in"))
-        .observe(totals, sum("rows_in").as("rows_in"), count(lit(1)).as("rows_out"), sum("count").as("events"))
+        .observe(
+            totals,
+            sum("rows_in").as("rows_in"),
+            count(lit(1)).as("rows_out"),
+            sum("count").as("events"))
         .drop("rows_in")
-        .write().mode(SaveMode.Overwrite).partitionBy("window").option("compression", "zstd").parquet(a.output);
+        .write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy("window")
+        .option("compression", "zstd")
+        .parquet(a.output);
     Map<String, Object> t = totals.getAsJava(); // blocks until the write's action completed
-    System.out.println("HEATLAB_TOTAL rows_in=" + t.get("rows_in") + " rows_out=" + t.get("rows_out") + " events=" + t.get("events"));
+    System.out.println(
+        "HEATLAB_TOTAL rows_in="
+            + t.get("rows_in")
+            + " rows_out="
+            + t.get("rows_out")
+            + " events="
+            + t.get("events"));
   }
 
   /**
-   * Every hour's raw objects in one scan per format (one file source however many hours: a backfill stays one
-   * small plan); the window is the event-time hour, which is also the folder the connector landed the event in.
-   * An input's format is its folder's ({@code format=jsonl|parquet}): an hour may hold both after a switch of
-   * {@code landing.format}, and each row carries where it came from, so that {@link #onceEach} counts a batch
-   * that a replay landed in both formats once.
+   * Every hour's raw objects in one scan per format (one file source however many hours: a backfill
+   * stays one small plan); the window is the event-time hour, which is also the folder the
+   * connector landed the event in. An input's format is its folder's ({@code
+   * format=jsonl|parquet}): an hour may hold both after a switch of {@code landing.format}, and
+   * each row carries where it came from, so that {@link #onceEach} counts a batch that a replay
+   * landed in both formats once.
    */
   private static Dataset<Row> hourly(SparkSession spark, Args a) {
     Map<String, List<String>> byFormat = new LinkedHashMap<>();
-    a.inputs.values().stream().flatMap(List::stream).forEach(p -> byFormat.computeIfAbsent(formatOf(p, a.format), f -> new ArrayList<>()).add(p));
+    a.inputs.values().stream()
+        .flatMap(List::stream)
+        .forEach(
+            p -> byFormat.computeIfAbsent(formatOf(p, a.format), f -> new ArrayList<>()).add(p));
     Dataset<Row> events = null;
     for (Map.Entry<String, List<String>> f : byFormat.entrySet()) {
       String[] paths = f.getValue().toArray(new String[0]);
-      Dataset<Row> read = switch (f.getKey()) {
-        case "jsonl" -> spark.read().schema(RAW).option("recursiveFileLookup", "true")
-            .option("pathGlobFilter", "*.jsonl.gz").option("mode", "FAILFAST").json(paths);
-        case "parquet" -> spark.read().schema(RAW).option("recursiveFileLookup", "true")
-            .option("pathGlobFilter", "*.parquet").parquet(paths);
-        default -> throw new IllegalArgumentException("format must be jsonl or parquet, not " + f.getKey());
-      };
+      Dataset<Row> read =
+          switch (f.getKey()) {
+            case "jsonl" ->
+                spark
+                    .read()
+                    .schema(RAW)
+                    .option("recursiveFileLookup", "true")
+                    .option("pathGlobFilter", "*.jsonl.gz")
+                    .option("mode", "FAILFAST")
+                    .json(paths);
+            case "parquet" ->
+                spark
+                    .read()
+                    .schema(RAW)
+                    .option("recursiveFileLookup", "true")
+                    .option("pathGlobFilter", "*.parquet")
+                    .parquet(paths);
+            default ->
+                throw new IllegalArgumentException(
+                    "format must be jsonl or parquet, not " + f.getKey());
+          };
       read = read.withColumn("source", lit(f.getKey()));
       events = events == null ? read : events.unionByName(read);
     }
     if (events == null) {
       return null;
     }
-    Dataset<Row> windowed = events
-        .withColumn("window", date_format(timestamp_millis(col("event_time")), "yyyyMMddHH"))
-        .where(col("window").isin(a.inputs.keySet().toArray()));
-    return onceEach(windowed).select(col("window"), col("client_id"), col("screen_id"), col("event_type"),
-        cell(col("x_norm")).as("cell_x"), cell(col("y_norm")).as("cell_y"), lit(1L).as("count"), lit(1L).as("rows_in"));
+    Dataset<Row> windowed =
+        events
+            .withColumn("window", date_format(timestamp_millis(col("event_time")), "yyyyMMddHH"))
+            .where(col("window").isin(a.inputs.keySet().toArray()));
+    return onceEach(windowed)
+        .select(
+            col("window"),
+            col("client_id"),
+            col("screen_id"),
+            col("event_type"),
+            cell(col("x_norm")).as("cell_x"),
+            cell(col("y_norm")).as("cell_y"),
+            lit(1L).as("count"),
+            lit(1L).as("rows_in"));
   }
 
   /** The landing format of an input path: its {@code format=} folder, else {@code fallback}. */
@@ -141,9 +198,19 @@ public final class RollupJob {
     Dataset<Row> all = null;
     for (Map.Entry<String, List<String>> w : a.inputs.entrySet()) {
       if (!w.getValue().isEmpty()) {
-        Dataset<Row> part = spark.read().parquet(w.getValue().toArray(new String[0]))
-            .select(lit(w.getKey()).as("window"), col("client_id"), col("screen_id"), col("event_type"), col("cell_x"),
-                col("cell_y"), col("count"), lit(1L).as("rows_in"));
+        Dataset<Row> part =
+            spark
+                .read()
+                .parquet(w.getValue().toArray(new String[0]))
+                .select(
+                    lit(w.getKey()).as("window"),
+                    col("client_id"),
+                    col("screen_id"),
+                    col("event_type"),
+                    col("cell_x"),
+                    col("cell_y"),
+                    col("count"),
+                    lit(1L).as("rows_in"));
         all = all == null ? part : all.unionByName(part);
       }
     }
@@ -151,23 +218,35 @@ public final class RollupJob {
   }
 
   /**
-   * Each batch counted once. A batch is answered 202 only after its records are committed, but an attempt can
-   * land more than once or in part: before transactions, a broker failing midway wrote part of a batch (one record
-   * per event) while the request was answered 503, and the client's retry (same {@code batch_id}, a new
-   * {@code received_at}) wrote it whole; and a replay of the topic after a switch of {@code landing.format} lands
-   * the same attempt again in the other format ({@code source}). So per (client_id, batch_id), only the rows of one
-   * attempt in one source count in this hour: the most complete (ties: the earliest, then the first format by
-   * name; complete copies are identical). A partial attempt holds a subset of the complete one's events, hour by
-   * hour.
+   * Each batch counted once. A batch is answered 202 only after its records are committed, but an
+   * attempt can land more than once or in part: before transactions, a broker failing midway wrote
+   * part of a batch (one record per event) while the request was answered 503, and the client's
+   * retry (same {@code batch_id}, a new {@code received_at}) wrote it whole; and a replay of the
+   * topic after a switch of {@code landing.format} lands the same attempt again in the other format
+   * ({@code source}). So per (client_id, batch_id), only the rows of one attempt in one source
+   * count in this hour: the most complete (ties: the earliest, then the first format by name;
+   * complete copies are identical). A partial attempt holds a subset of the complete one's events,
+   * hour by hour.
    */
   static Dataset<Row> onceEach(Dataset<Row> events) {
-    Dataset<Row> attempts = events.groupBy("window", "client_id", "batch_id", "received_at", "source").agg(count(lit(1)).as("n"));
-    WindowSpec best = Window.partitionBy("window", "client_id", "batch_id")
-        .orderBy(col("n").desc(), col("received_at").asc(), col("source").asc());
-    Dataset<Row> keep = attempts.withColumn("rank", row_number().over(best)).where(col("rank").equalTo(1))
-        .select("window", "client_id", "batch_id", "received_at", "source");
-    return events.join(keep, scala.jdk.javaapi.CollectionConverters.asScala(
-        List.of("window", "client_id", "batch_id", "received_at", "source")).toSeq(), "left_semi");
+    Dataset<Row> attempts =
+        events
+            .groupBy("window", "client_id", "batch_id", "received_at", "source")
+            .agg(count(lit(1)).as("n"));
+    WindowSpec best =
+        Window.partitionBy("window", "client_id", "batch_id")
+            .orderBy(col("n").desc(), col("received_at").asc(), col("source").asc());
+    Dataset<Row> keep =
+        attempts
+            .withColumn("rank", row_number().over(best))
+            .where(col("rank").equalTo(1))
+            .select("window", "client_id", "batch_id", "received_at", "source");
+    return events.join(
+        keep,
+        CollectionConverters.asScala(
+                List.of("window", "client_id", "batch_id", "received_at", "source"))
+            .toSeq(),
+        "left_semi");
   }
 
   /** {@code min(99, floor(v * 100))}: the grid of docs/architecture.md §2, v in [0, 1]. */
@@ -199,12 +278,16 @@ public final class RollupJob {
             if (eq < 1) {
               throw new IllegalArgumentException("--input wants WINDOW=PATH, not " + v);
             }
-            a.inputs.computeIfAbsent(v.substring(0, eq), k -> new ArrayList<>()).add(v.substring(eq + 1));
+            a.inputs
+                .computeIfAbsent(v.substring(0, eq), k -> new ArrayList<>())
+                .add(v.substring(eq + 1));
           }
           default -> throw new IllegalArgumentException("unknown argument " + args[i - 1]);
         }
       }
-      if (a.granularity == null || !List.of("hourly", "daily", "weekly").contains(a.granularity) || a.output == null
+      if (a.granularity == null
+          || !List.of("hourly", "daily", "weekly").contains(a.granularity)
+          || a.output == null
           || a.inputs.isEmpty()) {
         throw new IllegalArgumentException(
             "usage: --granularity hourly|daily|weekly --output PATH [--format jsonl|parquet] --window W [--input W=PATH]...");
