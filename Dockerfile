@@ -1,5 +1,5 @@
 # heatlab's image, made of the repo's own build (no Maven inside the image build):
-#   mvn -B -Pdist -DskipTests package        # fills pipeline-services/target/dist and rollup-job/target/spark-jars
+#   mvn -B -Pdist -DskipTests package        # fills pipeline-services/app/target/dist and rollup-job/target/spark-jars
 #   docker compose -f compose/docker-compose.yml build
 # One image for heatlab (CLI, API, ingestion, rollup scheduler) and the Spark standalone master/worker: the
 # Spark jars are exactly the ones the rollups are built and tested against (Spark 4.0.4 + hadoop-aws).
@@ -11,8 +11,8 @@ RUN groupadd --system heatlab && useradd --system --gid heatlab --home-dir /var/
 COPY rollup-job/target/spark-jars/ /opt/spark/jars/
 COPY rollup-job/target/heatlab-rollup-job.jar /opt/heatlab/rollup-job.jar
 # heatlab: its jar, its runtime dependencies, the landing plugin directory (also mounted into Connect)
-COPY pipeline-services/target/dist/lib/ /opt/heatlab/lib/
-COPY pipeline-services/target/landing-plugin/ /opt/heatlab/plugins/
+COPY pipeline-services/app/target/dist/lib/ /opt/heatlab/lib/
+COPY pipeline-services/landing-connector/target/landing-plugin/ /opt/heatlab/plugins/
 RUN mkdir -p /opt/spark/conf /opt/spark/work && chown -R heatlab:heatlab /opt/spark/work
 
 ENV SPARK_HOME=/opt/spark \

@@ -1,5 +1,6 @@
 package io.heatlab.console;
 
+import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.heatmaps.HeatmapsModel;
 import io.heatlab.console.heatmaps.HeatmapsView;
 import io.heatlab.console.kafka.KafkaModel;

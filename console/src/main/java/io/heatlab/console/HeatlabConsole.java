@@ -2,6 +2,7 @@ package io.heatlab.console;
 
 import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.ConsolePrefs;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.FxWatchdog;

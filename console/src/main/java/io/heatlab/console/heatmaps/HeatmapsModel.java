@@ -1,7 +1,7 @@
 package io.heatlab.console.heatmaps;
 
 import io.heatlab.assets.Screen;
-import io.heatlab.console.ConsoleContext;
+import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.Background;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.olap.Granularity;

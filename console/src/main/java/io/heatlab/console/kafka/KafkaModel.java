@@ -1,7 +1,7 @@
 package io.heatlab.console.kafka;
 
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.console.ConsoleContext;
+import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.Refresher;
 import io.heatlab.stack.CommittedTail;

@@ -3,7 +3,7 @@ package io.heatlab.console.overview;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.console.ConsoleContext;
+import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.Refresher;
 import io.heatlab.olap.Granularity;

@@ -1,6 +1,6 @@
 package io.heatlab.console.rollups;
 
-import io.heatlab.console.ConsoleContext;
+import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.Refresher;
 import io.heatlab.olap.Granularity;

@@ -1,9 +1,9 @@
 package io.heatlab.console.traffic;
 
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.console.ConsoleContext;
+import io.heatlab.config.WriteKeys;
+import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.Failure;
-import io.heatlab.ingest.WriteKeys;
 import io.heatlab.traffic.TrafficGenerator;
 import io.heatlab.traffic.TrafficPlan;
 import io.heatlab.traffic.TrafficStats;

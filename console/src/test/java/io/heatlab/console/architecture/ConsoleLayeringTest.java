@@ -1,6 +1,7 @@
 package io.heatlab.console.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -20,6 +21,16 @@ class ConsoleLayeringTest {
   private static final String[] VIEWS = {
     "overview", "kafka", "storage", "rollups", "heatmaps", "traffic"
   };
+
+  @Test
+  void noPackageCycles() {
+    slices()
+        .matching("io.heatlab.(**)")
+        .should()
+        .beFreeOfCycles()
+        .because("the shell and the views depend on the root's context, never the other way round")
+        .check(CONSOLE);
+  }
 
   @Test
   void viewsDoNotDependOnEachOther() {

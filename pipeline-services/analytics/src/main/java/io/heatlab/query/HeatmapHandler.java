@@ -1,0 +1,218 @@
+package io.heatlab.query;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heatlab.config.WriteKeys;
+import io.heatlab.olap.Granularity;
+import io.heatlab.render.HeatmapGrid;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET
+ * /v1/heatmap?client_id=&screen_id=&type=move,click&from=ISO&to=ISO[&compare_from=&compare_to=|&compare_type=]}
+ * → {@code {grid:{w,h}, cells:[[x,y,count]…], max, total, coverage:{missing_hours:[…],
+ * expired:[{granularity, from, to}…]}, …}} — {@code expired}: windows of the range past their
+ * retention, whose counts are not in the answer.
+ *
+ * <p>Read access is per client with the client's key (the same key as ingestion: {@code
+ * Authorization: Bearer} or {@code ?key=}); 401 without one, 403 for another client's. Bad
+ * parameters: 400 with the reason; ClickHouse or storage unreachable: 503 with {@code Retry-After}.
+ * Compare mode returns period (or type) B as {@code compare} and {@code diff:[[x,y,share_a -
+ * share_b]…]} where shares are each period's cell count over its own total, so periods of different
+ * volume compare fairly.
+ */
+public final class HeatmapHandler extends Handler.Abstract {
+  private static final Logger LOG = LoggerFactory.getLogger(HeatmapHandler.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HeatmapService service;
+  private final WriteKeys keys;
+
+  public HeatmapHandler(HeatmapService service, WriteKeys keys) {
+    this.service = service;
+    this.keys = keys;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    if (!HttpMethod.GET.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET");
+      return send(response, callback, 405, Map.of("error", "use GET"));
+    }
+    Fields params = Request.extractQueryParameters(request);
+    String client = params.getValue("client_id");
+    String key = bearer(request);
+    if (key == null) {
+      key = params.getValue("key");
+    }
+    if (key == null) {
+      return send(
+          response,
+          callback,
+          401,
+          Map.of("error", "a key is required: Authorization: Bearer <key> or ?key="));
+    }
+    if (client == null || !keys.clientOf(key).map(client::equals).orElse(false)) {
+      return send(
+          response,
+          callback,
+          403,
+          Map.of("error", "the key is not valid for client_id '" + client + "'"));
+    }
+    long t0 = System.nanoTime();
+    HeatmapService.Request a;
+    HeatmapService.Request b = null;
+    try {
+      List<String> types =
+          List.of(
+              params.getValue("type") == null
+                  ? new String[] {"move", "click"}
+                  : params.getValue("type").split(","));
+      a =
+          new HeatmapService.Request(
+              client,
+              params.getValue("screen_id"),
+              types,
+              instant(params, "from"),
+              instant(params, "to"));
+      String compareType = params.getValue("compare_type");
+      if (params.getValue("compare_from") != null
+          || params.getValue("compare_to") != null
+          || compareType != null) {
+        boolean period =
+            params.getValue("compare_from") != null || params.getValue("compare_to") != null;
+        b =
+            new HeatmapService.Request(
+                client,
+                a.screenId(),
+                compareType == null ? types : List.of(compareType.split(",")),
+                period ? instant(params, "compare_from") : a.from(),
+                period ? instant(params, "compare_to") : a.to());
+      }
+    } catch (IllegalArgumentException e) {
+      return send(response, callback, 400, Map.of("error", e.getMessage()));
+    }
+    try {
+      HeatmapService.Answer answer = service.heatmap(a);
+      Map<String, Object> body = body(answer);
+      if (b != null) {
+        HeatmapService.Answer other = service.heatmap(b);
+        body.put("compare", body(other));
+        body.put("diff", diff(answer.grid(), other.grid()));
+      }
+      body.put("took_ms", (System.nanoTime() - t0) / 1_000_000.0);
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+      return send(response, callback, 200, body);
+    } catch (Exception e) {
+      LOG.warn("GET /v1/heatmap failed: {}", e.toString());
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+      return send(
+          response, callback, 503, Map.of("error", "heatmap store unavailable: " + e.getMessage()));
+    }
+  }
+
+  static Map<String, Object> body(HeatmapService.Answer answer) {
+    HeatmapGrid g = answer.grid();
+    List<long[]> cells = new ArrayList<>();
+    for (int y = 0; y < g.height(); y++) {
+      for (int x = 0; x < g.width(); x++) {
+        long c = g.at(x, y);
+        if (c > 0) {
+          cells.add(new long[] {x, y, c});
+        }
+      }
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("client_id", answer.request().clientId());
+    body.put("screen_id", answer.request().screenId());
+    body.put("types", answer.request().types());
+    body.put("from", answer.request().from().toString());
+    body.put("to", answer.request().to().toString());
+    body.put("grid", Map.of("w", g.width(), "h", g.height()));
+    body.put("cells", cells);
+    body.put("max", g.max());
+    body.put("total", g.total());
+    List<Map<String, String>> expired =
+        answer.expired().stream()
+            .map(
+                e ->
+                    Map.of(
+                        "granularity",
+                        e.granularity().name().toLowerCase(),
+                        "from",
+                        e.from().toString(),
+                        "to",
+                        e.to().toString()))
+            .toList();
+    body.put(
+        "coverage",
+        Map.of(
+            "missing_hours",
+            answer.missingHours().stream().map(Granularity.HOURLY::label).toList(),
+            "expired",
+            expired));
+    Map<String, Integer> read = new LinkedHashMap<>();
+    answer.windowsRead().forEach((gr, n) -> read.put(gr.name().toLowerCase(), n));
+    body.put("windows_read", read);
+    return body;
+  }
+
+  /** Per cell: A's share of its total minus B's, for the cells where either is non-zero. */
+  static Map<String, Object> diff(HeatmapGrid a, HeatmapGrid b) {
+    double ta = a.total();
+    double tb = b.total();
+    List<double[]> cells = new ArrayList<>();
+    double maxAbs = 0;
+    for (int y = 0; y < a.height(); y++) {
+      for (int x = 0; x < a.width(); x++) {
+        double d = (ta == 0 ? 0 : a.at(x, y) / ta) - (tb == 0 ? 0 : b.at(x, y) / tb);
+        if (d != 0) {
+          cells.add(new double[] {x, y, d});
+          maxAbs = Math.max(maxAbs, Math.abs(d));
+        }
+      }
+    }
+    return Map.of("cells", cells, "max_abs", maxAbs);
+  }
+
+  private static Instant instant(Fields params, String name) {
+    String v = params.getValue(name);
+    if (v == null) {
+      throw new IllegalArgumentException(
+          name + " is required (ISO-8601, e.g. 2026-11-23T10:00:00Z)");
+    }
+    try {
+      return Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          name + " '" + v + "' is not an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z");
+    }
+  }
+
+  private static String bearer(Request request) {
+    String h = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
+  }
+
+  private static boolean send(Response response, Callback callback, int status, Map<String, ?> body)
+      throws Exception {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(body)), callback);
+    return true;
+  }
+}

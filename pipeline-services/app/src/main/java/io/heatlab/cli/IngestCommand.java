@@ -1,0 +1,74 @@
+package io.heatlab.cli;
+
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
+import io.heatlab.http.HeatlabHttpServer;
+import io.heatlab.ingest.BatchHandler;
+import io.heatlab.ingest.IngestSettings;
+import io.heatlab.stack.HealthHandler;
+import io.heatlab.stack.PartHealth;
+import io.heatlab.stack.Stack;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the ingestion service alone — Jetty with POST /v1/batches, /healthz and the pages — against the",
+      "profile's Kafka (no embedded stack): the process to run on servers (compose: --profile compose).",
+      "SIGTERM stops it gracefully: no new connections, requests in flight finish (acked or refused), the producer drains."
+    })
+final class IngestCommand implements Callable<Integer> {
+  @Mixin ProfileOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    HeatlabConfig config = options.load();
+    StackEndpoints endpoints = StackEndpoints.of(config);
+    Stack probes = Stack.create(config); // only to probe Kafka for /healthz; nothing is started
+    HeatlabHttpServer server =
+        new HeatlabHttpServer(
+            config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT));
+    BatchHandler batches =
+        new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
+    server.route(
+        "/healthz",
+        new HealthHandler(
+            () ->
+                List.of(
+                    probes.part("kafka").health(),
+                    PartHealth.healthy("http", endpoints.httpUrl(), "serving")),
+            batches::counters));
+    server.route("/v1/batches", batches);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("heatlab ingest: stopping (draining requests in flight)…");
+                  long t0 = System.nanoTime();
+                  server.stop();
+                  probes.stop();
+                  System.out.printf(
+                      "heatlab ingest: stopped in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+                  stopped.countDown();
+                },
+                "heatlab-ingest-shutdown"));
+    server.start();
+    System.out.println(
+        "heatlab ingest: serving "
+            + endpoints.httpUrl()
+            + "/v1/batches, producing to "
+            + endpoints.kafkaBootstrap()
+            + " ("
+            + config.getString(HeatlabConfig.EVENTS_TOPIC)
+            + ")");
+    stopped.await();
+    return 0;
+  }
+}

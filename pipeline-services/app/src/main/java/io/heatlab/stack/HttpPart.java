@@ -1,0 +1,88 @@
+package io.heatlab.stack;
+
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
+import io.heatlab.config.WriteKeys;
+import io.heatlab.http.HeatlabHttpServer;
+import io.heatlab.ingest.BatchHandler;
+import io.heatlab.ingest.IngestSettings;
+import io.heatlab.query.HeatmapHandler;
+import io.heatlab.query.HeatmapService;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP part: heatlab's embedded Jetty, in this process (the supervisor, the console or {@code
+ * heatlab ingest}) in both profiles. It starts last, once the parts it serves are healthy. Started
+ * here, it is healthy while Jetty runs; seen from another process (e.g. {@code heatlab status}) it
+ * is healthy when {@code GET /healthz} answers at all — whatever the other parts' state.
+ */
+final class HttpPart implements StackPart {
+  private final StackEndpoints endpoints;
+  private final HeatlabHttpServer server;
+
+  HttpPart(HeatlabConfig config, StackEndpoints endpoints, Supplier<List<PartHealth>> stackHealth) {
+    this.endpoints = endpoints;
+    BatchHandler batches =
+        new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
+    this.server =
+        new HeatlabHttpServer(
+                config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT))
+            .route("/healthz", new HealthHandler(stackHealth, batches::counters))
+            .route("/v1/batches", batches)
+            .route(
+                "/v1/heatmap",
+                new HeatmapHandler(
+                    HeatmapService.of(config, endpoints),
+                    WriteKeys.parse(config.secret(HeatlabConfig.INGEST_WRITE_KEYS))));
+  }
+
+  @Override
+  public String name() {
+    return "http";
+  }
+
+  @Override
+  public String address() {
+    return endpoints.httpUrl();
+  }
+
+  @Override
+  public List<String> dependsOn() {
+    return List.of("kafka", "connect", "storage", "clickhouse");
+  }
+
+  @Override
+  public void start() throws StackException {
+    try {
+      server.start();
+    } catch (Exception e) {
+      throw new StackException(
+          "Cannot start HTTP server at "
+              + address()
+              + ": "
+              + e.getMessage()
+              + " (is the port taken? set HEATLAB_HTTP_PORT)",
+          e);
+    }
+  }
+
+  @Override
+  public PartHealth health() {
+    if (server.isRunning()) {
+      return PartHealth.healthy(name(), address(), "serving");
+    }
+    try {
+      HttpProbe.Answer r = HttpProbe.get(address() + "/healthz");
+      return PartHealth.healthy(name(), address(), "GET /healthz answered " + r.status());
+    } catch (Exception e) {
+      return PartHealth.unhealthy(name(), address(), HttpProbe.reason(e));
+    }
+  }
+
+  @Override
+  public void stop() {
+    server.stop();
+  }
+}

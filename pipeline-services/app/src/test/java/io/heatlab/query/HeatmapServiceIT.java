@@ -1,0 +1,354 @@
+package io.heatlab.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.contract.LandedEvent;
+import io.heatlab.landing.HourPartition;
+import io.heatlab.landing.JsonLinesFormat;
+import io.heatlab.landing.LandingLayout;
+import io.heatlab.landing.ObjectStore;
+import io.heatlab.olap.ClickHouseJdbc;
+import io.heatlab.olap.Granularity;
+import io.heatlab.render.HeatmapGrid;
+import io.heatlab.rollup.RollupRun;
+import io.heatlab.rollup.Rollups;
+import io.heatlab.rollup.SparkSettings;
+import io.heatlab.stack.testing.EmbeddedStackExtension;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Heatmaps on the real stack after real rollups (Spark): for ranges starting and ending mid-hour,
+ * mid-day and mid-week the rollup-aware answer equals the sum of heatmap_hourly alone, cell by
+ * cell, also when a late hour makes a rolled-up day stale; coverage lists exactly the landed hours
+ * not rolled up; GET /v1/heatmap answers JSON (and 400/401/403 with reasons, compare mode); the
+ * viewer page paints a non-blank overlay in Chromium.
+ */
+class HeatmapServiceIT {
+
+  @RegisterExtension
+  static final EmbeddedStackExtension STACK =
+      new EmbeddedStackExtension()
+          .with(HeatlabConfig.INGEST_WRITE_KEYS, "demo=demo-write-key,acme=acme-key");
+
+  private static final LandingLayout LAYOUT = new LandingLayout(LandingLayout.DEFAULT_PREFIX);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /** Twelve days of hours: a Friday … the Wednesday 12 days later, a whole ISO week in between. */
+  private static final Instant START =
+      Granularity.WEEKLY.windowOf(Instant.now()).minus(Duration.ofDays(17));
+
+  private static final Instant END = START.plus(Duration.ofDays(12));
+  private static ObjectStore store;
+  private static ClickHouseJdbc jdbc;
+  private static HeatmapService service;
+  private static Instant late;
+  private static Instant unrolled;
+
+  @BeforeAll
+  static void rolledUpData() throws Exception {
+    HeatlabConfig config = STACK.config();
+    store = STACK.endpoints().objectStore(config);
+    jdbc = new ClickHouseJdbc(config, STACK.endpoints());
+    Random random = new Random(11);
+    List<Instant> hours = Granularity.HOURLY.windows(START, END);
+    for (Instant h : hours) {
+      land(h, 20 + random.nextInt(30), random);
+    }
+    try (Rollups rollups =
+        new Rollups(
+            SparkSettings.of(config, STACK.endpoints()), store, LAYOUT, "aggregates/v1", jdbc)) {
+      assertThat(rollups.run(Granularity.HOURLY, hours, new RollupRun.Listener() {}).succeeded())
+          .isTrue();
+      assertThat(
+              rollups
+                  .run(
+                      Granularity.DAILY,
+                      Granularity.DAILY.windows(START, END),
+                      new RollupRun.Listener() {})
+                  .succeeded())
+          .isTrue();
+      assertThat(
+              rollups
+                  .run(
+                      Granularity.WEEKLY,
+                      Granularity.WEEKLY.windows(START, END).stream()
+                          .filter(
+                              w -> !w.isBefore(START) && !Granularity.WEEKLY.end(w).isAfter(END))
+                          .toList(),
+                      new RollupRun.Listener() {})
+                  .succeeded())
+          .isTrue();
+      // a late event on the Saturday, rolled up after its day: that day's daily row is stale now
+      late = START.plus(Duration.ofDays(1)).plus(Duration.ofHours(7));
+      land(late, 5, random);
+      assertThat(
+              rollups
+                  .run(Granularity.HOURLY, List.of(late), new RollupRun.Listener() {})
+                  .succeeded())
+          .isTrue();
+    }
+    unrolled = END.plus(Duration.ofHours(3)); // landed after the rollups, never rolled up
+    land(unrolled, 9, random);
+    service = HeatmapService.of(config, STACK.endpoints());
+    service.coverage().refresh();
+  }
+
+  @Test
+  void theRollupAwareAnswerEqualsTheHourlySumForRaggedRanges() throws Exception {
+    Instant wednesdayNoon =
+        START
+            .plus(Duration.ofDays(5))
+            .plus(Duration.ofMinutes(12 * 60 + 17)); // mid-hour, mid-day, mid-week
+    List<Instant[]> ranges =
+        List.of(
+            new Instant[] {
+              START.plus(Duration.ofMinutes(95)), END.minus(Duration.ofMinutes(30))
+            }, // nearly all: weeks + days + hours
+            new Instant[] {
+              START.plus(Duration.ofHours(30)).plusSeconds(61), wednesdayNoon
+            }, // mid-day to mid-week
+            new Instant[] {
+              wednesdayNoon.minus(Duration.ofMinutes(50)), wednesdayNoon
+            }, // inside one hour
+            new Instant[] {
+              START.plus(Duration.ofDays(1)), START.plus(Duration.ofDays(3))
+            }); // whole days incl. the stale one
+    for (Instant[] r : ranges) {
+      for (List<String> types : List.of(List.of("move"), List.of("move", "click"))) {
+        HeatmapService.Answer a =
+            service.heatmap(new HeatmapService.Request("acme", "pricing", types, r[0], r[1]));
+        Instant from = r[0].truncatedTo(ChronoUnit.HOURS);
+        Instant to =
+            r[1].truncatedTo(ChronoUnit.HOURS).equals(r[1])
+                ? r[1]
+                : r[1].truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        assertThat(a.request().from()).isEqualTo(from);
+        assertThat(a.request().to()).isEqualTo(to);
+        HeatmapGrid hourly = hourlyOnly("acme", "pricing", types, from, to);
+        assertThat(a.grid().total())
+            .as("%s … %s %s", r[0], r[1], types)
+            .isEqualTo(hourly.total())
+            .isPositive();
+        assertThat(a.grid().counts()).as("cell by cell").containsExactly(hourly.counts());
+      }
+    }
+    HeatmapService.Answer all =
+        service.heatmap(
+            new HeatmapService.Request(
+                "acme",
+                "pricing",
+                List.of("move"),
+                START.plus(Duration.ofMinutes(95)),
+                END.minus(Duration.ofMinutes(30))));
+    assertThat(all.windowsRead())
+        .containsKeys(Granularity.WEEKLY, Granularity.DAILY, Granularity.HOURLY);
+    assertThat(all.windowsRead().get(Granularity.HOURLY))
+        .as("the stale day is read from its hours")
+        .isGreaterThan(24);
+  }
+
+  @Test
+  void coverageListsTheLandedHoursNotRolledUp() throws Exception {
+    HeatmapService.Answer a =
+        service.heatmap(
+            new HeatmapService.Request(
+                "acme",
+                "pricing",
+                List.of("move", "click"),
+                START.minus(Duration.ofDays(1)),
+                END.plus(Duration.ofDays(1))));
+    assertThat(a.missingHours()).containsExactly(unrolled);
+    assertThat(
+            service
+                .heatmap(
+                    new HeatmapService.Request(
+                        "acme", "pricing", List.of("move"), START, START.plus(Duration.ofDays(1))))
+                .missingHours())
+        .isEmpty();
+  }
+
+  @Test
+  void theHttpApiAnswersJsonAndRefusesBadRequestsWithAReason() throws Exception {
+    Instant to = END.plus(Duration.ofDays(1));
+    String q = "client_id=acme&screen_id=pricing&type=move,click&from=" + START + "&to=" + to;
+    JsonNode body = get(q, "demo-write-key", 403);
+    assertThat(body.get("error").asText()).contains("not valid for client_id 'acme'");
+    String acme = "acme-key";
+    body = get(q, acme, 200);
+    assertThat(body.get("grid").get("w").asInt()).isEqualTo(100);
+    assertThat(body.get("total").asLong())
+        .isEqualTo(hourlyOnly("acme", "pricing", List.of("move", "click"), START, to).total());
+    long sum = 0;
+    for (JsonNode cell : body.get("cells")) {
+      sum += cell.get(2).asLong();
+      assertThat(cell.get(0).asInt()).isBetween(0, 99);
+    }
+    assertThat(sum).isEqualTo(body.get("total").asLong());
+    assertThat(body.get("max").asLong()).isPositive();
+    assertThat(body.get("coverage").get("missing_hours")).hasSize(1);
+    assertThat(body.get("coverage").get("missing_hours").get(0).asText())
+        .isEqualTo(Granularity.HOURLY.label(unrolled));
+
+    JsonNode compare = get(q + "&compare_type=click", acme, 200);
+    assertThat(compare.get("compare").get("types").get(0).asText()).isEqualTo("click");
+    double net = 0;
+    for (JsonNode d : compare.get("diff").get("cells")) {
+      net += d.get(2).asDouble();
+    }
+    assertThat(net).as("shares sum to 1 on each side").isCloseTo(0.0, Offset.offset(1e-9));
+
+    assertThat(
+            get("client_id=acme&screen_id=pricing&from=" + START + "&to=" + END, null, 401)
+                .get("error")
+                .asText())
+        .contains("key");
+    assertThat(
+            get("client_id=acme&screen_id=pricing&from=yesterday&to=" + END, acme, 400)
+                .get("error")
+                .asText())
+        .contains("ISO-8601");
+    assertThat(
+            get("client_id=acme&screen_id=pric%20ing&from=" + START + "&to=" + END, acme, 400)
+                .get("error")
+                .asText())
+        .contains("screen_id");
+    assertThat(
+            get(
+                    "client_id=acme&screen_id=pricing&type=hover&from=" + START + "&to=" + END,
+                    acme,
+                    400)
+                .get("error")
+                .asText())
+        .contains("hover");
+    assertThat(
+            get("client_id=acme&screen_id=pricing&from=" + END + "&to=" + START, acme, 400)
+                .get("error")
+                .asText())
+        .contains("before");
+  }
+
+  @Test
+  void theViewerPagePaintsTheOverlayInChromium() throws Exception {
+    Path web = Path.of("..", "..", "simulator-web").toAbsolutePath().normalize();
+    assertThat(web.resolve("node_modules/playwright-core"))
+        .as("installed by ./heatlab test")
+        .isDirectory();
+    long hours = Duration.between(START, Instant.now()).toHours() + 2;
+    Process node =
+        new ProcessBuilder(
+                "node",
+                "src/test/js/check-viewer.mjs",
+                STACK.endpoints().httpUrl(),
+                "client=acme&key=acme-key&screen=pricing&hours=" + hours)
+            .directory(web.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String output =
+        new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(node.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    assertThat(node.exitValue()).as(output).isZero();
+    JsonNode r = JSON.readTree(output.substring(output.lastIndexOf('\n') + 1));
+    assertThat(r.get("error").asText()).isEmpty();
+    assertThat(r.get("total").asLong()).isPositive();
+    assertThat(r.get("painted").asLong())
+        .as("overlay pixels painted on %s", r.get("canvas").asText())
+        .isGreaterThan(1000);
+  }
+
+  // ---- helpers
+  // --------------------------------------------------------------------------------------------
+
+  private static JsonNode get(String query, String key, int status) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(STACK.endpoints().httpUrl() + "/v1/heatmap?" + query));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + URLEncoder.encode(key, StandardCharsets.UTF_8));
+    }
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+    return JSON.readTree(r.body());
+  }
+
+  private static void land(Instant hour, int n, Random random) throws Exception {
+    List<LandedEvent> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long t = hour.toEpochMilli() + random.nextInt(3_600_000);
+      rows.add(
+          new LandedEvent(
+              i % 7 == 0 ? "other" : "acme",
+              i % 3 == 0 ? "landing" : "pricing",
+              "s",
+              "b-" + t + "-" + i,
+              i % 5 == 0 ? "click" : "move",
+              t,
+              random.nextDouble(),
+              random.nextDouble(),
+              1280,
+              800,
+              t));
+    }
+    JsonLinesFormat format = new JsonLinesFormat();
+    store.put(
+        LAYOUT.objectKey(
+            format,
+            HourPartition.of(hour.toEpochMilli()),
+            null,
+            "heatmap.events",
+            0,
+            hour.toEpochMilli() + n),
+        format.encode(rows),
+        format.contentType(),
+        Map.of());
+  }
+
+  /** The grid from heatmap_hourly alone. */
+  private static HeatmapGrid hourlyOnly(
+      String client, String screen, List<String> types, Instant from, Instant to) throws Exception {
+    HeatmapGrid grid = HeatmapGrid.empty(100, 100);
+    try (Connection c = jdbc.connect();
+        PreparedStatement st =
+            c.prepareStatement(
+                "SELECT cell_x, cell_y, sum(count) FROM heatmap_hourly"
+                    + " WHERE client_id = ? AND screen_id = ? AND event_type IN ('"
+                    + String.join("','", types)
+                    + "')"
+                    + " AND window_start >= ? AND window_start < ? GROUP BY cell_x, cell_y")) {
+      st.setString(1, client);
+      st.setString(2, screen);
+      st.setString(3, Granularity.dateTime(from));
+      st.setString(4, Granularity.dateTime(to));
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          grid.add(rs.getInt(1), rs.getInt(2), rs.getLong(3));
+        }
+      }
+    }
+    return grid;
+  }
+}

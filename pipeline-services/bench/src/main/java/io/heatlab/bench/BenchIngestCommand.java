@@ -1,0 +1,214 @@
+package io.heatlab.bench;
+
+import io.heatlab.cli.DurationConverter;
+import io.heatlab.cli.ProfileOptions;
+import io.heatlab.cli.RunningStack;
+import io.heatlab.cli.TrafficCommand;
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.LandedEvent;
+import io.heatlab.ingest.EventProducer;
+import io.heatlab.stack.Stack;
+import io.heatlab.traffic.TrafficGenerator;
+import io.heatlab.traffic.TrafficPlan;
+import io.heatlab.traffic.TrafficStats;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Sustained load over real HTTP into the running stack's Kafka, in three phases:",
+      "  1. throughput: as many batches as --in-flight concurrent requests carry, for --duration;",
+      "  2. latency: a fixed --rate, for --duration (p50/p99);",
+      "  3. baseline: the raw Kafka producer alone, same settings, same broker, into a scratch topic.",
+      "Prints events/s, latency and rejections of each phase, and the ratio to the raw producer."
+    })
+final class BenchIngestCommand implements Callable<Integer> {
+  private static final String SCRATCH_TOPIC = "heatlab.bench.raw";
+
+  @Mixin ProfileOptions options;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "20s",
+      converter = DurationConverter.class,
+      description = "Length of each HTTP phase. Default ${DEFAULT-VALUE}.")
+  Duration duration;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "50000",
+      description = "Events/s of the latency phase. Default ${DEFAULT-VALUE}.")
+  int rate;
+
+  @Option(
+      names = "--in-flight",
+      defaultValue = "48",
+      description = "Concurrent requests of the throughput phase. Default ${DEFAULT-VALUE}.")
+  int inFlight;
+
+  @Option(
+      names = "--batch-size",
+      defaultValue = "50",
+      description = "Events per batch. Default ${DEFAULT-VALUE}.")
+  int batchSize;
+
+  @Option(
+      names = "--raw-records",
+      defaultValue = "3000000",
+      description = "Records of the raw producer phase. Default ${DEFAULT-VALUE}.")
+  int rawRecords;
+
+  @Override
+  public Integer call() throws Exception {
+    HeatlabConfig config = options.load();
+    PrintStream out = System.out;
+    try (Stack stack = RunningStack.require(config)) {
+      String url = stack.endpoints().httpUrl();
+      out.printf(
+          "heatlab bench ingest: %s, batches of %d events, %d s per phase%n",
+          url, batchSize, duration.toSeconds());
+
+      out.println("warm-up (10 s: the JIT of the server and of this generator)…");
+      run(config, url, 0, Duration.ofSeconds(10), out, false);
+
+      out.printf("phase 1 — throughput, %d requests in flight:%n", inFlight);
+      TrafficStats.Snapshot max = run(config, url, 0, duration, out, true);
+
+      out.printf("phase 2 — latency at %,d events/s:%n", rate);
+      TrafficStats.Snapshot fixed = run(config, url, rate, duration, out, true);
+
+      out.printf("phase 3 — raw Kafka producer, %,d records into %s:%n", rawRecords, SCRATCH_TOPIC);
+      double raw = rawProducer(config, stack.endpoints().kafkaBootstrap(), out);
+
+      out.println();
+      out.println("results:");
+      out.printf(
+          "  HTTP ingestion, max:      %,10.0f events/s accepted  (p50 %.1f ms, p99 %.1f ms, answers %s)%n",
+          max.acceptedPerSecond(), max.p50Ms(), max.p99Ms(), max.byStatus());
+      out.printf(
+          "  HTTP ingestion, at %,d/s: %,10.0f events/s accepted  (p50 %.1f ms, p99 %.1f ms, answers %s)%n",
+          rate, fixed.acceptedPerSecond(), fixed.p50Ms(), fixed.p99Ms(), fixed.byStatus());
+      out.printf("  raw Kafka producer:       %,10.0f records/s%n", raw);
+      out.printf("  ratio HTTP max / raw producer: %.2f%n", max.acceptedPerSecond() / raw);
+      return 0;
+    }
+  }
+
+  private TrafficStats.Snapshot run(
+      HeatlabConfig config,
+      String url,
+      int eventsPerSecond,
+      Duration length,
+      PrintStream out,
+      boolean report)
+      throws InterruptedException {
+    TrafficPlan plan =
+        TrafficCommand.plan(
+            config,
+            url,
+            spec.commandLine(),
+            "demo",
+            null,
+            200,
+            eventsPerSecond,
+            batchSize,
+            length,
+            null,
+            0,
+            0.05,
+            eventsPerSecond == 0 ? inFlight : 512,
+            System.nanoTime());
+    try (TrafficGenerator generator = new TrafficGenerator(plan)) {
+      long t0 = System.nanoTime();
+      generator.start(
+          s -> {
+            if (report) {
+              TrafficCommand.printSecond(s, (System.nanoTime() - t0) / 1_000_000_000L, out);
+            }
+          });
+      TrafficStats.Snapshot total = generator.awaitEnd();
+      if (report) {
+        TrafficCommand.printSummary(total, out);
+      }
+      return total;
+    }
+  }
+
+  /**
+   * The producer ingestion uses, alone: typical contract records, as fast as it goes. Returns
+   * records/s.
+   */
+  private double rawProducer(HeatlabConfig config, String bootstrap, PrintStream out)
+      throws Exception {
+    int partitions = config.getInt(HeatlabConfig.EVENTS_TOPIC_PARTITIONS);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(SCRATCH_TOPIC)) {
+        admin
+            .createTopics(List.of(new NewTopic(SCRATCH_TOPIC, partitions, (short) 1)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+      }
+      Properties p = EventProducer.settings(bootstrap, Duration.ofSeconds(30));
+      p.put(ProducerConfig.CLIENT_ID_CONFIG, "heatlab-bench-raw");
+      long now = System.currentTimeMillis();
+      AtomicLong failures = new AtomicLong();
+      double perSecond;
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < rawRecords; i++) {
+          byte[] value =
+              EventCodec.toJson(
+                  new LandedEvent(
+                      "demo",
+                      "pricing",
+                      "s-1f2e3d4c",
+                      "s-1f2e3d4c-" + (i / 50),
+                      "move",
+                      now + i,
+                      (i % 9973) / 9973.0,
+                      (i % 7919) / 7919.0,
+                      1440,
+                      900,
+                      now));
+          producer.send(
+              new ProducerRecord<>(
+                  SCRATCH_TOPIC, null, now + i, ("demo|pricing" + (i % 3)).getBytes(), value),
+              (m, e) -> {
+                if (e != null) {
+                  failures.incrementAndGet();
+                }
+              });
+        }
+        producer.flush();
+        perSecond = rawRecords / ((System.nanoTime() - t0) / 1e9);
+      }
+      out.printf(
+          "  %,d records in %.1f s: %,.0f records/s (%d failed)%n",
+          rawRecords, rawRecords / perSecond, perSecond, failures.get());
+      admin.deleteTopics(List.of(SCRATCH_TOPIC)).all().get(30, TimeUnit.SECONDS);
+      return perSecond;
+    }
+  }
+}

@@ -1,0 +1,251 @@
+package io.heatlab.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heatlab.cli.ProfileOptions;
+import io.heatlab.cli.RunningStack;
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.WriteKeys;
+import io.heatlab.http.HeatlabHttpServer;
+import io.heatlab.olap.ClickHouseJdbc;
+import io.heatlab.olap.Granularity;
+import io.heatlab.query.HeatmapHandler;
+import io.heatlab.query.HeatmapService;
+import io.heatlab.render.HeatmapGrid;
+import io.heatlab.render.HeatmapRenderer;
+import io.heatlab.stack.Stack;
+import java.awt.image.BufferedImage;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "query",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Heatmap query latency through the API, and render time: fills heatmap_hourly/daily/weekly with 30",
+      "days of realistic rows for a scratch client 'bench' (3 screens × 2 types, a few thousand cells per hour),",
+      "marks the windows rolled up, then times GET /v1/heatmap (the real handler, in-process Jetty) for one screen",
+      "over 1 day, 1 week and 1 month (ragged edges), and renders a 100×100 grid over 1920×1080. Removes its rows after."
+    })
+final class BenchQueryCommand implements Callable<Integer> {
+  private static final String CLIENT = "bench";
+
+  @Mixin ProfileOptions options;
+
+  @Option(
+      names = "--requests",
+      defaultValue = "200",
+      description = "Requests per range (after 20 warm-up). Default ${DEFAULT-VALUE}.")
+  int requests;
+
+  @Option(
+      names = "--cells",
+      defaultValue = "3000",
+      description = "Cells per (hour, screen, type). Default ${DEFAULT-VALUE}.")
+  int cells;
+
+  @Override
+  public Integer call() throws Exception {
+    HeatlabConfig config = options.load();
+    PrintStream out = System.out;
+    Instant now = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    Instant from = now.minus(Duration.ofDays(31)).truncatedTo(ChronoUnit.DAYS);
+    try (Stack stack = RunningStack.require(config)) {
+      ClickHouseJdbc jdbc = new ClickHouseJdbc(config, stack.endpoints());
+      long t0 = System.nanoTime();
+      long rows = fill(jdbc, from, now);
+      out.printf(
+          "filled %,d hourly rows (+ daily, weekly) for client '%s' over %s … %s in %.1f s%n",
+          rows, CLIENT, from, now, (System.nanoTime() - t0) / 1e9);
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      HeatmapService service = HeatmapService.of(config, stack.endpoints());
+      HeatlabHttpServer server =
+          new HeatlabHttpServer("127.0.0.1", port)
+              .route(
+                  "/v1/heatmap",
+                  new HeatmapHandler(service, WriteKeys.parse(CLIENT + "=bench-key")));
+      server.start();
+      try {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant end = now.minus(Duration.ofMinutes(17));
+        for (Object[] range :
+            List.of(
+                new Object[] {"1 day", Duration.ofDays(1)},
+                new Object[] {"1 week", Duration.ofDays(7)},
+                new Object[] {"1 month", Duration.ofDays(30)})) {
+          Instant start = end.minus((Duration) range[1]).plus(Duration.ofMinutes(23));
+          URI uri =
+              URI.create(
+                  "http://127.0.0.1:"
+                      + port
+                      + "/v1/heatmap?client_id="
+                      + CLIENT
+                      + "&screen_id=pricing&type=move,click&from="
+                      + start
+                      + "&to="
+                      + end);
+          HttpRequest request =
+              HttpRequest.newBuilder(uri).header("Authorization", "Bearer bench-key").build();
+          String body = "";
+          double[] ms = new double[requests];
+          for (int i = -20; i < requests; i++) {
+            long s = System.nanoTime();
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+              out.println("  " + range[0] + ": HTTP " + r.statusCode() + " " + r.body());
+              return 1;
+            }
+            if (i >= 0) {
+              ms[i] = (System.nanoTime() - s) / 1e6;
+            }
+            body = r.body();
+          }
+          Arrays.sort(ms);
+          var json = new ObjectMapper().readTree(body);
+          out.printf(
+              "  %-8s p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  (%,d events, %d cells, windows read %s)%n",
+              range[0],
+              ms[ms.length / 2],
+              ms[(int) Math.ceil(ms.length * 0.99) - 1],
+              ms[ms.length - 1],
+              json.get("total").asLong(),
+              json.get("cells").size(),
+              json.get("windows_read"));
+        }
+      } finally {
+        server.stop();
+        clean(jdbc);
+      }
+      renderTiming(out);
+      return 0;
+    }
+  }
+
+  /**
+   * Hourly rows from numbers(); daily and weekly summed from them; rollup_runs rows that mark them
+   * rolled up.
+   */
+  private long fill(ClickHouseJdbc jdbc, Instant from, Instant to) throws Exception {
+    long hours = Duration.between(from, to).toHours();
+    long rowsPerHour = 3L * 2 * cells;
+    String start = Granularity.dateTime(from);
+    try (Connection c = jdbc.connect();
+        Statement st = c.createStatement()) {
+      clean(jdbc);
+      // cell = a hash of (hour, screen, type, k) spread around two hot spots; count 1-50
+      st.execute(
+          "INSERT INTO heatmap_hourly SELECT '"
+              + CLIENT
+              + "', ['landing','pricing','checkout'][intDiv(number, "
+              + (2L * cells)
+              + ") % 3 + 1], ['move','click'][intDiv(number, "
+              + cells
+              + ") % 2 + 1], toDateTime('"
+              + start
+              + "', 'UTC') + 3600 * intDiv(number, "
+              + rowsPerHour
+              + "), (number % "
+              + cells
+              + ") % 100, intDiv(number % "
+              + cells
+              + ", 100) % 100, 1 + cityHash64(number) % 50"
+              + " FROM numbers("
+              + hours * rowsPerHour
+              + ")");
+      st.execute(
+          "INSERT INTO heatmap_daily SELECT client_id, screen_id, event_type, toStartOfDay(window_start), cell_x, cell_y, sum(count)"
+              + " FROM heatmap_hourly WHERE client_id = '"
+              + CLIENT
+              + "' GROUP BY client_id, screen_id, event_type, toStartOfDay(window_start), cell_x, cell_y");
+      st.execute(
+          "INSERT INTO heatmap_weekly SELECT client_id, screen_id, event_type, toDateTime(toMonday(window_start), 'UTC'), cell_x, cell_y, sum(count)"
+              + " FROM heatmap_daily WHERE client_id = '"
+              + CLIENT
+              + "' GROUP BY client_id, screen_id, event_type, toDateTime(toMonday(window_start), 'UTC'), cell_x, cell_y");
+      // what the rollups would have recorded (the query uses a daily/weekly window only when rolled
+      // up after its parts)
+      long v = System.currentTimeMillis() * 1000;
+      st.execute(
+          "INSERT INTO rollup_runs SELECT 'bench-query', 'hourly', toDateTime('"
+              + start
+              + "', 'UTC') + 3600 * number, 'FINISHED', 0, 0,"
+              + " now() - 60, now() - 60, '', '', "
+              + v
+              + " FROM numbers("
+              + hours
+              + ")");
+      st.execute(
+          "INSERT INTO rollup_runs SELECT 'bench-query', 'daily', toDateTime('"
+              + start
+              + "', 'UTC') + 86400 * number, 'FINISHED', 0, 0,"
+              + " now() - 30, now() - 30, '', '', "
+              + v
+              + " FROM numbers("
+              + (hours / 24 + 1)
+              + ")");
+      st.execute(
+          "INSERT INTO rollup_runs SELECT 'bench-query', 'weekly', toDateTime(toMonday(toDateTime('"
+              + start
+              + "', 'UTC')), 'UTC') + 604800 * number,"
+              + " 'FINISHED', 0, 0, now() - 10, now() - 10, '', '', "
+              + v
+              + " FROM numbers("
+              + (hours / 168 + 2)
+              + ")");
+    }
+    return hours * rowsPerHour;
+  }
+
+  private static void clean(ClickHouseJdbc jdbc) throws Exception {
+    try (Connection c = jdbc.connect();
+        Statement st = c.createStatement()) {
+      for (Granularity g : Granularity.values()) {
+        st.execute("ALTER TABLE " + g.table() + " DELETE WHERE client_id = '" + CLIENT + "'");
+      }
+      st.execute("ALTER TABLE rollup_runs DELETE WHERE run_id = 'bench-query'");
+    }
+  }
+
+  private static void renderTiming(PrintStream out) {
+    BufferedImage shot = new BufferedImage(1920, 1080, BufferedImage.TYPE_INT_RGB);
+    HeatmapGrid grid = HeatmapGrid.empty(100, 100);
+    Random r = new Random(1);
+    for (int i = 0; i < 100_000; i++) {
+      grid.add(
+          (int) Math.min(99, Math.abs(50 + r.nextGaussian() * 20)),
+          (int) Math.min(99, Math.abs(40 + r.nextGaussian() * 20)),
+          1);
+    }
+    HeatmapRenderer renderer = new HeatmapRenderer(HeatmapRenderer.Options.DEFAULT);
+    double[] ms = new double[50];
+    for (int i = -10; i < ms.length; i++) {
+      long s = System.nanoTime();
+      renderer.render(shot, grid);
+      if (i >= 0) {
+        ms[i] = (System.nanoTime() - s) / 1e6;
+      }
+    }
+    Arrays.sort(ms);
+    out.printf(
+        "render 100×100 grid over 1920×1080 (smoothing, gradient, legend; no PNG encoding): p50 %.1f ms, p99 %.1f ms%n",
+        ms[25], ms[49]);
+  }
+}

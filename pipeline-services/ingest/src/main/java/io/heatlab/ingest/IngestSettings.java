@@ -1,0 +1,89 @@
+package io.heatlab.ingest;
+
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.StackEndpoints;
+import io.heatlab.config.WriteKeys;
+import io.heatlab.contract.BatchValidator;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The ingestion endpoint's settings, read once from {@link HeatlabConfig} (see there for each one's
+ * doc).
+ */
+public record IngestSettings(
+    String bootstrapServers,
+    String topic,
+    WriteKeys writeKeys,
+    int maxBodyBytes,
+    int maxDecodedBytes,
+    BatchValidator.Limits limits,
+    int maxInflightEvents,
+    Duration shedAfter,
+    Duration deliveryTimeout,
+    int rateLimitPerClient,
+    List<String> corsOrigins,
+    Duration dedupTtl,
+    String redisUrl,
+    String transactionalIdPrefix,
+    int producerLanes) {
+
+  public static IngestSettings from(HeatlabConfig c, StackEndpoints endpoints) {
+    String origins = c.getString(HeatlabConfig.INGEST_CORS_ORIGINS);
+    List<String> cors =
+        origins.isBlank()
+            ? ownOrigins(endpoints.httpUrl())
+            : Arrays.stream(origins.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    return new IngestSettings(
+        endpoints.kafkaBootstrap(),
+        c.getString(HeatlabConfig.EVENTS_TOPIC),
+        WriteKeys.parse(c.secret(HeatlabConfig.INGEST_WRITE_KEYS)),
+        c.getInt(HeatlabConfig.INGEST_MAX_BODY_BYTES),
+        c.getInt(HeatlabConfig.INGEST_MAX_DECODED_BYTES),
+        new BatchValidator.Limits(
+            c.getInt(HeatlabConfig.INGEST_MAX_EVENTS),
+            Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_MAX_EVENT_AGE_MS)),
+            Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_MAX_EVENT_FUTURE_MS))),
+        c.getInt(HeatlabConfig.INGEST_MAX_INFLIGHT_EVENTS),
+        Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_SHED_AFTER_MS)),
+        Duration.ofMillis(c.getInt(HeatlabConfig.INGEST_DELIVERY_TIMEOUT_MS)),
+        c.getInt(HeatlabConfig.INGEST_RATE_LIMIT),
+        cors,
+        Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_DEDUP_TTL_MS)),
+        c.secret(HeatlabConfig.INGEST_REDIS_URL),
+        "heatlab-ingest-" + hostName() + "-" + c.getInt(HeatlabConfig.HTTP_PORT),
+        c.getInt(HeatlabConfig.INGEST_PRODUCER_LANES));
+  }
+
+  /**
+   * This machine's name: with the HTTP port it makes the producers' transactional ids unique among
+   * ingestion processes (each container has its own host name) and stable across a restart, so a
+   * restarted process fences its predecessor's producers.
+   */
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  /** The server's own origin, under both loopback names a browser may use. */
+  private static List<String> ownOrigins(String httpUrl) {
+    String port = httpUrl.substring(httpUrl.lastIndexOf(':') + 1);
+    return List.of(httpUrl, "http://localhost:" + port, "http://127.0.0.1:" + port);
+  }
+
+  public BatchDeduplicator newDeduplicator() {
+    Duration pending = BatchDeduplicator.pendingTtl(deliveryTimeout);
+    return redisUrl.isBlank()
+        ? new InMemoryDeduplicator(dedupTtl, pending, 5_000_000)
+        : new RedisDeduplicator(redisUrl, dedupTtl, pending);
+  }
+}
