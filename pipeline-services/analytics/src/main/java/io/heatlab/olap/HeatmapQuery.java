@@ -1,5 +1,7 @@
 package io.heatlab.olap;
 
+import io.heatlab.contract.ContractRules;
+import io.heatlab.contract.EventType;
 import io.heatlab.render.HeatmapGrid;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +17,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * The heatmap of one screen over {@code [from, to)}, answered from the coarsest rollups that cover
@@ -26,7 +27,6 @@ import java.util.regex.Pattern;
  * <p>All values are bound parameters; ids are checked against the contract's alphabet first.
  */
 public final class HeatmapQuery {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration DAY = Duration.ofDays(1);
   private static final Duration WEEK = Duration.ofDays(7);
@@ -95,12 +95,18 @@ public final class HeatmapQuery {
   public HeatmapGrid heatmap(
       String clientId, String screenId, List<String> eventTypes, List<Window> plan)
       throws SQLException {
-    requireId("client_id", clientId);
-    requireId("screen_id", screenId);
+    requireId(ContractRules.Id.CLIENT, clientId);
+    requireId(ContractRules.Id.SCREEN, screenId);
     if (eventTypes.isEmpty()) {
       throw new IllegalArgumentException("at least one event type");
     }
-    eventTypes.forEach(t -> requireId("type", t));
+    eventTypes.forEach(
+        t -> {
+          if (EventType.fromWire(t).isEmpty()) {
+            throw new IllegalArgumentException(
+                "type: '" + t + "' is not an event type (move, click)");
+          }
+        });
     Map<Granularity, List<Instant>> byGranularity = new EnumMap<>(Granularity.class);
     for (Window w : plan) {
       byGranularity.computeIfAbsent(w.granularity(), g -> new ArrayList<>()).add(w.start());
@@ -166,12 +172,11 @@ public final class HeatmapQuery {
   }
 
   /**
-   * Checks an id against the contract's alphabet; IllegalArgumentException naming the parameter
-   * otherwise.
+   * Checks an id against the contract's rule; IllegalArgumentException saying the rule otherwise.
    */
-  public static void requireId(String name, String value) {
-    if (value == null || !ID.matcher(value).matches()) {
-      throw new IllegalArgumentException(name + " must be 1-128 characters of [A-Za-z0-9._:-]");
+  public static void requireId(ContractRules.Id id, String value) {
+    if (!id.valid(value)) {
+      throw new IllegalArgumentException(id.rule());
     }
   }
 }

@@ -2,6 +2,7 @@ package io.heatlab.query;
 
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
+import io.heatlab.contract.ContractRules;
 import io.heatlab.landing.LandingIndex;
 import io.heatlab.landing.LandingLayout;
 import io.heatlab.landing.ObjectStore;
@@ -40,8 +41,8 @@ public final class HeatmapService {
   public record Request(
       String clientId, String screenId, List<String> types, Instant from, Instant to) {
     public Request {
-      HeatmapQuery.requireId("client_id", clientId);
-      HeatmapQuery.requireId("screen_id", screenId);
+      HeatmapQuery.requireId(ContractRules.Id.CLIENT, clientId);
+      HeatmapQuery.requireId(ContractRules.Id.SCREEN, screenId);
       if (types == null || types.isEmpty()) {
         throw new IllegalArgumentException("type: name at least one event type (move, click)");
       }

@@ -57,18 +57,9 @@ public final class LandingDeployment {
             ? "${file:" + secretsFile + ":" + LandingConfig.S3_SECRET_KEY + "}"
             : "${env:HEATLAB_STORAGE_SECRET_KEY}");
     m.put(LandingConfig.S3_BUCKET, c.getString(HeatlabConfig.STORAGE_BUCKET));
-    m.put(LandingConfig.FORMAT, c.getString(HeatlabConfig.LANDING_FORMAT));
-    m.put(LandingConfig.PARQUET_CODEC, c.getString(HeatlabConfig.LANDING_PARQUET_CODEC));
-    m.put(LandingConfig.FLUSH_SIZE, String.valueOf(c.getInt(HeatlabConfig.LANDING_FLUSH_SIZE)));
-    m.put(
-        LandingConfig.ROTATE_INTERVAL_MS,
-        String.valueOf(c.getLong(HeatlabConfig.LANDING_ROTATE_INTERVAL_MS)));
-    m.put(
-        LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS,
-        String.valueOf(c.getLong(HeatlabConfig.LANDING_ROTATE_SCHEDULE_INTERVAL_MS)));
-    m.put(
-        LandingConfig.PARTITION_BY_CLIENT,
-        String.valueOf(c.getBoolean(HeatlabConfig.LANDING_PARTITION_BY_CLIENT)));
+    for (String tunable : LandingConfig.TUNING.names()) { // landing.<name> as it is: declared once
+      m.put(tunable, String.valueOf(c.values().get(HeatlabConfig.LANDING_PREFIX + tunable)));
+    }
     return m;
   }
 

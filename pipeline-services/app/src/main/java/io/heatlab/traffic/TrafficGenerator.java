@@ -1,11 +1,17 @@
 package io.heatlab.traffic;
 
 import io.heatlab.assets.Screen;
+import io.heatlab.contract.EventBatch;
+import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.EventType;
+import io.heatlab.contract.PointerEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -135,7 +141,7 @@ public final class TrafficGenerator implements AutoCloseable {
     ended.countDown();
   }
 
-  private record Batch(String json, int events) {}
+  private record Batch(byte[] json, int events) {}
 
   private Batch newBatch() {
     VirtualClient c = clients[(int) (nextClient.getAndIncrement() % clients.length)];
@@ -151,19 +157,8 @@ public final class TrafficGenerator implements AutoCloseable {
           plan.backfillHours() > 0
               ? now - (long) (c.random.nextDouble() * plan.backfillHours() * 3_600_000L) - 60_000
               : now - 50L * plan.batchSize();
-      StringBuilder sb = new StringBuilder(64 + plan.batchSize() * 60);
-      sb.append("{\"client_id\":\"")
-          .append(plan.clientId())
-          .append("\",\"batch_id\":\"")
-          .append(c.sessionId)
-          .append('-')
-          .append(c.batchSeq)
-          .append("\",\"screen_id\":\"")
-          .append(screen.id())
-          .append("\",\"session_id\":\"")
-          .append(c.sessionId)
-          .append("\",\"viewport\":{\"w\":1440,\"h\":900},\"events\":[");
       double[] xy = new double[2];
+      List<PointerEvent> events = new ArrayList<>(plan.batchSize());
       for (int i = 0; i < plan.batchSize(); i++) {
         boolean click = c.random.nextDouble() < plan.clickRatio();
         if (click) {
@@ -171,23 +166,27 @@ public final class TrafficGenerator implements AutoCloseable {
         } else {
           c.model.move(c.random, xy);
         }
-        sb.append(i == 0 ? "" : ",")
-            .append("{\"t\":")
-            .append(base + 50L * i)
-            .append(",\"x\":")
-            .append(round(xy[0]))
-            .append(",\"y\":")
-            .append(round(xy[1]))
-            .append(",\"type\":\"")
-            .append(click ? "click" : "move")
-            .append("\"}");
+        events.add(
+            new PointerEvent(
+                base + 50L * i,
+                round(xy[0]),
+                round(xy[1]),
+                click ? EventType.CLICK : EventType.MOVE));
       }
-      return new Batch(sb.append("]}").toString(), plan.batchSize());
+      EventBatch batch =
+          new EventBatch(
+              plan.clientId(),
+              c.sessionId + "-" + c.batchSeq,
+              screen.id(),
+              c.sessionId,
+              new EventBatch.Viewport(1440, 900),
+              events);
+      return new Batch(EventCodec.requestJson(batch), plan.batchSize());
     }
   }
 
-  private static String round(double v) {
-    return Double.toString(Math.round(v * 10_000) / 10_000.0);
+  private static double round(double v) {
+    return Math.round(v * 10_000) / 10_000.0;
   }
 
   private void send(Batch batch, int attempt) {
@@ -199,7 +198,7 @@ public final class TrafficGenerator implements AutoCloseable {
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
             .header("Authorization", "Bearer " + plan.writeKey())
-            .POST(HttpRequest.BodyPublishers.ofString(batch.json()))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(batch.json()))
             .build();
     long t0 = System.nanoTime();
     http.sendAsync(request, HttpResponse.BodyHandlers.discarding())

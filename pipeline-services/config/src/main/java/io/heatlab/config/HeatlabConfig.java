@@ -1,5 +1,6 @@
 package io.heatlab.config;
 
+import io.heatlab.landing.LandingConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,13 +63,21 @@ public final class HeatlabConfig extends AbstractConfig {
 
   public static final String LANDING_CONNECTOR = "landing.connector.name";
   public static final String LANDING_TASKS = "landing.tasks";
-  public static final String LANDING_FORMAT = "landing.format";
-  public static final String LANDING_PARQUET_CODEC = "landing.parquet.codec";
-  public static final String LANDING_FLUSH_SIZE = "landing.flush.size";
-  public static final String LANDING_ROTATE_INTERVAL_MS = "landing.rotate.interval.ms";
+
+  /**
+   * The prefix of the landing connector's tunables ({@link LandingConfig#TUNING}, embedded here).
+   */
+  public static final String LANDING_PREFIX = "landing.";
+
+  public static final String LANDING_FORMAT = LANDING_PREFIX + LandingConfig.FORMAT;
+  public static final String LANDING_PARQUET_CODEC = LANDING_PREFIX + LandingConfig.PARQUET_CODEC;
+  public static final String LANDING_FLUSH_SIZE = LANDING_PREFIX + LandingConfig.FLUSH_SIZE;
+  public static final String LANDING_ROTATE_INTERVAL_MS =
+      LANDING_PREFIX + LandingConfig.ROTATE_INTERVAL_MS;
   public static final String LANDING_ROTATE_SCHEDULE_INTERVAL_MS =
-      "landing.rotate.schedule.interval.ms";
-  public static final String LANDING_PARTITION_BY_CLIENT = "landing.partition.by.client";
+      LANDING_PREFIX + LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS;
+  public static final String LANDING_PARTITION_BY_CLIENT =
+      LANDING_PREFIX + LandingConfig.PARTITION_BY_CLIENT;
   public static final String LANDING_DLQ_TOPIC = "landing.dlq.topic";
   public static final String LANDING_STORAGE_ENDPOINT = "landing.storage.endpoint";
 
@@ -318,297 +327,264 @@ public final class HeatlabConfig extends AbstractConfig {
               2,
               Range.atLeast(1),
               Importance.MEDIUM,
-              "Landing connector tasks (at most one per partition of the events topic does work).")
-          .define(
-              LANDING_FORMAT,
-              Type.STRING,
-              "jsonl",
-              ConfigDef.ValidString.in("jsonl", "parquet"),
-              Importance.HIGH,
-              "Landed object format: jsonl (JSON lines, gzip) or parquet.")
-          .define(
-              LANDING_PARQUET_CODEC,
-              Type.STRING,
-              "zstd",
-              ConfigDef.ValidString.in("snappy", "zstd"),
-              Importance.LOW,
-              "Parquet compression codec.")
-          .define(
-              LANDING_FLUSH_SIZE,
-              Type.INT,
-              100_000,
-              Range.atLeast(1),
-              Importance.MEDIUM,
-              "Most records per landed object; a partition with this many unwritten records is written at once.")
-          .define(
-              LANDING_ROTATE_INTERVAL_MS,
-              Type.LONG,
-              -1L,
-              Importance.LOW,
-              "Write a partition when its unwritten records span this much event time; -1 = off.")
-          .define(
-              LANDING_ROTATE_SCHEDULE_INTERVAL_MS,
-              Type.LONG,
-              30_000L,
-              Importance.MEDIUM,
-              "Write a partition when its oldest unwritten record waited this long (wall clock): the landing delay.")
-          .define(
-              LANDING_PARTITION_BY_CLIENT,
-              Type.BOOLEAN,
-              false,
-              Importance.LOW,
-              "Add client=<id>/ under each hour.")
-          .define(
-              LANDING_DLQ_TOPIC,
-              Type.STRING,
-              "heatmap.events.dlq",
-              Importance.LOW,
-              "Dead-letter topic of records that are not valid contract events (reason in the headers).")
-          .define(
-              LANDING_STORAGE_ENDPOINT,
-              Type.STRING,
-              "",
-              Importance.MEDIUM,
-              "Storage endpoint as the Connect worker reaches it (compose: http://minio:9000); empty = storage.endpoint.")
-          .define(
-              HTTP_HOST,
-              Type.STRING,
-              "127.0.0.1",
-              Importance.MEDIUM,
-              "Address the embedded Jetty binds to.")
-          .define(
-              HTTP_PORT,
-              Type.INT,
-              18080,
-              Range.between(0, 65535),
-              Importance.MEDIUM,
-              "Port of the embedded Jetty (ingestion endpoint, simulator, viewer, /healthz).")
-          .define(
-              INGEST_WRITE_KEYS,
-              Type.PASSWORD,
-              "",
-              Importance.HIGH,
-              "Write keys per client, 'client_id=key,client_id2=key2'.")
-          .define(
-              INGEST_MAX_BODY_BYTES,
-              Type.INT,
-              1 << 20,
-              Range.atLeast(1024),
-              Importance.LOW,
-              "Largest request body on the wire; larger is answered 413.")
-          .define(
-              INGEST_MAX_DECODED_BYTES,
-              Type.INT,
-              8 << 20,
-              Range.atLeast(1024),
-              Importance.LOW,
-              "Largest body after gzip decoding; decoding stops there and the request is answered 413.")
-          .define(
-              INGEST_MAX_EVENTS,
-              Type.INT,
-              1000,
-              Range.between(1, 100_000),
-              Importance.LOW,
-              "Most events in one batch.")
-          .define(
-              INGEST_MAX_EVENT_AGE_MS,
-              Type.LONG,
-              7L * 24 * 3600 * 1000,
-              Range.atLeast(0),
-              Importance.LOW,
-              "Oldest event time accepted, relative to the server's clock.")
-          .define(
-              INGEST_MAX_EVENT_FUTURE_MS,
-              Type.LONG,
-              5L * 60 * 1000,
-              Range.atLeast(0),
-              Importance.LOW,
-              "How far ahead of the server's clock an event time may be (client clock skew).")
-          .define(
-              INGEST_MAX_INFLIGHT_EVENTS,
-              Type.INT,
-              200_000,
-              Range.atLeast(1000),
-              Importance.MEDIUM,
-              "Events accepted for producing but not yet acked by Kafka; beyond it requests get 503 + Retry-After.")
-          .define(
-              INGEST_SHED_AFTER_MS,
-              Type.LONG,
-              2_000L,
-              Range.atLeast(100),
-              Importance.MEDIUM,
-              "When the oldest unacked batch is older than this, Kafka is slow or down: new requests get 503 + Retry-After.")
-          .define(
-              INGEST_DELIVERY_TIMEOUT_MS,
-              Type.INT,
-              10_000,
-              Range.atLeast(2_000),
-              Importance.LOW,
-              "How long the producer keeps trying to deliver a batch before it is answered 503 (delivery.timeout.ms).")
-          .define(
-              INGEST_PRODUCER_LANES,
-              Type.INT,
-              2,
-              Range.between(1, 32),
-              Importance.LOW,
-              "Transactional producers writing batches (each batch one Kafka transaction, group-committed per lane). "
-                  + "On 2 cores 2 lanes measured best; more help when a commit's latency, not CPU, limits.")
-          .define(
-              INGEST_RATE_LIMIT,
-              Type.INT,
-              0,
-              Range.atLeast(0),
-              Importance.MEDIUM,
-              "Events per second per client_id (token bucket, bursts of one second); above it 429 + Retry-After; 0 = no limit.")
-          .define(
-              INGEST_CORS_ORIGINS,
-              Type.STRING,
-              "",
-              Importance.MEDIUM,
-              "Origins allowed to post batches from a browser, comma-separated; empty = the HTTP server's own origin.")
-          .define(
-              INGEST_DEDUP_TTL_MS,
-              Type.LONG,
-              600_000L,
-              Range.atLeast(1_000),
-              Importance.LOW,
-              "How long a (client_id, batch_id) is remembered to answer a resent batch as a duplicate.")
-          .define(
-              INGEST_REDIS_URL,
-              Type.PASSWORD,
-              "",
-              Importance.MEDIUM,
-              "redis://[user:password@]host:port of the batch de-duplication store; empty = in this process only.")
-          .define(
-              ROLLUP_SPARK_MASTER,
-              Type.STRING,
-              "local[*]",
-              Importance.HIGH,
-              "Spark master of the rollup applications: local[*] runs the driver as a child process; spark://host:7077 a cluster.")
-          .define(
-              ROLLUP_SPARK_MASTER_UI_URL,
-              Type.STRING,
-              "",
-              Importance.LOW,
-              "Web UI of the Spark standalone master whose health the console shows; empty = http://host:8080 of a spark:// master, none for local.")
-          .define(
-              ROLLUP_SPARK_DRIVER_MEMORY,
-              Type.STRING,
-              "1g",
-              Importance.MEDIUM,
-              "spark.driver.memory of a rollup (local: all the work).")
-          .define(
-              ROLLUP_SPARK_EXECUTOR_MEMORY,
-              Type.STRING,
-              "1g",
-              Importance.LOW,
-              "spark.executor.memory on a cluster.")
-          .define(
-              ROLLUP_SPARK_SHUFFLE_PARTITIONS,
-              Type.INT,
-              4,
-              Range.atLeast(1),
-              Importance.LOW,
-              "spark.sql.shuffle.partitions of a rollup (aggregates are small: a few per core).")
-          .define(
-              ROLLUP_SPARK_STORAGE_ENDPOINT,
-              Type.STRING,
-              "",
-              Importance.MEDIUM,
-              "Storage endpoint as the Spark driver and executors reach it (compose: http://minio:9000); empty = storage.endpoint.")
-          .define(
-              ROLLUP_SPARK_DRIVER_HOST,
-              Type.STRING,
-              "",
-              Importance.LOW,
-              "spark.driver.host: the name executors reach the driver by (compose: the heatlab service name); empty = Spark's default.")
-          .define(
-              ROLLUP_SPARK_HOME_JARS,
-              Type.STRING,
-              "",
-              Importance.LOW,
-              "Directory (or dependency:build-classpath file) of the jars of the generated SPARK_HOME; empty = the build's list (rollup-job/target).")
-          .define(
-              ROLLUP_SPARK_JOB_JAR,
-              Type.STRING,
-              "",
-              Importance.LOW,
-              "Path of the rollup job jar; empty = the one the build made (rollup-job/target).")
-          .define(
-              ROLLUP_TIMEOUT_MS,
-              Type.LONG,
-              30 * 60_000L,
-              Range.atLeast(10_000),
-              Importance.LOW,
-              "A rollup application still running after this long is stopped and recorded FAILED.")
-          .define(
-              ROLLUP_AGGREGATES_PREFIX,
-              Type.STRING,
-              "aggregates/v1",
-              Importance.LOW,
-              "Prefix (in storage.bucket) of the rollup aggregates ClickHouse is published from (and can be rebuilt from).")
-          .define(
-              ROLLUP_SCHEDULER_ENABLED,
-              Type.BOOLEAN,
-              false,
-              Importance.HIGH,
-              "Run rollups by themselves: closed hours, then days, then ISO weeks, and again when late data lands.")
-          .define(
-              ROLLUP_SCHEDULER_INTERVAL_MS,
-              Type.LONG,
-              60_000L,
-              Range.atLeast(1_000),
-              Importance.LOW,
-              "How often the scheduler looks for windows to roll up.")
-          .define(
-              ROLLUP_SCHEDULER_GRACE_MS,
-              Type.LONG,
-              5 * 60_000L,
-              Range.atLeast(0),
-              Importance.MEDIUM,
-              "How long after a window ends the scheduler waits before its first rollup (landing delay + stragglers).")
-          .define(
-              ROLLUP_SCHEDULER_LOOKBACK_HOURS,
-              Type.INT,
-              8 * 24,
-              Range.between(1, 24 * 400),
-              Importance.LOW,
-              "How far back the scheduler looks for hours that landed data but were never rolled up.")
-          .define(
-              ROLLUP_RETRY_BACKOFF_MS,
-              Type.LONG,
-              60_000L,
-              Range.atLeast(1_000),
-              Importance.LOW,
-              "Wait before retrying a failed window; doubles with each failure, at most an hour.")
-          .define(
-              CONSOLE_FRESHNESS_THRESHOLD_MS,
-              Type.LONG,
-              2 * 3_600_000L,
-              Range.atLeast(60_000),
-              Importance.LOW,
-              "The console's overview turns red when landed data older than this is not rolled up yet.")
-          .define(
-              RETENTION_HOURLY_DAYS,
-              Type.INT,
-              30,
-              Range.atLeast(1),
-              Importance.MEDIUM,
-              "Days heatmap_hourly keeps; older hours are dropped as whole partitions.")
-          .define(
-              RETENTION_DAILY_DAYS,
-              Type.INT,
-              400,
-              Range.atLeast(1),
-              Importance.MEDIUM,
-              "Days heatmap_daily keeps.")
-          .define(
-              RETENTION_WEEKLY_DAYS,
-              Type.INT,
-              5 * 366,
-              Range.atLeast(7),
-              Importance.MEDIUM,
-              "Days heatmap_weekly keeps (5 years).");
+              "Landing connector tasks (at most one per partition of the events topic does work).");
+
+  static {
+    // the landing connector's tunables, as landing.<name>: declared once, in LandingConfig
+    DEFINITION.embed(LANDING_PREFIX, "landing", 0, LandingConfig.TUNING);
+    DEFINITION
+        .define(
+            LANDING_DLQ_TOPIC,
+            Type.STRING,
+            "heatmap.events.dlq",
+            Importance.LOW,
+            "Dead-letter topic of records that are not valid contract events (reason in the headers).")
+        .define(
+            LANDING_STORAGE_ENDPOINT,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "Storage endpoint as the Connect worker reaches it (compose: http://minio:9000); empty = storage.endpoint.")
+        .define(
+            HTTP_HOST,
+            Type.STRING,
+            "127.0.0.1",
+            Importance.MEDIUM,
+            "Address the embedded Jetty binds to.")
+        .define(
+            HTTP_PORT,
+            Type.INT,
+            18080,
+            Range.between(0, 65535),
+            Importance.MEDIUM,
+            "Port of the embedded Jetty (ingestion endpoint, simulator, viewer, /healthz).")
+        .define(
+            INGEST_WRITE_KEYS,
+            Type.PASSWORD,
+            "",
+            Importance.HIGH,
+            "Write keys per client, 'client_id=key,client_id2=key2'.")
+        .define(
+            INGEST_MAX_BODY_BYTES,
+            Type.INT,
+            1 << 20,
+            Range.atLeast(1024),
+            Importance.LOW,
+            "Largest request body on the wire; larger is answered 413.")
+        .define(
+            INGEST_MAX_DECODED_BYTES,
+            Type.INT,
+            8 << 20,
+            Range.atLeast(1024),
+            Importance.LOW,
+            "Largest body after gzip decoding; decoding stops there and the request is answered 413.")
+        .define(
+            INGEST_MAX_EVENTS,
+            Type.INT,
+            1000,
+            Range.between(1, 100_000),
+            Importance.LOW,
+            "Most events in one batch.")
+        .define(
+            INGEST_MAX_EVENT_AGE_MS,
+            Type.LONG,
+            7L * 24 * 3600 * 1000,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Oldest event time accepted, relative to the server's clock.")
+        .define(
+            INGEST_MAX_EVENT_FUTURE_MS,
+            Type.LONG,
+            5L * 60 * 1000,
+            Range.atLeast(0),
+            Importance.LOW,
+            "How far ahead of the server's clock an event time may be (client clock skew).")
+        .define(
+            INGEST_MAX_INFLIGHT_EVENTS,
+            Type.INT,
+            200_000,
+            Range.atLeast(1000),
+            Importance.MEDIUM,
+            "Events accepted for producing but not yet acked by Kafka; beyond it requests get 503 + Retry-After.")
+        .define(
+            INGEST_SHED_AFTER_MS,
+            Type.LONG,
+            2_000L,
+            Range.atLeast(100),
+            Importance.MEDIUM,
+            "When the oldest unacked batch is older than this, Kafka is slow or down: new requests get 503 + Retry-After.")
+        .define(
+            INGEST_DELIVERY_TIMEOUT_MS,
+            Type.INT,
+            10_000,
+            Range.atLeast(2_000),
+            Importance.LOW,
+            "How long the producer keeps trying to deliver a batch before it is answered 503 (delivery.timeout.ms).")
+        .define(
+            INGEST_PRODUCER_LANES,
+            Type.INT,
+            2,
+            Range.between(1, 32),
+            Importance.LOW,
+            "Transactional producers writing batches (each batch one Kafka transaction, group-committed per lane). "
+                + "On 2 cores 2 lanes measured best; more help when a commit's latency, not CPU, limits.")
+        .define(
+            INGEST_RATE_LIMIT,
+            Type.INT,
+            0,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            "Events per second per client_id (token bucket, bursts of one second); above it 429 + Retry-After; 0 = no limit.")
+        .define(
+            INGEST_CORS_ORIGINS,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "Origins allowed to post batches from a browser, comma-separated; empty = the HTTP server's own origin.")
+        .define(
+            INGEST_DEDUP_TTL_MS,
+            Type.LONG,
+            600_000L,
+            Range.atLeast(1_000),
+            Importance.LOW,
+            "How long a (client_id, batch_id) is remembered to answer a resent batch as a duplicate.")
+        .define(
+            INGEST_REDIS_URL,
+            Type.PASSWORD,
+            "",
+            Importance.MEDIUM,
+            "redis://[user:password@]host:port of the batch de-duplication store; empty = in this process only.")
+        .define(
+            ROLLUP_SPARK_MASTER,
+            Type.STRING,
+            "local[*]",
+            Importance.HIGH,
+            "Spark master of the rollup applications: local[*] runs the driver as a child process; spark://host:7077 a cluster.")
+        .define(
+            ROLLUP_SPARK_MASTER_UI_URL,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "Web UI of the Spark standalone master whose health the console shows; empty = http://host:8080 of a spark:// master, none for local.")
+        .define(
+            ROLLUP_SPARK_DRIVER_MEMORY,
+            Type.STRING,
+            "1g",
+            Importance.MEDIUM,
+            "spark.driver.memory of a rollup (local: all the work).")
+        .define(
+            ROLLUP_SPARK_EXECUTOR_MEMORY,
+            Type.STRING,
+            "1g",
+            Importance.LOW,
+            "spark.executor.memory on a cluster.")
+        .define(
+            ROLLUP_SPARK_SHUFFLE_PARTITIONS,
+            Type.INT,
+            4,
+            Range.atLeast(1),
+            Importance.LOW,
+            "spark.sql.shuffle.partitions of a rollup (aggregates are small: a few per core).")
+        .define(
+            ROLLUP_SPARK_STORAGE_ENDPOINT,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "Storage endpoint as the Spark driver and executors reach it (compose: http://minio:9000); empty = storage.endpoint.")
+        .define(
+            ROLLUP_SPARK_DRIVER_HOST,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "spark.driver.host: the name executors reach the driver by (compose: the heatlab service name); empty = Spark's default.")
+        .define(
+            ROLLUP_SPARK_HOME_JARS,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "Directory (or dependency:build-classpath file) of the jars of the generated SPARK_HOME; empty = the build's list (rollup-job/target).")
+        .define(
+            ROLLUP_SPARK_JOB_JAR,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "Path of the rollup job jar; empty = the one the build made (rollup-job/target).")
+        .define(
+            ROLLUP_TIMEOUT_MS,
+            Type.LONG,
+            30 * 60_000L,
+            Range.atLeast(10_000),
+            Importance.LOW,
+            "A rollup application still running after this long is stopped and recorded FAILED.")
+        .define(
+            ROLLUP_AGGREGATES_PREFIX,
+            Type.STRING,
+            "aggregates/v1",
+            Importance.LOW,
+            "Prefix (in storage.bucket) of the rollup aggregates ClickHouse is published from (and can be rebuilt from).")
+        .define(
+            ROLLUP_SCHEDULER_ENABLED,
+            Type.BOOLEAN,
+            false,
+            Importance.HIGH,
+            "Run rollups by themselves: closed hours, then days, then ISO weeks, and again when late data lands.")
+        .define(
+            ROLLUP_SCHEDULER_INTERVAL_MS,
+            Type.LONG,
+            60_000L,
+            Range.atLeast(1_000),
+            Importance.LOW,
+            "How often the scheduler looks for windows to roll up.")
+        .define(
+            ROLLUP_SCHEDULER_GRACE_MS,
+            Type.LONG,
+            5 * 60_000L,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            "How long after a window ends the scheduler waits before its first rollup (landing delay + stragglers).")
+        .define(
+            ROLLUP_SCHEDULER_LOOKBACK_HOURS,
+            Type.INT,
+            8 * 24,
+            Range.between(1, 24 * 400),
+            Importance.LOW,
+            "How far back the scheduler looks for hours that landed data but were never rolled up.")
+        .define(
+            ROLLUP_RETRY_BACKOFF_MS,
+            Type.LONG,
+            60_000L,
+            Range.atLeast(1_000),
+            Importance.LOW,
+            "Wait before retrying a failed window; doubles with each failure, at most an hour.")
+        .define(
+            CONSOLE_FRESHNESS_THRESHOLD_MS,
+            Type.LONG,
+            2 * 3_600_000L,
+            Range.atLeast(60_000),
+            Importance.LOW,
+            "The console's overview turns red when landed data older than this is not rolled up yet.")
+        .define(
+            RETENTION_HOURLY_DAYS,
+            Type.INT,
+            30,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "Days heatmap_hourly keeps; older hours are dropped as whole partitions.")
+        .define(
+            RETENTION_DAILY_DAYS,
+            Type.INT,
+            400,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "Days heatmap_daily keeps.")
+        .define(
+            RETENTION_WEEKLY_DAYS,
+            Type.INT,
+            5 * 366,
+            Range.atLeast(7),
+            Importance.MEDIUM,
+            "Days heatmap_weekly keeps (5 years).");
+  }
 
   HeatlabConfig(Map<String, String> values) {
     super(DEFINITION, values, false);

@@ -5,12 +5,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Checks a parsed request body against the ingestion contract, all of it, before anything is
  * produced: a batch is accepted whole or rejected whole with every {@link Violation} found (up to
  * {@value #MAX_REPORTED}).
+ *
+ * <p>The rules themselves are {@link ContractRules}'.
  *
  * <ul>
  *   <li>ids: characters {@code [A-Za-z0-9._:-]}; client_id 1–64, batch_id 1–64, screen_id 1–128,
@@ -24,7 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class BatchValidator {
   static final int MAX_REPORTED = 50;
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]+");
 
   /** Contract limits that are settings. */
   public record Limits(int maxEvents, Duration maxAge, Duration maxFuture) {
@@ -52,10 +52,10 @@ public final class BatchValidator {
     if (root == null || !root.isObject()) {
       return new Result(null, List.of(new Violation("$", "must be a JSON object")));
     }
-    String clientId = id(root, "client_id", 64, true, v);
-    String batchId = id(root, "batch_id", 64, true, v);
-    String screenId = id(root, "screen_id", 128, true, v);
-    String sessionId = id(root, "session_id", 64, false, v);
+    String clientId = id(root, ContractRules.Id.CLIENT, true, v);
+    String batchId = id(root, ContractRules.Id.BATCH, true, v);
+    String screenId = id(root, ContractRules.Id.SCREEN, true, v);
+    String sessionId = id(root, ContractRules.Id.SESSION, false, v);
     EventBatch.Viewport viewport = viewport(root.get("viewport"), v);
     List<PointerEvent> events = events(root.get("events"), v);
     if (!v.isEmpty()) {
@@ -67,7 +67,8 @@ public final class BatchValidator {
   }
 
   private static String id(
-      JsonNode root, String field, int max, boolean required, List<Violation> v) {
+      JsonNode root, ContractRules.Id id, boolean required, List<Violation> v) {
+    String field = id.field();
     JsonNode node = root.get(field);
     if (node == null || node.isNull()) {
       if (required) {
@@ -80,11 +81,11 @@ public final class BatchValidator {
       return null;
     }
     String s = node.textValue();
-    if (s.isEmpty() || s.length() > max) {
-      v.add(new Violation(field, "must be 1 to " + max + " characters long"));
+    if (!id.validLength(s)) {
+      v.add(new Violation(field, "must be 1 to " + id.maxLength() + " characters long"));
       return null;
     }
-    if (!ID.matcher(s).matches()) {
+    if (!ContractRules.validChars(s)) {
       v.add(new Violation(field, "may contain only letters, digits and . _ : -"));
       return null;
     }
@@ -108,9 +109,8 @@ public final class BatchValidator {
     if (node == null
         || !node.isIntegralNumber()
         || !node.canConvertToInt()
-        || node.intValue() < 1
-        || node.intValue() > 100_000) {
-      v.add(new Violation(path, "must be an integer from 1 to 100000"));
+        || !ContractRules.validViewportSide(node.intValue())) {
+      v.add(new Violation(path, "must be an integer from 1 to " + ContractRules.VIEWPORT_MAX));
       return null;
     }
     return node.intValue();
@@ -192,7 +192,7 @@ public final class BatchValidator {
       return Double.NaN;
     }
     double d = node.doubleValue();
-    if (!Double.isFinite(d) || d < 0 || d > 1) {
+    if (!ContractRules.validCoordinate(d)) {
       v.add(new Violation(path, "must be within [0,1]"));
     }
     return d;

@@ -7,49 +7,37 @@ import java.util.List;
 
 /**
  * One event as it travels from ingestion on: the value of a Kafka record on {@code heatmap.events}
- * and one landed row. Field names are the data contract's (docs/architecture.md §2); changing them
- * is a versioned migration. Times are epoch milliseconds, UTC. session_id and the viewport are null
- * when the page sent none.
+ * and one landed row, shaped as {@link LandedRow} says (docs/architecture.md §2); changing it is a
+ * versioned migration. Times are epoch milliseconds, UTC. session_id and the viewport are null when
+ * the page sent none.
  */
 @JsonPropertyOrder({
-  "client_id",
-  "screen_id",
-  "session_id",
-  "batch_id",
-  "event_type",
-  "event_time",
-  "x_norm",
-  "y_norm",
-  "viewport_w",
-  "viewport_h",
-  "received_at"
+  LandedRow.CLIENT_ID,
+  LandedRow.SCREEN_ID,
+  LandedRow.SESSION_ID,
+  LandedRow.BATCH_ID,
+  LandedRow.EVENT_TYPE,
+  LandedRow.EVENT_TIME,
+  LandedRow.X_NORM,
+  LandedRow.Y_NORM,
+  LandedRow.VIEWPORT_W,
+  LandedRow.VIEWPORT_H,
+  LandedRow.RECEIVED_AT
 })
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record LandedEvent(
-    @JsonProperty("client_id") String clientId,
-    @JsonProperty("screen_id") String screenId,
-    @JsonProperty("session_id") String sessionId,
-    @JsonProperty("batch_id") String batchId,
-    @JsonProperty("event_type") String eventType,
-    @JsonProperty("event_time") long eventTime,
-    @JsonProperty("x_norm") double xNorm,
-    @JsonProperty("y_norm") double yNorm,
-    @JsonProperty("viewport_w") Integer viewportW,
-    @JsonProperty("viewport_h") Integer viewportH,
-    @JsonProperty("received_at") long receivedAt) {
+    @JsonProperty(LandedRow.CLIENT_ID) String clientId,
+    @JsonProperty(LandedRow.SCREEN_ID) String screenId,
+    @JsonProperty(LandedRow.SESSION_ID) String sessionId,
+    @JsonProperty(LandedRow.BATCH_ID) String batchId,
+    @JsonProperty(LandedRow.EVENT_TYPE) String eventType,
+    @JsonProperty(LandedRow.EVENT_TIME) long eventTime,
+    @JsonProperty(LandedRow.X_NORM) double xNorm,
+    @JsonProperty(LandedRow.Y_NORM) double yNorm,
+    @JsonProperty(LandedRow.VIEWPORT_W) Integer viewportW,
+    @JsonProperty(LandedRow.VIEWPORT_H) Integer viewportH,
+    @JsonProperty(LandedRow.RECEIVED_AT) long receivedAt) {
 
-  /** The contract's field names, in order. */
-  public static final List<String> FIELDS =
-      List.of(
-          "client_id",
-          "screen_id",
-          "session_id",
-          "batch_id",
-          "event_type",
-          "event_time",
-          "x_norm",
-          "y_norm",
-          "viewport_w",
-          "viewport_h",
-          "received_at");
+  /** The contract's field names, in order ({@link LandedRow#NAMES}). */
+  public static final List<String> FIELDS = LandedRow.NAMES;
 }

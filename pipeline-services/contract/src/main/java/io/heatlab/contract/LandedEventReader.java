@@ -37,17 +37,17 @@ public final class LandedEventReader {
         String field = p.currentName();
         JsonToken v = p.nextToken();
         switch (field) {
-          case "client_id" -> clientId = text(p, v, field);
-          case "screen_id" -> screenId = text(p, v, field);
-          case "session_id" -> sessionId = text(p, v, field);
-          case "batch_id" -> batchId = text(p, v, field);
-          case "event_type" -> eventType = text(p, v, field);
-          case "event_time" -> eventTime = integral(p, v, field);
-          case "received_at" -> receivedAt = integral(p, v, field);
-          case "x_norm" -> x = number(p, v, field);
-          case "y_norm" -> y = number(p, v, field);
-          case "viewport_w" -> vw = smallInt(p, v, field);
-          case "viewport_h" -> vh = smallInt(p, v, field);
+          case LandedRow.CLIENT_ID -> clientId = text(p, v, field);
+          case LandedRow.SCREEN_ID -> screenId = text(p, v, field);
+          case LandedRow.SESSION_ID -> sessionId = text(p, v, field);
+          case LandedRow.BATCH_ID -> batchId = text(p, v, field);
+          case LandedRow.EVENT_TYPE -> eventType = text(p, v, field);
+          case LandedRow.EVENT_TIME -> eventTime = integral(p, v, field);
+          case LandedRow.RECEIVED_AT -> receivedAt = integral(p, v, field);
+          case LandedRow.X_NORM -> x = number(p, v, field);
+          case LandedRow.Y_NORM -> y = number(p, v, field);
+          case LandedRow.VIEWPORT_W -> vw = smallInt(p, v, field);
+          case LandedRow.VIEWPORT_H -> vh = smallInt(p, v, field);
           default -> {
             clean = false;
             p.skipChildren();

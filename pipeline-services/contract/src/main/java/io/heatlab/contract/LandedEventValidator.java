@@ -1,15 +1,12 @@
 package io.heatlab.contract;
 
-import java.util.regex.Pattern;
-
 /**
  * Checks a {@link LandedEvent} read back from Kafka (anyone may produce to the topic): the same
- * rules as {@link BatchValidator} for ids, coordinates and types, minus the time window (late data
- * is legitimate downstream). Returns the reason of the first violation, or null.
+ * rules as {@link BatchValidator} — {@link ContractRules} — for ids, coordinates, viewport and
+ * types, minus the time window (late data is legitimate downstream). Returns the reason of the
+ * first violation, or null.
  */
 public final class LandedEventValidator {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]+");
-
   private LandedEventValidator() {}
 
   public static String violation(LandedEvent e) {
@@ -20,40 +17,32 @@ public final class LandedEventValidator {
     if (EventType.fromWire(e.eventType()).isEmpty()) {
       return "event_type must be move or click";
     }
-    if (!unit(e.xNorm()) || !unit(e.yNorm())) {
+    if (!ContractRules.validCoordinate(e.xNorm()) || !ContractRules.validCoordinate(e.yNorm())) {
       return "x_norm and y_norm must be within [0,1]";
     }
     if (e.eventTime() <= 0 || e.receivedAt() <= 0) {
       return "event_time and received_at must be positive epoch milliseconds";
     }
-    if ((e.viewportW() != null && e.viewportW() < 1)
-        || (e.viewportH() != null && e.viewportH() < 1)) {
-      return "viewport_w and viewport_h must be positive";
+    if ((e.viewportW() != null && !ContractRules.validViewportSide(e.viewportW()))
+        || (e.viewportH() != null && !ContractRules.validViewportSide(e.viewportH()))) {
+      return "viewport_w and viewport_h must be 1 to " + ContractRules.VIEWPORT_MAX;
     }
     return null;
   }
 
   private static String firstBadId(LandedEvent e) {
-    if (!id(e.clientId(), 64)) {
-      return "client_id must be 1-64 characters of [A-Za-z0-9._:-]";
+    if (!ContractRules.Id.CLIENT.valid(e.clientId())) {
+      return ContractRules.Id.CLIENT.rule();
     }
-    if (!id(e.screenId(), 128)) {
-      return "screen_id must be 1-128 characters of [A-Za-z0-9._:-]";
+    if (!ContractRules.Id.SCREEN.valid(e.screenId())) {
+      return ContractRules.Id.SCREEN.rule();
     }
-    if (!id(e.batchId(), 64)) {
-      return "batch_id must be 1-64 characters of [A-Za-z0-9._:-]";
+    if (!ContractRules.Id.BATCH.valid(e.batchId())) {
+      return ContractRules.Id.BATCH.rule();
     }
-    if (e.sessionId() != null && !id(e.sessionId(), 64)) {
-      return "session_id must be 1-64 characters of [A-Za-z0-9._:-]";
+    if (e.sessionId() != null && !ContractRules.Id.SESSION.valid(e.sessionId())) {
+      return ContractRules.Id.SESSION.rule();
     }
     return null;
-  }
-
-  private static boolean id(String s, int max) {
-    return s != null && !s.isEmpty() && s.length() <= max && ID.matcher(s).matches();
-  }
-
-  private static boolean unit(double v) {
-    return Double.isFinite(v) && v >= 0 && v <= 1;
   }
 }

@@ -28,36 +28,13 @@ public final class LandingConfig extends AbstractConfig {
   public static final String PARTITION_BY_CLIENT = "partition.by.client";
   public static final String STATE_HISTORY = "state.boundaries.kept";
 
-  public static final ConfigDef DEFINITION =
+  /**
+   * The connector's own tunables — how it writes — also offered by heatlab's settings as {@code
+   * landing.<name>} (HeatlabConfig embeds this definition) and handed to the connector as they are:
+   * one declaration each.
+   */
+  public static final ConfigDef TUNING =
       new ConfigDef()
-          .define(
-              S3_ENDPOINT,
-              Type.STRING,
-              ConfigDef.NO_DEFAULT_VALUE,
-              Importance.HIGH,
-              "S3 endpoint URL, e.g. http://minio:9000 (path-style access).")
-          .define(
-              S3_ACCESS_KEY,
-              Type.STRING,
-              ConfigDef.NO_DEFAULT_VALUE,
-              Importance.HIGH,
-              "S3 access key.")
-          .define(
-              S3_SECRET_KEY,
-              Type.PASSWORD,
-              ConfigDef.NO_DEFAULT_VALUE,
-              Importance.HIGH,
-              "S3 secret key; pass it through a config provider (${file:…} or ${env:…}), not in clear.")
-          .define(
-              S3_REGION, Type.STRING, "us-east-1", Importance.LOW, "S3 region used for signing.")
-          .define(
-              S3_BUCKET, Type.STRING, "heatlab-raw", Importance.HIGH, "Bucket of landed objects.")
-          .define(
-              PREFIX,
-              Type.STRING,
-              LandingLayout.DEFAULT_PREFIX,
-              Importance.LOW,
-              "Key prefix of landed objects.")
           .define(
               FORMAT,
               Type.STRING,
@@ -112,6 +89,41 @@ public final class LandingConfig extends AbstractConfig {
               Range.atLeast(10),
               Importance.LOW,
               "Write-cycle ends remembered per partition to replay the same objects after a crash.");
+
+  /**
+   * Everything the connector reads: where it writes (S3 endpoint, credentials, bucket, key prefix —
+   * the readers use the same default layout) and {@link #TUNING}.
+   */
+  public static final ConfigDef DEFINITION =
+      new ConfigDef(TUNING)
+          .define(
+              S3_ENDPOINT,
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              Importance.HIGH,
+              "S3 endpoint URL, e.g. http://minio:9000 (path-style access).")
+          .define(
+              S3_ACCESS_KEY,
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              Importance.HIGH,
+              "S3 access key.")
+          .define(
+              S3_SECRET_KEY,
+              Type.PASSWORD,
+              ConfigDef.NO_DEFAULT_VALUE,
+              Importance.HIGH,
+              "S3 secret key; pass it through a config provider (${file:…} or ${env:…}), not in clear.")
+          .define(
+              S3_REGION, Type.STRING, "us-east-1", Importance.LOW, "S3 region used for signing.")
+          .define(
+              S3_BUCKET, Type.STRING, "heatlab-raw", Importance.HIGH, "Bucket of landed objects.")
+          .define(
+              PREFIX,
+              Type.STRING,
+              LandingLayout.DEFAULT_PREFIX,
+              Importance.LOW,
+              "Key prefix of landed objects.");
 
   public LandingConfig(Map<?, ?> props) {
     super(DEFINITION, props);

@@ -1,6 +1,7 @@
 package io.heatlab.landing;
 
 import io.heatlab.contract.LandedEvent;
+import io.heatlab.contract.LandedRow;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.apache.parquet.io.api.RecordMaterializer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type.Repetition;
 import org.apache.parquet.schema.Types;
 
 /**
@@ -53,40 +55,26 @@ import org.apache.parquet.schema.Types;
  * Immutable and thread-safe: every call builds its own writer or reader.
  */
 public final class ParquetFormat implements ObjectFormat {
-  /**
-   * The schema of landed rows; field order and names are the contract's ({@link
-   * LandedEvent#FIELDS}).
-   */
-  public static final MessageType SCHEMA =
-      Types.buildMessage()
-          .required(PrimitiveTypeName.BINARY)
-          .as(LogicalTypeAnnotation.stringType())
-          .named("client_id")
-          .required(PrimitiveTypeName.BINARY)
-          .as(LogicalTypeAnnotation.stringType())
-          .named("screen_id")
-          .optional(PrimitiveTypeName.BINARY)
-          .as(LogicalTypeAnnotation.stringType())
-          .named("session_id")
-          .required(PrimitiveTypeName.BINARY)
-          .as(LogicalTypeAnnotation.stringType())
-          .named("batch_id")
-          .required(PrimitiveTypeName.BINARY)
-          .as(LogicalTypeAnnotation.stringType())
-          .named("event_type")
-          .required(PrimitiveTypeName.INT64)
-          .named("event_time")
-          .required(PrimitiveTypeName.DOUBLE)
-          .named("x_norm")
-          .required(PrimitiveTypeName.DOUBLE)
-          .named("y_norm")
-          .optional(PrimitiveTypeName.INT32)
-          .named("viewport_w")
-          .optional(PrimitiveTypeName.INT32)
-          .named("viewport_h")
-          .required(PrimitiveTypeName.INT64)
-          .named("received_at")
-          .named("landed_event");
+  /** The schema of landed rows: {@link LandedRow}'s columns, in order, as Parquet types. */
+  public static final MessageType SCHEMA = schema();
+
+  private static MessageType schema() {
+    Types.MessageTypeBuilder message = Types.buildMessage();
+    for (LandedRow.Column c : LandedRow.COLUMNS) {
+      Repetition repetition = c.nullable() ? Repetition.OPTIONAL : Repetition.REQUIRED;
+      switch (c.type()) {
+        case STRING ->
+            message
+                .primitive(PrimitiveTypeName.BINARY, repetition)
+                .as(LogicalTypeAnnotation.stringType())
+                .named(c.name());
+        case LONG -> message.primitive(PrimitiveTypeName.INT64, repetition).named(c.name());
+        case INT -> message.primitive(PrimitiveTypeName.INT32, repetition).named(c.name());
+        case DOUBLE -> message.primitive(PrimitiveTypeName.DOUBLE, repetition).named(c.name());
+      }
+    }
+    return message.named("landed_event");
+  }
 
   /**
    * Upper bound of one row group; objects of 10k–200k rows (~14 B/row buffered) stay in one row

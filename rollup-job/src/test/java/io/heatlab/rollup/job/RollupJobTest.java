@@ -1,0 +1,140 @@
+package io.heatlab.rollup.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heatlab.contract.LandedRow;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job's transforms on a local Spark over hand-made rows — no storage, no ClickHouse — and its
+ * read schema held to the contract's landed row.
+ */
+class RollupJobTest {
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void localSpark() {
+    spark =
+        SparkSession.builder()
+            .master("local[1]")
+            .appName("rollup-job-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "1")
+            .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void theReadSchemaIsTheContractsLandedRow() {
+    Map<LandedRow.Type, DataType> types =
+        Map.of(
+            LandedRow.Type.STRING, DataTypes.StringType,
+            LandedRow.Type.LONG, DataTypes.LongType,
+            LandedRow.Type.INT, DataTypes.IntegerType,
+            LandedRow.Type.DOUBLE, DataTypes.DoubleType);
+    StructField[] fields = RollupJob.RAW.fields();
+    assertThat(fields).extracting(StructField::name).containsExactlyElementsOf(LandedRow.NAMES);
+    for (int i = 0; i < fields.length; i++) {
+      assertThat(fields[i].dataType())
+          .as(fields[i].name())
+          .isEqualTo(types.get(LandedRow.COLUMNS.get(i).type()));
+    }
+  }
+
+  @Test
+  void aCoordinateFallsInItsCellAndOneIsTheLastCell() {
+    Dataset<Row> cells =
+        spark
+            .range(1)
+            .select(
+                RollupJob.cell(lit(0.0)).as("a"),
+                RollupJob.cell(lit(0.505)).as("b"),
+                RollupJob.cell(lit(0.999)).as("c"),
+                RollupJob.cell(lit(1.0)).as("d"));
+    Row r = cells.first();
+    assertThat(List.of(r.getInt(0), r.getInt(1), r.getInt(2), r.getInt(3)))
+        .containsExactly(0, 50, 99, 99);
+  }
+
+  @Test
+  void eachBatchCountsOnceItsMostCompleteAttemptAndOneSourceOfAReplay() {
+    StructType schema =
+        new StructType()
+            .add("window", DataTypes.StringType)
+            .add("client_id", DataTypes.StringType)
+            .add("batch_id", DataTypes.StringType)
+            .add("received_at", DataTypes.LongType)
+            .add("source", DataTypes.StringType)
+            .add("n", DataTypes.IntegerType);
+    List<Row> rows =
+        List.of(
+            // b1: a partial attempt (2 rows) and the retry, whole (3 rows)
+            row("b1", 100, "jsonl", 1),
+            row("b1", 100, "jsonl", 2),
+            row("b1", 200, "jsonl", 1),
+            row("b1", 200, "jsonl", 2),
+            row("b1", 200, "jsonl", 3),
+            // b2: one attempt landed twice, in both formats (a replay after a switch of
+            // landing.format)
+            row("b2", 300, "jsonl", 1),
+            row("b2", 300, "jsonl", 2),
+            row("b2", 300, "parquet", 1),
+            row("b2", 300, "parquet", 2),
+            // b3: landed once
+            row("b3", 400, "parquet", 1));
+    Dataset<Row> events = spark.createDataFrame(rows, schema);
+
+    Dataset<Row> once = RollupJob.onceEach(events);
+
+    assertThat(once.where(col("batch_id").equalTo("b1")).count()).isEqualTo(3);
+    assertThat(
+            once.where(col("batch_id").equalTo("b1"))
+                .select("received_at")
+                .distinct()
+                .first()
+                .getLong(0))
+        .isEqualTo(200);
+    assertThat(once.where(col("batch_id").equalTo("b2")).count()).isEqualTo(2);
+    assertThat(
+            once.where(col("batch_id").equalTo("b2"))
+                .select("source")
+                .distinct()
+                .first()
+                .getString(0))
+        .isEqualTo("jsonl");
+    assertThat(once.where(col("batch_id").equalTo("b3")).count()).isEqualTo(1);
+  }
+
+  @Test
+  void anInputsFormatIsItsFolders() {
+    assertThat(
+            RollupJob.formatOf("s3a://b/events/v1/format=parquet/dt=2026-12-01/hour=10/", "jsonl"))
+        .isEqualTo("parquet");
+    assertThat(
+            RollupJob.formatOf("s3a://b/events/v1/format=jsonl/dt=2026-12-01/hour=10/", "parquet"))
+        .isEqualTo("jsonl");
+    assertThat(RollupJob.formatOf("/tmp/somewhere/", "parquet")).isEqualTo("parquet");
+  }
+
+  private static Row row(String batch, long receivedAt, String source, int n) {
+    return RowFactory.create("2026120110", "acme", batch, receivedAt, source, n);
+  }
+}
