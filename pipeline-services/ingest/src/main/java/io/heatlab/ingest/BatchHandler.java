@@ -233,11 +233,11 @@ public final class BatchHandler extends Handler.Abstract {
               + "' exceeded");
       return;
     }
-    EventProducer.Refusal refusal = producer.admit(n);
+    Admission.Refusal refusal = producer.admit(n);
     if (refusal != null) {
       x.retryLater(
           503,
-          refusal == EventProducer.Refusal.AT_CAPACITY
+          refusal == Admission.Refusal.AT_CAPACITY
               ? "ingestion is at capacity"
               : "Kafka is not acknowledging writes at the moment");
       return;

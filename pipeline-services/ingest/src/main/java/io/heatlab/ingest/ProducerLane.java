@@ -1,0 +1,262 @@
+package io.heatlab.ingest;
+
+import io.heatlab.contract.EventBatch;
+import io.heatlab.contract.EventCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One transactional producer of ingestion and its thread: takes what is queued for it (up to 20,000
+ * events), sends it in one transaction, commits, answers every batch of the group (a group commit).
+ * The producer is created — and {@code initTransactions} called — lazily, again after any failure
+ * it cannot recover from by aborting. A commit that times out is in doubt: the group is answered
+ * {@link EventProducer.OutcomeUnknown} at once and the lane retries the commit until Kafka settles
+ * it, taking no work meanwhile ({@link #inDoubt}).
+ */
+final class ProducerLane implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProducerLane.class);
+
+  /**
+   * Most events one transaction carries; more queued batches wait for the lane's next transaction.
+   */
+  private static final int MAX_GROUP_EVENTS = 20_000;
+
+  /** One batch waiting for its transaction; {@code result} completes when it is settled. */
+  record Job(EventBatch batch, long receivedAt, CompletableFuture<Void> result) {}
+
+  /** Commits in doubt that turned out committed, or aborted (for {@code /healthz}). */
+  record Doubts(AtomicLong committed, AtomicLong aborted) {}
+
+  final String transactionalId;
+  final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+  final Thread thread;
+  volatile boolean inDoubt;
+  private final Properties settings;
+  private final String topic;
+  private final BooleanSupplier closing;
+  private final Doubts doubts;
+  private KafkaProducer<byte[], byte[]> producer;
+
+  ProducerLane(
+      String transactionalId,
+      Properties settings,
+      String topic,
+      BooleanSupplier closing,
+      Doubts doubts) {
+    this.transactionalId = transactionalId;
+    this.settings = settings;
+    this.topic = topic;
+    this.closing = closing;
+    this.doubts = doubts;
+    this.thread = new Thread(this, "heatlab-ingest-" + transactionalId);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public void run() {
+    List<Job> group = new ArrayList<>();
+    while (!closing.getAsBoolean() || !queue.isEmpty()) {
+      try {
+        Job first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        group.add(first);
+        int events = first.batch().events().size();
+        Job more;
+        while (events < MAX_GROUP_EVENTS && (more = queue.poll()) != null) {
+          group.add(more);
+          events += more.batch().events().size();
+        }
+        commit(group);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } finally {
+        group.clear();
+      }
+    }
+    closeProducer(Duration.ofSeconds(5));
+  }
+
+  private void commit(List<Job> group) {
+    try {
+      if (producer == null) {
+        KafkaProducer<byte[], byte[]> p =
+            new KafkaProducer<>(
+                withTransactionalId(), new ByteArraySerializer(), new ByteArraySerializer());
+        try {
+          p.initTransactions(); // fences an earlier producer of this id and aborts what it
+          // left open
+        } catch (RuntimeException e) {
+          p.close(Duration.ZERO);
+          throw e;
+        }
+        producer = p;
+      }
+      producer.beginTransaction();
+      for (Job j : group) {
+        send(j);
+      }
+    } catch (RuntimeException e) { // nothing was committed: a definite failure
+      abortOrReset(e);
+      group.forEach(j -> j.result().completeExceptionally(e));
+      return;
+    }
+    try {
+      producer.commitTransaction(); // flushes the records first; throws if any failed
+      group.forEach(j -> j.result().complete(null));
+    } catch (TimeoutException e) {
+      settleInDoubt(group, e);
+    } catch (RuntimeException e) {
+      abortOrReset(e);
+      group.forEach(j -> j.result().completeExceptionally(e));
+    }
+  }
+
+  /**
+   * The commit timed out, so it may still complete and may not be aborted (the producer's
+   * contract): answer the group now with {@link OutcomeUnknown}, then retry the commit until Kafka
+   * answers for sure — success means committed; any other error means the transaction was not
+   * committed (a failed record, or the coordinator aborted it on its timeout) and it is aborted.
+   * Stops, outcome unknown, when ingestion closes.
+   */
+  private void settleInDoubt(List<Job> group, RuntimeException timeout) {
+    inDoubt = true;
+    CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+    EventProducer.OutcomeUnknown unknown = new EventProducer.OutcomeUnknown(outcome, timeout);
+    group.forEach(j -> j.result().completeExceptionally(unknown));
+    LOG.warn(
+        "{}: the commit of {} batch(es) timed out; retrying it until Kafka settles their outcome",
+        transactionalId,
+        group.size());
+    try {
+      while (true) {
+        answerQueued();
+        if (closing.getAsBoolean()) {
+          LOG.warn(
+              "{}: shutting down with {} batch(es) of unknown outcome: a retry of them may land twice",
+              transactionalId,
+              group.size());
+          return;
+        }
+        try {
+          producer.commitTransaction();
+          doubts.committed().incrementAndGet();
+          outcome.complete(true);
+          LOG.info(
+              "{}: the commit in doubt went through: its {} batch(es) are in Kafka",
+              transactionalId,
+              group.size());
+          return;
+        } catch (TimeoutException again) {
+          LOG.debug("{}: the commit in doubt is still unanswered", transactionalId);
+        } catch (RuntimeException definite) {
+          abortOrReset(definite);
+          doubts.aborted().incrementAndGet();
+          outcome.complete(false);
+          LOG.info(
+              "{}: the commit in doubt failed ({}): its {} batch(es) were not written",
+              transactionalId,
+              definite.toString(),
+              group.size());
+          return;
+        }
+      }
+    } finally {
+      inDoubt = false;
+    }
+  }
+
+  /**
+   * Answers what was queued for this lane before it went into doubt: Kafka is not acknowledging.
+   */
+  private void answerQueued() {
+    Job j;
+    while ((j = queue.poll()) != null) {
+      j.result()
+          .completeExceptionally(
+              new IllegalStateException("Kafka is not confirming commits at the moment"));
+    }
+  }
+
+  private void abortOrReset(RuntimeException cause) {
+    if (producer == null) {
+      return;
+    }
+    boolean fatal =
+        cause instanceof ProducerFencedException
+            || cause instanceof OutOfOrderSequenceException
+            || cause instanceof AuthorizationException
+            || cause instanceof IllegalStateException;
+    if (!fatal) {
+      try {
+        producer.abortTransaction();
+        return;
+      } catch (RuntimeException abortFailed) {
+        LOG.debug(
+            "{}: abort failed ({}), recreating the producer",
+            transactionalId,
+            abortFailed.toString());
+      }
+    }
+    closeProducer(
+        Duration.ZERO); // the next producer's initTransactions aborts the open transaction
+  }
+
+  private void closeProducer(Duration timeout) {
+    if (producer != null) {
+      try {
+        producer.close(timeout);
+      } catch (RuntimeException e) {
+        LOG.debug("{}: close: {}", transactionalId, e.toString());
+      }
+      producer = null;
+    }
+  }
+
+  /**
+   * One record per event, key {@code client_id|screen_id}, timestamp = event time, value = the
+   * landed row.
+   */
+  private void send(Job job) {
+    EventBatch batch = job.batch();
+    byte[] key = batch.kafkaKey().getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < batch.events().size(); i++) {
+      producer.send(
+          new ProducerRecord<>(
+              topic,
+              null,
+              batch.events().get(i).t(),
+              key,
+              EventCodec.toJson(batch.landed(i, job.receivedAt()))));
+    }
+  }
+
+  private Properties withTransactionalId() {
+    Properties p = new Properties();
+    p.putAll(settings);
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+    return p;
+  }
+}
