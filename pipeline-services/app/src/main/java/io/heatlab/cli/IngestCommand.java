@@ -4,6 +4,7 @@ import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
 import io.heatlab.http.HeatlabHttpServer;
 import io.heatlab.ingest.BatchHandler;
+import io.heatlab.ingest.IngestEndpoint;
 import io.heatlab.ingest.IngestSettings;
 import io.heatlab.stack.HealthHandler;
 import io.heatlab.stack.PartHealth;
@@ -44,7 +45,7 @@ final class IngestCommand implements Callable<Integer> {
                     probes.part("kafka").health(),
                     PartHealth.healthy("http", endpoints.httpUrl(), "serving")),
             batches::counters));
-    server.route("/v1/batches", batches);
+    server.route("/v1/batches", IngestEndpoint.of(batches));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -5,6 +5,7 @@ import io.heatlab.config.StackEndpoints;
 import io.heatlab.config.WriteKeys;
 import io.heatlab.http.HeatlabHttpServer;
 import io.heatlab.ingest.BatchHandler;
+import io.heatlab.ingest.IngestEndpoint;
 import io.heatlab.ingest.IngestSettings;
 import io.heatlab.query.HeatmapHandler;
 import io.heatlab.query.HeatmapService;
@@ -30,7 +31,7 @@ final class HttpPart implements StackPart {
         new HeatlabHttpServer(
                 config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT))
             .route("/healthz", new HealthHandler(stackHealth, batches::counters))
-            .route("/v1/batches", batches)
+            .route("/v1/batches", IngestEndpoint.of(batches))
             .route(
                 "/v1/heatmap",
                 new HeatmapHandler(

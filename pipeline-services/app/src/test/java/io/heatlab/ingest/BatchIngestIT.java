@@ -558,8 +558,10 @@ class BatchIngestIT {
                 .header("Access-Control-Request-Method", "POST")
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(allowed.statusCode()).isEqualTo(204);
+    assertThat(allowed.statusCode()).isBetween(200, 204);
     assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(own);
+    assertThat(allowed.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST");
+    assertThat(allowed.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
 
     HttpResponse<String> refused =
         HTTP.send(
@@ -569,7 +571,9 @@ class BatchIngestIT {
                 .header("Access-Control-Request-Method", "POST")
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(refused.statusCode()).isEqualTo(403);
+    // Jetty's CrossOriginHandler answers it without CORS headers: the browser refuses to send the
+    // POST
     assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    assertThat(refused.headers().firstValue("Access-Control-Allow-Methods")).isEmpty();
   }
 }

@@ -137,7 +137,9 @@ class IngestServiceIT {
             .filter(e -> e.getValue() == 202)
             .map(Map.Entry::getKey)
             .toList();
-    assertThat(accepted).hasSizeGreaterThan(50);
+    assertThat(accepted)
+        .as("batches served before the SIGTERM (how many depends on the machine's load)")
+        .isNotEmpty();
     // while stopping, Jetty's GracefulHandler answers new requests 503 (the page retries); after
     // it, connections are refused
     assertThat(answers.values()).allMatch(s -> s == 202 || s == 503 || s == -1);

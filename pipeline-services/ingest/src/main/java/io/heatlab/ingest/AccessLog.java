@@ -14,7 +14,7 @@ final class AccessLog {
 
   private AccessLog() {}
 
-  static void log(BatchHandler.Exchange x) {
+  static void log(Exchange x) {
     if (!LOG.isInfoEnabled()) {
       return;
     }
@@ -46,7 +46,7 @@ final class AccessLog {
     LOG.info(line.toString());
   }
 
-  static void failure(BatchHandler.Exchange x, Exception e) {
+  static void failure(Exchange x, Exception e) {
     LOG.error(
         "method={} path={} failed", x.request.getMethod(), x.request.getHttpURI().getPath(), e);
   }

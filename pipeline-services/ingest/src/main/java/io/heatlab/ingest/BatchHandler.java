@@ -5,15 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.heatlab.contract.BatchValidator;
 import io.heatlab.contract.EventBatch;
 import io.heatlab.contract.EventCodec;
-import io.heatlab.contract.Violation;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,23 +21,23 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/batches}: the ingestion endpoint (contract in docs/architecture.md §2 and §5).
  *
- * <p>Order of checks, each answering as soon as it fails: method (405) → CORS → content type (415)
- * → write key present (401) and known (403) → body size on the wire and after gzip (413) → JSON
- * (400) → the whole batch against the contract (400 with every violation) → key matches client_id
- * (403) → per-client rate (429) → Kafka admission (503) → de-duplication (202 duplicate, or 503
- * while the same batch is in flight) → produce. The answer {@code 202 {accepted, batch_id}} is
- * written only after Kafka acked every event of the batch; a produce failure answers 503 and
- * releases the batch id so the page's retry goes through. A commit in doubt ({@link
- * EventProducer.OutcomeUnknown}) answers 503 but keeps the batch id claimed (renewed while Kafka
- * has not answered) until its outcome is known: committed → the retry is answered 202 duplicate;
- * aborted → released, the retry is produced. Nothing is produced for a rejected batch.
+ * <p>Reached through {@link IngestEndpoint} (CORS, then the write key: 401/403). Order of its own
+ * checks, each answering as soon as it fails: method (405) → content type (415) → body size on the
+ * wire and after gzip (413) → JSON (400) → the whole batch against the contract (400 with every
+ * violation) → key matches client_id (403) → per-client rate (429) → Kafka admission (503) →
+ * de-duplication (202 duplicate, or 503 while the same batch is in flight) → produce. The answer
+ * {@code 202 {accepted, batch_id}} is written only after Kafka acked every event of the batch; a
+ * produce failure answers 503 and releases the batch id so the page's retry goes through. A commit
+ * in doubt ({@link EventProducer.OutcomeUnknown}) answers 503 but keeps the batch id claimed
+ * (renewed while Kafka has not answered) until its outcome is known: committed → the retry is
+ * answered 202 duplicate; aborted → released, the retry is produced. Nothing is produced for a
+ * rejected batch.
  *
  * <p>The request thread is released while Kafka acks (the response completes from the producer's
  * callback), so slow acks never pile up threads; {@link EventProducer#admit} bounds the work in
@@ -52,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(BatchHandler.class);
-  private static final String RETRY_AFTER_SECONDS = "1";
 
   private final IngestSettings settings;
   private final BatchValidator validator;
@@ -72,6 +67,10 @@ public final class BatchHandler extends Handler.Abstract {
     this.clock = clock;
     this.validator = new BatchValidator(settings.limits(), clock);
     this.rateLimiter = new ClientRateLimiter(settings.rateLimitPerClient());
+  }
+
+  IngestSettings settings() {
+    return settings;
   }
 
   /**
@@ -130,20 +129,16 @@ public final class BatchHandler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     Exchange x = new Exchange(request, response, callback);
-    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-    boolean corsAllowed = origin != null && settings.corsOrigins().contains(origin);
-    if (HttpMethod.OPTIONS.is(request.getMethod())) {
-      preflight(x, origin, corsAllowed);
+    if (HttpMethod.OPTIONS.is(
+        request.getMethod())) { // not a CORS preflight (IngestEndpoint answers those)
+      response.getHeaders().put(HttpHeader.ALLOW, "POST, OPTIONS");
+      x.respond(204, null);
       return true;
     }
     if (!HttpMethod.POST.is(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "POST, OPTIONS");
       x.error(405, "use POST", null);
       return true;
-    }
-    if (corsAllowed) {
-      response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-      response.getHeaders().put(HttpHeader.VARY, "Origin");
     }
     try {
       accept(x);
@@ -161,16 +156,11 @@ public final class BatchHandler extends Handler.Abstract {
       x.error(415, "Content-Type must be application/json", null);
       return;
     }
-    Optional<String> key = writeKey(x.request);
-    if (key.isEmpty()) {
-      x.response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-      x.error(401, "missing write key: send 'Authorization: Bearer <key>' or ?key=<key>", null);
-      return;
-    }
-    Optional<String> keyClient = settings.writeKeys().clientOf(key.get());
-    if (keyClient.isEmpty()) {
-      x.error(403, "unknown write key", null);
-      return;
+    String keyClient = (String) x.request.getAttribute(WriteKeyAuthentication.CLIENT);
+    if (keyClient
+        == null) { // never reached through IngestEndpoint: a handler without its guard is a bug
+      throw new IllegalStateException(
+          "BatchHandler must be reached through IngestEndpoint (write key unchecked)");
     }
     byte[] body;
     try {
@@ -214,7 +204,7 @@ public final class BatchHandler extends Handler.Abstract {
     }
     EventBatch batch = result.batch();
     x.batch = batch;
-    if (!batch.clientId().equals(keyClient.get())) {
+    if (!batch.clientId().equals(keyClient)) {
       x.error(403, "the write key is not valid for client_id '" + batch.clientId() + "'", null);
       return;
     }
@@ -335,87 +325,5 @@ public final class BatchHandler extends Handler.Abstract {
           }
         },
         claimKeeper);
-  }
-
-  private void preflight(Exchange x, String origin, boolean allowed) {
-    if (!allowed) {
-      x.error(
-          403,
-          "origin " + (origin == null ? "(none)" : "'" + origin + "'") + " may not post batches",
-          null);
-      return;
-    }
-    var h = x.response.getHeaders();
-    h.put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    h.put(HttpHeader.VARY, "Origin");
-    h.put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "POST, OPTIONS");
-    h.put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, Content-Encoding");
-    h.put(HttpHeader.ACCESS_CONTROL_MAX_AGE, "600");
-    x.respond(204, null);
-  }
-
-  /** The write key from {@code Authorization: Bearer <key>}, else from {@code ?key=<key>}. */
-  private static Optional<String> writeKey(Request request) {
-    String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && auth.length() > 7) {
-      return Optional.of(auth.substring(7).strip());
-    }
-    Fields query = Request.extractQueryParameters(request);
-    String key = query.getValue("key");
-    return key == null || key.isBlank() ? Optional.empty() : Optional.of(key);
-  }
-
-  /** One request/response pair and what is known of it for the access log. */
-  static final class Exchange {
-    final Request request;
-    final Response response;
-    final Callback callback;
-    final long startNanos = System.nanoTime();
-    EventBatch batch;
-    int bytes;
-    int status;
-    String reason;
-
-    Exchange(Request request, Response response, Callback callback) {
-      this.request = request;
-      this.response = response;
-      this.callback = callback;
-    }
-
-    void ok(Map<String, Object> body) {
-      respond(202, body);
-    }
-
-    void retryLater(int status, String message) {
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      error(status, message, null);
-    }
-
-    void error(int status, String message, List<Violation> details) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("error", message);
-      if (details != null) {
-        body.put("details", details);
-      }
-      reason = message;
-      respond(status, body);
-    }
-
-    void respond(int status, Map<String, Object> body) {
-      this.status = status;
-      response.setStatus(status);
-      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-      AccessLog.log(this);
-      if (body == null) {
-        response.write(true, null, callback);
-        return;
-      }
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-      try {
-        response.write(true, ByteBuffer.wrap(EventCodec.MAPPER.writeValueAsBytes(body)), callback);
-      } catch (JsonProcessingException e) {
-        callback.failed(e);
-      }
-    }
   }
 }
