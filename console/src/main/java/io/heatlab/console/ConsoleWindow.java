@@ -17,12 +17,10 @@ import io.heatlab.console.storage.StorageModel;
 import io.heatlab.console.storage.StorageView;
 import io.heatlab.console.traffic.TrafficModel;
 import io.heatlab.console.traffic.TrafficView;
-import io.heatlab.contract.LandedEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import javafx.collections.ObservableList;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 
@@ -117,9 +115,8 @@ public final class ConsoleWindow {
     return storage;
   }
 
-  /** The records the storage view previews. */
-  public ObservableList<LandedEvent> storageModelPreview() {
-    return storageModel.preview();
+  public StorageModel storageModel() {
+    return storageModel;
   }
 
   public RollupsView rollups() {

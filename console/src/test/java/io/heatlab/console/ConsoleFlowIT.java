@@ -211,8 +211,8 @@ class ConsoleFlowIT {
     robot.interact(() -> hourItem.setExpanded(true));
     TreeItem<StorageNode> object = child(hourItem, n -> n.kind() == StorageNode.Kind.OBJECT);
     robot.interact(() -> tree.getSelectionModel().select(object));
-    await(30, () -> !window.storageModelPreview().isEmpty());
-    assertThat(window.storageModelPreview().get(0).clientId()).isEqualTo("demo");
+    await(30, () -> !window.storageModel().preview().isEmpty());
+    assertThat(window.storageModel().preview().get(0).clientId()).isEqualTo("demo");
 
     // "Roll up this hour" opens the Rollups view with the run; Cancel really stops its Spark
     // application
