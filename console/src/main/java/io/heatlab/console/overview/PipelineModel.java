@@ -89,17 +89,17 @@ public final class PipelineModel {
     Instant freshThrough = PipelineStatus.freshThrough(now, finished, written);
     PipelineStatus s =
         PipelineStatus.judge(
-            now,
-            accepted(),
-            lag.totalEnd(),
-            lag.totalCommitted(),
-            lag.totalLag(),
-            aggregated,
-            overCounted(now.minus(lookback)),
-            freshThrough,
+            new PipelineStatus.Sample(
+                now,
+                accepted(),
+                lag.totalEnd(),
+                lag.totalCommitted(),
+                lag.totalLag(),
+                aggregated,
+                overCounted(now.minus(lookback)),
+                freshThrough),
             last,
-            Duration.ofMinutes(2),
-            freshnessThreshold);
+            new PipelineStatus.Thresholds(Duration.ofMinutes(2), freshnessThreshold));
     last = s;
     return s;
   }

@@ -60,10 +60,8 @@ public record PipelineStatus(
             : Duration.between(freshThrough, at);
   }
 
-  /**
-   * Judges a sample; {@code previous} (or null) tells since when the landed count has not moved.
-   */
-  public static PipelineStatus judge(
+  /** One sample of the pipeline's counters (see the class comment for each). */
+  public record Sample(
       Instant at,
       Long accepted,
       long inKafka,
@@ -71,10 +69,29 @@ public record PipelineStatus(
       long lag,
       long aggregated,
       List<HourCheck> overCounted,
-      Instant freshThrough,
-      PipelineStatus previous,
-      Duration stuckAfter,
-      Duration freshnessThreshold) {
+      Instant freshThrough) {}
+
+  /**
+   * When the line turns red: landing not moving for {@code stuckAfter}, freshness past {@code
+   * freshness}.
+   */
+  public record Thresholds(Duration stuckAfter, Duration freshness) {}
+
+  /**
+   * Judges a sample; {@code previous} (or null) tells since when the landed count has not moved.
+   */
+  public static PipelineStatus judge(
+      Sample sample, PipelineStatus previous, Thresholds thresholds) {
+    Instant at = sample.at();
+    Long accepted = sample.accepted();
+    long inKafka = sample.inKafka();
+    long landed = sample.landed();
+    long lag = sample.lag();
+    long aggregated = sample.aggregated();
+    List<HourCheck> overCounted = sample.overCounted();
+    Instant freshThrough = sample.freshThrough();
+    Duration stuckAfter = thresholds.stuckAfter();
+    Duration freshnessThreshold = thresholds.freshness();
     Instant lastMoved =
         previous == null || previous.landed() != landed ? at : previous.landedLastMoved();
     List<String> problems = new ArrayList<>();

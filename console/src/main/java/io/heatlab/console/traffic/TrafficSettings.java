@@ -43,19 +43,11 @@ public record TrafficSettings(
       throw new IllegalArgumentException("events/s must be at least 1");
     }
     TrafficPlan.Burst b = burst == null || burst.isBlank() ? null : TrafficPlan.Burst.parse(burst);
-    return new TrafficPlan(
-        baseUrl,
-        client,
-        key,
-        chosen,
-        sessions,
-        eventsPerSecond,
-        50,
-        null,
-        b,
-        backfillHours,
-        0.05,
-        64,
-        seed);
+    return TrafficPlan.of(baseUrl, client, key, chosen)
+        .withClients(sessions)
+        .withRate(eventsPerSecond)
+        .withBurst(b)
+        .withBackfillHours(backfillHours)
+        .withSeed(seed);
   }
 }

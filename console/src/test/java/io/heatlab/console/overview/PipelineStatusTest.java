@@ -17,17 +17,10 @@ class PipelineStatusTest {
   void consistentCountsWithLagAndRecentRollupsAreOk() {
     PipelineStatus s =
         PipelineStatus.judge(
-            T0,
-            900L,
-            1_000,
-            950,
-            50,
-            800,
-            List.of(),
-            Instant.parse("2026-11-25T12:00:00Z"),
+            new PipelineStatus.Sample(
+                T0, 900L, 1_000, 950, 50, 800, List.of(), Instant.parse("2026-11-25T12:00:00Z")),
             null,
-            STUCK,
-            FRESH);
+            new PipelineStatus.Thresholds(STUCK, FRESH));
     assertThat(s.ok()).isTrue();
     assertThat(s.lag()).isEqualTo(50);
     assertThat(s.freshness()).isEqualTo(Duration.ofMinutes(30));
@@ -36,7 +29,10 @@ class PipelineStatusTest {
   @Test
   void acceptedEventsMissingFromKafkaTurnRed() {
     PipelineStatus s =
-        PipelineStatus.judge(T0, 1_001L, 1_000, 1_000, 0, 0, List.of(), null, null, STUCK, FRESH);
+        PipelineStatus.judge(
+            new PipelineStatus.Sample(T0, 1_001L, 1_000, 1_000, 0, 0, List.of(), null),
+            null,
+            new PipelineStatus.Thresholds(STUCK, FRESH));
     assertThat(s.problems()).singleElement().asString().contains("accepted 1,001 > in Kafka 1,000");
   }
 
@@ -44,17 +40,17 @@ class PipelineStatusTest {
   void anHourCountingMoreThanItsRunReadMeansDoubleCounting() {
     PipelineStatus s =
         PipelineStatus.judge(
-            T0,
+            new PipelineStatus.Sample(
+                T0,
+                null,
+                1_000,
+                1_000,
+                0,
+                1_200,
+                List.of(new PipelineStatus.HourCheck("2026-11-25 10:00:00", 1_200, 1_000)),
+                null),
             null,
-            1_000,
-            1_000,
-            0,
-            1_200,
-            List.of(new PipelineStatus.HourCheck("2026-11-25 10:00:00", 1_200, 1_000)),
-            null,
-            null,
-            STUCK,
-            FRESH);
+            new PipelineStatus.Thresholds(STUCK, FRESH));
     assertThat(s.problems())
         .singleElement()
         .asString()
@@ -65,71 +61,49 @@ class PipelineStatusTest {
   @Test
   void landingThatDoesNotMoveForTheStuckPeriodTurnsRed() {
     PipelineStatus first =
-        PipelineStatus.judge(T0, null, 1_000, 500, 500, 0, List.of(), null, null, STUCK, FRESH);
+        PipelineStatus.judge(
+            new PipelineStatus.Sample(T0, null, 1_000, 500, 500, 0, List.of(), null),
+            null,
+            new PipelineStatus.Thresholds(STUCK, FRESH));
     PipelineStatus later =
         PipelineStatus.judge(
-            T0.plus(Duration.ofMinutes(1)),
-            null,
-            1_200,
-            500,
-            700,
-            0,
-            List.of(),
-            null,
+            new PipelineStatus.Sample(
+                T0.plus(Duration.ofMinutes(1)), null, 1_200, 500, 700, 0, List.of(), null),
             first,
-            STUCK,
-            FRESH);
+            new PipelineStatus.Thresholds(STUCK, FRESH));
     assertThat(later.ok()).isTrue();
     PipelineStatus stuck =
         PipelineStatus.judge(
-            T0.plus(Duration.ofMinutes(2)),
-            null,
-            1_400,
-            500,
-            900,
-            0,
-            List.of(),
-            null,
+            new PipelineStatus.Sample(
+                T0.plus(Duration.ofMinutes(2)), null, 1_400, 500, 900, 0, List.of(), null),
             later,
-            STUCK,
-            FRESH);
+            new PipelineStatus.Thresholds(STUCK, FRESH));
     assertThat(stuck.problems())
         .singleElement()
         .asString()
         .contains("landing stuck: 900 records behind");
     PipelineStatus moving =
         PipelineStatus.judge(
-            T0.plus(Duration.ofMinutes(3)),
-            null,
-            1_400,
-            1_400,
-            0,
-            0,
-            List.of(),
-            null,
+            new PipelineStatus.Sample(
+                T0.plus(Duration.ofMinutes(3)), null, 1_400, 1_400, 0, 0, List.of(), null),
             stuck,
-            STUCK,
-            FRESH);
+            new PipelineStatus.Thresholds(STUCK, FRESH));
     assertThat(moving.ok()).isTrue();
   }
 
   @Test
   void aCaughtUpConnectorBelowTheLogEndByTransactionMarkersIsNotStuck() {
     PipelineStatus first =
-        PipelineStatus.judge(T0, null, 1_004, 1_000, 0, 0, List.of(), null, null, STUCK, FRESH);
+        PipelineStatus.judge(
+            new PipelineStatus.Sample(T0, null, 1_004, 1_000, 0, 0, List.of(), null),
+            null,
+            new PipelineStatus.Thresholds(STUCK, FRESH));
     PipelineStatus later =
         PipelineStatus.judge(
-            T0.plus(Duration.ofMinutes(5)),
-            null,
-            1_004,
-            1_000,
-            0,
-            0,
-            List.of(),
-            null,
+            new PipelineStatus.Sample(
+                T0.plus(Duration.ofMinutes(5)), null, 1_004, 1_000, 0, 0, List.of(), null),
             first,
-            STUCK,
-            FRESH);
+            new PipelineStatus.Thresholds(STUCK, FRESH));
     assertThat(later.ok()).isTrue();
   }
 
@@ -137,7 +111,10 @@ class PipelineStatusTest {
   void staleRollupsPastTheThresholdTurnRed() {
     PipelineStatus s =
         PipelineStatus.judge(
-            T0, null, 10, 10, 0, 5, List.of(), T0.minus(Duration.ofHours(3)), null, STUCK, FRESH);
+            new PipelineStatus.Sample(
+                T0, null, 10, 10, 0, 5, List.of(), T0.minus(Duration.ofHours(3))),
+            null,
+            new PipelineStatus.Thresholds(STUCK, FRESH));
     assertThat(s.problems())
         .singleElement()
         .asString()

@@ -133,20 +133,16 @@ public final class DemoCommand implements Callable<Integer> {
       double backfill = Duration.between(from, now).toSeconds() / 3600.0 - 0.05;
       TrafficPlan plan =
           TrafficCommand.plan(
-              config,
-              stack.endpoints().httpUrl(),
-              new CommandLine(new DemoCommand()),
-              client,
-              null,
-              20,
-              rate,
-              100,
-              Duration.ofMillis(Math.max(1000L, 1000L * events / rate)),
-              null,
-              backfill,
-              0.05,
-              64,
-              now.toEpochMilli());
+                  config,
+                  stack.endpoints().httpUrl(),
+                  new CommandLine(new DemoCommand()),
+                  client,
+                  null)
+              .withRate(rate)
+              .withBatchSize(100)
+              .withDuration(Duration.ofMillis(Math.max(1000L, 1000L * events / rate)))
+              .withBackfillHours(backfill)
+              .withSeed(now.toEpochMilli());
       TrafficStats.Snapshot sent;
       try (TrafficGenerator generator = new TrafficGenerator(plan)) {
         long t0 = System.nanoTime();

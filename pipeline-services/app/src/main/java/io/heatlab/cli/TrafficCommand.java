@@ -102,21 +102,16 @@ public final class TrafficCommand implements Callable<Integer> {
     HeatlabConfig config = options.load();
     try (Stack stack = RunningStack.require(config)) {
       TrafficPlan plan =
-          plan(
-              config,
-              stack.endpoints().httpUrl(),
-              spec.commandLine(),
-              clientId,
-              screens,
-              clients,
-              rate,
-              batchSize,
-              duration,
-              burst == null ? null : TrafficPlan.Burst.parse(burst),
-              backfillHours,
-              clickRatio,
-              inFlight,
-              seed);
+          plan(config, stack.endpoints().httpUrl(), spec.commandLine(), clientId, screens)
+              .withClients(clients)
+              .withRate(rate)
+              .withBatchSize(batchSize)
+              .withDuration(duration)
+              .withBurst(burst == null ? null : TrafficPlan.Burst.parse(burst))
+              .withBackfillHours(backfillHours)
+              .withClickRatio(clickRatio)
+              .withMaxInFlight(inFlight)
+              .withSeed(seed);
       PrintStream out = System.out;
       out.printf(
           "heatlab traffic: %s events/s as client '%s' over %s to %s%s%n",
@@ -149,21 +144,17 @@ public final class TrafficCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The plan for {@code clientId} over {@code screenIds} (null: every screen) with its write key
+   * from the settings and the defaults of {@link TrafficPlan#of}; a client without a key is a usage
+   * error of {@code cmd}.
+   */
   public static TrafficPlan plan(
       HeatlabConfig config,
       String baseUrl,
       CommandLine cmd,
       String clientId,
-      List<String> screenIds,
-      int clients,
-      int rate,
-      int batchSize,
-      Duration duration,
-      TrafficPlan.Burst burst,
-      double backfillHours,
-      double clickRatio,
-      int inFlight,
-      long seed) {
+      List<String> screenIds) {
     String key =
         WriteKeys.parse(config.secret(HeatlabConfig.INGEST_WRITE_KEYS))
             .keyOf(clientId)
@@ -178,20 +169,7 @@ public final class TrafficCommand implements Callable<Integer> {
     ScreenCatalog catalog = ScreenCatalog.load();
     List<Screen> chosen =
         screenIds == null ? catalog.screens() : screenIds.stream().map(catalog::screen).toList();
-    return new TrafficPlan(
-        baseUrl,
-        clientId,
-        key,
-        chosen,
-        clients,
-        rate,
-        batchSize,
-        duration,
-        burst,
-        backfillHours,
-        clickRatio,
-        inFlight,
-        seed);
+    return TrafficPlan.of(baseUrl, clientId, key, chosen);
   }
 
   public static void printSecond(TrafficStats.Snapshot s, long second, PrintStream out) {

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * What the traffic generator sends.
+ * What the traffic generator sends: {@link #of} with the defaults, then {@code with…} for what
+ * differs.
  *
  * @param baseUrl the ingestion server, e.g. http://127.0.0.1:18080
  * @param virtualClients simulated page sessions sending in turn (each with its own session_id and
@@ -58,6 +59,183 @@ public record TrafficPlan(
     double factorAt(long elapsedNanos) {
       return elapsedNanos % every.toNanos() < length.toNanos() ? factor : 1.0;
     }
+  }
+
+  /**
+   * A plan for {@code clientId} (writing with {@code writeKey}) over {@code screens}, with the
+   * defaults: 20 virtual clients, 2,000 events/s in batches of 50, until stopped, steady, event
+   * times now, 5 % clicks, 64 requests in flight, a fresh seed (batch ids of an earlier run would
+   * be answered as duplicates). Change any with the {@code with…} methods.
+   */
+  public static TrafficPlan of(
+      String baseUrl, String clientId, String writeKey, List<Screen> screens) {
+    return new TrafficPlan(
+        baseUrl,
+        clientId,
+        writeKey,
+        screens,
+        20,
+        2000,
+        50,
+        null,
+        null,
+        0,
+        0.05,
+        64,
+        System.currentTimeMillis());
+  }
+
+  public TrafficPlan withClients(int n) {
+    return new TrafficPlan(
+        baseUrl,
+        clientId,
+        writeKey,
+        screens,
+        n,
+        eventsPerSecond,
+        batchSize,
+        duration,
+        burst,
+        backfillHours,
+        clickRatio,
+        maxInFlight,
+        seed);
+  }
+
+  public TrafficPlan withRate(int eventsPerSecond) {
+    return new TrafficPlan(
+        baseUrl,
+        clientId,
+        writeKey,
+        screens,
+        virtualClients,
+        eventsPerSecond,
+        batchSize,
+        duration,
+        burst,
+        backfillHours,
+        clickRatio,
+        maxInFlight,
+        seed);
+  }
+
+  public TrafficPlan withBatchSize(int events) {
+    return new TrafficPlan(
+        baseUrl,
+        clientId,
+        writeKey,
+        screens,
+        virtualClients,
+        eventsPerSecond,
+        events,
+        duration,
+        burst,
+        backfillHours,
+        clickRatio,
+        maxInFlight,
+        seed);
+  }
+
+  public TrafficPlan withDuration(Duration d) {
+    return new TrafficPlan(
+        baseUrl,
+        clientId,
+        writeKey,
+        screens,
+        virtualClients,
+        eventsPerSecond,
+        batchSize,
+        d,
+        burst,
+        backfillHours,
+        clickRatio,
+        maxInFlight,
+        seed);
+  }
+
+  public TrafficPlan withBurst(Burst b) {
+    return new TrafficPlan(
+        baseUrl,
+        clientId,
+        writeKey,
+        screens,
+        virtualClients,
+        eventsPerSecond,
+        batchSize,
+        duration,
+        b,
+        backfillHours,
+        clickRatio,
+        maxInFlight,
+        seed);
+  }
+
+  public TrafficPlan withBackfillHours(double hours) {
+    return new TrafficPlan(
+        baseUrl,
+        clientId,
+        writeKey,
+        screens,
+        virtualClients,
+        eventsPerSecond,
+        batchSize,
+        duration,
+        burst,
+        hours,
+        clickRatio,
+        maxInFlight,
+        seed);
+  }
+
+  public TrafficPlan withClickRatio(double ratio) {
+    return new TrafficPlan(
+        baseUrl,
+        clientId,
+        writeKey,
+        screens,
+        virtualClients,
+        eventsPerSecond,
+        batchSize,
+        duration,
+        burst,
+        backfillHours,
+        ratio,
+        maxInFlight,
+        seed);
+  }
+
+  public TrafficPlan withMaxInFlight(int requests) {
+    return new TrafficPlan(
+        baseUrl,
+        clientId,
+        writeKey,
+        screens,
+        virtualClients,
+        eventsPerSecond,
+        batchSize,
+        duration,
+        burst,
+        backfillHours,
+        clickRatio,
+        requests,
+        seed);
+  }
+
+  public TrafficPlan withSeed(long s) {
+    return new TrafficPlan(
+        baseUrl,
+        clientId,
+        writeKey,
+        screens,
+        virtualClients,
+        eventsPerSecond,
+        batchSize,
+        duration,
+        burst,
+        backfillHours,
+        clickRatio,
+        maxInFlight,
+        s);
   }
 
   public TrafficPlan {

@@ -128,20 +128,17 @@ class PipelineFaultIT {
   private static TrafficStats.Snapshot trafficWith(String client, ThrowingRunnable fault)
       throws Exception {
     TrafficPlan plan =
-        new TrafficPlan(
-            STACK.endpoints().httpUrl(),
-            client,
-            client + "-key",
-            ScreenCatalog.load().screens(),
-            10,
-            2000,
-            50,
-            Duration.ofSeconds(15),
-            null,
-            0.9,
-            0.05,
-            32,
-            client.hashCode());
+        TrafficPlan.of(
+                STACK.endpoints().httpUrl(),
+                client,
+                client + "-key",
+                ScreenCatalog.load().screens())
+            .withClients(10)
+            .withRate(2000)
+            .withDuration(Duration.ofSeconds(15))
+            .withBackfillHours(0.9)
+            .withMaxInFlight(32)
+            .withSeed(client.hashCode());
     try (TrafficGenerator generator = new TrafficGenerator(plan)) {
       generator.start(s -> {});
       Thread.sleep(4_000);

@@ -474,20 +474,14 @@ class BatchIngestIT {
       HeatlabConfig config, StackEndpoints endpoints) throws Exception {
     var screens = ScreenCatalog.load().screens();
     var plan =
-        new TrafficPlan(
-            endpoints.httpUrl(),
-            "other",
-            "other-key",
-            screens,
-            5,
-            1500,
-            50,
-            Duration.ofSeconds(2),
-            null,
-            2.0,
-            0.1,
-            16,
-            7);
+        TrafficPlan.of(endpoints.httpUrl(), "other", "other-key", screens)
+            .withClients(5)
+            .withRate(1500)
+            .withDuration(Duration.ofSeconds(2))
+            .withBackfillHours(2.0)
+            .withClickRatio(0.1)
+            .withMaxInFlight(16)
+            .withSeed(7);
     TrafficStats.Snapshot total;
     try (var generator = new TrafficGenerator(plan)) {
       generator.start(s -> {});

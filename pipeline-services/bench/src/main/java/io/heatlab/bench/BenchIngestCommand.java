@@ -124,21 +124,13 @@ final class BenchIngestCommand implements Callable<Integer> {
       boolean report)
       throws InterruptedException {
     TrafficPlan plan =
-        TrafficCommand.plan(
-            config,
-            url,
-            spec.commandLine(),
-            "demo",
-            null,
-            200,
-            eventsPerSecond,
-            batchSize,
-            length,
-            null,
-            0,
-            0.05,
-            eventsPerSecond == 0 ? inFlight : 512,
-            System.nanoTime());
+        TrafficCommand.plan(config, url, spec.commandLine(), "demo", null)
+            .withClients(200)
+            .withRate(eventsPerSecond)
+            .withBatchSize(batchSize)
+            .withDuration(length)
+            .withMaxInFlight(eventsPerSecond == 0 ? inFlight : 512)
+            .withSeed(System.nanoTime());
     try (TrafficGenerator generator = new TrafficGenerator(plan)) {
       long t0 = System.nanoTime();
       generator.start(

@@ -92,21 +92,13 @@ final class BenchSoakCommand implements Callable<Integer> {
           minutes, rate, fraction * 100, maxRate, landedBefore, from, to);
       TrafficPlan plan =
           TrafficCommand.plan(
-              config,
-              stack.endpoints().httpUrl(),
-              new CommandLine(this),
-              "demo",
-              null,
-              50,
-              rate,
-              100,
-              Duration.ofMinutes(minutes),
-              null,
-              0,
-              0.05,
-              128,
-              System.currentTimeMillis()); // a new seed: batch ids of an earlier run would be
-      // answered as duplicates
+                  config, stack.endpoints().httpUrl(), new CommandLine(this), "demo", null)
+              .withClients(50)
+              .withRate(rate)
+              .withBatchSize(100)
+              .withDuration(Duration.ofMinutes(minutes))
+              .withMaxInFlight(
+                  128); // the default seed is new: an earlier run's batch ids would be duplicates
       StackLayout layout = stack.layout();
       out.printf(
           "%-5s %10s %10s %8s %9s %12s %12s  %s%n",
