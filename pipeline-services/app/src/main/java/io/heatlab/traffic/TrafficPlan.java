@@ -3,6 +3,7 @@ package io.heatlab.traffic;
 import io.heatlab.assets.Screen;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -86,156 +87,84 @@ public record TrafficPlan(
   }
 
   public TrafficPlan withClients(int n) {
-    return new TrafficPlan(
-        baseUrl,
-        clientId,
-        writeKey,
-        screens,
-        n,
-        eventsPerSecond,
-        batchSize,
-        duration,
-        burst,
-        backfillHours,
-        clickRatio,
-        maxInFlight,
-        seed);
+    return with(b -> b.virtualClients = n);
   }
 
   public TrafficPlan withRate(int eventsPerSecond) {
-    return new TrafficPlan(
-        baseUrl,
-        clientId,
-        writeKey,
-        screens,
-        virtualClients,
-        eventsPerSecond,
-        batchSize,
-        duration,
-        burst,
-        backfillHours,
-        clickRatio,
-        maxInFlight,
-        seed);
+    return with(b -> b.eventsPerSecond = eventsPerSecond);
   }
 
   public TrafficPlan withBatchSize(int events) {
-    return new TrafficPlan(
-        baseUrl,
-        clientId,
-        writeKey,
-        screens,
-        virtualClients,
-        eventsPerSecond,
-        events,
-        duration,
-        burst,
-        backfillHours,
-        clickRatio,
-        maxInFlight,
-        seed);
+    return with(b -> b.batchSize = events);
   }
 
   public TrafficPlan withDuration(Duration d) {
-    return new TrafficPlan(
-        baseUrl,
-        clientId,
-        writeKey,
-        screens,
-        virtualClients,
-        eventsPerSecond,
-        batchSize,
-        d,
-        burst,
-        backfillHours,
-        clickRatio,
-        maxInFlight,
-        seed);
+    return with(b -> b.duration = d);
   }
 
-  public TrafficPlan withBurst(Burst b) {
-    return new TrafficPlan(
-        baseUrl,
-        clientId,
-        writeKey,
-        screens,
-        virtualClients,
-        eventsPerSecond,
-        batchSize,
-        duration,
-        b,
-        backfillHours,
-        clickRatio,
-        maxInFlight,
-        seed);
+  public TrafficPlan withBurst(Burst burst) {
+    return with(b -> b.burst = burst);
   }
 
   public TrafficPlan withBackfillHours(double hours) {
-    return new TrafficPlan(
-        baseUrl,
-        clientId,
-        writeKey,
-        screens,
-        virtualClients,
-        eventsPerSecond,
-        batchSize,
-        duration,
-        burst,
-        hours,
-        clickRatio,
-        maxInFlight,
-        seed);
+    return with(b -> b.backfillHours = hours);
   }
 
   public TrafficPlan withClickRatio(double ratio) {
-    return new TrafficPlan(
-        baseUrl,
-        clientId,
-        writeKey,
-        screens,
-        virtualClients,
-        eventsPerSecond,
-        batchSize,
-        duration,
-        burst,
-        backfillHours,
-        ratio,
-        maxInFlight,
-        seed);
+    return with(b -> b.clickRatio = ratio);
   }
 
   public TrafficPlan withMaxInFlight(int requests) {
-    return new TrafficPlan(
-        baseUrl,
-        clientId,
-        writeKey,
-        screens,
-        virtualClients,
-        eventsPerSecond,
-        batchSize,
-        duration,
-        burst,
-        backfillHours,
-        clickRatio,
-        requests,
-        seed);
+    return with(b -> b.maxInFlight = requests);
   }
 
-  public TrafficPlan withSeed(long s) {
+  public TrafficPlan withSeed(long seed) {
+    return with(b -> b.seed = seed);
+  }
+
+  /** A copy with {@code change} applied to its settings (validated again). */
+  private TrafficPlan with(Consumer<Settings> change) {
+    Settings b = new Settings(this);
+    change.accept(b);
     return new TrafficPlan(
         baseUrl,
         clientId,
         writeKey,
         screens,
-        virtualClients,
-        eventsPerSecond,
-        batchSize,
-        duration,
-        burst,
-        backfillHours,
-        clickRatio,
-        maxInFlight,
-        s);
+        b.virtualClients,
+        b.eventsPerSecond,
+        b.batchSize,
+        b.duration,
+        b.burst,
+        b.backfillHours,
+        b.clickRatio,
+        b.maxInFlight,
+        b.seed);
+  }
+
+  /** The settings a {@code with…} changes, copied from a plan. */
+  private static final class Settings {
+    int virtualClients;
+    int eventsPerSecond;
+    int batchSize;
+    Duration duration;
+    Burst burst;
+    double backfillHours;
+    double clickRatio;
+    int maxInFlight;
+    long seed;
+
+    Settings(TrafficPlan p) {
+      virtualClients = p.virtualClients;
+      eventsPerSecond = p.eventsPerSecond;
+      batchSize = p.batchSize;
+      duration = p.duration;
+      burst = p.burst;
+      backfillHours = p.backfillHours;
+      clickRatio = p.clickRatio;
+      maxInFlight = p.maxInFlight;
+      seed = p.seed;
+    }
   }
 
   public TrafficPlan {
