@@ -1,17 +1,12 @@
 package io.heatlab.cli;
 
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
-import io.heatlab.olap.HeatmapWindows;
 import io.heatlab.rollup.RollupRun;
-import io.heatlab.rollup.RollupRuns;
-import io.heatlab.rollup.RollupScheduler;
 import io.heatlab.rollup.Rollups;
 import io.heatlab.rollup.RunState;
 import io.heatlab.stack.Stack;
 import java.io.PrintStream;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +31,8 @@ import picocli.CommandLine.Option;
       RollupCommand.Hourly.class,
       RollupCommand.Daily.class,
       RollupCommand.Weekly.class,
-      RollupCommand.History.class,
-      RollupCommand.Schedule.class
+      RollupHistoryCommand.class,
+      RollupScheduleCommand.class
     })
 final class RollupCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -292,110 +287,6 @@ final class RollupCommand implements Runnable {
     @Override
     String single() {
       return week;
-    }
-  }
-
-  @Command(
-      name = "schedule",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Run the rollup scheduler in the foreground against the running stack (./heatlab up runs it by itself",
-        "when rollup.scheduler.enabled=true): closed hours, then days, then weeks; late data reruns its windows."
-      })
-  static final class Schedule implements Callable<Integer> {
-    @Mixin ProfileOptions options;
-
-    @Option(names = "--once", description = "One pass, then exit (non-zero if a run failed).")
-    boolean once;
-
-    @Override
-    public Integer call() throws Exception {
-      HeatlabConfig config = options.load();
-      try (Stack stack = RunningStack.require(config);
-          Rollups rollups = new Rollups(config, stack.endpoints())) {
-        RollupScheduler scheduler =
-            new RollupScheduler(
-                rollups,
-                new HeatmapWindows(new ClickHouseJdbc(config, stack.endpoints())),
-                RollupScheduler.Settings.of(config),
-                Clock.systemUTC(),
-                new RollupRun.Listener() {});
-        Runtime.getRuntime().addShutdownHook(new Thread(scheduler::close));
-        boolean failed = false;
-        do {
-          RollupScheduler.Pass pass = scheduler.pass();
-          if (pass.runs().isEmpty()) {
-            System.out.println(Instant.now() + "  nothing to roll up");
-          }
-          for (RollupRun.Result r : pass.runs().values()) {
-            Granularity g = r.granularity();
-            List<Instant> w = List.copyOf(r.windows().keySet());
-            System.out.printf(
-                "%s  %-7s %s … %s (%d windows): %s in %.1f s %s%n",
-                Instant.now(),
-                g.name().toLowerCase(),
-                g.label(w.get(0)),
-                g.label(w.get(w.size() - 1)),
-                w.size(),
-                r.state(),
-                r.duration().toMillis() / 1000.0,
-                r.error());
-            failed |= !r.succeeded();
-          }
-          pass.dropped()
-              .forEach(
-                  (g, parts) ->
-                      System.out.println(
-                          "retention dropped " + parts.size() + " partition(s) of " + g.table()));
-          if (!once) {
-            Thread.sleep(config.getLong(HeatlabConfig.ROLLUP_SCHEDULER_INTERVAL_MS));
-          }
-        } while (!once);
-        return failed ? 1 : 0;
-      }
-    }
-  }
-
-  @Command(
-      name = "history",
-      mixinStandardHelpOptions = true,
-      description = "The latest rollup runs, from rollup_runs.")
-  static final class History implements Callable<Integer> {
-    @Mixin ProfileOptions options;
-
-    @Option(
-        names = "--limit",
-        defaultValue = "30",
-        description = "How many (run, window) rows. Default ${DEFAULT-VALUE}.")
-    int limit;
-
-    @Override
-    public Integer call() throws Exception {
-      HeatlabConfig config = options.load();
-      try (Stack stack = RunningStack.require(config);
-          Rollups rollups = new Rollups(config, stack.endpoints())) {
-        System.out.printf(
-            "%-32s %-7s %-14s %-10s %12s %10s %-20s %8s  %s%n",
-            "RUN", "JOB", "WINDOW", "STATE", "ROWS IN", "ROWS OUT", "STARTED", "SECONDS", "ERROR");
-        for (RollupRuns.Run r : rollups.runs().history(limit)) {
-          System.out.printf(
-              "%-32s %-7s %-14s %-10s %,12d %,10d %-20s %8s  %s%n",
-              r.runId(),
-              r.granularity().name().toLowerCase(),
-              r.granularity().label(r.window()),
-              r.state(),
-              r.rowsIn(),
-              r.rowsOut(),
-              r.startedAt(),
-              r.finishedAt() == null
-                  ? "-"
-                  : String.format(
-                      "%.0f",
-                      (r.finishedAt().toEpochMilli() - r.startedAt().toEpochMilli()) / 1000.0),
-              r.error().length() > 100 ? r.error().substring(0, 100) + "…" : r.error());
-        }
-      }
-      return 0;
     }
   }
 }
