@@ -1,0 +1,149 @@
+package io.heatlab.config;
+
+import static io.heatlab.config.HeatlabConfig.*;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The rollups', the scheduler's, retention's and the console's settings, declared into {@link
+ * HeatlabConfig#DEFINITION}.
+ */
+final class RollupDefinitions {
+  private RollupDefinitions() {}
+
+  static void define(ConfigDef d) {
+    d.define(
+            ROLLUP_SPARK_MASTER,
+            Type.STRING,
+            "local[*]",
+            Importance.HIGH,
+            "Spark master of the rollup applications: local[*] runs the driver as a child process; spark://host:7077 a cluster.")
+        .define(
+            ROLLUP_SPARK_MASTER_UI_URL,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "Web UI of the Spark standalone master whose health the console shows; empty = http://host:8080 of a spark:// master, none for local.")
+        .define(
+            ROLLUP_SPARK_DRIVER_MEMORY,
+            Type.STRING,
+            "1g",
+            Importance.MEDIUM,
+            "spark.driver.memory of a rollup (local: all the work).")
+        .define(
+            ROLLUP_SPARK_EXECUTOR_MEMORY,
+            Type.STRING,
+            "1g",
+            Importance.LOW,
+            "spark.executor.memory on a cluster.")
+        .define(
+            ROLLUP_SPARK_SHUFFLE_PARTITIONS,
+            Type.INT,
+            4,
+            Range.atLeast(1),
+            Importance.LOW,
+            "spark.sql.shuffle.partitions of a rollup (aggregates are small: a few per core).")
+        .define(
+            ROLLUP_SPARK_STORAGE_ENDPOINT,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "Storage endpoint as the Spark driver and executors reach it (compose: http://minio:9000); empty = storage.endpoint.")
+        .define(
+            ROLLUP_SPARK_DRIVER_HOST,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "spark.driver.host: the name executors reach the driver by (compose: the heatlab service name); empty = Spark's default.")
+        .define(
+            ROLLUP_SPARK_HOME_JARS,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "Directory (or dependency:build-classpath file) of the jars of the generated SPARK_HOME; empty = the build's list (rollup-job/target).")
+        .define(
+            ROLLUP_SPARK_JOB_JAR,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "Path of the rollup job jar; empty = the one the build made (rollup-job/target).")
+        .define(
+            ROLLUP_TIMEOUT_MS,
+            Type.LONG,
+            30 * 60_000L,
+            Range.atLeast(10_000),
+            Importance.LOW,
+            "A rollup application still running after this long is stopped and recorded FAILED.")
+        .define(
+            ROLLUP_AGGREGATES_PREFIX,
+            Type.STRING,
+            "aggregates/v1",
+            Importance.LOW,
+            "Prefix (in storage.bucket) of the rollup aggregates ClickHouse is published from (and can be rebuilt from).")
+        .define(
+            ROLLUP_SCHEDULER_ENABLED,
+            Type.BOOLEAN,
+            false,
+            Importance.HIGH,
+            "Run rollups by themselves: closed hours, then days, then ISO weeks, and again when late data lands.")
+        .define(
+            ROLLUP_SCHEDULER_INTERVAL_MS,
+            Type.LONG,
+            60_000L,
+            Range.atLeast(1_000),
+            Importance.LOW,
+            "How often the scheduler looks for windows to roll up.")
+        .define(
+            ROLLUP_SCHEDULER_GRACE_MS,
+            Type.LONG,
+            5 * 60_000L,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            "How long after a window ends the scheduler waits before its first rollup (landing delay + stragglers).")
+        .define(
+            ROLLUP_SCHEDULER_LOOKBACK_HOURS,
+            Type.INT,
+            8 * 24,
+            Range.between(1, 24 * 400),
+            Importance.LOW,
+            "How far back the scheduler looks for hours that landed data but were never rolled up.")
+        .define(
+            ROLLUP_RETRY_BACKOFF_MS,
+            Type.LONG,
+            60_000L,
+            Range.atLeast(1_000),
+            Importance.LOW,
+            "Wait before retrying a failed window; doubles with each failure, at most an hour.")
+        .define(
+            CONSOLE_FRESHNESS_THRESHOLD_MS,
+            Type.LONG,
+            2 * 3_600_000L,
+            Range.atLeast(60_000),
+            Importance.LOW,
+            "The console's overview turns red when landed data older than this is not rolled up yet.")
+        .define(
+            RETENTION_HOURLY_DAYS,
+            Type.INT,
+            30,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "Days heatmap_hourly keeps; older hours are dropped as whole partitions.")
+        .define(
+            RETENTION_DAILY_DAYS,
+            Type.INT,
+            400,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "Days heatmap_daily keeps.")
+        .define(
+            RETENTION_WEEKLY_DAYS,
+            Type.INT,
+            5 * 366,
+            Range.atLeast(7),
+            Importance.MEDIUM,
+            "Days heatmap_weekly keeps (5 years).");
+  }
+}
