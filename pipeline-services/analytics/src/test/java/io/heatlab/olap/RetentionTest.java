@@ -2,21 +2,15 @@ package io.heatlab.olap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
+import io.heatlab.config.ConfigLoader;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RetentionTest {
+  /** The defaults: hours 30 days, days 400, weeks 1830. */
   private static final Retention RETENTION =
-      new Retention(
-          Map.of(
-              Granularity.HOURLY,
-              Duration.ofDays(30),
-              Granularity.DAILY,
-              Duration.ofDays(400),
-              Granularity.WEEKLY,
-              Duration.ofDays(1830)));
+      Retention.of(ConfigLoader.load("embedded", null, Map.of()));
 
   @Test
   void theCutoffIsTheWindowHoldingNowMinusTheRetention() {

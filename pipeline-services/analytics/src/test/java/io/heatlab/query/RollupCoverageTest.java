@@ -2,6 +2,7 @@ package io.heatlab.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heatlab.config.ConfigLoader;
 import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapQuery;
 import io.heatlab.olap.Retention;
@@ -15,15 +16,11 @@ import org.junit.jupiter.api.Test;
 
 class RollupCoverageTest {
   private static final Instant NOW = Instant.parse("2026-12-06T10:30:00Z");
+
+  /** The defaults: hours 30 days, days 400, weeks 1830. */
   private static final Retention RETENTION =
-      new Retention(
-          Map.of(
-              Granularity.HOURLY,
-              Duration.ofDays(30),
-              Granularity.DAILY,
-              Duration.ofDays(400),
-              Granularity.WEEKLY,
-              Duration.ofDays(1830)));
+      Retention.of(ConfigLoader.load("embedded", null, Map.of()));
+
   private final RollupCoverage coverage =
       new RollupCoverage(
           null,

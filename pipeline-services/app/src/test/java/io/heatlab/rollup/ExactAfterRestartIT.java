@@ -74,12 +74,13 @@ class ExactAfterRestartIT {
   private static ClickHouseJdbc jdbc;
   private static HeatmapWindows windows;
   private static Rollups rollups;
-  private static long offset;
+  private static LandedObjects objects;
 
   @BeforeAll
   static void rollups() {
     HeatlabConfig config = STACK.config();
     store = STACK.endpoints().objectStore(config);
+    objects = new LandedObjects(store, LAYOUT);
     jdbc = new ClickHouseJdbc(config, STACK.endpoints());
     windows = new HeatmapWindows(jdbc);
     rollups =
@@ -333,14 +334,9 @@ class ExactAfterRestartIT {
     return events;
   }
 
-  /** One landed object, named as the connector names them. */
   private static void land(ObjectFormat format, Instant hour, List<LandedEvent> rows)
       throws Exception {
-    String key =
-        LAYOUT.objectKey(
-            format, HourPartition.of(hour.toEpochMilli()), null, "heatmap.events", 0, offset);
-    offset += rows.size();
-    store.put(key, format.encode(rows), format.contentType(), Map.of());
+    objects.land(format, hour, rows);
   }
 
   /**

@@ -46,13 +46,14 @@ class RollupIT {
   private static ObjectStore store;
   private static ClickHouseJdbc jdbc;
   private static Rollups rollups;
-  private static long offset;
+  private static LandedObjects objects;
 
   @BeforeAll
   static void rollups() {
     HeatlabConfig config = STACK.config();
     StackEndpoints endpoints = STACK.endpoints();
     store = endpoints.objectStore(config);
+    objects = new LandedObjects(store, LAYOUT);
     jdbc = new ClickHouseJdbc(config, endpoints);
     SparkSettings spark = SparkSettings.of(config, endpoints);
     rollups = new Rollups(spark, store, LAYOUT, "aggregates/v1", jdbc);
@@ -326,17 +327,13 @@ class RollupIT {
   private static LandedEvent event(
       String client, String screen, String type, Instant hour, double x, double y) {
     long t = hour.toEpochMilli() + 1_000;
-    return new LandedEvent(client, screen, "s-1", "b-" + offset, type, t, x, y, 1280, 800, t + 5);
+    return new LandedEvent(
+        client, screen, "s-1", "b-" + objects.offset(), type, t, x, y, 1280, 800, t + 5);
   }
 
-  /** One landed object, named as the connector names them. */
   private static void land(ObjectFormat format, Instant hour, List<LandedEvent> rows)
       throws Exception {
-    String key =
-        LAYOUT.objectKey(
-            format, HourPartition.of(hour.toEpochMilli()), null, "heatmap.events", 0, offset);
-    offset += rows.size();
-    store.put(key, format.encode(rows), format.contentType(), Map.of());
+    objects.land(format, hour, rows);
   }
 
   /** The window's rows as client/screen/type/x/y → count. */
