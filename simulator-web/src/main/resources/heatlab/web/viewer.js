@@ -27,6 +27,8 @@
     }
     overlay.innerHTML = '';
     overlay.dataset.size = w + 'x' + h;
+    overlay.style.width = w + 'px'; // exactly the screenshot's box: heatmap.js sizes its canvas from it
+    overlay.style.height = h + 'px';
     heatmap = h337.create({
       container: overlay,
       radius: Number($('#radius').value),
@@ -34,6 +36,9 @@
       minOpacity: 0,
       blur: 0.85,
     });
+    // heatmap.js sets its container's position to relative: the overlay would then follow the image in the flow
+    // (the heatmap drawn below the screenshot) instead of lying on it
+    overlay.style.position = 'absolute';
     return heatmap;
   }
 

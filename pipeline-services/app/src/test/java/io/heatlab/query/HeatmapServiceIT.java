@@ -1,6 +1,7 @@
 package io.heatlab.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -278,6 +279,14 @@ class HeatmapServiceIT {
     assertThat(r.get("painted").asLong())
         .as("overlay pixels painted on %s", r.get("canvas").asText())
         .isGreaterThan(1000);
+    JsonNode image = r.get("image");
+    JsonNode overlay = r.get("overlay");
+    assertThat(image.get("h").asDouble()).as("the screenshot is shown").isGreaterThan(100);
+    for (String side : new String[] {"x", "y", "w", "h"}) {
+      assertThat(overlay.get(side).asDouble())
+          .as("the heatmap lies on the screenshot (%s): image %s, overlay %s", side, image, overlay)
+          .isCloseTo(image.get(side).asDouble(), within(1.0));
+    }
   }
 
   // ---- helpers
