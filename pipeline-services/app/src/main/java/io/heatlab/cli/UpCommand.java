@@ -8,6 +8,8 @@ import io.heatlab.stack.Stack;
 import io.heatlab.stack.StackLayout;
 import io.heatlab.stack.Supervisor;
 import java.io.File;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,6 +101,7 @@ final class UpCommand implements Callable<Integer> {
             + log
             + ")");
     long t0 = System.nanoTime();
+    long logStart = Files.exists(log) ? Files.size(log) : 0;
     Process supervisor = builder.start();
     long timeoutNanos = stack.config().getLong(HeatlabConfig.STACK_START_TIMEOUT_MS) * 2_000_000L;
     Set<String> reported = new HashSet<>();
@@ -123,6 +126,7 @@ final class UpCommand implements Callable<Integer> {
           }
         }
         if (reported.size() == health.size() && Supervisor.running(layout).isPresent()) {
+          printSelfCheck(log, logStart, supervisor);
           System.out.printf(
               "heatlab stack is up in %.1f s (supervisor pid %d). ./heatlab status · ./heatlab down%n",
               (System.nanoTime() - t0) / 1e9, supervisor.pid());
@@ -137,6 +141,38 @@ final class UpCommand implements Callable<Integer> {
       return 1;
     } finally {
       stack.stop(); // closes this process's probe clients; the supervisor owns the parts
+    }
+  }
+
+  /**
+   * The start-up self-check's report, as the supervisor logs it once every part is up (what it
+   * checked, and each window it repaired); waits for it at most a minute.
+   */
+  private static void printSelfCheck(Path log, long logStart, Process supervisor) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline && supervisor.isAlive()) {
+      List<String> lines = newLines(log, logStart);
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).startsWith("heatlab: self-check: ")) {
+          System.out.println("  " + lines.get(i).substring("heatlab: ".length()));
+          for (int j = i + 1; j < lines.size() && lines.get(j).startsWith("heatlab:   "); j++) {
+            System.out.println("  " + lines.get(j).substring("heatlab: ".length()));
+          }
+          return;
+        }
+        if (lines.get(i).contains("self-check of the published windows could not run")) {
+          System.out.println("  self-check could not run (see " + log + ")");
+          return;
+        }
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private static List<String> newLines(Path log, long from) throws Exception {
+    try (InputStream in = Files.newInputStream(log)) {
+      in.skipNBytes(Math.min(from, Files.size(log)));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
     }
   }
 }

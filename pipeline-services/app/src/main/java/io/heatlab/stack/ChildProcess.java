@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * the pid file) → {@link #start} → {@link #isAlive()}… → {@link #stop(Duration)}.
  *
  * <p>Invariant: the pid file exists exactly while a child started by heatlab may be alive. It holds
- * the pid and the process start time, so a recycled pid is never mistaken for ours; the child's
- * command line also carries the data directory, which {@link #killStale()} checks before it signals
- * anything.
+ * the pid and the process start ({@link StartStamp}), so a recycled pid is never mistaken for ours;
+ * the child's command line also carries the data directory, which {@link #killStale()} checks
+ * before it signals anything.
  */
 public final class ChildProcess {
   private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
@@ -93,8 +93,7 @@ public final class ChildProcess {
           StandardOpenOption.APPEND);
       Process started = builder.start();
       process = started;
-      long startMillis = started.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-      Files.writeString(pidFile, started.pid() + " " + startMillis + "\n");
+      Files.writeString(pidFile, started.pid() + " " + StartStamp.of(started.toHandle()) + "\n");
     } catch (IOException e) {
       throw new StackException(
           "Cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
@@ -159,16 +158,10 @@ public final class ChildProcess {
     }
     try {
       long pid = Long.parseLong(fields.get(0));
-      long startMillis = fields.size() > 1 ? Long.parseLong(fields.get(1)) : 0L;
+      String stamp = fields.size() > 1 ? fields.get(1) : "";
       return ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
-          .filter(
-              h ->
-                  startMillis == 0
-                      || h.info()
-                          .startInstant()
-                          .map(s -> Math.abs(s.toEpochMilli() - startMillis) < 2_000)
-                          .orElse(true))
+          .filter(h -> StartStamp.matches(h, stamp))
           .filter(h -> h.info().commandLine().map(cl -> cl.contains(marker)).orElse(true));
     } catch (NumberFormatException e) {
       return Optional.empty();

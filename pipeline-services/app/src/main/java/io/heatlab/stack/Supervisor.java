@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -187,8 +186,7 @@ public final class Supervisor {
   private static void recordSelf(Path pidFile) throws IOException {
     Files.createDirectories(pidFile.getParent());
     ProcessHandle self = ProcessHandle.current();
-    long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-    Files.writeString(pidFile, self.pid() + " " + start + "\n");
+    Files.writeString(pidFile, self.pid() + " " + StartStamp.of(self) + "\n");
   }
 
   private static void deleteQuietly(Path file) {

@@ -69,6 +69,7 @@ class StackCliIT {
     Run up = heatlab("up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     assertThat(up.output()).contains("heatlab stack is up in");
+    assertThat(up.output()).contains("self-check: 0 published window(s) checked");
 
     Run again = heatlab("up");
     assertThat(again.exitCode()).isZero();
