@@ -1,6 +1,5 @@
 package io.heatlab.console.heatmaps;
 
-import io.heatlab.assets.Screen;
 import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.Background;
 import io.heatlab.console.shell.Failure;
@@ -16,11 +15,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -49,7 +51,67 @@ public final class HeatmapsModel {
       List<HeatmapRequest.CoverageHour> coverage,
       String caption) {}
 
-  private final ConsoleContext context;
+  /** What the Heatmaps view reads: the screens, the rolled-up clients, the heatmap service. */
+  public interface Source {
+    /** The screens a heatmap can be painted over. */
+    List<String> screenIds();
+
+    /** A screen's screenshot, encoded (PNG or JPEG). */
+    byte[] screenshot(String screenId) throws IOException;
+
+    /** The clients that have rolled-up data, sorted. */
+    List<String> clients() throws SQLException;
+
+    HeatmapService.Answer heatmap(HeatmapService.Request request) throws Exception;
+
+    /** Where exported images are written. */
+    Path exportDir();
+
+    /** The console's screen catalog, ClickHouse and heatmap service. */
+    static Source of(ConsoleContext context) {
+      return new Source() {
+        @Override
+        public List<String> screenIds() {
+          return context.screens().ids();
+        }
+
+        @Override
+        public byte[] screenshot(String screenId) throws IOException {
+          return context.screens().image(context.screens().screen(screenId));
+        }
+
+        @Override
+        public List<String> clients() throws SQLException {
+          List<String> ids = new ArrayList<>();
+          try (Connection c = context.jdbc().connect();
+              Statement st = c.createStatement();
+              ResultSet rs =
+                  st.executeQuery(
+                      "SELECT DISTINCT client_id FROM "
+                          + Granularity.HOURLY.table()
+                          + " ORDER BY client_id")) {
+            while (rs.next()) {
+              ids.add(rs.getString(1));
+            }
+          }
+          return ids;
+        }
+
+        @Override
+        public HeatmapService.Answer heatmap(HeatmapService.Request request) throws Exception {
+          return context.heatmaps().heatmap(request);
+        }
+
+        @Override
+        public Path exportDir() {
+          return context.config().dataDir().resolve("exports");
+        }
+      };
+    }
+  }
+
+  private final Source source;
+  private final Executor background;
   private final ObservableList<String> clients = FXCollections.observableArrayList();
   private final ObservableList<String> screens = FXCollections.observableArrayList();
   private final ReadOnlyObjectWrapper<Shown> shown = new ReadOnlyObjectWrapper<>();
@@ -59,7 +121,13 @@ public final class HeatmapsModel {
   private volatile HeatmapRequest last;
 
   public HeatmapsModel(ConsoleContext context) {
-    this.context = context;
+    this(Source.of(context), context.background());
+  }
+
+  /** A model over {@code source}, querying and painting on {@code background}. */
+  HeatmapsModel(Source source, Executor background) {
+    this.source = source;
+    this.background = background;
     this.failure =
         new Failure(
             () -> {
@@ -68,30 +136,16 @@ public final class HeatmapsModel {
                 show(last);
               }
             });
-    screens.setAll(context.screens().ids());
+    screens.setAll(source.screenIds());
   }
 
   /** Fills the client list from the rolled-up data (plus the configured write keys' clients). */
   public void loadChoices() {
     Background.run(
-        context.background(),
+        background,
         failure,
         "listing clients",
-        () -> {
-          List<String> ids = new ArrayList<>();
-          try (Connection c = context.jdbc().connect();
-              ResultSet rs =
-                  c.createStatement()
-                      .executeQuery(
-                          "SELECT DISTINCT client_id FROM "
-                              + Granularity.HOURLY.table()
-                              + " ORDER BY client_id")) {
-            while (rs.next()) {
-              ids.add(rs.getString(1));
-            }
-          }
-          return ids;
-        },
+        source::clients,
         ids -> {
           List<String> all = new ArrayList<>(ids);
           if (all.isEmpty()) {
@@ -115,7 +169,7 @@ public final class HeatmapsModel {
     last = r;
     message.set("querying…");
     Background.run(
-        context.background(),
+        background,
         failure,
         "heatmap of " + r.client() + "/" + r.screen(),
         () -> paint(r, a, b),
@@ -127,9 +181,8 @@ public final class HeatmapsModel {
 
   private Shown paint(HeatmapRequest r, HeatmapService.Request a, HeatmapService.Request b)
       throws Exception {
-    HeatmapService service = context.heatmaps();
-    HeatmapService.Answer answerA = service.heatmap(a);
-    HeatmapService.Answer answerB = b == null ? null : service.heatmap(b);
+    HeatmapService.Answer answerA = source.heatmap(a);
+    HeatmapService.Answer answerB = b == null ? null : source.heatmap(b);
     BufferedImage screenshot = screenshot(r.screen());
     HeatmapRenderer renderer = new HeatmapRenderer(r.options());
     BufferedImage painted =
@@ -178,8 +231,7 @@ public final class HeatmapsModel {
   private BufferedImage screenshot(String screenId) throws IOException {
     BufferedImage cached = screenshots.get(screenId);
     if (cached == null) {
-      Screen screen = context.screens().screen(screenId);
-      cached = ImageIO.read(new ByteArrayInputStream(context.screens().image(screen)));
+      cached = ImageIO.read(new ByteArrayInputStream(source.screenshot(screenId)));
       if (cached == null) {
         throw new IOException("the screenshot of " + screenId + " is not a readable image");
       }
@@ -207,7 +259,7 @@ public final class HeatmapsModel {
       message.set("Nothing to export yet: Show a heatmap first");
       return;
     }
-    Path dir = context.config().dataDir().resolve("exports");
+    Path dir = source.exportDir();
     HeatmapRequest r = s.request();
     String name =
         String.format(
@@ -219,7 +271,7 @@ public final class HeatmapsModel {
                 r.comparing() ? "-vs-" + r.compareFrom() : "")
             .replaceAll("[^A-Za-z0-9._-]", "_");
     Background.run(
-        context.background(),
+        background,
         failure,
         "exporting PNG",
         () -> {

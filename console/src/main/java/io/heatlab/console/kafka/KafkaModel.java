@@ -11,6 +11,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -46,7 +49,63 @@ public final class KafkaModel {
   static final int STATUS_WINDOW = 10;
   private static final int TAIL_ROWS = 500;
 
-  private final ConsoleContext context;
+  /** A running live tail: its filter can change; closing stops it. */
+  public interface Tail extends AutoCloseable {
+    void filter(LiveTail.Filter f);
+
+    @Override
+    void close();
+  }
+
+  /** Where the Kafka view's samples and live tail come from. */
+  public interface Source extends AutoCloseable {
+    /** One snapshot of the cluster (blocking). */
+    KafkaSnapshot sample() throws Exception;
+
+    /** Starts a live tail of the events topic: batches of matching rows go to {@code sink}. */
+    Tail tail(
+        LiveTail.Filter filter, Consumer<List<LiveTail.Row>> sink, Consumer<Exception> onError);
+
+    @Override
+    void close();
+
+    /** The console's Kafka Admin client and a tail reader of its own. */
+    static Source of(ConsoleContext context) {
+      return new Source() {
+        private CommittedTail committedTail; // guarded by this
+
+        @Override
+        public synchronized KafkaSnapshot sample() throws Exception {
+          if (committedTail == null) {
+            committedTail = new CommittedTail(context.stack().endpoints().kafkaBootstrap());
+          }
+          return KafkaSnapshot.read(context.admin(), committedTail, Duration.ofSeconds(8));
+        }
+
+        @Override
+        public Tail tail(
+            LiveTail.Filter filter,
+            Consumer<List<LiveTail.Row>> sink,
+            Consumer<Exception> onError) {
+          return new LiveTail(
+              context.stack().endpoints().kafkaBootstrap(),
+              context.config().getString(HeatlabConfig.EVENTS_TOPIC),
+              filter,
+              sink,
+              onError);
+        }
+
+        @Override
+        public synchronized void close() {
+          if (committedTail != null) {
+            committedTail.close();
+          }
+        }
+      };
+    }
+  }
+
+  private final Source source;
   private final ObservableList<PartitionRow> partitions = FXCollections.observableArrayList();
   private final ObservableList<GroupRow> groups = FXCollections.observableArrayList();
   private final ObservableList<LagRow> lags = FXCollections.observableArrayList();
@@ -57,32 +116,28 @@ public final class KafkaModel {
   private final Failure failure;
   private final Failure tailFailure = new Failure(() -> {});
   private final Refresher<KafkaSnapshot> refresher;
-  private LiveTail liveTail;
-  private CommittedTail committedTail; // the sampler's; guarded by this
+  private Tail liveTail;
   private boolean closed; // guarded by this
 
   public KafkaModel(ConsoleContext context, Duration period) {
-    this.context = context;
+    this(Source.of(context), context.timers(), context.background(), period);
+  }
+
+  /** A model sampling {@code source} every {@code period} on {@code background}. */
+  KafkaModel(
+      Source source, ScheduledExecutorService timers, ExecutorService background, Duration period) {
+    this.source = source;
     this.failure = new Failure(this::refresh);
     this.refresher =
         new Refresher<>(
-            context.timers(),
-            context.background(),
-            period,
-            "Kafka admin",
-            this::sample,
-            this::apply,
-            failure);
+            timers, background, period, "Kafka admin", this::sample, this::apply, failure);
   }
 
   private synchronized KafkaSnapshot sample() throws Exception {
     if (closed) {
       throw new IllegalStateException("the Kafka view is closed");
     }
-    if (committedTail == null) {
-      committedTail = new CommittedTail(context.stack().endpoints().kafkaBootstrap());
-    }
-    return KafkaSnapshot.read(context.admin(), committedTail, Duration.ofSeconds(8));
+    return source.sample();
   }
 
   /** Applies a snapshot (FX thread). */
@@ -161,9 +216,7 @@ public final class KafkaModel {
     stopTail();
     tail.clear();
     liveTail =
-        new LiveTail(
-            context.stack().endpoints().kafkaBootstrap(),
-            context.config().getString(HeatlabConfig.EVENTS_TOPIC),
+        source.tail(
             filter,
             rows -> Platform.runLater(() -> addTail(rows)),
             e -> tailFailure.report("live tail", e));
@@ -207,9 +260,7 @@ public final class KafkaModel {
     synchronized (
         this) { // waits for a sample still running; before the stack stops (the console's exit)
       closed = true;
-      if (committedTail != null) {
-        committedTail.close();
-      }
+      source.close();
     }
   }
 

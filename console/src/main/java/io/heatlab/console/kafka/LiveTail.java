@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * each record with the contract and passing those that match the {@link Filter} to a sink in
  * batches. Runs on its own thread until {@link #close()}.
  */
-public final class LiveTail implements AutoCloseable {
+public final class LiveTail implements KafkaModel.Tail {
   /** One tailed event with where it sits in the log. */
   public record Row(int partition, long offset, LandedEvent event) {}
 

@@ -7,6 +7,7 @@ import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.Refresher;
 import io.heatlab.olap.Granularity;
+import io.heatlab.rollup.RollupRuns;
 import io.heatlab.stack.CommittedTail;
 import io.heatlab.stack.ConsumerLag;
 import java.io.IOException;
@@ -18,11 +19,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 
@@ -33,27 +37,146 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
  * judges it with {@link PipelineStatus}.
  */
 public final class PipelineModel {
+  /** Each stage's own counter, as the overview samples it. */
+  public interface Source extends AutoCloseable {
+    /** The HTTP endpoint's accepted-events counter, or null when it does not answer. */
+    Long acceptedEvents();
+
+    /** The landing connector's position on the events topic. */
+    ConsumerLag landingLag() throws Exception;
+
+    /** Σ count of {@code heatmap_hourly}. */
+    long aggregatedEvents() throws SQLException;
+
+    /** Each rolled-up hour's start → when its last successful hourly run finished. */
+    Map<Instant, Instant> lastHourlyRollups() throws SQLException;
+
+    /** Each hour that received objects since {@code since} → when its newest was written. */
+    Map<Instant, Instant> newestWritesSince(Instant since) throws IOException;
+
+    /** Rolled-up hours since {@code since} that count more events than their run read. */
+    List<RollupRuns.OverCount> overCounted(Instant since) throws SQLException;
+
+    @Override
+    void close();
+
+    /** The console's clients and the stack's {@code /healthz}. */
+    static Source of(ConsoleContext context) {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      return new Source() {
+        private CommittedTail tail; // guarded by this
+
+        @Override
+        public Long acceptedEvents() {
+          try {
+            HttpResponse<byte[]> r =
+                http.send(
+                    HttpRequest.newBuilder(
+                            URI.create(context.stack().endpoints().httpUrl() + "/healthz"))
+                        .timeout(Duration.ofSeconds(3))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode n = JSON.readTree(r.body()).path("ingest").path("accepted_events");
+            return n.isNumber() ? n.asLong() : null;
+          } catch (IOException e) {
+            return null;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+          }
+        }
+
+        @Override
+        public synchronized ConsumerLag landingLag() throws Exception {
+          if (tail == null) {
+            tail = new CommittedTail(context.stack().endpoints().kafkaBootstrap());
+          }
+          return ConsumerLag.landing(
+              context.admin(), tail, context.config(), Duration.ofSeconds(5));
+        }
+
+        @Override
+        public long aggregatedEvents() throws SQLException {
+          try (Connection c = context.jdbc().connect();
+              Statement st = c.createStatement();
+              ResultSet rs =
+                  st.executeQuery("SELECT sum(count) FROM " + Granularity.HOURLY.table())) {
+            return rs.next() ? rs.getLong(1) : 0;
+          }
+        }
+
+        @Override
+        public Map<Instant, Instant> lastHourlyRollups() throws SQLException {
+          return context.rollups().runs().lastFinished(Granularity.HOURLY);
+        }
+
+        @Override
+        public Map<Instant, Instant> newestWritesSince(Instant since) throws IOException {
+          Map<Instant, Instant> written = new HashMap<>();
+          context
+              .rollups()
+              .landing()
+              .newestWritesSince(since)
+              .forEach((hour, at) -> written.put(hour.start(), at));
+          return written;
+        }
+
+        @Override
+        public List<RollupRuns.OverCount> overCounted(Instant since) throws SQLException {
+          return context.rollups().runs().overCounted(since);
+        }
+
+        @Override
+        public synchronized void close() {
+          if (tail != null) {
+            tail.close();
+          }
+        }
+      };
+    }
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final ConsoleContext context;
+  private final Source source;
+  private final Clock clock;
   private final ReadOnlyObjectWrapper<PipelineStatus> status = new ReadOnlyObjectWrapper<>();
   private final Failure failure;
   private final Refresher<PipelineStatus> refresher;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Duration freshnessThreshold;
+  private final Duration lookback;
   private volatile PipelineStatus last;
-  private CommittedTail tail; // the sampler's; guarded by this
   private boolean closed; // guarded by this
 
   public PipelineModel(ConsoleContext context) {
-    this.context = context;
-    this.freshnessThreshold =
-        Duration.ofMillis(context.config().getLong(HeatlabConfig.CONSOLE_FRESHNESS_THRESHOLD_MS));
+    this(
+        Source.of(context),
+        context.timers(),
+        context.background(),
+        Clock.systemUTC(),
+        Duration.ofMillis(context.config().getLong(HeatlabConfig.CONSOLE_FRESHNESS_THRESHOLD_MS)),
+        Duration.ofHours(context.config().getInt(HeatlabConfig.ROLLUP_SCHEDULER_LOOKBACK_HOURS)));
+  }
+
+  /**
+   * A model sampling {@code source} every five seconds; hours within {@code lookback} are checked
+   * for freshness and double counts.
+   */
+  PipelineModel(
+      Source source,
+      ScheduledExecutorService timers,
+      ExecutorService background,
+      Clock clock,
+      Duration freshnessThreshold,
+      Duration lookback) {
+    this.source = source;
+    this.clock = clock;
+    this.freshnessThreshold = freshnessThreshold;
+    this.lookback = lookback;
     this.failure = new Failure(this::refresh);
     this.refresher =
         new Refresher<>(
-            context.timers(),
-            context.background(),
+            timers,
+            background,
             Duration.ofSeconds(5),
             "pipeline counts",
             this::sample,
@@ -65,75 +188,35 @@ public final class PipelineModel {
     if (closed) {
       throw new IllegalStateException("the overview is closed");
     }
-    Instant now = Instant.now();
-    if (tail == null) {
-      tail = new CommittedTail(context.stack().endpoints().kafkaBootstrap());
-    }
-    ConsumerLag lag =
-        ConsumerLag.landing(context.admin(), tail, context.config(), Duration.ofSeconds(5));
-    long aggregated;
-    try (Connection c = context.jdbc().connect();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT sum(count) FROM " + Granularity.HOURLY.table())) {
-      aggregated = rs.next() ? rs.getLong(1) : 0;
-    }
-    Duration lookback =
-        Duration.ofHours(context.config().getInt(HeatlabConfig.ROLLUP_SCHEDULER_LOOKBACK_HOURS));
-    Map<Instant, Instant> finished = context.rollups().runs().lastFinished(Granularity.HOURLY);
-    Map<Instant, Instant> written = new HashMap<>(); // every hour that landed within the lookback
-    context
-        .rollups()
-        .landing()
-        .newestWritesSince(now.minus(lookback))
-        .forEach((hour, at) -> written.put(hour.start(), at));
-    Instant freshThrough = PipelineStatus.freshThrough(now, finished, written);
+    Instant now = clock.instant();
+    ConsumerLag lag = source.landingLag();
+    long aggregated = source.aggregatedEvents();
+    Instant since = now.minus(lookback);
+    Instant freshThrough =
+        PipelineStatus.freshThrough(
+            now, source.lastHourlyRollups(), source.newestWritesSince(since));
+    List<PipelineStatus.HourCheck> overCounted =
+        source.overCounted(since).stream()
+            .map(
+                o ->
+                    new PipelineStatus.HourCheck(
+                        Granularity.dateTime(o.hour()), o.counted(), o.rowsRead()))
+            .toList();
     PipelineStatus s =
         PipelineStatus.judge(
             new PipelineStatus.Sample(
                 now,
-                accepted(),
+                source.acceptedEvents(),
                 lag.totalEnd(),
                 lag.totalCommitted(),
                 lag.totalLag(),
                 aggregated,
-                overCounted(now.minus(lookback)),
+                overCounted,
                 freshThrough),
             last,
             new PipelineStatus.Thresholds(Duration.ofMinutes(2), freshnessThreshold));
     last = s;
     return s;
-  }
-
-  /**
-   * Rolled-up hours since {@code since} whose Σ count exceeds the rows their last successful hourly
-   * run read.
-   */
-  private List<PipelineStatus.HourCheck> overCounted(Instant since) throws SQLException {
-    return context.rollups().runs().overCounted(since).stream()
-        .map(
-            o ->
-                new PipelineStatus.HourCheck(
-                    Granularity.dateTime(o.hour()), o.counted(), o.rowsRead()))
-        .toList();
-  }
-
-  /** The HTTP endpoint's accepted-events counter, or null when it does not answer. */
-  private Long accepted() {
-    try {
-      HttpResponse<byte[]> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(context.stack().endpoints().httpUrl() + "/healthz"))
-                  .timeout(Duration.ofSeconds(3))
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      JsonNode n = JSON.readTree(r.body()).path("ingest").path("accepted_events");
-      return n.isNumber() ? n.asLong() : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
   }
 
   public ReadOnlyObjectProperty<PipelineStatus> status() {
@@ -157,7 +240,7 @@ public final class PipelineModel {
   }
 
   /**
-   * Stops sampling for good and closes the tail reader (after a sample still running; at the
+   * Stops sampling for good and closes the source's readers (after a sample still running; at the
    * console's exit).
    */
   public void close() {
@@ -165,9 +248,7 @@ public final class PipelineModel {
     synchronized (
         this) { // waits for a sample still running; before the stack stops (the console's exit)
       closed = true;
-      if (tail != null) {
-        tail.close();
-      }
+      source.close();
     }
   }
 }

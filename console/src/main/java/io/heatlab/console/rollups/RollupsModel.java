@@ -14,6 +14,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
@@ -34,7 +37,67 @@ import org.slf4j.LoggerFactory;
  */
 public final class RollupsModel {
   private static final Logger LOG = LoggerFactory.getLogger(RollupsModel.class);
-  private final ConsoleContext context;
+
+  /** What the Rollups view drives: the rollup launcher, its history, the scheduler. */
+  public interface Source {
+    /** Finer windows under {@code windows} that hold data but were never rolled up. */
+    Map<Granularity, List<Instant>> missingBelow(Granularity g, List<Instant> windows)
+        throws Exception;
+
+    /** Launches a run; reports go to {@code listener}. */
+    RollupRun start(Granularity g, List<Instant> windows, RollupRun.Listener listener);
+
+    /** The newest runs of {@code rollup_runs}, newest first. */
+    List<RollupRuns.Run> history(int limit) throws Exception;
+
+    /** Starts the rollup scheduler, its runs reported to {@code listener}; closing stops it. */
+    AutoCloseable startScheduler(RollupRun.Listener listener);
+
+    /** How often the scheduler looks for windows to roll up. */
+    Duration schedulerInterval();
+
+    /** The console's rollup launcher. */
+    static Source of(ConsoleContext context) {
+      return new Source() {
+        @Override
+        public Map<Granularity, List<Instant>> missingBelow(Granularity g, List<Instant> windows)
+            throws Exception {
+          return context.rollups().missingBelow(g, windows);
+        }
+
+        @Override
+        public RollupRun start(Granularity g, List<Instant> windows, RollupRun.Listener listener) {
+          return context.rollups().start(g, windows, listener);
+        }
+
+        @Override
+        public List<RollupRuns.Run> history(int limit) throws Exception {
+          return context.rollups().runs().history(limit);
+        }
+
+        @Override
+        public AutoCloseable startScheduler(RollupRun.Listener listener) {
+          RollupScheduler s =
+              new RollupScheduler(
+                  context.rollups(),
+                  context.windows(),
+                  RollupScheduler.Settings.of(context.config()),
+                  Clock.systemUTC(),
+                  listener);
+          s.start();
+          return s;
+        }
+
+        @Override
+        public Duration schedulerInterval() {
+          return RollupScheduler.Settings.of(context.config()).interval();
+        }
+      };
+    }
+  }
+
+  private final Source source;
+  private final Executor background;
   private final ObservableList<RunRow> runs = FXCollections.observableArrayList();
   private final ObservableList<RollupRuns.Run> history = FXCollections.observableArrayList();
   private final Map<String, RunRow> byId = new ConcurrentHashMap<>();
@@ -43,25 +106,29 @@ public final class RollupsModel {
   private final Failure failure;
   private final Refresher<List<RollupRuns.Run>> historyRefresher;
   private final ScheduledFuture<?> flusher;
-  private RollupScheduler scheduler;
+  private AutoCloseable scheduler;
 
   public RollupsModel(ConsoleContext context) {
-    this.context = context;
+    this(Source.of(context), context.timers(), context.background());
+  }
+
+  /** A model over {@code source}: history sampled and rows flushed on {@code timers}. */
+  RollupsModel(Source source, ScheduledExecutorService timers, ExecutorService background) {
+    this.source = source;
+    this.background = background;
     this.failure = new Failure(this::refreshHistory);
     this.historyRefresher =
         new Refresher<>(
-            context.timers(),
-            context.background(),
+            timers,
+            background,
             Duration.ofSeconds(10),
             "rollup history",
-            () -> context.rollups().runs().history(300),
+            () -> source.history(300),
             history::setAll,
             failure);
     this.flusher =
-        context
-            .timers()
-            .scheduleAtFixedRate(
-                () -> Platform.runLater(this::flush), 250, 250, TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(
+            () -> Platform.runLater(this::flush), 250, 250, TimeUnit.MILLISECONDS);
     schedulerOn.addListener((o, was, on) -> scheduler(on));
   }
 
@@ -90,7 +157,7 @@ public final class RollupsModel {
             + " "
             + fromLabel
             + (toLabel == null || toLabel.isBlank() ? "" : " … " + toLabel));
-    context.background().execute(() -> runWithFinerFirst(g, windows));
+    background.execute(() -> runWithFinerFirst(g, windows));
   }
 
   /** An hourly rollup of one hour (the Storage view's "Roll up this hour"). */
@@ -100,7 +167,7 @@ public final class RollupsModel {
 
   private void runWithFinerFirst(Granularity g, List<Instant> windows) {
     try {
-      for (var finer : context.rollups().missingBelow(g, windows).entrySet()) {
+      for (var finer : source.missingBelow(g, windows).entrySet()) {
         RollupRun.Result r = start(finer.getKey(), finer.getValue()).await();
         if (!r.succeeded()) {
           Platform.runLater(
@@ -122,7 +189,7 @@ public final class RollupsModel {
   }
 
   private RollupRun start(Granularity g, List<Instant> windows) {
-    RollupRun run = context.rollups().start(g, windows, listener);
+    RollupRun run = source.start(g, windows, listener);
     row(run);
     return run;
   }
@@ -151,26 +218,24 @@ public final class RollupsModel {
         id -> {
           RunRow row = new RunRow(run);
           Platform.runLater(() -> runs.add(0, row));
-          context
-              .background()
-              .execute(
-                  () -> {
-                    try {
-                      row.ended(run.await());
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    } catch (RuntimeException e) {
-                      LOG.warn("rollup run {} ended abnormally", id, e);
-                    }
-                    refreshHistory();
-                  });
+          background.execute(
+              () -> {
+                try {
+                  row.ended(run.await());
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                  LOG.warn("rollup run {} ended abnormally", id, e);
+                }
+                refreshHistory();
+              });
           return row;
         });
   }
 
   /** Cancels a run off the FX thread (stopping a Spark application can take a few seconds). */
   public void cancel(RunRow row) {
-    context.background().execute(row::cancel);
+    background.execute(row::cancel);
   }
 
   private void flush() {
@@ -179,22 +244,12 @@ public final class RollupsModel {
 
   private void scheduler(boolean on) {
     if (on && scheduler == null) {
-      scheduler =
-          new RollupScheduler(
-              context.rollups(),
-              context.windows(),
-              RollupScheduler.Settings.of(context.config()),
-              Clock.systemUTC(),
-              listener);
-      scheduler.start();
-      message.set(
-          "scheduler on: every "
-              + RollupScheduler.Settings.of(context.config()).interval().toSeconds()
-              + " s");
+      scheduler = source.startScheduler(listener);
+      message.set("scheduler on: every " + source.schedulerInterval().toSeconds() + " s");
     } else if (!on && scheduler != null) {
-      RollupScheduler s = scheduler;
+      AutoCloseable s = scheduler;
       scheduler = null;
-      context.background().execute(s::close);
+      background.execute(() -> closeQuietly(s));
       message.set("scheduler off");
     }
   }
@@ -211,7 +266,15 @@ public final class RollupsModel {
     historyRefresher.stop();
     flusher.cancel(false);
     if (scheduler != null) {
-      scheduler.close();
+      closeQuietly(scheduler);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("stopping the rollup scheduler failed", e);
     }
   }
 

@@ -37,7 +37,39 @@ public final class StorageModel {
   public static final int PREVIEW_ROWS = 100;
   private static final int SUMMARY_MAX_OBJECTS = 5_000;
 
-  private final ConsoleContext context;
+  /** What the storage view reads: the landing bucket, its objects, the hours' last rollups. */
+  public interface Source {
+    /** The landing bucket's name. */
+    String bucket();
+
+    ObjectStore store() throws IOException;
+
+    /** Each rolled-up hour's start → when its last successful hourly run finished. */
+    Map<Instant, Instant> lastHourlyRollups() throws SQLException;
+
+    /** The console's clients. */
+    static Source of(ConsoleContext context) {
+      return new Source() {
+        @Override
+        public String bucket() {
+          return context.config().getString(HeatlabConfig.STORAGE_BUCKET);
+        }
+
+        @Override
+        public ObjectStore store() {
+          return context.store();
+        }
+
+        @Override
+        public Map<Instant, Instant> lastHourlyRollups() throws SQLException {
+          return context.rollups().runs().lastFinished(Granularity.HOURLY);
+        }
+      };
+    }
+  }
+
+  private final Source source;
+  private final Executor background;
   private final LandingLayout layout = new LandingLayout(LandingLayout.DEFAULT_PREFIX);
   private final ObservableList<LandedEvent> preview = FXCollections.observableArrayList();
   private final ReadOnlyStringWrapper summary =
@@ -48,7 +80,13 @@ public final class StorageModel {
 
   /** {@code rollUp} starts an hourly rollup of an hour (the shell hands it to the Rollups view). */
   public StorageModel(ConsoleContext context, Consumer<HourPartition> rollUp) {
-    this.context = context;
+    this(Source.of(context), context.background(), rollUp);
+  }
+
+  /** A model over {@code source}, reading it on {@code background}. */
+  StorageModel(Source source, Executor background, Consumer<HourPartition> rollUp) {
+    this.source = source;
+    this.background = background;
     this.rollUp = rollUp;
     this.failure = new Failure(() -> lastAction.run());
   }
@@ -56,17 +94,14 @@ public final class StorageModel {
   public StorageNode root() {
     return StorageNode.dir(
         StorageNode.Kind.BUCKET,
-        "s3://"
-            + context.config().getString(HeatlabConfig.STORAGE_BUCKET)
-            + "/"
-            + LandingLayout.DEFAULT_PREFIX,
+        "s3://" + source.bucket() + "/" + LandingLayout.DEFAULT_PREFIX,
         layout.prefix() + "/",
         null);
   }
 
   /** The children of a node (blocking: call off the FX thread). */
   public List<StorageNode> children(StorageNode node) throws IOException, SQLException {
-    ObjectStore store = context.store();
+    ObjectStore store = source.store();
     List<StorageNode> out = new ArrayList<>();
     switch (node.kind()) {
       case BUCKET -> {
@@ -87,7 +122,7 @@ public final class StorageModel {
       }
       case DAY -> {
         LocalDate day = LocalDate.parse(last(node.prefix()).substring("dt=".length()));
-        Map<Instant, Instant> finished = context.rollups().runs().lastFinished(Granularity.HOURLY);
+        Map<Instant, Instant> finished = source.lastHourlyRollups();
         for (String p : store.children(node.prefix())) {
           HourPartition hour =
               new HourPartition(day, Integer.parseInt(last(p).substring("hour=".length())));
@@ -177,11 +212,12 @@ public final class StorageModel {
   private String summarize(StorageNode hour) throws IOException {
     long records = 0;
     int counted = 0;
-    for (ObjectStore.Entry e : context.store().list(hour.prefix())) {
+    ObjectStore store = source.store();
+    for (ObjectStore.Entry e : store.list(hour.prefix())) {
       if (counted++ == SUMMARY_MAX_OBJECTS) {
         break;
       }
-      records += Long.parseLong(context.store().metadata(e.key()).getOrDefault("records", "0"));
+      records += Long.parseLong(store.metadata(e.key()).getOrDefault("records", "0"));
     }
     return String.format(
         "%s: %,d objects, %s, %s%,d records%s — %s",
@@ -195,7 +231,7 @@ public final class StorageModel {
   }
 
   private List<LandedEvent> decode(StorageNode object) throws IOException {
-    Optional<byte[]> bytes = context.store().get(object.prefix());
+    Optional<byte[]> bytes = source.store().get(object.prefix());
     if (bytes.isEmpty()) {
       throw new IOException(object.prefix() + " is gone (deleted since it was listed)");
     }
@@ -210,11 +246,11 @@ public final class StorageModel {
   }
 
   private <T> void background(Callable<T> work, Consumer<T> onFx, String what) {
-    Background.run(context.background(), failure, what, work, onFx);
+    Background.run(background, failure, what, work, onFx);
   }
 
   Executor contextExecutor() {
-    return context.background();
+    return background;
   }
 
   public ObservableList<LandedEvent> preview() {

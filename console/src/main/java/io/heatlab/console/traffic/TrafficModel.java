@@ -1,5 +1,6 @@
 package io.heatlab.console.traffic;
 
+import io.heatlab.assets.Screen;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.WriteKeys;
 import io.heatlab.console.context.ConsoleContext;
@@ -8,6 +9,9 @@ import io.heatlab.traffic.TrafficGenerator;
 import io.heatlab.traffic.TrafficPlan;
 import io.heatlab.traffic.TrafficStats;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -27,7 +31,41 @@ public final class TrafficModel {
   /** One second of traffic, for the chart. */
   public record Second(Instant at, TrafficStats.Snapshot stats) {}
 
-  private final ConsoleContext context;
+  /** Where traffic goes: the ingestion endpoint, the clients' write keys, the screens. */
+  public interface Source {
+    /** The ingestion endpoint's base URL (the simulator page is its root). */
+    String baseUrl();
+
+    /** A client's write key, if it has one. */
+    Optional<String> writeKey(String client);
+
+    /** The screens traffic can be sent to. */
+    List<Screen> screens();
+
+    /** The stack's ingestion endpoint, the configured write keys, the screen catalog. */
+    static Source of(ConsoleContext context) {
+      return new Source() {
+        @Override
+        public String baseUrl() {
+          return context.stack().endpoints().httpUrl();
+        }
+
+        @Override
+        public Optional<String> writeKey(String client) {
+          return WriteKeys.parse(context.config().secret(HeatlabConfig.INGEST_WRITE_KEYS))
+              .keyOf(client);
+        }
+
+        @Override
+        public List<Screen> screens() {
+          return context.screens().screens();
+        }
+      };
+    }
+  }
+
+  private final Source source;
+  private final Executor background;
   private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
   private final ReadOnlyObjectWrapper<Second> latest = new ReadOnlyObjectWrapper<>();
   private final ReadOnlyStringWrapper totals = new ReadOnlyStringWrapper("stopped");
@@ -40,18 +78,22 @@ public final class TrafficModel {
   private final ObservableList<String> screenIds = FXCollections.observableArrayList();
 
   public TrafficModel(ConsoleContext context) {
-    this.context = context;
-    context
-        .background()
-        .execute(
-            () -> { // the catalog is read once, off the FX thread
-              try {
-                var ids = context.screens().ids();
-                Platform.runLater(() -> screenIds.setAll(ids));
-              } catch (RuntimeException e) {
-                failure.report("screen catalog", e);
-              }
-            });
+    this(Source.of(context), context.background());
+  }
+
+  /** A model sending to {@code source}, building generators on {@code background}. */
+  TrafficModel(Source source, Executor background) {
+    this.source = source;
+    this.background = background;
+    background.execute(
+        () -> { // the catalog is read once, off the FX thread
+          try {
+            var ids = source.screens().stream().map(Screen::id).toList();
+            Platform.runLater(() -> screenIds.setAll(ids));
+          } catch (RuntimeException e) {
+            failure.report("screen catalog", e);
+          }
+        });
   }
 
   /** The screens traffic can be sent to (the catalog's ids; filled in once it is read). */
@@ -71,10 +113,9 @@ public final class TrafficModel {
     try {
       plan =
           settings.plan(
-              context.stack().endpoints().httpUrl(),
-              WriteKeys.parse(context.config().secret(HeatlabConfig.INGEST_WRITE_KEYS))
-                  .keyOf(settings.client()),
-              context.screens().screens(),
+              source.baseUrl(),
+              source.writeKey(settings.client()),
+              source.screens(),
               System.nanoTime());
     } catch (IllegalArgumentException e) {
       failure.report("traffic not started", e);
@@ -91,20 +132,18 @@ public final class TrafficModel {
         String.format(
             "sending %,d events/s as %s to %s",
             plan.eventsPerSecond(), plan.clientId(), plan.baseUrl()));
-    context
-        .background()
-        .execute(
-            () -> {
-              TrafficGenerator g = new TrafficGenerator(plan);
-              synchronized (this) {
-                if (stopRequested) {
-                  g.close();
-                  return;
-                }
-                generator = g;
-              }
-              g.start(s -> Platform.runLater(() -> second(s)));
-            });
+    background.execute(
+        () -> {
+          TrafficGenerator g = new TrafficGenerator(plan);
+          synchronized (this) {
+            if (stopRequested) {
+              g.close();
+              return;
+            }
+            generator = g;
+          }
+          g.start(s -> Platform.runLater(() -> second(s)));
+        });
   }
 
   private void second(TrafficStats.Snapshot s) {
@@ -133,31 +172,29 @@ public final class TrafficModel {
       stopRequested = g == null; // still being built: the builder closes it
     }
     if (g != null) {
-      context
-          .background()
-          .execute(
-              () -> {
-                try {
-                  TrafficStats.Snapshot end = g.stop();
-                  Platform.runLater(
-                      () ->
-                          totals.set(
-                              String.format(
-                                  "stopped: %,d events accepted in %.0f s",
-                                  end.eventsAccepted(), end.seconds())));
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                } finally {
-                  g.close();
-                }
-              });
+      background.execute(
+          () -> {
+            try {
+              TrafficStats.Snapshot end = g.stop();
+              Platform.runLater(
+                  () ->
+                      totals.set(
+                          String.format(
+                              "stopped: %,d events accepted in %.0f s",
+                              end.eventsAccepted(), end.seconds())));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } finally {
+              g.close();
+            }
+          });
     } else {
       totals.set("stopped");
     }
   }
 
   public String simulatorUrl() {
-    return context.stack().endpoints().httpUrl() + "/";
+    return source.baseUrl() + "/";
   }
 
   public ReadOnlyBooleanProperty running() {

@@ -1,0 +1,233 @@
+package io.heatlab.console.heatmaps;
+
+import static io.heatlab.console.testing.FxTesting.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heatlab.console.testing.FxTesting;
+import io.heatlab.olap.Granularity;
+import io.heatlab.query.HeatmapService;
+import io.heatlab.render.HeatmapGrid;
+import io.heatlab.render.HeatmapRenderer;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Heatmaps view's model over a scripted heatmap service: the painted image over the screenshot,
+ * the caption and coverage, compare mode, export, and what bad input and bad images are answered
+ * with.
+ */
+class HeatmapsModelTest {
+  private static final int W = 400;
+  private static final int H = 300;
+  private static final Instant H10 = Instant.parse("2026-11-25T10:00:00Z");
+  private static final Instant H11 = Instant.parse("2026-11-25T11:00:00Z");
+
+  @TempDir Path exports;
+  private final ExecutorService background = Executors.newCachedThreadPool();
+  private final List<HeatmapService.Request> asked = new CopyOnWriteArrayList<>();
+  private volatile List<String> clients = List.of("acme", "beta");
+  private volatile byte[] screenshot;
+  private HeatmapsModel model;
+
+  @BeforeAll
+  static void toolkit() throws Exception {
+    FxTesting.startToolkit();
+  }
+
+  @BeforeEach
+  void model() throws IOException {
+    screenshot = png(Color.WHITE);
+    model =
+        new HeatmapsModel(
+            new HeatmapsModel.Source() {
+              @Override
+              public List<String> screenIds() {
+                return List.of("home", "pricing");
+              }
+
+              @Override
+              public byte[] screenshot(String screenId) {
+                return screenshot;
+              }
+
+              @Override
+              public List<String> clients() {
+                return clients;
+              }
+
+              @Override
+              public HeatmapService.Answer heatmap(HeatmapService.Request r) {
+                asked.add(r);
+                HeatmapGrid grid = HeatmapGrid.empty(HeatmapGrid.SIZE, HeatmapGrid.SIZE);
+                // period A: 1,200 events in the cell at (25 %, 50 %); B: 300 elsewhere
+                boolean b = asked.size() > 1;
+                grid.add(b ? 75 : 25, 50, b ? 300 : 1_200);
+                return new HeatmapService.Answer(
+                    r,
+                    grid,
+                    b ? List.of() : List.of(H11),
+                    List.of(),
+                    Map.of(Granularity.HOURLY, 1));
+              }
+
+              @Override
+              public Path exportDir() {
+                return exports;
+              }
+            },
+            background);
+  }
+
+  @AfterEach
+  void close() {
+    background.shutdownNow();
+  }
+
+  @Test
+  void theScreensAreTheSourcesAndTheClientsThoseRolledUp() throws Exception {
+    assertThat(model.screens()).containsExactly("home", "pricing");
+    FxTesting.run(model::loadChoices);
+    await(() -> model.clients().size() == 2);
+    assertThat(model.clients()).containsExactly("acme", "beta");
+
+    clients = List.of();
+    FxTesting.run(model::loadChoices);
+    await(() -> model.clients().equals(List.of("demo"))); // nothing rolled up yet: the demo client
+  }
+
+  @Test
+  void aHeatmapIsPaintedOverTheScreenshotWithItsCaptionAndCoverage() throws Exception {
+    FxTesting.run(() -> model.show(request("")));
+    await(() -> model.shown().get() != null);
+    HeatmapsModel.Shown shown = model.shown().get();
+
+    assertThat(asked)
+        .singleElement()
+        .satisfies(r -> assertThat(r.types()).containsExactly("click"));
+    assertThat(shown.image().getWidth()).isEqualTo(W);
+    assertThat(shown.image().getHeight()).isEqualTo(H);
+    int hot = shown.painted().getRGB(W / 4 + 2, H / 2 + 1);
+    int cold = shown.painted().getRGB(W - 5, 5);
+    assertThat(hot).as("the hot cell is coloured").isNotEqualTo(Color.WHITE.getRGB());
+    assertThat(cold)
+        .as("the screenshot shows where nothing happened")
+        .isEqualTo(Color.WHITE.getRGB());
+    assertThat(shown.caption())
+        .isEqualTo(
+            "1,200 events (click) · read 1 hourly window · 1 landed hour(s) not rolled up yet");
+    assertThat(model.message().get()).isEqualTo(shown.caption());
+    assertThat(shown.coverage())
+        .containsExactly(
+            new HeatmapRequest.CoverageHour(H10, true),
+            new HeatmapRequest.CoverageHour(H11, false));
+  }
+
+  @Test
+  void compareModeQueriesBothPeriodsAndSaysWhichIsWhich() throws Exception {
+    FxTesting.run(() -> model.show(request("2026-11-24T10")));
+    await(() -> model.shown().get() != null);
+    HeatmapsModel.Shown shown = model.shown().get();
+    assertThat(asked).hasSize(2);
+    assertThat(asked.get(1).from()).isEqualTo(Instant.parse("2026-11-24T10:00:00Z"));
+    assertThat(shown.compareGrid().total()).isEqualTo(300);
+    assertThat(shown.caption())
+        .startsWith("A 2026-11-25T10 … 2026-11-25T11: 1,200 events")
+        .endsWith("· B 2026-11-24T10 … 2026-11-24T10: 300 events");
+  }
+
+  @Test
+  void badInputIsAnsweredAndNothingIsQueried() throws Exception {
+    HeatmapRequest noClient =
+        new HeatmapRequest(
+            "",
+            "pricing",
+            false,
+            true,
+            "2026-11-25T10",
+            "2026-11-25T11",
+            2.5,
+            HeatmapRenderer.Scale.LINEAR,
+            0.7,
+            null,
+            null);
+    FxTesting.run(() -> model.show(noClient));
+    assertThat(model.message().get()).isEqualTo("Cannot show: choose a client");
+    assertThat(asked).isEmpty();
+  }
+
+  @Test
+  void aScreenshotThatIsNoImageIsReported() throws Exception {
+    screenshot = "<html>not an image</html>".getBytes(StandardCharsets.UTF_8);
+    FxTesting.run(() -> model.show(request("")));
+    await(() -> !model.failure().message().get().isEmpty());
+    assertThat(model.failure().message().get()).contains("not a readable image");
+    assertThat(model.shown().get()).isNull();
+  }
+
+  @Test
+  void exportWritesThePaintedImageAsPng() throws Exception {
+    FxTesting.run(model::export);
+    assertThat(model.message().get()).isEqualTo("Nothing to export yet: Show a heatmap first");
+
+    FxTesting.run(() -> model.show(request("")));
+    await(() -> model.shown().get() != null);
+    FxTesting.run(model::export);
+    await(() -> model.lastExport().get() != null);
+    Path file = model.lastExport().get();
+    assertThat(file.getParent()).isEqualTo(exports);
+    assertThat(file.getFileName().toString())
+        .isEqualTo("heatmap-acme-pricing-2026-11-25T10-2026-11-25T11.png");
+    BufferedImage written = ImageIO.read(file.toFile());
+    assertThat(written.getWidth()).isEqualTo(W);
+    assertThat(written.getRGB(W / 4 + 2, H / 2 + 1))
+        .isEqualTo(model.shown().get().painted().getRGB(W / 4 + 2, H / 2 + 1));
+    try (var listing = Files.list(exports)) {
+      assertThat(listing.map(p -> p.getFileName().toString()).toList())
+          .containsExactly(file.getFileName().toString());
+    }
+  }
+
+  private static HeatmapRequest request(String compareFrom) {
+    return new HeatmapRequest(
+        "acme",
+        "pricing",
+        false,
+        true,
+        "2026-11-25T10",
+        "2026-11-25T11",
+        2.5,
+        HeatmapRenderer.Scale.LINEAR,
+        0.7,
+        compareFrom,
+        "");
+  }
+
+  private static byte[] png(Color fill) throws IOException {
+    BufferedImage image = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setColor(fill);
+    g.fillRect(0, 0, W, H);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", out);
+    return out.toByteArray();
+  }
+}

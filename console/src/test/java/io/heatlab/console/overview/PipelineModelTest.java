@@ -1,0 +1,192 @@
+package io.heatlab.console.overview;
+
+import static io.heatlab.console.testing.FxTesting.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heatlab.console.testing.FxTesting;
+import io.heatlab.console.testing.MutableClock;
+import io.heatlab.rollup.RollupRuns;
+import io.heatlab.stack.ConsumerLag;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The overview's pipeline line over scripted stage counters: what each sample shows and which
+ * problems turn it red — double counts, a stuck landing, stale rollups, a failed sample.
+ */
+class PipelineModelTest {
+  private static final Instant H08 = Instant.parse("2026-11-25T08:00:00Z");
+  private static final Instant H10 = Instant.parse("2026-11-25T10:00:00Z");
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:30:00Z"));
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+  private final ExecutorService background = Executors.newCachedThreadPool();
+  private final Map<Instant, Instant> rollups = new HashMap<>();
+  private final Map<Instant, Instant> writes = new HashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicInteger samples = new AtomicInteger();
+  private volatile Long accepted = 1_000L;
+  private volatile long end = 1_000;
+  private volatile long committed = 1_000;
+  private volatile long aggregated = 1_000;
+  private volatile List<RollupRuns.OverCount> overCounted = List.of();
+  private volatile Exception lagFailure;
+  private PipelineModel model;
+
+  @BeforeAll
+  static void toolkit() throws Exception {
+    FxTesting.startToolkit();
+  }
+
+  @BeforeEach
+  void model() {
+    writes.put(H10, H10.plusSeconds(600));
+    rollups.put(H10, H10.plusSeconds(900)); // rolled up after its last write
+    model =
+        new PipelineModel(
+            new PipelineModel.Source() {
+              @Override
+              public Long acceptedEvents() {
+                return accepted;
+              }
+
+              @Override
+              public ConsumerLag landingLag() throws Exception {
+                samples.incrementAndGet();
+                if (lagFailure != null) {
+                  throw lagFailure;
+                }
+                return new ConsumerLag(
+                    "heatmap.events",
+                    "connect-heatlab-landing",
+                    List.of(new ConsumerLag.Partition(0, end, committed, end - committed)));
+              }
+
+              @Override
+              public long aggregatedEvents() {
+                return aggregated;
+              }
+
+              @Override
+              public Map<Instant, Instant> lastHourlyRollups() {
+                return Map.copyOf(rollups);
+              }
+
+              @Override
+              public Map<Instant, Instant> newestWritesSince(Instant since) {
+                return Map.copyOf(writes);
+              }
+
+              @Override
+              public List<RollupRuns.OverCount> overCounted(Instant since) {
+                return overCounted;
+              }
+
+              @Override
+              public void close() {
+                closed.set(true);
+              }
+            },
+            timers,
+            background,
+            clock,
+            Duration.ofHours(1),
+            Duration.ofHours(6));
+  }
+
+  @AfterEach
+  void close() {
+    model.close();
+    timers.shutdownNow();
+    background.shutdownNow();
+  }
+
+  @Test
+  void aHealthyPipelineShowsEachStagesCountAndNoProblem() throws Exception {
+    PipelineStatus s = sample();
+    assertThat(s.ok()).as(s.problems().toString()).isTrue();
+    assertThat(s.accepted()).isEqualTo(1_000L);
+    assertThat(s.inKafka()).isEqualTo(1_000);
+    assertThat(s.landed()).isEqualTo(1_000);
+    assertThat(s.lag()).isZero();
+    assertThat(s.aggregated()).isEqualTo(1_000);
+    assertThat(s.freshThrough()).isEqualTo(clock.instant()); // hour 10 rolled up, capped at now
+  }
+
+  @Test
+  void anHourCountedTwiceTurnsTheLineRed() throws Exception {
+    overCounted = List.of(new RollupRuns.OverCount(H10, 60_000, 30_000));
+    PipelineStatus s = sample();
+    assertThat(s.problems())
+        .singleElement()
+        .asString()
+        .contains("counts 60,000 events but its rollup read 30,000 rows");
+  }
+
+  @Test
+  void landingThatStopsMovingWithLagIsStuckAfterTwoMinutes() throws Exception {
+    end = 1_500;
+    assertThat(sample().ok()).isTrue(); // behind, but it has only just been seen
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(sample().problems())
+        .singleElement()
+        .asString()
+        .startsWith("landing stuck: 500 records behind and nothing landed for 3 min 00 s");
+    committed = 1_500;
+    assertThat(sample().ok()).isTrue();
+  }
+
+  @Test
+  void anHourThatLandedButWasNeverRolledUpMakesTheDataStale() throws Exception {
+    writes.put(H08, H08.plusSeconds(1800));
+    PipelineStatus s = sample();
+    assertThat(s.freshThrough()).isEqualTo(H08);
+    assertThat(s.problems())
+        .singleElement()
+        .asString()
+        .isEqualTo("freshness 2 h 30 min is past the 1 h 00 min threshold: run the hourly rollup");
+  }
+
+  @Test
+  void anEndpointThatDoesNotAnswerIsUnknownNotAProblem() throws Exception {
+    accepted = null;
+    PipelineStatus s = sample();
+    assertThat(s.accepted()).isNull();
+    assertThat(s.ok()).isTrue();
+  }
+
+  @Test
+  void aFailedSampleIsReportedAndCloseClosesTheSource() throws Exception {
+    lagFailure = new IllegalStateException("broker unreachable");
+    model.refresh();
+    await(() -> model.failure().message().get().contains("broker unreachable"));
+    model.close();
+    assertThat(closed).isTrue();
+  }
+
+  /** One sample, as the overview would show it. */
+  private PipelineStatus sample() throws Exception {
+    PipelineStatus before = model.status().get();
+    int taken = samples.get();
+    await(
+        () -> {
+          if (samples.get() == taken) {
+            model.refresh(); // exactly one new sample (a no-op while one is running)
+          }
+          return model.status().get() != before;
+        });
+    return model.status().get();
+  }
+}
