@@ -1,5 +1,5 @@
 // heatlab viewer — GET /v1/heatmap for the chosen client, screen, types and range, painted with heatmap.js
-// over the screen's screenshot (/assets/<id>.png). Cells are 1/100 of the screen in each direction; each
+// over the screen's screenshot from the screens registry (GET /v1/screens/<client>/<screen>/screenshot). Cells are 1/100 of the screen in each direction; each
 // non-empty cell becomes one heatmap.js point at its centre, weighted by its count. Compare mode paints
 // diff = share_A − share_B per cell on its own canvas: red where A draws more of its events, blue where B does.
 // window.heatlabViewer = { load(): Promise, last(): answer } lets tests drive it.
@@ -95,12 +95,10 @@
         q.set('compare_to', fromLocal($('#compare-to').value));
       }
     }
-    const src = '/assets/' + encodeURIComponent($('#screen-picker').value) + '.png';
-    if (!img.src.endsWith(src)) {
-      img.src = src;
-      await img.decode();
-    }
-    const response = await fetch('/v1/heatmap?' + q, { headers: { Authorization: 'Bearer ' + $('#key').value } });
+    const key = $('#key').value.trim();
+    try { sessionStorage.setItem('heatlab.viewer.key', key); } catch (e) { /* storage off: typed each time */ }
+    await showScreenshot($('#client').value, $('#screen-picker').value, key);
+    const response = await fetch('/v1/heatmap?' + q, { headers: { Authorization: 'Bearer ' + key } });
     const answer = await response.json();
     if (!response.ok) {
       $('#error').textContent = `${response.status}: ${answer.error}`;
@@ -112,16 +110,78 @@
     return answer;
   }
 
-  async function init() {
-    const screens = (await (await fetch('/assets/screens.json')).json()).screens;
-    for (const id of screens) {
-      const o = document.createElement('option');
-      o.value = o.textContent = id;
-      $('#screen-picker').append(o);
+  /**
+   * The screen's desktop screenshot from the screens registry (read key in the header, so fetched as a
+   * blob); a screen without one is shown as a neutral page-sized grid with a note saying how to add it.
+   */
+  let shown = null;
+  async function showScreenshot(client, screen, key) {
+    if (shown === client + '/' + screen) return;
+    const res = await fetch(`/v1/screens/${encodeURIComponent(client)}/${encodeURIComponent(screen)}/screenshot?viewport=desktop`,
+      { headers: { Authorization: 'Bearer ' + key } });
+    let src;
+    if (res.ok) {
+      src = URL.createObjectURL(await res.blob());
+      $('#note').textContent = '';
+    } else {
+      const reply = await res.json().catch(() => ({}));
+      if (res.status !== 404) throw new Error(`${res.status}: ${reply.error || 'screenshot unavailable'}`);
+      src = neutralPage(1440, 2000);
+      $('#note').textContent = reply.error + ' — painted over a neutral grid meanwhile.';
     }
-    if (params.get('screen')) $('#screen-picker').value = params.get('screen');
+    if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
+    img.src = src;
+    await img.decode();
+    shown = client + '/' + screen;
+  }
+
+  /** A light page-sized grid (one line per 100 px), for screens without a screenshot. */
+  function neutralPage(w, h) {
+    const c = document.createElement('canvas');
+    c.width = w; c.height = h;
+    const g = c.getContext('2d');
+    g.fillStyle = '#f6f7f9'; g.fillRect(0, 0, w, h);
+    g.strokeStyle = '#dde1e6'; g.lineWidth = 1;
+    for (let x = 0; x <= w; x += 100) { g.beginPath(); g.moveTo(x + .5, 0); g.lineTo(x + .5, h); g.stroke(); }
+    for (let y = 0; y <= h; y += 100) { g.beginPath(); g.moveTo(0, y + .5); g.lineTo(w, y + .5); g.stroke(); }
+    g.fillStyle = '#8a94a3'; g.font = '28px sans-serif';
+    g.fillText('no screenshot of this screen yet', 40, 60);
+    return c.toDataURL('image/png');
+  }
+
+  /** The client's screens (with traffic or registered) in the picker. */
+  async function loadScreens() {
+    const res = await fetch('/v1/screens?client_id=' + encodeURIComponent($('#client').value),
+      { headers: { Authorization: 'Bearer ' + $('#key').value.trim() } });
+    const reply = await res.json();
+    if (!res.ok) throw new Error(`${res.status}: ${reply.error}`);
+    const picker = $('#screen-picker');
+    const wanted = params.get('screen') || picker.value;
+    picker.innerHTML = '';
+    for (const s of reply.screens) {
+      const o = document.createElement('option');
+      o.value = s.screen_id;
+      o.textContent = s.screen_id + (s.shots && s.shots.desktop ? '' : ' (no screenshot)');
+      picker.append(o);
+    }
+    if (wanted && reply.screens.some(s => s.screen_id === wanted)) picker.value = wanted;
+    shown = null;
+  }
+
+  async function init() {
     if (params.get('client')) $('#client').value = params.get('client');
-    if (params.get('key')) $('#key').value = params.get('key');
+    // the read key: from the fragment (#key=…, never sent to a server), else this tab's last one
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    let stored = null;
+    try { stored = sessionStorage.getItem('heatlab.viewer.key'); } catch (e) { /* storage off */ }
+    if (fragment.get('key')) {
+      $('#key').value = fragment.get('key');
+      history.replaceState(null, '', location.pathname + location.search); // out of the address bar
+    } else if (stored) {
+      $('#key').value = stored;
+    }
+    await loadScreens();
+    $('#client').addEventListener('change', () => loadScreens().then(load).catch(e => { $('#error').textContent = String(e.message || e); }));
     setRange(Number(params.get('hours')) || 24);
     const to = new Date(fromLocal($('#from').value));
     $('#compare-to').value = isoLocal(to);

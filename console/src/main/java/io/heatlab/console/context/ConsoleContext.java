@@ -9,6 +9,8 @@ import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.HeatmapWindows;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.rollup.Rollups;
+import io.heatlab.screens.ScreenRegistry;
+import io.heatlab.screens.ScreenTraffic;
 import io.heatlab.stack.PartHealth;
 import io.heatlab.stack.SparkProbe;
 import io.heatlab.stack.Stack;
@@ -178,6 +180,16 @@ public final class ConsoleContext implements AutoCloseable {
 
   public ScreenCatalog screens() {
     return screens.get();
+  }
+
+  /** The screens registry (screenshots per client, screen and viewport class) in object storage. */
+  public ScreenRegistry screenRegistry() {
+    return new ScreenRegistry(store());
+  }
+
+  /** The screens with traffic, from the rollups. */
+  public ScreenTraffic screenTraffic() {
+    return new ScreenTraffic(jdbc());
   }
 
   @Override

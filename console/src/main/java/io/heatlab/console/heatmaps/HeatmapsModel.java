@@ -3,12 +3,13 @@ package io.heatlab.console.heatmaps;
 import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.Background;
 import io.heatlab.console.shell.Failure;
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.olap.Granularity;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapGrid;
 import io.heatlab.render.HeatmapRenderer;
+import io.heatlab.screens.Backdrop;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +18,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -53,11 +56,11 @@ public final class HeatmapsModel {
 
   /** What the Heatmaps view reads: the screens, the rolled-up clients, the heatmap service. */
   public interface Source {
-    /** The screens a heatmap can be painted over. */
-    List<String> screenIds();
+    /** The screens with traffic or a registered screenshot, of every client, sorted. */
+    List<String> screenIds() throws Exception;
 
-    /** A screen's screenshot, encoded (PNG or JPEG). */
-    byte[] screenshot(String screenId) throws IOException;
+    /** What {@code client}'s {@code screen} is painted over: its screenshot, or a neutral grid. */
+    Backdrop backdrop(String client, String screenId) throws IOException;
 
     /** The clients that have rolled-up data, sorted. */
     List<String> clients() throws SQLException;
@@ -71,13 +74,16 @@ public final class HeatmapsModel {
     static Source of(ConsoleContext context) {
       return new Source() {
         @Override
-        public List<String> screenIds() {
-          return context.screens().ids();
+        public List<String> screenIds() throws Exception {
+          TreeSet<String> ids = new TreeSet<>();
+          context.screenTraffic().list(null, Instant.now()).forEach(r -> ids.add(r.screen()));
+          context.screenRegistry().list(null).forEach(s -> ids.add(s.screen()));
+          return List.copyOf(ids);
         }
 
         @Override
-        public byte[] screenshot(String screenId) throws IOException {
-          return context.screens().image(context.screens().screen(screenId));
+        public Backdrop backdrop(String client, String screenId) throws IOException {
+          return Backdrop.of(context.screenRegistry(), client, screenId, ViewportClass.DESKTOP);
         }
 
         @Override
@@ -117,7 +123,7 @@ public final class HeatmapsModel {
   private final ReadOnlyObjectWrapper<Shown> shown = new ReadOnlyObjectWrapper<>();
   private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
   private final Failure failure;
-  private final Map<String, BufferedImage> screenshots = new ConcurrentHashMap<>();
+  private final Map<String, Backdrop> backdrops = new ConcurrentHashMap<>();
   private volatile HeatmapRequest last;
 
   public HeatmapsModel(ConsoleContext context) {
@@ -136,11 +142,14 @@ public final class HeatmapsModel {
                 show(last);
               }
             });
-    screens.setAll(source.screenIds());
   }
 
-  /** Fills the client list from the rolled-up data (plus the configured write keys' clients). */
+  /**
+   * Fills the client list from the rolled-up data, and the screen list with every screen that has
+   * traffic or a screenshot.
+   */
   public void loadChoices() {
+    Background.run(background, failure, "listing screens", source::screenIds, screens::setAll);
     Background.run(
         background,
         failure,
@@ -183,7 +192,8 @@ public final class HeatmapsModel {
       throws Exception {
     HeatmapService.Answer answerA = source.heatmap(a);
     HeatmapService.Answer answerB = b == null ? null : source.heatmap(b);
-    BufferedImage screenshot = screenshot(r.screen());
+    Backdrop backdrop = backdrop(r.client(), r.screen());
+    BufferedImage screenshot = backdrop.image();
     HeatmapRenderer renderer = new HeatmapRenderer(r.options());
     BufferedImage painted =
         answerB == null
@@ -201,11 +211,12 @@ public final class HeatmapsModel {
             new HashSet<>(answerA.missingHours()));
     String caption =
         String.format(
-            "%,d events (%s) · read %s%s",
-            answerA.grid().total(),
-            String.join("+", a.types()),
-            HeatmapRequest.describeWindows(answerA.windowsRead()),
-            answerA.gaps().isEmpty() ? "" : " · " + answerA.gaps());
+                "%,d events (%s) · read %s%s",
+                answerA.grid().total(),
+                String.join("+", a.types()),
+                HeatmapRequest.describeWindows(answerA.windowsRead()),
+                answerA.gaps().isEmpty() ? "" : " · " + answerA.gaps())
+            + (backdrop.note() == null ? "" : " · " + backdrop.note());
     if (answerB != null) {
       caption =
           "A "
@@ -228,14 +239,15 @@ public final class HeatmapsModel {
         caption);
   }
 
-  private BufferedImage screenshot(String screenId) throws IOException {
-    BufferedImage cached = screenshots.get(screenId);
+  /** The backdrop of a screen, read once per console session and client. */
+  private Backdrop backdrop(String client, String screenId) throws IOException {
+    String key = client + "/" + screenId;
+    Backdrop cached = backdrops.get(key);
     if (cached == null) {
-      cached = ImageIO.read(new ByteArrayInputStream(source.screenshot(screenId)));
-      if (cached == null) {
-        throw new IOException("the screenshot of " + screenId + " is not a readable image");
+      cached = source.backdrop(client, screenId);
+      if (cached.note() == null) {
+        backdrops.put(key, cached); // a missing screenshot is looked for again next time
       }
-      screenshots.put(screenId, cached);
     }
     return cached;
   }

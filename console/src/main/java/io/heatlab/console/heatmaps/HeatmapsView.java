@@ -80,8 +80,17 @@ public final class HeatmapsView extends ConsoleView {
                             : model.clients().isEmpty() ? null : model.clients().get(0));
                   }
                 });
-    screen.setValue(
-        prefs.get("heatmaps.screen", model.screens().isEmpty() ? null : model.screens().get(0)));
+    screen.setValue(prefs.get("heatmaps.screen", null));
+    model
+        .screens()
+        .addListener(
+            (ListChangeListener<String>)
+                c -> {
+                  if (screen.getValue() == null && !model.screens().isEmpty()) {
+                    screen.setValue(
+                        model.screens().contains("pricing") ? "pricing" : model.screens().get(0));
+                  }
+                });
     moves.setSelected(Boolean.parseBoolean(prefs.get("heatmaps.moves", "true")));
     clicks.setSelected(Boolean.parseBoolean(prefs.get("heatmaps.clicks", "true")));
     Instant now = Instant.now();

@@ -1,8 +1,7 @@
 package io.heatlab.console.traffic;
 
 import io.heatlab.assets.Screen;
-import io.heatlab.config.HeatlabConfig;
-import io.heatlab.config.WriteKeys;
+import io.heatlab.config.ClientKeys;
 import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.traffic.TrafficGenerator;
@@ -52,8 +51,7 @@ public final class TrafficModel {
 
         @Override
         public Optional<String> writeKey(String client) {
-          return WriteKeys.parse(context.config().secret(HeatlabConfig.INGEST_WRITE_KEYS))
-              .keyOf(client);
+          return ClientKeys.write(context.config()).keyOf(client);
         }
 
         @Override

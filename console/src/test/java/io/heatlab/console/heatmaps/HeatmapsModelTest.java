@@ -8,12 +8,13 @@ import io.heatlab.olap.Granularity;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapGrid;
 import io.heatlab.render.HeatmapRenderer;
+import io.heatlab.screens.Backdrop;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,7 +45,7 @@ class HeatmapsModelTest {
   private final ExecutorService background = Executors.newCachedThreadPool();
   private final List<HeatmapService.Request> asked = new CopyOnWriteArrayList<>();
   private volatile List<String> clients = List.of("acme", "beta");
-  private volatile byte[] screenshot;
+  private volatile byte[] screenshot; // null: the screen has none
   private HeatmapsModel model;
 
   @BeforeAll
@@ -64,8 +65,11 @@ class HeatmapsModelTest {
               }
 
               @Override
-              public byte[] screenshot(String screenId) {
-                return screenshot;
+              public Backdrop backdrop(String client, String screenId) throws IOException {
+                return screenshot == null
+                    ? new Backdrop(
+                        Backdrop.neutralPage(W, H), "no desktop screenshot of " + screenId)
+                    : new Backdrop(ImageIO.read(new ByteArrayInputStream(screenshot)), null);
               }
 
               @Override
@@ -103,9 +107,10 @@ class HeatmapsModelTest {
 
   @Test
   void theScreensAreTheSourcesAndTheClientsThoseRolledUp() throws Exception {
-    assertThat(model.screens()).containsExactly("home", "pricing");
+    assertThat(model.screens()).as("read off the FX thread, on loadChoices").isEmpty();
     FxTesting.run(model::loadChoices);
-    await(() -> model.clients().size() == 2);
+    await(() -> model.clients().size() == 2 && model.screens().size() == 2);
+    assertThat(model.screens()).containsExactly("home", "pricing");
     assertThat(model.clients()).containsExactly("acme", "beta");
 
     clients = List.of();
@@ -174,12 +179,15 @@ class HeatmapsModelTest {
   }
 
   @Test
-  void aScreenshotThatIsNoImageIsReported() throws Exception {
-    screenshot = "<html>not an image</html>".getBytes(StandardCharsets.UTF_8);
+  void aScreenWithoutScreenshotIsPaintedOverANeutralGridWithANote() throws Exception {
+    screenshot = null;
     FxTesting.run(() -> model.show(request("")));
-    await(() -> !model.failure().message().get().isEmpty());
-    assertThat(model.failure().message().get()).contains("not a readable image");
-    assertThat(model.shown().get()).isNull();
+    await(() -> model.shown().get() != null);
+    assertThat(model.shown().get().caption()).endsWith(" · no desktop screenshot of pricing");
+    assertThat(model.shown().get().painted().getRGB(W / 4 + 2, H / 2 + 1))
+        .as("the heatmap is still painted")
+        .isNotEqualTo(Backdrop.neutralPage(W, H).getRGB(W / 4 + 2, H / 2 + 1));
+    assertThat(model.failure().message().get()).isEmpty();
   }
 
   @Test

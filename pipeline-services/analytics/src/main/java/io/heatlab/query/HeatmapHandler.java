@@ -1,7 +1,6 @@
 package io.heatlab.query;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.heatlab.config.WriteKeys;
 import io.heatlab.olap.Granularity;
 import io.heatlab.render.HeatmapGrid;
 import java.nio.ByteBuffer;
@@ -11,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -28,23 +28,25 @@ import org.slf4j.LoggerFactory;
  * expired:[{granularity, from, to}…]}, …}} — {@code expired}: windows of the range past their
  * retention, whose counts are not in the answer.
  *
- * <p>Read access is per client with the client's key (the same key as ingestion: {@code
- * Authorization: Bearer} or {@code ?key=}); 401 without one, 403 for another client's. Bad
- * parameters: 400 with the reason; ClickHouse or storage unreachable: 503 with {@code Retry-After}.
- * Compare mode returns period (or type) B as {@code compare} and {@code diff:[[x,y,share_a -
- * share_b]…]} where shares are each period's cell count over its own total, so periods of different
- * volume compare fairly.
+ * <p>Read access is per client with one of the client's <b>read keys</b> ({@code api.read.keys}),
+ * in {@code Authorization: Bearer} only (never in the URL, where logs and referrers would keep it):
+ * 401 without one; 403 for a write key (write keys are public, in every page that embeds
+ * heatlab.js: they never read), an unknown key or another client's. Bad parameters: 400 with the
+ * reason; ClickHouse or storage unreachable: 503 with {@code Retry-After}. Compare mode returns
+ * period (or type) B as {@code compare} and {@code diff:[[x,y,share_a - share_b]…]} where shares
+ * are each period's cell count over its own total, so periods of different volume compare fairly.
  */
 public final class HeatmapHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(HeatmapHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HeatmapService service;
-  private final WriteKeys keys;
+  private final ReadAccess access;
 
-  public HeatmapHandler(HeatmapService service, WriteKeys keys) {
+  /** Answers with {@code service} to the holders of a client's read key ({@link ReadAccess}). */
+  public HeatmapHandler(HeatmapService service, ReadAccess access) {
     this.service = service;
-    this.keys = keys;
+    this.access = access;
   }
 
   @Override
@@ -55,23 +57,13 @@ public final class HeatmapHandler extends Handler.Abstract {
     }
     Fields params = Request.extractQueryParameters(request);
     String client = params.getValue("client_id");
-    String key = bearer(request);
-    if (key == null) {
-      key = params.getValue("key");
-    }
-    if (key == null) {
+    Optional<ReadAccess.Refusal> refused = access.check(request, client);
+    if (refused.isPresent()) {
+      if (refused.get().status() == 401) {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+      }
       return send(
-          response,
-          callback,
-          401,
-          Map.of("error", "a key is required: Authorization: Bearer <key> or ?key="));
-    }
-    if (client == null || !keys.clientOf(key).map(client::equals).orElse(false)) {
-      return send(
-          response,
-          callback,
-          403,
-          Map.of("error", "the key is not valid for client_id '" + client + "'"));
+          response, callback, refused.get().status(), Map.of("error", refused.get().error()));
     }
     long t0 = System.nanoTime();
     HeatmapService.Request a;
@@ -201,11 +193,6 @@ public final class HeatmapHandler extends Handler.Abstract {
       throw new IllegalArgumentException(
           name + " '" + v + "' is not an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z");
     }
-  }
-
-  private static String bearer(Request request) {
-    String h = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
   }
 
   private static boolean send(Response response, Callback callback, int status, Map<String, ?> body)

@@ -3,6 +3,7 @@ package io.heatlab.cli;
 import io.heatlab.assets.Screen;
 import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.landing.HourPartition;
 import io.heatlab.landing.LandingLayout;
 import io.heatlab.landing.ObjectFormat;
@@ -18,6 +19,8 @@ import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.RollupScheduler;
 import io.heatlab.rollup.Rollups;
 import io.heatlab.rollup.RunState;
+import io.heatlab.screens.Backdrop;
+import io.heatlab.screens.ScreenRegistry;
 import io.heatlab.stack.CommittedTail;
 import io.heatlab.stack.ConsumerLag;
 import io.heatlab.stack.PartHealth;
@@ -26,7 +29,6 @@ import io.heatlab.traffic.TrafficGenerator;
 import io.heatlab.traffic.TrafficPlan;
 import io.heatlab.traffic.TrafficStats;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +45,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -191,14 +192,16 @@ public final class DemoCommand implements Callable<Integer> {
       HeatmapService service = HeatmapService.of(config, stack.endpoints());
       service.coverage().refresh();
       Files.createDirectories(outDir);
-      ScreenCatalog catalog = ScreenCatalog.load();
       HeatmapRenderer renderer = new HeatmapRenderer(HeatmapRenderer.Options.DEFAULT);
-      for (Screen screen : catalog.screens()) {
+      ScreenRegistry registry = new ScreenRegistry(stack.endpoints().objectStore(config));
+      for (Screen screen : ScreenCatalog.load().screens()) {
         HeatmapService.Answer a =
             service.heatmap(
                 new HeatmapService.Request(
                     client, screen.id(), List.of("move", "click"), from, end));
-        BufferedImage shot = ImageIO.read(new ByteArrayInputStream(catalog.image(screen)));
+        // the screenshot as every reader gets it: from the screens registry (the stack seeded it)
+        BufferedImage shot =
+            Backdrop.of(registry, client, screen.id(), ViewportClass.DESKTOP).image();
         Path png = outDir.resolve(screen.id() + ".png");
         Files.write(png, HeatmapRenderer.png(renderer.render(shot, a.grid())));
         out.printf("  %-10s %,9d events → %s%n", screen.id(), a.grid().total(), png);

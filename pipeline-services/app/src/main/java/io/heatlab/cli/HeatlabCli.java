@@ -25,7 +25,9 @@ import picocli.CommandLine.Command;
       RollupCommand.class,
       RenderCommand.class,
       DemoCommand.class,
-      ConfigCommand.class
+      ConfigCommand.class,
+      KeysCommand.class,
+      ScreensCommand.class
     },
     footer = {
       "",

@@ -45,7 +45,7 @@ final class IngestCommand implements Callable<Integer> {
                     probes.part("kafka").health(),
                     PartHealth.healthy("http", endpoints.httpUrl(), "serving")),
             batches::counters));
-    server.route("/v1/batches", IngestEndpoint.of(batches));
+    server.routes(IngestEndpoint.routes(batches));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

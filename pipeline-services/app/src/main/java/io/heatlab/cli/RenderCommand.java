@@ -1,13 +1,15 @@
 package io.heatlab.cli;
 
-import io.heatlab.assets.Screen;
-import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.contract.ViewportClass;
+import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapRenderer;
+import io.heatlab.screens.Backdrop;
+import io.heatlab.screens.ScreenRegistry;
+import io.heatlab.screens.ScreenTraffic;
 import io.heatlab.stack.Stack;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +17,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Option;
     description = {
       "Paint the heatmap of a screen over its screenshot (PNG), from the rollups in ClickHouse:",
       "  render --client demo --screen pricing --from 2026-11-24T00:00:00Z --to 2026-11-25T00:00:00Z --out pricing.png",
-      "  render --client demo --all-screens --out-dir heatmaps/        (one PNG per screen of assets/)",
+      "  render --client demo --all-screens --out-dir heatmaps/        (one PNG per screen with traffic or registered)",
+      "The screenshot comes from the screens registry (./heatlab screens); a screen without one is painted over a neutral grid.",
       "  render … --compare-from … --compare-to …  or  --compare-type click   (difference heatmap, shares per period)"
     })
 final class RenderCommand implements Callable<Integer> {
@@ -42,7 +45,9 @@ final class RenderCommand implements Callable<Integer> {
   @Option(names = "--screen", description = "Screen id (repeatable).")
   List<String> screens;
 
-  @Option(names = "--all-screens", description = "Every screen of assets/.")
+  @Option(
+      names = "--all-screens",
+      description = "Every screen of the client with traffic or a registered screenshot.")
   boolean allScreens;
 
   @Option(names = "--from", description = "Start (ISO-8601 instant); default: 24 h before --to.")
@@ -99,17 +104,14 @@ final class RenderCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     HeatlabConfig config = options.load();
-    ScreenCatalog catalog = ScreenCatalog.load();
-    List<String> ids = allScreens ? catalog.ids() : screens == null ? List.of() : screens;
-    if (ids.isEmpty()) {
-      throw new UserError(
-          "name a --screen (" + String.join(", ", catalog.ids()) + ") or --all-screens");
+    if (!allScreens && (screens == null || screens.isEmpty())) {
+      throw new UserError("name a --screen (./heatlab screens list shows them) or --all-screens");
     }
-    if (ids.size() > 1 && outDir == null || ids.size() == 1 && out == null && outDir == null) {
-      throw new UserError(
-          ids.size() > 1
-              ? "several screens: give --out-dir DIR"
-              : "give --out FILE.png (or --out-dir DIR)");
+    if (outDir == null && (allScreens || screens.size() > 1)) {
+      throw new UserError("several screens: give --out-dir DIR");
+    }
+    if (out == null && outDir == null) {
+      throw new UserError("give --out FILE.png (or --out-dir DIR)");
     }
     if (radius < 0 || opacity <= 0 || opacity > 1) {
       throw new UserError("--radius must be ≥ 0 and --opacity within (0, 1]");
@@ -122,13 +124,25 @@ final class RenderCommand implements Callable<Integer> {
       throw new UserError("compare mode by period needs both --compare-from and --compare-to");
     }
     try (Stack stack = RunningStack.require(config)) {
+      ScreenRegistry registry = new ScreenRegistry(stack.endpoints().objectStore(config));
+      List<String> ids = allScreens ? allScreensOf(config, stack, registry) : screens;
+      if (ids.isEmpty()) {
+        throw new UserError(
+            "client '" + client + "' has no screen with traffic or a screenshot yet");
+      }
+      if (ids.size() > 1 && outDir == null) {
+        throw new UserError("several screens: give --out-dir DIR");
+      }
       HeatmapService service = HeatmapService.of(config, stack.endpoints());
       HeatmapRenderer renderer =
           new HeatmapRenderer(new HeatmapRenderer.Options(radius, scale, opacity, true));
       List<Path> written = new ArrayList<>();
       for (String id : ids) {
-        Screen screen = catalog.screen(id);
-        BufferedImage shot = ImageIO.read(new ByteArrayInputStream(catalog.image(screen)));
+        Backdrop backdrop = Backdrop.of(registry, client, id, ViewportClass.DESKTOP);
+        if (backdrop.note() != null) {
+          System.out.println("  " + backdrop.note());
+        }
+        BufferedImage shot = backdrop.image();
         HeatmapService.Answer a =
             service.heatmap(new HeatmapService.Request(client, id, types, start, end));
         Path target =
@@ -173,5 +187,16 @@ final class RenderCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /** The client's screens with traffic or a registered screenshot. */
+  private List<String> allScreensOf(HeatlabConfig config, Stack stack, ScreenRegistry registry)
+      throws Exception {
+    TreeSet<String> ids = new TreeSet<>();
+    new ScreenTraffic(new ClickHouseJdbc(config, stack.endpoints()))
+        .list(client, Instant.now())
+        .forEach(r -> ids.add(r.screen()));
+    registry.list(client).forEach(s -> ids.add(s.screen()));
+    return List.copyOf(ids);
   }
 }

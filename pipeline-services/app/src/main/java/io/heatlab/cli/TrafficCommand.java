@@ -2,8 +2,8 @@ package io.heatlab.cli;
 
 import io.heatlab.assets.Screen;
 import io.heatlab.assets.ScreenCatalog;
+import io.heatlab.config.ClientKeys;
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.config.WriteKeys;
 import io.heatlab.stack.Stack;
 import io.heatlab.traffic.TrafficGenerator;
 import io.heatlab.traffic.TrafficPlan;
@@ -156,7 +156,7 @@ public final class TrafficCommand implements Callable<Integer> {
       String clientId,
       List<String> screenIds) {
     String key =
-        WriteKeys.parse(config.secret(HeatlabConfig.INGEST_WRITE_KEYS))
+        ClientKeys.write(config)
             .keyOf(clientId)
             .orElseThrow(
                 () ->

@@ -1,14 +1,19 @@
 package io.heatlab.stack;
 
+import io.heatlab.config.ClientKeys;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
-import io.heatlab.config.WriteKeys;
 import io.heatlab.http.HeatlabHttpServer;
 import io.heatlab.ingest.BatchHandler;
 import io.heatlab.ingest.IngestEndpoint;
 import io.heatlab.ingest.IngestSettings;
+import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.query.HeatmapHandler;
 import io.heatlab.query.HeatmapService;
+import io.heatlab.query.ReadAccess;
+import io.heatlab.screens.ScreenRegistry;
+import io.heatlab.screens.ScreenTraffic;
+import io.heatlab.screens.ScreensHandler;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
@@ -25,18 +30,21 @@ final class HttpPart implements StackPart {
 
   HttpPart(HeatlabConfig config, StackEndpoints endpoints, Supplier<List<PartHealth>> stackHealth) {
     this.endpoints = endpoints;
+    ReadAccess access = new ReadAccess(ClientKeys.read(config), ClientKeys.write(config));
     BatchHandler batches =
         new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
     this.server =
         new HeatlabHttpServer(
                 config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT))
+            .routes(IngestEndpoint.routes(batches))
             .route("/healthz", new HealthHandler(stackHealth, batches::counters))
-            .route("/v1/batches", IngestEndpoint.of(batches))
+            .route("/v1/heatmap", new HeatmapHandler(HeatmapService.of(config, endpoints), access))
             .route(
-                "/v1/heatmap",
-                new HeatmapHandler(
-                    HeatmapService.of(config, endpoints),
-                    WriteKeys.parse(config.secret(HeatlabConfig.INGEST_WRITE_KEYS))));
+                ScreensHandler.PATH + "/*",
+                new ScreensHandler(
+                    new ScreenRegistry(endpoints.objectStore(config)),
+                    new ScreenTraffic(new ClickHouseJdbc(config, endpoints)),
+                    access));
   }
 
   @Override

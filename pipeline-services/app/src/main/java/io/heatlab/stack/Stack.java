@@ -3,6 +3,8 @@ package io.heatlab.stack;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
 import io.heatlab.rollup.PublishedWindowsCheck;
+import io.heatlab.screens.DemoScreens;
+import io.heatlab.screens.ScreenRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -146,6 +148,24 @@ public final class Stack implements AutoCloseable {
       throw new StackException("Stack start failed: " + cause, cause);
     }
     selfCheck(listener);
+    if (config.embedded()) {
+      seedDemoScreens();
+    }
+  }
+
+  /**
+   * The demo client's screenshots in the screens registry (once; never replacing what an operator
+   * registered). A failure is logged, never fatal: heatmaps then paint over a neutral grid.
+   */
+  private void seedDemoScreens() {
+    try {
+      int added = DemoScreens.seed(new ScreenRegistry(endpoints.objectStore(config)));
+      if (added > 0) {
+        LOG.info("registered {} demo screen(s) for client '{}'", added, DemoScreens.CLIENT);
+      }
+    } catch (Exception e) {
+      LOG.warn("could not register the demo screens: {}", e.toString());
+    }
   }
 
   /**

@@ -53,7 +53,9 @@ class HeatmapServiceIT {
   @RegisterExtension
   static final EmbeddedStackExtension STACK =
       new EmbeddedStackExtension()
-          .with(HeatlabConfig.INGEST_WRITE_KEYS, "demo=demo-write-key,acme=acme-key");
+          .with(HeatlabConfig.INGEST_WRITE_KEYS, "demo=demo-write-key,acme=acme-key")
+          .with(
+              HeatlabConfig.API_READ_KEYS, "demo=demo-read-key,acme=acme-old-read,acme=acme-read");
 
   private static final LandingLayout LAYOUT = new LandingLayout(LandingLayout.DEFAULT_PREFIX);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -197,9 +199,16 @@ class HeatmapServiceIT {
   void theHttpApiAnswersJsonAndRefusesBadRequestsWithAReason() throws Exception {
     Instant to = END.plus(Duration.ofDays(1));
     String q = "client_id=acme&screen_id=pricing&type=move,click&from=" + START + "&to=" + to;
-    JsonNode body = get(q, "demo-write-key", 403);
+    JsonNode body = get(q, "demo-read-key", 403);
     assertThat(body.get("error").asText()).contains("not valid for client_id 'acme'");
-    String acme = "acme-key";
+    assertThat(get(q, "acme-key", 403).get("error").asText())
+        .as("acme's write key, public in its pages, reads nothing")
+        .startsWith("this is a write key");
+    assertThat(get(q, "guessed", 403).get("error").asText()).isEqualTo("unknown read key");
+    assertThat(get(q, "acme-old-read", 200).get("total").asLong())
+        .as("either of two read keys (rotation)")
+        .isPositive();
+    String acme = "acme-read";
     body = get(q, acme, 200);
     assertThat(body.get("grid").get("w").asInt()).isEqualTo(100);
     assertThat(body.get("total").asLong())
@@ -227,7 +236,7 @@ class HeatmapServiceIT {
             get("client_id=acme&screen_id=pricing&from=" + START + "&to=" + END, null, 401)
                 .get("error")
                 .asText())
-        .contains("key");
+        .contains("a read key is required");
     assertThat(
             get("client_id=acme&screen_id=pricing&from=yesterday&to=" + END, acme, 400)
                 .get("error")
@@ -265,7 +274,7 @@ class HeatmapServiceIT {
                 "node",
                 "src/test/js/check-viewer.mjs",
                 STACK.endpoints().httpUrl(),
-                "client=acme&key=acme-key&screen=pricing&hours=" + hours)
+                "client=acme&screen=pricing&hours=" + hours + "#key=acme-read")
             .directory(web.toFile())
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();

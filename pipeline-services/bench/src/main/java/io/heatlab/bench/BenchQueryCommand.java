@@ -3,13 +3,14 @@ package io.heatlab.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.cli.ProfileOptions;
 import io.heatlab.cli.RunningStack;
+import io.heatlab.config.ClientKeys;
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.config.WriteKeys;
 import io.heatlab.http.HeatlabHttpServer;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
 import io.heatlab.query.HeatmapHandler;
 import io.heatlab.query.HeatmapService;
+import io.heatlab.query.ReadAccess;
 import io.heatlab.render.HeatmapGrid;
 import io.heatlab.render.HeatmapRenderer;
 import io.heatlab.stack.Stack;
@@ -81,7 +82,11 @@ final class BenchQueryCommand implements Callable<Integer> {
           new HeatlabHttpServer("127.0.0.1", port)
               .route(
                   "/v1/heatmap",
-                  new HeatmapHandler(service, WriteKeys.parse(CLIENT + "=bench-key")));
+                  new HeatmapHandler(
+                      service,
+                      new ReadAccess(
+                          ClientKeys.parse("bench read keys", CLIENT + "=bench-key"),
+                          ClientKeys.parse("bench write keys", ""))));
       server.start();
       try {
         HttpClient http = HttpClient.newHttpClient();

@@ -95,6 +95,9 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String INGEST_PRODUCER_LANES = "ingest.producer.lanes";
   public static final String INGEST_RATE_LIMIT = "ingest.rate.limit.events.per.second";
   public static final String INGEST_CORS_ORIGINS = "ingest.cors.origins";
+  public static final String INGEST_ORIGINS = "ingest.origins";
+  public static final String INGEST_SCREEN_PATTERNS = "ingest.screen.patterns";
+  public static final String API_READ_KEYS = "api.read.keys";
   public static final String INGEST_DEDUP_TTL_MS = "ingest.dedup.ttl.ms";
   public static final String INGEST_REDIS_URL = "ingest.dedup.redis.url";
 

@@ -30,7 +30,17 @@ final class IngestDefinitions {
             Type.PASSWORD,
             "",
             Importance.HIGH,
-            "Write keys per client, 'client_id=key,client_id2=key2'.")
+            "Write keys per client, 'client_id=key,client_id2=key2' (repeat a client to give it several, e.g."
+                + " to rotate one). Public by design: every page with heatlab.js carries its client's write key; a"
+                + " write key only posts batches, it never reads.")
+        .define(
+            API_READ_KEYS,
+            Type.PASSWORD,
+            "",
+            Importance.HIGH,
+            "Read keys per client, 'client_id=key,client_id2=key2' (repeat a client to rotate): GET /v1/heatmap"
+                + " and the viewer take one in 'Authorization: Bearer'; a write key is refused there. Secret."
+                + " ./heatlab keys new --client C --kind read prints a fresh one.")
         .define(
             INGEST_MAX_BODY_BYTES,
             Type.INT,
@@ -107,7 +117,25 @@ final class IngestDefinitions {
             Type.STRING,
             "",
             Importance.MEDIUM,
-            "Origins allowed to post batches from a browser, comma-separated; empty = the HTTP server's own origin.")
+            "Page origins allowed to post batches for every client, comma-separated (the HTTP server's own origin"
+                + " always is); per client: ingest.origins.")
+        .define(
+            INGEST_ORIGINS,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "Page origins allowed to post batches per client, 'client_id=origin,…' (repeat a client for several);"
+                + " '*' stands for one host label or any port: 'acme=https://*.acme.com,demo=http://127.0.0.1:*'."
+                + " A browser request from another origin is refused (403); requests without an Origin header"
+                + " (servers, the traffic generator) are judged by their key alone.")
+        .define(
+            INGEST_SCREEN_PATTERNS,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "How heatlab.js names a page's screen per client, 'client_id:/path/pattern=screen_id,…' in order, the"
+                + " first match wins ('*' = one path segment, '**' = the rest): 'acme:/product/*=product'. Pages"
+                + " no pattern matches get the default mapping of docs/sdk.md.")
         .define(
             INGEST_DEDUP_TTL_MS,
             Type.LONG,

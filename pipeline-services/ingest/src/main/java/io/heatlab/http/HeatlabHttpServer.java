@@ -2,14 +2,19 @@ package io.heatlab.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -19,6 +24,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <pre>
  *   Server ── GracefulHandler ── ContextHandler "/" ── PathMappingsHandler
  *               ├── /healthz      HealthHandler       per-part health JSON (200 only if all healthy)
+ *               ├── /heatlab.js   the tracking snippet: gzip, cached, loadable from any origin
  *               ├── (routes added by other packages: /v1/batches, /v1/heatmap …)
  *               └── /             ResourceHandler     simulator-web's pages (classpath heatlab/web/)
  * </pre>
@@ -50,6 +56,12 @@ public final class HeatlabHttpServer {
     return this;
   }
 
+  /** Maps each path spec of {@code routes} to its handler, in order. */
+  public HeatlabHttpServer routes(Map<String, Handler> routes) {
+    this.routes.putAll(routes);
+    return this;
+  }
+
   public synchronized void start() throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("heatlab-http");
@@ -61,11 +73,7 @@ public final class HeatlabHttpServer {
 
     PathMappingsHandler mappings = new PathMappingsHandler();
     routes.forEach((spec, handler) -> mappings.addMapping(PathSpec.from(spec), handler));
-    ResourceHandler pages = new ResourceHandler();
-    pages.setBaseResource(ResourceFactory.of(s).newClassLoaderResource(WEB_ROOT));
-    pages.setDirAllowed(false);
-    pages.setWelcomeFiles("index.html");
-    mappings.addMapping(PathSpec.from("/"), pages);
+    mappings.addMapping(PathSpec.from("/"), pages(s));
     // graceful stop: stop accepting, let requests in flight finish (their batches are acked or
     // refused), then
     // stop the handlers (the producer drains); GracefulHandler tracks requests until their callback
@@ -75,6 +83,40 @@ public final class HeatlabHttpServer {
     s.setStopTimeout(STOP_TIMEOUT_MS);
     s.start();
     server = s;
+  }
+
+  /** Where the tracking snippet is served. */
+  public static final String SNIPPET_PATH = "/heatlab.js";
+
+  /**
+   * simulator-web's pages from the classpath, compressed (gzip when the browser takes it) and
+   * revalidated by ETag; {@code GET /heatlab.js}, embedded by pages of any origin, is also cached
+   * for an hour and loadable cross-origin (CORS {@code *}, {@code Cross-Origin-Resource-Policy:
+   * cross-origin}: it holds nothing private).
+   */
+  private static Handler pages(Server s) {
+    ResourceHandler files = new ResourceHandler();
+    files.setBaseResource(ResourceFactory.of(s).newClassLoaderResource(WEB_ROOT));
+    files.setDirAllowed(false);
+    files.setWelcomeFiles("index.html");
+    files.setEtags(true);
+    Handler snippetHeaders =
+        new Handler.Wrapper(files) {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback)
+              throws Exception {
+            if (SNIPPET_PATH.equals(Request.getPathInContext(request))) {
+              response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=3600");
+              response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+              response.getHeaders().put("Cross-Origin-Resource-Policy", "cross-origin");
+              response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            }
+            return super.handle(request, response, callback);
+          }
+        };
+    GzipHandler gzip = new GzipHandler(snippetHeaders);
+    gzip.addIncludedMimeTypes("text/javascript", "application/javascript");
+    return gzip;
   }
 
   public boolean isRunning() {

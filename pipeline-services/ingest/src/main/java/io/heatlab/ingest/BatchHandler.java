@@ -151,9 +151,12 @@ public final class BatchHandler extends Handler.Abstract {
 
   private void accept(Exchange x) {
     String contentType = x.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    if (contentType == null
-        || !contentType.split(";")[0].strip().equalsIgnoreCase("application/json")) {
-      x.error(415, "Content-Type must be application/json", null);
+    String mediaType = contentType == null ? "" : contentType.split(";")[0].strip();
+    // text/plain: heatlab.js's sendBeacon at pagehide (a cross-origin beacon of another type would
+    // need a preflight, which beacons cannot make); the body is the same JSON either way
+    if (!mediaType.equalsIgnoreCase("application/json")
+        && !mediaType.equalsIgnoreCase("text/plain")) {
+      x.error(415, "Content-Type must be application/json (or text/plain for beacons)", null);
       return;
     }
     String keyClient = (String) x.request.getAttribute(WriteKeyAuthentication.CLIENT);

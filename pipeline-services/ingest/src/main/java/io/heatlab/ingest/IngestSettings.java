@@ -1,13 +1,12 @@
 package io.heatlab.ingest;
 
+import io.heatlab.config.ClientKeys;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
-import io.heatlab.config.WriteKeys;
 import io.heatlab.contract.BatchValidator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,7 +16,7 @@ import java.util.List;
 public record IngestSettings(
     String bootstrapServers,
     String topic,
-    WriteKeys writeKeys,
+    ClientKeys writeKeys,
     int maxBodyBytes,
     int maxDecodedBytes,
     BatchValidator.Limits limits,
@@ -25,25 +24,18 @@ public record IngestSettings(
     Duration shedAfter,
     Duration deliveryTimeout,
     int rateLimitPerClient,
-    List<String> corsOrigins,
+    PageOrigins origins,
+    ScreenPatterns screenPatterns,
     Duration dedupTtl,
     String redisUrl,
     String transactionalIdPrefix,
     int producerLanes) {
 
   public static IngestSettings from(HeatlabConfig c, StackEndpoints endpoints) {
-    String origins = c.getString(HeatlabConfig.INGEST_CORS_ORIGINS);
-    List<String> cors =
-        origins.isBlank()
-            ? ownOrigins(endpoints.httpUrl())
-            : Arrays.stream(origins.split(","))
-                .map(String::strip)
-                .filter(s -> !s.isEmpty())
-                .toList();
     return new IngestSettings(
         endpoints.kafkaBootstrap(),
         c.getString(HeatlabConfig.EVENTS_TOPIC),
-        WriteKeys.parse(c.secret(HeatlabConfig.INGEST_WRITE_KEYS)),
+        ClientKeys.write(c),
         c.getInt(HeatlabConfig.INGEST_MAX_BODY_BYTES),
         c.getInt(HeatlabConfig.INGEST_MAX_DECODED_BYTES),
         new BatchValidator.Limits(
@@ -54,7 +46,11 @@ public record IngestSettings(
         Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_SHED_AFTER_MS)),
         Duration.ofMillis(c.getInt(HeatlabConfig.INGEST_DELIVERY_TIMEOUT_MS)),
         c.getInt(HeatlabConfig.INGEST_RATE_LIMIT),
-        cors,
+        PageOrigins.parse(
+            c.getString(HeatlabConfig.INGEST_ORIGINS),
+            c.getString(HeatlabConfig.INGEST_CORS_ORIGINS),
+            ownOrigins(endpoints.httpUrl())),
+        ScreenPatterns.parse(c.getString(HeatlabConfig.INGEST_SCREEN_PATTERNS)),
         Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_DEDUP_TTL_MS)),
         c.secret(HeatlabConfig.INGEST_REDIS_URL),
         "heatlab-ingest-" + hostName() + "-" + c.getInt(HeatlabConfig.HTTP_PORT),

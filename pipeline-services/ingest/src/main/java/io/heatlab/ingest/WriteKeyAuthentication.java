@@ -1,6 +1,7 @@
 package io.heatlab.ingest;
 
-import io.heatlab.config.WriteKeys;
+import io.heatlab.config.ClientKeys;
+import io.heatlab.config.HeatlabConfig;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -14,18 +15,22 @@ import org.eclipse.jetty.util.Fields;
  * Who may post batches: a POST must carry a known write key — {@code Authorization: Bearer <key>},
  * or {@code ?key=<key>} for pages that cannot set headers — else 401 (none) or 403 (unknown). The
  * key's client goes on to the wrapped handler as the request attribute {@link #CLIENT}; whether the
- * batch is that client's is for the batch handler to check once it has read the body. Keys are
- * never logged.
+ * batch is that client's is for the batch handler to check once it has read the body. A browser's
+ * request (one with an {@code Origin} header) must come from a page origin allowed for the key's
+ * client ({@link PageOrigins}), else 403: a write key is public, the page's origin is not forgeable
+ * by a browser. Keys are never logged.
  */
 final class WriteKeyAuthentication extends Handler.Wrapper {
   /** The request attribute holding the client of the request's write key. */
   static final String CLIENT = "heatlab.write-key.client";
 
-  private final WriteKeys keys;
+  private final ClientKeys keys;
+  private final PageOrigins origins;
 
-  WriteKeyAuthentication(WriteKeys keys, Handler next) {
+  WriteKeyAuthentication(ClientKeys keys, PageOrigins origins, Handler next) {
     super(next);
     this.keys = keys;
+    this.origins = origins;
   }
 
   @Override
@@ -43,6 +48,25 @@ final class WriteKeyAuthentication extends Handler.Wrapper {
     Optional<String> client = keys.clientOf(key.get());
     if (client.isEmpty()) {
       new Exchange(request, response, callback).error(403, "unknown write key", null);
+      return true;
+    }
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    if (origin != null && !origins.allows(client.get(), origin)) {
+      new Exchange(request, response, callback)
+          .error(
+              403,
+              "pages of "
+                  + origin
+                  + " may not post batches for client '"
+                  + client.get()
+                  + "': add the origin to "
+                  + HeatlabConfig.INGEST_ORIGINS
+                  + " ("
+                  + client.get()
+                  + "="
+                  + origin
+                  + ")",
+              null);
       return true;
     }
     request.setAttribute(CLIENT, client.get());

@@ -2,7 +2,7 @@ package io.heatlab.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heatlab.config.WriteKeys;
+import io.heatlab.config.ClientKeys;
 import org.junit.jupiter.api.Test;
 
 class ClientRateLimiterTest {
@@ -24,7 +24,7 @@ class ClientRateLimiterTest {
 
   @Test
   void writeKeysMapKeysToClientsAndNeverTheOtherWayRound() {
-    WriteKeys keys = WriteKeys.parse("demo=demo-write-key, acme = s3cret ");
+    ClientKeys keys = ClientKeys.parse("ingest.write.keys", "demo=demo-write-key, acme = s3cret ");
     assertThat(keys.clientOf("s3cret")).hasValue("acme");
     assertThat(keys.clientOf("demo-write-key")).hasValue("demo");
     assertThat(keys.clientOf("nope")).isEmpty();
