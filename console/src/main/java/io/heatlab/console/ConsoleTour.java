@@ -22,6 +22,7 @@ import javafx.scene.Scene;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.TabPane;
+import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.TreeItem;
@@ -139,6 +140,15 @@ final class ConsoleTour {
         });
     step(0, () -> window.select("Traffic"));
     step(1, () -> shoot("traffic"));
+    step(0, () -> window.select("Screens"));
+    until(1, () -> !window.screens().model().rows().isEmpty(), 30, () -> {});
+    step(
+        0,
+        () -> {
+          TableView<?> table = node("#screens-table");
+          table.getSelectionModel().select(table.getItems().size() > 2 ? 2 : 0);
+        });
+    step(3, () -> shoot("screens"));
     step(0, () -> window.select("Overview"));
     step(5, () -> shoot("overview"));
     step(0, () -> window.traffic().model().stop());

@@ -10,6 +10,8 @@ import io.heatlab.console.overview.PipelineModel;
 import io.heatlab.console.overview.StackHealthModel;
 import io.heatlab.console.rollups.RollupsModel;
 import io.heatlab.console.rollups.RollupsView;
+import io.heatlab.console.screens.ScreensModel;
+import io.heatlab.console.screens.ScreensView;
 import io.heatlab.console.shell.ConsolePrefs;
 import io.heatlab.console.shell.ConsoleShell;
 import io.heatlab.console.shell.StatusBar;
@@ -40,6 +42,7 @@ public final class ConsoleWindow {
   private final HeatmapsModel heatmapsModel;
   private final HeatmapsView heatmaps;
   private final TrafficView traffic;
+  private final ScreensView screens;
   private final ConsoleShell shell;
 
   public ConsoleWindow(ConsoleContext context, ConsolePrefs prefs, Consumer<String> openInBrowser) {
@@ -59,6 +62,7 @@ public final class ConsoleWindow {
     heatmapsModel = new HeatmapsModel(context);
     heatmaps = new HeatmapsView(heatmapsModel, prefs);
     traffic = new TrafficView(new TrafficModel(context), prefs, openInBrowser);
+    screens = new ScreensView(new ScreensModel(context));
     String note =
         context.config().profile()
             + " profile · "
@@ -69,7 +73,7 @@ public final class ConsoleWindow {
             + context.config().dataDir();
     shell =
         new ConsoleShell(
-            List.of(overview, kafka, storage, rollups, heatmaps, traffic),
+            List.of(overview, kafka, storage, rollups, heatmaps, traffic, screens),
             new StatusBar(health.parts(), note),
             prefs);
   }
@@ -137,6 +141,10 @@ public final class ConsoleWindow {
 
   public TrafficView traffic() {
     return traffic;
+  }
+
+  public ScreensView screens() {
+    return screens;
   }
 
   public ConsoleShell shell() {

@@ -3,6 +3,7 @@ package io.heatlab.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.heatmaps.HeatmapsModel;
@@ -40,6 +41,7 @@ import java.util.function.Predicate;
 import javafx.scene.Scene;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TreeItem;
 import javafx.scene.input.KeyCode;
@@ -258,7 +260,11 @@ class ConsoleFlowIT {
 
     // Heatmaps: the overlay over the screenshot, its total = the rolled-up count
     robot.clickOn("#nav-heatmaps");
-    await(30, () -> window.heatmapsModel().clients().contains("demo"));
+    await(
+        30,
+        () ->
+            window.heatmapsModel().clients().contains("demo")
+                && window.heatmapsModel().screens().containsAll(ScreenCatalog.load().ids()));
     long total = 0;
     for (String screen : window.heatmapsModel().screens()) {
       robot.interact(
@@ -303,6 +309,25 @@ class ConsoleFlowIT {
     BufferedImage exported = ImageIO.read(png.toFile());
     assertThat(exported.getWidth()).isEqualTo(shown.painted().getWidth());
     assertThat(Files.size(png)).isGreaterThan(10_000);
+
+    // Screens: the demo screens registered by the stack, with their traffic; a missing class said
+    // so
+    robot.clickOn("#nav-screens");
+    await(
+        30,
+        () ->
+            window.screens().model().rows().stream()
+                .anyMatch(
+                    r ->
+                        r.client().equals("demo")
+                            && r.screen().equals("pricing")
+                            && r.events() > 0
+                            && r.desktop().equals("1280×800")
+                            && r.mobile().equals("missing")));
+    robot.interact(
+        () ->
+            robot.lookup("#screens-table").queryAs(TableView.class).getSelectionModel().select(0));
+    await(30, () -> window.screens().model().preview().get() != null);
 
     // Overview: accepted → in Kafka → landed → aggregated agree
     robot.clickOn("#nav-overview");

@@ -3,6 +3,7 @@ package io.heatlab.console.heatmaps;
 import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.Background;
 import io.heatlab.console.shell.Failure;
+import io.heatlab.console.shell.FxImages;
 import io.heatlab.contract.ViewportClass;
 import io.heatlab.olap.Granularity;
 import io.heatlab.query.HeatmapService;
@@ -32,7 +33,6 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 import javax.imageio.ImageIO;
 
@@ -231,7 +231,7 @@ public final class HeatmapsModel {
     }
     return new Shown(
         r,
-        toFx(painted),
+        FxImages.toFx(painted),
         painted,
         answerA.grid(),
         answerB == null ? null : answerB.grid(),
@@ -250,16 +250,6 @@ public final class HeatmapsModel {
       }
     }
     return cached;
-  }
-
-  /** Copies an AWT image into a JavaFX one (no javafx-swing needed). */
-  static WritableImage toFx(BufferedImage image) {
-    int w = image.getWidth();
-    int h = image.getHeight();
-    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-    WritableImage fx = new WritableImage(w, h);
-    fx.getPixelWriter().setPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), argb, 0, w);
-    return fx;
   }
 
   /**

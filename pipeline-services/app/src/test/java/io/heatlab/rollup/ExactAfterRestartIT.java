@@ -283,7 +283,7 @@ class ExactAfterRestartIT {
                                 + old
                                 + "&to="
                                 + old.plus(Duration.ofHours(5))))
-                    .header("Authorization", "Bearer demo-write-key")
+                    .header("Authorization", "Bearer demo-read-key")
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
