@@ -42,16 +42,16 @@ public final class ScreensView extends ConsoleView {
     this.model = model;
     table = new TableView<>(model.rows());
     table.setId("screens-table");
-    table.getColumns().add(Tables.text("client", ScreensModel.Row::client, 90));
-    table.getColumns().add(Tables.text("screen", ScreensModel.Row::screen, 150));
+    table.getColumns().add(Tables.text("client", ScreensModel.Row::client, 55));
+    table.getColumns().add(Tables.text("screen", ScreensModel.Row::screen, 90));
     table
         .getColumns()
-        .add(Tables.number("events (7 d)", r -> r.events() == 0 ? null : r.events(), 95));
-    table.getColumns().add(Tables.text("last seen", r -> when(r.lastSeen()), 130));
-    table.getColumns().add(Tables.text("desktop", ScreensModel.Row::desktop, 85));
-    table.getColumns().add(Tables.text("tablet", ScreensModel.Row::tablet, 85));
-    table.getColumns().add(Tables.text("mobile", ScreensModel.Row::mobile, 85));
-    table.getColumns().add(Tables.text("url", r -> r.url() == null ? "" : r.url(), 220));
+        .add(Tables.number("events (7 d)", r -> r.events() == 0 ? null : r.events(), 80));
+    table.getColumns().add(Tables.text("last seen", r -> when(r.lastSeen()), 95));
+    table.getColumns().add(Tables.text("desktop", ScreensModel.Row::desktop, 78));
+    table.getColumns().add(Tables.text("tablet", ScreensModel.Row::tablet, 65));
+    table.getColumns().add(Tables.text("mobile", ScreensModel.Row::mobile, 65));
+    table.getColumns().add(Tables.text("url", r -> r.url() == null ? "" : r.url(), 200));
 
     viewport.getItems().setAll(ScreensModel.VIEWPORTS);
     viewport.setValue(ViewportClass.DESKTOP);
@@ -124,7 +124,7 @@ public final class ScreensView extends ConsoleView {
     right.setPadding(new Insets(6));
 
     SplitPane split = new SplitPane(table, right);
-    split.setDividerPositions(0.55);
+    split.setDividerPositions(0.6);
     root.setTop(new ErrorBanner(model.failure()));
     root.setCenter(split);
   }
@@ -144,7 +144,7 @@ public final class ScreensView extends ConsoleView {
   }
 
   private static String when(Instant t) {
-    return t == null ? "" : t.toString().substring(0, 16).replace('T', ' ');
+    return t == null ? "" : t.toString().substring(5, 16).replace('T', ' '); // 12-06 10:00 (UTC)
   }
 
   public ScreensModel model() {
