@@ -207,21 +207,16 @@ public final class ScreensModel {
         });
   }
 
-  /** Registers a screenshot file; bad input is answered in {@link #message()}. */
+  /** Registers a screenshot file; a failure is reported in the banner. */
   public void addFile(String client, String screen, ViewportClass viewport, Path file, String url) {
-    run(
+    register(
         "adding " + file.getFileName(),
         client,
         screen,
         viewport,
-        () ->
-            source.add(
-                client,
-                screen,
-                viewport,
-                Files.readAllBytes(file),
-                "upload: " + file.getFileName(),
-                blankToNull(url)));
+        () -> Files.readAllBytes(file),
+        "upload: " + file.getFileName(),
+        blankToNull(url));
   }
 
   /**
@@ -234,31 +229,29 @@ public final class ScreensModel {
     }
     String page = url.strip();
     message.set("capturing " + page + " at " + viewport.captureWidth() + " px wide…");
-    run(
+    register(
         "capturing " + page,
         client,
         screen,
         viewport,
-        () ->
-            source.add(
-                client,
-                screen,
-                viewport,
-                source.capture(page, viewport),
-                "capture: " + page,
-                page));
+        () -> source.capture(page, viewport),
+        "capture: " + page,
+        page);
   }
 
   /**
-   * A registry write off the FX thread, then the list again and the new screenshot shown; a failure
-   * (no Chromium, a page that does not load, a file that is no image) goes to the banner.
+   * Reads {@code image} and registers it off the FX thread, then lists the screens again and shows
+   * the new screenshot; a failure (no Chromium, a page that does not load, a file that is no image)
+   * goes to the banner.
    */
-  private void run(
+  private void register(
       String what,
       String client,
       String screen,
       ViewportClass viewport,
-      Callable<ScreenRegistry.Shot> work) {
+      Callable<byte[]> image,
+      String origin,
+      String url) {
     busy.set(true);
     Background.run(
         background,
@@ -266,7 +259,7 @@ public final class ScreensModel {
         what,
         () -> {
           try {
-            return work.call();
+            return source.add(client, screen, viewport, image.call(), origin, url);
           } finally {
             Platform.runLater(() -> busy.set(false));
           }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
+import io.heatlab.stack.testing.CliProcess;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -43,8 +44,6 @@ class StackCliIT {
   private static final Map<String, String> ENV = new LinkedHashMap<>();
   private static HeatlabConfig config;
 
-  record Run(int exitCode, String output) {}
-
   @BeforeAll
   static void freshDataDirAndPorts() throws IOException {
     dataDir = Files.createTempDirectory("heatlab-cli-");
@@ -66,12 +65,12 @@ class StackCliIT {
   @Test
   @Order(1)
   void upStartsEveryPartAndSecondUpSaysItRuns() throws Exception {
-    Run up = heatlab("up");
+    CliProcess.Run up = heatlab("up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     assertThat(up.output()).contains("heatlab stack is up in");
     assertThat(up.output()).contains("self-check: 0 published window(s) checked");
 
-    Run again = heatlab("up");
+    CliProcess.Run again = heatlab("up");
     assertThat(again.exitCode()).isZero();
     assertThat(again.output()).contains("already running");
   }
@@ -79,7 +78,7 @@ class StackCliIT {
   @Test
   @Order(2)
   void statusJsonListsEveryPartHealthy() throws Exception {
-    Run status = heatlab("status", "--json");
+    CliProcess.Run status = heatlab("status", "--json");
     assertThat(status.exitCode()).as(status.output()).isZero();
     JsonNode parts = new ObjectMapper().readTree(status.output());
     Map<String, String> addresses = new LinkedHashMap<>();
@@ -118,7 +117,7 @@ class StackCliIT {
     List<Long> pids = partPids();
     assertThat(pids).hasSize(4);
 
-    Run down = heatlab("down");
+    CliProcess.Run down = heatlab("down");
     assertThat(down.exitCode()).as(down.output()).isZero();
     assertThat(pids)
         .allSatisfy(pid -> assertThat(alive(pid)).isFalse().as("process %d still alive", pid));
@@ -149,7 +148,7 @@ class StackCliIT {
     supervisor.onExit().get(10, TimeUnit.SECONDS);
     assertThat(stale).allSatisfy(pid -> assertThat(alive(pid)).isTrue());
 
-    Run up = heatlab("up");
+    CliProcess.Run up = heatlab("up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     assertThat(up.output()).contains("stopped stale");
     assertThat(stale).allSatisfy(pid -> assertThat(alive(pid)).isFalse());
@@ -175,31 +174,8 @@ class StackCliIT {
     return pids;
   }
 
-  /**
-   * Runs the CLI in its own JVM, as the ./heatlab launcher does, and returns its exit code and
-   * output.
-   */
-  private static Run heatlab(String... args) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                JavaCommand.javaBinary(),
-                "-Dheatlab.log.level=WARN",
-                "-cp",
-                JavaCommand.classpath(),
-                "io.heatlab.cli.HeatlabCli"));
-    cmd.addAll(List.of(args));
-    Path stderr = Files.createTempFile("heatlab-cli-", ".err");
-    ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(stderr.toFile());
-    builder.environment().keySet().removeIf(k -> k.startsWith("HEATLAB_"));
-    builder.environment().putAll(ENV);
-    Process p = builder.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    String errors = Files.readString(stderr);
-    Files.delete(stderr);
-    System.out.println("$ heatlab " + String.join(" ", args) + "\n" + output + errors);
-    return new Run(p.exitValue(), output);
+  private static CliProcess.Run heatlab(String... args) throws Exception {
+    return CliProcess.run(ENV, args);
   }
 
   private static int freePort() throws IOException {

@@ -3,7 +3,6 @@ package io.heatlab.config;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -42,23 +41,11 @@ public final class ClientKeys {
    * setting's name and never its value.
    */
   public static ClientKeys parse(String setting, String spec) {
-    List<Entry> entries = new ArrayList<>();
-    for (String entry : spec.split(",")) {
-      String e = entry.strip();
-      if (e.isEmpty()) {
-        continue;
-      }
-      int eq = e.indexOf('=');
-      if (eq <= 0 || eq == e.length() - 1) {
-        throw new IllegalArgumentException(
-            setting + ": expected client_id=key, got an entry without '=' or value");
-      }
-      entries.add(
-          new Entry(
-              e.substring(0, eq).strip(),
-              e.substring(eq + 1).strip().getBytes(StandardCharsets.UTF_8)));
-    }
-    return new ClientKeys(setting, List.copyOf(entries));
+    return new ClientKeys(
+        setting,
+        ClientEntries.parse(setting, spec, "key").stream()
+            .map(e -> new Entry(e.client(), e.value().getBytes(StandardCharsets.UTF_8)))
+            .toList());
   }
 
   /** The setting these keys come from. */

@@ -1,5 +1,6 @@
 package io.heatlab.ingest;
 
+import io.heatlab.config.ClientEntries;
 import io.heatlab.config.HeatlabConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -45,20 +46,9 @@ public final class PageOrigins {
         rules.add(new Rule(null, o, compile(o, HeatlabConfig.INGEST_CORS_ORIGINS)));
       }
     }
-    for (String entry : perClient.split(",")) {
-      String e = entry.strip();
-      if (e.isEmpty()) {
-        continue;
-      }
-      int eq = e.indexOf('=');
-      if (eq <= 0 || eq == e.length() - 1) {
-        throw new IllegalArgumentException(
-            HeatlabConfig.INGEST_ORIGINS + ": expected client_id=origin, got '" + e + "'");
-      }
-      String origin = e.substring(eq + 1).strip();
-      rules.add(
-          new Rule(
-              e.substring(0, eq).strip(), origin, compile(origin, HeatlabConfig.INGEST_ORIGINS)));
+    for (ClientEntries.Entry e :
+        ClientEntries.parse(HeatlabConfig.INGEST_ORIGINS, perClient, "origin")) {
+      rules.add(new Rule(e.client(), e.value(), compile(e.value(), HeatlabConfig.INGEST_ORIGINS)));
     }
     return new PageOrigins(rules);
   }
