@@ -33,7 +33,7 @@
   var buffer = [];
   var bufferKey = null;         // the buffer's screen: an id, or a path ("/…") mapped when cut
   var lastMoveAt = -Infinity;
-  var queue = [];               // batches not yet acked, failed or dropped
+  var queue = [];               // batches in flight or waiting for a retry
   var timer = null;
   var counters = { sent: 0, acked: 0, retried: 0, retries: 0, failed: 0, dropped: 0, beaconed: 0,
     batches_sent: 0, batches_acked: 0, last_error: null };
@@ -236,7 +236,7 @@
     var ms = /^\s*\d+\s*$/.test(h) ? Number(h) * 1000 : Date.parse(h) - Date.now();
     return isFinite(ms) ? Math.max(0, ms) : undefined;
   }
-  /** Sends the buffer; resolves once every batch not yet settled is acked, failed or dropped. */
+  /** Sends the buffer; resolves once every open batch is acked, failed or dropped. */
   function flush() {
     if (!cfg) return Promise.resolve(stats());
     var send = function () {

@@ -41,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import javax.imageio.ImageIO;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -320,6 +321,78 @@ class SnippetBrowserIT {
     CliProcess.Run run = CliProcess.run(CliProcess.envOf(STACK.config()), args);
     assertThat(run.exitCode()).as(run.output()).isZero();
     return run.output();
+  }
+
+  @Test
+  void theSnippetIsServedCompressedCacheableAndToAnyOrigin() throws Exception {
+    HttpResponse<byte[]> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(STACK.endpoints().httpUrl() + "/heatlab.js"))
+                .header("Accept-Encoding", "gzip")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("javascript");
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("public, max-age=3600");
+    assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+    assertThat(r.body().length).as("gzipped size").isLessThanOrEqualTo(6 * 1024);
+    String source =
+        new String(
+            new GZIPInputStream(new ByteArrayInputStream(r.body())).readAllBytes(),
+            StandardCharsets.UTF_8);
+    assertThat(source).startsWith("/*! heatlab.js");
+    String etag = r.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<byte[]> again =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(STACK.endpoints().httpUrl() + "/heatlab.js"))
+                .header("If-None-Match", etag)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(again.statusCode()).as("revalidated by its ETag").isEqualTo(304);
+
+    JsonNode settings = get("/v1/snippet/demo", null, 200);
+    assertThat(settings.get("screens").get(0).get("path").asText()).isEqualTo("/product/*");
+    assertThat(get("/v1/snippet/not%20an%20id", null, 400).get("error").asText())
+        .contains("client_id");
+  }
+
+  @Test
+  void aPageOfAnOriginTheClientDoesNotAllowIsRefused() throws Exception {
+    String batch =
+        "{\"client_id\":\"demo\",\"batch_id\":\"b-origin-1\",\"screen_id\":\"origin-check\",\"events\":"
+            + "[{\"t\":"
+            + System.currentTimeMillis()
+            + ",\"x\":0.5,\"y\":0.5,\"type\":\"click\"}]}";
+    HttpResponse<String> refused = post(batch, "https://evil.example");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+    assertThat(JSON.readTree(refused.body()).get("error").asText())
+        .isEqualTo(
+            "pages of https://evil.example may not post batches for client 'demo': add the origin"
+                + " to ingest.origins (demo=https://evil.example)");
+    HttpResponse<String> loopback = post(batch, "http://localhost:5173");
+    assertThat(loopback.statusCode())
+        .as("the embedded demo client takes any loopback page: " + loopback.body())
+        .isEqualTo(202);
+  }
+
+  @Test
+  void aBeaconAtPagehideIsAcceptedAsTextWithTheKeyInTheQuery() throws Exception {
+    String batch =
+        "{\"client_id\":\"demo\",\"batch_id\":\"b-beacon-1\",\"screen_id\":\"origin-check\","
+            + "\"events\":[{\"t\":"
+            + System.currentTimeMillis()
+            + ",\"x\":0.5,\"y\":0.5,\"type\":\"click\"}]}";
+    HttpResponse<String> beacon =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(STACK.endpoints().httpUrl() + "/v1/batches?key=demo-write-key"))
+                .header("Content-Type", "text/plain;charset=UTF-8") // what sendBeacon sends
+                .header("Origin", "http://localhost:5173")
+                .POST(HttpRequest.BodyPublishers.ofString(batch))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(beacon.statusCode()).as(beacon.body()).isEqualTo(202);
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
