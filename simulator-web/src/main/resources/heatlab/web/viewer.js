@@ -1,5 +1,6 @@
-// heatlab viewer — GET /v1/heatmap for the chosen client, screen, types and range, painted with heatmap.js
-// over the screen's screenshot from the screens registry (GET /v1/screens/<client>/<screen>/screenshot). Cells are 1/100 of the screen in each direction; each
+// heatlab viewer — GET /v1/heatmap for the chosen client, screen, types, viewport class and range, painted with
+// heatmap.js over the screen's screenshot of that class from the screens registry
+// (GET /v1/screens/<client>/<screen>/screenshot?viewport=). Cells are 1/100 of the screen in each direction; each
 // non-empty cell becomes one heatmap.js point at its centre, weighted by its count. Compare mode paints
 // diff = share_A − share_B per cell on its own canvas: red where A draws more of its events, blue where B does.
 // window.heatlabViewer = { load(): Promise, last(): answer } lets tests drive it.
@@ -11,6 +12,9 @@
   let heatmap = null;
   let last = null;
 
+  // a neutral page's width per viewport class: the classes' capture widths (io.heatlab.contract.ViewportClass)
+  const CAPTURE_WIDTH = { desktop: 1440, tablet: 768, mobile: 390, unknown: 1440 };
+  const shownOver = v => (v === 'unknown' ? 'desktop' : v); // pages without a viewport: the desktop screenshot
   const isoLocal = d => d.toISOString().slice(0, 16);
   const fromLocal = v => new Date(v + ':00Z').toISOString();
 
@@ -66,11 +70,16 @@
 
   function summary(answer) {
     const missing = answer.coverage.missing_hours;
-    let text = `${answer.total.toLocaleString()} events (${answer.types.join('+')}) on ${answer.screen_id}, ` +
+    let text = `${answer.total.toLocaleString()} events (${answer.types.join('+')}, ${answer.viewport}) on ${answer.screen_id}, ` +
       `${answer.from} … ${answer.to}; hottest cell ${answer.max.toLocaleString()}; read ` +
       Object.entries(answer.windows_read).map(([g, n]) => `${n} ${g}`).join(', ') + ` window(s) in ${answer.took_ms.toFixed(1)} ms. `;
     text += missing.length ? `${missing.length} landed hour(s) not rolled up yet: ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ' …' : ''}`
       : 'Every landed hour of the range is rolled up.';
+    const others = Object.entries(answer.other_viewports || {});
+    if (others.length) {
+      text += ` No ${answer.viewport} events; other viewport classes have some: ` +
+        others.map(([v, n]) => `${v} ${n.toLocaleString()}`).join(', ') + ' (choose one above).';
+    }
     for (const e of answer.coverage.expired || []) {
       text += ` ${e.from} … ${e.to}: past the ${e.granularity} retention, not counted.`;
     }
@@ -85,7 +94,7 @@
     const types = ['move', 'click'].filter(t => $('#type-' + t).checked);
     const q = new URLSearchParams({
       client_id: $('#client').value, screen_id: $('#screen-picker').value, type: types.join(','),
-      from: fromLocal($('#from').value), to: fromLocal($('#to').value),
+      viewport: $('#viewport').value, from: fromLocal($('#from').value), to: fromLocal($('#to').value),
     });
     if ($('#compare').checked) {
       if ($('#compare-type').value) {
@@ -97,7 +106,7 @@
     }
     const key = $('#key').value.trim();
     try { sessionStorage.setItem('heatlab.viewer.key', key); } catch (e) { /* storage off: typed each time */ }
-    await showScreenshot($('#client').value, $('#screen-picker').value, key);
+    await showScreenshot($('#client').value, $('#screen-picker').value, $('#viewport').value, key);
     const response = await fetch('/v1/heatmap?' + q, { headers: { Authorization: 'Bearer ' + key } });
     const answer = await response.json();
     if (!response.ok) {
@@ -111,13 +120,15 @@
   }
 
   /**
-   * The screen's desktop screenshot from the screens registry (read key in the header, so fetched as a
-   * blob); a screen without one is shown as a neutral page-sized grid with a note saying how to add it.
+   * The screen's screenshot of the viewport class from the screens registry (read key in the header, so
+   * fetched as a blob); a screen without one is shown as a neutral page-sized grid with a note saying how
+   * to add it.
    */
   let shown = null;
-  async function showScreenshot(client, screen, key) {
-    if (shown === client + '/' + screen) return;
-    const res = await fetch(`/v1/screens/${encodeURIComponent(client)}/${encodeURIComponent(screen)}/screenshot?viewport=desktop`,
+  async function showScreenshot(client, screen, viewport, key) {
+    const wanted = client + '/' + screen + '/' + shownOver(viewport);
+    if (shown === wanted) return;
+    const res = await fetch(`/v1/screens/${encodeURIComponent(client)}/${encodeURIComponent(screen)}/screenshot?viewport=${shownOver(viewport)}`,
       { headers: { Authorization: 'Bearer ' + key } });
     let src;
     if (res.ok) {
@@ -126,13 +137,13 @@
     } else {
       const reply = await res.json().catch(() => ({}));
       if (res.status !== 404) throw new Error(`${res.status}: ${reply.error || 'screenshot unavailable'}`);
-      src = neutralPage(1440, 2000);
+      src = neutralPage(CAPTURE_WIDTH[viewport], 2000);
       $('#note').textContent = reply.error + ' — painted over a neutral grid meanwhile.';
     }
     if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
     img.src = src;
     await img.decode();
-    shown = client + '/' + screen;
+    shown = wanted;
   }
 
   /** A light page-sized grid (one line per 100 px), for screens without a screenshot. */
@@ -144,8 +155,8 @@
     g.strokeStyle = '#dde1e6'; g.lineWidth = 1;
     for (let x = 0; x <= w; x += 100) { g.beginPath(); g.moveTo(x + .5, 0); g.lineTo(x + .5, h); g.stroke(); }
     for (let y = 0; y <= h; y += 100) { g.beginPath(); g.moveTo(0, y + .5); g.lineTo(w, y + .5); g.stroke(); }
-    g.fillStyle = '#8a94a3'; g.font = '28px sans-serif';
-    g.fillText('no screenshot of this screen yet', 40, 60);
+    g.fillStyle = '#8a94a3'; g.font = Math.min(28, Math.floor((w - 60) / 17)) + 'px sans-serif'; // fits a 390 px page
+    g.fillText('no screenshot of this screen yet', 30, 60);
     return c.toDataURL('image/png');
   }
 
@@ -157,11 +168,12 @@
     if (!res.ok) throw new Error(`${res.status}: ${reply.error}`);
     const picker = $('#screen-picker');
     const wanted = params.get('screen') || picker.value;
+    const layout = shownOver($('#viewport').value);
     picker.innerHTML = '';
     for (const s of reply.screens) {
       const o = document.createElement('option');
       o.value = s.screen_id;
-      o.textContent = s.screen_id + (s.shots && s.shots.desktop ? '' : ' (no screenshot)');
+      o.textContent = s.screen_id + (s.shots && s.shots[layout] ? '' : ` (no ${layout} screenshot)`);
       picker.append(o);
     }
     if (wanted && reply.screens.some(s => s.screen_id === wanted)) picker.value = wanted;
@@ -170,6 +182,7 @@
 
   async function init() {
     if (params.get('client')) $('#client').value = params.get('client');
+    if (CAPTURE_WIDTH[params.get('viewport')]) $('#viewport').value = params.get('viewport');
     // the read key: from the fragment (#key=…, never sent to a server), else this tab's last one
     const fragment = new URLSearchParams(location.hash.slice(1));
     let stored = null;
@@ -187,6 +200,7 @@
     $('#compare-to').value = isoLocal(to);
     $('#compare-from').value = isoLocal(new Date(to.getTime() - 24 * 3600e3));
     document.querySelectorAll('[data-range]').forEach(b => b.addEventListener('click', () => { setRange(Number(b.dataset.range)); load().catch(() => {}); }));
+    $('#viewport').addEventListener('change', () => loadScreens().then(load).catch(e => { $('#error').textContent = String(e.message || e); }));
     $('#compare').addEventListener('change', () => document.body.classList.toggle('compare', $('#compare').checked));
     $('#controls').addEventListener('submit', e => { e.preventDefault(); load().catch(() => {}); });
     ['#radius', '#opacity'].forEach(s => $(s).addEventListener('change', () => last && paint(last)));

@@ -1,5 +1,6 @@
 package io.heatlab.console.heatmaps;
 
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.olap.Granularity;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapGrid;
@@ -12,16 +13,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the Heatmaps view asks for, as the operator typed it — client, screen, event types, hour
- * range (labels like {@code 2026-11-25T10}, the "to" hour included), rendering options and an
- * optional period B to compare with — turned into service requests with a clear message on bad
- * input. Pure, tested without a toolkit, like {@link #cellAt} and {@link #coverage}.
+ * What the Heatmaps view asks for, as the operator typed it — client, screen, event types, viewport
+ * class (a heatmap never mixes layouts), hour range (labels like {@code 2026-11-25T10}, the "to"
+ * hour included), rendering options and an optional period B to compare with — turned into service
+ * requests with a clear message on bad input. Pure, tested without a toolkit, like {@link #cellAt}
+ * and {@link #coverage}.
  */
 public record HeatmapRequest(
     String client,
     String screen,
     boolean moves,
     boolean clicks,
+    ViewportClass viewport,
     String from,
     String to,
     double radius,
@@ -74,7 +77,7 @@ public record HeatmapRequest(
     }
     Instant f = Granularity.HOURLY.parse(fromLabel.strip());
     Instant t = Granularity.HOURLY.end(Granularity.HOURLY.parse(toLabel.strip()));
-    return new HeatmapService.Request(client, screen, types(), f, t);
+    return new HeatmapService.Request(client, screen, types(), viewport, f, t);
   }
 
   public HeatmapRenderer.Options options() {

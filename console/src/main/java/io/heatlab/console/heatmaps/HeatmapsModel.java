@@ -10,6 +10,7 @@ import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapGrid;
 import io.heatlab.render.HeatmapRenderer;
 import io.heatlab.screens.Backdrop;
+import io.heatlab.screens.KnownScreen;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -59,8 +59,11 @@ public final class HeatmapsModel {
     /** The screens with traffic or a registered screenshot, of every client, sorted. */
     List<String> screenIds() throws Exception;
 
-    /** What {@code client}'s {@code screen} is painted over: its screenshot, or a neutral grid. */
-    Backdrop backdrop(String client, String screenId) throws IOException;
+    /**
+     * What {@code client}'s {@code screen} is painted over for {@code viewport}: its screenshot of
+     * that class, or a neutral grid.
+     */
+    Backdrop backdrop(String client, String screenId, ViewportClass viewport) throws IOException;
 
     /** The clients that have rolled-up data, sorted. */
     List<String> clients() throws SQLException;
@@ -75,15 +78,20 @@ public final class HeatmapsModel {
       return new Source() {
         @Override
         public List<String> screenIds() throws Exception {
-          TreeSet<String> ids = new TreeSet<>();
-          context.screenTraffic().list(null, Instant.now()).forEach(r -> ids.add(r.screen()));
-          context.screenRegistry().list(null).forEach(s -> ids.add(s.screen()));
-          return List.copyOf(ids);
+          return KnownScreen.join(
+                  context.screenTraffic().list(null, Instant.now()),
+                  context.screenRegistry().list(null))
+              .stream()
+              .map(KnownScreen::screen)
+              .distinct()
+              .sorted()
+              .toList();
         }
 
         @Override
-        public Backdrop backdrop(String client, String screenId) throws IOException {
-          return Backdrop.of(context.screenRegistry(), client, screenId, ViewportClass.DESKTOP);
+        public Backdrop backdrop(String client, String screenId, ViewportClass viewport)
+            throws IOException {
+          return Backdrop.of(context.screenRegistry(), client, screenId, viewport);
         }
 
         @Override
@@ -192,7 +200,7 @@ public final class HeatmapsModel {
       throws Exception {
     HeatmapService.Answer answerA = source.heatmap(a);
     HeatmapService.Answer answerB = b == null ? null : source.heatmap(b);
-    Backdrop backdrop = backdrop(r.client(), r.screen());
+    Backdrop backdrop = backdrop(r.client(), r.screen(), r.viewport());
     BufferedImage screenshot = backdrop.image();
     HeatmapRenderer renderer = new HeatmapRenderer(r.options());
     BufferedImage painted =
@@ -211,9 +219,10 @@ public final class HeatmapsModel {
             new HashSet<>(answerA.missingHours()));
     String caption =
         String.format(
-                "%,d events (%s) · read %s%s",
+                "%,d events (%s, %s) · read %s%s",
                 answerA.grid().total(),
                 String.join("+", a.types()),
+                a.viewport().id(),
                 HeatmapRequest.describeWindows(answerA.windowsRead()),
                 answerA.gaps().isEmpty() ? "" : " · " + answerA.gaps())
             + (backdrop.note() == null ? "" : " · " + backdrop.note());
@@ -239,12 +248,13 @@ public final class HeatmapsModel {
         caption);
   }
 
-  /** The backdrop of a screen, read once per console session and client. */
-  private Backdrop backdrop(String client, String screenId) throws IOException {
-    String key = client + "/" + screenId;
+  /** The backdrop of a screen, read once per console session, client and viewport class. */
+  private Backdrop backdrop(String client, String screenId, ViewportClass viewport)
+      throws IOException {
+    String key = client + "/" + screenId + "/" + viewport.shownOver().id();
     Backdrop cached = backdrops.get(key);
     if (cached == null) {
-      cached = source.backdrop(client, screenId);
+      cached = source.backdrop(client, screenId, viewport);
       if (cached.note() == null) {
         backdrops.put(key, cached); // a missing screenshot is looked for again next time
       }
@@ -265,9 +275,10 @@ public final class HeatmapsModel {
     HeatmapRequest r = s.request();
     String name =
         String.format(
-                "heatmap-%s-%s-%s-%s%s.png",
+                "heatmap-%s-%s-%s-%s-%s%s.png",
                 r.client(),
                 r.screen(),
+                r.viewport().id(),
                 r.from(),
                 r.to(),
                 r.comparing() ? "-vs-" + r.compareFrom() : "")

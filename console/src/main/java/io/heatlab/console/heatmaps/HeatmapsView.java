@@ -3,11 +3,14 @@ package io.heatlab.console.heatmaps;
 import io.heatlab.console.shell.ConsolePrefs;
 import io.heatlab.console.shell.ConsoleView;
 import io.heatlab.console.shell.ErrorBanner;
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.olap.Granularity;
 import io.heatlab.render.HeatmapRenderer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import javafx.beans.binding.Bindings;
+import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -21,6 +24,7 @@ import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
 import javafx.scene.control.Slider;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.HBox;
@@ -28,6 +32,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
+import javafx.util.StringConverter;
 
 /**
  * Heatmaps: pick client, screen, event types and hours; the screenshot with the heatmap overlay
@@ -41,6 +46,8 @@ public final class HeatmapsView extends ConsoleView {
   private final ChoiceBox<String> screen = new ChoiceBox<>();
   private final CheckBox moves = new CheckBox("moves");
   private final CheckBox clicks = new CheckBox("clicks");
+  private final ChoiceBox<ViewportClass> viewport =
+      new ChoiceBox<>(FXCollections.observableArrayList(ViewportClass.values()));
   private final TextField from = new TextField();
   private final TextField to = new TextField();
   private final Slider radius = new Slider(0, 8, 2.5);
@@ -62,6 +69,26 @@ public final class HeatmapsView extends ConsoleView {
     screen.setId("hm-screen");
     from.setId("hm-from");
     to.setId("hm-to");
+    viewport.setId("hm-viewport");
+    viewport.setConverter(
+        new StringConverter<>() {
+          @Override
+          public String toString(ViewportClass v) {
+            return v == null ? "" : v.id();
+          }
+
+          @Override
+          public ViewportClass fromString(String id) {
+            return ViewportClass.of(id);
+          }
+        });
+    viewport.setTooltip(
+        new Tooltip(
+            "Layouts differ by width: desktop ≥ "
+                + ViewportClass.DESKTOP_MIN
+                + " px, tablet ≥ "
+                + ViewportClass.TABLET_MIN
+                + " px, mobile below; unknown: pages that sent no viewport"));
     compare.setId("hm-compare");
     compareFrom.setId("hm-compare-from");
     compareTo.setId("hm-compare-to");
@@ -93,6 +120,8 @@ public final class HeatmapsView extends ConsoleView {
                 });
     moves.setSelected(Boolean.parseBoolean(prefs.get("heatmaps.moves", "true")));
     clicks.setSelected(Boolean.parseBoolean(prefs.get("heatmaps.clicks", "true")));
+    viewport.setValue(viewportPref(prefs.get("heatmaps.viewport", ViewportClass.DESKTOP.id())));
+    viewport.setOnAction(e -> show());
     Instant now = Instant.now();
     from.setText(
         prefs.get(
@@ -154,6 +183,8 @@ public final class HeatmapsView extends ConsoleView {
             new Label("Screen"),
             screen,
             new HBox(8, moves, clicks),
+            new Label("Viewport"),
+            viewport,
             new Label("Hours (UTC, inclusive)"),
             from,
             to,
@@ -180,7 +211,17 @@ public final class HeatmapsView extends ConsoleView {
     canvasHolder.setAlignment(Pos.TOP_LEFT);
     ScrollPane scroll = new ScrollPane(canvasHolder);
     scroll.setFitToWidth(true);
-    image.fitWidthProperty().bind(scroll.widthProperty().subtract(20));
+    // as wide as the pane, never wider than the screenshot: a 390 px mobile page stays narrow
+    image
+        .fitWidthProperty()
+        .bind(
+            Bindings.createDoubleBinding(
+                () ->
+                    Math.min(
+                        scroll.getWidth() - 20,
+                        image.getImage() == null ? Double.MAX_VALUE : image.getImage().getWidth()),
+                scroll.widthProperty(),
+                image.imageProperty()));
     image.setOnMouseMoved(e -> hover(e.getX(), e.getY()));
     image.setOnMouseExited(e -> hover.setText(" "));
     hover.setId("hm-hover");
@@ -215,12 +256,21 @@ public final class HeatmapsView extends ConsoleView {
     root.setCenter(center);
   }
 
+  private static ViewportClass viewportPref(String id) {
+    try {
+      return ViewportClass.of(id);
+    } catch (IllegalArgumentException e) {
+      return ViewportClass.DESKTOP; // a preference written by another version
+    }
+  }
+
   /** Shows the heatmap of the current choices (and remembers them). */
   public void show() {
     prefs.put("heatmaps.client", client.getValue());
     prefs.put("heatmaps.screen", screen.getValue());
     prefs.put("heatmaps.moves", moves.isSelected());
     prefs.put("heatmaps.clicks", clicks.isSelected());
+    prefs.put("heatmaps.viewport", viewport.getValue().id());
     prefs.put("heatmaps.from", from.getText());
     prefs.put("heatmaps.to", to.getText());
     prefs.put("heatmaps.radius", radius.getValue());
@@ -232,6 +282,7 @@ public final class HeatmapsView extends ConsoleView {
             screen.getValue(),
             moves.isSelected(),
             clicks.isSelected(),
+            viewport.getValue(),
             from.getText(),
             to.getText(),
             radius.getValue(),

@@ -5,6 +5,7 @@ import io.heatlab.console.shell.Background;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.FxImages;
 import io.heatlab.contract.ViewportClass;
+import io.heatlab.screens.KnownScreen;
 import io.heatlab.screens.PageCapture;
 import io.heatlab.screens.ScreenRegistry;
 import io.heatlab.screens.ScreenTraffic;
@@ -16,9 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import javafx.application.Platform;
@@ -140,29 +139,15 @@ public final class ScreensModel {
   }
 
   private List<Row> list() throws Exception {
-    Map<String, ScreenTraffic.Row> traffic = new TreeMap<>();
-    for (ScreenTraffic.Row t : source.traffic()) {
-      traffic.put(t.client() + "/" + t.screen(), t);
-    }
-    Map<String, ScreenRegistry.Screen> registered = new TreeMap<>();
-    for (ScreenRegistry.Screen s : source.registered()) {
-      registered.put(s.client() + "/" + s.screen(), s);
-    }
-    TreeMap<String, Boolean> keys = new TreeMap<>();
-    traffic.keySet().forEach(k -> keys.put(k, true));
-    registered.keySet().forEach(k -> keys.put(k, true));
     List<Row> out = new ArrayList<>();
-    for (String key : keys.keySet()) {
-      ScreenTraffic.Row t = traffic.get(key);
-      Optional<ScreenRegistry.Screen> s = Optional.ofNullable(registered.get(key));
-      String[] parts = key.split("/", 2);
+    for (KnownScreen s : KnownScreen.join(source.traffic(), source.registered())) {
       out.add(
           new Row(
-              parts[0],
-              parts[1],
-              t == null ? 0 : t.events(),
-              t == null ? null : t.lastSeen(),
-              s.map(ScreenRegistry.Screen::url).orElse(null),
+              s.client(),
+              s.screen(),
+              s.events(),
+              s.lastSeen().orElse(null),
+              s.url().orElse(null),
               shot(s, ViewportClass.DESKTOP),
               shot(s, ViewportClass.TABLET),
               shot(s, ViewportClass.MOBILE)));
@@ -170,10 +155,8 @@ public final class ScreensModel {
     return out;
   }
 
-  private static String shot(Optional<ScreenRegistry.Screen> s, ViewportClass v) {
-    return s.flatMap(x -> x.shot(v))
-        .map(shot -> shot.width() + "×" + shot.height())
-        .orElse("missing");
+  private static String shot(KnownScreen s, ViewportClass v) {
+    return s.shot(v).map(shot -> shot.width() + "×" + shot.height()).orElse("missing");
   }
 
   /** Shows the screenshot of a screen for a viewport class (or says it has none). */

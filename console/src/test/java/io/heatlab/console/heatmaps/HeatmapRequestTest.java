@@ -3,6 +3,7 @@ package io.heatlab.console.heatmaps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.olap.Granularity;
 import io.heatlab.render.HeatmapGrid;
 import io.heatlab.render.HeatmapRenderer;
@@ -20,6 +21,7 @@ class HeatmapRequestTest {
         "pricing",
         moves,
         clicks,
+        ViewportClass.DESKTOP,
         from,
         to,
         2.5,

@@ -4,6 +4,7 @@ import static io.heatlab.console.testing.FxTesting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heatlab.console.testing.FxTesting;
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.olap.Granularity;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapGrid;
@@ -65,10 +66,12 @@ class HeatmapsModelTest {
               }
 
               @Override
-              public Backdrop backdrop(String client, String screenId) throws IOException {
+              public Backdrop backdrop(String client, String screenId, ViewportClass viewport)
+                  throws IOException {
                 return screenshot == null
                     ? new Backdrop(
-                        Backdrop.neutralPage(W, H), "no desktop screenshot of " + screenId)
+                        Backdrop.neutralPage(W, H),
+                        "no " + viewport.id() + " screenshot of " + screenId)
                     : new Backdrop(ImageIO.read(new ByteArrayInputStream(screenshot)), null);
               }
 
@@ -89,7 +92,8 @@ class HeatmapsModelTest {
                     grid,
                     b ? List.of() : List.of(H11),
                     List.of(),
-                    Map.of(Granularity.HOURLY, 1));
+                    Map.of(Granularity.HOURLY, 1),
+                    Map.of());
               }
 
               @Override
@@ -137,7 +141,7 @@ class HeatmapsModelTest {
         .isEqualTo(Color.WHITE.getRGB());
     assertThat(shown.caption())
         .isEqualTo(
-            "1,200 events (click) · read 1 hourly window · 1 landed hour(s) not rolled up yet");
+            "1,200 events (click, desktop) · read 1 hourly window · 1 landed hour(s) not rolled up yet");
     assertThat(model.message().get()).isEqualTo(shown.caption());
     assertThat(shown.coverage())
         .containsExactly(
@@ -166,6 +170,7 @@ class HeatmapsModelTest {
             "pricing",
             false,
             true,
+            ViewportClass.DESKTOP,
             "2026-11-25T10",
             "2026-11-25T11",
             2.5,
@@ -202,7 +207,7 @@ class HeatmapsModelTest {
     Path file = model.lastExport().get();
     assertThat(file.getParent()).isEqualTo(exports);
     assertThat(file.getFileName().toString())
-        .isEqualTo("heatmap-acme-pricing-2026-11-25T10-2026-11-25T11.png");
+        .isEqualTo("heatmap-acme-pricing-desktop-2026-11-25T10-2026-11-25T11.png");
     BufferedImage written = ImageIO.read(file.toFile());
     assertThat(written.getWidth()).isEqualTo(W);
     assertThat(written.getRGB(W / 4 + 2, H / 2 + 1))
@@ -219,6 +224,7 @@ class HeatmapsModelTest {
         "pricing",
         false,
         true,
+        ViewportClass.DESKTOP,
         "2026-11-25T10",
         "2026-11-25T11",
         2.5,

@@ -2,6 +2,7 @@ package io.heatlab.olap;
 
 import io.heatlab.contract.ContractRules;
 import io.heatlab.contract.EventType;
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.render.HeatmapGrid;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -82,19 +83,96 @@ public final class HeatmapQuery {
   }
 
   /**
-   * Counts per cell of (client, screen, types) over [from, to), as a {@link HeatmapGrid#SIZE}²
-   * grid.
+   * Counts per cell of (client, screen, types) in one viewport class over [from, to), as a {@link
+   * HeatmapGrid#SIZE}² grid.
    */
   public HeatmapGrid heatmap(
-      String clientId, String screenId, List<String> eventTypes, Instant from, Instant to)
+      String clientId,
+      String screenId,
+      List<String> eventTypes,
+      ViewportClass viewport,
+      Instant from,
+      Instant to)
       throws SQLException {
-    return heatmap(clientId, screenId, eventTypes, plan(from, to));
+    return heatmap(clientId, screenId, eventTypes, viewport, plan(from, to));
   }
 
-  /** Counts per cell of (client, screen, types) summed over the windows of {@code plan}. */
+  /**
+   * Counts per cell of (client, screen, types) in one viewport class — layouts differ by width, so
+   * a heatmap never mixes classes — summed over the windows of {@code plan}.
+   */
   public HeatmapGrid heatmap(
+      String clientId,
+      String screenId,
+      List<String> eventTypes,
+      ViewportClass viewport,
+      List<Window> plan)
+      throws SQLException {
+    List<String> params = new ArrayList<>();
+    String sql =
+        "SELECT cell_x, cell_y, sum(c) FROM ("
+            + union(
+                "cell_x, cell_y, count AS c",
+                clientId,
+                screenId,
+                eventTypes,
+                viewport,
+                plan,
+                params)
+            + ") GROUP BY cell_x, cell_y";
+    HeatmapGrid grid = HeatmapGrid.empty(HeatmapGrid.SIZE, HeatmapGrid.SIZE);
+    try (Connection c = jdbc.connect();
+        PreparedStatement st = c.prepareStatement(sql)) {
+      bind(st, params);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          grid.add(rs.getInt(1), rs.getInt(2), rs.getLong(3));
+        }
+      }
+    }
+    return grid;
+  }
+
+  /**
+   * Σ count of (client, screen, types) per viewport class over the windows of {@code plan}, for the
+   * classes that have events: what an empty heatmap of one class can point to.
+   */
+  public Map<ViewportClass, Long> totalsByViewport(
       String clientId, String screenId, List<String> eventTypes, List<Window> plan)
       throws SQLException {
+    List<String> params = new ArrayList<>();
+    String sql =
+        "SELECT viewport_class, sum(c) FROM ("
+            + union(
+                "viewport_class, count AS c", clientId, screenId, eventTypes, null, plan, params)
+            + ") GROUP BY viewport_class";
+    Map<ViewportClass, Long> totals = new EnumMap<>(ViewportClass.class);
+    try (Connection c = jdbc.connect();
+        PreparedStatement st = c.prepareStatement(sql)) {
+      bind(st, params);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          if (rs.getLong(2) > 0) {
+            totals.put(ViewportClass.of(rs.getString(1)), rs.getLong(2));
+          }
+        }
+      }
+    }
+    return totals;
+  }
+
+  /**
+   * One SELECT of {@code columns} per table the plan reads, UNION ALL: (client, screen, types, the
+   * viewport class unless null) in the plan's windows; appends the bound values to {@code params}.
+   */
+  private static String union(
+      String columns,
+      String clientId,
+      String screenId,
+      List<String> eventTypes,
+      ViewportClass viewport,
+      List<Window> plan,
+      List<String> params) {
     requireId(ContractRules.Id.CLIENT, clientId);
     requireId(ContractRules.Id.SCREEN, screenId);
     if (eventTypes.isEmpty()) {
@@ -111,38 +189,35 @@ public final class HeatmapQuery {
     for (Window w : plan) {
       byGranularity.computeIfAbsent(w.granularity(), g -> new ArrayList<>()).add(w.start());
     }
-    StringBuilder sql = new StringBuilder("SELECT cell_x, cell_y, sum(c) FROM (");
-    List<String> params = new ArrayList<>();
-    String union = "";
+    StringBuilder sql = new StringBuilder();
     for (Map.Entry<Granularity, List<Instant>> e : byGranularity.entrySet()) {
-      sql.append(union)
-          .append("SELECT cell_x, cell_y, count AS c FROM ")
+      sql.append(sql.length() == 0 ? "" : " UNION ALL ")
+          .append("SELECT ")
+          .append(columns)
+          .append(" FROM ")
           .append(e.getKey().table())
           .append(" WHERE client_id = ? AND screen_id = ? AND event_type IN (")
           .append(placeholders(eventTypes.size()))
-          .append(") AND window_start IN (")
+          .append(")")
+          .append(viewport == null ? "" : " AND viewport_class = ?")
+          .append(" AND window_start IN (")
           .append(placeholders(e.getValue().size()))
           .append(")");
       params.add(clientId);
       params.add(screenId);
       params.addAll(eventTypes);
+      if (viewport != null) {
+        params.add(viewport.id());
+      }
       e.getValue().forEach(t -> params.add(Granularity.dateTime(t)));
-      union = " UNION ALL ";
     }
-    sql.append(") GROUP BY cell_x, cell_y");
-    HeatmapGrid grid = HeatmapGrid.empty(HeatmapGrid.SIZE, HeatmapGrid.SIZE);
-    try (Connection c = jdbc.connect();
-        PreparedStatement st = c.prepareStatement(sql.toString())) {
-      for (int i = 0; i < params.size(); i++) {
-        st.setString(i + 1, params.get(i));
-      }
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          grid.add(rs.getInt(1), rs.getInt(2), rs.getLong(3));
-        }
-      }
+    return sql.toString();
+  }
+
+  private static void bind(PreparedStatement st, List<String> params) throws SQLException {
+    for (int i = 0; i < params.size(); i++) {
+      st.setString(i + 1, params.get(i));
     }
-    return grid;
   }
 
   private static String placeholders(int n) {

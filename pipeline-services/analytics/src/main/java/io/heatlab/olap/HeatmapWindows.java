@@ -77,15 +77,17 @@ public final class HeatmapWindows {
           c.prepareStatement(
               "INSERT INTO "
                   + g.staging()
-                  + " (client_id, screen_id, event_type, window_start, cell_x, cell_y, count) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                  + " (client_id, screen_id, event_type, viewport_class, window_start, cell_x, cell_y, count)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (CellCount cell : cells) {
           insert.setString(1, cell.clientId());
           insert.setString(2, cell.screenId());
           insert.setString(3, cell.eventType());
-          insert.setString(4, start);
-          insert.setInt(5, cell.cellX());
-          insert.setInt(6, cell.cellY());
-          insert.setLong(7, cell.count());
+          insert.setString(4, cell.viewportClass());
+          insert.setString(5, start);
+          insert.setInt(6, cell.cellX());
+          insert.setInt(7, cell.cellY());
+          insert.setLong(8, cell.count());
           insert.addBatch();
           if (++rows % BATCH == 0) {
             insert.executeBatch();

@@ -56,6 +56,14 @@ public final class Migrations {
 
   /** Applies every listed migration not yet recorded; returns the ones applied now. */
   public List<Migration> apply() throws SQLException, IOException {
+    return apply(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Applies the listed migrations up to version {@code last} (included) not yet recorded, e.g. to
+   * build a database as an older release left it; returns the ones applied now.
+   */
+  public List<Migration> apply(int last) throws SQLException, IOException {
     try (Connection server = jdbc.connectToServer();
         Statement st = server.createStatement()) {
       st.execute("CREATE DATABASE IF NOT EXISTS `" + jdbc.database() + "`");
@@ -69,6 +77,9 @@ public final class Migrations {
       }
       Map<Integer, String> recorded = recorded(c);
       for (Migration m : listed()) {
+        if (m.version() > last) {
+          break;
+        }
         String checksum = recorded.get(m.version());
         if (checksum != null) {
           if (!checksum.equals(m.checksum())) {

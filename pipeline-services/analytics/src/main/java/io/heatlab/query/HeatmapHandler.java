@@ -1,6 +1,7 @@
 package io.heatlab.query;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.olap.Granularity;
 import io.heatlab.render.HeatmapGrid;
 import java.nio.ByteBuffer;
@@ -23,10 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET
- * /v1/heatmap?client_id=&screen_id=&type=move,click&from=ISO&to=ISO[&compare_from=&compare_to=|&compare_type=]}
+ * /v1/heatmap?client_id=&screen_id=&type=move,click&viewport=desktop&from=ISO&to=ISO[&compare_from=&compare_to=|&compare_type=]}
  * → {@code {grid:{w,h}, cells:[[x,y,count]…], max, total, coverage:{missing_hours:[…],
  * expired:[{granularity, from, to}…]}, …}} — {@code expired}: windows of the range past their
- * retention, whose counts are not in the answer.
+ * retention, whose counts are not in the answer. {@code viewport}: one viewport class, {@code
+ * desktop} (the default), {@code tablet}, {@code mobile} or {@code unknown} (batches sent without a
+ * viewport); a heatmap never mixes them. An empty answer names the classes that have events in
+ * {@code other_viewports: {class: events}}.
  *
  * <p>Read access is per client with one of the client's <b>read keys</b> ({@code api.read.keys}),
  * in {@code Authorization: Bearer} only (never in the URL, where logs and referrers would keep it):
@@ -74,11 +78,16 @@ public final class HeatmapHandler extends Handler.Abstract {
               params.getValue("type") == null
                   ? new String[] {"move", "click"}
                   : params.getValue("type").split(","));
+      ViewportClass viewport =
+          params.getValue("viewport") == null
+              ? ViewportClass.DESKTOP
+              : ViewportClass.of(params.getValue("viewport"));
       a =
           new HeatmapService.Request(
               client,
               params.getValue("screen_id"),
               types,
+              viewport,
               instant(params, "from"),
               instant(params, "to"));
       String compareType = params.getValue("compare_type");
@@ -92,6 +101,7 @@ public final class HeatmapHandler extends Handler.Abstract {
                 client,
                 a.screenId(),
                 compareType == null ? types : List.of(compareType.split(",")),
+                viewport,
                 period ? instant(params, "compare_from") : a.from(),
                 period ? instant(params, "compare_to") : a.to());
       }
@@ -132,6 +142,7 @@ public final class HeatmapHandler extends Handler.Abstract {
     body.put("client_id", answer.request().clientId());
     body.put("screen_id", answer.request().screenId());
     body.put("types", answer.request().types());
+    body.put("viewport", answer.request().viewport().id());
     body.put("from", answer.request().from().toString());
     body.put("to", answer.request().to().toString());
     body.put("grid", Map.of("w", g.width(), "h", g.height()));
@@ -157,6 +168,9 @@ public final class HeatmapHandler extends Handler.Abstract {
             answer.missingHours().stream().map(Granularity.HOURLY::label).toList(),
             "expired",
             expired));
+    Map<String, Long> others = new LinkedHashMap<>();
+    answer.otherViewports().forEach((v, n) -> others.put(v.id(), n));
+    body.put("other_viewports", others); // filled only when this class has no event
     Map<String, Integer> read = new LinkedHashMap<>();
     answer.windowsRead().forEach((gr, n) -> read.put(gr.name().toLowerCase(), n));
     body.put("windows_read", read);

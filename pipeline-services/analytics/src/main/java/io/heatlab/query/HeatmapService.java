@@ -3,6 +3,7 @@ package io.heatlab.query;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
 import io.heatlab.contract.ContractRules;
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.landing.LandingIndex;
 import io.heatlab.landing.LandingLayout;
 import io.heatlab.landing.ObjectStore;
@@ -37,12 +38,24 @@ public final class HeatmapService {
   private final HeatmapQuery query;
   private final RollupCoverage coverage;
 
-  /** A heatmap request: ids as in the contract, event types among move/click, any instants. */
+  /**
+   * A heatmap request: ids as in the contract, event types among move/click, one viewport class (a
+   * heatmap never mixes layouts), any instants.
+   */
   public record Request(
-      String clientId, String screenId, List<String> types, Instant from, Instant to) {
+      String clientId,
+      String screenId,
+      List<String> types,
+      ViewportClass viewport,
+      Instant from,
+      Instant to) {
     public Request {
       HeatmapQuery.requireId(ContractRules.Id.CLIENT, clientId);
       HeatmapQuery.requireId(ContractRules.Id.SCREEN, screenId);
+      if (viewport == null) {
+        throw new IllegalArgumentException(
+            "viewport: name a viewport class (desktop, tablet, mobile, unknown)");
+      }
       if (types == null || types.isEmpty()) {
         throw new IllegalArgumentException("type: name at least one event type (move, click)");
       }
@@ -67,23 +80,35 @@ public final class HeatmapService {
       Instant f = from.truncatedTo(ChronoUnit.HOURS);
       Instant t = to.truncatedTo(ChronoUnit.HOURS);
       return new Request(
-          clientId, screenId, types, f, t.equals(to) ? t : t.plus(Duration.ofHours(1)));
+          clientId, screenId, types, viewport, f, t.equals(to) ? t : t.plus(Duration.ofHours(1)));
     }
   }
 
   /**
    * The answer: the range covered, the grid, the landed hours not rolled up, the windows past their
-   * retention (not counted), the windows read per table.
+   * retention (not counted), the windows read per table, and — only when the grid is empty — the
+   * events the other viewport classes have over the same range (rows rolled up before the viewport
+   * class joined the key are all {@code unknown}).
    */
   public record Answer(
       Request request,
       HeatmapGrid grid,
       List<Instant> missingHours,
       List<RollupCoverage.Expired> expired,
-      Map<Granularity, Integer> windowsRead) {
+      Map<Granularity, Integer> windowsRead,
+      Map<ViewportClass, Long> otherViewports) {
     /** What the answer lacks, in words (empty when it lacks nothing). */
     public String gaps() {
       List<String> gaps = new ArrayList<>();
+      if (!otherViewports.isEmpty()) {
+        List<String> others = new ArrayList<>();
+        otherViewports.forEach((v, n) -> others.add(String.format("%s %,d", v.id(), n)));
+        gaps.add(
+            "no "
+                + request.viewport().id()
+                + " events; other viewport classes have some: "
+                + String.join(", ", others));
+      }
       if (!missingHours.isEmpty()) {
         gaps.add(missingHours.size() + " landed hour(s) not rolled up yet");
       }
@@ -151,9 +176,14 @@ public final class HeatmapService {
     }
     Map<Granularity, Integer> read = new EnumMap<>(Granularity.class);
     plan.forEach(w -> read.merge(w.granularity(), 1, Integer::sum));
-    HeatmapGrid grid = query.heatmap(r.clientId(), r.screenId(), r.types(), plan);
+    HeatmapGrid grid = query.heatmap(r.clientId(), r.screenId(), r.types(), r.viewport(), plan);
+    Map<ViewportClass, Long> others = new EnumMap<>(ViewportClass.class);
+    if (grid.total() == 0) {
+      others.putAll(query.totalsByViewport(r.clientId(), r.screenId(), r.types(), plan));
+      others.remove(r.viewport());
+    }
     return new Answer(
-        r, grid, coverage.missingHours(r.from(), r.to()), coverage.expired(plan), read);
+        r, grid, coverage.missingHours(r.from(), r.to()), coverage.expired(plan), read, others);
   }
 
   private static final class CoverageFailure extends RuntimeException {

@@ -1,6 +1,7 @@
 package io.heatlab.rollup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.landing.ParquetFormat;
 import io.heatlab.olap.CellCount;
@@ -35,10 +36,13 @@ import org.apache.parquet.schema.MessageType;
  * A run writes only under its own {@code run=} directory, so a failed or killed run never touches
  * the aggregates a window is currently published from. The {@code current} pointer moves after
  * ClickHouse has the new window; coarser rollups read the finer windows the pointers name.
- * Partitions are the ClickHouse ones (YYYYMMDDHH, YYYYMMDD).
+ * Partitions are the ClickHouse ones (YYYYMMDDHH, YYYYMMDD). Aggregates written before the viewport
+ * class joined the key (migration V0002) have no {@code viewport_class} column: their cells are
+ * {@code unknown}.
  */
 public final class Aggregates {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String VIEWPORT_CLASS = "viewport_class";
   private static final Pattern POINTER = Pattern.compile("window=(\\d+)\\.json");
 
   /** The published run of one window and its figures. */
@@ -128,6 +132,7 @@ public final class Aggregates {
               .orElseThrow(() -> new IOException(e.key() + " vanished while publishing"));
       try (ParquetFileReader reader = ParquetFormat.open(object)) {
         MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+        boolean classified = schema.containsField(VIEWPORT_CLASS); // written since migration V0002
         var columns = new ColumnIOFactory().getColumnIO(schema);
         PageReadStore rowGroup;
         while ((rowGroup = reader.readNextRowGroup()) != null) {
@@ -140,6 +145,7 @@ public final class Aggregates {
                     r.getString("client_id", 0),
                     r.getString("screen_id", 0),
                     r.getString("event_type", 0),
+                    classified ? r.getString(VIEWPORT_CLASS, 0) : ViewportClass.UNKNOWN.id(),
                     r.getInteger("cell_x", 0),
                     r.getInteger("cell_y", 0),
                     r.getLong("count", 0)));

@@ -1,5 +1,6 @@
 package io.heatlab.rollup;
 
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.landing.HourPartition;
 import io.heatlab.landing.LandingIndex;
 import io.heatlab.landing.LandingLayout;
@@ -52,7 +53,12 @@ final class RunPlanner {
                 "--granularity",
                 g.name().toLowerCase(),
                 "--output",
-                spark.s3a(aggregates.runPrefix(g, run.id()))));
+                spark.s3a(aggregates.runPrefix(g, run.id())),
+                // the contract's viewport classes, which the job cannot import
+                "--desktop-min",
+                String.valueOf(ViewportClass.DESKTOP_MIN),
+                "--tablet-min",
+                String.valueOf(ViewportClass.TABLET_MIN)));
     for (Instant w : run.windows()) {
       String label = String.valueOf(g.partition(w));
       args.add("--window");

@@ -18,12 +18,13 @@ import javax.imageio.ImageIO;
  * screenshot. Never an error: a heatmap of a screen with traffic is always shown.
  */
 public record Backdrop(BufferedImage image, String note) {
-  /** The size of the neutral page: the desktop capture width, a typical page height. */
-  public static final int NEUTRAL_WIDTH = ViewportClass.DESKTOP.captureWidth();
-
+  /** The height of the neutral page (its width: the viewport class's capture width). */
   public static final int NEUTRAL_HEIGHT = 2000;
 
-  /** The backdrop of {@code client}'s {@code screen} for {@code viewport}. */
+  /**
+   * The backdrop of {@code client}'s {@code screen} for {@code viewport}: its screenshot of that
+   * class ({@code unknown}: the desktop one), else a neutral page as wide as the class's captures.
+   */
   public static Backdrop of(
       ScreenRegistry registry, String client, String screen, ViewportClass viewport)
       throws IOException {
@@ -35,9 +36,9 @@ public record Backdrop(BufferedImage image, String note) {
       }
     }
     return new Backdrop(
-        neutralPage(NEUTRAL_WIDTH, NEUTRAL_HEIGHT),
+        neutralPage(viewport.captureWidth(), NEUTRAL_HEIGHT),
         "no "
-            + viewport.id()
+            + viewport.shownOver().id()
             + " screenshot of "
             + client
             + "/"
@@ -46,6 +47,9 @@ public record Backdrop(BufferedImage image, String note) {
             + client
             + " --screen "
             + screen
+            + (viewport.shownOver() == ViewportClass.DESKTOP
+                ? ""
+                : " --viewport " + viewport.shownOver().id())
             + " --url URL");
   }
 
@@ -67,8 +71,8 @@ public record Backdrop(BufferedImage image, String note) {
       g.setRenderingHint(
           RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(new Color(0x8a94a3));
-      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 28));
-      g.drawString("no screenshot of this screen yet", 40, 60);
+      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.min(28, (w - 60) / 17))); // fits 390 px
+      g.drawString("no screenshot of this screen yet", 30, 60);
     } finally {
       g.dispose();
     }

@@ -5,16 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.contract.ContractRules;
 import io.heatlab.contract.ViewportClass;
 import io.heatlab.landing.ObjectStore;
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * The screens heatmaps are painted over, per client, kept in the stack's object storage (MinIO's
@@ -36,6 +40,9 @@ public final class ScreenRegistry {
 
   /** The largest screenshot accepted, in bytes. */
   public static final int MAX_IMAGE_BYTES = 32 << 20;
+
+  /** The most pixels a screenshot may have: checked from its header before it is decoded. */
+  public static final long MAX_PIXELS = 50_000_000;
 
   private static final ObjectMapper JSON =
       new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
@@ -118,8 +125,22 @@ public final class ScreenRegistry {
           "the screenshot has " + image.length + " bytes; at most " + MAX_IMAGE_BYTES);
     }
     String type = imageType(image);
+    Dimension size = type == null ? null : dimensions(image);
+    if (size == null) {
+      throw new IllegalArgumentException("the screenshot is not a PNG or JPEG image");
+    }
+    if ((long) size.width * size.height > MAX_PIXELS) {
+      throw new IllegalArgumentException(
+          "the screenshot is "
+              + size.width
+              + "×"
+              + size.height
+              + " pixels; at most "
+              + MAX_PIXELS / 1_000_000
+              + " million (e.g. 1440 × 30000)");
+    }
     BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(image));
-    if (type == null || decoded == null) {
+    if (decoded == null) {
       throw new IllegalArgumentException("the screenshot is not a PNG or JPEG image");
     }
     Shot shot =
@@ -138,17 +159,42 @@ public final class ScreenRegistry {
     return shot;
   }
 
+  /**
+   * An image's size from its header, before anything is decoded (a small PNG can declare a
+   * gigapixel image: decoding it first would take the heap); null when no reader knows it.
+   */
+  static Dimension dimensions(byte[] image) throws IOException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        return null;
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        return new Dimension(reader.getWidth(0), reader.getHeight(0));
+      } catch (IOException e) {
+        return null;
+      } finally {
+        reader.dispose();
+      }
+    }
+  }
+
   /** Registers {@code screen} with its URL, keeping its screenshots. */
   public void setUrl(String client, String screen, String url) throws IOException {
     requireIds(client, screen);
     describe(client, screen, url, get(client, screen).map(Screen::shots).orElse(Map.of()));
   }
 
-  /** The screenshot of {@code screen} for {@code viewport}, if it has one. */
+  /**
+   * The screenshot of {@code screen} for {@code viewport} (for {@code unknown}: the one it is shown
+   * over, {@link ViewportClass#shownOver()}), if it has one.
+   */
   public Optional<byte[]> screenshot(String client, String screen, ViewportClass viewport)
       throws IOException {
     requireIds(client, screen);
-    return store.get(imageKey(client, screen, viewport));
+    return store.get(imageKey(client, screen, viewport.shownOver()));
   }
 
   private void describe(String client, String screen, String url, Map<String, Shot> shots)

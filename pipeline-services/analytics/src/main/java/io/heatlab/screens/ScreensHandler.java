@@ -8,9 +8,9 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -110,35 +110,21 @@ public final class ScreensHandler extends Handler.Abstract {
   }
 
   private Map<String, Object> list(String client) throws Exception {
-    Map<String, Map<String, Object>> byScreen = new TreeMap<>();
-    for (ScreenTraffic.Row r : traffic.list(client, Instant.now())) {
-      Map<String, Object> s = entry(byScreen, r.screen());
-      s.put("events_7d", r.events());
-      s.put("last_seen", r.lastSeen().toString());
-    }
-    for (ScreenRegistry.Screen registered : registry.list(client)) {
-      Map<String, Object> s = entry(byScreen, registered.screen());
-      s.put("url", registered.url());
-      s.put("shots", registered.shots());
+    List<Map<String, Object>> screens = new ArrayList<>();
+    for (KnownScreen k :
+        KnownScreen.join(traffic.list(client, Instant.now()), registry.list(client))) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("screen_id", k.screen());
+      s.put("events_7d", k.events());
+      s.put("last_seen", k.lastSeen().map(Instant::toString).orElse(null));
+      s.put("url", k.url().orElse(null));
+      s.put("shots", k.shots());
+      screens.add(s);
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("client_id", client);
-    body.put("screens", new ArrayList<>(byScreen.values()));
+    body.put("screens", screens);
     return body;
-  }
-
-  private static Map<String, Object> entry(Map<String, Map<String, Object>> byScreen, String id) {
-    return byScreen.computeIfAbsent(
-        id,
-        k -> {
-          Map<String, Object> s = new LinkedHashMap<>();
-          s.put("screen_id", k);
-          s.put("events_7d", 0L);
-          s.put("last_seen", null);
-          s.put("url", null);
-          s.put("shots", Map.of());
-          return s;
-        });
   }
 
   private boolean screenshot(

@@ -8,10 +8,12 @@ import io.heatlab.landing.InMemoryObjectStore;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +108,44 @@ class ScreenRegistryTest {
     Backdrop shot = Backdrop.of(registry, "acme", "pricing", ViewportClass.DESKTOP);
     assertThat(shot.note()).isNull();
     assertThat(shot.image().getWidth()).isEqualTo(30);
+  }
+
+  @Test
+  void anImageDeclaringTooManyPixelsIsRefusedBeforeItIsDecoded() throws Exception {
+    byte[] bomb = declaring(image(4, 4, "png"), 100_000, 100_000); // 10 gigapixels, ~100 bytes
+    assertThat(ScreenRegistry.dimensions(bomb).width).isEqualTo(100_000);
+    assertThatThrownBy(
+            () -> registry.putScreenshot("acme", "p", ViewportClass.DESKTOP, bomb, "x", null))
+        .hasMessageContaining("100000×100000 pixels; at most 50 million");
+    assertThat(store.keys()).isEmpty();
+  }
+
+  @Test
+  void eachViewportClassIsPaintedOverItsOwnScreenshotAndUnknownOverTheDesktopOne()
+      throws Exception {
+    Backdrop mobile = Backdrop.of(registry, "acme", "pricing", ViewportClass.MOBILE);
+    assertThat(mobile.image().getWidth()).isEqualTo(ViewportClass.MOBILE.captureWidth());
+    assertThat(mobile.note()).contains("no mobile screenshot").contains("--viewport mobile");
+    registry.putScreenshot(
+        "acme", "pricing", ViewportClass.DESKTOP, image(30, 20, "png"), "x", null);
+    registry.putScreenshot("acme", "pricing", ViewportClass.MOBILE, image(9, 40, "png"), "x", null);
+    assertThat(Backdrop.of(registry, "acme", "pricing", ViewportClass.MOBILE).image().getWidth())
+        .isEqualTo(9);
+    assertThat(Backdrop.of(registry, "acme", "pricing", ViewportClass.UNKNOWN).image().getWidth())
+        .isEqualTo(30);
+    assertThat(Backdrop.of(registry, "acme", "pricing", ViewportClass.TABLET).note())
+        .contains("no tablet screenshot");
+  }
+
+  /** {@code png} with its header (IHDR) saying {@code w × h}, its checksum recomputed. */
+  private static byte[] declaring(byte[] png, int w, int h) {
+    byte[] out = png.clone();
+    ByteBuffer b = ByteBuffer.wrap(out); // signature 8, length 4, "IHDR" 4, then width, height
+    b.putInt(16, w).putInt(20, h);
+    CRC32 crc = new CRC32();
+    crc.update(out, 12, 17); // "IHDR" + 13 bytes of data
+    b.putInt(29, (int) crc.getValue());
+    return out;
   }
 
   private static byte[] image(int w, int h, String format) throws IOException {

@@ -198,7 +198,12 @@ public final class DemoCommand implements Callable<Integer> {
         HeatmapService.Answer a =
             service.heatmap(
                 new HeatmapService.Request(
-                    client, screen.id(), List.of("move", "click"), from, end));
+                    client,
+                    screen.id(),
+                    List.of("move", "click"),
+                    ViewportClass.DESKTOP, // the generator's pages are 1440 px wide
+                    from,
+                    end));
         // the screenshot as every reader gets it: from the screens registry (the stack seeded it)
         BufferedImage shot =
             Backdrop.of(registry, client, screen.id(), ViewportClass.DESKTOP).image();

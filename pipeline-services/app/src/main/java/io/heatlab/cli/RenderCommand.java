@@ -6,6 +6,7 @@ import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapRenderer;
 import io.heatlab.screens.Backdrop;
+import io.heatlab.screens.KnownScreen;
 import io.heatlab.screens.ScreenRegistry;
 import io.heatlab.screens.ScreenTraffic;
 import io.heatlab.stack.Stack;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,6 +64,14 @@ final class RenderCommand implements Callable<Integer> {
       defaultValue = "move,click",
       description = "Event types. Default ${DEFAULT-VALUE}.")
   List<String> types;
+
+  @Option(
+      names = "--viewport",
+      defaultValue = "desktop",
+      description =
+          "Viewport class: desktop, tablet, mobile, or unknown (batches sent without a viewport);"
+              + " a heatmap never mixes them. Default ${DEFAULT-VALUE}.")
+  String viewport;
 
   @Option(
       names = "--scale",
@@ -116,6 +124,12 @@ final class RenderCommand implements Callable<Integer> {
     if (radius < 0 || opacity <= 0 || opacity > 1) {
       throw new UserError("--radius must be ≥ 0 and --opacity within (0, 1]");
     }
+    ViewportClass layout;
+    try {
+      layout = ViewportClass.of(viewport);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--" + e.getMessage());
+    }
     Instant end =
         to != null ? to : Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
     Instant start = from != null ? from : end.minus(Duration.ofHours(24));
@@ -138,13 +152,13 @@ final class RenderCommand implements Callable<Integer> {
           new HeatmapRenderer(new HeatmapRenderer.Options(radius, scale, opacity, true));
       List<Path> written = new ArrayList<>();
       for (String id : ids) {
-        Backdrop backdrop = Backdrop.of(registry, client, id, ViewportClass.DESKTOP);
+        Backdrop backdrop = Backdrop.of(registry, client, id, layout);
         if (backdrop.note() != null) {
           System.out.println("  " + backdrop.note());
         }
         BufferedImage shot = backdrop.image();
         HeatmapService.Answer a =
-            service.heatmap(new HeatmapService.Request(client, id, types, start, end));
+            service.heatmap(new HeatmapService.Request(client, id, types, layout, start, end));
         Path target =
             outDir != null ? outDir.resolve(id + (compare ? "-compare" : "") + ".png") : out;
         if (target.toAbsolutePath().getParent() != null) {
@@ -159,6 +173,7 @@ final class RenderCommand implements Callable<Integer> {
                       client,
                       id,
                       compareType != null ? compareType : types,
+                      layout,
                       compareFrom != null ? compareFrom : start,
                       compareTo != null ? compareTo : end));
           String labelA = compareType != null ? String.join("+", types) : "A";
@@ -172,8 +187,9 @@ final class RenderCommand implements Callable<Integer> {
         Files.write(target, HeatmapRenderer.png(image));
         written.add(target);
         System.out.printf(
-            "%-10s %s → %s (%s … %s; %s)%n",
+            "%-10s %s %s → %s (%s … %s; %s)%n",
             id,
+            layout.id(),
             summary,
             target,
             a.request().from(),
@@ -192,11 +208,12 @@ final class RenderCommand implements Callable<Integer> {
   /** The client's screens with traffic or a registered screenshot. */
   private List<String> allScreensOf(HeatlabConfig config, Stack stack, ScreenRegistry registry)
       throws Exception {
-    TreeSet<String> ids = new TreeSet<>();
-    new ScreenTraffic(new ClickHouseJdbc(config, stack.endpoints()))
-        .list(client, Instant.now())
-        .forEach(r -> ids.add(r.screen()));
-    registry.list(client).forEach(s -> ids.add(s.screen()));
-    return List.copyOf(ids);
+    return KnownScreen.join(
+            new ScreenTraffic(new ClickHouseJdbc(config, stack.endpoints()))
+                .list(client, Instant.now()),
+            registry.list(client))
+        .stream()
+        .map(KnownScreen::screen)
+        .toList();
   }
 }

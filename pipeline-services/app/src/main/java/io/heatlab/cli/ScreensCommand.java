@@ -3,6 +3,7 @@ package io.heatlab.cli;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.ViewportClass;
 import io.heatlab.olap.ClickHouseJdbc;
+import io.heatlab.screens.KnownScreen;
 import io.heatlab.screens.PageCapture;
 import io.heatlab.screens.ScreenRegistry;
 import io.heatlab.screens.ScreenTraffic;
@@ -10,9 +11,7 @@ import io.heatlab.stack.Stack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,19 +72,11 @@ final class ScreensCommand implements Runnable {
     public Integer call() throws Exception {
       HeatlabConfig config = options.load();
       try (Stack stack = RunningStack.require(config)) {
-        Map<String, ScreenTraffic.Row> traffic = new TreeMap<>();
-        for (ScreenTraffic.Row r :
-            new ScreenTraffic(new ClickHouseJdbc(config, stack.endpoints()))
-                .list(client, Instant.now())) {
-          traffic.put(r.client() + "/" + r.screen(), r);
-        }
-        Map<String, ScreenRegistry.Screen> registered = new TreeMap<>();
-        for (ScreenRegistry.Screen s : registry(config, stack).list(client)) {
-          registered.put(s.client() + "/" + s.screen(), s);
-        }
-        TreeMap<String, Boolean> all = new TreeMap<>();
-        traffic.keySet().forEach(k -> all.put(k, true));
-        registered.keySet().forEach(k -> all.put(k, true));
+        List<KnownScreen> all =
+            KnownScreen.join(
+                new ScreenTraffic(new ClickHouseJdbc(config, stack.endpoints()))
+                    .list(client, Instant.now()),
+                registry(config, stack).list(client));
         if (all.isEmpty()) {
           System.out.println(
               "no screen has traffic or is registered"
@@ -97,29 +88,24 @@ final class ScreensCommand implements Runnable {
         System.out.printf(
             "%-12s %-28s %12s  %-17s  %-8s %-8s %-8s  %s%n",
             "CLIENT", "SCREEN", "EVENTS (7d)", "LAST SEEN", "DESKTOP", "TABLET", "MOBILE", "URL");
-        for (String key : all.keySet()) {
-          ScreenTraffic.Row t = traffic.get(key);
-          Optional<ScreenRegistry.Screen> s = Optional.ofNullable(registered.get(key));
-          String[] parts = key.split("/", 2);
+        for (KnownScreen s : all) {
           System.out.printf(
               "%-12s %-28s %12s  %-17s  %-8s %-8s %-8s  %s%n",
-              parts[0],
-              parts[1],
-              t == null ? "-" : String.format("%,d", t.events()),
-              t == null ? "-" : t.lastSeen().toString().substring(0, 16).replace('T', ' '),
+              s.client(),
+              s.screen(),
+              s.traffic() == null ? "-" : String.format("%,d", s.events()),
+              s.lastSeen().map(t -> t.toString().substring(0, 16).replace('T', ' ')).orElse("-"),
               shot(s, ViewportClass.DESKTOP),
               shot(s, ViewportClass.TABLET),
               shot(s, ViewportClass.MOBILE),
-              s.map(ScreenRegistry.Screen::url).orElse(""));
+              s.url().orElse(""));
         }
         return 0;
       }
     }
 
-    private static String shot(Optional<ScreenRegistry.Screen> s, ViewportClass v) {
-      return s.flatMap(x -> x.shot(v))
-          .map(shot -> shot.width() + "x" + shot.height())
-          .orElse("missing");
+    private static String shot(KnownScreen s, ViewportClass v) {
+      return s.shot(v).map(shot -> shot.width() + "x" + shot.height()).orElse("missing");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.heatlab.query;
 
+import static io.heatlab.contract.ViewportClass.DESKTOP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.LandedEvent;
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.landing.HourPartition;
 import io.heatlab.landing.JsonLinesFormat;
 import io.heatlab.landing.LandingLayout;
@@ -144,7 +146,8 @@ class HeatmapServiceIT {
     for (Instant[] r : ranges) {
       for (List<String> types : List.of(List.of("move"), List.of("move", "click"))) {
         HeatmapService.Answer a =
-            service.heatmap(new HeatmapService.Request("acme", "pricing", types, r[0], r[1]));
+            service.heatmap(
+                new HeatmapService.Request("acme", "pricing", types, DESKTOP, r[0], r[1]));
         Instant from = r[0].truncatedTo(ChronoUnit.HOURS);
         Instant to =
             r[1].truncatedTo(ChronoUnit.HOURS).equals(r[1])
@@ -166,6 +169,7 @@ class HeatmapServiceIT {
                 "acme",
                 "pricing",
                 List.of("move"),
+                DESKTOP,
                 START.plus(Duration.ofMinutes(95)),
                 END.minus(Duration.ofMinutes(30))));
     assertThat(all.windowsRead())
@@ -176,6 +180,49 @@ class HeatmapServiceIT {
   }
 
   @Test
+  void eachViewportClassIsItsOwnHeatmapAndTogetherTheyHoldEveryEvent() throws Exception {
+    Instant from = START.plus(Duration.ofHours(5));
+    Instant to = END.minus(Duration.ofHours(7)); // weeks, days and hours
+    List<String> types = List.of("move", "click");
+    long all = 0;
+    for (ViewportClass v : ViewportClass.values()) {
+      HeatmapService.Answer a =
+          service.heatmap(new HeatmapService.Request("acme", "pricing", types, v, from, to));
+      assertThat(a.windowsRead()).containsKeys(Granularity.WEEKLY, Granularity.DAILY);
+      HeatmapGrid hourly = hourlyOnly("acme", "pricing", types, v, from, to);
+      assertThat(a.grid().total()).as(v.id()).isEqualTo(hourly.total()).isPositive();
+      assertThat(a.grid().counts()).as(v.id() + ", cell by cell").containsExactly(hourly.counts());
+      all += a.grid().total();
+    }
+    long landed = 0; // what the landed widths say, counted here from the rows themselves
+    try (Connection c = jdbc.connect();
+        PreparedStatement st =
+            c.prepareStatement(
+                "SELECT viewport_class, sum(count) FROM heatmap_hourly WHERE client_id = 'acme'"
+                    + " AND screen_id = 'pricing' AND window_start >= ? AND window_start < ?"
+                    + " GROUP BY viewport_class")) {
+      st.setString(1, Granularity.dateTime(from));
+      st.setString(2, Granularity.dateTime(to));
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          assertThat(rs.getString(1)).isIn("desktop", "tablet", "mobile", "unknown");
+          landed += rs.getLong(2);
+        }
+      }
+    }
+    assertThat(all).isEqualTo(landed);
+
+    String q = "client_id=acme&screen_id=pricing&from=" + from + "&to=" + to;
+    assertThat(get(q, "acme-read", 200).get("viewport").asText()).isEqualTo("desktop");
+    JsonNode mobile = get(q + "&viewport=mobile", "acme-read", 200);
+    assertThat(mobile.get("viewport").asText()).isEqualTo("mobile");
+    assertThat(mobile.get("total").asLong())
+        .isEqualTo(hourlyOnly("acme", "pricing", types, ViewportClass.MOBILE, from, to).total());
+    assertThat(get(q + "&viewport=phone", "acme-read", 400).get("error").asText())
+        .isEqualTo("viewport: 'phone' is not a viewport class (desktop, tablet, mobile, unknown)");
+  }
+
+  @Test
   void coverageListsTheLandedHoursNotRolledUp() throws Exception {
     HeatmapService.Answer a =
         service.heatmap(
@@ -183,6 +230,7 @@ class HeatmapServiceIT {
                 "acme",
                 "pricing",
                 List.of("move", "click"),
+                DESKTOP,
                 START.minus(Duration.ofDays(1)),
                 END.plus(Duration.ofDays(1))));
     assertThat(a.missingHours()).containsExactly(unrolled);
@@ -190,7 +238,12 @@ class HeatmapServiceIT {
             service
                 .heatmap(
                     new HeatmapService.Request(
-                        "acme", "pricing", List.of("move"), START, START.plus(Duration.ofDays(1))))
+                        "acme",
+                        "pricing",
+                        List.of("move"),
+                        DESKTOP,
+                        START,
+                        START.plus(Duration.ofDays(1))))
                 .missingHours())
         .isEmpty();
   }
@@ -313,6 +366,12 @@ class HeatmapServiceIT {
     return JSON.readTree(r.body());
   }
 
+  /**
+   * The viewport widths of landed events, by event: mostly desktop, some of each other class and
+   * the edges of the classes' ranges; null is a batch sent without a viewport.
+   */
+  private static final Integer[] WIDTHS = {1280, 1280, 390, 1024, 1023, 768, 767, null, 1920};
+
   private static void land(Instant hour, int n, Random random) throws Exception {
     List<LandedEvent> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -327,8 +386,8 @@ class HeatmapServiceIT {
               t,
               random.nextDouble(),
               random.nextDouble(),
-              1280,
-              800,
+              WIDTHS[i % WIDTHS.length],
+              WIDTHS[i % WIDTHS.length] == null ? null : 800,
               t));
     }
     JsonLinesFormat format = new JsonLinesFormat();
@@ -345,9 +404,21 @@ class HeatmapServiceIT {
         Map.of());
   }
 
-  /** The grid from heatmap_hourly alone. */
+  /** The grid from heatmap_hourly alone, desktop. */
   private static HeatmapGrid hourlyOnly(
       String client, String screen, List<String> types, Instant from, Instant to) throws Exception {
+    return hourlyOnly(client, screen, types, DESKTOP, from, to);
+  }
+
+  /** The grid of one viewport class from heatmap_hourly alone. */
+  private static HeatmapGrid hourlyOnly(
+      String client,
+      String screen,
+      List<String> types,
+      ViewportClass viewport,
+      Instant from,
+      Instant to)
+      throws Exception {
     HeatmapGrid grid = HeatmapGrid.empty(100, 100);
     try (Connection c = jdbc.connect();
         PreparedStatement st =
@@ -355,12 +426,13 @@ class HeatmapServiceIT {
                 "SELECT cell_x, cell_y, sum(count) FROM heatmap_hourly"
                     + " WHERE client_id = ? AND screen_id = ? AND event_type IN ('"
                     + String.join("','", types)
-                    + "')"
+                    + "') AND viewport_class = ?"
                     + " AND window_start >= ? AND window_start < ? GROUP BY cell_x, cell_y")) {
       st.setString(1, client);
       st.setString(2, screen);
-      st.setString(3, Granularity.dateTime(from));
-      st.setString(4, Granularity.dateTime(to));
+      st.setString(3, viewport.id());
+      st.setString(4, Granularity.dateTime(from));
+      st.setString(5, Granularity.dateTime(to));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           grid.add(rs.getInt(1), rs.getInt(2), rs.getLong(3));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.LandedEvent;
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.landing.HourPartition;
 import io.heatlab.landing.JsonLinesFormat;
 import io.heatlab.landing.LandingLayout;
@@ -266,7 +267,12 @@ class ExactAfterRestartIT {
     HeatmapService.Answer a =
         service.heatmap(
             new HeatmapService.Request(
-                "demo", "pricing", List.of("move", "click"), old, old.plus(Duration.ofHours(5))));
+                "demo",
+                "pricing",
+                List.of("move", "click"),
+                ViewportClass.DESKTOP,
+                old,
+                old.plus(Duration.ofHours(5))));
     assertThat(a.expired())
         .containsExactly(
             new RollupCoverage.Expired(Granularity.HOURLY, old, old.plus(Duration.ofHours(5))));

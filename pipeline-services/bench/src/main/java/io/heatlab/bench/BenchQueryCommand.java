@@ -163,7 +163,7 @@ final class BenchQueryCommand implements Callable<Integer> {
               + (2L * cells)
               + ") % 3 + 1], ['move','click'][intDiv(number, "
               + cells
-              + ") % 2 + 1], toDateTime('"
+              + ") % 2 + 1], 'desktop', toDateTime('"
               + start
               + "', 'UTC') + 3600 * intDiv(number, "
               + rowsPerHour
@@ -176,15 +176,15 @@ final class BenchQueryCommand implements Callable<Integer> {
               + hours * rowsPerHour
               + ")");
       st.execute(
-          "INSERT INTO heatmap_daily SELECT client_id, screen_id, event_type, toStartOfDay(window_start), cell_x, cell_y, sum(count)"
+          "INSERT INTO heatmap_daily SELECT client_id, screen_id, event_type, viewport_class, toStartOfDay(window_start), cell_x, cell_y, sum(count)"
               + " FROM heatmap_hourly WHERE client_id = '"
               + CLIENT
-              + "' GROUP BY client_id, screen_id, event_type, toStartOfDay(window_start), cell_x, cell_y");
+              + "' GROUP BY client_id, screen_id, event_type, viewport_class, toStartOfDay(window_start), cell_x, cell_y");
       st.execute(
-          "INSERT INTO heatmap_weekly SELECT client_id, screen_id, event_type, toDateTime(toMonday(window_start), 'UTC'), cell_x, cell_y, sum(count)"
+          "INSERT INTO heatmap_weekly SELECT client_id, screen_id, event_type, viewport_class, toDateTime(toMonday(window_start), 'UTC'), cell_x, cell_y, sum(count)"
               + " FROM heatmap_daily WHERE client_id = '"
               + CLIENT
-              + "' GROUP BY client_id, screen_id, event_type, toDateTime(toMonday(window_start), 'UTC'), cell_x, cell_y");
+              + "' GROUP BY client_id, screen_id, event_type, viewport_class, toDateTime(toMonday(window_start), 'UTC'), cell_x, cell_y");
       // what the rollups would have recorded (the query uses a daily/weekly window only when rolled
       // up after its parts)
       long v = System.currentTimeMillis() * 1000;

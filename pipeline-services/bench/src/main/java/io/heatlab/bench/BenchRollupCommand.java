@@ -4,6 +4,7 @@ import io.heatlab.cli.ProfileOptions;
 import io.heatlab.cli.RunningStack;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.LandedEvent;
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.landing.HourPartition;
 import io.heatlab.landing.JsonLinesFormat;
 import io.heatlab.landing.LandingLayout;
@@ -292,7 +293,13 @@ final class BenchRollupCommand implements Callable<Integer> {
             + "), best AS (SELECT client_id, batch_id, received_at FROM"
             + " (SELECT client_id, batch_id, received_at, count(*) AS n FROM e GROUP BY ALL)"
             + " QUALIFY row_number() OVER (PARTITION BY client_id, batch_id ORDER BY n DESC, received_at) = 1)"
-            + " SELECT client_id, screen_id, event_type, least(99, floor(x_norm * 100))::INTEGER AS cell_x,"
+            + " SELECT client_id, screen_id, event_type, CASE WHEN viewport_w IS NULL THEN 'unknown'"
+            + " WHEN viewport_w >= "
+            + ViewportClass.DESKTOP_MIN
+            + " THEN 'desktop' WHEN viewport_w >= "
+            + ViewportClass.TABLET_MIN
+            + " THEN 'tablet' ELSE 'mobile' END AS viewport_class,"
+            + " least(99, floor(x_norm * 100))::INTEGER AS cell_x,"
             + " least(99, floor(y_norm * 100))::INTEGER AS cell_y, count(*) AS count FROM e JOIN best USING (client_id, batch_id, received_at)"
             + " GROUP BY ALL";
     long t0 = System.nanoTime();

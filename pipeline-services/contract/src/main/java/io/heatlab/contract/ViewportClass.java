@@ -35,6 +35,14 @@ public enum ViewportClass {
     return width >= DESKTOP_MIN ? DESKTOP : width >= TABLET_MIN ? TABLET : MOBILE;
   }
 
+  /**
+   * The class whose screenshot a heatmap of this class is painted over: itself; for {@link
+   * #UNKNOWN} (no layout of its own), {@link #DESKTOP}.
+   */
+  public ViewportClass shownOver() {
+    return this == UNKNOWN ? DESKTOP : this;
+  }
+
   /** The width a screenshot of this class is taken at. */
   public int captureWidth() {
     return captureWidth;

@@ -1,5 +1,6 @@
 package io.heatlab.rollup.job;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_format;
@@ -9,6 +10,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,8 +36,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * <ul>
  *   <li>{@code hourly}: reads each hour's landed raw events (JSON lines gzip or Parquet, the data
  *       contract's fields), buckets {@code x_norm, y_norm} into the 100 × 100 grid ({@code cell =
- *       min(99, floor(v * 100))}) and counts events per (client_id, screen_id, event_type, cell_x,
- *       cell_y);
+ *       min(99, floor(v * 100))}), puts each event in the viewport class of its batch's width
+ *       ({@code desktop} from {@code --desktop-min} pixels, {@code tablet} from {@code
+ *       --tablet-min}, {@code mobile} below, {@code unknown} without a viewport: heatlab passes its
+ *       contract's widths) and counts events per (client_id, screen_id, event_type, viewport_class,
+ *       cell_x, cell_y);
  *   <li>{@code daily} / {@code weekly}: sums the counts of the finer windows' aggregates (24 hours,
  *       7 days).
  * </ul>
@@ -47,10 +52,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * anything.
  *
  * <p>Arguments: {@code --granularity hourly|daily|weekly --output PATH [--format jsonl|parquet]
- * --input WINDOW=PATH ...} (repeat {@code --input}; a window may have several paths, or none: an
- * empty window; an hourly input is read in the format its {@code format=} folder names, else in
- * {@code --format}). Any unreadable input fails the application (malformed JSON included): a rollup
- * never publishes a window it could only partly read.
+ * --desktop-min PX --tablet-min PX --input WINDOW=PATH ...} (repeat {@code --input}; a window may
+ * have several paths, or none: an empty window; an hourly input is read in the format its {@code
+ * format=} folder names, else in {@code --format}). Any unreadable input fails the application
+ * (malformed JSON included): a rollup never publishes a window it could only partly read.
  */
 public final class RollupJob {
   static final int GRID = 100;
@@ -73,6 +78,23 @@ public final class RollupJob {
           .add("viewport_w", DataTypes.IntegerType)
           .add("viewport_h", DataTypes.IntegerType)
           .add("received_at", DataTypes.LongType);
+
+  /**
+   * A rollup aggregate as the job writes it (and reads it back for daily and weekly). Aggregates
+   * written before the viewport class joined the key lack {@code viewport_class}: read as null,
+   * counted as {@code unknown}.
+   */
+  static final StructType AGGREGATE =
+      new StructType()
+          .add("client_id", DataTypes.StringType)
+          .add("screen_id", DataTypes.StringType)
+          .add("event_type", DataTypes.StringType)
+          .add("viewport_class", DataTypes.StringType)
+          .add("cell_x", DataTypes.IntegerType)
+          .add("cell_y", DataTypes.IntegerType)
+          .add("count", DataTypes.LongType);
+
+  static final String UNKNOWN = "unknown";
 
   private RollupJob() {}
 
@@ -104,7 +126,8 @@ public final class RollupJob {
     // one pass: the write's own metrics give the totals, which heatlab checks against what it reads
     // back
     Observation totals = new Observation("heatlab-totals");
-    all.groupBy("window", "client_id", "screen_id", "event_type", "cell_x", "cell_y")
+    all.groupBy(
+            "window", "client_id", "screen_id", "event_type", "viewport_class", "cell_x", "cell_y")
         .agg(sum("count").cast("long").as("count"), sum("rows_in").cast("long").as("rows_in"))
         .observe(
             totals,
@@ -181,6 +204,7 @@ public final class RollupJob {
             col("client_id"),
             col("screen_id"),
             col("event_type"),
+            viewportClass(col("viewport_w"), a.desktopMin, a.tabletMin).as("viewport_class"),
             cell(col("x_norm")).as("cell_x"),
             cell(col("y_norm")).as("cell_y"),
             lit(1L).as("count"),
@@ -201,12 +225,14 @@ public final class RollupJob {
         Dataset<Row> part =
             spark
                 .read()
+                .schema(AGGREGATE)
                 .parquet(w.getValue().toArray(new String[0]))
                 .select(
                     lit(w.getKey()).as("window"),
                     col("client_id"),
                     col("screen_id"),
                     col("event_type"),
+                    coalesce(col("viewport_class"), lit(UNKNOWN)).as("viewport_class"),
                     col("cell_x"),
                     col("cell_y"),
                     col("count"),
@@ -249,6 +275,18 @@ public final class RollupJob {
         "left_semi");
   }
 
+  /**
+   * The viewport class of a batch {@code width} pixels wide: {@code desktop} from {@code
+   * desktopMin}, {@code tablet} from {@code tabletMin}, {@code mobile} below, {@code unknown} for
+   * none — the contract's ViewportClass.ofWidth, as a column.
+   */
+  static Column viewportClass(Column width, int desktopMin, int tabletMin) {
+    return when(width.isNull(), lit(UNKNOWN))
+        .when(width.geq(desktopMin), lit("desktop"))
+        .when(width.geq(tabletMin), lit("tablet"))
+        .otherwise(lit("mobile"));
+  }
+
   /** {@code min(99, floor(v * 100))}: the grid of docs/architecture.md §2, v in [0, 1]. */
   static Column cell(Column v) {
     return least(lit(GRID - 1), floor(v.multiply(GRID))).cast("int");
@@ -259,6 +297,8 @@ public final class RollupJob {
     String granularity;
     String format = "jsonl";
     String output;
+    int desktopMin;
+    int tabletMin;
     final Map<String, List<String>> inputs = new LinkedHashMap<>();
 
     static Args parse(String[] args) {
@@ -272,6 +312,8 @@ public final class RollupJob {
           case "--granularity" -> a.granularity = v;
           case "--format" -> a.format = v;
           case "--output" -> a.output = v;
+          case "--desktop-min" -> a.desktopMin = Integer.parseInt(v);
+          case "--tablet-min" -> a.tabletMin = Integer.parseInt(v);
           case "--window" -> a.inputs.computeIfAbsent(v, k -> new ArrayList<>());
           case "--input" -> {
             int eq = v.indexOf('=');
@@ -288,9 +330,12 @@ public final class RollupJob {
       if (a.granularity == null
           || !List.of("hourly", "daily", "weekly").contains(a.granularity)
           || a.output == null
-          || a.inputs.isEmpty()) {
+          || a.inputs.isEmpty()
+          || a.tabletMin < 1
+          || a.desktopMin <= a.tabletMin) {
         throw new IllegalArgumentException(
-            "usage: --granularity hourly|daily|weekly --output PATH [--format jsonl|parquet] --window W [--input W=PATH]...");
+            "usage: --granularity hourly|daily|weekly --output PATH [--format jsonl|parquet]"
+                + " --desktop-min PX --tablet-min PX --window W [--input W=PATH]...");
       }
       return a;
     }

@@ -3,10 +3,15 @@ package io.heatlab.rollup.job;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.heatlab.contract.LandedRow;
+import io.heatlab.contract.ViewportClass;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -18,6 +23,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job's transforms on a local Spark over hand-made rows — no storage, no ClickHouse — and its
@@ -121,6 +127,74 @@ class RollupJobTest {
                 .getString(0))
         .isEqualTo("jsonl");
     assertThat(once.where(col("batch_id").equalTo("b3")).count()).isEqualTo(1);
+  }
+
+  @Test
+  void aBatchsWidthPutsItsEventsInTheContractsViewportClass() {
+    Integer[] widths = {null, 1, 390, 767, 768, 1023, 1024, 1440, 100_000};
+    List<Row> rows = new ArrayList<>();
+    for (Integer w : widths) {
+      rows.add(RowFactory.create(w));
+    }
+    Dataset<Row> batches =
+        spark.createDataFrame(rows, new StructType().add("w", DataTypes.IntegerType));
+    List<Row> classes =
+        batches
+            .select(
+                col("w"),
+                RollupJob.viewportClass(
+                    col("w"), ViewportClass.DESKTOP_MIN, ViewportClass.TABLET_MIN))
+            .collectAsList();
+    assertThat(classes).hasSize(widths.length);
+    for (Row r : classes) {
+      Integer w = r.isNullAt(0) ? null : r.getInt(0);
+      assertThat(r.getString(1)).as("width %s", w).isEqualTo(ViewportClass.ofWidth(w).id());
+    }
+  }
+
+  @Test
+  void aDailyRollupSumsItsHoursPerViewportClassAndReadsOlderHoursAsUnknown(@TempDir Path dir)
+      throws Exception {
+    StructType old = new StructType();
+    for (StructField f : RollupJob.AGGREGATE.fields()) {
+      if (!f.name().equals("viewport_class")) {
+        old = old.add(f);
+      }
+    }
+    spark
+        .createDataFrame(List.of(RowFactory.create("acme", "pricing", "move", 1, 2, 5L)), old)
+        .write()
+        .parquet(dir.resolve("h10").toString()); // written before the viewport class joined the key
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create("acme", "pricing", "move", "mobile", 1, 2, 3L),
+                RowFactory.create("acme", "pricing", "move", "unknown", 1, 2, 4L),
+                RowFactory.create("acme", "pricing", "move", "desktop", 1, 2, 6L)),
+            RollupJob.AGGREGATE)
+        .write()
+        .parquet(dir.resolve("h11").toString());
+    String out = dir.resolve("out").toString();
+
+    RollupJob.run(
+        spark,
+        RollupJob.Args.parse(
+            new String[] {
+              "--granularity", "daily",
+              "--output", out,
+              "--desktop-min", "1024",
+              "--tablet-min", "768",
+              "--window", "20261201",
+              "--input", "20261201=" + dir.resolve("h10"),
+              "--input", "20261201=" + dir.resolve("h11")
+            }));
+
+    Map<String, Long> counts = new TreeMap<>();
+    for (Row r : spark.read().parquet(out).select("viewport_class", "count").collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
+    }
+    assertThat(counts)
+        .containsExactly(entry("desktop", 6L), entry("mobile", 3L), entry("unknown", 9L));
   }
 
   @Test
