@@ -34,7 +34,8 @@ import javafx.scene.layout.VBox;
 public final class KafkaView extends ConsoleView {
   private static final String ANY_TYPE = "any type";
   private final KafkaModel model;
-  private final LineChart<Number, Number> lagChart = Tables.timeChart("Lag (records)", "records");
+  private final LineChart<Number, Number> lagChart =
+      Tables.timeChart("Lag (records: one per batch)", "records");
   private final LineChart<Number, Number> rateChart =
       Tables.timeChart("Throughput (records/s)", "records/s");
   private final Map<String, XYChart.Series<Number, Number>> lagSeries = new HashMap<>();

@@ -1,6 +1,6 @@
 package io.heatlab.console.kafka;
 
-import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.BatchRecord;
 import io.heatlab.contract.LandedEvent;
 import java.io.IOException;
 import java.time.Duration;
@@ -81,9 +81,10 @@ public final class LiveTail implements KafkaModel.Tail {
         List<Row> rows = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
           try {
-            LandedEvent e = EventCodec.fromJson(r.value());
-            if (filter.matches(e)) {
-              rows.add(new Row(r.partition(), r.offset(), e));
+            for (LandedEvent e : BatchRecord.rowsOf(r.value())) { // a batch: its events
+              if (filter.matches(e)) {
+                rows.add(new Row(r.partition(), r.offset(), e));
+              }
             }
           } catch (IOException | RuntimeException bad) {
             // a record outside the contract is the landing connector's DLQ business, not the tail's

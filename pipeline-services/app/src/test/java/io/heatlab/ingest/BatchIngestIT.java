@@ -1,5 +1,6 @@
 package io.heatlab.ingest;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
+import io.heatlab.contract.BatchRecord;
+import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.LandedEvent;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import io.heatlab.traffic.TrafficGenerator;
@@ -26,6 +29,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -36,6 +40,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -133,7 +138,8 @@ class BatchIngestIT {
     }
   }
 
-  static List<ConsumerRecord<String, String>> recordsOfBatch(
+  /** The records of batch {@code batchId} (key {@code demo|batchId}), read as the landing reads. */
+  static List<ConsumerRecord<String, byte[]>> recordsOfBatch(
       StackEndpoints endpoints, String topic, String batchId, int expected) throws Exception {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
@@ -141,14 +147,14 @@ class BatchIngestIT {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // as the landing connector reads
-    List<ConsumerRecord<String, String>> found = new ArrayList<>();
-    try (KafkaConsumer<String, String> c =
-        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       c.subscribe(List.of(topic));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-          if (r.value().contains("\"batch_id\":\"" + batchId + "\"")) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+          if (r.key() != null && r.key().endsWith("|" + batchId)) {
             found.add(r);
           }
         }
@@ -178,25 +184,29 @@ class BatchIngestIT {
     assertThat(answer.status()).isEqualTo(202);
     assertThat(answer.body().get("accepted").asInt()).isEqualTo(2);
     assertThat(answer.body().get("batch_id").asText()).isEqualTo(batchId);
-    List<ConsumerRecord<String, String>> records =
-        recordsOfBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC), batchId, 2);
-    assertThat(records).hasSize(2);
-    for (ConsumerRecord<String, String> r : records) {
-      assertThat(r.key()).isEqualTo("demo|pricing");
-      JsonNode value = JSON.readTree(r.value());
+    List<ConsumerRecord<String, byte[]>> records =
+        recordsOfBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC), batchId, 1);
+    assertThat(records).as("one record per batch (contract v2)").hasSize(1);
+    ConsumerRecord<String, byte[]> r = records.get(0);
+    assertThat(r.key()).isEqualTo("demo|" + batchId);
+    assertThat(BatchRecord.isBatch(r.value())).isTrue();
+    assertThat(new String(r.headers().lastHeader(BatchRecord.EVENTS_HEADER).value(), UTF_8))
+        .isEqualTo("2");
+    List<LandedEvent> rows = BatchRecord.rowsOf(r.value());
+    assertThat(rows).hasSize(2);
+    for (LandedEvent e : rows) {
+      JsonNode value = JSON.readTree(EventCodec.toJson(e));
       List<String> fields = new ArrayList<>();
       value.fieldNames().forEachRemaining(fields::add);
       assertThat(fields).containsExactlyElementsOf(LandedEvent.FIELDS);
-      assertThat(r.timestamp()).isEqualTo(value.get("event_time").asLong());
-      assertThat(value.get("client_id").asText()).isEqualTo("demo");
-      assertThat(value.get("session_id").asText()).isEqualTo("s-1f2e");
-      assertThat(value.get("viewport_w").asInt()).isEqualTo(1440);
-      assertThat(value.get("received_at").asLong())
-          .isGreaterThanOrEqualTo(value.get("event_time").asLong() - 60_000);
+      assertThat(r.timestamp()).as("record time = received_at").isEqualTo(e.receivedAt());
+      assertThat(e.clientId()).isEqualTo("demo");
+      assertThat(e.sessionId()).isEqualTo("s-1f2e");
+      assertThat(e.viewportW()).isEqualTo(1440);
+      assertThat(e.receivedAt()).isGreaterThanOrEqualTo(e.eventTime() - 60_000);
     }
-    assertThat(records)
-        .extracting(r -> JSON.readTree(r.value()).get("event_type").asText())
-        .containsExactlyInAnyOrder("move", "click");
+    assertThat(rows).extracting(LandedEvent::eventType).containsExactly("move", "click");
+    assertThat(rows).extracting(LandedEvent::xNorm).containsExactly(0.25, 1.0);
   }
 
   @Test
@@ -210,8 +220,10 @@ class BatchIngestIT {
 
     assertThat(again.status()).isEqualTo(202);
     assertThat(again.body().get("duplicate").asBoolean()).isTrue();
-    assertThat(recordsOfBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC), batchId, 5))
-        .hasSize(5);
+    List<ConsumerRecord<String, byte[]>> records =
+        recordsOfBatch(endpoints, config.getString(HeatlabConfig.EVENTS_TOPIC), batchId, 1);
+    assertThat(records).hasSize(1);
+    assertThat(BatchRecord.rowsOf(records.get(0).value())).hasSize(5);
   }
 
   @Test
@@ -488,9 +500,10 @@ class BatchIngestIT {
 
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
-    List<JsonNode> fromGenerator = new ArrayList<>();
-    try (KafkaConsumer<String, String> c =
-        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+    List<LandedEvent> fromGenerator = new ArrayList<>();
+    Map<Integer, Integer> perPartition = new TreeMap<>();
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
       List<TopicPartition> tps =
           c.partitionsFor(topic).stream()
@@ -500,29 +513,26 @@ class BatchIngestIT {
       c.seekToBeginning(tps);
       var end = c.endOffsets(tps);
       while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-          JsonNode v = JSON.readTree(r.value());
-          if (v.get("client_id").asText().equals("other")
-              && v.get("batch_id").asText().startsWith("s-")) {
-            fromGenerator.add(v);
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+          if (r.key() != null && r.key().startsWith("other|s-")) {
+            List<LandedEvent> rows = BatchRecord.rowsOf(r.value());
+            fromGenerator.addAll(rows);
+            perPartition.merge(r.partition(), rows.size(), Integer::sum);
           }
         }
       }
     }
+    // one client, three screens: keyed by batch, every partition gets its share (v1: 3 of 6)
+    assertThat(perPartition).hasSize(config.getInt(HeatlabConfig.EVENTS_TOPIC_PARTITIONS));
     assertThat((long) fromGenerator.size()).isEqualTo(total.eventsAccepted());
     long twoHoursAgo = System.currentTimeMillis() - 2 * 3_600_000L - 120_000;
     assertThat(fromGenerator)
         .allSatisfy(
-            v ->
-                assertThat(v.get("event_time").asLong())
-                    .as("backfilled over 2 h")
-                    .isGreaterThan(twoHoursAgo));
+            v -> assertThat(v.eventTime()).as("backfilled over 2 h").isGreaterThan(twoHoursAgo));
     assertThat(fromGenerator)
-        .extracting(v -> v.get("screen_id").asText())
+        .extracting(LandedEvent::screenId)
         .contains("landing", "pricing", "checkout");
-    assertThat(fromGenerator)
-        .filteredOn(v -> v.get("event_type").asText().equals("click"))
-        .isNotEmpty();
+    assertThat(fromGenerator).filteredOn(v -> v.eventType().equals("click")).isNotEmpty();
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
-import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.BatchRecord;
 import io.heatlab.contract.LandedEvent;
 import io.heatlab.stack.StackPart;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
@@ -317,8 +317,9 @@ class IngestBackpressureIT {
       while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
           && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-          LandedEvent e = EventCodec.fromJson(r.value());
-          counts.merge(e.batchId(), 1, Integer::sum);
+          for (LandedEvent e : BatchRecord.rowsOf(r.value())) { // one record per batch (v2)
+            counts.merge(e.batchId(), 1, Integer::sum);
+          }
         }
       }
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.BatchRecord;
 import io.heatlab.contract.LandedEvent;
 import io.heatlab.deploy.DockerImage;
 import io.heatlab.stack.JavaCommand;
@@ -183,8 +183,9 @@ class IngestServiceIT {
       var end = c.endOffsets(tps);
       while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-          LandedEvent e = EventCodec.fromJson(r.value());
-          counts.merge(e.batchId(), 1, Integer::sum);
+          for (LandedEvent e : BatchRecord.rowsOf(r.value())) { // one record per batch (v2)
+            counts.merge(e.batchId(), 1, Integer::sum);
+          }
         }
       }
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
-import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.BatchRecord;
 import io.heatlab.contract.LandedEvent;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +103,7 @@ class SimulatorBrowserIT {
       while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
           && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-          events.add(EventCodec.fromJson(r.value()));
+          events.addAll(BatchRecord.rowsOf(r.value())); // one record per batch (v2)
         }
       }
     }

@@ -3,11 +3,16 @@ package io.heatlab.landing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.contract.BatchRecord;
+import io.heatlab.contract.EventBatch;
 import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.EventType;
 import io.heatlab.contract.LandedEvent;
+import io.heatlab.contract.PointerEvent;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.StorageClients;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +40,7 @@ final class LandingFixture implements AutoCloseable {
   final ObjectStore store;
   final Admin admin;
   private final KafkaProducer<byte[], byte[]> producer;
+  private final List<LandedEvent> pending = new ArrayList<>(); // the batch being gathered
 
   LandingFixture(Stack stack) {
     this.stack = stack;
@@ -57,7 +63,7 @@ final class LandingFixture implements AutoCloseable {
   static LandedEvent event(String run, int i, long eventTime) {
     return new LandedEvent(
         "demo",
-        new String[] {"landing", "pricing", "checkout"}[i % 3],
+        new String[] {"landing", "pricing", "checkout"}[(i / 50) % 3], // one screen per batch
         "s-" + run,
         run + "-" + (i / 50),
         i % 20 == 0 ? "click" : "move",
@@ -73,7 +79,19 @@ final class LandingFixture implements AutoCloseable {
     return e.batchId() + "@" + e.eventTime();
   }
 
-  void produce(LandedEvent e) {
+  /**
+   * Produces {@code e} as ingestion does (contract v2): events of one batch, produced one after the
+   * other, go out as one batch record when the next batch begins or on {@link #flush}.
+   */
+  synchronized void produce(LandedEvent e) {
+    if (!pending.isEmpty() && !pending.get(0).batchId().equals(e.batchId())) {
+      sendPending();
+    }
+    pending.add(e);
+  }
+
+  /** Produces {@code e} as a v1 record (one event as JSON): the replay of an old topic. */
+  void produceV1(LandedEvent e) {
     producer.send(
         new ProducerRecord<>(
             topic,
@@ -83,12 +101,46 @@ final class LandingFixture implements AutoCloseable {
             EventCodec.toJson(e)));
   }
 
+  private void sendPending() {
+    LandedEvent first = pending.get(0);
+    List<PointerEvent> events = new ArrayList<>();
+    for (LandedEvent e : pending) {
+      events.add(
+          new PointerEvent(
+              e.eventTime(),
+              e.xNorm(),
+              e.yNorm(),
+              EventType.fromWire(e.eventType()).orElseThrow()));
+    }
+    EventBatch batch =
+        new EventBatch(
+            first.clientId(),
+            first.batchId(),
+            first.screenId(),
+            first.sessionId(),
+            first.viewportW() == null
+                ? null
+                : new EventBatch.Viewport(first.viewportW(), first.viewportH()),
+            events);
+    producer.send(
+        new ProducerRecord<>(
+            topic,
+            null,
+            first.receivedAt(),
+            batch.kafkaKey().getBytes(),
+            BatchRecord.encode(batch, first.receivedAt())));
+    pending.clear();
+  }
+
   void produceRaw(byte[] value) {
     producer.send(
         new ProducerRecord<>(topic, null, System.currentTimeMillis(), "poison".getBytes(), value));
   }
 
-  void flush() {
+  synchronized void flush() {
+    if (!pending.isEmpty()) {
+      sendPending();
+    }
     producer.flush();
   }
 

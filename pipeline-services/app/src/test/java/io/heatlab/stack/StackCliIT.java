@@ -126,7 +126,7 @@ class StackCliIT {
     assertThat(heatlab("up").exitCode()).isZero();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrap()))) {
       assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
-          .contains("kept-across-restarts", "heatmap.events");
+          .contains("kept-across-restarts", "heatmap.batches");
     }
     assertThat(
             minio

@@ -5,15 +5,19 @@ import io.heatlab.cli.ProfileOptions;
 import io.heatlab.cli.RunningStack;
 import io.heatlab.cli.TrafficCommand;
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.contract.EventCodec;
-import io.heatlab.contract.LandedEvent;
+import io.heatlab.contract.BatchRecord;
+import io.heatlab.contract.EventBatch;
+import io.heatlab.contract.EventType;
+import io.heatlab.contract.PointerEvent;
 import io.heatlab.ingest.EventProducer;
 import io.heatlab.stack.Stack;
 import io.heatlab.traffic.TrafficGenerator;
 import io.heatlab.traffic.TrafficPlan;
 import io.heatlab.traffic.TrafficStats;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -74,10 +78,12 @@ final class BenchIngestCommand implements Callable<Integer> {
   int batchSize;
 
   @Option(
-      names = "--raw-records",
+      names = "--raw-events",
       defaultValue = "3000000",
-      description = "Records of the raw producer phase. Default ${DEFAULT-VALUE}.")
-  int rawRecords;
+      description =
+          "Events of the raw producer phase, sent as batch records of --batch-size events (the"
+              + " records ingestion produces). Default ${DEFAULT-VALUE}.")
+  int rawEvents;
 
   @Override
   public Integer call() throws Exception {
@@ -98,7 +104,9 @@ final class BenchIngestCommand implements Callable<Integer> {
       out.printf("phase 2 — latency at %,d events/s:%n", rate);
       TrafficStats.Snapshot fixed = run(config, url, rate, duration, out, true);
 
-      out.printf("phase 3 — raw Kafka producer, %,d records into %s:%n", rawRecords, SCRATCH_TOPIC);
+      out.printf(
+          "phase 3 — raw Kafka producer, %,d events as batch records into %s:%n",
+          rawEvents, SCRATCH_TOPIC);
       double raw = rawProducer(config, stack.endpoints().kafkaBootstrap(), out);
 
       out.println();
@@ -109,7 +117,7 @@ final class BenchIngestCommand implements Callable<Integer> {
       out.printf(
           "  HTTP ingestion, at %,d/s: %,10.0f events/s accepted  (p50 %.1f ms, p99 %.1f ms, answers %s)%n",
           rate, fixed.acceptedPerSecond(), fixed.p50Ms(), fixed.p99Ms(), fixed.byStatus());
-      out.printf("  raw Kafka producer:       %,10.0f records/s%n", raw);
+      out.printf("  raw Kafka producer:       %,10.0f events/s%n", raw);
       out.printf("  ratio HTTP max / raw producer: %.2f%n", max.acceptedPerSecond() / raw);
       return 0;
     }
@@ -148,8 +156,8 @@ final class BenchIngestCommand implements Callable<Integer> {
   }
 
   /**
-   * The producer ingestion uses, alone: typical contract records, as fast as it goes. Returns
-   * records/s.
+   * The producer ingestion uses, alone: the batch records ingestion produces (contract v2), as fast
+   * as it goes, without transactions. Returns events/s.
    */
   private double rawProducer(HeatlabConfig config, String bootstrap, PrintStream out)
       throws Exception {
@@ -169,24 +177,30 @@ final class BenchIngestCommand implements Callable<Integer> {
       try (KafkaProducer<byte[], byte[]> producer =
           new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
         long t0 = System.nanoTime();
-        for (int i = 0; i < rawRecords; i++) {
-          byte[] value =
-              EventCodec.toJson(
-                  new LandedEvent(
-                      "demo",
-                      "pricing",
-                      "s-1f2e3d4c",
-                      "s-1f2e3d4c-" + (i / 50),
-                      "move",
-                      now + i,
-                      (i % 9973) / 9973.0,
-                      (i % 7919) / 7919.0,
-                      1440,
-                      900,
-                      now));
+        int records = rawEvents / batchSize;
+        for (int r = 0; r < records; r++) {
+          List<PointerEvent> events = new ArrayList<>(batchSize);
+          for (int i = 0; i < batchSize; i++) {
+            int n = r * batchSize + i;
+            events.add(
+                new PointerEvent(
+                    now + n, (n % 9973) / 9973.0, (n % 7919) / 7919.0, EventType.MOVE));
+          }
+          EventBatch batch =
+              new EventBatch(
+                  "demo",
+                  "s-1f2e3d4c-" + r,
+                  "pricing",
+                  "s-1f2e3d4c",
+                  new EventBatch.Viewport(1440, 900),
+                  events);
           producer.send(
               new ProducerRecord<>(
-                  SCRATCH_TOPIC, null, now + i, ("demo|pricing" + (i % 3)).getBytes(), value),
+                  SCRATCH_TOPIC,
+                  null,
+                  now,
+                  batch.kafkaKey().getBytes(StandardCharsets.UTF_8),
+                  BatchRecord.encode(batch, now)),
               (m, e) -> {
                 if (e != null) {
                   failures.incrementAndGet();
@@ -194,11 +208,11 @@ final class BenchIngestCommand implements Callable<Integer> {
               });
         }
         producer.flush();
-        perSecond = rawRecords / ((System.nanoTime() - t0) / 1e9);
+        perSecond = (double) (rawEvents / batchSize) * batchSize / ((System.nanoTime() - t0) / 1e9);
       }
       out.printf(
-          "  %,d records in %.1f s: %,.0f records/s (%d failed)%n",
-          rawRecords, rawRecords / perSecond, perSecond, failures.get());
+          "  %,d events in %.1f s: %,.0f events/s (%d failed)%n",
+          rawEvents, rawEvents / perSecond, perSecond, failures.get());
       admin.deleteTopics(List.of(SCRATCH_TOPIC)).all().get(30, TimeUnit.SECONDS);
       return perSecond;
     }

@@ -191,9 +191,11 @@ public final class HeatlabConfig extends AbstractConfig {
           .define(
               EVENTS_TOPIC,
               Type.STRING,
-              "heatmap.events",
+              "heatmap.batches",
               Importance.MEDIUM,
-              "Topic the ingestion endpoint produces to.")
+              "Topic the ingestion endpoint produces to: one record per accepted batch (contract v2,"
+                  + " docs/architecture.md §2). The landing connector also reads v1 records (one"
+                  + " event each), e.g. to replay an old heatmap.events topic.")
           .define(
               EVENTS_TOPIC_PARTITIONS,
               Type.INT,
@@ -339,7 +341,7 @@ public final class HeatlabConfig extends AbstractConfig {
         .define(
             LANDING_DLQ_TOPIC,
             Type.STRING,
-            "heatmap.events.dlq",
+            "heatmap.batches.dlq",
             Importance.LOW,
             "Dead-letter topic of records that are not valid contract events (reason in the headers).")
         .define(

@@ -22,10 +22,11 @@ public record EventBatch(
   public record Viewport(int w, int h) {}
 
   /**
-   * The Kafka record key: {@code client_id|screen_id} (all events of one screen on one partition).
+   * The Kafka record key: {@code client_id|batch_id} — a resend of the batch lands in the same
+   * partition, and a client's load spreads over every partition.
    */
   public String kafkaKey() {
-    return clientId + "|" + screenId;
+    return clientId + "|" + batchId;
   }
 
   /** The landed form of event {@code i}, stamped with the time the batch was received. */

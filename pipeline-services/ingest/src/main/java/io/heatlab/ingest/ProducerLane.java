@@ -1,7 +1,7 @@
 package io.heatlab.ingest;
 
+import io.heatlab.contract.BatchRecord;
 import io.heatlab.contract.EventBatch;
-import io.heatlab.contract.EventCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -235,21 +235,24 @@ final class ProducerLane implements Runnable {
   }
 
   /**
-   * One record per event, key {@code client_id|screen_id}, timestamp = event time, value = the
-   * landed row.
+   * One record per batch (contract v2): key {@code client_id|batch_id}, timestamp = received_at,
+   * value = {@link BatchRecord}, header {@value BatchRecord#EVENTS_HEADER} = its event count.
    */
   private void send(Job job) {
     EventBatch batch = job.batch();
-    byte[] key = batch.kafkaKey().getBytes(StandardCharsets.UTF_8);
-    for (int i = 0; i < batch.events().size(); i++) {
-      producer.send(
-          new ProducerRecord<>(
-              topic,
-              null,
-              batch.events().get(i).t(),
-              key,
-              EventCodec.toJson(batch.landed(i, job.receivedAt()))));
-    }
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            topic,
+            null,
+            job.receivedAt(),
+            batch.kafkaKey().getBytes(StandardCharsets.UTF_8),
+            BatchRecord.encode(batch, job.receivedAt()));
+    record
+        .headers()
+        .add(
+            BatchRecord.EVENTS_HEADER,
+            String.valueOf(batch.events().size()).getBytes(StandardCharsets.US_ASCII));
+    producer.send(record);
   }
 
   private Properties withTransactionalId() {

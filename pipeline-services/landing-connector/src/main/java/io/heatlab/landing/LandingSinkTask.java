@@ -1,5 +1,6 @@
 package io.heatlab.landing;
 
+import io.heatlab.contract.BatchRecord;
 import io.heatlab.contract.LandedEventReader;
 import io.heatlab.contract.LandedEventValidator;
 import java.io.IOException;
@@ -20,7 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lands the events topic in object storage, exactly once.
+ * Lands the batches topic in object storage, exactly once: each v2 record ({@link BatchRecord}, one
+ * accepted batch) becomes one row per event; a v1 record (one event as JSON, the replay of an old
+ * {@code heatmap.events} topic) one row. Both land the same rows for the same events.
  *
  * <p>Lifecycle, in call order (Kafka Connect's):
  *
@@ -123,21 +126,11 @@ public final class LandingSinkTask extends SinkTask {
       if (writer == null) {
         throw new IllegalStateException("Record for unassigned partition " + tp);
       }
-      String reason;
-      LandedEventReader.Parsed parsed = null;
-      try {
-        parsed = parse(record);
-        reason = LandedEventValidator.violation(parsed.event());
-      } catch (IOException | RuntimeException e) {
-        reason = "not the contract's JSON: " + e.getMessage();
-      }
-      if (reason == null) {
-        writer.add(
-            record.kafkaOffset(),
-            parsed.event(),
-            parsed.clean() ? (byte[]) record.value() : null,
-            now);
-      } else {
+      String reason =
+          record.value() instanceof byte[] bytes && BatchRecord.isBatch(bytes)
+              ? addBatch(writer, record.kafkaOffset(), bytes, now)
+              : addEvent(writer, record, now);
+      if (reason != null) {
         writer.skip(record.kafkaOffset(), reportPoison(record, reason), now);
       }
     }
@@ -166,6 +159,41 @@ public final class LandingSinkTask extends SinkTask {
       // land on time
       context.timeout(Math.max(50, wake));
     }
+  }
+
+  /** A v2 record, one batch: its events buffered, or the reason it is poison. */
+  private static String addBatch(PartitionWriter writer, long offset, byte[] value, long now) {
+    BatchRecord batch;
+    try {
+      batch = BatchRecord.decode(value);
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    String reason = batch.violation();
+    if (reason == null) {
+      writer.add(offset, batch, now);
+    }
+    return reason;
+  }
+
+  /** A v1 record, one event as JSON (replays of the v1 topic): buffered, or why it is poison. */
+  private static String addEvent(PartitionWriter writer, SinkRecord record, long now) {
+    String reason;
+    LandedEventReader.Parsed parsed = null;
+    try {
+      parsed = parse(record);
+      reason = LandedEventValidator.violation(parsed.event());
+    } catch (IOException | RuntimeException e) {
+      reason = "not the contract's JSON: " + e.getMessage();
+    }
+    if (reason == null) {
+      writer.add(
+          record.kafkaOffset(),
+          parsed.event(),
+          parsed.clean() ? (byte[]) record.value() : null,
+          now);
+    }
+    return reason;
   }
 
   private static LandedEventReader.Parsed parse(SinkRecord record) throws IOException {

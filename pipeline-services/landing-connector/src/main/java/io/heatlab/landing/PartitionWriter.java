@@ -1,6 +1,7 @@
 package io.heatlab.landing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heatlab.contract.BatchRecord;
 import io.heatlab.contract.LandedEvent;
 import java.io.IOException;
 import java.time.Instant;
@@ -14,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Buffers one Kafka partition's records and writes them in <em>cycles</em>: a cycle takes every
  * unwritten record up to an end offset, groups them by event-time hour (and client, if set), and
- * writes one object per group (split every {@code flush.size} records), named after the group's
- * first offset.
+ * writes one object per group (split after every {@code flush.size} rows, between records: a batch
+ * record's rows of one hour are never split), named after the group's first offset.
  *
  * <p>Exactly once: a cycle's end is appended to the partition's {@link PartitionState}
  * <em>before</em> its objects are written, and the offset after it becomes committable only once
@@ -116,6 +117,16 @@ final class PartitionWriter {
     rows.add(new Row(offset, event, cleanJson));
     minEventTime = Math.min(minEventTime, event.eventTime());
     maxEventTime = Math.max(maxEventTime, event.eventTime());
+  }
+
+  /** A batch record: one row per event, all at the record's offset. */
+  void add(long offset, BatchRecord batch, long now) {
+    seen(offset, now);
+    for (int i = 0; i < batch.size(); i++) {
+      rows.add(new Row(offset, batch.landed(i), null));
+      minEventTime = Math.min(minEventTime, batch.eventTime(i));
+      maxEventTime = Math.max(maxEventTime, batch.eventTime(i));
+    }
   }
 
   /**
@@ -238,9 +249,13 @@ final class PartitionWriter {
     long bytes = 0;
     for (Map.Entry<Group, List<Row>> g : groups.entrySet()) {
       List<Row> all = g.getValue();
-      for (int from = 0; from < all.size(); from += flushSize) {
-        List<Row> chunk = all.subList(from, Math.min(all.size(), from + flushSize));
-        bytes += writeObject(g.getKey(), chunk, written);
+      for (int from = 0; from < all.size(); ) {
+        int to = Math.min(all.size(), from + flushSize);
+        while (to < all.size() && all.get(to).offset() == all.get(to - 1).offset()) {
+          to++; // a record's rows of one hour stay in one object: objects are named by offset
+        }
+        bytes += writeObject(g.getKey(), all.subList(from, to), written);
+        from = to;
       }
     }
     Instant at = Instant.ofEpochMilli(now);

@@ -2,15 +2,22 @@ package io.heatlab.landing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heatlab.contract.BatchRecord;
+import io.heatlab.contract.EventBatch;
 import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.EventType;
 import io.heatlab.contract.LandedEvent;
+import io.heatlab.contract.PointerEvent;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -39,21 +46,24 @@ class LandingSinkTaskTest {
   @BeforeEach
   void start() {
     task.initialize(context);
-    task.start(
-        Map.of(
-            "name",
-            "heatlab-landing",
-            LandingConfig.S3_ENDPOINT,
-            "http://unused",
-            LandingConfig.S3_ACCESS_KEY,
-            "k",
-            LandingConfig.S3_SECRET_KEY,
-            "s",
-            LandingConfig.FLUSH_SIZE,
-            "10",
-            LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS,
-            "60000"));
+    task.start(settings());
     task.open(List.of(P0, P1));
+  }
+
+  private static Map<String, String> settings() {
+    return Map.of(
+        "name",
+        "heatlab-landing",
+        LandingConfig.S3_ENDPOINT,
+        "http://unused",
+        LandingConfig.S3_ACCESS_KEY,
+        "k",
+        LandingConfig.S3_SECRET_KEY,
+        "s",
+        LandingConfig.FLUSH_SIZE,
+        "10",
+        LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS,
+        "60000");
   }
 
   private static SinkRecord record(TopicPartition tp, long offset, byte[] value) {
@@ -85,6 +95,76 @@ class LandingSinkTaskTest {
                 assertThat(k)
                     .startsWith("events/v1/format=jsonl/")
                     .endsWith("heatmap.events+0+00000000000000000000.jsonl.gz"));
+  }
+
+  @Test
+  void aBatchRecordLandsTheSameJsonLinesAsItsEventsAsV1RecordsAndStaysWhole() throws Exception {
+    List<PointerEvent> events = new ArrayList<>();
+    for (int i = 0; i < 25; i++) { // more than flush.size (10): one object anyway
+      events.add(new PointerEvent(T + i, i / 25.0, 0.123456789 * (i % 8), EventType.MOVE));
+    }
+    EventBatch a =
+        new EventBatch("acme", "b-a", "pricing", "s-1", new EventBatch.Viewport(390, 844), events);
+    EventBatch b = new EventBatch("acme", "b-b", "pricing", null, null, events.subList(0, 3));
+    task.put(
+        List.of(
+            record(P0, 0, BatchRecord.encode(a, T + 100)),
+            record(P0, 1, BatchRecord.encode(b, T + 200))));
+    assertThat(task.preCommit(Map.of()).get(P0).offset()).isEqualTo(2);
+    assertThat(store.keys().stream().filter(k -> k.endsWith(".jsonl.gz")))
+        .as("flush.size 10 splits between records, never inside the 25-event one")
+        .hasSize(2)
+        .anyMatch(k -> k.endsWith("+00000000000000000000.jsonl.gz"))
+        .anyMatch(k -> k.endsWith("+00000000000000000001.jsonl.gz"));
+
+    InMemoryObjectStore v1Store = new InMemoryObjectStore();
+    LandingSinkTask v1 = new LandingSinkTask(c -> v1Store);
+    v1.initialize(new FakeContext());
+    v1.start(settings());
+    v1.open(List.of(P0));
+    List<SinkRecord> perEvent = new ArrayList<>();
+    for (int i = 0; i < a.events().size(); i++) {
+      perEvent.add(record(P0, perEvent.size(), EventCodec.toJson(a.landed(i, T + 100))));
+    }
+    for (int i = 0; i < b.events().size(); i++) {
+      perEvent.add(record(P0, perEvent.size(), EventCodec.toJson(b.landed(i, T + 200))));
+    }
+    v1.put(perEvent);
+    v1.preCommit(Map.of());
+    assertThat(jsonLines(store)).isEqualTo(jsonLines(v1Store)).hasSize(28);
+  }
+
+  @Test
+  void aBatchRecordThatBreaksTheContractGoesToTheDeadLetterQueueWhole() {
+    EventBatch bad =
+        new EventBatch(
+            "acme",
+            "b-1",
+            "pricing",
+            null,
+            null,
+            List.of(
+                new PointerEvent(T, 0.5, 0.5, EventType.MOVE),
+                new PointerEvent(T, 0.5, 2.0, EventType.CLICK)));
+    byte[] truncated = BatchRecord.encode(bad, T);
+    task.put(
+        List.of(
+            record(P0, 0, BatchRecord.encode(bad, T)),
+            record(P0, 1, Arrays.copyOf(truncated, 20)),
+            record(P0, 2, event(2))));
+    assertThat(context.reported).extracting(r -> r.kafkaOffset()).containsExactly(0L, 1L);
+    assertThat(task.preCommit(Map.of()).get(P0).offset()).isEqualTo(3);
+  }
+
+  /** The landed JSON lines of every object, in key (offset) order. */
+  private static List<String> jsonLines(InMemoryObjectStore s) throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (String k : s.keys().stream().filter(k -> k.endsWith(".jsonl.gz")).sorted().toList()) {
+      try (var in = new GZIPInputStream(new ByteArrayInputStream(s.get(k).orElseThrow()))) {
+        lines.addAll(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")));
+      }
+    }
+    return lines;
   }
 
   @Test

@@ -1,0 +1,282 @@
+package io.heatlab.contract;
+
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One accepted batch as one Kafka record value on {@code heatmap.batches} (contract v2,
+ * docs/architecture.md §2): the batch's fields once, then its events column by column, every value
+ * exact. Big-endian:
+ *
+ * <pre>
+ *   u8      version = 2           (a v1 record, one event as JSON, starts with '{' = 0x7B)
+ *   u8      flags                 bit 0: session_id present, bit 1: viewport present
+ *   i64     received_at           epoch ms; also the record's timestamp
+ *   str     client_id, batch_id, screen_id, [session_id]     str = u16 length + UTF-8 bytes
+ *   [i32 viewport_w, i32 viewport_h]
+ *   i32     n                     events, 1 … {@value #MAX_EVENTS}
+ *   i64 × n event_time            epoch ms
+ *   f64 × n x_norm
+ *   f64 × n y_norm
+ *   u8  × n event_type            0 move, 1 click ({@link EventType} order)
+ * </pre>
+ *
+ * A decoded record keeps the columns as primitive arrays: no object per event. {@link #landed(int)}
+ * gives event {@code i} as the landed row it becomes — the same fields and values as a v1 record of
+ * that event.
+ */
+public final class BatchRecord {
+  /** The version byte of this encoding. */
+  public static final byte VERSION = 2;
+
+  /** The most events one record holds (a batch's limit, {@link BatchValidator}). */
+  public static final int MAX_EVENTS = 1000;
+
+  /** The Kafka header that carries the event count, as a decimal string. */
+  public static final String EVENTS_HEADER = "heatlab.events";
+
+  private static final int SESSION = 1;
+  private static final int VIEWPORT = 2;
+  private static final EventType[] TYPES = EventType.values();
+
+  private final String clientId;
+  private final String batchId;
+  private final String screenId;
+  private final String sessionId;
+  private final Integer viewportW;
+  private final Integer viewportH;
+  private final long receivedAt;
+  private final long[] eventTime;
+  private final double[] x;
+  private final double[] y;
+  private final byte[] type;
+
+  private BatchRecord(
+      String clientId,
+      String batchId,
+      String screenId,
+      String sessionId,
+      Integer viewportW,
+      Integer viewportH,
+      long receivedAt,
+      long[] eventTime,
+      double[] x,
+      double[] y,
+      byte[] type) {
+    this.clientId = clientId;
+    this.batchId = batchId;
+    this.screenId = screenId;
+    this.sessionId = sessionId;
+    this.viewportW = viewportW;
+    this.viewportH = viewportH;
+    this.receivedAt = receivedAt;
+    this.eventTime = eventTime;
+    this.x = x;
+    this.y = y;
+    this.type = type;
+  }
+
+  /** Whether {@code value} is a record of this encoding (else: a v1 JSON event, or garbage). */
+  public static boolean isBatch(byte[] value) {
+    return value != null && value.length > 0 && value[0] == VERSION;
+  }
+
+  /**
+   * The landed rows of a record value of either version: a v2 batch record's events, or the one
+   * event of a v1 record ({@link LandedEventReader}). Throws when it is neither.
+   */
+  public static List<LandedEvent> rowsOf(byte[] value) throws IOException {
+    if (!isBatch(value)) {
+      return List.of(LandedEventReader.read(value).event());
+    }
+    BatchRecord r = decode(value);
+    List<LandedEvent> rows = new ArrayList<>(r.size());
+    for (int i = 0; i < r.size(); i++) {
+      rows.add(r.landed(i));
+    }
+    return rows;
+  }
+
+  /** The record value of {@code batch}, received at {@code receivedAt}. */
+  public static byte[] encode(EventBatch batch, long receivedAt) {
+    byte[] client = ascii(batch.clientId());
+    byte[] id = ascii(batch.batchId());
+    byte[] screen = ascii(batch.screenId());
+    byte[] session = batch.sessionId() == null ? null : ascii(batch.sessionId());
+    int n = batch.events().size();
+    int size =
+        2
+            + 8
+            + 6
+            + client.length
+            + id.length
+            + screen.length
+            + (session == null ? 0 : 2 + session.length)
+            + (batch.viewport() == null ? 0 : 8)
+            + 4
+            + n * 25;
+    ByteBuffer b = ByteBuffer.allocate(size);
+    b.put(VERSION);
+    b.put((byte) ((session == null ? 0 : SESSION) | (batch.viewport() == null ? 0 : VIEWPORT)));
+    b.putLong(receivedAt);
+    putString(b, client);
+    putString(b, id);
+    putString(b, screen);
+    if (session != null) {
+      putString(b, session);
+    }
+    if (batch.viewport() != null) {
+      b.putInt(batch.viewport().w());
+      b.putInt(batch.viewport().h());
+    }
+    b.putInt(n);
+    for (PointerEvent e : batch.events()) {
+      b.putLong(e.t());
+    }
+    for (PointerEvent e : batch.events()) {
+      b.putDouble(e.x());
+    }
+    for (PointerEvent e : batch.events()) {
+      b.putDouble(e.y());
+    }
+    for (PointerEvent e : batch.events()) {
+      b.put((byte) e.type().ordinal());
+    }
+    return b.array();
+  }
+
+  /**
+   * Decodes a record value; IllegalArgumentException saying what is wrong when it is not one (a
+   * poison record: anyone may produce to the topic). The values are checked by {@link
+   * #violation()}.
+   */
+  public static BatchRecord decode(byte[] value) {
+    if (!isBatch(value)) {
+      throw new IllegalArgumentException(
+          value == null || value.length == 0
+              ? "empty record value"
+              : "not a v" + VERSION + " batch record (first byte " + value[0] + ")");
+    }
+    try {
+      ByteBuffer b = ByteBuffer.wrap(value);
+      b.get();
+      int flags = b.get();
+      long receivedAt = b.getLong();
+      String client = getString(b);
+      String batch = getString(b);
+      String screen = getString(b);
+      String session = (flags & SESSION) != 0 ? getString(b) : null;
+      Integer w = null;
+      Integer h = null;
+      if ((flags & VIEWPORT) != 0) {
+        w = b.getInt();
+        h = b.getInt();
+      }
+      int n = b.getInt();
+      if (n < 1 || n > MAX_EVENTS) {
+        throw new IllegalArgumentException(
+            "a batch record holds 1 to " + MAX_EVENTS + " events, not " + n);
+      }
+      if (b.remaining() != n * 25) {
+        throw new IllegalArgumentException(
+            n + " events take " + n * 25 + " bytes, the record has " + b.remaining());
+      }
+      long[] t = new long[n];
+      double[] xs = new double[n];
+      double[] ys = new double[n];
+      byte[] types = new byte[n];
+      b.asLongBuffer().get(t);
+      b.position(b.position() + 8 * n);
+      b.asDoubleBuffer().get(xs);
+      b.position(b.position() + 8 * n);
+      b.asDoubleBuffer().get(ys);
+      b.position(b.position() + 8 * n);
+      b.get(types);
+      return new BatchRecord(client, batch, screen, session, w, h, receivedAt, t, xs, ys, types);
+    } catch (BufferUnderflowException e) {
+      throw new IllegalArgumentException("truncated batch record");
+    }
+  }
+
+  /**
+   * The first rule of the contract the record breaks (ids, types, coordinates, times, viewport: the
+   * rules {@link LandedEventValidator} holds a landed row to), or null.
+   */
+  public String violation() {
+    for (int i = 0; i < type.length; i++) {
+      if (type[i] < 0 || type[i] >= TYPES.length) {
+        return "event_type must be move or click";
+      }
+      String reason = LandedEventValidator.violation(landed(i));
+      if (reason != null) {
+        return reason;
+      }
+    }
+    return null;
+  }
+
+  /** The number of events. */
+  public int size() {
+    return eventTime.length;
+  }
+
+  public String clientId() {
+    return clientId;
+  }
+
+  public String batchId() {
+    return batchId;
+  }
+
+  public String screenId() {
+    return screenId;
+  }
+
+  public long receivedAt() {
+    return receivedAt;
+  }
+
+  /** Event {@code i}'s time, epoch ms. */
+  public long eventTime(int i) {
+    return eventTime[i];
+  }
+
+  /** Event {@code i} as the landed row it becomes. */
+  public LandedEvent landed(int i) {
+    return new LandedEvent(
+        clientId,
+        screenId,
+        sessionId,
+        batchId,
+        TYPES[type[i]].wire(),
+        eventTime[i],
+        x[i],
+        y[i],
+        viewportW,
+        viewportH,
+        receivedAt);
+  }
+
+  private static byte[] ascii(String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > 0xFFFF) {
+      throw new IllegalArgumentException("an id of " + bytes.length + " bytes");
+    }
+    return bytes;
+  }
+
+  private static void putString(ByteBuffer b, byte[] s) {
+    b.putShort((short) s.length);
+    b.put(s);
+  }
+
+  private static String getString(ByteBuffer b) {
+    byte[] bytes = new byte[Short.toUnsignedInt(b.getShort())];
+    b.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}
