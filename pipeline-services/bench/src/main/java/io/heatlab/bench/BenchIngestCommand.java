@@ -18,17 +18,21 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,8 +102,11 @@ final class BenchIngestCommand implements Callable<Integer> {
       out.println("warm-up (10 s: the JIT of the server and of this generator)…");
       run(config, url, 0, Duration.ofSeconds(10), out, false);
 
+      String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
+      Map<Integer, Long> before = endOffsets(stack.endpoints().kafkaBootstrap(), topic);
       out.printf("phase 1 — throughput, %d requests in flight:%n", inFlight);
       TrafficStats.Snapshot max = run(config, url, 0, duration, out, true);
+      Map<Integer, Long> after = endOffsets(stack.endpoints().kafkaBootstrap(), topic);
 
       out.printf("phase 2 — latency at %,d events/s:%n", rate);
       TrafficStats.Snapshot fixed = run(config, url, rate, duration, out, true);
@@ -119,6 +126,7 @@ final class BenchIngestCommand implements Callable<Integer> {
           rate, fixed.acceptedPerSecond(), fixed.p50Ms(), fixed.p99Ms(), fixed.byStatus());
       out.printf("  raw Kafka producer:       %,10.0f events/s%n", raw);
       out.printf("  ratio HTTP max / raw producer: %.2f%n", max.acceptedPerSecond() / raw);
+      spread(before, after, out);
       return 0;
     }
   }
@@ -153,6 +161,42 @@ final class BenchIngestCommand implements Callable<Integer> {
       }
       return total;
     }
+  }
+
+  /** Each partition's end offset. */
+  private static Map<Integer, Long> endOffsets(String bootstrap, String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      Map<Integer, Long> ends = new TreeMap<>();
+      admin
+          .listOffsets(latest)
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((tp, o) -> ends.put(tp.partition(), o.offset()));
+      return ends;
+    }
+  }
+
+  /**
+   * How phase 1 spread over the partitions: offsets taken per partition (batch records and one
+   * transaction marker per commit) and the largest deviation from their mean.
+   */
+  private static void spread(Map<Integer, Long> before, Map<Integer, Long> after, PrintStream out) {
+    Map<Integer, Long> taken = new TreeMap<>();
+    after.forEach((p, end) -> taken.put(p, end - before.getOrDefault(p, 0L)));
+    double mean = taken.values().stream().mapToLong(Long::longValue).average().orElse(0);
+    double worst =
+        taken.values().stream().mapToDouble(n -> Math.abs(n - mean) / mean).max().orElse(0);
+    out.printf(
+        "  partitions (phase 1, offsets per partition): %s — largest deviation from the mean %.1f %%%n",
+        taken, 100 * worst);
   }
 
   /**

@@ -3,8 +3,10 @@ package io.heatlab.bench;
 import io.heatlab.cli.ProfileOptions;
 import io.heatlab.cli.RunningStack;
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.contract.EventCodec;
-import io.heatlab.contract.LandedEvent;
+import io.heatlab.contract.BatchRecord;
+import io.heatlab.contract.EventBatch;
+import io.heatlab.contract.EventType;
+import io.heatlab.contract.PointerEvent;
 import io.heatlab.landing.LandingConfig;
 import io.heatlab.landing.MinioObjectStore;
 import io.heatlab.landing.ObjectStore;
@@ -21,6 +23,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +38,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,12 +55,14 @@ import picocli.CommandLine.Option;
     name = "landing",
     mixinStandardHelpOptions = true,
     description = {
-      "Landing throughput on the running stack: pre-produces N contract events into a scratch topic,",
+      "Landing throughput on the running stack: pre-produces N contract events, as batch records of 50 (v2), into a scratch topic,",
       "then, for each format, starts a landing connector on it and times until every event is landed.",
       "Prints events/s and bytes/event per format, and the raw consumer rate on the same broker for the ratio.",
       "Objects go under bench/<run>/ in the bucket and are deleted afterwards; the real layout is untouched."
     })
 final class BenchLandingCommand implements Callable<Integer> {
+  private static final int BATCH = 50;
+
   @Mixin ProfileOptions options;
 
   @Option(
@@ -106,8 +112,8 @@ final class BenchLandingCommand implements Callable<Integer> {
       }
       out.println();
       out.println("results:");
-      out.printf("  raw producer:            %,12.0f records/s%n", produced);
-      out.printf("  raw consumer:            %,12.0f records/s%n", consumed);
+      out.printf("  raw producer:            %,12.0f events/s%n", produced);
+      out.printf("  raw consumer:            %,12.0f events/s%n", consumed);
       for (String format : formats) {
         double[] r = results.get(format);
         out.printf(
@@ -140,33 +146,35 @@ final class BenchLandingCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < events; i++) {
-        String screen = screens[i % 3];
-        long t =
-            now
-                - 6 * 3_600_000L
-                + (long) (random.nextDouble() * 6 * 3_600_000L); // six hours of event time
-        LandedEvent e =
-            new LandedEvent(
+      // batch records of 50 events, as ingestion produces them (contract v2): one session's
+      // batch, one screen, event times within a minute somewhere in six hours
+      for (int b = 0; b < events / BATCH; b++) {
+        long start = now - 6 * 3_600_000L + (long) (random.nextDouble() * 6 * 3_600_000L);
+        List<PointerEvent> batch = new ArrayList<>(BATCH);
+        for (int i = 0; i < BATCH; i++) {
+          batch.add(
+              new PointerEvent(
+                  start + i * 1_000L,
+                  Math.round(random.nextDouble() * 10_000) / 10_000.0,
+                  Math.round(random.nextDouble() * 10_000) / 10_000.0,
+                  (b * BATCH + i) % 20 == 0 ? EventType.CLICK : EventType.MOVE));
+        }
+        EventBatch e =
+            new EventBatch(
                 "demo",
-                screen,
-                "s-" + (i % 1000),
-                "s-" + (i % 1000) + "-" + (i / 50000),
-                i % 20 == 0 ? "click" : "move",
-                t,
-                Math.round(random.nextDouble() * 10_000) / 10_000.0,
-                Math.round(random.nextDouble() * 10_000) / 10_000.0,
-                1440,
-                900,
-                now);
+                "s-" + (b % 1000) + "-" + b,
+                screens[b % 3],
+                "s-" + (b % 1000),
+                new EventBatch.Viewport(1440, 900),
+                batch);
         producer.send(
             new ProducerRecord<>(
-                topic, null, t, ("demo|" + screen + (i % 7)).getBytes(), EventCodec.toJson(e)));
+                topic, null, now, e.kafkaKey().getBytes(), BatchRecord.encode(e, now)));
       }
       producer.flush();
     }
     double rate = events / ((System.nanoTime() - t0) / 1e9);
-    out.printf("  produced in %.1f s (%,.0f records/s)%n", events / rate, rate);
+    out.printf("  produced in %.1f s (%,.0f events/s)%n", events / rate, rate);
     return rate;
   }
 
@@ -185,12 +193,18 @@ final class BenchLandingCommand implements Callable<Integer> {
               .toList();
       c.assign(tps);
       c.seekToBeginning(tps);
-      while (count < events) {
-        count += c.poll(Duration.ofMillis(500)).count();
+      while (count < events) { // events: each record's header says how many it holds
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          count +=
+              Integer.parseInt(
+                  new String(
+                      r.headers().lastHeader(BatchRecord.EVENTS_HEADER).value(),
+                      StandardCharsets.US_ASCII));
+        }
       }
     }
     double rate = count / ((System.nanoTime() - t0) / 1e9);
-    out.printf("  raw consumer read them in %.1f s (%,.0f records/s)%n", count / rate, rate);
+    out.printf("  raw consumer read them in %.1f s (%,.0f events/s)%n", count / rate, rate);
     return rate;
   }
 
