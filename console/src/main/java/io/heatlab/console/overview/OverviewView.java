@@ -80,9 +80,9 @@ public final class OverviewView extends ConsoleView {
             (o, was, s) -> {
               accepted.setText(
                   String.format(
-                      "accepted (HTTP, since start)%n%s",
+                      "accepted batches (HTTP, since start)%n%s",
                       s.accepted() == null ? "unreachable" : String.format("%,d", s.accepted())));
-              inKafka.setText(String.format("in Kafka%n%,d", s.inKafka()));
+              inKafka.setText(String.format("in Kafka (records)%n%,d", s.inKafka()));
               landed.setText(String.format("landed%n%,d  (lag %,d)", s.landed(), s.lag()));
               aggregated.setText(String.format("aggregated (hourly)%n%,d", s.aggregated()));
               freshness.setText(

@@ -39,8 +39,11 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 public final class PipelineModel {
   /** Each stage's own counter, as the overview samples it. */
   public interface Source extends AutoCloseable {
-    /** The HTTP endpoint's accepted-events counter, or null when it does not answer. */
-    Long acceptedEvents();
+    /**
+     * The HTTP endpoint's accepted-batches counter (one Kafka record each, contract v2), or null
+     * when it does not answer.
+     */
+    Long acceptedBatches();
 
     /** The landing connector's position on the events topic. */
     ConsumerLag landingLag() throws Exception;
@@ -67,7 +70,7 @@ public final class PipelineModel {
         private CommittedTail tail; // guarded by this
 
         @Override
-        public Long acceptedEvents() {
+        public Long acceptedBatches() {
           try {
             HttpResponse<byte[]> r =
                 http.send(
@@ -76,7 +79,7 @@ public final class PipelineModel {
                         .timeout(Duration.ofSeconds(3))
                         .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode n = JSON.readTree(r.body()).path("ingest").path("accepted_events");
+            JsonNode n = JSON.readTree(r.body()).path("ingest").path("accepted_batches");
             return n.isNumber() ? n.asLong() : null;
           } catch (IOException e) {
             return null;
@@ -206,7 +209,7 @@ public final class PipelineModel {
         PipelineStatus.judge(
             new PipelineStatus.Sample(
                 now,
-                source.acceptedEvents(),
+                source.acceptedBatches(),
                 lag.totalEnd(),
                 lag.totalCommitted(),
                 lag.totalLag(),

@@ -13,9 +13,9 @@ import java.util.Optional;
  * verdict, tested without a toolkit.
  *
  * <ul>
- *   <li>{@code accepted}: events the HTTP endpoint answered 202 for since it started (null: not
- *       reachable);
- *   <li>{@code inKafka}: records ever appended to the events topic (Σ log end offsets);
+ *   <li>{@code accepted}: batches the HTTP endpoint answered 202 for since it started, each one
+ *       Kafka record (contract v2; null: not reachable);
+ *   <li>{@code inKafka}: records ever appended to the batches topic (Σ log end offsets);
  *   <li>{@code landed}: offsets the landing connector committed (Σ committed offsets), and {@code
  *       lag}: the records it has not landed yet (transaction markers take offsets but are not
  *       records);
@@ -98,7 +98,8 @@ public record PipelineStatus(
     if (accepted != null && accepted > inKafka) {
       problems.add(
           String.format(
-              "accepted %,d > in Kafka %,d: acknowledged events are missing from the topic",
+              "accepted %,d batches > in Kafka %,d records: acknowledged batches are missing from the"
+                  + " topic",
               accepted, inKafka));
     }
     if (landed > inKafka) {

@@ -58,7 +58,7 @@ class PipelineModelTest {
         new PipelineModel(
             new PipelineModel.Source() {
               @Override
-              public Long acceptedEvents() {
+              public Long acceptedBatches() {
                 return accepted;
               }
 

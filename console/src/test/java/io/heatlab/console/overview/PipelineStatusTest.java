@@ -27,13 +27,16 @@ class PipelineStatusTest {
   }
 
   @Test
-  void acceptedEventsMissingFromKafkaTurnRed() {
+  void acceptedBatchesMissingFromKafkaTurnRed() {
     PipelineStatus s =
         PipelineStatus.judge(
             new PipelineStatus.Sample(T0, 1_001L, 1_000, 1_000, 0, 0, List.of(), null),
             null,
             new PipelineStatus.Thresholds(STUCK, FRESH));
-    assertThat(s.problems()).singleElement().asString().contains("accepted 1,001 > in Kafka 1,000");
+    assertThat(s.problems())
+        .singleElement()
+        .asString()
+        .contains("accepted 1,001 batches > in Kafka 1,000 records");
   }
 
   @Test
