@@ -41,6 +41,10 @@ public final class BatchRecord {
 
   private static final int SESSION = 1;
   private static final int VIEWPORT = 2;
+
+  /** Bytes of one event: time (8), x (8), y (8), type (1). */
+  private static final int EVENT_BYTES = 25;
+
   private static final EventType[] TYPES = EventType.values();
 
   private final String clientId;
@@ -109,16 +113,17 @@ public final class BatchRecord {
     byte[] session = batch.sessionId() == null ? null : ascii(batch.sessionId());
     int n = batch.events().size();
     int size =
-        2
-            + 8
-            + 6
+        1 // version
+            + 1 // flags
+            + 8 // received_at
+            + 2 * 3 // the three lengths
             + client.length
             + id.length
             + screen.length
             + (session == null ? 0 : 2 + session.length)
             + (batch.viewport() == null ? 0 : 8)
-            + 4
-            + n * 25;
+            + 4 // n
+            + n * EVENT_BYTES;
     ByteBuffer b = ByteBuffer.allocate(size);
     b.put(VERSION);
     b.put((byte) ((session == null ? 0 : SESSION) | (batch.viewport() == null ? 0 : VIEWPORT)));
@@ -165,6 +170,9 @@ public final class BatchRecord {
       ByteBuffer b = ByteBuffer.wrap(value);
       b.get();
       int flags = b.get();
+      if ((flags & ~(SESSION | VIEWPORT)) != 0) {
+        throw new IllegalArgumentException("unknown flags " + flags + " in a batch record");
+      }
       long receivedAt = b.getLong();
       String client = getString(b);
       String batch = getString(b);
@@ -181,9 +189,9 @@ public final class BatchRecord {
         throw new IllegalArgumentException(
             "a batch record holds 1 to " + MAX_EVENTS + " events, not " + n);
       }
-      if (b.remaining() != n * 25) {
+      if (b.remaining() != n * EVENT_BYTES) {
         throw new IllegalArgumentException(
-            n + " events take " + n * 25 + " bytes, the record has " + b.remaining());
+            n + " events take " + n * EVENT_BYTES + " bytes, the record has " + b.remaining());
       }
       long[] t = new long[n];
       double[] xs = new double[n];
@@ -204,19 +212,21 @@ public final class BatchRecord {
 
   /**
    * The first rule of the contract the record breaks (ids, types, coordinates, times, viewport: the
-   * rules {@link LandedEventValidator} holds a landed row to), or null.
+   * rules {@link LandedEventValidator} holds a landed row to), or null. The batch's fields are
+   * checked once, then each event's, without a row per event.
    */
   public String violation() {
-    for (int i = 0; i < type.length; i++) {
-      if (type[i] < 0 || type[i] >= TYPES.length) {
-        return "event_type must be move or click";
-      }
-      String reason = LandedEventValidator.violation(landed(i));
-      if (reason != null) {
-        return reason;
-      }
+    String reason =
+        LandedEventValidator.batchViolation(
+            clientId, screenId, batchId, sessionId, viewportW, viewportH, receivedAt);
+    for (int i = 0; reason == null && i < type.length; i++) {
+      reason =
+          type[i] < 0 || type[i] >= TYPES.length
+              ? LandedEventValidator.TYPE
+              : LandedEventValidator.eventViolation(
+                  TYPES[type[i]].wire(), eventTime[i], x[i], y[i]);
     }
-    return null;
+    return reason;
   }
 
   /** The number of events. */

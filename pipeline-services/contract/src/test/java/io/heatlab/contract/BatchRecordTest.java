@@ -72,6 +72,11 @@ class BatchRecordTest {
     assertThatThrownBy(() -> BatchRecord.decode(Arrays.copyOf(whole, 12)))
         .hasMessage("truncated batch record");
 
+    byte[] unknownFlag = whole.clone();
+    unknownFlag[1] |= 4;
+    assertThatThrownBy(() -> BatchRecord.decode(unknownFlag))
+        .hasMessage("unknown flags 5 in a batch record"); // session (1) + an unknown bit (4)
+
     byte[] badType = whole.clone();
     badType[badType.length - 1] = 9;
     assertThat(BatchRecord.decode(badType).violation())
