@@ -2,7 +2,7 @@ package io.heatlab.screens;
 
 import io.heatlab.contract.ViewportClass;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,26 +16,26 @@ import java.util.TreeMap;
 public record KnownScreen(
     String client, String screen, ScreenTraffic.Row traffic, ScreenRegistry.Screen registered) {
 
+  private record Key(String client, String screen) {}
+
+  private static final Comparator<Key> ORDER =
+      Comparator.comparing(Key::client).thenComparing(Key::screen);
+
   /** Every screen with traffic or registered, sorted by client, then screen. */
   public static List<KnownScreen> join(
       List<ScreenTraffic.Row> traffic, List<ScreenRegistry.Screen> registered) {
-    Map<List<String>, ScreenTraffic.Row> byTraffic = new TreeMap<>(KnownScreen::compare);
-    traffic.forEach(t -> byTraffic.put(List.of(t.client(), t.screen()), t));
-    Map<List<String>, ScreenRegistry.Screen> byRegistry = new TreeMap<>(KnownScreen::compare);
-    registered.forEach(s -> byRegistry.put(List.of(s.client(), s.screen()), s));
-    Map<List<String>, Boolean> keys = new TreeMap<>(KnownScreen::compare);
-    byTraffic.keySet().forEach(k -> keys.put(k, true));
-    byRegistry.keySet().forEach(k -> keys.put(k, true));
-    List<KnownScreen> out = new ArrayList<>();
-    for (List<String> k : keys.keySet()) {
-      out.add(new KnownScreen(k.get(0), k.get(1), byTraffic.get(k), byRegistry.get(k)));
-    }
-    return out;
-  }
-
-  private static int compare(List<String> a, List<String> b) {
-    int c = a.get(0).compareTo(b.get(0));
-    return c != 0 ? c : a.get(1).compareTo(b.get(1));
+    Map<Key, KnownScreen> all = new TreeMap<>(ORDER);
+    traffic.forEach(
+        t ->
+            all.put(
+                new Key(t.client(), t.screen()), new KnownScreen(t.client(), t.screen(), t, null)));
+    registered.forEach(
+        s ->
+            all.merge(
+                new Key(s.client(), s.screen()),
+                new KnownScreen(s.client(), s.screen(), null, s),
+                (had, added) -> new KnownScreen(s.client(), s.screen(), had.traffic(), s)));
+    return List.copyOf(all.values());
   }
 
   /** Its events of the last {@link ScreenTraffic#RECENT} (0 without traffic). */

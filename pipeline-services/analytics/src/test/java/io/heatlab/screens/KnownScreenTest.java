@@ -43,4 +43,16 @@ class KnownScreenTest {
     assertThat(home.shots()).isEmpty();
     assertThat(home.shot(ViewportClass.DESKTOP)).isEmpty();
   }
+
+  @Test
+  void aClientWhoseIdStartsAnotherSortsFirst() {
+    assertThat(
+            KnownScreen.join(
+                List.of(
+                    new ScreenTraffic.Row("a.b", "home", 1, SEEN),
+                    new ScreenTraffic.Row("a", "x", 1, SEEN)),
+                List.of()))
+        .extracting(KnownScreen::client)
+        .containsExactly("a", "a.b");
+  }
 }
