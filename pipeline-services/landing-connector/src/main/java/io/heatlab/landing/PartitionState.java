@@ -13,7 +13,8 @@ import java.util.List;
  * @param boundaries last offsets of recent write cycles, increasing
  * @param durableOffset next offset after the last cycle whose objects are all written (-1: none
  *     yet)
- * @param recordsWritten records written by cycles, rewrites after a restart included
+ * @param recordsWritten rows (events) written by cycles, rewrites after a restart included: one per
+ *     v1 record, a batch record's events (the JSON name stays {@code records_written})
  * @param bytesWritten bytes of objects written, likewise
  * @param objectsWritten objects written, likewise
  * @param lastFlush epoch ms of the last completed cycle
