@@ -90,4 +90,27 @@ public final class LandingDeployment {
               + r.body());
     }
   }
+
+  /**
+   * Pauses ({@code pause=true}) or resumes a connector ({@code PUT
+   * /connectors/<name>/pause|resume}, Connect answers 202 and applies it within a moment); throws
+   * with Connect's answer when refused.
+   */
+  public static void pause(String connectUrl, String name, boolean pause)
+      throws IOException, InterruptedException {
+    String action = pause ? "pause" : "resume";
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(connectUrl + "/connectors/" + name + "/" + action))
+                    .timeout(Duration.ofSeconds(30))
+                    .PUT(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 202 && r.statusCode() != 200) {
+      throw new IOException(
+          "Connect refused to " + action + " " + name + " (" + r.statusCode() + "): " + r.body());
+    }
+  }
 }

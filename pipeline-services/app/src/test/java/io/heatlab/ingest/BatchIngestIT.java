@@ -238,6 +238,15 @@ class BatchIngestIT {
     assertThat(answer.body().get("accepted").asInt()).isEqualTo(50);
   }
 
+  /** {@code {"u0":0,…,"u<n-1>":<n-1>,} — an opening brace and n unknown fields. */
+  private static String unknownFields(int n) {
+    StringBuilder s = new StringBuilder("{");
+    for (int i = 0; i < n; i++) {
+      s.append("\"u").append(i).append("\":").append(i).append(',');
+    }
+    return s.toString();
+  }
+
   static Stream<Arguments> badRequests() throws Exception {
     long now = System.currentTimeMillis();
     String ok = events(3);
@@ -283,6 +292,18 @@ class BatchIngestIT {
             "gzip bomb", req(bomb.toByteArray()).encoding("gzip"), 413, "after decoding", null),
         Arguments.of("not gzip", req(batch("a", ok)).encoding("gzip"), 400, "not valid gzip", null),
         Arguments.of("malformed JSON", req("{\"client_id\":"), 400, "malformed JSON", null),
+        Arguments.of(
+            "50,000-deep nesting",
+            req("{\"u\":" + "[".repeat(50_000) + "]".repeat(50_000) + "}"),
+            400,
+            "nesting depth",
+            null),
+        Arguments.of(
+            "100 unknown fields",
+            req(batch("a", ok).replace("{\"client_id\"", unknownFields(100) + "\"client_id\"")),
+            400,
+            "invalid batch",
+            "$"),
         Arguments.of("trailing garbage", req(batch("a", ok) + " xyz"), 400, "malformed JSON", null),
         Arguments.of(
             "NaN literal",

@@ -9,6 +9,7 @@ import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.EventType;
 import io.heatlab.contract.LandedEvent;
 import io.heatlab.contract.PointerEvent;
+import io.heatlab.ingest.EventProducer;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.StorageClients;
 import java.time.Duration;
@@ -122,13 +123,7 @@ final class LandingFixture implements AutoCloseable {
                 ? null
                 : new EventBatch.Viewport(first.viewportW(), first.viewportH()),
             events);
-    producer.send(
-        new ProducerRecord<>(
-            topic,
-            null,
-            first.receivedAt(),
-            batch.kafkaKey().getBytes(),
-            BatchRecord.encode(batch, first.receivedAt())));
+    producer.send(EventProducer.record(topic, BatchRecord.of(batch, first.receivedAt())));
     pending.clear();
   }
 

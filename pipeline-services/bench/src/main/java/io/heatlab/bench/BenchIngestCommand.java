@@ -10,12 +10,12 @@ import io.heatlab.contract.EventBatch;
 import io.heatlab.contract.EventType;
 import io.heatlab.contract.PointerEvent;
 import io.heatlab.ingest.EventProducer;
+import io.heatlab.stack.LandingDeployment;
 import io.heatlab.stack.Stack;
 import io.heatlab.traffic.TrafficGenerator;
 import io.heatlab.traffic.TrafficPlan;
 import io.heatlab.traffic.TrafficStats;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +31,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
@@ -44,7 +43,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Sustained load over real HTTP into the running stack's Kafka, in three phases:",
-      "  1. throughput: as many batches as --in-flight concurrent requests carry, for --duration;",
+      "  1. throughput: as many batches as --in-flight concurrent requests carry, for --duration,",
+      "     with the landing connector running (the real case), then paused (ingestion alone);",
       "  2. latency: a fixed --rate, for --duration (p50/p99);",
       "  3. baseline: the raw Kafka producer alone, same settings, same broker, into a scratch topic.",
       "Prints events/s, latency and rejections of each phase, and the ratio to the raw producer."
@@ -71,8 +71,10 @@ final class BenchIngestCommand implements Callable<Integer> {
 
   @Option(
       names = "--in-flight",
-      defaultValue = "48",
-      description = "Concurrent requests of the throughput phase. Default ${DEFAULT-VALUE}.")
+      defaultValue = "256",
+      description =
+          "Concurrent requests (connections) of the throughput phase. Default ${DEFAULT-VALUE}:"
+              + " by Little's law fewer cap the rate at in-flight / latency.")
   int inFlight;
 
   @Option(
@@ -104,9 +106,23 @@ final class BenchIngestCommand implements Callable<Integer> {
 
       String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
       Map<Integer, Long> before = endOffsets(stack.endpoints().kafkaBootstrap(), topic);
-      out.printf("phase 1 — throughput, %d requests in flight:%n", inFlight);
+      out.printf(
+          "phase 1 — throughput, %d requests in flight, landing connector running:%n", inFlight);
       TrafficStats.Snapshot max = run(config, url, 0, duration, out, true);
       Map<Integer, Long> after = endOffsets(stack.endpoints().kafkaBootstrap(), topic);
+
+      String connector = config.getString(HeatlabConfig.LANDING_CONNECTOR);
+      String connect = stack.endpoints().connectUrl();
+      out.printf(
+          "phase 1b — throughput, %d requests in flight, landing connector paused:%n", inFlight);
+      TrafficStats.Snapshot alone;
+      LandingDeployment.pause(connect, connector, true);
+      try {
+        Thread.sleep(2_000); // Connect applies a pause asynchronously
+        alone = run(config, url, 0, duration, out, true);
+      } finally {
+        LandingDeployment.pause(connect, connector, false);
+      }
 
       out.printf("phase 2 — latency at %,d events/s:%n", rate);
       TrafficStats.Snapshot fixed = run(config, url, rate, duration, out, true);
@@ -121,6 +137,9 @@ final class BenchIngestCommand implements Callable<Integer> {
       out.printf(
           "  HTTP ingestion, max:      %,10.0f events/s accepted  (p50 %.1f ms, p99 %.1f ms, answers %s)%n",
           max.acceptedPerSecond(), max.p50Ms(), max.p99Ms(), max.byStatus());
+      out.printf(
+          "  HTTP ingestion, max, landing paused: %,10.0f events/s accepted  (p50 %.1f ms, p99 %.1f ms, answers %s)%n",
+          alone.acceptedPerSecond(), alone.p50Ms(), alone.p99Ms(), alone.byStatus());
       out.printf(
           "  HTTP ingestion, at %,d/s: %,10.0f events/s accepted  (p50 %.1f ms, p99 %.1f ms, answers %s)%n",
           rate, fixed.acceptedPerSecond(), fixed.p50Ms(), fixed.p99Ms(), fixed.byStatus());
@@ -239,12 +258,7 @@ final class BenchIngestCommand implements Callable<Integer> {
                   new EventBatch.Viewport(1440, 900),
                   events);
           producer.send(
-              new ProducerRecord<>(
-                  SCRATCH_TOPIC,
-                  null,
-                  now,
-                  batch.kafkaKey().getBytes(StandardCharsets.UTF_8),
-                  BatchRecord.encode(batch, now)),
+              EventProducer.record(SCRATCH_TOPIC, BatchRecord.of(batch, now)),
               (m, e) -> {
                 if (e != null) {
                   failures.incrementAndGet();

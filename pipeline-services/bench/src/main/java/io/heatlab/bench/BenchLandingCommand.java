@@ -7,6 +7,7 @@ import io.heatlab.contract.BatchRecord;
 import io.heatlab.contract.EventBatch;
 import io.heatlab.contract.EventType;
 import io.heatlab.contract.PointerEvent;
+import io.heatlab.ingest.EventProducer;
 import io.heatlab.landing.LandingConfig;
 import io.heatlab.landing.MinioObjectStore;
 import io.heatlab.landing.ObjectStore;
@@ -43,7 +44,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -167,9 +167,7 @@ final class BenchLandingCommand implements Callable<Integer> {
                 "s-" + (b % 1000),
                 new EventBatch.Viewport(1440, 900),
                 batch);
-        producer.send(
-            new ProducerRecord<>(
-                topic, null, now, e.kafkaKey().getBytes(), BatchRecord.encode(e, now)));
+        producer.send(EventProducer.record(topic, BatchRecord.of(e, now)));
       }
       producer.flush();
     }

@@ -59,9 +59,9 @@ final class IngestDefinitions {
             INGEST_MAX_EVENTS,
             Type.INT,
             1000,
-            Range.between(1, 100_000),
+            Range.between(1, 1000),
             Importance.LOW,
-            "Most events in one batch.")
+            "Most events in one batch (1000 at most: the batch record's limit, contract v2).")
         .define(
             INGEST_MAX_EVENT_AGE_MS,
             Type.LONG,

@@ -33,7 +33,7 @@ public final class BatchRecord {
   /** The version byte of this encoding. */
   public static final byte VERSION = 2;
 
-  /** The most events one record holds (a batch's limit, {@link BatchValidator}). */
+  /** The most events one record holds (a batch's limit, {@link BatchParser}). */
   public static final int MAX_EVENTS = 1000;
 
   /** The Kafka header that carries the event count, as a decimal string. */
@@ -59,7 +59,10 @@ public final class BatchRecord {
   private final double[] y;
   private final byte[] type;
 
-  private BatchRecord(
+  /**
+   * A record of these columns (arrays owned by it from here on); {@link BatchParser} makes them.
+   */
+  BatchRecord(
       String clientId,
       String batchId,
       String screenId,
@@ -105,13 +108,48 @@ public final class BatchRecord {
     return rows;
   }
 
+  /** The record of {@code batch}, received at {@code receivedAt}. */
+  public static BatchRecord of(EventBatch batch, long receivedAt) {
+    int n = batch.events().size();
+    long[] t = new long[n];
+    double[] xs = new double[n];
+    double[] ys = new double[n];
+    byte[] types = new byte[n];
+    for (int i = 0; i < n; i++) {
+      PointerEvent e = batch.events().get(i);
+      t[i] = e.t();
+      xs[i] = e.x();
+      ys[i] = e.y();
+      types[i] = (byte) e.type().ordinal();
+    }
+    EventBatch.Viewport v = batch.viewport();
+    return new BatchRecord(
+        batch.clientId(),
+        batch.batchId(),
+        batch.screenId(),
+        batch.sessionId(),
+        v == null ? null : v.w(),
+        v == null ? null : v.h(),
+        receivedAt,
+        t,
+        xs,
+        ys,
+        types);
+  }
+
   /** The record value of {@code batch}, received at {@code receivedAt}. */
   public static byte[] encode(EventBatch batch, long receivedAt) {
-    byte[] client = ascii(batch.clientId());
-    byte[] id = ascii(batch.batchId());
-    byte[] screen = ascii(batch.screenId());
-    byte[] session = batch.sessionId() == null ? null : ascii(batch.sessionId());
-    int n = batch.events().size();
+    return of(batch, receivedAt).encode();
+  }
+
+  /** This record's value. */
+  public byte[] encode() {
+    byte[] client = ascii(clientId);
+    byte[] id = ascii(batchId);
+    byte[] screen = ascii(screenId);
+    byte[] session = sessionId == null ? null : ascii(sessionId);
+    boolean viewport = viewportW != null;
+    int n = size();
     int size =
         1 // version
             + 1 // flags
@@ -121,12 +159,12 @@ public final class BatchRecord {
             + id.length
             + screen.length
             + (session == null ? 0 : 2 + session.length)
-            + (batch.viewport() == null ? 0 : 8)
+            + (viewport ? 8 : 0)
             + 4 // n
             + n * EVENT_BYTES;
     ByteBuffer b = ByteBuffer.allocate(size);
     b.put(VERSION);
-    b.put((byte) ((session == null ? 0 : SESSION) | (batch.viewport() == null ? 0 : VIEWPORT)));
+    b.put((byte) ((session == null ? 0 : SESSION) | (viewport ? VIEWPORT : 0)));
     b.putLong(receivedAt);
     putString(b, client);
     putString(b, id);
@@ -134,24 +172,27 @@ public final class BatchRecord {
     if (session != null) {
       putString(b, session);
     }
-    if (batch.viewport() != null) {
-      b.putInt(batch.viewport().w());
-      b.putInt(batch.viewport().h());
+    if (viewport) {
+      b.putInt(viewportW);
+      b.putInt(viewportH);
     }
     b.putInt(n);
-    for (PointerEvent e : batch.events()) {
-      b.putLong(e.t());
-    }
-    for (PointerEvent e : batch.events()) {
-      b.putDouble(e.x());
-    }
-    for (PointerEvent e : batch.events()) {
-      b.putDouble(e.y());
-    }
-    for (PointerEvent e : batch.events()) {
-      b.put((byte) e.type().ordinal());
-    }
+    b.asLongBuffer().put(eventTime);
+    b.position(b.position() + 8 * n);
+    b.asDoubleBuffer().put(x);
+    b.position(b.position() + 8 * n);
+    b.asDoubleBuffer().put(y);
+    b.position(b.position() + 8 * n);
+    b.put(type);
     return b.array();
+  }
+
+  /**
+   * The Kafka record key: {@code client_id|batch_id} — a resend of the batch lands in the same
+   * partition, and a client's load spreads over every partition.
+   */
+  public String kafkaKey() {
+    return clientId + "|" + batchId;
   }
 
   /**
@@ -246,8 +287,38 @@ public final class BatchRecord {
     return screenId;
   }
 
+  /** May be null. */
+  public String sessionId() {
+    return sessionId;
+  }
+
+  /** The viewport's width in CSS pixels; null when the page sent none. */
+  public Integer viewportW() {
+    return viewportW;
+  }
+
+  /** The viewport's height in CSS pixels; null when the page sent none. */
+  public Integer viewportH() {
+    return viewportH;
+  }
+
   public long receivedAt() {
     return receivedAt;
+  }
+
+  /** Event {@code i}'s x, normalised. */
+  public double x(int i) {
+    return x[i];
+  }
+
+  /** Event {@code i}'s y, normalised. */
+  public double y(int i) {
+    return y[i];
+  }
+
+  /** Event {@code i}'s type. */
+  public EventType type(int i) {
+    return TYPES[type[i]];
   }
 
   /** Event {@code i}'s time, epoch ms. */

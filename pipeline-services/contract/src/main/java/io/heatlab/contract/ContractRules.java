@@ -4,7 +4,7 @@ import java.util.regex.Pattern;
 
 /**
  * The contract's rules, each written once (docs/architecture.md §2): the ids' alphabet and lengths,
- * the viewport's range, normalised coordinates. {@link BatchValidator} applies them to a request at
+ * the viewport's range, normalised coordinates. {@link BatchParser} applies them to a request at
  * ingestion, {@link LandedEventValidator} to a record read back from Kafka (anyone may produce to
  * the topic), the heatmap query to its parameters — so the three can never drift apart.
  */

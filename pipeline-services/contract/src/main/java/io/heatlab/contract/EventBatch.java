@@ -3,9 +3,10 @@ package io.heatlab.contract;
 import java.util.List;
 
 /**
- * A validated ingestion batch ({@code POST /v1/batches}): one client, one screen, 1–1000 events.
- * Build one only through {@link BatchValidator}, which enforces the contract (docs/architecture.md
- * §2); unknown JSON fields of the request are ignored and never stored.
+ * An ingestion batch ({@code POST /v1/batches}) as objects: one client, one screen, 1–1000 events.
+ * What the traffic generator, the benchmarks and the tests build and send ({@link
+ * EventCodec#requestJson}); ingestion itself reads a body straight into a {@link BatchRecord}'s
+ * columns ({@link BatchParser}, which enforces the contract: docs/architecture.md §2).
  *
  * @param sessionId optional, may be null
  * @param viewport optional, may be null
@@ -20,14 +21,6 @@ public record EventBatch(
 
   /** The browser's viewport in CSS pixels when the batch was sent. */
   public record Viewport(int w, int h) {}
-
-  /**
-   * The Kafka record key: {@code client_id|batch_id} — a resend of the batch lands in the same
-   * partition, and a client's load spreads over every partition.
-   */
-  public String kafkaKey() {
-    return clientId + "|" + batchId;
-  }
 
   /** The landed form of event {@code i}, stamped with the time the batch was received. */
   public LandedEvent landed(int i, long receivedAt) {

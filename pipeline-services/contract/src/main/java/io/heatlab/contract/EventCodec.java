@@ -1,12 +1,10 @@
 package io.heatlab.contract;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -32,15 +30,6 @@ public final class EventCodec {
   private static final ObjectReader LANDED_READER = MAPPER.readerFor(LandedEvent.class);
 
   private EventCodec() {}
-
-  /** Parses a request body into a JSON tree; throws with Jackson's location on malformed JSON. */
-  public static JsonNode parseTree(byte[] body) throws IOException {
-    JsonNode node = MAPPER.readTree(body);
-    if (node == null || node.isMissingNode()) {
-      throw new JsonParseException(null, "empty body");
-    }
-    return node;
-  }
 
   public static byte[] toJson(LandedEvent event) {
     try {

@@ -2,8 +2,8 @@ package io.heatlab.contract;
 
 /**
  * Checks what is read back from Kafka (anyone may produce to the topic): the same rules as {@link
- * BatchValidator} — {@link ContractRules} — for ids, coordinates, viewport and types, minus the
- * time window (late data is legitimate downstream). Split in what a batch holds once ({@link
+ * BatchParser} — {@link ContractRules} — for ids, coordinates, viewport and types, minus the time
+ * window (late data is legitimate downstream). Split in what a batch holds once ({@link
  * #batchViolation}) and what each event holds ({@link #eventViolation}), so that a batch record is
  * checked without a row per event; {@link #violation(LandedEvent)} is both for one landed row. Each
  * returns the reason of the first violation, or null.

@@ -2,7 +2,6 @@ package io.heatlab.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -12,26 +11,25 @@ import org.junit.jupiter.api.Test;
 /** Ingestion and landing apply the same rules: a value one refuses, the other refuses too. */
 class ContractRulesTest {
   private static final long NOW = 1_764_237_600_000L;
-  private static final BatchValidator INGESTION =
-      new BatchValidator(
-          BatchValidator.Limits.DEFAULT, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+  private static final BatchParser INGESTION =
+      new BatchParser(
+          BatchParser.Limits.DEFAULT, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
 
   private static boolean ingestionAccepts(String client, int viewportW, double x) throws Exception {
-    JsonNode body =
-        EventCodec.parseTree(
-            ("{\"client_id\":\""
-                    + client
-                    + "\",\"batch_id\":\"b\",\"screen_id\":\"s\","
-                    + "\"viewport\":{\"w\":"
-                    + viewportW
-                    + ",\"h\":900},\"events\":[{\"t\":"
-                    + NOW
-                    + ",\"x\":"
-                    + x
-                    + ",\"y\":0.5,"
-                    + "\"type\":\"move\"}]}")
-                .getBytes());
-    return INGESTION.validate(body).valid();
+    byte[] body =
+        ("{\"client_id\":\""
+                + client
+                + "\",\"batch_id\":\"b\",\"screen_id\":\"s\","
+                + "\"viewport\":{\"w\":"
+                + viewportW
+                + ",\"h\":900},\"events\":[{\"t\":"
+                + NOW
+                + ",\"x\":"
+                + x
+                + ",\"y\":0.5,"
+                + "\"type\":\"move\"}]}")
+            .getBytes();
+    return INGESTION.parse(body, NOW).valid();
   }
 
   private static boolean landingAccepts(String client, int viewportW, double x) {

@@ -12,7 +12,7 @@ class EventCodecTest {
   private static final long NOW = 1_764_237_600_000L;
 
   @Test
-  void aBatchWrittenForTheWireValidatesBackToTheSameBatch() throws Exception {
+  void aBatchWrittenForTheWireParsesBackToTheSameRecord() throws Exception {
     EventBatch batch =
         new EventBatch(
             "acme",
@@ -25,14 +25,13 @@ class EventCodecTest {
                 new PointerEvent(NOW - 50, 1.0, 0.0, EventType.CLICK)));
 
     byte[] json = EventCodec.requestJson(batch);
-    BatchValidator.Result back =
-        new BatchValidator(
-                BatchValidator.Limits.DEFAULT,
-                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC))
-            .validate(EventCodec.parseTree(json));
+    BatchParser.Result back =
+        new BatchParser(
+                BatchParser.Limits.DEFAULT, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC))
+            .parse(json, NOW + 7);
 
     assertThat(back.violations()).isEmpty();
-    assertThat(back.batch()).isEqualTo(batch);
+    assertThat(back.batch().encode()).isEqualTo(BatchRecord.of(batch, NOW + 7).encode());
   }
 
   @Test

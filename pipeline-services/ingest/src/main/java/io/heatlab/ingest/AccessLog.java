@@ -32,12 +32,12 @@ final class AccessLog {
           .append(" batch=")
           .append(x.batch.batchId())
           .append(" events=")
-          .append(x.batch.events().size());
+          .append(x.batch.size());
     }
     line.append(" bytes=")
         .append(x.bytes)
         .append(" ms=")
-        .append(String.format("%.1f", (System.nanoTime() - x.startNanos) / 1e6))
+        .append((System.nanoTime() - x.startNanos) / 100_000 / 10.0)
         .append(" remote=")
         .append(Request.getRemoteAddr(x.request));
     if (x.reason != null) {

@@ -1,10 +1,8 @@
 package io.heatlab.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.heatlab.contract.BatchValidator;
-import io.heatlab.contract.EventBatch;
-import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.BatchParser;
+import io.heatlab.contract.BatchRecord;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,15 +27,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reached through {@link IngestEndpoint} (CORS, then the write key: 401/403). Order of its own
  * checks, each answering as soon as it fails: method (405) → content type (415) → body size on the
- * wire and after gzip (413) → JSON (400) → the whole batch against the contract (400 with every
- * violation) → key matches client_id (403) → per-client rate (429) → Kafka admission (503) →
- * de-duplication (202 duplicate, or 503 while the same batch is in flight) → produce. The answer
- * {@code 202 {accepted, batch_id}} is written only after Kafka acked every event of the batch; a
- * produce failure answers 503 and releases the batch id so the page's retry goes through. A commit
- * in doubt ({@link EventProducer.OutcomeUnknown}) answers 503 but keeps the batch id claimed
- * (renewed while Kafka has not answered) until its outcome is known: committed → the retry is
- * answered 202 duplicate; aborted → released, the retry is produced. Nothing is produced for a
- * rejected batch.
+ * wire and after gzip (413) → JSON and the whole batch against the contract, in one streaming pass
+ * ({@link BatchParser}: 400 malformed, or 400 with every violation) → key matches client_id (403) →
+ * per-client rate (429) → Kafka admission (503) → de-duplication (202 duplicate, or 503 while the
+ * same batch is in flight) → produce. The answer {@code 202 {accepted, batch_id}} is written only
+ * after Kafka acked every event of the batch; a produce failure answers 503 and releases the batch
+ * id so the page's retry goes through. A commit in doubt ({@link EventProducer.OutcomeUnknown})
+ * answers 503 but keeps the batch id claimed (renewed while Kafka has not answered) until its
+ * outcome is known: committed → the retry is answered 202 duplicate; aborted → released, the retry
+ * is produced. Nothing is produced for a rejected batch.
  *
  * <p>The request thread is released while Kafka acks (the response completes from the producer's
  * callback), so slow acks never pile up threads; {@link EventProducer#admit} bounds the work in
@@ -50,7 +48,7 @@ public final class BatchHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(BatchHandler.class);
 
   private final IngestSettings settings;
-  private final BatchValidator validator;
+  private final BatchParser parser;
   private final ClientRateLimiter rateLimiter;
   private final Clock clock;
   private final AtomicLong acceptedEvents = new AtomicLong();
@@ -65,7 +63,7 @@ public final class BatchHandler extends Handler.Abstract {
   public BatchHandler(IngestSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.validator = new BatchValidator(settings.limits(), clock);
+    this.parser = new BatchParser(settings.limits(), clock);
     this.rateLimiter = new ClientRateLimiter(settings.rateLimitPerClient());
   }
 
@@ -179,9 +177,11 @@ public final class BatchHandler extends Handler.Abstract {
       return;
     }
     x.bytes = body.length;
-    JsonNode tree;
+    BatchParser.Result result;
     try {
-      tree = EventCodec.parseTree(body);
+      // one streaming pass: the JSON read straight into the batch record's columns, checked on the
+      // way
+      result = parser.parse(body, clock.millis());
     } catch (JsonProcessingException e) {
       x.error(
           400,
@@ -200,12 +200,11 @@ public final class BatchHandler extends Handler.Abstract {
       x.error(400, "malformed JSON: " + e.getMessage(), null);
       return;
     }
-    BatchValidator.Result result = validator.validate(tree);
     if (!result.valid()) {
       x.error(400, "invalid batch", result.violations());
       return;
     }
-    EventBatch batch = result.batch();
+    BatchRecord batch = result.batch();
     x.batch = batch;
     if (!batch.clientId().equals(keyClient)) {
       x.error(403, "the write key is not valid for client_id '" + batch.clientId() + "'", null);
@@ -214,8 +213,8 @@ public final class BatchHandler extends Handler.Abstract {
     produce(x, batch);
   }
 
-  private void produce(Exchange x, EventBatch batch) {
-    int n = batch.events().size();
+  private void produce(Exchange x, BatchRecord batch) {
+    int n = batch.size();
     if (!rateLimiter.tryAcquire(batch.clientId(), n)) {
       x.retryLater(
           429,
@@ -253,7 +252,7 @@ public final class BatchHandler extends Handler.Abstract {
     // answer on a Jetty thread, never on the producer's I/O thread (the de-dup store may be a
     // network call)
     producer
-        .send(batch, clock.millis())
+        .send(batch)
         .whenCompleteAsync(
             (ok, error) -> {
               try {
@@ -279,9 +278,9 @@ public final class BatchHandler extends Handler.Abstract {
             getServer().getThreadPool());
   }
 
-  private void accepted(EventBatch batch) {
+  private void accepted(BatchRecord batch) {
     dedup.complete(batch.clientId(), batch.batchId());
-    acceptedEvents.addAndGet(batch.events().size());
+    acceptedEvents.addAndGet(batch.size());
     acceptedBatches.incrementAndGet();
   }
 
@@ -291,7 +290,7 @@ public final class BatchHandler extends Handler.Abstract {
    * (committed: the retry is answered 202 duplicate) or releases it (aborted: the retry is
    * produced).
    */
-  private void holdUntilSettled(EventBatch batch, CompletableFuture<Boolean> outcome) {
+  private void holdUntilSettled(BatchRecord batch, CompletableFuture<Boolean> outcome) {
     long every =
         Math.max(1, BatchDeduplicator.pendingTtl(settings.deliveryTimeout()).toMillis() / 3);
     var renewal =

@@ -1,12 +1,14 @@
 package io.heatlab.ingest;
 
-import io.heatlab.contract.EventBatch;
+import io.heatlab.contract.BatchRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,6 +127,27 @@ public final class EventProducer implements AutoCloseable {
     return p;
   }
 
+  /**
+   * The Kafka record of one accepted batch (contract v2): key {@code client_id|batch_id}, timestamp
+   * = received_at, value = {@link BatchRecord#encode()}, header {@value BatchRecord#EVENTS_HEADER}
+   * = its event count. What ingestion produces, and the benchmarks' raw producers send.
+   */
+  public static ProducerRecord<byte[], byte[]> record(String topic, BatchRecord batch) {
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            topic,
+            null,
+            batch.receivedAt(),
+            batch.kafkaKey().getBytes(StandardCharsets.UTF_8),
+            batch.encode());
+    record
+        .headers()
+        .add(
+            BatchRecord.EVENTS_HEADER,
+            String.valueOf(batch.size()).getBytes(StandardCharsets.US_ASCII));
+    return record;
+  }
+
   /** Null when a batch of {@code events} may be produced now, else why not ({@link Admission}). */
   Admission.Refusal admit(int events) {
     return admission.admit(events);
@@ -135,9 +158,9 @@ public final class EventProducer implements AutoCloseable {
    * committed (every event of the batch is in Kafka, visible to read_committed consumers), or fails
    * when it was aborted (none is).
    */
-  public CompletableFuture<Void> send(EventBatch batch, long receivedAt) {
-    int n = batch.events().size();
-    ProducerLane.Job job = new ProducerLane.Job(batch, receivedAt, new CompletableFuture<>());
+  public CompletableFuture<Void> send(BatchRecord batch) {
+    int n = batch.size();
+    ProducerLane.Job job = new ProducerLane.Job(batch, new CompletableFuture<>());
     Admission.Ticket ticket = admission.enter(n);
     job.result().whenComplete((ok, error) -> ticket.exit(error != null));
     if (closing) {

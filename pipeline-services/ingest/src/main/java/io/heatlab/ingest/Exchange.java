@@ -1,7 +1,7 @@
 package io.heatlab.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.heatlab.contract.EventBatch;
+import io.heatlab.contract.BatchRecord;
 import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.Violation;
 import java.nio.ByteBuffer;
@@ -25,7 +25,7 @@ final class Exchange {
   final Response response;
   final Callback callback;
   final long startNanos = System.nanoTime();
-  EventBatch batch;
+  BatchRecord batch;
   int bytes;
   int status;
   String reason;

@@ -3,7 +3,7 @@ package io.heatlab.ingest;
 import io.heatlab.config.ClientKeys;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
-import io.heatlab.contract.BatchValidator;
+import io.heatlab.contract.BatchParser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -19,7 +19,7 @@ public record IngestSettings(
     ClientKeys writeKeys,
     int maxBodyBytes,
     int maxDecodedBytes,
-    BatchValidator.Limits limits,
+    BatchParser.Limits limits,
     int maxInflightEvents,
     Duration shedAfter,
     Duration deliveryTimeout,
@@ -38,7 +38,7 @@ public record IngestSettings(
         ClientKeys.write(c),
         c.getInt(HeatlabConfig.INGEST_MAX_BODY_BYTES),
         c.getInt(HeatlabConfig.INGEST_MAX_DECODED_BYTES),
-        new BatchValidator.Limits(
+        new BatchParser.Limits(
             c.getInt(HeatlabConfig.INGEST_MAX_EVENTS),
             Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_MAX_EVENT_AGE_MS)),
             Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_MAX_EVENT_FUTURE_MS))),

@@ -1,8 +1,6 @@
 package io.heatlab.ingest;
 
 import io.heatlab.contract.BatchRecord;
-import io.heatlab.contract.EventBatch;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -40,7 +37,7 @@ final class ProducerLane implements Runnable {
   private static final int MAX_GROUP_EVENTS = 20_000;
 
   /** One batch waiting for its transaction; {@code result} completes when it is settled. */
-  record Job(EventBatch batch, long receivedAt, CompletableFuture<Void> result) {}
+  record Job(BatchRecord batch, CompletableFuture<Void> result) {}
 
   /** Commits in doubt that turned out committed, or aborted (for {@code /healthz}). */
   record Doubts(AtomicLong committed, AtomicLong aborted) {}
@@ -81,11 +78,11 @@ final class ProducerLane implements Runnable {
           continue;
         }
         group.add(first);
-        int events = first.batch().events().size();
+        int events = first.batch().size();
         Job more;
         while (events < MAX_GROUP_EVENTS && (more = queue.poll()) != null) {
           group.add(more);
-          events += more.batch().events().size();
+          events += more.batch().size();
         }
         commit(group);
       } catch (InterruptedException e) {
@@ -234,25 +231,8 @@ final class ProducerLane implements Runnable {
     }
   }
 
-  /**
-   * One record per batch (contract v2): key {@code client_id|batch_id}, timestamp = received_at,
-   * value = {@link BatchRecord}, header {@value BatchRecord#EVENTS_HEADER} = its event count.
-   */
   private void send(Job job) {
-    EventBatch batch = job.batch();
-    ProducerRecord<byte[], byte[]> record =
-        new ProducerRecord<>(
-            topic,
-            null,
-            job.receivedAt(),
-            batch.kafkaKey().getBytes(StandardCharsets.UTF_8),
-            BatchRecord.encode(batch, job.receivedAt()));
-    record
-        .headers()
-        .add(
-            BatchRecord.EVENTS_HEADER,
-            String.valueOf(batch.events().size()).getBytes(StandardCharsets.US_ASCII));
-    producer.send(record);
+    producer.send(EventProducer.record(topic, job.batch()));
   }
 
   private Properties withTransactionalId() {
