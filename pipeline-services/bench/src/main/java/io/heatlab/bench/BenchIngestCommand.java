@@ -42,11 +42,12 @@ import picocli.CommandLine.Option;
     name = "ingest",
     mixinStandardHelpOptions = true,
     description = {
-      "Sustained load over real HTTP into the running stack's Kafka, in three phases:",
+      "Sustained load over real HTTP into the running stack's Kafka, in four phases:",
       "  1. throughput: as many batches as --in-flight concurrent requests carry, for --duration,",
-      "     with the landing connector running (the real case), then paused (ingestion alone);",
+      "     with the landing connector running (the real case);",
       "  2. latency: a fixed --rate, for --duration (p50/p99);",
-      "  3. baseline: the raw Kafka producer alone, same settings, same broker, into a scratch topic.",
+      "  3. throughput again with the landing connector paused (ingestion alone; resumed after);",
+      "  4. baseline: the raw Kafka producer alone, same settings, same broker, into a scratch topic.",
       "Prints events/s, latency and rejections of each phase, and the ratio to the raw producer."
     })
 final class BenchIngestCommand implements Callable<Integer> {
@@ -111,10 +112,13 @@ final class BenchIngestCommand implements Callable<Integer> {
       TrafficStats.Snapshot max = run(config, url, 0, duration, out, true);
       Map<Integer, Long> after = endOffsets(stack.endpoints().kafkaBootstrap(), topic);
 
+      out.printf("phase 2 — latency at %,d events/s:%n", rate);
+      TrafficStats.Snapshot fixed = run(config, url, rate, duration, out, true);
+
       String connector = config.getString(HeatlabConfig.LANDING_CONNECTOR);
       String connect = stack.endpoints().connectUrl();
       out.printf(
-          "phase 1b — throughput, %d requests in flight, landing connector paused:%n", inFlight);
+          "phase 3 — throughput, %d requests in flight, landing connector paused:%n", inFlight);
       TrafficStats.Snapshot alone;
       LandingDeployment.pause(connect, connector, true);
       try {
@@ -124,11 +128,8 @@ final class BenchIngestCommand implements Callable<Integer> {
         LandingDeployment.pause(connect, connector, false);
       }
 
-      out.printf("phase 2 — latency at %,d events/s:%n", rate);
-      TrafficStats.Snapshot fixed = run(config, url, rate, duration, out, true);
-
       out.printf(
-          "phase 3 — raw Kafka producer, %,d events as batch records into %s:%n",
+          "phase 4 — raw Kafka producer, %,d events as batch records into %s:%n",
           rawEvents, SCRATCH_TOPIC);
       double raw = rawProducer(config, stack.endpoints().kafkaBootstrap(), out);
 
