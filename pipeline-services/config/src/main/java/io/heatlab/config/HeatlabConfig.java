@@ -226,9 +226,10 @@ public final class HeatlabConfig extends AbstractConfig {
           .define(
               CONNECT_HEAP,
               Type.STRING,
-              "1g",
+              "512m",
               Importance.LOW,
-              "Heap (-Xmx) of the embedded Connect worker's JVM.")
+              "Heap (-Xmx) of the embedded Connect worker's JVM. Landing buffers ~30 bytes per event"
+                  + " (landing.buffer.max.bytes bounds it per task), so 512m carries two tasks with room.")
           .define(
               CONNECT_COMMIT_INTERVAL_MS,
               Type.LONG,

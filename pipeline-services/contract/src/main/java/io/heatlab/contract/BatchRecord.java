@@ -306,6 +306,18 @@ public final class BatchRecord {
     return receivedAt;
   }
 
+  /**
+   * Copies the event columns into the given arrays from index {@code at} on: times, x, y, and types
+   * as {@link EventType} ordinals.
+   */
+  public void copyEvents(long[] times, double[] xs, double[] ys, byte[] types, int at) {
+    int n = size();
+    System.arraycopy(eventTime, 0, times, at, n);
+    System.arraycopy(x, 0, xs, at, n);
+    System.arraycopy(y, 0, ys, at, n);
+    System.arraycopy(type, 0, types, at, n);
+  }
+
   /** Event {@code i}'s x, normalised. */
   public double x(int i) {
     return x[i];

@@ -1,7 +1,9 @@
 package io.heatlab.landing;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.LandedEvent;
+import io.heatlab.contract.LandedRow;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -63,26 +65,53 @@ public final class JsonLinesFormat implements ObjectFormat {
     return "application/gzip";
   }
 
+  /**
+   * Writes each row with one streaming generator — the same bytes as {@link EventCodec#toJson} of
+   * the row (tested), without an object per row — or copies its clean JSON as it was received.
+   */
   @Override
-  public byte[] encode(List<LandedEvent> rows) throws IOException {
-    return encode(rows, null);
-  }
-
-  /** Copies each row's clean JSON as it was received when there is one, else encodes the row. */
-  @Override
-  public byte[] encode(List<LandedEvent> rows, List<byte[]> cleanJson) throws IOException {
+  public byte[] encode(Rows rows) throws IOException {
     // ~20-25 B/row compressed; a generous first guess saves most of the regrowth copies
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(256, rows.size() * 30));
     // the buffer in front of the deflater turns one small write per row into one deflate call per
     // 64 KiB
-    try (OutputStream out = new BufferedOutputStream(new LeveledGzip(bytes, level), BUFFER)) {
+    try (OutputStream out = new BufferedOutputStream(new LeveledGzip(bytes, level), BUFFER);
+        JsonGenerator g = EventCodec.MAPPER.getFactory().createGenerator(out)) {
+      g.setRootValueSeparator(null);
       for (int i = 0; i < rows.size(); i++) {
-        byte[] clean = cleanJson == null ? null : cleanJson.get(i);
-        out.write(clean != null ? clean : EventCodec.toJson(rows.get(i)));
-        out.write('\n');
+        byte[] clean = rows.cleanJson(i);
+        if (clean != null) {
+          g.flush();
+          out.write(clean);
+          out.write('\n');
+          continue;
+        }
+        g.writeStartObject();
+        g.writeStringField(LandedRow.CLIENT_ID, rows.clientId(i));
+        g.writeStringField(LandedRow.SCREEN_ID, rows.screenId(i));
+        g.writeStringField(LandedRow.SESSION_ID, rows.sessionId(i));
+        g.writeStringField(LandedRow.BATCH_ID, rows.batchId(i));
+        g.writeStringField(LandedRow.EVENT_TYPE, rows.eventType(i));
+        g.writeNumberField(LandedRow.EVENT_TIME, rows.eventTime(i));
+        g.writeNumberField(LandedRow.X_NORM, rows.xNorm(i));
+        g.writeNumberField(LandedRow.Y_NORM, rows.yNorm(i));
+        writeInt(g, LandedRow.VIEWPORT_W, rows.viewportW(i));
+        writeInt(g, LandedRow.VIEWPORT_H, rows.viewportH(i));
+        g.writeNumberField(LandedRow.RECEIVED_AT, rows.receivedAt(i));
+        g.writeEndObject();
+        g.writeRaw('\n');
       }
     }
     return bytes.toByteArray();
+  }
+
+  private static void writeInt(JsonGenerator g, String field, Integer value) throws IOException {
+    g.writeFieldName(field);
+    if (value == null) {
+      g.writeNull();
+    } else {
+      g.writeNumber(value.intValue());
+    }
   }
 
   /** GZIPOutputStream at a chosen deflate level. */

@@ -27,6 +27,8 @@ public final class LandingConfig extends AbstractConfig {
   public static final String ROTATE_SCHEDULE_INTERVAL_MS = "rotate.schedule.interval.ms";
   public static final String PARTITION_BY_CLIENT = "partition.by.client";
   public static final String STATE_HISTORY = "state.boundaries.kept";
+  public static final String BUFFER_MAX_BYTES = "buffer.max.bytes";
+  public static final String WRITE_THREADS = "write.threads";
 
   /**
    * The connector's own tunables — how it writes — also offered by heatlab's settings as {@code
@@ -88,7 +90,23 @@ public final class LandingConfig extends AbstractConfig {
               200,
               Range.atLeast(10),
               Importance.LOW,
-              "Write-cycle ends remembered per partition to replay the same objects after a crash.");
+              "Write-cycle ends remembered per partition to replay the same objects after a crash.")
+          .define(
+              BUFFER_MAX_BYTES,
+              Type.LONG,
+              64L * 1024 * 1024,
+              Range.atLeast(1024 * 1024),
+              Importance.MEDIUM,
+              "Most heap one task's buffered rows may hold (estimated, ~30 bytes per event; cycles being"
+                  + " written included); above it the task pauses its partitions until writes catch up.")
+          .define(
+              WRITE_THREADS,
+              Type.INT,
+              2,
+              Range.between(1, 16),
+              Importance.LOW,
+              "Threads per task that encode and upload objects, off the task's poll thread (one"
+                  + " partition's cycles are written in order, one at a time).");
 
   /**
    * Everything the connector reads: where it writes (S3 endpoint, credentials, bucket, key prefix —

@@ -9,7 +9,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -59,10 +63,18 @@ public final class LandingSinkTask extends SinkTask {
   private ErrantRecordReporter deadLetters;
   private final Map<TopicPartition, PartitionWriter> writers = new HashMap<>();
   private final Set<TopicPartition> paused = new HashSet<>();
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final Function<LandingConfig, ObjectStore> storage;
+  private final boolean inlineWrites;
+  private ExecutorService writePool;
+  private Executor writes;
   private boolean storageFailing;
+  private boolean overBudget;
 
-  /** The task Connect makes: objects go to the configured S3 endpoint. */
+  /**
+   * The task Connect makes: objects go to the configured S3 endpoint, written by {@code
+   * write.threads} threads off the poll thread.
+   */
   public LandingSinkTask() {
     this(
         c ->
@@ -71,15 +83,18 @@ public final class LandingSinkTask extends SinkTask {
                 c.getString(LandingConfig.S3_REGION),
                 c.getString(LandingConfig.S3_ACCESS_KEY),
                 c.getPassword(LandingConfig.S3_SECRET_KEY).value(),
-                c.getString(LandingConfig.S3_BUCKET)));
+                c.getString(LandingConfig.S3_BUCKET)),
+        false);
   }
 
   /**
    * A task writing to the store {@code storage} makes of its configuration (unit tests: an
-   * in-memory store).
+   * in-memory store); {@code inlineWrites}: cycles are written on the calling thread, so {@link
+   * #preCommit} returns what it just wrote.
    */
-  LandingSinkTask(Function<LandingConfig, ObjectStore> storage) {
+  LandingSinkTask(Function<LandingConfig, ObjectStore> storage, boolean inlineWrites) {
     this.storage = storage;
+    this.inlineWrites = inlineWrites;
   }
 
   @Override
@@ -93,6 +108,20 @@ public final class LandingSinkTask extends SinkTask {
     connector = props.getOrDefault("name", "heatlab-landing");
     format = config.objectFormat();
     store = storage.apply(config);
+    if (inlineWrites) {
+      writes = Runnable::run;
+    } else {
+      AtomicInteger n = new AtomicInteger();
+      writePool =
+          Executors.newFixedThreadPool(
+              config.getInt(LandingConfig.WRITE_THREADS),
+              r -> {
+                Thread t = new Thread(r, connector + "-write-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      writes = writePool;
+    }
     try {
       deadLetters = context.errantRecordReporter();
     } catch (NoSuchMethodError | NoClassDefFoundError oldWorker) {
@@ -113,7 +142,8 @@ public final class LandingSinkTask extends SinkTask {
       // storage may well be down while Kafka rebalances
       writers.put(
           tp,
-          new PartitionWriter(connector, tp.topic(), tp.partition(), config, format, store, null));
+          new PartitionWriter(
+              connector, tp.topic(), tp.partition(), config, format, store, null, writes));
     }
   }
 
@@ -135,11 +165,17 @@ public final class LandingSinkTask extends SinkTask {
       }
     }
     boolean commitDue = false;
+    boolean writing = false;
     long wake = Long.MAX_VALUE;
+    long buffered = 0;
     int flushSize = config.getInt(LandingConfig.FLUSH_SIZE);
     for (Map.Entry<TopicPartition, PartitionWriter> e : writers.entrySet()) {
       PartitionWriter w = e.getValue();
       commitDue |= w.cycleDue(now);
+      // a background write made more durable: commit it now rather than at the next interval
+      commitDue |= w.committable() > committed.getOrDefault(e.getKey(), -1L);
+      writing |= w.writing();
+      buffered += w.bufferedBytes();
       long until = w.millisUntilScheduledCycle(now);
       if (until >= 0) {
         wake = Math.min(wake, until);
@@ -149,14 +185,30 @@ public final class LandingSinkTask extends SinkTask {
         LOG.warn("Paused {}: {} records not yet written", e.getKey(), w.unwritten());
       }
     }
+    long budget = config.getLong(LandingConfig.BUFFER_MAX_BYTES);
+    if (buffered > budget && !overBudget) {
+      overBudget = true;
+      commitDue = true;
+      for (TopicPartition tp : writers.keySet()) {
+        if (paused.add(tp)) {
+          context.pause(tp);
+        }
+      }
+      LOG.info(
+          "Paused every partition: {} MiB buffered, over buffer.max.bytes ({} MiB)",
+          buffered >> 20,
+          budget >> 20);
+    }
     if (commitDue) {
       context.requestCommit();
     }
+    if (writing) {
+      wake = Math.min(wake, 100); // come back soon to commit what the write makes durable
+    }
     if (wake != Long.MAX_VALUE) {
       // with no new records Connect's poll would block until its next commit
-      // (offset.flush.interval.ms):
-      // wake up when the oldest unwritten record's scheduled rotation is due, so quiet partitions
-      // land on time
+      // (offset.flush.interval.ms): wake up when the oldest unwritten record's scheduled rotation
+      // is due, or a write is in progress, so quiet partitions land and commit on time
       context.timeout(Math.max(50, wake));
     }
   }
@@ -247,12 +299,10 @@ public final class LandingSinkTask extends SinkTask {
       long next = w.committable();
       if (next >= 0) {
         durable.put(e.getKey(), new OffsetAndMetadata(next));
-      }
-      if (paused.contains(e.getKey()) && w.unwritten() <= config.getInt(LandingConfig.FLUSH_SIZE)) {
-        context.resume(e.getKey());
-        paused.remove(e.getKey());
+        committed.put(e.getKey(), next);
       }
     }
+    resumeWithinBudget();
     if (storageFailing && !failed) {
       LOG.info("Storage writes succeed again");
     }
@@ -260,16 +310,73 @@ public final class LandingSinkTask extends SinkTask {
     return durable;
   }
 
+  /**
+   * Resumes paused partitions once the buffers are back under half the budget (and a partition's
+   * own unwritten rows under {@code flush.size}).
+   */
+  private void resumeWithinBudget() {
+    if (paused.isEmpty()) {
+      return;
+    }
+    long buffered = writers.values().stream().mapToLong(PartitionWriter::bufferedBytes).sum();
+    if (overBudget && buffered > config.getLong(LandingConfig.BUFFER_MAX_BYTES) / 2) {
+      return;
+    }
+    overBudget = false;
+    int flushSize = config.getInt(LandingConfig.FLUSH_SIZE);
+    for (var it = paused.iterator(); it.hasNext(); ) {
+      TopicPartition tp = it.next();
+      PartitionWriter w = writers.get(tp);
+      if (w == null || w.unwritten() <= flushSize) {
+        context.resume(tp);
+        it.remove();
+      }
+    }
+  }
+
   @Override
   public void close(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
-      writers.remove(tp);
-      paused.remove(tp);
+      PartitionWriter w = writers.remove(tp);
+      committed.remove(tp);
+      if (paused.remove(tp)) {
+        // Connect re-pauses a partition its task paused when it is assigned again (to this task or
+        // another of the same worker): resume it while it is still ours, or it stays paused for
+        // good
+        try {
+          context.resume(tp);
+        } catch (RuntimeException notAssignedAnyMore) {
+          LOG.debug("{}: resume at close: {}", tp, notAssignedAnyMore.toString());
+        }
+      }
+      awaitWrite(tp, w);
+    }
+    if (paused.isEmpty()) {
+      overBudget = false;
+    }
+  }
+
+  /**
+   * Lets a partition's write in progress finish (its result no longer matters: the next owner
+   * replays from the committed offset and rewrites the same objects), so it never races the next
+   * owner's writes.
+   */
+  private static void awaitWrite(TopicPartition tp, PartitionWriter w) {
+    try {
+      if (w != null && !w.awaitWrite(60_000)) {
+        LOG.warn("{}: a write still running after 60 s at close", tp);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   @Override
   public void stop() {
+    writers.forEach(LandingSinkTask::awaitWrite);
     writers.clear();
+    if (writePool != null) {
+      writePool.shutdownNow();
+    }
   }
 }

@@ -24,15 +24,15 @@ public interface ObjectFormat {
 
   String contentType();
 
-  /** Encodes rows, in order, into one object's bytes. */
-  byte[] encode(List<LandedEvent> rows) throws IOException;
-
   /**
-   * Same, given for each row its JSON as received when that is already a clean contract JSON line
-   * (else null): a format may use it instead of encoding the row again. The default ignores it.
+   * Encodes rows, in order, into one object's bytes (a row's {@link Rows#cleanJson} may be used
+   * instead of encoding it again).
    */
-  default byte[] encode(List<LandedEvent> rows, List<byte[]> cleanJson) throws IOException {
-    return encode(rows);
+  byte[] encode(Rows rows) throws IOException;
+
+  /** Encodes rows, in order, into one object's bytes. */
+  default byte[] encode(List<LandedEvent> rows) throws IOException {
+    return encode(Rows.of(rows));
   }
 
   /**

@@ -131,11 +131,13 @@ public final class ParquetFormat implements ObjectFormat {
   }
 
   @Override
-  public byte[] encode(List<LandedEvent> rows) throws IOException {
+  public byte[] encode(Rows rows) throws IOException {
     InMemoryParquetFiles.BytesOutputFile file =
         new InMemoryParquetFiles.BytesOutputFile(
             8192 + rows.size() * 10); // ~6 B/row zstd, ~9 snappy
-    try (ParquetWriter<LandedEvent> writer =
+    ParquetRowWriter.Cursor cursor = new ParquetRowWriter.Cursor();
+    cursor.rows = rows;
+    try (ParquetWriter<ParquetRowWriter.Cursor> writer =
         new ParquetRowWriter.Builder(file)
             .withConf(new PlainParquetConfiguration())
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
@@ -147,8 +149,9 @@ public final class ParquetFormat implements ObjectFormat {
             .withDictionaryEncoding(true)
             .withValidation(false)
             .build()) {
-      for (LandedEvent row : rows) {
-        writer.write(row);
+      for (int i = 0; i < rows.size(); i++) {
+        cursor.i = i;
+        writer.write(cursor);
       }
     }
     return file.toByteArray();

@@ -1,6 +1,5 @@
 package io.heatlab.landing;
 
-import io.heatlab.contract.LandedEvent;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -12,12 +11,20 @@ import org.apache.parquet.io.api.RecordConsumer;
 
 /**
  * The write side of {@link ParquetFormat}: a {@link ParquetWriter} builder whose write support
- * turns {@link LandedEvent}s into the schema's columns.
+ * turns rows ({@link Rows}, read in place through a {@link Cursor}) into the schema's columns.
  */
 final class ParquetRowWriter {
   private ParquetRowWriter() {}
 
-  static final class Builder extends ParquetWriter.Builder<LandedEvent, Builder> {
+  /**
+   * Row {@code i} of {@code rows}: the one record object the writer is handed, moved row by row.
+   */
+  static final class Cursor {
+    Rows rows;
+    int i;
+  }
+
+  static final class Builder extends ParquetWriter.Builder<Cursor, Builder> {
     Builder(OutputFile file) {
       super(file);
     }
@@ -28,21 +35,20 @@ final class ParquetRowWriter {
     }
 
     @Override
-    protected WriteSupport<LandedEvent> getWriteSupport(Configuration conf) {
+    protected WriteSupport<Cursor> getWriteSupport(Configuration conf) {
       return new RowWriteSupport();
     }
 
     @Override // overridden so no Hadoop Configuration is created for each object
-    protected WriteSupport<LandedEvent> getWriteSupport(ParquetConfiguration conf) {
+    protected WriteSupport<Cursor> getWriteSupport(ParquetConfiguration conf) {
       return new RowWriteSupport();
     }
   }
 
   /**
-   * Feeds one LandedEvent as one record; the string columns reuse the previous row's bytes when
-   * unchanged.
+   * Feeds one row as one record; the string columns reuse the previous row's bytes when unchanged.
    */
-  static final class RowWriteSupport extends WriteSupport<LandedEvent> {
+  static final class RowWriteSupport extends WriteSupport<Cursor> {
     private final StringColumn clientId = new StringColumn("client_id", ParquetFormat.CLIENT_ID);
     private final StringColumn screenId = new StringColumn("screen_id", ParquetFormat.SCREEN_ID);
     private final StringColumn sessionId = new StringColumn("session_id", ParquetFormat.SESSION_ID);
@@ -71,50 +77,56 @@ final class ParquetRowWriter {
     }
 
     @Override
-    public void write(LandedEvent row) {
+    public void write(Cursor at) {
+      Rows rows = at.rows;
+      int i = at.i;
+      String client = rows.clientId(i);
+      String screen = rows.screenId(i);
+      String batch = rows.batchId(i);
+      String type = rows.eventType(i);
       // checked before the record starts: a half-written record would corrupt the whole object
-      requireValue(row.clientId(), "client_id", row);
-      requireValue(row.screenId(), "screen_id", row);
-      requireValue(row.batchId(), "batch_id", row);
-      requireValue(row.eventType(), "event_type", row);
+      if (client == null || screen == null || batch == null || type == null) {
+        String missing =
+            client == null
+                ? "client_id"
+                : screen == null ? "screen_id" : batch == null ? "batch_id" : "event_type";
+        throw new IllegalArgumentException("landed row without " + missing + ": " + rows.row(i));
+      }
       RecordConsumer c = out;
       c.startMessage();
-      clientId.write(c, row.clientId());
-      screenId.write(c, row.screenId());
-      if (row.sessionId() != null) {
-        sessionId.write(c, row.sessionId());
+      clientId.write(c, client);
+      screenId.write(c, screen);
+      String session = rows.sessionId(i);
+      if (session != null) {
+        sessionId.write(c, session);
       }
-      batchId.write(c, row.batchId());
-      eventType.write(c, row.eventType());
+      batchId.write(c, batch);
+      eventType.write(c, type);
       c.startField("event_time", ParquetFormat.EVENT_TIME);
-      c.addLong(row.eventTime());
+      c.addLong(rows.eventTime(i));
       c.endField("event_time", ParquetFormat.EVENT_TIME);
       c.startField("x_norm", ParquetFormat.X_NORM);
-      c.addDouble(row.xNorm());
+      c.addDouble(rows.xNorm(i));
       c.endField("x_norm", ParquetFormat.X_NORM);
       c.startField("y_norm", ParquetFormat.Y_NORM);
-      c.addDouble(row.yNorm());
+      c.addDouble(rows.yNorm(i));
       c.endField("y_norm", ParquetFormat.Y_NORM);
-      if (row.viewportW() != null) {
+      Integer w = rows.viewportW(i);
+      if (w != null) {
         c.startField("viewport_w", ParquetFormat.VIEWPORT_W);
-        c.addInteger(row.viewportW());
+        c.addInteger(w);
         c.endField("viewport_w", ParquetFormat.VIEWPORT_W);
       }
-      if (row.viewportH() != null) {
+      Integer h = rows.viewportH(i);
+      if (h != null) {
         c.startField("viewport_h", ParquetFormat.VIEWPORT_H);
-        c.addInteger(row.viewportH());
+        c.addInteger(h);
         c.endField("viewport_h", ParquetFormat.VIEWPORT_H);
       }
       c.startField("received_at", ParquetFormat.RECEIVED_AT);
-      c.addLong(row.receivedAt());
+      c.addLong(rows.receivedAt(i));
       c.endField("received_at", ParquetFormat.RECEIVED_AT);
       c.endMessage();
-    }
-
-    private static void requireValue(String value, String field, LandedEvent row) {
-      if (value == null) {
-        throw new IllegalArgumentException("landed row without " + field + ": " + row);
-      }
     }
   }
 

@@ -9,14 +9,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Buffers one Kafka partition's records and writes them in <em>cycles</em>: a cycle takes every
- * unwritten record up to an end offset, groups them by event-time hour (and client, if set), and
- * writes one object per group (split after every {@code flush.size} rows, between records: a batch
- * record's rows of one hour are never split), named after the group's first offset.
+ * Buffers one Kafka partition's records column by column ({@link RowBuffer}) and writes them in
+ * <em>cycles</em>: a cycle takes every unwritten record up to an end offset, groups its rows by
+ * event-time hour (and client, if set), and writes one object per group (split after every {@code
+ * flush.size} rows, between records: a batch record's rows of one hour are never split), named
+ * after the group's first offset.
+ *
+ * <p>Cycles are cut on the task's poll thread ({@link #writeDue}) and written — encoded, uploaded —
+ * on the task's write executor, one cycle of a partition at a time and in order, while the poll
+ * thread goes on buffering.
  *
  * <p>Exactly once: a cycle's end is appended to the partition's {@link PartitionState}
  * <em>before</em> its objects are written, and the offset after it becomes committable only once
@@ -29,15 +37,10 @@ import java.util.concurrent.TimeUnit;
 final class PartitionWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * A buffered event; {@code cleanJson} = its bytes as received when they can be landed as they
-   * are, else null.
-   */
-  private record Row(long offset, LandedEvent event, byte[] cleanJson) {}
-
-  private record Group(HourPartition hour, String client) {}
-
   private record Skipped(long offset, Future<Void> reported) {}
+
+  /** A cut cycle: its end, its rows, the poison records it covers. */
+  private record Cycle(long end, RowBuffer rows, List<Skipped> skipped) {}
 
   private final String connector;
   private final String topic;
@@ -46,20 +49,29 @@ final class PartitionWriter {
   private final LandingLayout layout;
   private final ObjectFormat format;
   private final ObjectStore store;
-  private PartitionState state;
+  private final Executor writes;
 
-  private final List<Row> rows = new ArrayList<>();
+  /** Read before the first cut; from then on replaced only by the write in progress. */
+  private volatile PartitionState state;
+
+  // the poll thread's
+  private RowBuffer rows = new RowBuffer();
   private final List<Skipped> skipped = new ArrayList<>();
   private boolean started;
   private long lastOffsetSeen = -1;
-  private long writtenThrough = -1;
+  private long cutThrough = -1;
   private long oldestUnwrittenAtMs = -1;
   private long minEventTime = Long.MAX_VALUE;
   private long maxEventTime = Long.MIN_VALUE;
+  private Write write;
+
+  // shared with the write in progress
+  private final ConcurrentLinkedDeque<Cycle> cut = new ConcurrentLinkedDeque<>();
+  private volatile long writtenThrough = -1;
 
   /**
    * {@code state} null: read it from storage before the first write (storage may be down when a
-   * partition opens).
+   * partition opens). {@code writes} runs the cycles' writes ({@code Runnable::run}: inline).
    */
   PartitionWriter(
       String connector,
@@ -68,7 +80,8 @@ final class PartitionWriter {
       LandingConfig config,
       ObjectFormat format,
       ObjectStore store,
-      PartitionState state) {
+      PartitionState state,
+      Executor writes) {
     this.connector = connector;
     this.topic = topic;
     this.partition = partition;
@@ -77,6 +90,19 @@ final class PartitionWriter {
     this.format = format;
     this.store = store;
     this.state = state;
+    this.writes = writes;
+  }
+
+  /** A writer whose cycles are written inline, on the calling thread. */
+  PartitionWriter(
+      String connector,
+      String topic,
+      int partition,
+      LandingConfig config,
+      ObjectFormat format,
+      ObjectStore store,
+      PartitionState state) {
+    this(connector, topic, partition, config, format, store, state, Runnable::run);
   }
 
   static PartitionState loadState(ObjectStore store, String connector, String topic, int partition)
@@ -100,7 +126,9 @@ final class PartitionWriter {
   private void seen(long offset, long now) {
     if (!started) {
       started = true;
-      writtenThrough = offset - 1; // Connect delivers from the committed offset: a cycle boundary
+      // Connect delivers from the committed offset: a cycle boundary
+      writtenThrough = offset - 1;
+      cutThrough = offset - 1;
     }
     if (offset <= lastOffsetSeen) {
       throw new IllegalStateException(
@@ -112,20 +140,22 @@ final class PartitionWriter {
     }
   }
 
+  /** A v1 record: one row; {@code cleanJson} its bytes when they can be landed as they are. */
   void add(long offset, LandedEvent event, byte[] cleanJson, long now) {
     seen(offset, now);
-    rows.add(new Row(offset, event, cleanJson));
+    rows.add(offset, event, cleanJson);
     minEventTime = Math.min(minEventTime, event.eventTime());
     maxEventTime = Math.max(maxEventTime, event.eventTime());
   }
 
-  /** A batch record: one row per event, all at the record's offset. */
+  /** A batch record: one row per event, all at the record's offset, column by column. */
   void add(long offset, BatchRecord batch, long now) {
     seen(offset, now);
+    rows.add(offset, batch);
     for (int i = 0; i < batch.size(); i++) {
-      rows.add(new Row(offset, batch.landed(i), null));
-      minEventTime = Math.min(minEventTime, batch.eventTime(i));
-      maxEventTime = Math.max(maxEventTime, batch.eventTime(i));
+      long t = batch.eventTime(i);
+      minEventTime = Math.min(minEventTime, t);
+      maxEventTime = Math.max(maxEventTime, t);
     }
   }
 
@@ -137,12 +167,32 @@ final class PartitionWriter {
     skipped.add(new Skipped(offset, reported));
   }
 
+  /** Rows not yet durably written: buffered, or in cycles cut and not yet written. */
   int unwritten() {
-    return rows.size();
+    int n = rows.size();
+    for (Cycle c : cut) {
+      n += c.rows().size();
+    }
+    return n;
+  }
+
+  /** Estimated heap of the rows not yet durably written. */
+  long bufferedBytes() {
+    long n = rows.bytes();
+    for (Cycle c : cut) {
+      n += c.rows().bytes();
+    }
+    return n;
+  }
+
+  /** Whether a cycle is being written in the background. */
+  boolean writing() {
+    Write w = write;
+    return w != null && !w.done;
   }
 
   boolean cycleDue(long now) {
-    if (lastOffsetSeen <= writtenThrough) {
+    if (lastOffsetSeen <= cutThrough) {
       return false;
     }
     long rotate = config.getLong(LandingConfig.ROTATE_INTERVAL_MS);
@@ -158,7 +208,7 @@ final class PartitionWriter {
    */
   long millisUntilScheduledCycle(long now) {
     long schedule = config.getLong(LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS);
-    if (schedule <= 0 || lastOffsetSeen <= writtenThrough) {
+    if (schedule <= 0 || lastOffsetSeen <= cutThrough) {
       return -1;
     }
     return Math.max(0, oldestUnwrittenAtMs + schedule - now);
@@ -166,49 +216,98 @@ final class PartitionWriter {
 
   /** The next offset to commit: everything before it is durably written. -1 when nothing is. */
   long committable() {
-    return started && writtenThrough >= 0 ? writtenThrough + 1 : -1;
+    long through = writtenThrough;
+    return started && through >= 0 ? through + 1 : -1;
   }
 
   /**
-   * Writes every cycle that can be cut now; throws (keeping what is unwritten) when storage fails.
+   * Cuts every cycle that can be cut now and has them written (inline or in the background, in
+   * order); throws when the last write failed — its cycle is kept and written again by this call.
    */
   void writeDue(long now) throws IOException {
-    if (started && lastOffsetSeen > writtenThrough && state == null) {
+    IOException failed = harvest();
+    if (started && lastOffsetSeen > cutThrough && state == null) {
       state = loadState(store, connector, topic, partition);
     }
-    while (started && lastOffsetSeen > writtenThrough) {
-      Long logged = state.boundaryAfter(writtenThrough);
+    while (started && lastOffsetSeen > cutThrough) {
+      Long logged = state.boundaryAfter(cutThrough);
       if (logged != null && lastOffsetSeen < logged) {
-        return; // replaying: this cycle must end exactly where it ended before; wait for its
+        break; // replaying: this cycle must end exactly where it ended before; wait for its
         // records
       }
       long end = logged != null ? logged : lastOffsetSeen;
-      awaitDeadLetters(end);
-      int n = 0;
-      while (n < rows.size() && rows.get(n).offset() <= end) {
-        n++;
-      }
-      writeCycle(end, rows.subList(0, n), now);
-      rows.subList(0, n).clear();
-      skipped.removeIf(s -> s.offset() <= end);
-      writtenThrough = end;
+      List<Skipped> covered = new ArrayList<>();
+      skipped.removeIf(s -> s.offset() <= end && covered.add(s));
+      cut.add(new Cycle(end, rows.takeThrough(end), covered));
+      cutThrough = end;
       resetWindow(now);
+    }
+    if (write == null && !cut.isEmpty()) {
+      write = new Write();
+      writes.execute(write);
+    }
+    IOException now2 = harvest(); // an inline write is done already
+    if (now2 != null || failed != null) {
+      throw now2 != null ? now2 : failed;
+    }
+  }
+
+  /** Forgets a finished write; its failure, if any. */
+  private IOException harvest() {
+    Write w = write;
+    if (w == null || !w.done) {
+      return null;
+    }
+    write = null;
+    return w.error;
+  }
+
+  /**
+   * Waits up to {@code timeoutMs} for the write in progress, if any (a partition being closed: its
+   * next owner must not race it).
+   */
+  boolean awaitWrite(long timeoutMs) throws InterruptedException {
+    Write w = write;
+    return w == null || w.finished.await(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Writes the cut cycles in order until none is left or one fails. */
+  private final class Write implements Runnable {
+    final CountDownLatch finished = new CountDownLatch(1);
+    volatile boolean done;
+    volatile IOException error;
+
+    @Override
+    public void run() {
+      try {
+        Cycle c;
+        while ((c = cut.peek()) != null) {
+          awaitDeadLetters(c);
+          writeCycle(c, System.currentTimeMillis());
+          cut.poll();
+          writtenThrough = c.end();
+        }
+      } catch (IOException e) {
+        error = e;
+      } catch (RuntimeException e) {
+        error = new IOException(e.toString(), e);
+      } finally {
+        done = true;
+        finished.countDown();
+      }
     }
   }
 
   private void resetWindow(long now) {
-    oldestUnwrittenAtMs = lastOffsetSeen > writtenThrough ? now : -1;
-    minEventTime = Long.MAX_VALUE;
-    maxEventTime = Long.MIN_VALUE;
-    for (Row r : rows) {
-      minEventTime = Math.min(minEventTime, r.event().eventTime());
-      maxEventTime = Math.max(maxEventTime, r.event().eventTime());
-    }
+    oldestUnwrittenAtMs = lastOffsetSeen > cutThrough ? now : -1;
+    long[] range = rows.eventTimeRange();
+    minEventTime = range[0];
+    maxEventTime = range[1];
   }
 
-  private void awaitDeadLetters(long end) throws IOException {
-    for (Skipped s : skipped) {
-      if (s.offset() <= end && s.reported() != null) {
+  private void awaitDeadLetters(Cycle cycle) throws IOException {
+    for (Skipped s : cycle.skipped()) {
+      if (s.reported() != null) {
         try {
           s.reported().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -227,7 +326,8 @@ final class PartitionWriter {
     }
   }
 
-  private void writeCycle(long end, List<Row> cycle, long now) throws IOException {
+  private void writeCycle(Cycle cycle, long now) throws IOException {
+    long end = cycle.end();
     int keep = config.getInt(LandingConfig.STATE_HISTORY);
     PartitionState ahead = state.withBoundary(end, keep);
     if (ahead != state) {
@@ -236,25 +336,17 @@ final class PartitionWriter {
     }
     boolean byClient = config.getBoolean(LandingConfig.PARTITION_BY_CLIENT);
     int flushSize = config.getInt(LandingConfig.FLUSH_SIZE);
-    Map<Group, List<Row>> groups = new LinkedHashMap<>();
-    for (Row r : cycle) {
-      groups
-          .computeIfAbsent(
-              new Group(
-                  HourPartition.of(r.event().eventTime()), byClient ? r.event().clientId() : null),
-              g -> new ArrayList<>())
-          .add(r);
-    }
+    RowBuffer rows = cycle.rows();
     List<Map<String, Object>> written = new ArrayList<>();
     long bytes = 0;
-    for (Map.Entry<Group, List<Row>> g : groups.entrySet()) {
-      List<Row> all = g.getValue();
-      for (int from = 0; from < all.size(); ) {
-        int to = Math.min(all.size(), from + flushSize);
-        while (to < all.size() && all.get(to).offset() == all.get(to - 1).offset()) {
+    for (Map.Entry<RowBuffer.Group, int[]> g : rows.groups(byClient).entrySet()) {
+      int[] all = g.getValue();
+      for (int from = 0; from < all.length; ) {
+        int to = Math.min(all.length, from + flushSize);
+        while (to < all.length && rows.offset(all[to]) == rows.offset(all[to - 1])) {
           to++; // a record's rows of one hour stay in one object: objects are named by offset
         }
-        bytes += writeObject(g.getKey(), all.subList(from, to), written);
+        bytes += writeObject(g.getKey(), rows, all, from, to, written);
         from = to;
       }
     }
@@ -271,38 +363,39 @@ final class PartitionWriter {
         JSON.writeValueAsBytes(manifest),
         "application/json",
         Map.of());
-    PartitionState after = state.afterCycle(end, cycle.size(), bytes, written.size(), now);
+    PartitionState after = state.afterCycle(end, rows.size(), bytes, written.size(), now);
     putState(after);
     state = after;
   }
 
-  private long writeObject(Group group, List<Row> chunk, List<Map<String, Object>> written)
+  private long writeObject(
+      RowBuffer.Group group,
+      RowBuffer rows,
+      int[] chunk,
+      int from,
+      int to,
+      List<Map<String, Object>> written)
       throws IOException {
-    long first = chunk.get(0).offset();
-    long last = chunk.get(chunk.size() - 1).offset();
-    String key = layout.objectKey(format, group.hour(), group.client(), topic, partition, first);
-    List<LandedEvent> events = new ArrayList<>(chunk.size());
-    List<byte[]> clean = new ArrayList<>(chunk.size());
-    for (Row r : chunk) {
-      events.add(r.event());
-      clean.add(r.cleanJson());
-    }
-    byte[] bytes = format.encode(events, clean);
+    long first = rows.offset(chunk[from]);
+    long last = rows.offset(chunk[to - 1]);
+    HourPartition hour = group.hour();
+    String key = layout.objectKey(format, hour, group.client(), topic, partition, first);
+    byte[] bytes = format.encode(rows.view(chunk, from, to));
     store.put(
         key,
         bytes,
         format.contentType(),
         Map.of(
             "records",
-            String.valueOf(chunk.size()),
+            String.valueOf(to - from),
             "first-offset",
             String.valueOf(first),
             "last-offset",
             String.valueOf(last)));
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("key", key);
-    entry.put("hour", group.hour().toString());
-    entry.put("records", chunk.size());
+    entry.put("hour", hour.toString());
+    entry.put("records", to - from);
     entry.put("bytes", bytes.length);
     written.add(entry);
     return bytes.length;
@@ -322,7 +415,7 @@ final class PartitionWriter {
         + "-"
         + partition
         + " (unwritten "
-        + rows.size()
+        + unwritten()
         + ", written through "
         + writtenThrough
         + ")";

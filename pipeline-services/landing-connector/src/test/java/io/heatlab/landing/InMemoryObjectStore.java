@@ -10,6 +10,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * An {@link ObjectStore} in memory, for unit tests of the logic above storage (landing cycles, the
@@ -24,6 +25,7 @@ public final class InMemoryObjectStore implements ObjectStore {
   private final NavigableMap<String, Stored> objects = new TreeMap<>();
   private final Clock clock;
   private volatile boolean down;
+  private volatile CountDownLatch gate;
   private int puts;
 
   public InMemoryObjectStore(Clock clock) {
@@ -37,6 +39,19 @@ public final class InMemoryObjectStore implements ObjectStore {
   /** Takes storage down (every call fails) or brings it back. */
   public void down(boolean down) {
     this.down = down;
+  }
+
+  /** Holds every PUT (the caller blocks) until {@link #release}: a slow upload. */
+  public void hold() {
+    gate = new CountDownLatch(1);
+  }
+
+  public void release() {
+    CountDownLatch g = gate;
+    gate = null;
+    if (g != null) {
+      g.countDown();
+    }
   }
 
   /** PUTs that succeeded so far (an overwrite counts). */
@@ -61,12 +76,23 @@ public final class InMemoryObjectStore implements ObjectStore {
   }
 
   @Override
-  public synchronized void put(
-      String key, byte[] bytes, String contentType, Map<String, String> metadata)
+  public void put(String key, byte[] bytes, String contentType, Map<String, String> metadata)
       throws IOException {
-    check("PUT", key);
-    objects.put(key, new Stored(bytes.clone(), contentType, Map.copyOf(metadata), clock.instant()));
-    puts++;
+    CountDownLatch g = gate;
+    if (g != null) {
+      try {
+        g.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+    synchronized (this) {
+      check("PUT", key);
+      objects.put(
+          key, new Stored(bytes.clone(), contentType, Map.copyOf(metadata), clock.instant()));
+      puts++;
+    }
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ class LandingSinkTaskTest {
 
   private final InMemoryObjectStore store = new InMemoryObjectStore();
   private final FakeContext context = new FakeContext();
-  private final LandingSinkTask task = new LandingSinkTask(c -> store);
+  private final LandingSinkTask task = new LandingSinkTask(c -> store, true);
 
   @BeforeEach
   void start() {
@@ -118,7 +119,7 @@ class LandingSinkTaskTest {
         .anyMatch(k -> k.endsWith("+00000000000000000001.jsonl.gz"));
 
     InMemoryObjectStore v1Store = new InMemoryObjectStore();
-    LandingSinkTask v1 = new LandingSinkTask(c -> v1Store);
+    LandingSinkTask v1 = new LandingSinkTask(c -> v1Store, true);
     v1.initialize(new FakeContext());
     v1.start(settings());
     v1.open(List.of(P0));
@@ -212,6 +213,31 @@ class LandingSinkTaskTest {
     store.down(false);
     task.preCommit(Map.of());
     assertThat(context.paused).isEmpty();
+  }
+
+  @Test
+  void overTheBufferBudgetEveryPartitionPausesAndAPausedPartitionIsResumedWhenClosed() {
+    LandingSinkTask small = new LandingSinkTask(c -> store, true);
+    FakeContext ctx = new FakeContext();
+    small.initialize(ctx);
+    Map<String, String> settings = new HashMap<>(settings());
+    settings.put(LandingConfig.FLUSH_SIZE, "1000000");
+    settings.put(LandingConfig.BUFFER_MAX_BYTES, String.valueOf(1024 * 1024));
+    small.start(settings);
+    small.open(List.of(P0, P1));
+    List<SinkRecord> batch = new ArrayList<>();
+    for (long o = 0; o < 40_000; o++) { // ~40k rows of ~30 bytes: over 1 MiB
+      batch.add(record(P0, o, event(o)));
+    }
+    small.put(batch);
+    assertThat(ctx.paused).as("the whole task pauses").containsExactlyInAnyOrder(P0, P1);
+    assertThat(ctx.commitRequested).isTrue();
+
+    // a rebalance takes the partitions away: Connect would re-pause them on their next assignment
+    // unless the task resumes them before they go
+    small.close(List.of(P0, P1));
+    assertThat(ctx.paused).isEmpty();
+    small.stop();
   }
 
   /** What the task asks of Connect. */

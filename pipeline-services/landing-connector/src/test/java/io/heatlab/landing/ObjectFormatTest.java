@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.heatlab.contract.BatchRecord;
+import io.heatlab.contract.EventBatch;
 import io.heatlab.contract.EventCodec;
+import io.heatlab.contract.EventType;
 import io.heatlab.contract.LandedEvent;
+import io.heatlab.contract.PointerEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -292,6 +296,55 @@ class ObjectFormatTest {
       hadoop.setLevel(hadoopLevel);
     }
     assertThat(back).isEqualTo(rows);
+  }
+
+  /**
+   * Contract v2 lands the same bytes as v1: JSON lines written column by column from batch records
+   * equal, byte for byte, the JSON of each event's landed row (what a v1 record carried), doubles
+   * of every shape and absent session/viewport included; Parquet reads back the same rows.
+   */
+  @Test
+  void batchRecordsLandByteIdenticalJsonLinesAndTheSameParquetRows() throws Exception {
+    double[] values = {0, 1, 0.5, 0.1, 0.30000000000000004, 1e-7, 0.123456789012345, 4.9e-324};
+    List<PointerEvent> events = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      events.add(
+          new PointerEvent(
+              T0 + i,
+              values[i],
+              values[values.length - 1 - i],
+              i % 3 == 0 ? EventType.CLICK : EventType.MOVE));
+    }
+    EventBatch full =
+        new EventBatch(
+            "acme-web", "b-1", "pricing", "s-1", new EventBatch.Viewport(1440, 900), events);
+    EventBatch bare = new EventBatch("acme-web", "b-2", "home", null, null, events.subList(0, 3));
+    RowBuffer buffer = new RowBuffer();
+    buffer.add(7, BatchRecord.of(full, T0 + 100));
+    buffer.add(8, BatchRecord.of(bare, T0 + 200));
+
+    ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+    List<LandedEvent> rows = new ArrayList<>();
+    for (int i = 0; i < full.events().size(); i++) {
+      rows.add(full.landed(i, T0 + 100));
+    }
+    for (int i = 0; i < bare.events().size(); i++) {
+      rows.add(bare.landed(i, T0 + 200));
+    }
+    for (LandedEvent e : rows) {
+      v1.write(EventCodec.toJson(e));
+      v1.write('\n');
+    }
+    byte[] object = new JsonLinesFormat().encode(buffer);
+    byte[] lines;
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(object))) {
+      lines = in.readAllBytes();
+    }
+    assertThat(new String(lines, StandardCharsets.UTF_8))
+        .isEqualTo(v1.toString(StandardCharsets.UTF_8));
+    assertThat(lines).isEqualTo(v1.toByteArray());
+    ParquetFormat parquet = new ParquetFormat("zstd");
+    assertThat(parquet.decode(parquet.encode(buffer))).isEqualTo(rows);
   }
 
   @Test

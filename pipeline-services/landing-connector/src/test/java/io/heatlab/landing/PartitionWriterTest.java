@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -190,6 +192,47 @@ class PartitionWriterTest {
     w.writeDue(0);
     assertThat(w.committable()).isEqualTo(2);
     assertThat(w.unwritten()).isZero();
+  }
+
+  @Test
+  void cyclesAreWrittenInTheBackgroundInOrderWhileThePollThreadGoesOnBuffering() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      PartitionWriter w =
+          new PartitionWriter(
+              "heatlab-landing",
+              TOPIC,
+              3,
+              config(Map.of()),
+              new JsonLinesFormat(),
+              store,
+              null,
+              pool);
+      w.add(0, event(H10, "acme"), null, 0);
+      w.add(1, event(H10 + 1, "acme"), null, 0);
+      store.hold(); // a slow upload
+      w.writeDue(0); // cycle 0..1 cut; its write starts and blocks in the store
+      assertThat(w.writing()).isTrue();
+      w.add(2, event(H11, "acme"), null, 0); // the poll thread is free meanwhile
+      w.add(3, event(H11 + 1, "acme"), null, 0);
+      w.writeDue(0); // cycle 2..3 cut, queued behind the first
+      assertThat(w.committable()).as("nothing durable while the upload hangs").isEqualTo(-1);
+      assertThat(w.unwritten()).isEqualTo(4);
+
+      store.release();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (w.writing() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      w.writeDue(0);
+      assertThat(w.committable()).isEqualTo(4);
+      assertThat(w.unwritten()).isZero();
+      PartitionState state = PartitionWriter.loadState(store, "heatlab-landing", TOPIC, 3);
+      assertThat(state.boundaries()).as("both cycles logged, in order").containsExactly(1L, 3L);
+      assertThat(state.durableOffset()).isEqualTo(4);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private Map<String, byte[]> contents() throws IOException {
