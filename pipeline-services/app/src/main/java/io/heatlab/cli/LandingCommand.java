@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
     name = "landing",
     mixinStandardHelpOptions = true,
     description = {
-      "What the landing connector wrote: per-partition status (landed offset, lag, records, last flush),",
+      "What the landing connector wrote: per-partition status (landed offset, lag in batch records,",
+      "events written as rows, bytes, last flush),",
       "the hours and objects of the layout, and the hours that changed since a time."
     })
 final class LandingCommand implements Callable<Integer> {
@@ -80,7 +81,7 @@ final class LandingCommand implements Callable<Integer> {
       index.partitionStates(connector).forEach(s -> states.put(s.partition(), s));
       System.out.printf(
           "%-10s %12s %12s %8s %14s %14s  %s%n",
-          "PARTITION", "END OFFSET", "LANDED", "LAG", "RECORDS", "BYTES", "LAST FLUSH");
+          "PARTITION", "END OFFSET", "LANDED", "LAG", "EVENTS WRITTEN", "BYTES", "LAST FLUSH");
       for (ConsumerLag.Partition p : lag.partitions()) {
         PartitionState s = states.get(p.partition());
         System.out.printf(
