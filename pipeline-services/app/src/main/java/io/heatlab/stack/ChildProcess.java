@@ -145,6 +145,25 @@ public final class ChildProcess {
     return StackLayout.tail(logFile, lines);
   }
 
+  /**
+   * Why the process failed, from its log: the first few ERROR/FATAL lines (a JVM's shutdown after
+   * an error fills the tail with its own lines), then the last {@code lines} lines.
+   */
+  public String failureExcerpt(int lines) {
+    List<String> errors = new ArrayList<>();
+    try (var in = Files.lines(logFile, StandardCharsets.UTF_8)) {
+      in.filter(l -> l.contains(" ERROR ") || l.contains(" FATAL ") || l.startsWith("Exception"))
+          .limit(5)
+          .forEach(errors::add);
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // no log: the tail says as much
+    }
+    String tail = logTail(lines);
+    return errors.isEmpty()
+        ? tail
+        : "first errors:\n" + String.join("\n", errors) + "\n…\nlast lines:\n" + tail;
+  }
+
   /** The process recorded in {@code pidFile} if it is alive, is the same process, and is ours. */
   public static Optional<ProcessHandle> recorded(Path pidFile, String marker) {
     List<String> fields;

@@ -129,7 +129,7 @@ final class KafkaBrokerPart extends ProcessPart {
               + " failed; see "
               + child.logFile()
               + ":\n"
-              + child.logTail(15));
+              + child.failureExcerpt(15));
     }
   }
 

@@ -89,10 +89,10 @@ abstract class ProcessPart implements StackPart {
             name()
                 + " exited with code "
                 + child.exitCode().orElse(-1)
-                + " while starting; last lines of "
+                + " while starting; from "
                 + child.logFile()
                 + ":\n"
-                + child.logTail(25));
+                + child.failureExcerpt(25));
       }
       last = probe();
       if (last.healthy()) {

@@ -5,8 +5,6 @@ import io.heatlab.config.StackEndpoints;
 import io.heatlab.rollup.PublishedWindowsCheck;
 import io.heatlab.screens.DemoScreens;
 import io.heatlab.screens.ScreenRegistry;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -85,19 +83,10 @@ public final class Stack implements AutoCloseable {
     Map<String, String> resolved = new LinkedHashMap<>();
     for (String key : HeatlabConfig.PORTS) {
       if (config.getInt(key) == 0) {
-        resolved.put(key, String.valueOf(freePort()));
+        resolved.put(key, String.valueOf(FreePorts.next()));
       }
     }
     return resolved.isEmpty() ? config : config.with(resolved);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("No free port: " + e.getMessage(), e);
-    }
   }
 
   public HeatlabConfig config() {

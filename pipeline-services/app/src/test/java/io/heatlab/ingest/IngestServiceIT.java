@@ -7,10 +7,10 @@ import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.BatchRecord;
 import io.heatlab.contract.LandedEvent;
 import io.heatlab.deploy.DockerImage;
+import io.heatlab.stack.FreePorts;
 import io.heatlab.stack.JavaCommand;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,10 +56,7 @@ class IngestServiceIT {
   @ValueSource(strings = {"the build", "the Docker image"})
   void servesBatchesAndDrainsOnSigterm(String from, HeatlabConfig config, @TempDir Path imageRoot)
       throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = FreePorts.next();
     Path log = Files.createTempFile("heatlab-ingest-", ".log");
     ProcessBuilder builder;
     if (from.equals("the Docker image")) {

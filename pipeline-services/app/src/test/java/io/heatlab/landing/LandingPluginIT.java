@@ -3,13 +3,13 @@ package io.heatlab.landing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heatlab.contract.LandedEvent;
+import io.heatlab.stack.FreePorts;
 import io.heatlab.stack.JavaCommand;
 import io.heatlab.stack.LandingDeployment;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,10 +71,7 @@ class LandingPluginIT {
                         .noneMatch(
                             prefix -> Path.of(entry).getFileName().toString().startsWith(prefix)))
             .collect(Collectors.joining(File.pathSeparator));
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = FreePorts.next();
     Path dir = Files.createTempDirectory("heatlab-plugin-worker-");
     Path props = dir.resolve("worker.properties");
     Files.writeString(

@@ -7,7 +7,6 @@ import io.heatlab.config.StackEndpoints;
 import io.heatlab.rollup.SparkSettings;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,10 +151,8 @@ class SparkProbeIT {
     return p;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return FreePorts.next();
   }
 
   private static void await(Duration timeout, BooleanSupplier condition)

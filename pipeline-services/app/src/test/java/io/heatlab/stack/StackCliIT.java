@@ -14,7 +14,6 @@ import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,9 +177,7 @@ class StackCliIT {
     return CliProcess.run(ENV, args);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return FreePorts.next();
   }
 }

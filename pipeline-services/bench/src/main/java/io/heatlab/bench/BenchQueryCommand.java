@@ -13,10 +13,10 @@ import io.heatlab.query.HeatmapService;
 import io.heatlab.query.ReadAccess;
 import io.heatlab.render.HeatmapGrid;
 import io.heatlab.render.HeatmapRenderer;
+import io.heatlab.stack.FreePorts;
 import io.heatlab.stack.Stack;
 import java.awt.image.BufferedImage;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,10 +73,7 @@ final class BenchQueryCommand implements Callable<Integer> {
       out.printf(
           "filled %,d hourly rows (+ daily, weekly) for client '%s' over %s … %s in %.1f s%n",
           rows, CLIENT, from, now, (System.nanoTime() - t0) / 1e9);
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
+      int port = FreePorts.next();
       HeatmapService service = HeatmapService.of(config, stack.endpoints());
       HeatlabHttpServer server =
           new HeatlabHttpServer("127.0.0.1", port)

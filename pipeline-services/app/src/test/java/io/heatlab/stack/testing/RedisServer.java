@@ -1,8 +1,8 @@
 package io.heatlab.stack.testing;
 
+import io.heatlab.stack.FreePorts;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
@@ -21,10 +21,7 @@ public final class RedisServer implements AutoCloseable {
   }
 
   public static RedisServer start() throws IOException, InterruptedException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = FreePorts.next();
     String bin =
         new File("/usr/bin/redis-server").canExecute() ? "/usr/bin/redis-server" : "redis-server";
     Process p =
