@@ -30,9 +30,12 @@ public final class KafkaModel {
   /** A topic partition: log end offset and records appended per second. */
   public record PartitionRow(String topic, int partition, long endOffset, double rate) {}
 
-  /** A consumer group: its coordinator state, total lag and status. */
+  /**
+   * A consumer group: its coordinator state, total lag in records (one per batch on the v2 topic)
+   * and in events, and status.
+   */
   public record GroupRow(
-      String group, String state, long lag, LagEvaluator.Status status, String rule) {}
+      String group, String state, long lag, long events, LagEvaluator.Status status, String rule) {}
 
   /** A group's position on one partition. */
   public record LagRow(
@@ -42,6 +45,7 @@ public final class KafkaModel {
       long committed,
       long end,
       long lag,
+      long events,
       LagEvaluator.Status status,
       String rule) {}
 
@@ -184,6 +188,7 @@ public final class KafkaModel {
                         committed,
                         end,
                         s.lag(group.getKey(), k),
+                        s.eventLag(group.getKey(), k),
                         v.status(),
                         v.rule()));
               });
@@ -201,6 +206,7 @@ public final class KafkaModel {
               group.getKey(),
               s.groupStates().getOrDefault(group.getKey(), "?"),
               s.lag(group.getKey()),
+              s.eventLag(group.getKey()),
               gv.status(),
               rule));
     }

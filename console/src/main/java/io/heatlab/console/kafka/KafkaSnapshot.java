@@ -20,15 +20,16 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * One sample of the cluster through the Admin client: every (non-internal) topic partition's log
- * end offset, and every consumer group's committed offsets and state. Keys are {@code
- * topic-partition} strings.
+ * end offset, and every consumer group's committed offsets and state, its lag in records (one per
+ * batch on the v2 topic) and in events. Keys are {@code topic-partition} strings.
  */
 public record KafkaSnapshot(
     Instant at,
     Map<String, Long> endOffsets,
     Map<String, Map<String, Long>> committed,
     Map<String, String> groupStates,
-    Map<String, Map<String, Long>> lags) {
+    Map<String, Map<String, Long>> lags,
+    Map<String, Map<String, Long>> eventLags) {
 
   /**
    * Reads a snapshot: four Admin round trips plus one per consumer group; each group's lag per
@@ -69,6 +70,7 @@ public record KafkaSnapshot(
             .get(ms, TimeUnit.MILLISECONDS);
     Map<String, Map<String, Long>> committed = new TreeMap<>();
     Map<String, Map<String, Long>> lags = new TreeMap<>();
+    Map<String, Map<String, Long>> eventLags = new TreeMap<>();
     Map<String, String> states = new HashMap<>();
     for (GroupListing g : groups) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
@@ -85,17 +87,22 @@ public record KafkaSnapshot(
           });
       committed.put(g.groupId(), byPartition);
       Map<String, Long> lag = new TreeMap<>(KafkaSnapshot::byTopicThenPartition);
+      Map<String, Long> eventLag = new TreeMap<>(KafkaSnapshot::byTopicThenPartition);
       byPartition.forEach(
           (k, c) -> {
             Long end = ends.get(k);
             if (end != null) {
-              lag.put(k, tail.records(topicOf(k), partitionOf(k), c, end, Duration.ofSeconds(2)));
+              CommittedTail.Behind behind =
+                  tail.behind(topicOf(k), partitionOf(k), c, end, Duration.ofSeconds(2));
+              lag.put(k, behind.records());
+              eventLag.put(k, behind.events());
             }
           });
       lags.put(g.groupId(), lag);
+      eventLags.put(g.groupId(), eventLag);
       states.put(g.groupId(), g.groupState().map(Object::toString).orElse("?"));
     }
-    return new KafkaSnapshot(Instant.now(), ends, committed, states, lags);
+    return new KafkaSnapshot(Instant.now(), ends, committed, states, lags, eventLags);
   }
 
   /** The topic of a {@code topic-partition} key. */
@@ -115,6 +122,18 @@ public record KafkaSnapshot(
   /** A group's lag in records: Σ over the partitions it committed on. */
   public long lag(String group) {
     return lags.getOrDefault(group, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** A group's lag in events (estimated on long tails): Σ over the partitions it committed on. */
+  public long eventLag(String group) {
+    return eventLags.getOrDefault(group, Map.of()).values().stream()
+        .mapToLong(Long::longValue)
+        .sum();
+  }
+
+  /** A group's lag in events on one {@code topic-partition}. */
+  public long eventLag(String group, String partition) {
+    return eventLags.getOrDefault(group, Map.of()).getOrDefault(partition, 0L);
   }
 
   /** A group's lag in records on one {@code topic-partition}. */

@@ -61,7 +61,8 @@ public final class KafkaView extends ConsoleView {
     groups.setId("groups");
     groups.getColumns().add(Tables.text("Group", KafkaModel.GroupRow::group, 260));
     groups.getColumns().add(Tables.text("State", KafkaModel.GroupRow::state, 90));
-    groups.getColumns().add(Tables.number("Lag", KafkaModel.GroupRow::lag, 110));
+    groups.getColumns().add(Tables.number("Lag (batches)", KafkaModel.GroupRow::lag, 110));
+    groups.getColumns().add(Tables.number("Events behind", KafkaModel.GroupRow::events, 110));
     groups
         .getColumns()
         .add(Tables.status("Status", r -> r.status().name(), KafkaModel.GroupRow::rule, 80));
@@ -75,7 +76,8 @@ public final class KafkaView extends ConsoleView {
     lags.getColumns().add(Tables.number("Partition", KafkaModel.LagRow::partition, 70));
     lags.getColumns().add(Tables.number("Committed", KafkaModel.LagRow::committed, 110));
     lags.getColumns().add(Tables.number("End", KafkaModel.LagRow::end, 110));
-    lags.getColumns().add(Tables.number("Lag", KafkaModel.LagRow::lag, 90));
+    lags.getColumns().add(Tables.number("Lag (batches)", KafkaModel.LagRow::lag, 100));
+    lags.getColumns().add(Tables.number("Events behind", KafkaModel.LagRow::events, 100));
     lags.getColumns()
         .add(Tables.status("Status", r -> r.status().name(), KafkaModel.LagRow::rule, 70));
     HBox charts = new HBox(8, lagChart, rateChart);

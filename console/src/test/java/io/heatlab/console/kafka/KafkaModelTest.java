@@ -107,12 +107,16 @@ class KafkaModelTest {
     assertThat(group.group()).isEqualTo(GROUP);
     assertThat(group.state()).isEqualTo("STABLE");
     assertThat(group.lag()).isEqualTo(5);
+    assertThat(group.events()).as("events beside batches").isEqualTo(250);
     assertThat(group.status()).isEqualTo(LagEvaluator.Status.OK);
 
     assertThat(model.lags())
         .extracting(
-            KafkaModel.LagRow::partition, KafkaModel.LagRow::committed, KafkaModel.LagRow::lag)
-        .containsExactly(tuple(0, 125L, 5L), tuple(1, 50L, 0L));
+            KafkaModel.LagRow::partition,
+            KafkaModel.LagRow::committed,
+            KafkaModel.LagRow::lag,
+            KafkaModel.LagRow::events)
+        .containsExactly(tuple(0, 125L, 5L, 250L), tuple(1, 50L, 0L, 0L));
 
     KafkaRates.Point point = model.latest().get();
     assertThat(point.producedPerSecond()).isCloseTo(10.0, within(1e-9));
@@ -187,7 +191,8 @@ class KafkaModelTest {
         new TreeMap<>(Map.of(p0, end0, p1, end1)),
         Map.of(GROUP, new TreeMap<>(Map.of(p0, c0, p1, c1))),
         Map.of(GROUP, "STABLE"),
-        Map.of(GROUP, Map.of(p0, end0 - c0, p1, end1 - c1)));
+        Map.of(GROUP, Map.of(p0, end0 - c0, p1, end1 - c1)),
+        Map.of(GROUP, Map.of(p0, 50 * (end0 - c0), p1, 50 * (end1 - c1))));
   }
 
   private static List<LiveTail.Row> rows(int from, int to) {

@@ -20,7 +20,8 @@ class KafkaRatesTest {
         Map.of("connect-landing", "STABLE"),
         Map.of(
             "connect-landing",
-            Map.of("events-0", end0 - committed0, "events-1", end1 - committed1)));
+            Map.of("events-0", end0 - committed0, "events-1", end1 - committed1)),
+        Map.of());
   }
 
   @Test

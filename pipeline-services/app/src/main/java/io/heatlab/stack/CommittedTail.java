@@ -1,5 +1,7 @@
 package io.heatlab.stack;
 
+import io.heatlab.contract.BatchRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -19,6 +22,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class CommittedTail implements AutoCloseable {
   /** Tails longer than this are not read: the offset difference is reported as is. */
   public static final long PROBE_LIMIT = 5_000;
+
+  /** Records read at the end of a longer tail to estimate its events. */
+  static final int SAMPLE = 500;
 
   private final KafkaConsumer<byte[], byte[]> consumer;
 
@@ -39,30 +45,73 @@ public final class CommittedTail implements AutoCloseable {
   }
 
   /**
+   * What a stretch of a partition holds: records (one per batch on the v2 topic) and the events in
+   * them; {@code exact} when every record was read, else the events are estimated from a sample.
+   */
+  public record Behind(long records, long events, boolean exact) {
+    public static final Behind NONE = new Behind(0, 0, true);
+  }
+
+  /**
    * Records a read_committed consumer reads in [from, end) of the partition; when the tail is
    * longer than {@link #PROBE_LIMIT}, or cannot be read within {@code timeout} (an open
    * transaction), what is left unread counts in full.
    */
   public long records(String topic, int partition, long from, long end, Duration timeout) {
+    return behind(topic, partition, from, end, timeout).records();
+  }
+
+  /**
+   * Records and events a read_committed consumer reads in [from, end): each record's events from
+   * its {@value BatchRecord#EVENTS_HEADER} header (a record without it, v1, is one event). A tail
+   * longer than {@link #PROBE_LIMIT} is not read: its records are the offset difference and its
+   * events that times the mean of the last {@value #SAMPLE} records before {@code end}; likewise
+   * for what cannot be read within {@code timeout}.
+   */
+  public Behind behind(String topic, int partition, long from, long end, Duration timeout) {
     if (end <= from) {
-      return 0;
-    }
-    if (end - from > PROBE_LIMIT) {
-      return end - from;
+      return Behind.NONE;
     }
     TopicPartition tp = new TopicPartition(topic, partition);
-    consumer.assign(List.of(tp));
-    consumer.seek(tp, from);
-    long count = 0;
     long deadline = System.nanoTime() + timeout.toNanos();
+    if (end - from > PROBE_LIMIT) {
+      long[] sample = read(tp, end - SAMPLE, end, deadline);
+      double mean = sample[0] == 0 ? 1 : (double) sample[1] / sample[0];
+      return new Behind(end - from, Math.round((end - from) * mean), false);
+    }
+    long[] read = read(tp, from, end, deadline);
+    long unread = Math.max(0, end - consumer.position(tp));
+    double mean = read[0] == 0 ? 1 : (double) read[1] / read[0];
+    return new Behind(read[0] + unread, read[1] + Math.round(unread * mean), unread == 0);
+  }
+
+  /** {records, events} read in [from, end) before the deadline. */
+  private long[] read(TopicPartition tp, long from, long end, long deadline) {
+    consumer.assign(List.of(tp));
+    consumer.seek(tp, Math.max(0, from));
+    long records = 0;
+    long events = 0;
     while (consumer.position(tp) < end && System.nanoTime() < deadline) {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
         if (r.offset() < end) {
-          count++;
+          records++;
+          events += eventsOf(r);
         }
       }
     }
-    return count + Math.max(0, end - consumer.position(tp));
+    return new long[] {records, events};
+  }
+
+  private static long eventsOf(ConsumerRecord<byte[], byte[]> r) {
+    Header h = r.headers().lastHeader(BatchRecord.EVENTS_HEADER);
+    if (h == null) {
+      return 1;
+    }
+    try {
+      return Long.parseLong(new String(h.value(), StandardCharsets.US_ASCII));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.heatlab.config.StackEndpoints;
 import io.heatlab.contract.BatchRecord;
 import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.LandedEvent;
+import io.heatlab.stack.CommittedTail;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import io.heatlab.traffic.TrafficGenerator;
 import io.heatlab.traffic.TrafficPlan;
@@ -523,6 +524,9 @@ class BatchIngestIT {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
     List<LandedEvent> fromGenerator = new ArrayList<>();
     Map<Integer, Integer> perPartition = new TreeMap<>();
+    long allRecords = 0;
+    long allEvents = 0;
+    Map<TopicPartition, Long> ends;
     try (KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
@@ -533,8 +537,11 @@ class BatchIngestIT {
       c.assign(tps);
       c.seekToBeginning(tps);
       var end = c.endOffsets(tps);
+      ends = end;
       while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+          allRecords++;
+          allEvents += BatchRecord.rowsOf(r.value()).size();
           if (r.key() != null && r.key().startsWith("other|s-")) {
             List<LandedEvent> rows = BatchRecord.rowsOf(r.value());
             fromGenerator.addAll(rows);
@@ -554,6 +561,26 @@ class BatchIngestIT {
         .extracting(LandedEvent::screenId)
         .contains("landing", "pricing", "checkout");
     assertThat(fromGenerator).filteredOn(v -> v.eventType().equals("click")).isNotEmpty();
+
+    // what the console's lag counts: a stretch's records (batches) and, from their headers, events
+    long behindRecords = 0;
+    long behindEvents = 0;
+    try (CommittedTail tail = new CommittedTail(endpoints.kafkaBootstrap())) {
+      for (var e : ends.entrySet()) {
+        CommittedTail.Behind b =
+            tail.behind(
+                e.getKey().topic(),
+                e.getKey().partition(),
+                0,
+                e.getValue(),
+                Duration.ofSeconds(10));
+        assertThat(b.exact()).isTrue();
+        behindRecords += b.records();
+        behindEvents += b.events();
+      }
+    }
+    assertThat(behindRecords).isEqualTo(allRecords);
+    assertThat(behindEvents).isEqualTo(allEvents);
   }
 
   @Test
