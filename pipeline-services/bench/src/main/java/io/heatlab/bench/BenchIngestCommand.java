@@ -10,6 +10,8 @@ import io.heatlab.contract.EventBatch;
 import io.heatlab.contract.EventType;
 import io.heatlab.contract.PointerEvent;
 import io.heatlab.ingest.EventProducer;
+import io.heatlab.stack.CommittedTail;
+import io.heatlab.stack.ConsumerLag;
 import io.heatlab.stack.LandingDeployment;
 import io.heatlab.stack.Stack;
 import io.heatlab.traffic.TrafficGenerator;
@@ -43,9 +45,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Sustained load over real HTTP into the running stack's Kafka, in four phases:",
-      "  1. throughput: as many batches as --in-flight concurrent requests carry, for --duration,",
+      "  1. latency: a fixed --rate, for --duration (p50/p99), once landing caught up with the warm-up;",
+      "  2. throughput: as many batches as --in-flight concurrent requests carry, for --duration,",
       "     with the landing connector running (the real case);",
-      "  2. latency: a fixed --rate, for --duration (p50/p99);",
       "  3. throughput again with the landing connector paused (ingestion alone; resumed after);",
       "  4. baseline: the raw Kafka producer alone, same settings, same broker, into a scratch topic.",
       "Prints events/s, latency and rejections of each phase, and the ratio to the raw producer."
@@ -105,15 +107,17 @@ final class BenchIngestCommand implements Callable<Integer> {
       out.println("warm-up (10 s: the JIT of the server and of this generator)…");
       run(config, url, 0, Duration.ofSeconds(10), out, false);
 
+      awaitLanding(config, stack, out);
+      out.printf(
+          "phase 1 — latency at %,d events/s, landing connector running (and keeping up):%n", rate);
+      TrafficStats.Snapshot fixed = run(config, url, rate, duration, out, true);
+
       String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
       Map<Integer, Long> before = endOffsets(stack.endpoints().kafkaBootstrap(), topic);
       out.printf(
-          "phase 1 — throughput, %d requests in flight, landing connector running:%n", inFlight);
+          "phase 2 — throughput, %d requests in flight, landing connector running:%n", inFlight);
       TrafficStats.Snapshot max = run(config, url, 0, duration, out, true);
       Map<Integer, Long> after = endOffsets(stack.endpoints().kafkaBootstrap(), topic);
-
-      out.printf("phase 2 — latency at %,d events/s:%n", rate);
-      TrafficStats.Snapshot fixed = run(config, url, rate, duration, out, true);
 
       String connector = config.getString(HeatlabConfig.LANDING_CONNECTOR);
       String connect = stack.endpoints().connectUrl();
@@ -183,6 +187,24 @@ final class BenchIngestCommand implements Callable<Integer> {
     }
   }
 
+  /** Waits (up to a minute) until the landing connector has caught up with what is in Kafka. */
+  private static void awaitLanding(HeatlabConfig config, Stack stack, PrintStream out)
+      throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    try (Admin admin =
+            Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()));
+        CommittedTail tail = new CommittedTail(stack.endpoints().kafkaBootstrap())) {
+      while (System.nanoTime() < deadline) {
+        ConsumerLag lag = ConsumerLag.landing(admin, tail, config, Duration.ofSeconds(10));
+        if (lag.totalLag() < 100) {
+          return;
+        }
+        out.printf("  landing catching up with the warm-up: %,d batches behind%n", lag.totalLag());
+        Thread.sleep(1_000);
+      }
+    }
+  }
+
   /** Each partition's end offset. */
   private static Map<Integer, Long> endOffsets(String bootstrap, String topic) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -205,7 +227,7 @@ final class BenchIngestCommand implements Callable<Integer> {
   }
 
   /**
-   * How phase 1 spread over the partitions: offsets taken per partition (batch records and one
+   * How phase 2 spread over the partitions: offsets taken per partition (batch records and one
    * transaction marker per commit) and the largest deviation from their mean.
    */
   private static void spread(Map<Integer, Long> before, Map<Integer, Long> after, PrintStream out) {
@@ -215,7 +237,7 @@ final class BenchIngestCommand implements Callable<Integer> {
     double worst =
         taken.values().stream().mapToDouble(n -> Math.abs(n - mean) / mean).max().orElse(0);
     out.printf(
-        "  partitions (phase 1, offsets per partition): %s — largest deviation from the mean %.1f %%%n",
+        "  partitions (phase 2, offsets per partition): %s — largest deviation from the mean %.1f %%%n",
         taken, 100 * worst);
   }
 
