@@ -160,25 +160,8 @@ final class RowBuffer implements Rows {
     }
     RowBuffer taken = new RowBuffer();
     if (n == size) { // the usual case: everything, no copy
-      taken.sources = sources;
-      taken.sourceCount = sourceCount;
-      taken.time = time;
-      taken.x = x;
-      taken.y = y;
-      taken.type = type;
-      taken.source = source;
-      taken.size = size;
-      taken.bytes = bytes;
-      RowBuffer empty = new RowBuffer();
-      sources = empty.sources;
-      sourceCount = 0;
-      time = empty.time;
-      x = empty.x;
-      y = empty.y;
-      type = empty.type;
-      source = empty.source;
-      size = 0;
-      bytes = 0;
+      taken.takeOver(this);
+      takeOver(new RowBuffer());
       return taken;
     }
     RowBuffer rest = new RowBuffer();
@@ -198,16 +181,21 @@ final class RowBuffer implements Rows {
       to.size++;
       to.bytes += ROW_BYTES + (s.cleanJson() == null ? 0 : s.cleanJson().length);
     }
-    sources = rest.sources;
-    sourceCount = rest.sourceCount;
-    time = rest.time;
-    x = rest.x;
-    y = rest.y;
-    type = rest.type;
-    source = rest.source;
-    size = rest.size;
-    bytes = rest.bytes;
+    takeOver(rest);
     return taken;
+  }
+
+  /** Makes {@code other}'s rows this buffer's (the arrays are shared, not copied). */
+  private void takeOver(RowBuffer other) {
+    sources = other.sources;
+    sourceCount = other.sourceCount;
+    time = other.time;
+    x = other.x;
+    y = other.y;
+    type = other.type;
+    source = other.source;
+    size = other.size;
+    bytes = other.bytes;
   }
 
   /**
