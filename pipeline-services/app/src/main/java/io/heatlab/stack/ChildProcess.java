@@ -146,19 +146,20 @@ public final class ChildProcess {
   }
 
   /**
-   * Why the process failed, from its log: the first few ERROR/FATAL lines (a JVM's shutdown after
-   * an error fills the tail with its own lines), then the last {@code lines} lines.
+   * Why the process failed, from the end of its log (the log file is appended to across runs): the
+   * first ERROR/FATAL lines of that window — a JVM's shutdown after an error fills the very last
+   * lines with its own — then the last {@code lines} lines.
    */
   public String failureExcerpt(int lines) {
-    List<String> errors = new ArrayList<>();
-    try (var in = Files.lines(logFile, StandardCharsets.UTF_8)) {
-      in.filter(l -> l.contains(" ERROR ") || l.contains(" FATAL ") || l.startsWith("Exception"))
-          .limit(5)
-          .forEach(errors::add);
-    } catch (IOException | java.io.UncheckedIOException e) {
-      // no log: the tail says as much
-    }
-    String tail = logTail(lines);
+    List<String> window = List.of(logTail(500).split("\n"));
+    List<String> errors =
+        window.stream()
+            .filter(
+                l -> l.contains(" ERROR ") || l.contains(" FATAL ") || l.startsWith("Exception"))
+            .limit(5)
+            .toList();
+    String tail =
+        String.join("\n", window.subList(Math.max(0, window.size() - lines), window.size()));
     return errors.isEmpty()
         ? tail
         : "first errors:\n" + String.join("\n", errors) + "\n…\nlast lines:\n" + tail;

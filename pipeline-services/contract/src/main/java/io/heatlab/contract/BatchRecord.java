@@ -137,11 +137,6 @@ public final class BatchRecord {
         types);
   }
 
-  /** The record value of {@code batch}, received at {@code receivedAt}. */
-  public static byte[] encode(EventBatch batch, long receivedAt) {
-    return of(batch, receivedAt).encode();
-  }
-
   /** This record's value. */
   public byte[] encode() {
     byte[] client = ascii(clientId);

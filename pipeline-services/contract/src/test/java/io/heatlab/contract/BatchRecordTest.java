@@ -34,7 +34,7 @@ class BatchRecordTest {
             batch("s-1", new EventBatch.Viewport(1440, 900), 50),
             batch(null, null, 1),
             batch("s-2", null, BatchRecord.MAX_EVENTS))) {
-      byte[] value = BatchRecord.encode(b, RECEIVED);
+      byte[] value = BatchRecord.of(b, RECEIVED).encode();
       assertThat(BatchRecord.isBatch(value)).isTrue();
       BatchRecord r = BatchRecord.decode(value);
       assertThat(r.size()).isEqualTo(b.events().size());
@@ -56,7 +56,7 @@ class BatchRecordTest {
     for (int i = 0; i < 50; i++) {
       json += EventCodec.toJson(b.landed(i, RECEIVED)).length;
     }
-    assertThat(BatchRecord.encode(b, RECEIVED).length).isLessThan(json / 5);
+    assertThat(BatchRecord.of(b, RECEIVED).encode().length).isLessThan(json / 5);
   }
 
   @Test
@@ -66,7 +66,7 @@ class BatchRecordTest {
     assertThatThrownBy(() -> BatchRecord.decode("{}".getBytes(StandardCharsets.UTF_8)))
         .hasMessage("not a v2 batch record (first byte 123)");
     assertThatThrownBy(() -> BatchRecord.decode(new byte[0])).hasMessage("empty record value");
-    byte[] whole = BatchRecord.encode(batch("s", null, 3), RECEIVED);
+    byte[] whole = BatchRecord.of(batch("s", null, 3), RECEIVED).encode();
     assertThatThrownBy(() -> BatchRecord.decode(Arrays.copyOf(whole, whole.length - 1)))
         .hasMessage("3 events take 75 bytes, the record has 74");
     assertThatThrownBy(() -> BatchRecord.decode(Arrays.copyOf(whole, 12)))
@@ -89,7 +89,7 @@ class BatchRecordTest {
             null,
             null,
             List.of(new PointerEvent(RECEIVED, 1.5, 0.5, EventType.MOVE)));
-    assertThat(BatchRecord.decode(BatchRecord.encode(offGrid, RECEIVED)).violation())
+    assertThat(BatchRecord.decode(BatchRecord.of(offGrid, RECEIVED).encode()).violation())
         .isEqualTo("x_norm and y_norm must be within [0,1]");
     EventBatch badId =
         new EventBatch(
@@ -99,7 +99,7 @@ class BatchRecordTest {
             null,
             null,
             List.of(new PointerEvent(RECEIVED, 0.5, 0.5, EventType.MOVE)));
-    assertThat(BatchRecord.decode(BatchRecord.encode(badId, RECEIVED)).violation())
+    assertThat(BatchRecord.decode(BatchRecord.of(badId, RECEIVED).encode()).violation())
         .isEqualTo(ContractRules.Id.CLIENT.rule());
   }
 }

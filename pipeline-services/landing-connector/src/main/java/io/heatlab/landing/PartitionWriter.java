@@ -93,18 +93,6 @@ final class PartitionWriter {
     this.writes = writes;
   }
 
-  /** A writer whose cycles are written inline, on the calling thread. */
-  PartitionWriter(
-      String connector,
-      String topic,
-      int partition,
-      LandingConfig config,
-      ObjectFormat format,
-      ObjectStore store,
-      PartitionState state) {
-    this(connector, topic, partition, config, format, store, state, Runnable::run);
-  }
-
   static PartitionState loadState(ObjectStore store, String connector, String topic, int partition)
       throws IOException {
     return store

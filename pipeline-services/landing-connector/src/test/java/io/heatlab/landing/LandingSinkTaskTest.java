@@ -109,8 +109,8 @@ class LandingSinkTaskTest {
     EventBatch b = new EventBatch("acme", "b-b", "pricing", null, null, events.subList(0, 3));
     task.put(
         List.of(
-            record(P0, 0, BatchRecord.encode(a, T + 100)),
-            record(P0, 1, BatchRecord.encode(b, T + 200))));
+            record(P0, 0, BatchRecord.of(a, T + 100).encode()),
+            record(P0, 1, BatchRecord.of(b, T + 200).encode())));
     assertThat(task.preCommit(Map.of()).get(P0).offset()).isEqualTo(2);
     assertThat(store.keys().stream().filter(k -> k.endsWith(".jsonl.gz")))
         .as("flush.size 10 splits between records, never inside the 25-event one")
@@ -147,10 +147,10 @@ class LandingSinkTaskTest {
             List.of(
                 new PointerEvent(T, 0.5, 0.5, EventType.MOVE),
                 new PointerEvent(T, 0.5, 2.0, EventType.CLICK)));
-    byte[] truncated = BatchRecord.encode(bad, T);
+    byte[] truncated = BatchRecord.of(bad, T).encode();
     task.put(
         List.of(
-            record(P0, 0, BatchRecord.encode(bad, T)),
+            record(P0, 0, BatchRecord.of(bad, T).encode()),
             record(P0, 1, Arrays.copyOf(truncated, 20)),
             record(P0, 2, event(2))));
     assertThat(context.reported).extracting(r -> r.kafkaOffset()).containsExactly(0L, 1L);

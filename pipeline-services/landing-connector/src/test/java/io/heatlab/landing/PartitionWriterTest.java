@@ -45,7 +45,7 @@ class PartitionWriterTest {
 
   private PartitionWriter writer(LandingConfig config) {
     return new PartitionWriter(
-        "heatlab-landing", TOPIC, 3, config, new JsonLinesFormat(), store, null);
+        "heatlab-landing", TOPIC, 3, config, new JsonLinesFormat(), store, null, Runnable::run);
   }
 
   private static LandedEvent event(long time, String client) {
@@ -220,10 +220,7 @@ class PartitionWriterTest {
       assertThat(w.unwritten()).isEqualTo(4);
 
       store.release();
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (w.writing() && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      assertThat(w.awaitWrite(60_000)).isTrue();
       w.writeDue(0);
       assertThat(w.committable()).isEqualTo(4);
       assertThat(w.unwritten()).isZero();
