@@ -125,25 +125,41 @@ class LandingIT {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.endpoints().kafkaBootstrap());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+    // reports are at least once: a partition replayed after a rebalance reports its poison
+    // records again (Connect's reporter is a plain producer), so reports are counted per source
+    // record, named by the headers Connect adds
+    Map<String, ConsumerRecord<byte[], byte[]>> dead = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       c.subscribe(List.of(config.getString(HeatlabConfig.LANDING_DLQ_TOPIC)));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (dead.size() < 2 && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(500)).forEach(dead::add);
+        c.poll(Duration.ofMillis(500)).forEach(r -> dead.putIfAbsent(source(r), r));
       }
     }
-    assertThat(dead).hasSize(2);
+    assertThat(dead.keySet()).as("poison records reported").hasSize(2);
     List<String> reasons = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : dead) {
-      Header message = r.headers().lastHeader("__connect.errors.exception.message");
-      assertThat(message).isNotNull();
-      reasons.add(new String(message.value(), StandardCharsets.UTF_8));
+    for (ConsumerRecord<byte[], byte[]> r : dead.values()) {
+      reasons.add(header(r, "__connect.errors.exception.message"));
     }
     assertThat(reasons)
         .anySatisfy(r -> assertThat(r).contains("not the contract's JSON"))
         .anySatisfy(r -> assertThat(r).contains("x_norm and y_norm must be within [0,1]"));
+  }
+
+  /** The topic, partition and offset of the record a dead-letter report is about. */
+  private static String source(ConsumerRecord<byte[], byte[]> report) {
+    return header(report, "__connect.errors.topic")
+        + "-"
+        + header(report, "__connect.errors.partition")
+        + "@"
+        + header(report, "__connect.errors.offset");
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    assertThat(h).as(name).isNotNull();
+    return new String(h.value(), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -166,9 +182,12 @@ class LandingIT {
     assertThat(states.stream().mapToLong(PartitionState::durableOffset).sum())
         .as("durable = produced")
         .isEqualTo(endOffsets);
+    // the counter includes rewrites: a rebalance (e.g. the second task's consumer joining late on
+    // a loaded machine) replays a partition from its committed offset and rewrites the same
+    // objects; that they hold each event once is the first test's check
     assertThat(states.stream().mapToLong(PartitionState::recordsWritten).sum())
-        .as("valid records written")
-        .isEqualTo(PRODUCED.size());
+        .as("valid records written, rewrites after a rebalance included")
+        .isGreaterThanOrEqualTo(PRODUCED.size());
   }
 
   @Test
