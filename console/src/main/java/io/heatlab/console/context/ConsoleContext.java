@@ -198,6 +198,7 @@ public final class ConsoleContext implements AutoCloseable {
     background.shutdownNow();
     rollups.ifCreated(Rollups::close); // stops a Spark application still running
     admin.ifCreated(Admin::close);
+    heatmaps.ifCreated(HeatmapService::close); // pooled ClickHouse connections, before it stops
     if (owned) {
       LOG.info("stopping the stack this console started");
       stack.stop();

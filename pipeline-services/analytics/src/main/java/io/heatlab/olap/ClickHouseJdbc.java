@@ -44,6 +44,14 @@ public final class ClickHouseJdbc {
     return open(database);
   }
 
+  /**
+   * A new long-lived client for read queries on the hot path, to heatlab's database (close it when
+   * done).
+   */
+  public ClickHouseReader reader() {
+    return new ClickHouseReader(httpUrl, database, user, password);
+  }
+
   /** A connection to the server's {@code default} database, e.g. to create heatlab's. */
   public Connection connectToServer() throws SQLException {
     return open("default");

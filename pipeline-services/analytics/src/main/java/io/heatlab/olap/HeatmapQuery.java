@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -25,17 +24,29 @@ import java.util.function.Predicate;
  * the edges — the same counts as summing {@code heatmap_hourly} alone, reading up to ~170× fewer
  * windows for a long range.
  *
- * <p>All values are bound parameters; ids are checked against the contract's alphabet first.
+ * <p>Ids are checked against the contract first; every value is inlined as a quoted literal ({@link
+ * ClickHouseReader#quote}: 18.16 has no server-side parameters). Queries go over one long-lived
+ * pooled client ({@link ClickHouseReader}); close the query to close it.
  */
-public final class HeatmapQuery {
+public final class HeatmapQuery implements AutoCloseable {
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration DAY = Duration.ofDays(1);
   private static final Duration WEEK = Duration.ofDays(7);
 
-  private final ClickHouseJdbc jdbc;
+  private final ClickHouseReader reader;
 
+  /** Queries over a new client to the database of {@code jdbc}. */
   public HeatmapQuery(ClickHouseJdbc jdbc) {
-    this.jdbc = jdbc;
+    this(jdbc.reader());
+  }
+
+  public HeatmapQuery(ClickHouseReader reader) {
+    this.reader = reader;
+  }
+
+  @Override
+  public void close() {
+    reader.close();
   }
 
   /** A window of a granularity that the plan reads. */
@@ -108,29 +119,23 @@ public final class HeatmapQuery {
       ViewportClass viewport,
       List<Window> plan)
       throws SQLException {
-    List<String> params = new ArrayList<>();
-    String sql =
-        "SELECT cell_x, cell_y, sum(c) FROM ("
-            + union(
-                "cell_x, cell_y, count AS c",
-                clientId,
-                screenId,
-                eventTypes,
-                viewport,
-                plan,
-                params)
-            + ") GROUP BY cell_x, cell_y";
+    String sql = heatmapSql(clientId, screenId, eventTypes, viewport, plan);
     HeatmapGrid grid = HeatmapGrid.empty(HeatmapGrid.SIZE, HeatmapGrid.SIZE);
-    try (Connection c = jdbc.connect();
-        PreparedStatement st = c.prepareStatement(sql)) {
-      bind(st, params);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          grid.add(rs.getInt(1), rs.getInt(2), rs.getLong(3));
-        }
-      }
-    }
+    reader.query(
+        sql, f -> grid.add(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Long.parseLong(f[2])));
     return grid;
+  }
+
+  /** The SQL {@link #heatmap(String, String, List, ViewportClass, List)} runs (benchmarks). */
+  public static String heatmapSql(
+      String clientId,
+      String screenId,
+      List<String> eventTypes,
+      ViewportClass viewport,
+      List<Window> plan) {
+    return "SELECT cell_x, cell_y, sum(c) FROM ("
+        + union("cell_x, cell_y, count AS c", clientId, screenId, eventTypes, viewport, plan)
+        + ") GROUP BY cell_x, cell_y";
   }
 
   /**
@@ -140,30 +145,25 @@ public final class HeatmapQuery {
   public Map<ViewportClass, Long> totalsByViewport(
       String clientId, String screenId, List<String> eventTypes, List<Window> plan)
       throws SQLException {
-    List<String> params = new ArrayList<>();
     String sql =
         "SELECT viewport_class, sum(c) FROM ("
-            + union(
-                "viewport_class, count AS c", clientId, screenId, eventTypes, null, plan, params)
+            + union("viewport_class, count AS c", clientId, screenId, eventTypes, null, plan)
             + ") GROUP BY viewport_class";
     Map<ViewportClass, Long> totals = new EnumMap<>(ViewportClass.class);
-    try (Connection c = jdbc.connect();
-        PreparedStatement st = c.prepareStatement(sql)) {
-      bind(st, params);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          if (rs.getLong(2) > 0) {
-            totals.put(ViewportClass.of(rs.getString(1)), rs.getLong(2));
+    reader.query(
+        sql,
+        f -> {
+          long n = Long.parseLong(f[1]);
+          if (n > 0) {
+            totals.put(ViewportClass.of(f[0]), n);
           }
-        }
-      }
-    }
+        });
     return totals;
   }
 
   /**
    * One SELECT of {@code columns} per table the plan reads, UNION ALL: (client, screen, types, the
-   * viewport class unless null) in the plan's windows; appends the bound values to {@code params}.
+   * viewport class unless null) in the plan's windows, values inlined as quoted literals.
    */
   private static String union(
       String columns,
@@ -171,8 +171,7 @@ public final class HeatmapQuery {
       String screenId,
       List<String> eventTypes,
       ViewportClass viewport,
-      List<Window> plan,
-      List<String> params) {
+      List<Window> plan) {
     requireId(ContractRules.Id.CLIENT, clientId);
     requireId(ContractRules.Id.SCREEN, screenId);
     if (eventTypes.isEmpty()) {
@@ -196,32 +195,30 @@ public final class HeatmapQuery {
           .append(columns)
           .append(" FROM ")
           .append(e.getKey().table())
-          .append(" WHERE client_id = ? AND screen_id = ? AND event_type IN (")
-          .append(placeholders(eventTypes.size()))
+          .append(" WHERE client_id = ")
+          .append(ClickHouseReader.quote(clientId))
+          .append(" AND screen_id = ")
+          .append(ClickHouseReader.quote(screenId))
+          .append(" AND event_type IN (")
+          .append(literals(eventTypes))
           .append(")")
-          .append(viewport == null ? "" : " AND viewport_class = ?")
+          .append(
+              viewport == null
+                  ? ""
+                  : " AND viewport_class = " + ClickHouseReader.quote(viewport.id()))
           .append(" AND window_start IN (")
-          .append(placeholders(e.getValue().size()))
+          .append(literals(e.getValue().stream().map(Granularity::dateTime).toList()))
           .append(")");
-      params.add(clientId);
-      params.add(screenId);
-      params.addAll(eventTypes);
-      if (viewport != null) {
-        params.add(viewport.id());
-      }
-      e.getValue().forEach(t -> params.add(Granularity.dateTime(t)));
     }
     return sql.toString();
   }
 
-  private static void bind(PreparedStatement st, List<String> params) throws SQLException {
-    for (int i = 0; i < params.size(); i++) {
-      st.setString(i + 1, params.get(i));
+  private static String literals(List<String> values) {
+    StringBuilder s = new StringBuilder();
+    for (String v : values) {
+      s.append(s.length() == 0 ? "" : ", ").append(ClickHouseReader.quote(v));
     }
-  }
-
-  private static String placeholders(int n) {
-    return String.join(", ", Collections.nCopies(n, "?"));
+    return s.toString();
   }
 
   /**

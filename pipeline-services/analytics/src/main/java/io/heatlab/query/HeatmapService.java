@@ -8,6 +8,7 @@ import io.heatlab.landing.LandingIndex;
 import io.heatlab.landing.LandingLayout;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.olap.ClickHouseJdbc;
+import io.heatlab.olap.ClickHouseReader;
 import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapQuery;
 import io.heatlab.olap.Retention;
@@ -31,7 +32,7 @@ import java.util.Map;
  * Ranges are widened to whole UTC hours (the rollups' resolution); the answer says which range it
  * covers.
  */
-public final class HeatmapService {
+public final class HeatmapService implements AutoCloseable {
   /** The longest range one query may cover. */
   public static final Duration MAX_RANGE = Duration.ofDays(400);
 
@@ -136,6 +137,7 @@ public final class HeatmapService {
    */
   public static HeatmapService of(HeatlabConfig config, StackEndpoints endpoints) {
     ClickHouseJdbc jdbc = new ClickHouseJdbc(config, endpoints);
+    ClickHouseReader reader = jdbc.reader();
     ObjectStore store = endpoints.objectStore(config);
     LandingIndex landing = new LandingIndex(store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));
     RollupCoverage coverage =
@@ -146,7 +148,18 @@ public final class HeatmapService {
             Duration.ofSeconds(10),
             Duration.ofDays(400),
             Clock.systemUTC());
-    return new HeatmapService(new HeatmapQuery(jdbc), coverage);
+    coverage.refreshInBackground(reader, Duration.ofSeconds(1));
+    return new HeatmapService(new HeatmapQuery(reader), coverage);
+  }
+
+  /**
+   * Closes the ClickHouse client and stops the coverage refresh (before ClickHouse stops: 18.16
+   * waits for open keep-alive connections).
+   */
+  @Override
+  public void close() {
+    coverage.close();
+    query.close();
   }
 
   public RollupCoverage coverage() {

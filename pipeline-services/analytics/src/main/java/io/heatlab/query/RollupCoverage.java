@@ -2,6 +2,7 @@ package io.heatlab.query;
 
 import io.heatlab.landing.HourPartition;
 import io.heatlab.landing.LandingIndex;
+import io.heatlab.olap.ClickHouseReader;
 import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapQuery;
 import io.heatlab.olap.Retention;
@@ -19,10 +20,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What is rolled up, as a snapshot refreshed at most every {@code maxAge} (a query never waits for
- * storage listings once the first snapshot exists; the next query after expiry refreshes it):
+ * What is rolled up, as a snapshot at most {@code maxAge} old. Refreshed either by the query that
+ * finds it expired, or — the service's way, {@link #refreshInBackground} — by a background thread
+ * that also refreshes it within a poll interval of any run's state change (a publish by any
+ * process: the CLI, the console, the scheduler), so a query never waits for storage listings or
+ * {@code rollup_runs} once the first snapshot exists:
  *
  * <ul>
  *   <li>the hours holding landed objects (within {@code lookback}), and the last successful run of
@@ -38,7 +47,9 @@ import java.util.TreeSet;
  * Landed hours are those of every landing format (a switch of {@code landing.format} keeps the
  * earlier ones).
  */
-public final class RollupCoverage {
+public final class RollupCoverage implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RollupCoverage.class);
+
   /** One refresh's view. */
   record Snapshot(
       Instant takenAt,
@@ -52,6 +63,11 @@ public final class RollupCoverage {
   private final Duration lookback;
   private final Clock clock;
   private volatile Snapshot snapshot;
+  private ClickHouseReader marks;
+  private Duration poll;
+  private volatile ScheduledExecutorService background;
+  private volatile String runsSeen = "";
+  private boolean backgroundFailing;
 
   public RollupCoverage(
       RollupRuns runs,
@@ -88,9 +104,74 @@ public final class RollupCoverage {
     snapshot = new Snapshot(now, Collections.unmodifiableSet(hours), finished);
   }
 
+  /**
+   * From the next query on, the snapshot is kept fresh by a daemon thread: every {@code poll} it
+   * reads {@code rollup_runs}' change mark over {@code reader} (one cheap query) and refreshes when
+   * the mark moved or the snapshot is older than {@code maxAge}. Queries then never refresh it
+   * themselves (but the first, which takes the first snapshot). {@link #close} stops the thread; a
+   * later query starts it again.
+   */
+  public synchronized void refreshInBackground(ClickHouseReader reader, Duration poll) {
+    this.marks = reader;
+    this.poll = poll;
+  }
+
+  private synchronized void startBackground() {
+    if (background != null || marks == null) {
+      return;
+    }
+    ScheduledExecutorService s =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "heatmap-coverage");
+              t.setDaemon(true);
+              return t;
+            });
+    background = s;
+    ClickHouseReader reader = marks;
+    s.scheduleWithFixedDelay(
+        () -> tick(reader), poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void tick(ClickHouseReader reader) {
+    try {
+      String mark = RollupRuns.changeMark(reader);
+      Snapshot s = snapshot;
+      if (s == null || !mark.equals(runsSeen) || expired(s)) {
+        refresh();
+        runsSeen = mark;
+      }
+      if (backgroundFailing) {
+        LOG.info("Heatmap coverage refreshes again");
+        backgroundFailing = false;
+      }
+    } catch (IOException | SQLException | RuntimeException e) {
+      if (!backgroundFailing) {
+        LOG.warn("Cannot refresh the heatmap coverage (retrying): {}", e.getMessage());
+        backgroundFailing = true;
+      }
+    }
+  }
+
+  /** Stops the background refresh, if any. */
+  @Override
+  public synchronized void close() {
+    if (background != null) {
+      background.shutdownNow();
+      background = null;
+    }
+  }
+
+  private boolean expired(Snapshot s) {
+    return s.takenAt().plus(maxAge).isBefore(clock.instant());
+  }
+
   private Snapshot current() throws IOException, SQLException {
+    if (background == null && marks != null) {
+      startBackground();
+    }
     Snapshot s = snapshot;
-    if (s == null || s.takenAt().plus(maxAge).isBefore(clock.instant())) {
+    if (s == null || (background == null && expired(s))) {
       synchronized (this) {
         if (snapshot == s) {
           refresh();

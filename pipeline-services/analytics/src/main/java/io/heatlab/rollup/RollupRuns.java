@@ -1,6 +1,7 @@
 package io.heatlab.rollup;
 
 import io.heatlab.olap.ClickHouseJdbc;
+import io.heatlab.olap.ClickHouseReader;
 import io.heatlab.olap.Granularity;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -90,6 +91,18 @@ public final class RollupRuns {
   private static long version() {
     long now = System.currentTimeMillis() * 1000;
     return LAST_VERSION.updateAndGet(last -> Math.max(now, last + 1));
+  }
+
+  /**
+   * A mark that changes whenever a row is recorded (any run's state change, by any process): the
+   * number of rows and the latest version. One cheap query.
+   */
+  public static String changeMark(ClickHouseReader reader) throws SQLException {
+    StringBuilder mark = new StringBuilder();
+    reader.query(
+        "SELECT count(), max(updated_at) FROM rollup_runs",
+        f -> mark.append(f[0]).append('/').append(f[1]));
+    return mark.toString();
   }
 
   /** The latest runs, newest first: one entry per (run, window). */

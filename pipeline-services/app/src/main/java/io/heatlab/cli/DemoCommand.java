@@ -189,27 +189,28 @@ public final class DemoCommand implements Callable<Integer> {
       stages.put("rollups (scheduler pass + current hour)", secs(t));
 
       t = System.nanoTime();
-      HeatmapService service = HeatmapService.of(config, stack.endpoints());
-      service.coverage().refresh();
-      Files.createDirectories(outDir);
-      HeatmapRenderer renderer = new HeatmapRenderer(HeatmapRenderer.Options.DEFAULT);
-      ScreenRegistry registry = new ScreenRegistry(stack.endpoints().objectStore(config));
-      for (Screen screen : ScreenCatalog.load().screens()) {
-        HeatmapService.Answer a =
-            service.heatmap(
-                new HeatmapService.Request(
-                    client,
-                    screen.id(),
-                    List.of("move", "click"),
-                    ViewportClass.DESKTOP, // the generator's pages are 1440 px wide
-                    from,
-                    end));
-        // the screenshot as every reader gets it: from the screens registry (the stack seeded it)
-        BufferedImage shot =
-            Backdrop.of(registry, client, screen.id(), ViewportClass.DESKTOP).image();
-        Path png = outDir.resolve(screen.id() + ".png");
-        Files.write(png, HeatmapRenderer.png(renderer.render(shot, a.grid())));
-        out.printf("  %-10s %,9d events → %s%n", screen.id(), a.grid().total(), png);
+      try (HeatmapService service = HeatmapService.of(config, stack.endpoints())) {
+        service.coverage().refresh();
+        Files.createDirectories(outDir);
+        HeatmapRenderer renderer = new HeatmapRenderer(HeatmapRenderer.Options.DEFAULT);
+        ScreenRegistry registry = new ScreenRegistry(stack.endpoints().objectStore(config));
+        for (Screen screen : ScreenCatalog.load().screens()) {
+          HeatmapService.Answer a =
+              service.heatmap(
+                  new HeatmapService.Request(
+                      client,
+                      screen.id(),
+                      List.of("move", "click"),
+                      ViewportClass.DESKTOP, // the generator's pages are 1440 px wide
+                      from,
+                      end));
+          // the screenshot as every reader gets it: from the screens registry (the stack seeded it)
+          BufferedImage shot =
+              Backdrop.of(registry, client, screen.id(), ViewportClass.DESKTOP).image();
+          Path png = outDir.resolve(screen.id() + ".png");
+          Files.write(png, HeatmapRenderer.png(renderer.render(shot, a.grid())));
+          out.printf("  %-10s %,9d events → %s%n", screen.id(), a.grid().total(), png);
+        }
       }
       stages.put("render", secs(t));
 

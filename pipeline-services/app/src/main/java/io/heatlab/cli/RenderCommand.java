@@ -137,7 +137,8 @@ final class RenderCommand implements Callable<Integer> {
     if ((compareFrom == null) != (compareTo == null)) {
       throw new UserError("compare mode by period needs both --compare-from and --compare-to");
     }
-    try (Stack stack = RunningStack.require(config)) {
+    try (Stack stack = RunningStack.require(config);
+        HeatmapService service = HeatmapService.of(config, stack.endpoints())) {
       ScreenRegistry registry = new ScreenRegistry(stack.endpoints().objectStore(config));
       List<String> ids = allScreens ? allScreensOf(config, stack, registry) : screens;
       if (ids.isEmpty()) {
@@ -147,7 +148,6 @@ final class RenderCommand implements Callable<Integer> {
       if (ids.size() > 1 && outDir == null) {
         throw new UserError("several screens: give --out-dir DIR");
       }
-      HeatmapService service = HeatmapService.of(config, stack.endpoints());
       HeatmapRenderer renderer =
           new HeatmapRenderer(new HeatmapRenderer.Options(radius, scale, opacity, true));
       List<Path> written = new ArrayList<>();

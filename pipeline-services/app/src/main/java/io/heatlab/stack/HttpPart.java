@@ -27,10 +27,12 @@ import java.util.function.Supplier;
 final class HttpPart implements StackPart {
   private final StackEndpoints endpoints;
   private final HeatlabHttpServer server;
+  private final HeatmapService heatmaps;
 
   HttpPart(HeatlabConfig config, StackEndpoints endpoints, Supplier<List<PartHealth>> stackHealth) {
     this.endpoints = endpoints;
     ReadAccess access = new ReadAccess(ClientKeys.read(config), ClientKeys.write(config));
+    this.heatmaps = HeatmapService.of(config, endpoints);
     BatchHandler batches =
         new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
     this.server =
@@ -38,7 +40,7 @@ final class HttpPart implements StackPart {
                 config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT))
             .routes(IngestEndpoint.routes(batches))
             .route("/healthz", new HealthHandler(stackHealth, batches::counters))
-            .route("/v1/heatmap", new HeatmapHandler(HeatmapService.of(config, endpoints), access))
+            .route("/v1/heatmap", new HeatmapHandler(heatmaps, access))
             .route(
                 ScreensHandler.PATH + "/*",
                 new ScreensHandler(
@@ -93,5 +95,6 @@ final class HttpPart implements StackPart {
   @Override
   public void stop() {
     server.stop();
+    heatmaps.close(); // its pooled ClickHouse connections, before ClickHouse stops
   }
 }

@@ -78,6 +78,7 @@ class HeatmapWindowsIT {
             new CellCount("demo", "pricing", "move", "desktop", 1, 2, 9)));
     assertThat(w.total(Granularity.HOURLY, hour)).isEqualTo(13);
     assertThat(total(query, List.of("move"), ViewportClass.MOBILE, theHour)).isEqualTo(4);
+    query.close();
     try (Connection c = older.connect();
         Statement st = c.createStatement();
         ResultSet rs =
@@ -168,9 +169,10 @@ class HeatmapWindowsIT {
         }
       }
     }
-    HeatmapGrid grid =
-        new HeatmapQuery(new ClickHouseJdbc(config, endpoints))
-            .heatmap("q", "pricing", List.of("move"), ViewportClass.DESKTOP, from, to);
+    HeatmapGrid grid;
+    try (HeatmapQuery query = new HeatmapQuery(new ClickHouseJdbc(config, endpoints))) {
+      grid = query.heatmap("q", "pricing", List.of("move"), ViewportClass.DESKTOP, from, to);
+    }
     assertThat(grid.at(50, 56))
         .isEqualTo(hourly.values().stream().mapToLong(Long::longValue).sum());
     assertThat(grid.total()).isEqualTo(grid.at(50, 56));

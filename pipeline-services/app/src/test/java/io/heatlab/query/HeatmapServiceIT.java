@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -121,6 +122,11 @@ class HeatmapServiceIT {
     land(unrolled, 9, random);
     service = HeatmapService.of(config, STACK.endpoints());
     service.coverage().refresh();
+  }
+
+  @AfterAll
+  static void closeService() {
+    service.close(); // its keep-alive connections, before ClickHouse stops
   }
 
   @Test

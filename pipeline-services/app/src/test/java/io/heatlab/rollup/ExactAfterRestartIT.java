@@ -207,11 +207,12 @@ class ExactAfterRestartIT {
     assertThat(rollups.landing().hours())
         .as("planning sees the hours of both formats")
         .contains(HourPartition.of(h3.toEpochMilli()), HourPartition.of(h4.toEpochMilli()));
-    HeatmapService service = HeatmapService.of(STACK.config(), STACK.endpoints());
-    service.coverage().refresh();
-    assertThat(service.coverage().missingHours(h3, h4.plus(Duration.ofHours(1))))
-        .as("coverage too")
-        .containsExactly(h3, h4);
+    try (HeatmapService service = HeatmapService.of(STACK.config(), STACK.endpoints())) {
+      service.coverage().refresh();
+      assertThat(service.coverage().missingHours(h3, h4.plus(Duration.ofHours(1))))
+          .as("coverage too")
+          .containsExactly(h3, h4);
+    }
 
     finished(rollups.run(Granularity.HOURLY, List.of(h3, h4), new RollupRun.Listener() {}));
     assertThat(cells(Granularity.HOURLY, h3)).isEqualTo(independentCells(List.of(h3)));
@@ -263,16 +264,18 @@ class ExactAfterRestartIT {
         Instant.now()
             .truncatedTo(ChronoUnit.HOURS)
             .minus(Duration.ofDays(40)); // hourly windows are kept 30 days
-    HeatmapService service = HeatmapService.of(STACK.config(), STACK.endpoints());
-    HeatmapService.Answer a =
-        service.heatmap(
-            new HeatmapService.Request(
-                "demo",
-                "pricing",
-                List.of("move", "click"),
-                ViewportClass.DESKTOP,
-                old,
-                old.plus(Duration.ofHours(5))));
+    HeatmapService.Answer a;
+    try (HeatmapService service = HeatmapService.of(STACK.config(), STACK.endpoints())) {
+      a =
+          service.heatmap(
+              new HeatmapService.Request(
+                  "demo",
+                  "pricing",
+                  List.of("move", "click"),
+                  ViewportClass.DESKTOP,
+                  old,
+                  old.plus(Duration.ofHours(5))));
+    }
     assertThat(a.expired())
         .containsExactly(
             new RollupCoverage.Expired(Granularity.HOURLY, old, old.plus(Duration.ofHours(5))));
