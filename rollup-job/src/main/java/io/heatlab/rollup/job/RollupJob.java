@@ -1,5 +1,6 @@
 package io.heatlab.rollup.job;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -9,10 +10,14 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.when;
 
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +64,12 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class RollupJob {
   static final int GRID = 100;
+  private static final long HOUR_MS = 3_600_000L;
+  private static final DateTimeFormatter WINDOW = DateTimeFormatter.ofPattern("yyyyMMddHH");
+
+  /** Losing attempts up to this many are broadcast to the anti-join; more are shuffled. */
+  static final int BROADCAST_LOSERS = 100_000;
+
   private static final Pattern FORMAT_FOLDER = Pattern.compile("/format=([a-z]+)/");
 
   /**
@@ -126,9 +137,21 @@ public final class RollupJob {
     // one pass: the write's own metrics give the totals, which heatlab checks against what it reads
     // back
     Observation totals = new Observation("heatlab-totals");
-    all.groupBy(
-            "window", "client_id", "screen_id", "event_type", "viewport_class", "cell_x", "cell_y")
-        .agg(sum("count").cast("long").as("count"), sum("rows_in").cast("long").as("rows_in"))
+    Dataset<Row> counts =
+        all.groupBy(
+                "window",
+                "client_id",
+                "screen_id",
+                "event_type",
+                "viewport_class",
+                "cell_x",
+                "cell_y")
+            .agg(sum("count").cast("long").as("count"), sum("rows_in").cast("long").as("rows_in"));
+    if (a.granularity.equals("hourly")) {
+      // the hour's number becomes its folder's name once per aggregated row, not per event
+      counts = counts.withColumn("window", hourLabel(col("window")));
+    }
+    counts
         .observe(
             totals,
             sum("rows_in").as("rows_in"),
@@ -194,10 +217,17 @@ public final class RollupJob {
     if (events == null) {
       return null;
     }
+    // the window as an integer (hours since the epoch): no date string per row, and a range on
+    // event_time that the Parquet reader can check against row-group statistics
+    long[] hours = a.inputs.keySet().stream().mapToLong(RollupJob::hourOf).sorted().toArray();
     Dataset<Row> windowed =
         events
-            .withColumn("window", date_format(timestamp_millis(col("event_time")), "yyyyMMddHH"))
-            .where(col("window").isin(a.inputs.keySet().toArray()));
+            .where(
+                col("event_time")
+                    .geq(hours[0] * HOUR_MS)
+                    .and(col("event_time").lt((hours[hours.length - 1] + 1) * HOUR_MS)))
+            .withColumn("window", floor(col("event_time").divide(HOUR_MS)).cast("long"))
+            .where(col("window").isin(Arrays.stream(hours).boxed().toArray()));
     return onceEach(windowed)
         .select(
             col("window"),
@@ -209,6 +239,16 @@ public final class RollupJob {
             cell(col("y_norm")).as("cell_y"),
             lit(1L).as("count"),
             lit(1L).as("rows_in"));
+  }
+
+  /** Hours since the epoch of a window named {@code yyyyMMddHH} (UTC). */
+  static long hourOf(String window) {
+    return LocalDateTime.parse(window, WINDOW).toEpochSecond(ZoneOffset.UTC) / 3600;
+  }
+
+  /** The {@code yyyyMMddHH} name of an hour since the epoch (the session time zone is UTC). */
+  static Column hourLabel(Column hour) {
+    return date_format(timestamp_seconds(hour.multiply(3600L)), "yyyyMMddHH");
   }
 
   /** The landing format of an input path: its {@code format=} folder, else {@code fallback}. */
@@ -249,30 +289,45 @@ public final class RollupJob {
    * part of a batch (one record per event) while the request was answered 503, and the client's
    * retry (same {@code batch_id}, a new {@code received_at}) wrote it whole; and a replay of the
    * topic after a switch of {@code landing.format} lands the same attempt again in the other format
-   * ({@code source}). So per (client_id, batch_id), only the rows of one attempt in one source
-   * count in this hour: the most complete (ties: the earliest, then the first format by name;
-   * complete copies are identical). A partial attempt holds a subset of the complete one's events,
-   * hour by hour.
+   * ({@code source}). So per (window, client_id, batch_id), only the rows of one attempt in one
+   * source count: the most complete (ties: the earliest, then the first format by name; complete
+   * copies are identical). A partial attempt holds a subset of the complete one's events, hour by
+   * hour.
+   *
+   * <p>Duplicates are rare, so the common case costs one narrow pass: the attempts of each batch (a
+   * count per attempt — partial aggregates, no row shuffled) ranked within the batches that have
+   * more than one; the losers collected. None: the events themselves are returned, untouched (no
+   * join). A few: dropped by an anti-join with them broadcast. Many (a replay of whole hours): the
+   * same anti-join, shuffled.
    */
   static Dataset<Row> onceEach(Dataset<Row> events) {
+    List<String> attempt = List.of("window", "client_id", "batch_id", "received_at", "source");
     Dataset<Row> attempts =
         events
-            .groupBy("window", "client_id", "batch_id", "received_at", "source")
+            .groupBy(attempt.stream().map(c -> col(c)).toArray(Column[]::new))
             .agg(count(lit(1)).as("n"));
-    WindowSpec best =
-        Window.partitionBy("window", "client_id", "batch_id")
-            .orderBy(col("n").desc(), col("received_at").asc(), col("source").asc());
-    Dataset<Row> keep =
+    WindowSpec batch = Window.partitionBy("window", "client_id", "batch_id");
+    Dataset<Row> losers =
         attempts
-            .withColumn("rank", row_number().over(best))
-            .where(col("rank").equalTo(1))
-            .select("window", "client_id", "batch_id", "received_at", "source");
-    return events.join(
-        keep,
-        CollectionConverters.asScala(
-                List.of("window", "client_id", "batch_id", "received_at", "source"))
-            .toSeq(),
-        "left_semi");
+            .withColumn("attempts", count(lit(1)).over(batch))
+            .where(col("attempts").gt(1))
+            .withColumn(
+                "rank",
+                row_number()
+                    .over(
+                        batch.orderBy(
+                            col("n").desc(), col("received_at").asc(), col("source").asc())))
+            .where(col("rank").gt(1))
+            .select(attempt.stream().map(c -> col(c)).toArray(Column[]::new));
+    List<Row> few = losers.limit(BROADCAST_LOSERS + 1).collectAsList();
+    if (few.isEmpty()) {
+      return events;
+    }
+    Dataset<Row> drop =
+        few.size() <= BROADCAST_LOSERS
+            ? broadcast(events.sparkSession().createDataFrame(few, losers.schema()))
+            : losers;
+    return events.join(drop, CollectionConverters.asScala(attempt).toSeq(), "left_anti");
   }
 
   /**

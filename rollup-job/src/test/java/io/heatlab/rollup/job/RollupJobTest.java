@@ -130,6 +130,37 @@ class RollupJobTest {
   }
 
   @Test
+  void withoutDuplicatesTheEventsAreCountedAsTheyAreWithNoJoin() {
+    StructType schema =
+        new StructType()
+            .add("window", DataTypes.StringType)
+            .add("client_id", DataTypes.StringType)
+            .add("batch_id", DataTypes.StringType)
+            .add("received_at", DataTypes.LongType)
+            .add("source", DataTypes.StringType)
+            .add("n", DataTypes.IntegerType);
+    Dataset<Row> events =
+        spark.createDataFrame(
+            List.of(
+                row("b1", 100, "jsonl", 1),
+                row("b1", 100, "jsonl", 2),
+                row("b2", 200, "parquet", 1)),
+            schema);
+
+    assertThat(RollupJob.onceEach(events)).as("the same plan: nothing joined").isSameAs(events);
+  }
+
+  @Test
+  void hourWindowsAreNumberedAndNamedBackInUtc() {
+    long hour = RollupJob.hourOf("2026120610");
+    assertThat(hour * 3600_000L)
+        .isEqualTo(java.time.Instant.parse("2026-12-06T10:00:00Z").toEpochMilli());
+    spark.conf().set("spark.sql.session.timeZone", "UTC");
+    assertThat(spark.range(1).select(RollupJob.hourLabel(lit(hour))).first().getString(0))
+        .isEqualTo("2026120610");
+  }
+
+  @Test
   void aBatchsWidthPutsItsEventsInTheContractsViewportClass() {
     Integer[] widths = {null, 1, 390, 767, 768, 1023, 1024, 1440, 100_000};
     List<Row> rows = new ArrayList<>();
