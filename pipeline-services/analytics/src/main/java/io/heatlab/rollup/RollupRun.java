@@ -50,7 +50,7 @@ public final class RollupRun {
   private volatile RunState state = RunState.SUBMITTED;
   private volatile double progress;
   private volatile String sparkAppId = "";
-  private volatile SparkApp app;
+  private volatile RollupApp app;
   private volatile boolean cancelled;
   private final boolean replaceWithEmpty;
 
@@ -101,7 +101,7 @@ public final class RollupRun {
    */
   public void cancel() {
     cancelled = true;
-    SparkApp a = app;
+    RollupApp a = app;
     if (a != null) {
       a.stop();
     }
@@ -120,7 +120,7 @@ public final class RollupRun {
     }
   }
 
-  void attach(SparkApp a) {
+  void attach(RollupApp a) {
     this.app = a;
     if (cancelled) {
       a.stop();

@@ -43,7 +43,7 @@ import org.apache.spark.launcher.SparkLauncher;
  *   <li>the storage secret travels in the child's environment, never on its command line.
  * </ul>
  */
-final class SparkApp {
+final class SparkApp implements RollupApp {
   private static final Pattern PROGRESS = Pattern.compile("HEATLAB_PROGRESS (\\d+)/(\\d+)");
   private static final Pattern TOTAL =
       Pattern.compile("HEATLAB_TOTAL rows_in=(\\d+) rows_out=(\\d+) events=(\\d+)");
@@ -85,52 +85,11 @@ final class SparkApp {
   static SparkApp launch(
       SparkSettings s, String runId, String mainClass, List<String> args, Events events)
       throws IOException {
-    Path home = SparkHome.generate(s.sparkHome(), s.sparkClasspath());
-    if (!Files.isRegularFile(s.jobJar())) {
-      throw new IOException(
-          "rollup job jar "
-              + s.jobJar()
-              + " is missing: build the rollup-job module (./heatlab does)");
-    }
     Files.createDirectories(s.logDir());
-    Map<String, String> env = new HashMap<>();
-    env.put("JAVA_HOME", System.getProperty("java.home"));
-    env.put("AWS_ACCESS_KEY_ID", s.accessKey()); // the constructor copies the map: fill it first
-    env.put("AWS_SECRET_ACCESS_KEY", s.secretKey());
     String logger = "heatlab.spark." + runId;
     SparkLauncher launcher =
-        new SparkLauncher(env)
-            .setSparkHome(home.toString())
-            .setAppResource(s.jobJar().toString())
-            .setMainClass(mainClass)
-            .setAppName("heatlab-" + runId)
-            .setMaster(s.master())
-            .setDeployMode("client")
-            .setConf(SparkLauncher.DRIVER_MEMORY, s.driverMemory())
-            .setConf(SparkLauncher.EXECUTOR_MEMORY, s.executorMemory())
-            .setConf(SparkLauncher.DRIVER_EXTRA_JAVA_OPTIONS, "-Duser.timezone=UTC")
-            .setConf(SparkLauncher.CHILD_PROCESS_LOGGER_NAME, logger)
-            .setConf("spark.ui.enabled", "false")
-            .setConf("spark.sql.shuffle.partitions", String.valueOf(s.shufflePartitions()))
-            .setConf("spark.sql.session.timeZone", "UTC")
-            .setConf("spark.sql.files.maxPartitionBytes", "16m")
-            .setConf("spark.hadoop.fs.s3a.endpoint", s.storageEndpoint())
-            .setConf("spark.hadoop.fs.s3a.endpoint.region", s.region())
-            .setConf("spark.hadoop.fs.s3a.path.style.access", "true")
-            .setConf(
-                "spark.hadoop.fs.s3a.aws.credentials.provider",
-                "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider")
-            .setConf("spark.hadoop.fs.s3a.attempts.maximum", "3")
-            .setConf("spark.hadoop.fs.s3a.retry.limit", "3")
-            .addAppArgs(args.toArray(new String[0]));
-    if (s.master().startsWith("local")) {
-      launcher
-          .setConf("spark.driver.bindAddress", "127.0.0.1")
-          .setConf("spark.driver.host", "127.0.0.1");
-    } else if (!s.driverHost().isBlank()) {
-      launcher.setConf(
-          "spark.driver.host", s.driverHost()); // executors on the cluster connect back to it
-    }
+        launcher(s, Map.of(), "heatlab-" + runId, mainClass, args)
+            .setConf(SparkLauncher.CHILD_PROCESS_LOGGER_NAME, logger);
     Output output = new Output(s.logDir().resolve(runId + ".log"), events);
     Logger jul = Logger.getLogger(logger);
     jul.setUseParentHandlers(false);
@@ -165,15 +124,70 @@ final class SparkApp {
     }
   }
 
-  long pid() {
-    return driver.pid();
+  /**
+   * A launcher of {@code mainClass} from the job jar with heatlab's Spark settings: the master,
+   * memory, UTC, storage over s3a — its credentials in the child's environment, with {@code
+   * extraEnv} — never on its command line.
+   */
+  static SparkLauncher launcher(
+      SparkSettings s,
+      Map<String, String> extraEnv,
+      String appName,
+      String mainClass,
+      List<String> args)
+      throws IOException {
+    Path home = SparkHome.generate(s.sparkHome(), s.sparkClasspath());
+    if (!Files.isRegularFile(s.jobJar())) {
+      throw new IOException(
+          "rollup job jar "
+              + s.jobJar()
+              + " is missing: build the rollup-job module (./heatlab does)");
+    }
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("AWS_ACCESS_KEY_ID", s.accessKey()); // the constructor copies the map: fill it first
+    env.put("AWS_SECRET_ACCESS_KEY", s.secretKey());
+    SparkLauncher launcher =
+        new SparkLauncher(env)
+            .setSparkHome(home.toString())
+            .setAppResource(s.jobJar().toString())
+            .setMainClass(mainClass)
+            .setAppName(appName)
+            .setMaster(s.master())
+            .setDeployMode("client")
+            .setConf(SparkLauncher.DRIVER_MEMORY, s.driverMemory())
+            .setConf(SparkLauncher.EXECUTOR_MEMORY, s.executorMemory())
+            .setConf(SparkLauncher.DRIVER_EXTRA_JAVA_OPTIONS, "-Duser.timezone=UTC")
+            .setConf("spark.ui.enabled", "false")
+            .setConf("spark.sql.shuffle.partitions", String.valueOf(s.shufflePartitions()))
+            .setConf("spark.sql.session.timeZone", "UTC")
+            .setConf("spark.sql.files.maxPartitionBytes", "16m")
+            .setConf("spark.hadoop.fs.s3a.endpoint", s.storageEndpoint())
+            .setConf("spark.hadoop.fs.s3a.endpoint.region", s.region())
+            .setConf("spark.hadoop.fs.s3a.path.style.access", "true")
+            .setConf(
+                "spark.hadoop.fs.s3a.aws.credentials.provider",
+                "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider")
+            .setConf("spark.hadoop.fs.s3a.attempts.maximum", "3")
+            .setConf("spark.hadoop.fs.s3a.retry.limit", "3")
+            .addAppArgs(args.toArray(new String[0]));
+    if (s.master().startsWith("local")) {
+      launcher
+          .setConf("spark.driver.bindAddress", "127.0.0.1")
+          .setConf("spark.driver.host", "127.0.0.1");
+    } else if (!s.driverHost().isBlank()) {
+      launcher.setConf(
+          "spark.driver.host", s.driverHost()); // executors on the cluster connect back to it
+    }
+    return launcher;
   }
 
   /**
    * Stops the application: ask Spark (or, before the driver has connected back to the launcher,
    * SIGTERM its process), give the driver 3 s, then kill it.
    */
-  void stop() {
+  @Override
+  public void stop() {
     stopRequested = true;
     try {
       handle.stop();
@@ -193,7 +207,8 @@ final class SparkApp {
   }
 
   /** Waits for the end (stopping the application after {@code timeout}) and returns the verdict. */
-  Verdict await(Duration timeout) throws InterruptedException {
+  @Override
+  public Verdict await(Duration timeout) throws InterruptedException {
     if (!finalState.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       output.accept("heatlab: the rollup ran longer than " + timeout + ": stopping it");
       stop();
@@ -224,7 +239,7 @@ final class SparkApp {
    * The driver's stdout and stderr, line by line: parsed, kept for the error, written to the run's
    * log file.
    */
-  private static final class Output extends Handler {
+  static final class Output extends Handler {
     private final BufferedWriter log;
     private final Path file;
     private final Events events;

@@ -23,7 +23,9 @@ public record SparkSettings(
     Path jobJar,
     Path logDir,
     Path lockFile,
-    Duration timeout) {
+    Duration timeout,
+    boolean warmDriver,
+    WarmDriver.Files driverFiles) {
 
   public static SparkSettings of(HeatlabConfig c, StackEndpoints endpoints) {
     String endpoint = c.getString(HeatlabConfig.ROLLUP_SPARK_STORAGE_ENDPOINT);
@@ -45,7 +47,32 @@ public record SparkSettings(
         Path.of(jar.isBlank() ? BuildArtifacts.path("rollup.job.jar") : jar),
         c.dataDir().resolve("log/rollups"),
         lockFile(c),
-        Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_TIMEOUT_MS)));
+        Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_TIMEOUT_MS)),
+        c.getBoolean(HeatlabConfig.ROLLUP_DRIVER_WARM),
+        WarmDriver.Files.of(c.dataDir().toAbsolutePath().normalize()));
+  }
+
+  /** The same settings, every run launching its own application (benchmarks: the cold path). */
+  public SparkSettings cold() {
+    return new SparkSettings(
+        master,
+        driverHost,
+        driverMemory,
+        executorMemory,
+        shufflePartitions,
+        storageEndpoint,
+        region,
+        accessKey,
+        secretKey,
+        bucket,
+        sparkHome,
+        sparkClasspath,
+        jobJar,
+        logDir,
+        lockFile,
+        timeout,
+        false,
+        driverFiles);
   }
 
   /** The lock of the published windows of {@code c}'s data directory ({@link PublishLock}). */

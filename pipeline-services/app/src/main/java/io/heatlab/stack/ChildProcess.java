@@ -100,6 +100,19 @@ public final class ChildProcess {
     }
   }
 
+  /**
+   * Takes over a process started elsewhere (e.g. by spark-launcher, its output already going to
+   * {@link #logFile}) and records its pid, as {@link #start} does.
+   */
+  public void adopt(Process started) throws IOException {
+    if (isAlive()) {
+      throw new IllegalStateException(name + " is already running as pid " + process.pid());
+    }
+    process = started;
+    Files.createDirectories(pidFile.getParent());
+    Files.writeString(pidFile, started.pid() + " " + StartStamp.of(started.toHandle()) + "\n");
+  }
+
   public boolean isAlive() {
     Process p = process;
     return p != null && p.isAlive();

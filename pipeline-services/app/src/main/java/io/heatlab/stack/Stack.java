@@ -63,13 +63,16 @@ public final class Stack implements AutoCloseable {
     this.config = config;
     this.layout = new StackLayout(config.dataDir());
     this.endpoints = StackEndpoints.of(config);
-    this.parts =
-        List.of(
-            new KafkaBrokerPart(config, layout, endpoints),
-            new ObjectStoragePart(config, layout, endpoints),
-            new ClickHousePart(config, layout, endpoints),
-            new ConnectWorkerPart(config, layout, endpoints),
-            new HttpPart(config, endpoints, this::health));
+    List<StackPart> all = new ArrayList<>();
+    all.add(new KafkaBrokerPart(config, layout, endpoints));
+    all.add(new ObjectStoragePart(config, layout, endpoints));
+    all.add(new ClickHousePart(config, layout, endpoints));
+    all.add(new ConnectWorkerPart(config, layout, endpoints));
+    if (config.getBoolean(HeatlabConfig.ROLLUP_DRIVER_WARM)) {
+      all.add(new SparkDriverPart(config, layout, endpoints));
+    }
+    all.add(new HttpPart(config, endpoints, this::health));
+    this.parts = List.copyOf(all);
   }
 
   /**

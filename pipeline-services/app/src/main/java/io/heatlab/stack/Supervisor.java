@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Supervisor {
   private static final List<String> PART_NAMES =
-      List.of("connect", "kafka", "storage", "clickhouse");
+      List.of("connect", SparkDriverPart.NAME, "kafka", "storage", "clickhouse");
   private static final String MARKER = "heatlab";
 
   private Supervisor() {}

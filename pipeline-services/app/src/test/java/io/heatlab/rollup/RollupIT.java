@@ -13,6 +13,8 @@ import io.heatlab.landing.ObjectStore;
 import io.heatlab.landing.ParquetFormat;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
+import io.heatlab.stack.SparkDriverPart;
+import io.heatlab.stack.StackPart;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +43,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RollupIT {
 
-  @RegisterExtension static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
+  /** With the warm driver, as deployed: every run below goes to it (or falls back when it died). */
+  @RegisterExtension
+  static final EmbeddedStackExtension STACK =
+      new EmbeddedStackExtension().with(HeatlabConfig.ROLLUP_DRIVER_WARM, "true");
 
   private static final LandingLayout LAYOUT = new LandingLayout(LandingLayout.DEFAULT_PREFIX);
   private static ObjectStore store;
@@ -305,20 +311,84 @@ class RollupIT {
                 }
               }
             });
-    assertThat(running.await(120, TimeUnit.SECONDS)).isTrue();
-    List<ProcessHandle> drivers =
+    assertThat(running.await(240, TimeUnit.SECONDS)).isTrue();
+    List<ProcessHandle> launched =
         ProcessHandle.current().children().filter(p -> !before.contains(p.pid())).toList();
-    assertThat(drivers).hasSize(1);
+    boolean warm = WarmDriver.connect(driverFiles()).isPresent();
     long t0 = System.nanoTime();
     run.cancel();
     RollupRun.Result result = run.await();
     assertThat(result.state()).isEqualTo(RunState.KILLED);
-    assertThat((System.nanoTime() - t0) / 1e9).as("seconds to stop").isLessThan(10);
-    assertThat(drivers.get(0).isAlive()).as("the driver process is gone").isFalse();
+    System.out.printf("cancelled in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    if (warm) {
+      assertThat(launched).as("no application launched for the run").isEmpty();
+      assertThat(WarmDriver.connect(driverFiles()))
+          .as("the warm driver cancelled the run's jobs and lives on")
+          .isPresent();
+    } else {
+      assertThat(launched).hasSize(1);
+      assertThat(launched.get(0).isAlive()).as("the run's application is gone").isFalse();
+    }
     assertThat(cells(Granularity.HOURLY, h)).as("nothing published").isEmpty();
     assertThat(rollups.aggregates().current(Granularity.HOURLY, h)).isEmpty();
     assertThat(rollups.runs().history(Granularity.HOURLY, h, h.plusSeconds(3600), 1).get(0).state())
         .isEqualTo(RunState.KILLED);
+  }
+
+  @Test
+  void aDeadWarmDriverIsReplacedByALaunchThenRestartedAndTheCountsAreTheSame() throws Exception {
+    Instant h = Instant.parse("2026-11-20T07:00:00Z");
+    land(
+        new ParquetFormat("zstd"),
+        h,
+        List.of(
+            event("acme", "pricing", "move", h, 0.1, 0.2),
+            event("acme", "pricing", "click", h, 0.3, 0.4)));
+    Map<String, Long> expected =
+        Map.of("acme/pricing/move/10/20", 1L, "acme/pricing/click/30/40", 1L);
+    StackPart driver = STACK.part(SparkDriverPart.NAME);
+
+    List<String> lines = new CopyOnWriteArrayList<>();
+    RollupRun.Result warm = rollups.run(Granularity.HOURLY, List.of(h), collect(lines));
+    assertThat(warm.state()).as(warm.error()).isEqualTo(RunState.FINISHED);
+    assertThat(lines).anyMatch(l -> l.contains("running on the warm Spark driver"));
+    assertThat(cells(Granularity.HOURLY, h)).isEqualTo(expected);
+
+    driver.kill(); // kill -9, as a crash or the OOM killer would
+    lines.clear();
+    RollupRun.Result launched = rollups.run(Granularity.HOURLY, List.of(h), collect(lines));
+    assertThat(launched.state()).as(launched.error()).isEqualTo(RunState.FINISHED);
+    assertThat(lines)
+        .as("no warm driver: the run launched its own application")
+        .noneMatch(l -> l.contains("running on the warm Spark driver"));
+    assertThat(cells(Granularity.HOURLY, h)).isEqualTo(expected);
+
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+    while (!driver.health().detail().startsWith("warm:") && System.nanoTime() < deadline) {
+      Thread.sleep(1_000);
+    }
+    assertThat(driver.health().detail())
+        .as("relaunched by its watchdog")
+        .startsWith("warm:")
+        .contains("restarted 1×");
+    lines.clear();
+    RollupRun.Result again = rollups.run(Granularity.HOURLY, List.of(h), collect(lines));
+    assertThat(again.state()).as(again.error()).isEqualTo(RunState.FINISHED);
+    assertThat(lines).anyMatch(l -> l.contains("running on the warm Spark driver"));
+    assertThat(cells(Granularity.HOURLY, h)).isEqualTo(expected);
+  }
+
+  private static RollupRun.Listener collect(List<String> lines) {
+    return new RollupRun.Listener() {
+      @Override
+      public void line(RollupRun run, String line) {
+        lines.add(line);
+      }
+    };
+  }
+
+  private static WarmDriver.Files driverFiles() {
+    return SparkSettings.of(STACK.config(), STACK.endpoints()).driverFiles();
   }
 
   // ---- helpers

@@ -18,6 +18,7 @@ import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.Rollups;
 import io.heatlab.rollup.RunState;
 import io.heatlab.rollup.SparkSettings;
+import io.heatlab.rollup.WarmDriver;
 import io.heatlab.stack.Stack;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -50,8 +51,9 @@ import picocli.CommandLine.Option;
       "Hourly rollup speed on the running stack: writes N contract events for one hour in each format",
       "(objects of --object-events, as the connector lands them) under bench/<run>/ in the bucket and in a local",
       "directory, runs the real hourly rollup over them (spark-launcher, s3a, publish to ClickHouse) and the same",
-      "aggregation with DuckDB over the local copy (DuckDB has no S3 reader offline). Prints events/s end to end and",
-      "of the Spark job alone, and the ratios to DuckDB. Cleans up afterwards (objects, aggregates, the bench window)."
+      "aggregation with DuckDB over the local copy (DuckDB has no S3 reader offline). The rollup runs cold (an",
+      "application launched for it), then twice on the stack's warm driver when one answers. Prints events/s end to",
+      "end and of the Spark job alone, and the ratios to DuckDB. Cleans up afterwards (objects, aggregates, window)."
     })
 final class BenchRollupCommand implements Callable<Integer> {
   private static final Pattern TIMING =
@@ -109,66 +111,30 @@ final class BenchRollupCommand implements Callable<Integer> {
                 "bench/" + run + "/" + format
                     + "/events"); // a rollup reads every format of its layout
         long bytes = generate(codec, layout, store, dir, out);
-        try (Rollups rollups =
-            new Rollups(
-                SparkSettings.of(config, stack.endpoints()),
-                store,
-                layout,
-                "bench/" + run + "/" + format + "/aggregates",
-                jdbc)) {
-          long[] timing = new long[2];
-          long t0 = System.nanoTime();
-          RollupRun.Result r =
-              rollups.run(
-                  Granularity.HOURLY,
-                  List.of(HOUR),
-                  new RollupRun.Listener() {
-                    @Override
-                    public void line(RollupRun run, String line) {
-                      Matcher m = TIMING.matcher(line);
-                      if (m.matches()) {
-                        timing[0] = Long.parseLong(m.group(1));
-                        timing[1] = Long.parseLong(m.group(2));
-                      }
-                    }
-
-                    @Override
-                    public void state(RollupRun run, RunState state) {
-                      out.printf("  %5.1fs  %s%n", (System.nanoTime() - t0) / 1e9, state);
-                    }
-                  });
-          double e2e = (System.nanoTime() - t0) / 1e9;
-          if (!r.succeeded()) {
-            out.println("  rollup " + r.state() + ": " + r.error());
-            return 1;
-          }
-          RollupRun.WindowResult w = r.windows().get(HOUR);
-          double duck = duckdb(format, dir);
-          double work = timing[1] / 1000.0;
-          out.printf(
-              "  %s: %,d bytes (%.2f B/event); rollup %,d events → %,d cells: end to end %.1f s (launch + publish"
-                  + " included) = %,.0f events/s; Spark job alone %.1f s = %,.0f events/s%n",
-              format,
-              bytes,
-              (double) bytes / events,
-              w.events(),
-              w.rowsOut(),
-              e2e,
-              events / e2e,
-              work,
-              events / work);
-          out.printf(
-              "  DuckDB %s over the same files (local): %.1f s = %,.0f events/s → Spark/DuckDB: %.1f× end to end,"
-                  + " %.1f× job alone%n",
-              format, duck, events / duck, e2e / duck, work / duck);
-          if (w.events() != events) {
-            out.println(
-                "  MISMATCH: the rollup counted "
-                    + w.events()
-                    + " events, "
-                    + events
-                    + " were written");
-            return 1;
+        SparkSettings spark = SparkSettings.of(config, stack.endpoints());
+        boolean warm = spark.warmDriver() && WarmDriver.connect(spark.driverFiles()).isPresent();
+        if (!warm) {
+          out.println(
+              "  (no warm Spark driver answers — rollup.driver.warm=false, or still warming up:"
+                  + " cold launches only)");
+        }
+        double duck = duckdb(format, dir);
+        out.printf(
+            "  DuckDB %s over the same files (local): %.1f s = %,.0f events/s%n",
+            format, duck, events / duck);
+        List<Object[]> modes = new ArrayList<>();
+        modes.add(new Object[] {"cold launch", spark.cold()});
+        if (warm) {
+          modes.add(new Object[] {"warm driver", spark});
+          modes.add(new Object[] {"warm driver, again", spark});
+        }
+        for (Object[] mode : modes) {
+          out.printf("  %s:%n", mode[0]);
+          int code =
+              rollupOnce(
+                  (SparkSettings) mode[1], store, layout, run, format, jdbc, bytes, duck, out);
+          if (code != 0) {
+            return code;
           }
         }
       }
@@ -276,6 +242,76 @@ final class BenchRollupCommand implements Callable<Integer> {
    * The hourly aggregation in DuckDB over the local objects, written to Parquet like the Spark job;
    * seconds.
    */
+  /** One hourly rollup of the bench's hour: its times, and the ratios to DuckDB's {@code duck}. */
+  private int rollupOnce(
+      SparkSettings spark,
+      ObjectStore store,
+      LandingLayout layout,
+      String run,
+      String format,
+      ClickHouseJdbc jdbc,
+      long bytes,
+      double duck,
+      PrintStream out)
+      throws Exception {
+    try (Rollups rollups =
+        new Rollups(spark, store, layout, "bench/" + run + "/" + format + "/aggregates", jdbc)) {
+      long[] timing = new long[2];
+      long t0 = System.nanoTime();
+      RollupRun.Result r =
+          rollups.run(
+              Granularity.HOURLY,
+              List.of(HOUR),
+              new RollupRun.Listener() {
+                @Override
+                public void line(RollupRun run, String line) {
+                  Matcher m = TIMING.matcher(line);
+                  if (m.matches()) {
+                    timing[0] = Long.parseLong(m.group(1));
+                    timing[1] = Long.parseLong(m.group(2));
+                  }
+                }
+
+                @Override
+                public void state(RollupRun run, RunState state) {
+                  out.printf("    %5.1fs  %s%n", (System.nanoTime() - t0) / 1e9, state);
+                }
+              });
+      double e2e = (System.nanoTime() - t0) / 1e9;
+      if (!r.succeeded()) {
+        out.println("    rollup " + r.state() + ": " + r.error());
+        return 1;
+      }
+      RollupRun.WindowResult w = r.windows().get(HOUR);
+      double work = timing[1] / 1000.0;
+      out.printf(
+          "    %s: %,d bytes (%.2f B/event); rollup %,d events → %,d cells: end to end %.1f s (launch"
+              + " + publish included) = %,.0f events/s; Spark job alone %.1f s = %,.0f events/s →"
+              + " Spark/DuckDB %.1f× end to end, %.1f× job alone%n",
+          format,
+          bytes,
+          (double) bytes / events,
+          w.events(),
+          w.rowsOut(),
+          e2e,
+          events / e2e,
+          work,
+          events / work,
+          e2e / duck,
+          work / duck);
+      if (w.events() != events) {
+        out.println(
+            "    MISMATCH: the rollup counted "
+                + w.events()
+                + " events, "
+                + events
+                + " were written");
+        return 1;
+      }
+      return 0;
+    }
+  }
+
   private static double duckdb(String format, Path dir) throws Exception {
     String source =
         format.equals("parquet")

@@ -78,6 +78,12 @@ final class RollupDefinitions {
             Importance.LOW,
             "A rollup application still running after this long is stopped and recorded FAILED.")
         .define(
+            ROLLUP_DRIVER_WARM,
+            Type.BOOLEAN,
+            true,
+            Importance.MEDIUM,
+            "Keep a warm Spark driver running with the stack (the spark-driver part) that runs each rollup without a new JVM and Spark session; false = every rollup launches its own application (also the fallback when the driver is down).")
+        .define(
             ROLLUP_AGGREGATES_PREFIX,
             Type.STRING,
             "aggregates/v1",

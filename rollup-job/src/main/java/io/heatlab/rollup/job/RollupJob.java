@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
@@ -65,7 +66,7 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class RollupJob {
   static final int GRID = 100;
   private static final long HOUR_MS = 3_600_000L;
-  private static final DateTimeFormatter WINDOW = DateTimeFormatter.ofPattern("yyyyMMddHH");
+  static final DateTimeFormatter WINDOW = DateTimeFormatter.ofPattern("yyyyMMddHH");
 
   /** Losing attempts up to this many are broadcast to the anti-join; more are shuffled. */
   static final int BROADCAST_LOSERS = 100_000;
@@ -129,9 +130,14 @@ public final class RollupJob {
   }
 
   static void run(SparkSession spark, Args a) throws InterruptedException {
+    run(spark, a, System.out::println);
+  }
+
+  /** Runs the rollup of {@code a}; its totals line goes to {@code out}. */
+  static void run(SparkSession spark, Args a, Consumer<String> out) throws InterruptedException {
     Dataset<Row> all = a.granularity.equals("hourly") ? hourly(spark, a) : coarser(spark, a);
     if (all == null) {
-      System.out.println("HEATLAB_TOTAL rows_in=0 rows_out=0 events=0");
+      out.accept("HEATLAB_TOTAL rows_in=0 rows_out=0 events=0");
       return;
     }
     // one pass: the write's own metrics give the totals, which heatlab checks against what it reads
@@ -164,7 +170,7 @@ public final class RollupJob {
         .option("compression", "zstd")
         .parquet(a.output);
     Map<String, Object> t = totals.getAsJava(); // blocks until the write's action completed
-    System.out.println(
+    out.accept(
         "HEATLAB_TOTAL rows_in="
             + t.get("rows_in")
             + " rows_out="

@@ -55,6 +55,9 @@ public final class EmbeddedStackExtension
     }
     overrides.put(HeatlabConfig.KAFKA_HEAP, "512m");
     overrides.put(HeatlabConfig.CONNECT_HEAP, "512m");
+    // the warm rollup driver is a JVM and a warm-up on two cores: the classes that test it turn
+    // it on (RollupIT); the others roll up with one application per run, the fallback path
+    overrides.put(HeatlabConfig.ROLLUP_DRIVER_WARM, "false");
   }
 
   /** Overrides one setting for this test class's stack. */
