@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * comparison must match the PNGs under src/test/resources/golden/ within a small tolerance (a
  * channel may differ by 3, and at most 0.1% of pixels more than that: font rasterisation of the
  * legend varies a little between JDKs). Regenerate after an intended change: {@code
- * -Dheatlab.golden.update=true} (then look at the PNGs).
+ * -Dheatlab.golden.update=true} (then look at the PNGs). The same images rendered one after the
+ * other into one reused buffer must match them too.
  */
 class HeatmapRendererGoldenTest {
 
@@ -58,6 +60,22 @@ class HeatmapRendererGoldenTest {
     check("linear", linear.render(bg, grid(1)));
     check("log", log.render(bg, grid(1)));
     check("compare", linear.renderDifference(bg, grid(1), grid(2), "A", "B"));
+  }
+
+  @Test
+  void renderingIntoOneReusedBufferMatchesTheSameGoldenImages() throws Exception {
+    Assumptions.assumeFalse(Boolean.getBoolean("heatlab.golden.update"));
+    HeatmapRenderer linear =
+        new HeatmapRenderer(
+            new HeatmapRenderer.Options(2.5, HeatmapRenderer.Scale.LINEAR, 0.75, true));
+    HeatmapRenderer log =
+        new HeatmapRenderer(new HeatmapRenderer.Options(4, HeatmapRenderer.Scale.LOG, 0.6, true));
+    BufferedImage bg = HeatmapRenderer.toIntArgb(background());
+    BufferedImage buffer = linear.renderDifference(bg, grid(1), grid(2), "A", "B", null);
+    check("compare", buffer);
+    check("log", log.render(bg, grid(1), buffer));
+    check("linear", linear.render(bg, grid(1), buffer));
+    check("compare", linear.renderDifference(bg, grid(1), grid(2), "A", "B", buffer));
   }
 
   private static void check(String name, BufferedImage actual) throws Exception {

@@ -5,9 +5,11 @@ import io.heatlab.cli.ProfileOptions;
 import io.heatlab.cli.RunningStack;
 import io.heatlab.config.ClientKeys;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.contract.ViewportClass;
 import io.heatlab.http.HeatlabHttpServer;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
+import io.heatlab.olap.HeatmapQuery;
 import io.heatlab.query.HeatmapHandler;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.query.ReadAccess;
@@ -22,6 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +43,10 @@ import picocli.CommandLine.Option;
     description = {
       "Heatmap query latency through the API, and render time: fills heatmap_hourly/daily/weekly with 30",
       "days of realistic rows for a scratch client 'bench' (3 screens × 2 types, a few thousand cells per hour),",
-      "marks the windows rolled up, then times GET /v1/heatmap (the real handler, in-process Jetty) for one screen",
-      "over 1 day, 1 week and 1 month (ragged edges), and renders a 100×100 grid over 1920×1080. Removes its rows after."
+      "marks the windows rolled up and merges them (OPTIMIZE … FINAL), then times GET /v1/heatmap (the real handler,",
+      "in-process Jetty) for one screen over 1 day, 1 week and 1 month (ragged edges), beside the baseline: the same",
+      "SQL sent straight to ClickHouse over one keep-alive HTTP connection. Renders a 100×100 grid over 1920×1080.",
+      "Removes its rows after."
     })
 final class BenchQueryCommand implements Callable<Integer> {
   private static final String CLIENT = "bench";
@@ -50,9 +55,15 @@ final class BenchQueryCommand implements Callable<Integer> {
 
   @Option(
       names = "--requests",
-      defaultValue = "200",
-      description = "Requests per range (after 20 warm-up). Default ${DEFAULT-VALUE}.")
+      defaultValue = "1000",
+      description = "Timed requests per range. Default ${DEFAULT-VALUE}.")
   int requests;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "200",
+      description = "Untimed requests per range first. Default ${DEFAULT-VALUE}.")
+  int warmup;
 
   @Option(
       names = "--cells",
@@ -73,6 +84,7 @@ final class BenchQueryCommand implements Callable<Integer> {
       out.printf(
           "filled %,d hourly rows (+ daily, weekly) for client '%s' over %s … %s in %.1f s%n",
           rows, CLIENT, from, now, (System.nanoTime() - t0) / 1e9);
+      merge(jdbc, out);
       int port = FreePorts.next();
       HeatmapService service = HeatmapService.of(config, stack.endpoints());
       HeatlabHttpServer server =
@@ -88,6 +100,10 @@ final class BenchQueryCommand implements Callable<Integer> {
       try {
         HttpClient http = HttpClient.newHttpClient();
         Instant end = now.minus(Duration.ofMinutes(17));
+        out.printf(
+            "%d warm-up + %d timed requests per range, one at a time; baseline: the handler's SQL"
+                + " POSTed to ClickHouse alone%n",
+            warmup, requests);
         for (Object[] range :
             List.of(
                 new Object[] {"1 day", Duration.ofDays(1)},
@@ -106,34 +122,65 @@ final class BenchQueryCommand implements Callable<Integer> {
                       + end);
           HttpRequest request =
               HttpRequest.newBuilder(uri).header("Authorization", "Bearer bench-key").build();
-          String body = "";
-          double[] ms = new double[requests];
-          for (int i = -20; i < requests; i++) {
-            long s = System.nanoTime();
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-              out.println("  " + range[0] + ": HTTP " + r.statusCode() + " " + r.body());
-              return 1;
-            }
-            if (i >= 0) {
-              ms[i] = (System.nanoTime() - s) / 1e6;
-            }
-            body = r.body();
-          }
-          Arrays.sort(ms);
-          var json = new ObjectMapper().readTree(body);
+          String[] body = {""};
+          double[] api =
+              time(
+                  () -> {
+                    HttpResponse<String> r =
+                        http.send(request, HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                      throw new IllegalStateException(
+                          range[0] + ": HTTP " + r.statusCode() + " " + r.body());
+                    }
+                    body[0] = r.body();
+                  });
+          var json = new ObjectMapper().readTree(body[0]);
+          // the plan the handler used (whole hours, every window rolled up) and its SQL
+          String sql =
+              HeatmapQuery.heatmapSql(
+                  CLIENT,
+                  "pricing",
+                  List.of("move", "click"),
+                  ViewportClass.DESKTOP,
+                  HeatmapQuery.plan(
+                      start.truncatedTo(ChronoUnit.HOURS),
+                      end.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1))));
+          HttpRequest raw =
+              HttpRequest.newBuilder(
+                      URI.create(
+                          stack.endpoints().clickhouseUrl()
+                              + "/?database="
+                              + config.getString(HeatlabConfig.CLICKHOUSE_DATABASE)))
+                  .header("X-ClickHouse-User", config.getString(HeatlabConfig.CLICKHOUSE_USER))
+                  .header("X-ClickHouse-Key", config.secret(HeatlabConfig.CLICKHOUSE_PASSWORD))
+                  .POST(HttpRequest.BodyPublishers.ofString(sql))
+                  .build();
+          double[] alone =
+              time(
+                  () -> {
+                    HttpResponse<String> r = http.send(raw, HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                      throw new IllegalStateException("ClickHouse: " + r.body());
+                    }
+                  });
           out.printf(
-              "  %-8s p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  (%,d events, %d cells, windows read %s)%n",
+              "  %-8s API p50 %5.1f ms  p99 %5.1f ms  max %6.1f ms | ClickHouse alone p50 %5.1f"
+                  + " ms  p99 %5.1f ms | API/alone at p99 %.1f× (%,d events, %d cells, windows"
+                  + " read %s)%n",
               range[0],
-              ms[ms.length / 2],
-              ms[(int) Math.ceil(ms.length * 0.99) - 1],
-              ms[ms.length - 1],
+              pct(api, 50),
+              pct(api, 99),
+              api[api.length - 1],
+              pct(alone, 50),
+              pct(alone, 99),
+              pct(api, 99) / pct(alone, 99),
               json.get("total").asLong(),
               json.get("cells").size(),
               json.get("windows_read"));
         }
       } finally {
         server.stop();
+        service.close();
         clean(jdbc);
       }
       renderTiming(out);
@@ -216,6 +263,57 @@ final class BenchQueryCommand implements Callable<Integer> {
     return hours * rowsPerHour;
   }
 
+  /** A request to time; throws on a wrong answer. */
+  private interface Sample {
+    void run() throws Exception;
+  }
+
+  /** {@code warmup} untimed runs, then {@code requests} timed ones: milliseconds, sorted. */
+  private double[] time(Sample sample) throws Exception {
+    for (int i = 0; i < warmup; i++) {
+      sample.run();
+    }
+    double[] ms = new double[requests];
+    for (int i = 0; i < requests; i++) {
+      long s = System.nanoTime();
+      sample.run();
+      ms[i] = (System.nanoTime() - s) / 1e6;
+    }
+    Arrays.sort(ms);
+    return ms;
+  }
+
+  private static double pct(double[] sorted, int p) {
+    return sorted[Math.max(0, (int) Math.ceil(sorted.length * p / 100.0) - 1)];
+  }
+
+  /**
+   * Merges the filled tables' parts as a day of inserts and background merges would have: reads
+   * then see one part per partition, as in a settled deployment.
+   */
+  private static void merge(ClickHouseJdbc jdbc, PrintStream out) throws Exception {
+    long t0 = System.nanoTime();
+    try (Connection c = jdbc.connect();
+        Statement st = c.createStatement()) {
+      for (Granularity g : Granularity.values()) {
+        st.execute("OPTIMIZE TABLE " + g.table() + " FINAL");
+      }
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT table, count() FROM system.parts WHERE active AND database = currentDatabase()"
+                  + " AND table LIKE 'heatmap_%' GROUP BY table ORDER BY table")) {
+        StringBuilder parts = new StringBuilder();
+        while (rs.next()) {
+          parts.append(parts.length() == 0 ? "" : ", ").append(rs.getString(1)).append(' ');
+          parts.append(rs.getLong(2));
+        }
+        out.printf(
+            "merged (OPTIMIZE … FINAL) in %.1f s; active parts: %s%n",
+            (System.nanoTime() - t0) / 1e9, parts);
+      }
+    }
+  }
+
   private static void clean(ClickHouseJdbc jdbc) throws Exception {
     try (Connection c = jdbc.connect();
         Statement st = c.createStatement()) {
@@ -226,10 +324,20 @@ final class BenchQueryCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Render time of a 100×100 grid over a 1920×1080 TYPE_INT_ARGB screenshot (smoothing, gradient,
+   * legend; no PNG encoding): into one reused buffer, as a caller rendering again and again does,
+   * and allocating a new image per render ({@code render(shot, grid)}) for comparison.
+   */
   private static void renderTiming(PrintStream out) {
-    BufferedImage shot = new BufferedImage(1920, 1080, BufferedImage.TYPE_INT_RGB);
-    HeatmapGrid grid = HeatmapGrid.empty(100, 100);
+    BufferedImage shot = new BufferedImage(1920, 1080, BufferedImage.TYPE_INT_ARGB);
     Random r = new Random(1);
+    for (int y = 0; y < shot.getHeight(); y++) {
+      for (int x = 0; x < shot.getWidth(); x++) {
+        shot.setRGB(x, y, 0xff000000 | r.nextInt(0x1000000));
+      }
+    }
+    HeatmapGrid grid = HeatmapGrid.empty(100, 100);
     for (int i = 0; i < 100_000; i++) {
       grid.add(
           (int) Math.min(99, Math.abs(50 + r.nextGaussian() * 20)),
@@ -237,17 +345,44 @@ final class BenchQueryCommand implements Callable<Integer> {
           1);
     }
     HeatmapRenderer renderer = new HeatmapRenderer(HeatmapRenderer.Options.DEFAULT);
-    double[] ms = new double[50];
-    for (int i = -10; i < ms.length; i++) {
+    int warmups = 200;
+    int renders = 1000;
+    BufferedImage[] buffer = {null};
+    double[] reused =
+        renderMillis(warmups, renders, () -> buffer[0] = renderer.render(shot, grid, buffer[0]));
+    double[] allocating = renderMillis(warmups, renders, () -> renderer.render(shot, grid));
+    out.printf(
+        "render 100×100 grid over 1920×1080 (smoothing, gradient, legend; no PNG encoding),"
+            + " %,d renders after %d warm-up:%n",
+        renders, warmups);
+    String line = "  %-38s p50 %5.1f ms  p99 %5.1f ms  max %5.1f ms%n";
+    out.printf(
+        line,
+        "into a reused buffer",
+        reused[renders / 2],
+        reused[(int) Math.ceil(renders * 0.99) - 1],
+        reused[renders - 1]);
+    out.printf(
+        line,
+        "a new image each (render(shot, grid))",
+        allocating[renders / 2],
+        allocating[(int) Math.ceil(renders * 0.99) - 1],
+        allocating[renders - 1]);
+  }
+
+  /** {@code warmups} untimed renders, then {@code renders} timed ones: milliseconds, sorted. */
+  private static double[] renderMillis(
+      int warmups, int renders, java.util.function.Supplier<BufferedImage> render) {
+    for (int i = 0; i < warmups; i++) {
+      render.get();
+    }
+    double[] ms = new double[renders];
+    for (int i = 0; i < renders; i++) {
       long s = System.nanoTime();
-      renderer.render(shot, grid);
-      if (i >= 0) {
-        ms[i] = (System.nanoTime() - s) / 1e6;
-      }
+      render.get();
+      ms[i] = (System.nanoTime() - s) / 1e6;
     }
     Arrays.sort(ms);
-    out.printf(
-        "render 100×100 grid over 1920×1080 (smoothing, gradient, legend; no PNG encoding): p50 %.1f ms, p99 %.1f ms%n",
-        ms[25], ms[49]);
+    return ms;
   }
 }
