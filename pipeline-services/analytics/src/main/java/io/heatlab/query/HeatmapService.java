@@ -1,5 +1,7 @@
 package io.heatlab.query;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
 import io.heatlab.contract.ContractRules;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The heatmap of one screen over a time range, answered from the coarsest rollups that are complete
@@ -38,6 +41,22 @@ public final class HeatmapService implements AutoCloseable {
 
   private final HeatmapQuery query;
   private final RollupCoverage coverage;
+  private final Cache<AnswerKey, Counts> answers;
+
+  /**
+   * A kept answer's key: the request over whole hours, its plan, and the version of each planned
+   * window ({@link RollupCoverage#version}) — a rerun of any of them makes a new key.
+   */
+  private record AnswerKey(
+      String clientId,
+      String screenId,
+      List<String> types,
+      ViewportClass viewport,
+      List<HeatmapQuery.Window> plan,
+      List<Instant> versions) {}
+
+  /** A kept answer's counts (copied out: grids are mutable). */
+  private record Counts(long[] grid, Map<ViewportClass, Long> otherViewports) {}
 
   /**
    * A heatmap request: ids as in the contract, event types among move/click, one viewport class (a
@@ -127,8 +146,20 @@ public final class HeatmapService implements AutoCloseable {
   }
 
   public HeatmapService(HeatmapQuery query, RollupCoverage coverage) {
+    this(query, coverage, 0);
+  }
+
+  /** With up to {@code cachedAnswers} answers kept in memory (0: none). */
+  public HeatmapService(HeatmapQuery query, RollupCoverage coverage, int cachedAnswers) {
     this.query = query;
     this.coverage = coverage;
+    this.answers =
+        cachedAnswers == 0
+            ? null
+            : Caffeine.newBuilder()
+                .maximumSize(cachedAnswers)
+                .expireAfterAccess(Duration.ofMinutes(30))
+                .build();
   }
 
   /**
@@ -149,7 +180,10 @@ public final class HeatmapService implements AutoCloseable {
             Duration.ofDays(400),
             Clock.systemUTC());
     coverage.refreshInBackground(reader, Duration.ofSeconds(1));
-    return new HeatmapService(new HeatmapQuery(reader), coverage);
+    return new HeatmapService(
+        new HeatmapQuery(reader),
+        coverage,
+        config.getInt(HeatlabConfig.QUERY_ANSWER_CACHE_ENTRIES));
   }
 
   /**
@@ -189,14 +223,43 @@ public final class HeatmapService implements AutoCloseable {
     }
     Map<Granularity, Integer> read = new EnumMap<>(Granularity.class);
     plan.forEach(w -> read.merge(w.granularity(), 1, Integer::sum));
-    HeatmapGrid grid = query.heatmap(r.clientId(), r.screenId(), r.types(), r.viewport(), plan);
+    AnswerKey key = key(r, plan);
+    Counts kept = key == null ? null : answers.getIfPresent(key);
+    HeatmapGrid grid;
     Map<ViewportClass, Long> others = new EnumMap<>(ViewportClass.class);
-    if (grid.total() == 0) {
-      others.putAll(query.totalsByViewport(r.clientId(), r.screenId(), r.types(), plan));
-      others.remove(r.viewport());
+    if (kept != null) {
+      grid = new HeatmapGrid(HeatmapGrid.SIZE, HeatmapGrid.SIZE, kept.grid().clone());
+      others.putAll(kept.otherViewports());
+    } else {
+      grid = query.heatmap(r.clientId(), r.screenId(), r.types(), r.viewport(), plan);
+      if (grid.total() == 0) {
+        others.putAll(query.totalsByViewport(r.clientId(), r.screenId(), r.types(), plan));
+        others.remove(r.viewport());
+      }
+      if (key != null) {
+        answers.put(key, new Counts(grid.counts().clone(), Map.copyOf(others)));
+      }
     }
     return new Answer(
         r, grid, coverage.missingHours(r.from(), r.to()), coverage.expired(plan), read, others);
+  }
+
+  /** The key of a request's answer; null when it must not be kept (a window past retention). */
+  private AnswerKey key(Request r, List<HeatmapQuery.Window> plan)
+      throws IOException, SQLException {
+    if (answers == null) {
+      return null;
+    }
+    List<Instant> versions = new ArrayList<>(plan.size());
+    for (HeatmapQuery.Window w : plan) {
+      Optional<Instant> v = coverage.version(w);
+      if (v.isEmpty()) {
+        return null;
+      }
+      versions.add(v.get());
+    }
+    return new AnswerKey(
+        r.clientId(), r.screenId(), r.types(), r.viewport(), List.copyOf(plan), versions);
   }
 
   private static final class CoverageFailure extends RuntimeException {

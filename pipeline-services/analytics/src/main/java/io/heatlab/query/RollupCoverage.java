@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
@@ -232,6 +233,20 @@ public final class RollupCoverage implements AutoCloseable {
    */
   public boolean usable(HeatmapQuery.Window w) throws IOException, SQLException {
     return usable(current(), w.granularity(), w.start());
+  }
+
+  /**
+   * What identifies the published content of a window: when its last successful run finished (every
+   * publish records one), the epoch for a window never published (ClickHouse holds rows of a window
+   * only through a run); empty — no identity — for a window past its retention (a retention drop
+   * changes it without a run).
+   */
+  public Optional<Instant> version(HeatmapQuery.Window w) throws IOException, SQLException {
+    if (retention.expired(w.granularity(), w.start(), clock.instant())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        current().finished().get(w.granularity()).getOrDefault(w.start(), Instant.EPOCH));
   }
 
   private static boolean usable(Snapshot s, Granularity g, Instant start) {

@@ -54,10 +54,10 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   static void print(List<PartHealth> parts, PrintStream out) {
-    out.printf("%-11s %-10s %-30s %s%n", "PART", "STATE", "ADDRESS", "DETAIL");
+    out.printf("%-13s %-10s %-30s %s%n", "PART", "STATE", "ADDRESS", "DETAIL");
     for (PartHealth p : parts) {
       out.printf(
-          "%-11s %-10s %-30s %s%s%n",
+          "%-13s %-10s %-30s %s%s%n",
           p.name(),
           p.state().json(),
           p.address(),

@@ -76,7 +76,7 @@ public final class Supervisor {
             @Override
             public void started(PartHealth health, Duration took) {
               out.printf(
-                  "heatlab: %-10s %-8s %-28s %5.1f s%n",
+                  "heatlab: %-12s %-8s %-28s %5.1f s%n",
                   health.name(), health.state().json(), health.address(), took.toMillis() / 1000.0);
             }
 

@@ -84,6 +84,13 @@ final class RollupDefinitions {
             Importance.MEDIUM,
             "Keep a warm Spark driver running with the stack (the spark-driver part) that runs each rollup without a new JVM and Spark session; false = every rollup launches its own application (also the fallback when the driver is down).")
         .define(
+            QUERY_ANSWER_CACHE_ENTRIES,
+            Type.INT,
+            512,
+            Range.between(0, 100_000),
+            Importance.LOW,
+            "Heatmap answers kept in memory (~80 KB each), keyed by the request and the run each window of its plan was published by: a rerun changes the key, so a kept answer is never stale. 0 = off.")
+        .define(
             ROLLUP_AGGREGATES_PREFIX,
             Type.STRING,
             "aggregates/v1",

@@ -15,7 +15,6 @@ import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,10 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SaveMode;
@@ -55,6 +56,11 @@ import org.apache.spark.sql.SparkSession;
 public final class RollupServer {
   static final String TOKEN_ENV = "HEATLAB_DRIVER_TOKEN";
   private static final int EXIT_BROKEN = 3;
+
+  /**
+   * Events of the warm-up's hour: enough for the JIT to compile the readers' and the job's loops.
+   */
+  static final long WARMUP_EVENTS = 500_000;
 
   private final SparkSession spark;
   private final ProgressListener progress = new ProgressListener(null);
@@ -256,95 +262,104 @@ public final class RollupServer {
   }
 
   /**
-   * Runs the rollup's code paths once on generated events in a local temporary directory — JSON
-   * lines and Parquet read, de-duplication, aggregation, Parquet written, a daily sum — so the JIT,
-   * Spark's code generation and the readers are warm for the first real run; and opens the S3 file
-   * system of {@code bucket} (its client is slow to make) if storage answers.
+   * Runs the rollup's code paths on generated events — JSON lines and Parquet read, de-duplication,
+   * aggregation, Parquet written, a daily sum — so the JIT, Spark's code generation and the readers
+   * are warm for the first real run: in {@code bucket} over s3a (a scratch prefix, deleted after;
+   * this also warms the S3 client), or in a local temporary directory when there is no bucket or it
+   * cannot be written.
    */
   void warmUp(String bucket) throws IOException, InterruptedException {
+    if (bucket != null && !bucket.isBlank()) {
+      String base = "s3a://" + bucket + "/_heatlab/driver-warmup/" + UUID.randomUUID();
+      try {
+        warmUpIn(base);
+        return;
+      } catch (Exception e) {
+        System.err.println("heatlab driver: warm-up in storage failed, warming up locally: " + e);
+      } finally {
+        deleteQuietly(base);
+      }
+    }
     Path dir = Files.createTempDirectory("heatlab-driver-warmup");
     try {
-      long hourMs = 3_600_000L * 490_000; // 2025-11-24T16:00Z: any hour will do
-      String window =
-          RollupJob.WINDOW.format(
-              java.time.LocalDateTime.ofEpochSecond(hourMs / 1000, 0, java.time.ZoneOffset.UTC));
-      var events =
-          spark
-              .range(20_000)
-              .select(
-                  lit("warmup").as("client_id"),
-                  lit("screen").as("screen_id"),
-                  lit("session").as("session_id"),
-                  concat(lit("b"), col("id").divide(50).cast("long").cast("string")).as("batch_id"),
-                  lit("move").as("event_type"),
-                  col("id").plus(hourMs).as("event_time"),
-                  rand(1).as("x_norm"),
-                  rand(2).as("y_norm"),
-                  lit(1440).as("viewport_w"),
-                  lit(900).as("viewport_h"),
-                  lit(hourMs).as("received_at"));
-      events
-          .write()
-          .mode(SaveMode.Overwrite)
-          .option("compression", "gzip")
-          .json(dir.resolve("raw/format=jsonl").toString());
-      events.write().mode(SaveMode.Overwrite).parquet(dir.resolve("raw/format=parquet").toString());
-      // json writes *.json.gz: the job reads *.jsonl.gz, as the connector names them
-      try (var files = Files.walk(dir.resolve("raw/format=jsonl"))) {
-        for (Path f : files.filter(f -> f.toString().endsWith(".json.gz")).toList()) {
-          Files.move(
-              f, f.resolveSibling(f.getFileName().toString().replace(".json.gz", ".jsonl.gz")));
-        }
+      warmUpIn(dir.toUri().toString());
+    } finally {
+      deleteQuietly(dir.toUri().toString());
+    }
+  }
+
+  private void warmUpIn(String base) throws IOException, InterruptedException {
+    long hourMs = 3_600_000L * 490_000; // 2025-11-24T16:00Z: any hour will do
+    String window =
+        RollupJob.WINDOW.format(
+            java.time.LocalDateTime.ofEpochSecond(hourMs / 1000, 0, java.time.ZoneOffset.UTC));
+    var events =
+        spark
+            .range(WARMUP_EVENTS)
+            .select(
+                lit("warmup").as("client_id"),
+                lit("screen").as("screen_id"),
+                lit("session").as("session_id"),
+                concat(lit("b"), col("id").divide(50).cast("long").cast("string")).as("batch_id"),
+                lit("move").as("event_type"),
+                col("id").mod(3_600_000L).plus(hourMs).as("event_time"),
+                rand(1).as("x_norm"),
+                rand(2).as("y_norm"),
+                lit(1440).as("viewport_w"),
+                lit(900).as("viewport_h"),
+                lit(hourMs).as("received_at"));
+    String jsonl = base + "/raw/format=jsonl";
+    events.write().mode(SaveMode.Overwrite).option("compression", "gzip").json(jsonl);
+    events.write().mode(SaveMode.Overwrite).parquet(base + "/raw/format=parquet");
+    // Spark names them *.json.gz: the job reads *.jsonl.gz, as the connector names them
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(jsonl);
+    FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    for (FileStatus f : fs.listStatus(dir)) {
+      String name = f.getPath().getName();
+      if (name.endsWith(".json.gz")) {
+        fs.rename(
+            f.getPath(), new org.apache.hadoop.fs.Path(dir, name.replace(".json.gz", ".jsonl.gz")));
       }
-      for (int i = 0; i < 2; i++) {
-        RollupJob.run(
-            spark,
-            RollupJob.Args.parse(
-                new String[] {
-                  "--granularity",
-                  "hourly",
-                  "--output",
-                  dir.resolve("hourly").toString(),
-                  "--desktop-min",
-                  "1024",
-                  "--tablet-min",
-                  "600",
-                  "--input",
-                  window + "=" + dir.resolve("raw/format=jsonl") + "/",
-                  "--input",
-                  window + "=" + dir.resolve("raw/format=parquet") + "/"
-                }),
-            line -> {});
-      }
+    }
+    for (int i = 0; i < 2; i++) {
       RollupJob.run(
           spark,
           RollupJob.Args.parse(
               new String[] {
-                "--granularity", "daily",
-                "--output", dir.resolve("daily").toString(),
-                "--desktop-min", "1024",
-                "--tablet-min", "600",
-                "--input", window.substring(0, 8) + "=" + dir.resolve("hourly/window=" + window)
+                "--granularity",
+                "hourly",
+                "--output",
+                base + "/hourly",
+                "--desktop-min",
+                "1024",
+                "--tablet-min",
+                "600",
+                "--input",
+                window + "=" + jsonl + "/",
+                "--input",
+                window + "=" + base + "/raw/format=parquet/"
               }),
           line -> {});
-    } finally {
-      deleteTree(dir);
     }
-    if (bucket != null && !bucket.isBlank()) {
-      try {
-        FileSystem.get(new URI("s3a://" + bucket + "/"), spark.sparkContext().hadoopConfiguration())
-            .exists(new org.apache.hadoop.fs.Path("s3a://" + bucket + "/"));
-      } catch (Exception e) {
-        System.err.println("heatlab driver: storage not reachable at warm-up: " + e);
-      }
-    }
+    RollupJob.run(
+        spark,
+        RollupJob.Args.parse(
+            new String[] {
+              "--granularity", "daily",
+              "--output", base + "/daily",
+              "--desktop-min", "1024",
+              "--tablet-min", "600",
+              "--input", window.substring(0, 8) + "=" + base + "/hourly/window=" + window
+            }),
+        line -> {});
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+  private void deleteQuietly(String base) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(base);
+      p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("heatlab driver: could not delete the warm-up data " + base + ": " + e);
     }
   }
 }
