@@ -25,6 +25,7 @@ public record SparkSettings(
     Path lockFile,
     Duration timeout,
     boolean warmDriver,
+    int warmupEvents,
     WarmDriver.Files driverFiles) {
 
   public static SparkSettings of(HeatlabConfig c, StackEndpoints endpoints) {
@@ -49,6 +50,7 @@ public record SparkSettings(
         lockFile(c),
         Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_TIMEOUT_MS)),
         c.getBoolean(HeatlabConfig.ROLLUP_DRIVER_WARM),
+        c.getInt(HeatlabConfig.ROLLUP_DRIVER_WARMUP_EVENTS),
         WarmDriver.Files.of(c.dataDir().toAbsolutePath().normalize()));
   }
 
@@ -72,6 +74,7 @@ public record SparkSettings(
         lockFile,
         timeout,
         false,
+        warmupEvents,
         driverFiles);
   }
 

@@ -87,7 +87,13 @@ public final class WarmDriver {
             Map.of(TOKEN_ENV, token),
             "heatlab-rollup-driver",
             MAIN_CLASS,
-            List.of("--endpoint-file", f.endpoint().toString(), "--bucket", s.bucket()));
+            List.of(
+                "--endpoint-file",
+                f.endpoint().toString(),
+                "--bucket",
+                s.bucket(),
+                "--warmup-events",
+                String.valueOf(s.warmupEvents())));
     launcher.redirectOutput(ProcessBuilder.Redirect.appendTo(f.log().toFile()));
     launcher.redirectError(ProcessBuilder.Redirect.appendTo(f.log().toFile()));
     return launcher.launch();

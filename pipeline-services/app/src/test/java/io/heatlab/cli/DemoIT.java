@@ -2,6 +2,7 @@ package io.heatlab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heatlab.config.HeatlabConfig;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,7 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoIT {
 
-  @RegisterExtension static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
+  /** As ./heatlab demo runs: with the warm rollup driver. */
+  @RegisterExtension
+  static final EmbeddedStackExtension STACK =
+      new EmbeddedStackExtension().with(HeatlabConfig.ROLLUP_DRIVER_WARM, "true");
 
   @Test
   void theDemoReconciles(@TempDir Path out) throws Exception {

@@ -56,6 +56,7 @@ class HeatmapServiceIT {
   @RegisterExtension
   static final EmbeddedStackExtension STACK =
       new EmbeddedStackExtension()
+          .with(HeatlabConfig.ROLLUP_DRIVER_WARM, "true") // its rollups run on the warm driver
           .with(HeatlabConfig.INGEST_WRITE_KEYS, "demo=demo-write-key,acme=acme-key")
           .with(
               HeatlabConfig.API_READ_KEYS, "demo=demo-read-key,acme=acme-old-read,acme=acme-read");

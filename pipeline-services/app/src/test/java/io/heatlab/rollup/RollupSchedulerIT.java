@@ -38,6 +38,7 @@ class RollupSchedulerIT {
   @RegisterExtension
   static final EmbeddedStackExtension STACK =
       new EmbeddedStackExtension()
+          .with(HeatlabConfig.ROLLUP_DRIVER_WARM, "true") // the scheduler's runs on the warm driver
           .with(HeatlabConfig.INGEST_WRITE_KEYS, "acme=acme-write-key")
           .with(
               HeatlabConfig.INGEST_MAX_EVENT_AGE_MS, String.valueOf(Duration.ofDays(16).toMillis()))

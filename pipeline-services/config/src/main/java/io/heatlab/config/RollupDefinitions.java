@@ -84,6 +84,13 @@ final class RollupDefinitions {
             Importance.MEDIUM,
             "Keep a warm Spark driver running with the stack (the spark-driver part) that runs each rollup without a new JVM and Spark session; false = every rollup launches its own application (also the fallback when the driver is down).")
         .define(
+            ROLLUP_DRIVER_WARMUP_EVENTS,
+            Type.INT,
+            500_000,
+            Range.between(1_000, 10_000_000),
+            Importance.LOW,
+            "Events the warm driver rolls up at start (through storage) before it takes runs: enough for the JIT to compile the job's loops.")
+        .define(
             QUERY_ANSWER_CACHE_ENTRIES,
             Type.INT,
             512,

@@ -65,6 +65,7 @@ public final class RollupServer {
   private final SparkSession spark;
   private final ProgressListener progress = new ProgressListener(null);
   private final byte[] token;
+  long warmupEvents = 500_000; // --warmup-events
   private final Object oneRunAtATime = new Object();
   private volatile boolean stopping;
 
@@ -77,21 +78,26 @@ public final class RollupServer {
   public static void main(String[] args) throws Exception {
     Path endpointFile = null;
     String bucket = null;
+    long warmupEvents = 500_000;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--endpoint-file" -> endpointFile = Path.of(args[i + 1]);
         case "--bucket" -> bucket = args[i + 1];
+        case "--warmup-events" -> warmupEvents = Long.parseLong(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     String token = System.getenv(TOKEN_ENV);
     if (endpointFile == null || token == null || token.isBlank()) {
       throw new IllegalArgumentException(
-          "usage: --endpoint-file PATH [--bucket B], with " + TOKEN_ENV + " set");
+          "usage: --endpoint-file PATH [--bucket B] [--warmup-events N], with "
+              + TOKEN_ENV
+              + " set");
     }
     long t0 = System.nanoTime();
     SparkSession spark = SparkSession.builder().appName("heatlab-rollup-driver").getOrCreate();
     RollupServer server = new RollupServer(spark, token);
+    server.warmupEvents = warmupEvents;
     long session = System.nanoTime();
     server.warmUp(bucket);
     long warm = System.nanoTime();
@@ -295,7 +301,7 @@ public final class RollupServer {
             java.time.LocalDateTime.ofEpochSecond(hourMs / 1000, 0, java.time.ZoneOffset.UTC));
     var events =
         spark
-            .range(WARMUP_EVENTS)
+            .range(warmupEvents)
             .select(
                 lit("warmup").as("client_id"),
                 lit("screen").as("screen_id"),

@@ -43,6 +43,7 @@ class RollupServerTest {
             .config("spark.sql.session.timeZone", "UTC")
             .getOrCreate();
     RollupServer server = new RollupServer(spark, TOKEN);
+    server.warmupEvents = 20_000;
     server.warmUp(null);
     socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
     Thread t =

@@ -58,6 +58,8 @@ public final class EmbeddedStackExtension
     // the warm rollup driver is a JVM and a warm-up on two cores: the classes that test it turn
     // it on (RollupIT); the others roll up with one application per run, the fallback path
     overrides.put(HeatlabConfig.ROLLUP_DRIVER_WARM, "false");
+    overrides.put(
+        HeatlabConfig.ROLLUP_DRIVER_WARMUP_EVENTS, "20000"); // where it is on: test data is small
   }
 
   /** Overrides one setting for this test class's stack. */
