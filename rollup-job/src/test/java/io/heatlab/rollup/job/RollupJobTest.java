@@ -30,6 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
  * read schema held to the contract's landed row.
  */
 class RollupJobTest {
+  /** Landed rows as the de-duplication sees them ({@link #row}). */
+  private static final StructType ATTEMPT_ROWS =
+      new StructType()
+          .add("window", DataTypes.StringType)
+          .add("client_id", DataTypes.StringType)
+          .add("batch_id", DataTypes.StringType)
+          .add("received_at", DataTypes.LongType)
+          .add("source", DataTypes.StringType)
+          .add("n", DataTypes.IntegerType);
+
   private static SparkSession spark;
 
   @BeforeAll
@@ -82,14 +92,6 @@ class RollupJobTest {
 
   @Test
   void eachBatchCountsOnceItsMostCompleteAttemptAndOneSourceOfAReplay() {
-    StructType schema =
-        new StructType()
-            .add("window", DataTypes.StringType)
-            .add("client_id", DataTypes.StringType)
-            .add("batch_id", DataTypes.StringType)
-            .add("received_at", DataTypes.LongType)
-            .add("source", DataTypes.StringType)
-            .add("n", DataTypes.IntegerType);
     List<Row> rows =
         List.of(
             // b1: a partial attempt (2 rows) and the retry, whole (3 rows)
@@ -106,7 +108,7 @@ class RollupJobTest {
             row("b2", 300, "parquet", 2),
             // b3: landed once
             row("b3", 400, "parquet", 1));
-    Dataset<Row> events = spark.createDataFrame(rows, schema);
+    Dataset<Row> events = spark.createDataFrame(rows, ATTEMPT_ROWS);
 
     Dataset<Row> once = RollupJob.onceEach(events);
 
@@ -131,21 +133,13 @@ class RollupJobTest {
 
   @Test
   void withoutDuplicatesTheEventsAreCountedAsTheyAreWithNoJoin() {
-    StructType schema =
-        new StructType()
-            .add("window", DataTypes.StringType)
-            .add("client_id", DataTypes.StringType)
-            .add("batch_id", DataTypes.StringType)
-            .add("received_at", DataTypes.LongType)
-            .add("source", DataTypes.StringType)
-            .add("n", DataTypes.IntegerType);
     Dataset<Row> events =
         spark.createDataFrame(
             List.of(
                 row("b1", 100, "jsonl", 1),
                 row("b1", 100, "jsonl", 2),
                 row("b2", 200, "parquet", 1)),
-            schema);
+            ATTEMPT_ROWS);
 
     assertThat(RollupJob.onceEach(events)).as("the same plan: nothing joined").isSameAs(events);
   }
