@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -47,6 +48,9 @@ import javafx.scene.control.TreeItem;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,8 +171,8 @@ class ConsoleFlowIT {
               .forEach(g -> maxLag.accumulateAndGet(g.lag(), Math::max));
           return maxLag.get() > 0;
         });
-    // the live tail (its own consumer group, read_committed) filtered to clicks shows only the
-    // traffic's clicks
+    // the live tail (read_committed, no consumer group) filtered to clicks shows only the traffic's
+    // clicks, and leaves no group behind in the cluster
     robot.clickOn("Live tail");
     robot.interact(() -> robot.lookup("#tail-type").queryAs(ChoiceBox.class).setValue("click"));
     robot.clickOn("#tail-toggle");
@@ -180,6 +184,13 @@ class ConsoleFlowIT {
               assertThat(r.event().eventType()).isEqualTo("click");
               assertThat(r.event().clientId()).isEqualTo("demo");
             });
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", STACK.endpoints().kafkaBootstrap()))) {
+      assertThat(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get())
+          .extracting(GroupListing::groupId)
+          .contains(landingGroup)
+          .noneMatch(g -> g.startsWith("heatlab-console-tail"));
+    }
     robot.clickOn("Consumer lag");
     robot.clickOn("#nav-traffic");
     robot.clickOn("#traffic-stop");
@@ -222,6 +233,9 @@ class ConsoleFlowIT {
     robot.clickOn("#roll-up-hour");
     assertThat(window.shell().current().title()).isEqualTo("Rollups");
     await(60, () -> !window.rollupsModel().runs().isEmpty());
+    // where runs execute: this test's stack has no warm driver (rollup.driver.warm=false)
+    await(
+        30, () -> onFx(() -> window.rollupsModel().spark().get()).contains("its own application"));
     RunRow cancelled = window.rollupsModel().runs().get(0);
     robot.interact(() -> window.rollups().runs().getSelectionModel().select(cancelled));
     robot.clickOn("#cancel-run");

@@ -12,6 +12,7 @@ import io.heatlab.rollup.Rollups;
 import io.heatlab.screens.ScreenRegistry;
 import io.heatlab.screens.ScreenTraffic;
 import io.heatlab.stack.PartHealth;
+import io.heatlab.stack.SparkDriverPart;
 import io.heatlab.stack.SparkProbe;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.StackException;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -172,6 +174,22 @@ public final class ConsoleContext implements AutoCloseable {
 
   public HeatmapService heatmaps() {
     return heatmaps.get();
+  }
+
+  /**
+   * Where rollups run, in words: the warm Spark driver's state (warm, warming up, relaunching), or
+   * that each run launches its own application. Probes the part: call off the FX thread.
+   */
+  public String sparkDriverState() {
+    try {
+      PartHealth h = stack.part(SparkDriverPart.NAME).health();
+      return "Spark: "
+          + (h.state() == PartHealth.State.STOPPED ? "no warm driver running — " : "warm driver ")
+          + h.detail()
+          + (h.pid() == null ? "" : " (pid " + h.pid() + ")");
+    } catch (NoSuchElementException off) {
+      return "Spark: each run launches its own application (rollup.driver.warm=false)";
+    }
   }
 
   public LandingIndex landing() {

@@ -5,22 +5,27 @@ import io.heatlab.contract.LandedEvent;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * A live tail of the events topic: its own consumer group ({@code heatlab-console-tail-<id>}, from
- * the end of the log, so it never disturbs the landing connector — the log's fan-out), decoding
- * each record with the contract and passing those that match the {@link Filter} to a sink in
- * batches. Runs on its own thread until {@link #close()}.
+ * A live tail of the events topic, from the end of the log: a consumer without a group — it assigns
+ * itself every partition and commits nothing, so it never disturbs the landing connector and leaves
+ * no consumer group behind in the cluster (a group per console session used to show up later as a
+ * lagging group) — decoding each record with the contract and passing those that match the {@link
+ * Filter} to a sink in batches. Partitions added to the topic are picked up every 30 s. Runs on its
+ * own thread until {@link #close()}.
  */
 public final class LiveTail implements KafkaModel.Tail {
   /** One tailed event with where it sits in the log. */
@@ -37,9 +42,10 @@ public final class LiveTail implements KafkaModel.Tail {
     }
   }
 
+  private static final long REASSIGN_MS = 30_000;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
-  private final String group;
+  private final String topic;
   private volatile Filter filter;
   private volatile boolean closed;
 
@@ -49,15 +55,15 @@ public final class LiveTail implements KafkaModel.Tail {
       Filter filter,
       Consumer<List<Row>> sink,
       Consumer<Exception> onError) {
-    this.group = "heatlab-console-tail-" + UUID.randomUUID().toString().substring(0, 8);
+    this.topic = topic;
     this.filter = filter;
     Properties p = new Properties();
     p.putAll(
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
             bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            group,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            "false",
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
             "latest",
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
@@ -69,7 +75,6 @@ public final class LiveTail implements KafkaModel.Tail {
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
             ByteArrayDeserializer.class.getName()));
     consumer = new KafkaConsumer<>(p);
-    consumer.subscribe(List.of(topic));
     thread = new Thread(() -> run(sink, onError), "heatlab-console-tail");
     thread.setDaemon(true);
     thread.start();
@@ -77,7 +82,12 @@ public final class LiveTail implements KafkaModel.Tail {
 
   private void run(Consumer<List<Row>> sink, Consumer<Exception> onError) {
     try {
+      long assignedAt = 0;
       while (!closed) {
+        if (System.currentTimeMillis() - assignedAt > REASSIGN_MS) {
+          assignNew();
+          assignedAt = System.currentTimeMillis();
+        }
         List<Row> rows = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
           try {
@@ -105,12 +115,24 @@ public final class LiveTail implements KafkaModel.Tail {
     }
   }
 
-  public void filter(Filter f) {
-    this.filter = f;
+  /** Assigns the topic's partitions not assigned yet, each from its end. */
+  private void assignNew() {
+    Set<TopicPartition> all = new HashSet<>(consumer.assignment());
+    List<TopicPartition> added = new ArrayList<>();
+    for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+      TopicPartition tp = new TopicPartition(topic, info.partition());
+      if (all.add(tp)) {
+        added.add(tp);
+      }
+    }
+    if (!added.isEmpty()) {
+      consumer.assign(all);
+      consumer.seekToEnd(added);
+    }
   }
 
-  public String group() {
-    return group;
+  public void filter(Filter f) {
+    this.filter = f;
   }
 
   @Override

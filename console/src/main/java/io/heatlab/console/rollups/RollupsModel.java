@@ -56,6 +56,11 @@ public final class RollupsModel {
     /** How often the scheduler looks for windows to roll up. */
     Duration schedulerInterval();
 
+    /** Where runs execute, in words (the warm driver's state); empty when unknown. */
+    default String sparkState() {
+      return "";
+    }
+
     /** The console's rollup launcher. */
     static Source of(ConsoleContext context) {
       return new Source() {
@@ -89,12 +94,20 @@ public final class RollupsModel {
         }
 
         @Override
+        public String sparkState() {
+          return context.sparkDriverState();
+        }
+
+        @Override
         public Duration schedulerInterval() {
           return RollupScheduler.Settings.of(context.config()).interval();
         }
       };
     }
   }
+
+  /** One sample of the history refresh. */
+  private record Sampled(List<RollupRuns.Run> runs, String spark) {}
 
   private final Source source;
   private final Executor background;
@@ -104,7 +117,8 @@ public final class RollupsModel {
   private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
   private final BooleanProperty schedulerOn = new SimpleBooleanProperty(false);
   private final Failure failure;
-  private final Refresher<List<RollupRuns.Run>> historyRefresher;
+  private final ReadOnlyStringWrapper spark = new ReadOnlyStringWrapper("");
+  private final Refresher<Sampled> historyRefresher;
   private final ScheduledFuture<?> flusher;
   private AutoCloseable scheduler;
 
@@ -123,8 +137,11 @@ public final class RollupsModel {
             background,
             Duration.ofSeconds(10),
             "rollup history",
-            () -> source.history(300),
-            history::setAll,
+            () -> new Sampled(source.history(300), source.sparkState()),
+            s -> {
+              history.setAll(s.runs());
+              spark.set(s.spark());
+            },
             failure);
     this.flusher =
         timers.scheduleAtFixedRate(
@@ -284,6 +301,11 @@ public final class RollupsModel {
 
   public ObservableList<RollupRuns.Run> history() {
     return history;
+  }
+
+  /** Where runs execute: the warm driver's state (refreshed with the history). */
+  public ReadOnlyStringProperty spark() {
+    return spark.getReadOnlyProperty();
   }
 
   public ReadOnlyStringProperty message() {

@@ -147,8 +147,11 @@ public final class RollupsView extends ConsoleView {
                     runs.getSelectionModel().select(0); // follow the newest run
                   }
                 });
+    Label spark = new Label();
+    spark.setId("spark-state");
+    spark.textProperty().bind(model.spark());
     VBox runsBox =
-        new VBox(6, runs, new HBox(8, cancel, new Label("Log of the selected run")), log);
+        new VBox(6, spark, runs, new HBox(8, cancel, new Label("Log of the selected run")), log);
     VBox.setVgrow(log, Priority.ALWAYS);
 
     TableView<RollupRuns.Run> history = new TableView<>(model.history());
