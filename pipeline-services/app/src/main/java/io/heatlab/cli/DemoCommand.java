@@ -85,7 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
     HeatlabConfig config = options.load();
     PrintStream out = System.out;
     try (Stack probe = Stack.create(config)) {
-      if (!probe.health().stream().allMatch(PartHealth::healthy)) {
+      if (!probe.health().stream().allMatch(PartHealth::fine)) {
         out.println("demo: starting the embedded stack");
         UpCommand up = new UpCommand();
         up.options = options;

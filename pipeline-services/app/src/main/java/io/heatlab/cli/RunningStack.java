@@ -17,7 +17,7 @@ public final class RunningStack {
     List<PartHealth> health = stack.health();
     List<String> down =
         health.stream()
-            .filter(h -> !h.healthy())
+            .filter(h -> !h.fine())
             .map(h -> h.name() + " (" + h.detail() + ")")
             .toList();
     if (!down.isEmpty()) {

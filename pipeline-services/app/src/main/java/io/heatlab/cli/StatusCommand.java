@@ -42,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
       } else {
         print(parts, out);
       }
-      boolean healthy = parts.stream().allMatch(PartHealth::healthy);
+      boolean healthy = parts.stream().allMatch(PartHealth::fine);
       boolean nothing =
           parts.stream().noneMatch(PartHealth::healthy)
               && Supervisor.running(stack.layout()).isEmpty();

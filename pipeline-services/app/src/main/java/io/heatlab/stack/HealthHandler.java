@@ -41,7 +41,7 @@ public final class HealthHandler extends Handler.Abstract {
       return true;
     }
     List<PartHealth> parts = health.get();
-    boolean healthy = parts.stream().allMatch(PartHealth::healthy);
+    boolean healthy = parts.stream().allMatch(PartHealth::fine);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", healthy ? "healthy" : "unhealthy");
     body.put("parts", parts);

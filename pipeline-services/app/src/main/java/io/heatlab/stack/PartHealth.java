@@ -13,9 +13,16 @@ import java.util.Locale;
  * @param address what a client uses (host:port for kafka, a URL otherwise)
  * @param detail a short human reason (why unhealthy, or what was checked)
  * @param pid the child process id in the embedded profile, else null
+ * @param optional true for a part the stack can do without (the warm Spark driver: rollups then
+ *     launch their own application); null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record PartHealth(String name, State state, String address, String detail, Long pid) {
+public record PartHealth(
+    String name, State state, String address, String detail, Long pid, Boolean optional) {
+
+  public PartHealth(String name, State state, String address, String detail, Long pid) {
+    this(name, state, address, detail, pid, null);
+  }
 
   public enum State {
     HEALTHY,
@@ -41,6 +48,23 @@ public record PartHealth(String name, State state, String address, String detail
   }
 
   public PartHealth withPid(Long processId) {
-    return new PartHealth(name, state, address, detail, processId);
+    return new PartHealth(name, state, address, detail, processId, optional);
+  }
+
+  /** The same health, of a part the stack can do without. */
+  public PartHealth asOptional() {
+    return new PartHealth(name, state, address, detail, pid, Boolean.TRUE);
+  }
+
+  public boolean isOptional() {
+    return Boolean.TRUE.equals(optional);
+  }
+
+  /**
+   * What a healthy stack needs of this part: healthy, or optional (a dead warm Spark driver makes
+   * rollups slower, not the stack unusable).
+   */
+  public boolean fine() {
+    return healthy() || isOptional();
   }
 }

@@ -122,8 +122,13 @@ public final class SparkDriverPart implements StackPart {
     nextLaunchAt = 0;
   }
 
+  /** Always {@link PartHealth#isOptional optional}: without it, rollups launch cold. */
   @Override
   public PartHealth health() {
+    return state().asOptional();
+  }
+
+  private PartHealth state() {
     Optional<WarmDriver> warm = WarmDriver.connect(files);
     String again = restarts == 0 ? "" : ", restarted " + restarts + "×";
     if (warm.isPresent()) {

@@ -196,7 +196,7 @@ public final class Stack implements AutoCloseable {
   }
 
   public boolean healthy() {
-    return health().stream().allMatch(PartHealth::healthy);
+    return health().stream().allMatch(PartHealth::fine);
   }
 
   /** Same as {@link #stop()}. */
