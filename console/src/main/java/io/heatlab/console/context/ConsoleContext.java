@@ -183,8 +183,9 @@ public final class ConsoleContext implements AutoCloseable {
   public String sparkDriverState() {
     try {
       PartHealth h = stack.part(SparkDriverPart.NAME).health();
-      return "Spark: "
-          + (h.state() == PartHealth.State.STOPPED ? "no warm driver running — " : "warm driver ")
+      return (h.state() == PartHealth.State.STOPPED
+              ? "Spark: no warm driver running — "
+              : "Spark, warm driver — ")
           + h.detail()
           + (h.pid() == null ? "" : " (pid " + h.pid() + ")");
     } catch (NoSuchElementException off) {
