@@ -268,7 +268,7 @@ public final class Rollups implements AutoCloseable {
         try {
           return warm.get()
               .submit(run.id(), plan.args(), events, spark.logDir().resolve(run.id() + ".log"));
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
           LOG.warn("rollup run {}: the warm driver refused it ({}); launching cold", run.id(), e);
         }
       } else {

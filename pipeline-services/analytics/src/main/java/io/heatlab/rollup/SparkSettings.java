@@ -26,7 +26,7 @@ public record SparkSettings(
     Duration timeout,
     boolean warmDriver,
     int warmupEvents,
-    WarmDriver.Files driverFiles) {
+    WarmDriver.Locations driverFiles) {
 
   public static SparkSettings of(HeatlabConfig c, StackEndpoints endpoints) {
     String endpoint = c.getString(HeatlabConfig.ROLLUP_SPARK_STORAGE_ENDPOINT);
@@ -51,7 +51,7 @@ public record SparkSettings(
         Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_TIMEOUT_MS)),
         c.getBoolean(HeatlabConfig.ROLLUP_DRIVER_WARM),
         c.getInt(HeatlabConfig.ROLLUP_DRIVER_WARMUP_EVENTS),
-        WarmDriver.Files.of(c.dataDir().toAbsolutePath().normalize()));
+        WarmDriver.Locations.of(c.dataDir().toAbsolutePath().normalize()));
   }
 
   /** The same settings, every run launching its own application (benchmarks: the cold path). */

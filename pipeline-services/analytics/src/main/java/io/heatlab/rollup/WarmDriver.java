@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +31,9 @@ import org.apache.spark.launcher.SparkLauncher;
  * warmed-up Spark session, which runs each rollup on request over a loopback socket — no JVM start,
  * Spark session, first-query planning or cold JIT per run (docs/rollups.md, "Warm driver").
  *
- * <p>Its files, under the data directory ({@link Files}): the port it listens on (written by the
- * driver once warm), a random token it requires (0600: only this user's processes can submit), its
- * pid and log. {@link #connect} finds a live one; {@link Rollups} falls back to a one-run
+ * <p>Its files, under the data directory ({@link Locations}): the port it listens on (written by
+ * the driver once warm), a random token it requires (0600: only this user's processes can submit),
+ * its pid and log. {@link #connect} finds a live one; {@link Rollups} falls back to a one-run
  * application (cold launch) when none answers. The stack supervises the process ({@code
  * spark-driver} part: started with the stack, restarted when it dies).
  */
@@ -42,9 +43,9 @@ public final class WarmDriver {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
   /** Where a data directory's warm driver keeps its endpoint, token, pid and log. */
-  public record Files(Path endpoint, Path token, Path pid, Path log) {
-    public static Files of(Path dataDir) {
-      return new Files(
+  public record Locations(Path endpoint, Path token, Path pid, Path log) {
+    public static Locations of(Path dataDir) {
+      return new Locations(
           dataDir.resolve("run/spark-driver.port"),
           dataDir.resolve("run/spark-driver.token"),
           dataDir.resolve("run/spark-driver.pid"),
@@ -64,21 +65,21 @@ public final class WarmDriver {
    * Launches a new driver (a new token; its output appended to the log). The caller owns the
    * process: it records and supervises it. The driver is ready once {@link #connect} finds it.
    */
-  public static Process launch(SparkSettings s, Files f) throws IOException {
-    java.nio.file.Files.createDirectories(f.endpoint().getParent());
-    java.nio.file.Files.createDirectories(f.log().getParent());
-    java.nio.file.Files.deleteIfExists(f.endpoint());
+  public static Process launch(SparkSettings s, Locations f) throws IOException {
+    Files.createDirectories(f.endpoint().getParent());
+    Files.createDirectories(f.log().getParent());
+    Files.deleteIfExists(f.endpoint());
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     String token = HexFormat.of().formatHex(secret);
-    java.nio.file.Files.deleteIfExists(f.token());
-    java.nio.file.Files.createFile(
+    Files.deleteIfExists(f.token());
+    Files.createFile(
         f.token(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    java.nio.file.Files.writeString(f.token(), token);
-    java.nio.file.Files.writeString(
+    Files.writeString(f.token(), token);
+    Files.writeString(
         f.log(),
-        "---- " + java.time.Instant.now() + " starting the warm rollup driver\n",
+        "---- " + Instant.now() + " starting the warm rollup driver\n",
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
     SparkLauncher launcher =
@@ -100,15 +101,15 @@ public final class WarmDriver {
   }
 
   /** The driver of {@code f} if it answers now. */
-  public static Optional<WarmDriver> connect(Files f) {
+  public static Optional<WarmDriver> connect(Locations f) {
     try {
-      if (!java.nio.file.Files.exists(f.endpoint())) {
+      if (!Files.exists(f.endpoint())) {
         return Optional.empty();
       }
       WarmDriver d =
           new WarmDriver(
-              Integer.parseInt(java.nio.file.Files.readString(f.endpoint()).trim()),
-              java.nio.file.Files.readString(f.token()).trim());
+              Integer.parseInt(Files.readString(f.endpoint()).trim()),
+              Files.readString(f.token()).trim());
       return d.ping() ? Optional.of(d) : Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
@@ -119,7 +120,7 @@ public final class WarmDriver {
    * The driver of {@code f}, waiting up to {@code wait} while one is still warming up (its process
    * alive, no endpoint yet); empty when none is running or it does not get ready in time.
    */
-  public static Optional<WarmDriver> await(Files f, Duration wait) throws InterruptedException {
+  public static Optional<WarmDriver> await(Locations f, Duration wait) throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       Optional<WarmDriver> d = connect(f);
@@ -131,12 +132,12 @@ public final class WarmDriver {
   }
 
   /** Whether the recorded driver process is alive but has not written its endpoint yet. */
-  private static boolean starting(Files f) {
+  private static boolean starting(Locations f) {
     try {
-      if (java.nio.file.Files.exists(f.endpoint()) || !java.nio.file.Files.exists(f.pid())) {
+      if (Files.exists(f.endpoint()) || !Files.exists(f.pid())) {
         return false;
       }
-      long pid = Long.parseLong(java.nio.file.Files.readString(f.pid()).trim().split("\\s+")[0]);
+      long pid = Long.parseLong(Files.readString(f.pid()).trim().split("\\s+")[0]);
       return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     } catch (IOException | RuntimeException e) {
       return false;
@@ -192,7 +193,7 @@ public final class WarmDriver {
    */
   RollupApp submit(String runId, List<String> args, SparkApp.Events events, Path runLog)
       throws IOException {
-    java.nio.file.Files.createDirectories(runLog.getParent());
+    Files.createDirectories(runLog.getParent());
     Socket s = open();
     try {
       Writer w = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);

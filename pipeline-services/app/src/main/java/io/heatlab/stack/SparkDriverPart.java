@@ -30,13 +30,14 @@ public final class SparkDriverPart implements StackPart {
   private static final Duration WATCH = Duration.ofSeconds(2);
 
   private final SparkSettings settings;
-  private final WarmDriver.Files files;
+  private final WarmDriver.Locations files;
   private final ChildProcess child;
   private ScheduledExecutorService watchdog;
   private volatile boolean running;
   private volatile int restarts;
   private long backoffMs = 5_000;
   private long nextLaunchAt;
+  private long launchedAt;
 
   SparkDriverPart(HeatlabConfig config, StackLayout layout, StackEndpoints endpoints) {
     this.settings = SparkSettings.of(config, endpoints);
@@ -82,6 +83,7 @@ public final class SparkDriverPart implements StackPart {
   private void launch() throws StackException {
     try {
       child.adopt(WarmDriver.launch(settings, files));
+      launchedAt = System.currentTimeMillis();
       LOG.info(
           "Started the warm Spark driver as pid {} (warming up; log: {})",
           child.pid(),
@@ -91,15 +93,21 @@ public final class SparkDriverPart implements StackPart {
     }
   }
 
-  /** Relaunches the driver when its process is gone. */
+  /**
+   * Relaunches the driver when its process is gone, after the back-off; the back-off doubles with
+   * each relaunch and resets once a driver has stayed up for 10 minutes.
+   */
   private synchronized void watch() {
-    if (!running || child.isAlive()) {
-      if (running && System.currentTimeMillis() - nextLaunchAt > 600_000) {
-        backoffMs = 5_000; // up for 10 minutes: forget earlier failures
+    long now = System.currentTimeMillis();
+    if (!running) {
+      return;
+    }
+    if (child.isAlive()) {
+      if (now - launchedAt > 600_000) {
+        backoffMs = 5_000;
       }
       return;
     }
-    long now = System.currentTimeMillis();
     if (nextLaunchAt == 0) {
       LOG.warn(
           "The warm Spark driver exited ({}); relaunching it in {} s. Its log:\n{}",
@@ -113,16 +121,15 @@ public final class SparkDriverPart implements StackPart {
     if (now < nextLaunchAt) {
       return;
     }
+    nextLaunchAt = 0;
     try {
       launch();
       restarts++;
     } catch (StackException e) {
       LOG.warn("{}", e.getMessage());
     }
-    nextLaunchAt = 0;
   }
 
-  /** Always {@link PartHealth#isOptional optional}: without it, rollups launch cold. */
   @Override
   public PartHealth health() {
     return state().asOptional();

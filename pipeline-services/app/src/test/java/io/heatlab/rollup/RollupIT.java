@@ -387,7 +387,7 @@ class RollupIT {
     };
   }
 
-  private static WarmDriver.Files driverFiles() {
+  private static WarmDriver.Locations driverFiles() {
     return SparkSettings.of(STACK.config(), STACK.endpoints()).driverFiles();
   }
 

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -379,8 +380,7 @@ final class BenchQueryCommand implements Callable<Integer> {
   }
 
   /** {@code warmups} untimed renders, then {@code renders} timed ones: milliseconds, sorted. */
-  private static double[] renderMillis(
-      int warmups, int renders, java.util.function.Supplier<BufferedImage> render) {
+  private static double[] renderMillis(int warmups, int renders, Supplier<BufferedImage> render) {
     for (int i = 0; i < warmups; i++) {
       render.get();
     }

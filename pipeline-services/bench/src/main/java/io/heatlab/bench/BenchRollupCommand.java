@@ -122,17 +122,15 @@ final class BenchRollupCommand implements Callable<Integer> {
         out.printf(
             "  DuckDB %s over the same files (local): %.1f s = %,.0f events/s%n",
             format, duck, events / duck);
-        List<Object[]> modes = new ArrayList<>();
-        modes.add(new Object[] {"cold launch", spark.cold()});
+        List<Mode> modes = new ArrayList<>();
+        modes.add(new Mode("cold launch", spark.cold()));
         if (warm) {
-          modes.add(new Object[] {"warm driver", spark});
-          modes.add(new Object[] {"warm driver, again", spark});
+          modes.add(new Mode("warm driver", spark));
+          modes.add(new Mode("warm driver, again", spark));
         }
-        for (Object[] mode : modes) {
-          out.printf("  %s:%n", mode[0]);
-          int code =
-              rollupOnce(
-                  (SparkSettings) mode[1], store, layout, run, format, jdbc, bytes, duck, out);
+        for (Mode mode : modes) {
+          out.printf("  %s:%n", mode.name());
+          int code = rollupOnce(mode.spark(), store, layout, run, format, jdbc, bytes, duck, out);
           if (code != 0) {
             return code;
           }
@@ -242,6 +240,9 @@ final class BenchRollupCommand implements Callable<Integer> {
    * The hourly aggregation in DuckDB over the local objects, written to Parquet like the Spark job;
    * seconds.
    */
+  /** How a measured rollup runs. */
+  private record Mode(String name, SparkSettings spark) {}
+
   /** One hourly rollup of the bench's hour: its times, and the ratios to DuckDB's {@code duck}. */
   private int rollupOnce(
       SparkSettings spark,

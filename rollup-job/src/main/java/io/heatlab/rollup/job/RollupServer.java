@@ -1,10 +1,5 @@
 package io.heatlab.rollup.job;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.rand;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,13 +17,10 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkContext;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -65,8 +57,11 @@ public final class RollupServer {
   private final SparkSession spark;
   private final ProgressListener progress = new ProgressListener(null);
   private final byte[] token;
-  long warmupEvents = 500_000; // --warmup-events
   private final Object oneRunAtATime = new Object();
+
+  /** Runs a CANCEL named (or whose requester hung up): their failure is a KILLED. */
+  private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+
   private volatile boolean stopping;
 
   RollupServer(SparkSession spark, String token) {
@@ -97,9 +92,8 @@ public final class RollupServer {
     long t0 = System.nanoTime();
     SparkSession spark = SparkSession.builder().appName("heatlab-rollup-driver").getOrCreate();
     RollupServer server = new RollupServer(spark, token);
-    server.warmupEvents = warmupEvents;
     long session = System.nanoTime();
-    server.warmUp(bucket);
+    new DriverWarmUp(spark, warmupEvents).run(bucket);
     long warm = System.nanoTime();
     try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Path tmp = endpointFile.resolveSibling(endpointFile.getFileName() + ".tmp");
@@ -166,7 +160,9 @@ public final class RollupServer {
     if (op.equals("PING")) {
       w.write("PONG " + spark.sparkContext().applicationId() + "\n");
     } else if (op.startsWith("CANCEL ")) {
-      spark.sparkContext().cancelJobGroup(op.substring("CANCEL ".length()));
+      String runId = op.substring("CANCEL ".length());
+      cancelled.add(runId);
+      spark.sparkContext().cancelJobGroup(runId);
       w.write("OK\n");
     } else if (op.equals("SHUTDOWN")) {
       stopping = true;
@@ -207,7 +203,6 @@ public final class RollupServer {
           }
         };
     SparkContext sc = spark.sparkContext();
-    AtomicBoolean cancelled = new AtomicBoolean();
     boolean broken = false;
     synchronized (oneRunAtATime) {
       out.accept("HEATLAB_APP " + sc.applicationId());
@@ -222,7 +217,7 @@ public final class RollupServer {
                   // closed
                 }
                 if (!s.isClosed()) {
-                  cancelled.set(true);
+                  cancelled.add(runId);
                   sc.cancelJobGroup(runId);
                 }
               },
@@ -237,7 +232,7 @@ public final class RollupServer {
         out.accept("HEATLAB_TIMING session_ms=0 work_ms=" + (System.nanoTime() - t0) / 1_000_000);
         out.accept("HEATLAB_END FINISHED");
       } catch (Throwable t) {
-        boolean killed = cancelled.get() || cancelledByRequest(t);
+        boolean killed = cancelled.contains(runId);
         StringWriter trace = new StringWriter();
         t.printStackTrace(new PrintWriter(trace));
         trace.toString().lines().forEach(out);
@@ -246,126 +241,13 @@ public final class RollupServer {
       } finally {
         progress.follow(null);
         sc.clearJobGroup();
+        cancelled.remove(runId);
         System.gc(); // idle memory back down between runs (the heap stays within the driver's -Xmx)
       }
     }
     if (broken) {
       System.err.println("heatlab driver: exiting after a run that left it unusable");
       System.exit(EXIT_BROKEN);
-    }
-  }
-
-  private static boolean cancelledByRequest(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      String m = String.valueOf(c.getMessage());
-      if (m.contains("cancelled part of cancelled job group")
-          || m.contains("cancelled because SparkContext was shut down")
-          || m.contains("Job group") && m.contains("cancelled")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Runs the rollup's code paths on generated events — JSON lines and Parquet read, de-duplication,
-   * aggregation, Parquet written, a daily sum — so the JIT, Spark's code generation and the readers
-   * are warm for the first real run: in {@code bucket} over s3a (a scratch prefix, deleted after;
-   * this also warms the S3 client), or in a local temporary directory when there is no bucket or it
-   * cannot be written.
-   */
-  void warmUp(String bucket) throws IOException, InterruptedException {
-    if (bucket != null && !bucket.isBlank()) {
-      String base = "s3a://" + bucket + "/_heatlab/driver-warmup/" + UUID.randomUUID();
-      try {
-        warmUpIn(base);
-        return;
-      } catch (Exception e) {
-        System.err.println("heatlab driver: warm-up in storage failed, warming up locally: " + e);
-      } finally {
-        deleteQuietly(base);
-      }
-    }
-    Path dir = Files.createTempDirectory("heatlab-driver-warmup");
-    try {
-      warmUpIn(dir.toUri().toString());
-    } finally {
-      deleteQuietly(dir.toUri().toString());
-    }
-  }
-
-  private void warmUpIn(String base) throws IOException, InterruptedException {
-    long hourMs = 3_600_000L * 490_000; // 2025-11-24T16:00Z: any hour will do
-    String window =
-        RollupJob.WINDOW.format(
-            java.time.LocalDateTime.ofEpochSecond(hourMs / 1000, 0, java.time.ZoneOffset.UTC));
-    var events =
-        spark
-            .range(warmupEvents)
-            .select(
-                lit("warmup").as("client_id"),
-                lit("screen").as("screen_id"),
-                lit("session").as("session_id"),
-                concat(lit("b"), col("id").divide(50).cast("long").cast("string")).as("batch_id"),
-                lit("move").as("event_type"),
-                col("id").mod(3_600_000L).plus(hourMs).as("event_time"),
-                rand(1).as("x_norm"),
-                rand(2).as("y_norm"),
-                lit(1440).as("viewport_w"),
-                lit(900).as("viewport_h"),
-                lit(hourMs).as("received_at"));
-    String jsonl = base + "/raw/format=jsonl";
-    events.write().mode(SaveMode.Overwrite).option("compression", "gzip").json(jsonl);
-    events.write().mode(SaveMode.Overwrite).parquet(base + "/raw/format=parquet");
-    // Spark names them *.json.gz: the job reads *.jsonl.gz, as the connector names them
-    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(jsonl);
-    FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    for (FileStatus f : fs.listStatus(dir)) {
-      String name = f.getPath().getName();
-      if (name.endsWith(".json.gz")) {
-        fs.rename(
-            f.getPath(), new org.apache.hadoop.fs.Path(dir, name.replace(".json.gz", ".jsonl.gz")));
-      }
-    }
-    for (int i = 0; i < 2; i++) {
-      RollupJob.run(
-          spark,
-          RollupJob.Args.parse(
-              new String[] {
-                "--granularity",
-                "hourly",
-                "--output",
-                base + "/hourly",
-                "--desktop-min",
-                "1024",
-                "--tablet-min",
-                "600",
-                "--input",
-                window + "=" + jsonl + "/",
-                "--input",
-                window + "=" + base + "/raw/format=parquet/"
-              }),
-          line -> {});
-    }
-    RollupJob.run(
-        spark,
-        RollupJob.Args.parse(
-            new String[] {
-              "--granularity", "daily",
-              "--output", base + "/daily",
-              "--desktop-min", "1024",
-              "--tablet-min", "600",
-              "--input", window.substring(0, 8) + "=" + base + "/hourly/window=" + window
-            }),
-        line -> {});
-  }
-
-  private void deleteQuietly(String base) {
-    try {
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(base);
-      p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
-    } catch (IOException | RuntimeException e) {
-      System.err.println("heatlab driver: could not delete the warm-up data " + base + ": " + e);
     }
   }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.entry;
 import io.heatlab.contract.LandedRow;
 import io.heatlab.contract.ViewportClass;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -147,8 +148,7 @@ class RollupJobTest {
   @Test
   void hourWindowsAreNumberedAndNamedBackInUtc() {
     long hour = RollupJob.hourOf("2026120610");
-    assertThat(hour * 3600_000L)
-        .isEqualTo(java.time.Instant.parse("2026-12-06T10:00:00Z").toEpochMilli());
+    assertThat(hour * 3600_000L).isEqualTo(Instant.parse("2026-12-06T10:00:00Z").toEpochMilli());
     spark.conf().set("spark.sql.session.timeZone", "UTC");
     assertThat(spark.range(1).select(RollupJob.hourLabel(lit(hour))).first().getString(0))
         .isEqualTo("2026120610");
