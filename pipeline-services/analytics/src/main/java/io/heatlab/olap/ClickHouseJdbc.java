@@ -28,6 +28,24 @@ public final class ClickHouseJdbc {
         config.secret(HeatlabConfig.CLICKHOUSE_PASSWORD));
   }
 
+  /**
+   * Connections as the read role ({@code query.clickhouse.user} where set, else {@code
+   * clickhouse.user}): heatmap reads, run history, coverage.
+   */
+  public static ClickHouseJdbc forQueries(HeatlabConfig config, StackEndpoints endpoints) {
+    HeatlabConfig.Credentials reader =
+        config.credentials(
+            HeatlabConfig.QUERY_CLICKHOUSE_USER,
+            HeatlabConfig.QUERY_CLICKHOUSE_PASSWORD,
+            HeatlabConfig.CLICKHOUSE_USER,
+            HeatlabConfig.CLICKHOUSE_PASSWORD);
+    return new ClickHouseJdbc(
+        endpoints.clickhouseUrl(),
+        config.getString(HeatlabConfig.CLICKHOUSE_DATABASE),
+        reader.user(),
+        reader.secret());
+  }
+
   public ClickHouseJdbc(String httpUrl, String database, String user, String password) {
     this.httpUrl = httpUrl;
     this.database = database;

@@ -167,7 +167,7 @@ public final class HeatmapService implements AutoCloseable {
    * landed hours.
    */
   public static HeatmapService of(HeatlabConfig config, StackEndpoints endpoints) {
-    ClickHouseJdbc jdbc = new ClickHouseJdbc(config, endpoints);
+    ClickHouseJdbc jdbc = ClickHouseJdbc.forQueries(config, endpoints);
     ClickHouseReader reader = jdbc.reader();
     ObjectStore store = endpoints.objectStore(config);
     LandingIndex landing = new LandingIndex(store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));

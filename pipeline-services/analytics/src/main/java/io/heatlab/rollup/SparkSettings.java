@@ -32,6 +32,12 @@ public record SparkSettings(
     String endpoint = c.getString(HeatlabConfig.ROLLUP_SPARK_STORAGE_ENDPOINT);
     String jar = c.getString(HeatlabConfig.ROLLUP_SPARK_JOB_JAR);
     String jars = c.getString(HeatlabConfig.ROLLUP_SPARK_HOME_JARS);
+    HeatlabConfig.Credentials storage =
+        c.credentials(
+            HeatlabConfig.ROLLUP_SPARK_STORAGE_ACCESS_KEY,
+            HeatlabConfig.ROLLUP_SPARK_STORAGE_SECRET_KEY,
+            HeatlabConfig.STORAGE_ACCESS_KEY,
+            HeatlabConfig.STORAGE_SECRET_KEY);
     return new SparkSettings(
         c.getString(HeatlabConfig.ROLLUP_SPARK_MASTER),
         c.getString(HeatlabConfig.ROLLUP_SPARK_DRIVER_HOST),
@@ -40,8 +46,8 @@ public record SparkSettings(
         c.getInt(HeatlabConfig.ROLLUP_SPARK_SHUFFLE_PARTITIONS),
         endpoint.isBlank() ? endpoints.storageEndpoint() : endpoint,
         c.getString(HeatlabConfig.STORAGE_REGION),
-        c.getString(HeatlabConfig.STORAGE_ACCESS_KEY),
-        c.secret(HeatlabConfig.STORAGE_SECRET_KEY),
+        storage.user(),
+        storage.secret(),
         c.getString(HeatlabConfig.STORAGE_BUCKET),
         c.dataDir().resolve("spark/home"),
         Path.of(jars.isBlank() ? BuildArtifacts.path("spark.home.classpath") : jars),

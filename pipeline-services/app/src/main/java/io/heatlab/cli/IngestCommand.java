@@ -29,7 +29,7 @@ final class IngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HeatlabConfig config = options.load();
+    HeatlabConfig config = options.loadForIngesting();
     StackEndpoints endpoints = StackEndpoints.of(config);
     Stack probes = Stack.create(config); // only to probe Kafka for /healthz; nothing is started
     HeatlabHttpServer server =

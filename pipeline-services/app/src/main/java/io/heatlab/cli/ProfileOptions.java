@@ -26,6 +26,35 @@ public final class ProfileOptions {
     return ConfigLoader.load(profile, config);
   }
 
+  /**
+   * The profile's settings for a command that serves the stack (up): a profile whose parts run
+   * elsewhere (compose) is refused while a secret is empty, short or a placeholder — such a
+   * deployment's ports are reachable by others.
+   */
+  public HeatlabConfig loadForServing() {
+    HeatlabConfig c = load();
+    return refuseWeak(c, c.weakSecrets());
+  }
+
+  /** The profile's settings for the ingestion service alone (its own secrets checked). */
+  public HeatlabConfig loadForIngesting() {
+    HeatlabConfig c = load();
+    return refuseWeak(c, c.weakIngestSecrets());
+  }
+
+  private static HeatlabConfig refuseWeak(HeatlabConfig c, List<String> weak) {
+    if (!weak.isEmpty()) {
+      throw new UserError(
+          "refusing to serve with weak secrets: "
+              + String.join("; ", weak)
+              + ". Set each to a random value of "
+              + HeatlabConfig.MIN_SECRET_LENGTH
+              + "+ characters (e.g. openssl rand -hex 24) in the environment (HEATLAB_…) or the"
+              + " profile's file; compose: compose/.env.");
+    }
+    return c;
+  }
+
   /** The same options as arguments, to hand to a child process. */
   public List<String> asArguments() {
     List<String> args = new ArrayList<>();

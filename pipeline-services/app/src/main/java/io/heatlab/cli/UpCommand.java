@@ -40,7 +40,7 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HeatlabConfig config = options.load();
+    HeatlabConfig config = options.loadForServing();
     StackLayout layout = new StackLayout(config.dataDir());
     Optional<ProcessHandle> running = Supervisor.running(layout);
     if (running.isPresent()) {

@@ -20,10 +20,17 @@ import java.util.Map;
  * /connectors/<name>/config}, idempotent), from heatlab's settings. The storage secret never
  * appears in the connector's config: it is a config-provider reference — {@code ${file:…}} to a
  * 0600 file under the data directory in the embedded profile, {@code
- * ${env:HEATLAB_STORAGE_SECRET_KEY}} in the Connect container of the compose profile.
+ * ${env:HEATLAB_LANDING_STORAGE_SECRET_KEY}} in the Connect container of the compose profile.
  */
 public final class LandingDeployment {
   public static final String SECRETS_FILE = "landing-secrets.properties";
+
+  /**
+   * The environment variable an external Connect worker holds the landing secret in (compose: the
+   * only one its {@code env} config provider may read).
+   */
+  public static final String WORKER_SECRET_ENV = "HEATLAB_LANDING_STORAGE_SECRET_KEY";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private LandingDeployment() {}
@@ -50,12 +57,12 @@ public final class LandingDeployment {
     m.put("consumer.override.max.poll.records", "10000");
     m.put(LandingConfig.S3_ENDPOINT, endpoint.isBlank() ? endpoints.storageEndpoint() : endpoint);
     m.put(LandingConfig.S3_REGION, c.getString(HeatlabConfig.STORAGE_REGION));
-    m.put(LandingConfig.S3_ACCESS_KEY, c.getString(HeatlabConfig.STORAGE_ACCESS_KEY));
+    m.put(LandingConfig.S3_ACCESS_KEY, credentials(c).user());
     m.put(
         LandingConfig.S3_SECRET_KEY,
         c.embedded()
             ? "${file:" + secretsFile + ":" + LandingConfig.S3_SECRET_KEY + "}"
-            : "${env:HEATLAB_STORAGE_SECRET_KEY}");
+            : "${env:" + WORKER_SECRET_ENV + "}");
     m.put(LandingConfig.S3_BUCKET, c.getString(HeatlabConfig.STORAGE_BUCKET));
     for (String tunable : LandingConfig.TUNING.names()) { // landing.<name> as it is: declared once
       m.put(tunable, String.valueOf(c.values().get(HeatlabConfig.LANDING_PREFIX + tunable)));
@@ -65,7 +72,16 @@ public final class LandingDeployment {
 
   /** The secrets file's content for the embedded profile (written 0600 by the stack). */
   public static String secretsFileContent(HeatlabConfig c) {
-    return LandingConfig.S3_SECRET_KEY + "=" + c.secret(HeatlabConfig.STORAGE_SECRET_KEY) + "\n";
+    return LandingConfig.S3_SECRET_KEY + "=" + credentials(c).secret() + "\n";
+  }
+
+  /** The landing role's storage credentials (its own user where set, else the storage's). */
+  static HeatlabConfig.Credentials credentials(HeatlabConfig c) {
+    return c.credentials(
+        HeatlabConfig.LANDING_STORAGE_ACCESS_KEY,
+        HeatlabConfig.LANDING_STORAGE_SECRET_KEY,
+        HeatlabConfig.STORAGE_ACCESS_KEY,
+        HeatlabConfig.STORAGE_SECRET_KEY);
   }
 
   /** PUTs the config; throws with Connect's answer when it is refused. */

@@ -1,9 +1,12 @@
 package io.heatlab.config;
 
 import io.heatlab.landing.LandingConfig;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -60,6 +63,8 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String CLICKHOUSE_PASSWORD = "clickhouse.password";
   public static final String CLICKHOUSE_DATABASE = "clickhouse.database";
   public static final String CLICKHOUSE_BIN = "clickhouse.bin";
+  public static final String QUERY_CLICKHOUSE_USER = "query.clickhouse.user";
+  public static final String QUERY_CLICKHOUSE_PASSWORD = "query.clickhouse.password";
 
   public static final String LANDING_CONNECTOR = "landing.connector.name";
   public static final String LANDING_TASKS = "landing.tasks";
@@ -80,6 +85,8 @@ public final class HeatlabConfig extends AbstractConfig {
       LANDING_PREFIX + LandingConfig.PARTITION_BY_CLIENT;
   public static final String LANDING_DLQ_TOPIC = "landing.dlq.topic";
   public static final String LANDING_STORAGE_ENDPOINT = "landing.storage.endpoint";
+  public static final String LANDING_STORAGE_ACCESS_KEY = "landing.storage.access.key";
+  public static final String LANDING_STORAGE_SECRET_KEY = "landing.storage.secret.key";
 
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
@@ -107,6 +114,8 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String ROLLUP_SPARK_EXECUTOR_MEMORY = "rollup.spark.executor.memory";
   public static final String ROLLUP_SPARK_SHUFFLE_PARTITIONS = "rollup.spark.shuffle.partitions";
   public static final String ROLLUP_SPARK_STORAGE_ENDPOINT = "rollup.spark.storage.endpoint";
+  public static final String ROLLUP_SPARK_STORAGE_ACCESS_KEY = "rollup.spark.storage.access.key";
+  public static final String ROLLUP_SPARK_STORAGE_SECRET_KEY = "rollup.spark.storage.secret.key";
   public static final String ROLLUP_SPARK_DRIVER_HOST = "rollup.spark.driver.host";
   public static final String ROLLUP_SPARK_HOME_JARS = "rollup.spark.home.jars";
   public static final String ROLLUP_SPARK_JOB_JAR = "rollup.spark.job.jar";
@@ -313,6 +322,19 @@ public final class HeatlabConfig extends AbstractConfig {
           .define(CLICKHOUSE_USER, Type.STRING, "default", Importance.MEDIUM, "ClickHouse user.")
           .define(CLICKHOUSE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM, "ClickHouse password.")
           .define(
+              QUERY_CLICKHOUSE_USER,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "ClickHouse user of heatmap reads (GET /v1/heatmap, the viewer, the console): one with SELECT on"
+                  + " heatlab's database only (compose: heatlab_reader); empty = clickhouse.user.")
+          .define(
+              QUERY_CLICKHOUSE_PASSWORD,
+              Type.PASSWORD,
+              "",
+              Importance.MEDIUM,
+              "Password of query.clickhouse.user (used only when that is set).")
+          .define(
               CLICKHOUSE_DATABASE,
               Type.STRING,
               "heatlab",
@@ -353,7 +375,21 @@ public final class HeatlabConfig extends AbstractConfig {
             Type.STRING,
             "",
             Importance.MEDIUM,
-            "Storage endpoint as the Connect worker reaches it (compose: http://minio:9000); empty = storage.endpoint.");
+            "Storage endpoint as the Connect worker reaches it (compose: http://minio:9000); empty = storage.endpoint.")
+        .define(
+            LANDING_STORAGE_ACCESS_KEY,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "S3 access key of the landing connector: one that writes raw objects and manifests (compose: the"
+                + " heatlab-landing user); empty = storage.access.key.")
+        .define(
+            LANDING_STORAGE_SECRET_KEY,
+            Type.PASSWORD,
+            "",
+            Importance.MEDIUM,
+            "Secret of landing.storage.access.key (used only when that is set; compose: the Connect worker reads"
+                + " it from its environment, HEATLAB_LANDING_STORAGE_SECRET_KEY).");
     IngestDefinitions.define(DEFINITION);
     RollupDefinitions.define(DEFINITION);
   }
@@ -387,6 +423,92 @@ public final class HeatlabConfig extends AbstractConfig {
   public String secret(String name) {
     Password password = getPassword(name);
     return password == null ? "" : password.value();
+  }
+
+  /** The shortest secret a deployment that is not embedded accepts. */
+  public static final int MIN_SECRET_LENGTH = 16;
+
+  /**
+   * What is wrong with the secrets a whole stack uses when its parts run elsewhere (compose, a
+   * cluster): each secret in use that is empty, shorter than {@value #MIN_SECRET_LENGTH}
+   * characters, or a placeholder ({@code change-me…}, the embedded defaults). Empty for the
+   * embedded profile, whose parts listen on loopback with local credentials. The messages name
+   * settings, never values. (The landing secret is not here: an external Connect worker reads it
+   * from its own environment.)
+   */
+  public List<String> weakSecrets() {
+    List<String> problems = new ArrayList<>();
+    if (embedded()) {
+      return problems;
+    }
+    checkSecret(problems, STORAGE_SECRET_KEY, secret(STORAGE_SECRET_KEY));
+    checkSecret(problems, CLICKHOUSE_PASSWORD, secret(CLICKHOUSE_PASSWORD));
+    if (!getString(QUERY_CLICKHOUSE_USER).isBlank()) {
+      checkSecret(problems, QUERY_CLICKHOUSE_PASSWORD, secret(QUERY_CLICKHOUSE_PASSWORD));
+    }
+    if (!getString(ROLLUP_SPARK_STORAGE_ACCESS_KEY).isBlank()) {
+      checkSecret(
+          problems, ROLLUP_SPARK_STORAGE_SECRET_KEY, secret(ROLLUP_SPARK_STORAGE_SECRET_KEY));
+    }
+    for (var entry : ClientEntries.parse(API_READ_KEYS, secret(API_READ_KEYS), "key")) {
+      checkSecret(problems, API_READ_KEYS + " of '" + entry.client() + "'", entry.value());
+    }
+    problems.addAll(weakIngestSecrets());
+    return problems;
+  }
+
+  /**
+   * What is wrong with the secrets the ingestion service alone uses (the de-duplication store's
+   * password) when it runs outside the embedded profile; see {@link #weakSecrets()}.
+   */
+  public List<String> weakIngestSecrets() {
+    List<String> problems = new ArrayList<>();
+    String redis = secret(INGEST_REDIS_URL);
+    if (embedded() || redis.isBlank()) {
+      return problems;
+    }
+    String userInfo;
+    try {
+      userInfo = URI.create(redis.strip()).getRawUserInfo();
+    } catch (IllegalArgumentException e) {
+      problems.add(INGEST_REDIS_URL + " is not a redis:// URL");
+      return problems;
+    }
+    String password =
+        userInfo == null ? "" : userInfo.substring(userInfo.indexOf(':') + 1); // user:password
+    checkSecret(problems, INGEST_REDIS_URL + "'s password", password);
+    return problems;
+  }
+
+  private static void checkSecret(List<String> problems, String name, String value) {
+    String v = value == null ? "" : value.strip();
+    if (v.isEmpty()) {
+      problems.add(name + " is empty");
+    } else if (v.toLowerCase(Locale.ROOT).contains("change-me") || v.equals("heatlab-secret-key")) {
+      problems.add(name + " is still a placeholder");
+    } else if (v.length() < MIN_SECRET_LENGTH) {
+      problems.add(name + " is shorter than " + MIN_SECRET_LENGTH + " characters");
+    }
+  }
+
+  /** A user (or access key) and its secret. {@link #toString()} never shows the secret. */
+  public record Credentials(String user, String secret) {
+    @Override
+    public String toString() {
+      return user + ":[hidden]";
+    }
+  }
+
+  /**
+   * The credentials of one role: {@code userKey}/{@code secretKey} when that user is set, else the
+   * shared {@code fallbackUserKey}/{@code fallbackSecretKey} (e.g. {@code storage.access.key}).
+   */
+  public Credentials credentials(
+      String userKey, String secretKey, String fallbackUserKey, String fallbackSecretKey) {
+    String user = getString(userKey);
+    return user.isBlank()
+        ? new Credentials(getString(fallbackUserKey), secret(fallbackSecretKey))
+        : new Credentials(user, secret(secretKey));
   }
 
   /** This config with some values replaced (e.g. free ports resolved). */

@@ -53,6 +53,19 @@ final class RollupDefinitions {
             Importance.MEDIUM,
             "Storage endpoint as the Spark driver and executors reach it (compose: http://minio:9000); empty = storage.endpoint.")
         .define(
+            ROLLUP_SPARK_STORAGE_ACCESS_KEY,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "S3 access key of rollups: one that reads raw objects and writes lake aggregates (compose: the"
+                + " heatlab-spark user); empty = storage.access.key.")
+        .define(
+            ROLLUP_SPARK_STORAGE_SECRET_KEY,
+            Type.PASSWORD,
+            "",
+            Importance.MEDIUM,
+            "Secret of rollup.spark.storage.access.key (used only when that is set).")
+        .define(
             ROLLUP_SPARK_DRIVER_HOST,
             Type.STRING,
             "",

@@ -72,6 +72,77 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aComposeProfileWithPlaceholderOrShortSecretsIsWeakAndTheMessagesHoldNoValue() {
+    HeatlabConfig weak =
+        ConfigLoader.load(
+            "compose",
+            null,
+            Map.of(
+                "HEATLAB_STORAGE_SECRET_KEY", "change-me-minio-secret",
+                "HEATLAB_CLICKHOUSE_PASSWORD", "short-pw",
+                "HEATLAB_QUERY_CLICKHOUSE_USER", "heatlab_reader",
+                "HEATLAB_API_READ_KEYS", "demo=change-me-demo-read-key",
+                "HEATLAB_INGEST_DEDUP_REDIS_URL", "redis://redis:6379"));
+    assertThat(weak.weakSecrets())
+        .containsExactly(
+            "storage.secret.key is still a placeholder",
+            "clickhouse.password is shorter than 16 characters",
+            "query.clickhouse.password is empty",
+            "api.read.keys of 'demo' is still a placeholder",
+            "ingest.dedup.redis.url's password is empty");
+    assertThat(weak.weakIngestSecrets())
+        .containsExactly("ingest.dedup.redis.url's password is empty");
+    assertThat(String.join(" ", weak.weakSecrets())).doesNotContain("short-pw");
+    String strong = "0123456789abcdef0123";
+    HeatlabConfig fine =
+        ConfigLoader.load(
+            "compose",
+            null,
+            Map.of(
+                "HEATLAB_STORAGE_SECRET_KEY",
+                strong,
+                "HEATLAB_CLICKHOUSE_PASSWORD",
+                strong,
+                "HEATLAB_API_READ_KEYS",
+                "demo=" + strong,
+                "HEATLAB_INGEST_DEDUP_REDIS_URL",
+                "redis://:" + strong + "@redis:6379"));
+    assertThat(fine.weakSecrets()).isEmpty();
+    assertThat(ConfigLoader.load(null, null, Map.of()).weakSecrets())
+        .as("the embedded profile's local defaults are not checked")
+        .isEmpty();
+  }
+
+  @Test
+  void aRoleUsesItsOwnCredentialsWhereSetAndTheSharedOnesOtherwise() {
+    HeatlabConfig shared =
+        ConfigLoader.load(null, null, Map.of("HEATLAB_STORAGE_SECRET_KEY", "shared-secret"));
+    assertThat(
+            shared.credentials(
+                HeatlabConfig.LANDING_STORAGE_ACCESS_KEY,
+                HeatlabConfig.LANDING_STORAGE_SECRET_KEY,
+                HeatlabConfig.STORAGE_ACCESS_KEY,
+                HeatlabConfig.STORAGE_SECRET_KEY))
+        .isEqualTo(new HeatlabConfig.Credentials("heatlab", "shared-secret"));
+    HeatlabConfig own =
+        ConfigLoader.load(
+            null,
+            null,
+            Map.of(
+                "HEATLAB_LANDING_STORAGE_ACCESS_KEY", "heatlab-landing",
+                "HEATLAB_LANDING_STORAGE_SECRET_KEY", "landing-secret"));
+    HeatlabConfig.Credentials landing =
+        own.credentials(
+            HeatlabConfig.LANDING_STORAGE_ACCESS_KEY,
+            HeatlabConfig.LANDING_STORAGE_SECRET_KEY,
+            HeatlabConfig.STORAGE_ACCESS_KEY,
+            HeatlabConfig.STORAGE_SECRET_KEY);
+    assertThat(landing)
+        .isEqualTo(new HeatlabConfig.Credentials("heatlab-landing", "landing-secret"));
+    assertThat(landing.toString()).doesNotContain("landing-secret");
+  }
+
+  @Test
   void relativeDataDirResolvesAgainstHeatlabHome() {
     String previous = System.getProperty("heatlab.home");
     System.setProperty("heatlab.home", "/opt/heatlab");
