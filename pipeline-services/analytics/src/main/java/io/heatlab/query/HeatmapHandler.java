@@ -123,7 +123,7 @@ public final class HeatmapHandler extends Handler.Abstract {
       LOG.warn("GET /v1/heatmap failed: {}", e.toString());
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
       return send(
-          response, callback, 503, Map.of("error", "heatmap store unavailable: " + e.getMessage()));
+          response, callback, 503, Map.of("error", "heatmap store unavailable, retry later"));
     }
   }
 

@@ -105,7 +105,7 @@ public final class ScreensHandler extends Handler.Abstract {
           response,
           callback,
           503,
-          Map.of("error", "storage or ClickHouse unavailable: " + e.getMessage()));
+          Map.of("error", "storage or ClickHouse unavailable, retry later"));
     }
   }
 

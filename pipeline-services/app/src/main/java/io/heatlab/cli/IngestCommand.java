@@ -32,9 +32,7 @@ final class IngestCommand implements Callable<Integer> {
     HeatlabConfig config = options.loadForIngesting();
     StackEndpoints endpoints = StackEndpoints.of(config);
     Stack probes = Stack.create(config); // only to probe Kafka for /healthz; nothing is started
-    HeatlabHttpServer server =
-        new HeatlabHttpServer(
-            config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT));
+    HeatlabHttpServer server = HeatlabHttpServer.of(config);
     BatchHandler batches =
         new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
     server.route(
@@ -45,7 +43,7 @@ final class IngestCommand implements Callable<Integer> {
                     probes.part("kafka").health(),
                     PartHealth.healthy("http", endpoints.httpUrl(), "serving")),
             batches::counters));
-    server.routes(IngestEndpoint.routes(batches));
+    server.routes(IngestEndpoint.routes(batches), HeatlabHttpServer.Budget.INGEST);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

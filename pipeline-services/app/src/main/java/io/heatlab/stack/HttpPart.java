@@ -36,16 +36,15 @@ final class HttpPart implements StackPart {
     BatchHandler batches =
         new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
     this.server =
-        new HeatlabHttpServer(
-                config.getString(HeatlabConfig.HTTP_HOST), config.getInt(HeatlabConfig.HTTP_PORT))
-            .routes(IngestEndpoint.routes(batches))
+        HeatlabHttpServer.of(config)
+            .routes(IngestEndpoint.routes(batches), HeatlabHttpServer.Budget.INGEST)
             .route("/healthz", new HealthHandler(stackHealth, batches::counters))
             .route("/v1/heatmap", new HeatmapHandler(heatmaps, access))
             .route(
                 ScreensHandler.PATH + "/*",
                 new ScreensHandler(
                     new ScreenRegistry(endpoints.objectStore(config)),
-                    new ScreenTraffic(new ClickHouseJdbc(config, endpoints)),
+                    new ScreenTraffic(ClickHouseJdbc.forQueries(config, endpoints)),
                     access));
   }
 

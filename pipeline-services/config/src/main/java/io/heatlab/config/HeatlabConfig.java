@@ -93,6 +93,10 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String INGEST_WRITE_KEYS = "ingest.write.keys";
   public static final String INGEST_MAX_BODY_BYTES = "ingest.max.body.bytes";
   public static final String INGEST_MAX_DECODED_BYTES = "ingest.max.decoded.bytes";
+  public static final String INGEST_BODY_MIN_RATE = "ingest.body.min.rate.bytes.per.second";
+  public static final String INGEST_BODY_GRACE_MS = "ingest.body.grace.ms";
+  public static final String HTTP_MAX_CONNECTIONS = "http.max.connections";
+  public static final String HTTP_IDLE_TIMEOUT_MS = "http.idle.timeout.ms";
   public static final String INGEST_MAX_EVENTS = "ingest.max.events.per.batch";
   public static final String INGEST_MAX_EVENT_AGE_MS = "ingest.max.event.age.ms";
   public static final String INGEST_MAX_EVENT_FUTURE_MS = "ingest.max.event.future.ms";

@@ -56,6 +56,37 @@ final class IngestDefinitions {
             Importance.LOW,
             "Largest body after gzip decoding; decoding stops there and the request is answered 413.")
         .define(
+            INGEST_BODY_MIN_RATE,
+            Type.INT,
+            16 * 1024,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Slowest a batch's body may arrive: it must be whole within ingest.body.grace.ms + its length at this"
+                + " rate (a body without Content-Length: its largest allowed length), or it is answered 408 and"
+                + " the connection closed. Bodies are read without holding a thread, so slow senders cost a"
+                + " connection each, never a thread.")
+        .define(
+            INGEST_BODY_GRACE_MS,
+            Type.LONG,
+            2_000L,
+            Range.atLeast(1),
+            Importance.LOW,
+            "The time a batch's body gets before its length counts at ingest.body.min.rate.bytes.per.second.")
+        .define(
+            HTTP_MAX_CONNECTIONS,
+            Type.INT,
+            10_000,
+            Range.atLeast(16),
+            Importance.LOW,
+            "Most connections Jetty keeps open at once; past it, it stops accepting until one closes.")
+        .define(
+            HTTP_IDLE_TIMEOUT_MS,
+            Type.LONG,
+            30_000L,
+            Range.atLeast(100),
+            Importance.LOW,
+            "A connection with nothing to read or write for this long is closed (slow headers included).")
+        .define(
             INGEST_MAX_EVENTS,
             Type.INT,
             1000,

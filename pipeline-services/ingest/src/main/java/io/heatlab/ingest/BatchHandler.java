@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -141,7 +142,7 @@ public final class BatchHandler extends Handler.Abstract {
     try {
       accept(x);
     } catch (RuntimeException e) {
-      x.error(500, "internal error: " + e.getClass().getSimpleName(), null);
+      x.error(500, "internal error", null);
       AccessLog.failure(x, e);
     }
     return true;
@@ -163,9 +164,49 @@ public final class BatchHandler extends Handler.Abstract {
       throw new IllegalStateException(
           "BatchHandler must be reached through IngestEndpoint (write key unchecked)");
     }
+    RequestBody.read(
+            x.request,
+            settings.maxBodyBytes(),
+            settings.bodyDeadline(x.request.getLength()),
+            getServer().getScheduler())
+        .whenCompleteAsync(
+            (wire, failure) -> {
+              try {
+                if (failure != null) {
+                  refuseBody(x, failure);
+                } else {
+                  accept(x, keyClient, wire);
+                }
+              } catch (RuntimeException e) {
+                x.error(500, "internal error", null);
+                AccessLog.failure(x, e);
+              }
+            },
+            getServer().getThreadPool());
+  }
+
+  /** Answers a body that could not be read: its size, encoding, pace, or the connection failed. */
+  private static void refuseBody(Exchange x, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
+    if (cause instanceof RequestBody.TooLarge) {
+      x.error(413, cause.getMessage(), null);
+    } else if (cause instanceof RequestBody.BadEncoding) {
+      x.error(400, cause.getMessage(), null);
+    } else if (cause instanceof RequestBody.TooSlow) {
+      x.response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      x.error(408, cause.getMessage(), null);
+    } else { // the client went away or broke the framing: no internal text in the answer
+      x.error(400, "could not read the body", null);
+    }
+  }
+
+  private void accept(Exchange x, String keyClient, byte[] wire) {
     byte[] body;
     try {
-      body = RequestBody.read(x.request, settings.maxBodyBytes(), settings.maxDecodedBytes());
+      body =
+          RequestBody.isGzip(x.request)
+              ? RequestBody.gunzip(wire, settings.maxDecodedBytes())
+              : wire;
     } catch (RequestBody.TooLarge e) {
       x.error(413, e.getMessage(), null);
       return;
@@ -173,7 +214,7 @@ public final class BatchHandler extends Handler.Abstract {
       x.error(400, e.getMessage(), null);
       return;
     } catch (IOException e) {
-      x.error(400, "could not read the body: " + e.getMessage(), null);
+      x.error(400, "could not decode the body", null);
       return;
     }
     x.bytes = body.length;
@@ -197,7 +238,7 @@ public final class BatchHandler extends Handler.Abstract {
           null);
       return;
     } catch (IOException e) {
-      x.error(400, "malformed JSON: " + e.getMessage(), null);
+      x.error(400, "malformed JSON", null);
       return;
     }
     if (!result.valid()) {
@@ -238,7 +279,7 @@ public final class BatchHandler extends Handler.Abstract {
     try {
       claim = dedup.claim(batch.clientId(), batch.batchId());
     } catch (RuntimeException e) {
-      x.retryLater(503, "the de-duplication store (" + dedup.describe() + ") is unavailable");
+      x.retryLater(503, "the de-duplication store is unavailable");
       return;
     }
     if (claim == BatchDeduplicator.Claim.DONE) {
@@ -268,11 +309,11 @@ public final class BatchHandler extends Handler.Abstract {
                       503, "Kafka has not confirmed the batch yet: retry with the same batch_id");
                 } else {
                   dedup.release(batch.clientId(), batch.batchId());
-                  x.retryLater(503, "Kafka did not acknowledge the batch: " + error.getMessage());
+                  LOG.debug("batch {} not acknowledged: {}", batch.batchId(), error.toString());
+                  x.retryLater(503, "Kafka did not acknowledge the batch");
                 }
               } catch (RuntimeException e) {
-                x.retryLater(
-                    503, "the de-duplication store (" + dedup.describe() + ") is unavailable");
+                x.retryLater(503, "the de-duplication store is unavailable");
               }
             },
             getServer().getThreadPool());

@@ -19,6 +19,8 @@ public record IngestSettings(
     ClientKeys writeKeys,
     int maxBodyBytes,
     int maxDecodedBytes,
+    int bodyMinRate,
+    Duration bodyGrace,
     BatchParser.Limits limits,
     int maxInflightEvents,
     Duration shedAfter,
@@ -38,6 +40,8 @@ public record IngestSettings(
         ClientKeys.write(c),
         c.getInt(HeatlabConfig.INGEST_MAX_BODY_BYTES),
         c.getInt(HeatlabConfig.INGEST_MAX_DECODED_BYTES),
+        c.getInt(HeatlabConfig.INGEST_BODY_MIN_RATE),
+        Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_BODY_GRACE_MS)),
         new BatchParser.Limits(
             c.getInt(HeatlabConfig.INGEST_MAX_EVENTS),
             Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_MAX_EVENT_AGE_MS)),
@@ -74,6 +78,15 @@ public record IngestSettings(
   private static List<String> ownOrigins(String httpUrl) {
     String port = httpUrl.substring(httpUrl.lastIndexOf(':') + 1);
     return List.of(httpUrl, "http://localhost:" + port, "http://127.0.0.1:" + port);
+  }
+
+  /**
+   * How long a body of {@code declaredLength} bytes (-1: unknown, counted as the largest allowed)
+   * may take to arrive.
+   */
+  public Duration bodyDeadline(long declaredLength) {
+    long bytes = declaredLength < 0 ? maxBodyBytes : Math.min(declaredLength, maxBodyBytes);
+    return bodyGrace.plusMillis(bytes * 1000 / bodyMinRate);
   }
 
   public BatchDeduplicator newDeduplicator() {
