@@ -118,6 +118,7 @@ public final class ConsoleContext implements AutoCloseable {
       closeQuietly(claim);
       throw e;
     }
+    stack.superviseRestarts(); // the console owns this stack: a part that dies is started again
     return new ConsoleContext(stack, true, claim);
   }
 

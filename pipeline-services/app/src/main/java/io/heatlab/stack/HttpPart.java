@@ -92,6 +92,11 @@ final class HttpPart implements StackPart {
   }
 
   @Override
+  public void hurry() {
+    server.hurry();
+  }
+
+  @Override
   public void stop() {
     server.stop();
     heatmaps.close(); // its pooled ClickHouse connections, before ClickHouse stops

@@ -15,13 +15,20 @@ import java.util.Locale;
  * @param pid the child process id in the embedded profile, else null
  * @param optional true for a part the stack can do without (the warm Spark driver: rollups then
  *     launch their own application); null otherwise
+ * @param restarts how many times the supervisor restarted the part after it died (null: never)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PartHealth(
-    String name, State state, String address, String detail, Long pid, Boolean optional) {
+    String name,
+    State state,
+    String address,
+    String detail,
+    Long pid,
+    Boolean optional,
+    Integer restarts) {
 
   public PartHealth(String name, State state, String address, String detail, Long pid) {
-    this(name, state, address, detail, pid, null);
+    this(name, state, address, detail, pid, null, null);
   }
 
   public enum State {
@@ -48,12 +55,30 @@ public record PartHealth(
   }
 
   public PartHealth withPid(Long processId) {
-    return new PartHealth(name, state, address, detail, processId, optional);
+    return new PartHealth(name, state, address, detail, processId, optional, restarts);
   }
 
   /** The same health, of a part the stack can do without. */
   public PartHealth asOptional() {
-    return new PartHealth(name, state, address, detail, pid, Boolean.TRUE);
+    return new PartHealth(name, state, address, detail, pid, Boolean.TRUE, restarts);
+  }
+
+  /**
+   * The same health with the supervisor's restarts of the part ({@code count} > 0) and what it says
+   * of them appended to the detail.
+   */
+  public PartHealth withRestarts(int count, String note) {
+    if (count == 0 && note.isEmpty()) {
+      return this;
+    }
+    return new PartHealth(
+        name,
+        state,
+        address,
+        note.isEmpty() ? detail : detail + "; " + note,
+        pid,
+        optional,
+        count == 0 ? null : count);
   }
 
   public boolean isOptional() {

@@ -1,9 +1,12 @@
 package io.heatlab.stack;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +23,15 @@ abstract class ProcessPart implements StackPart {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessPart.class);
   private static final Duration POLL = Duration.ofMillis(200);
 
+  /** The grace of a part whose dependency is dead ({@link #hurry()}). */
+  static final Duration HURRIED_GRACE = Duration.ofSeconds(3);
+
   protected final StackLayout layout;
   protected final ChildProcess child;
   private final boolean embedded;
   private final Duration startTimeout;
   private volatile boolean started;
+  private volatile boolean hurried;
 
   protected ProcessPart(String name, StackLayout layout, boolean embedded, Duration startTimeout) {
     this.layout = layout;
@@ -62,6 +69,17 @@ abstract class ProcessPart implements StackPart {
 
   @Override
   public final void start() throws StackException {
+    if (embedded) {
+      try {
+        Files.deleteIfExists(restartsFile()); // a new start: no restarts yet
+      } catch (IOException e) {
+        LOG.debug("{}: {}", restartsFile(), e.toString());
+      }
+    }
+    launch();
+  }
+
+  private void launch() throws StackException {
     if (embedded) {
       child.killStale();
       try {
@@ -118,17 +136,100 @@ abstract class ProcessPart implements StackPart {
 
   @Override
   public PartHealth health() {
-    if (embedded && started && !child.isAlive()) {
+    if (crashed()) {
       return new PartHealth(
-          name(),
-          PartHealth.State.STOPPED,
-          address(),
-          "process exited" + child.exitCode().map(c -> " with code " + c).orElse(""),
-          null);
+              name(),
+              PartHealth.State.STOPPED,
+              address(),
+              "process exited" + child.exitCode().map(c -> " with code " + c).orElse(""),
+              null)
+          .withRestarts(restarts(), restartNote());
     }
     PartHealth health = probe();
     Long pid = embedded ? recordedPid() : null;
-    return pid == null ? health : health.withPid(pid);
+    return (pid == null ? health : health.withPid(pid)).withRestarts(restarts(), restartNote());
+  }
+
+  /** Whether this part's child was started here and has died since (not stopped by us). */
+  boolean crashed() {
+    return embedded && started && !child.isAlive();
+  }
+
+  /** The exit code of a crashed child, if known. */
+  Optional<Integer> exitCode() {
+    return child.exitCode();
+  }
+
+  /**
+   * Starts the child again after it died ({@link PartWatchdog}): the same launch as {@link
+   * #start()}, counted and shown in {@link #health()}.
+   */
+  synchronized void restart(String note) throws StackException {
+    if (!crashed()) {
+      return; // stopped meanwhile, or already back
+    }
+    try {
+      launch();
+    } catch (StackException e) {
+      child.kill(); // launched but not healthy: the next attempt starts from scratch
+      throw e;
+    }
+    recordRestarts(restarts() + 1, note);
+  }
+
+  /** What the supervisor says of this part's restarts (e.g. that it gave up). */
+  void noteRestarts(String note) {
+    recordRestarts(restarts(), note);
+  }
+
+  /**
+   * The supervisor's restarts of this part since the stack started, read from {@code
+   * run/<part>.restarts} — so {@code status} and the console, other processes, see them too.
+   */
+  int restarts() {
+    List<String> lines = restartLines();
+    try {
+      return lines.isEmpty() ? 0 : Integer.parseInt(lines.get(0).strip());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private String restartNote() {
+    List<String> lines = restartLines();
+    return lines.size() < 2 ? "" : lines.get(1);
+  }
+
+  private List<String> restartLines() {
+    try {
+      return embedded && Files.exists(restartsFile())
+          ? Files.readAllLines(restartsFile())
+          : List.of();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private void recordRestarts(int count, String note) {
+    try {
+      Files.createDirectories(restartsFile().getParent());
+      Files.writeString(restartsFile(), count + "\n" + note + "\n");
+    } catch (IOException e) {
+      LOG.warn("{}: cannot record its restarts: {}", name(), e.toString());
+    }
+  }
+
+  private Path restartsFile() {
+    return layout.runDir().resolve(name() + ".restarts");
+  }
+
+  /**
+   * Stop this part quickly: something it depends on is dead, so its clean shutdown (committing to
+   * Kafka, leaving a group) can only wait for it.
+   */
+  @Override
+  public void hurry() {
+    hurried = true;
   }
 
   private Long recordedPid() {
@@ -145,10 +246,11 @@ abstract class ProcessPart implements StackPart {
   public void stop() {
     closeClients();
     if (embedded && started) {
-      child.stop(stopGrace());
+      child.stop(hurried ? HURRIED_GRACE : stopGrace());
       LOG.info("Stopped {}", name());
     }
     started = false;
+    hurried = false;
   }
 
   @Override

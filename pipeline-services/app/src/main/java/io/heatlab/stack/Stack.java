@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +53,7 @@ public final class Stack implements AutoCloseable {
   private final StackLayout layout;
   private final StackEndpoints endpoints;
   private final List<StackPart> parts;
+  private PartWatchdog watchdog;
   private final ExecutorService executor =
       Executors.newCachedThreadPool(
           r -> {
@@ -199,6 +202,22 @@ public final class Stack implements AutoCloseable {
     return health().stream().allMatch(PartHealth::fine);
   }
 
+  /**
+   * From now on, a child process of this stack that dies is started again ({@link PartWatchdog}:
+   * back-off, at most 5 restarts in 10 minutes) until {@link #stop()}. For the stack's owner
+   * ({@code heatlab up}, the console that started it); idempotent.
+   */
+  public synchronized void superviseRestarts() {
+    if (watchdog == null) {
+      List<ProcessPart> children =
+          parts.stream()
+              .filter(p -> p instanceof ProcessPart pp && pp.embedded())
+              .map(p -> (ProcessPart) p)
+              .toList();
+      watchdog = new PartWatchdog(children).start();
+    }
+  }
+
   /** Same as {@link #stop()}. */
   @Override
   public void close() {
@@ -210,6 +229,13 @@ public final class Stack implements AutoCloseable {
    * idempotent, never throws.
    */
   public void stop() {
+    synchronized (this) {
+      if (watchdog != null) {
+        watchdog.close(); // no restart races the stop
+        watchdog = null;
+      }
+    }
+    hurryDependentsOfDeadParts();
     Map<String, CompletableFuture<Void>> stopped = new HashMap<>();
     List<StackPart> reverse = new ArrayList<>(parts);
     Collections.reverse(reverse);
@@ -226,6 +252,31 @@ public final class Stack implements AutoCloseable {
               .thenRunAsync(() -> stopQuietly(part), executor));
     }
     CompletableFuture.allOf(stopped.values().toArray(CompletableFuture[]::new)).join();
+  }
+
+  /**
+   * Tells every part that depends, directly or not, on a dead child process to stop quickly (e.g.
+   * Connect when Kafka is dead: its clean shutdown would wait for the broker until killed).
+   */
+  private void hurryDependentsOfDeadParts() {
+    Set<String> dead = new HashSet<>();
+    for (StackPart p : parts) {
+      if (p instanceof ProcessPart pp && pp.crashed()) {
+        dead.add(p.name());
+      }
+    }
+    boolean grew = !dead.isEmpty();
+    while (grew) { // the dependents of dead parts, transitively
+      grew = false;
+      for (StackPart p : parts) {
+        if (!dead.contains(p.name()) && p.dependsOn().stream().anyMatch(dead::contains)) {
+          LOG.info("{} depends on a dead part: stopping it without waiting", p.name());
+          p.hurry();
+          dead.add(p.name());
+          grew = true;
+        }
+      }
+    }
   }
 
   private static void stopQuietly(StackPart part) {

@@ -48,6 +48,12 @@ public interface StackPart extends AutoCloseable {
   void stop();
 
   /**
+   * A hint before {@link #stop()}: something this part depends on is dead, so its clean shutdown
+   * can only wait for it — stop quickly instead.
+   */
+  default void hurry() {}
+
+  /**
    * Crashes the part without any grace (SIGKILL for a child process), for fault tests; {@link
    * #start()} brings it back.
    */

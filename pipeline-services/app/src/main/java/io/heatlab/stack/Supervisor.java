@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * that {@code heatlab up} spawns). It records itself in {@code run/heatlab.pid}, starts the stack,
  * and on SIGTERM (or Ctrl-C) stops every part in reverse order before it exits.
  *
+ * <p>A part that dies while the stack runs is started again by the stack's watchdog ({@link
+ * Stack#superviseRestarts()}).
+ *
  * <p>Crash recovery: if this process is killed with SIGKILL its children keep running; the next
  * supervisor finds them through their pid files and stops them before starting new ones, keeping
  * data.
@@ -95,6 +98,7 @@ public final class Supervisor {
     out.printf(
         "heatlab: stack is up in %.1f s (data: %s)%n",
         (System.nanoTime() - t0) / 1e9, layout.root());
+    stack.superviseRestarts(); // a part that dies is started again (back-off, a limit)
     if (stack.config().getBoolean(HeatlabConfig.ROLLUP_SCHEDULER_ENABLED)) {
       scheduler.set(startScheduler(stack, out));
     }

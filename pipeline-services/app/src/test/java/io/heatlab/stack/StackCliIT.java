@@ -159,6 +159,55 @@ class StackCliIT {
     assertThat(fresh).allSatisfy(pid -> assertThat(alive(pid)).isFalse());
   }
 
+  /**
+   * A part killed with SIGKILL comes back by itself (the supervisor's watchdog), and {@code status}
+   * says it was restarted; {@code down} with a dead broker stops the rest without waiting for it.
+   */
+  @Test
+  @Order(5)
+  void aKilledPartComesBackByItselfAndDownDoesNotWaitForADeadOne() throws Exception {
+    assertThat(heatlab("up").exitCode()).isZero();
+    long kafka = partPid("kafka");
+    ProcessHandle.of(kafka).orElseThrow().destroyForcibly();
+    long t0 = System.nanoTime();
+    JsonNode back = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (back == null && System.nanoTime() < deadline) {
+      Thread.sleep(1_000);
+      CliProcess.Run status = heatlab("status", "--json");
+      for (JsonNode p : new ObjectMapper().readTree(status.output())) {
+        if (p.path("name").asText().equals("kafka")
+            && p.path("state").asText().equals("healthy")
+            && p.path("restarts").asInt() == 1) {
+          back = p;
+        }
+      }
+    }
+    assertThat(back).as("kafka restarted by the supervisor and healthy again").isNotNull();
+    assertThat(back.path("pid").asLong()).isNotEqualTo(kafka);
+    assertThat(back.path("detail").asText()).contains("restarted by the supervisor");
+    System.out.printf(
+        "StackCliIT: kafka killed -9, healthy again (restarts=1) after %.1f s%n",
+        (System.nanoTime() - t0) / 1e9);
+
+    List<Long> pids = partPids();
+    ProcessHandle.of(partPid("kafka")).orElseThrow().destroyForcibly();
+    Thread.sleep(500);
+    long d0 = System.nanoTime();
+    CliProcess.Run down = heatlab("down");
+    double downSeconds = (System.nanoTime() - d0) / 1e9;
+    assertThat(down.exitCode()).as(down.output()).isZero();
+    assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).as("pid %d", pid).isFalse());
+    System.out.printf("StackCliIT: down with a dead broker took %.1f s%n", downSeconds);
+  }
+
+  private static long partPid(String part) {
+    StackLayout layout = new StackLayout(dataDir);
+    return ChildProcess.recorded(layout.runDir().resolve(part + ".pid"), layout.root().toString())
+        .map(ProcessHandle::pid)
+        .orElseThrow(() -> new AssertionError(part + " has no live recorded process"));
+  }
+
   private static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }

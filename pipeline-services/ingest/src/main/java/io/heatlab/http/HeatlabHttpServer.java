@@ -216,6 +216,18 @@ public final class HeatlabHttpServer {
     return gzip;
   }
 
+  /**
+   * Stop without waiting long for requests in flight (their backend is dead: they can only time
+   * out); they are answered or cut within {@link #HURRIED_STOP_TIMEOUT_MS}.
+   */
+  public synchronized void hurry() {
+    if (server != null) {
+      server.setStopTimeout(HURRIED_STOP_TIMEOUT_MS);
+    }
+  }
+
+  static final long HURRIED_STOP_TIMEOUT_MS = 3_000;
+
   public boolean isRunning() {
     Server s = server;
     return s != null && s.isStarted();
