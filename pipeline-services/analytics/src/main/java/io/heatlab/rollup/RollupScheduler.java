@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -37,7 +38,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>days</b> that ended at least {@code grace} ago and have an hour rolled up after the
  *       day's last successful run (or never ran);
  *   <li><b>ISO weeks</b> likewise from their days;
- *   <li><b>retention</b>: whole partitions older than each granularity's retention are dropped.
+ *   <li><b>retention</b>: whole partitions older than each granularity's retention are dropped;
+ *   <li><b>storage retention</b> (embedded profile), at the first pass of each hour: raw events and
+ *       landing manifests of hours past {@code retention.raw.days} and lake aggregates past {@code
+ *       retention.aggregates.days} are deleted ({@link StorageRetention}).
  * </ol>
  *
  * A window whose run failed is retried with backoff (doubling from {@code retry.backoff}, at most
@@ -47,22 +51,36 @@ public final class RollupScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RollupScheduler.class);
   private static final Duration MAX_BACKOFF = Duration.ofHours(1);
 
-  /** The scheduler's settings. */
+  /**
+   * The scheduler's settings; {@code storage} is empty where object storage expires objects itself
+   * (compose: MinIO's lifecycle rules).
+   */
   public record Settings(
-      Duration interval, Duration grace, Duration lookback, Duration backoff, Retention retention) {
+      Duration interval,
+      Duration grace,
+      Duration lookback,
+      Duration backoff,
+      Retention retention,
+      Optional<StorageRetention.Kept> storage) {
     public static Settings of(HeatlabConfig c) {
       return new Settings(
           Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_SCHEDULER_INTERVAL_MS)),
           Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_SCHEDULER_GRACE_MS)),
           Duration.ofHours(c.getInt(HeatlabConfig.ROLLUP_SCHEDULER_LOOKBACK_HOURS)),
           Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_RETRY_BACKOFF_MS)),
-          Retention.of(c));
+          Retention.of(c),
+          StorageRetention.Kept.of(c));
     }
   }
 
-  /** What one pass did: the runs it made, per granularity, and the partitions retention dropped. */
+  /**
+   * What one pass did: the runs it made, per granularity, the partitions retention dropped, and
+   * what storage retention deleted ({@link StorageRetention.Summary#NOTHING} when it did not run).
+   */
   public record Pass(
-      Map<Granularity, RollupRun.Result> runs, Map<Granularity, List<Long>> dropped) {
+      Map<Granularity, RollupRun.Result> runs,
+      Map<Granularity, List<Long>> dropped,
+      StorageRetention.Summary storage) {
     public List<Instant> windows(Granularity g) {
       RollupRun.Result r = runs.get(g);
       return r == null ? List.of() : List.copyOf(r.windows().keySet());
@@ -76,6 +94,7 @@ public final class RollupScheduler implements AutoCloseable {
   private final Settings settings;
   private final Clock clock;
   private final RollupRun.Listener listener;
+  private final Optional<StorageRetention> storage;
   private final Map<String, Failure> failures = new HashMap<>();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -85,6 +104,10 @@ public final class RollupScheduler implements AutoCloseable {
             return t;
           });
   private Instant previousPass;
+
+  /** The hour of the last storage retention that completed (its cutoffs move by whole hours). */
+  private Instant storageSwept;
+
   private volatile RollupRun current;
   private volatile boolean closed;
 
@@ -99,6 +122,7 @@ public final class RollupScheduler implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.listener = listener;
+    this.storage = settings.storage().map(k -> rollups.storageRetention(k, settings.retention()));
   }
 
   /** Runs a pass now and then every interval, in the background. */
@@ -155,8 +179,35 @@ public final class RollupScheduler implements AutoCloseable {
           "retention: ClickHouse still keeps dropped parts on disk after {} s",
           RunPublisher.FINAL_WITHIN.toSeconds());
     }
+    StorageRetention.Summary deleted = storageRetention(now);
     previousPass = passStart;
-    return new Pass(runs, dropped);
+    return new Pass(runs, dropped, deleted);
+  }
+
+  /**
+   * Storage retention at the first pass of each hour; a failure is logged and retried at the next
+   * pass (the rollups and ClickHouse retention of this pass stand).
+   */
+  private StorageRetention.Summary storageRetention(Instant now) {
+    Instant hour = Granularity.HOURLY.windowOf(now);
+    if (storage.isEmpty() || closed || hour.equals(storageSwept)) {
+      return StorageRetention.Summary.NOTHING;
+    }
+    try {
+      StorageRetention.Summary s = storage.get().apply(now);
+      storageSwept = hour;
+      if (s.deleted() > 0) {
+        LOG.info(
+            "storage retention {} (raw events kept {} days, aggregates {} days)",
+            s.line(),
+            storage.get().kept().raw().toDays(),
+            storage.get().kept().aggregates().toDays());
+      }
+      return s;
+    } catch (IOException e) {
+      LOG.warn("storage retention failed (retried at the next pass): {}", e.toString());
+      return StorageRetention.Summary.NOTHING;
+    }
   }
 
   private void run(Granularity g, List<Instant> due, Map<Granularity, RollupRun.Result> runs)

@@ -9,6 +9,7 @@ import io.heatlab.olap.CellCount;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
 import io.heatlab.olap.HeatmapWindows;
+import io.heatlab.olap.Retention;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -52,6 +53,9 @@ public final class Rollups implements AutoCloseable {
   private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
 
   private final SparkSettings spark;
+  private final ObjectStore store;
+  private final LandingLayout layout;
+  private final String aggregatesPrefix;
   private final LandingIndex landing;
   private final Aggregates aggregates;
   private final RollupRuns runs;
@@ -86,6 +90,9 @@ public final class Rollups implements AutoCloseable {
       String aggregatesPrefix,
       ClickHouseJdbc jdbc) {
     this.spark = spark;
+    this.store = store;
+    this.layout = layout;
+    this.aggregatesPrefix = aggregatesPrefix;
     this.landing = new LandingIndex(store, layout);
     this.aggregates = new Aggregates(store, aggregatesPrefix);
     this.runs = new RollupRuns(jdbc);
@@ -103,6 +110,14 @@ public final class Rollups implements AutoCloseable {
 
   public LandingIndex landing() {
     return landing;
+  }
+
+  /**
+   * The storage retention of what these rollups read (raw events, landing manifests) and write
+   * (aggregates); {@code clickhouse} is the retention whose windows' aggregates are always kept.
+   */
+  public StorageRetention storageRetention(StorageRetention.Kept kept, Retention clickhouse) {
+    return new StorageRetention(store, layout, aggregatesPrefix, kept, clickhouse);
   }
 
   /** The runs this instance started that have not ended yet (a snapshot). */

@@ -19,6 +19,7 @@ import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.RollupScheduler;
 import io.heatlab.rollup.Rollups;
 import io.heatlab.rollup.RunState;
+import io.heatlab.rollup.StorageRetention;
 import io.heatlab.screens.Backdrop;
 import io.heatlab.screens.ScreenRegistry;
 import io.heatlab.stack.CommittedTail;
@@ -174,7 +175,8 @@ public final class DemoCommand implements Callable<Integer> {
                   Duration.ZERO,
                   Duration.ofDays(9),
                   Duration.ofMinutes(1),
-                  Retention.of(config)),
+                  Retention.of(config),
+                  StorageRetention.Kept.of(config)),
               Clock.systemUTC(),
               progress(out));
       boolean rolled = true;

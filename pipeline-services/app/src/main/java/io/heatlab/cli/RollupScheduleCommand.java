@@ -68,6 +68,9 @@ final class RollupScheduleCommand implements Callable<Integer> {
                 (g, parts) ->
                     System.out.println(
                         "retention dropped " + parts.size() + " partition(s) of " + g.table()));
+        if (pass.storage().deleted() > 0) {
+          System.out.println("storage retention " + pass.storage().line());
+        }
         if (!once) {
           Thread.sleep(config.getLong(HeatlabConfig.ROLLUP_SCHEDULER_INTERVAL_MS));
         }

@@ -94,7 +94,8 @@ class RollupSchedulerIT {
             Duration.ofMinutes(5),
             Duration.ofDays(20),
             Duration.ofMinutes(10),
-            Retention.of(config));
+            Retention.of(config),
+            StorageRetention.Kept.of(config));
     try (Rollups rollups =
         new Rollups(
             SparkSettings.of(config, STACK.endpoints()), store, LAYOUT, "aggregates/v1", jdbc)) {

@@ -104,6 +104,7 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String INGEST_SHED_AFTER_MS = "ingest.shed.after.ms";
   public static final String INGEST_DELIVERY_TIMEOUT_MS = "ingest.delivery.timeout.ms";
   public static final String INGEST_PRODUCER_LANES = "ingest.producer.lanes";
+  public static final String INGEST_INSTANCE_ID = "ingest.instance.id";
   public static final String INGEST_RATE_LIMIT = "ingest.rate.limit.events.per.second";
   public static final String INGEST_CORS_ORIGINS = "ingest.cors.origins";
   public static final String INGEST_ORIGINS = "ingest.origins";
@@ -137,6 +138,8 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String RETENTION_HOURLY_DAYS = "retention.hourly.days";
   public static final String RETENTION_DAILY_DAYS = "retention.daily.days";
   public static final String RETENTION_WEEKLY_DAYS = "retention.weekly.days";
+  public static final String RETENTION_RAW_DAYS = "retention.raw.days";
+  public static final String RETENTION_AGGREGATES_DAYS = "retention.aggregates.days";
 
   /**
    * Every port setting of the embedded stack (0 = a free port, chosen when the stack is created).

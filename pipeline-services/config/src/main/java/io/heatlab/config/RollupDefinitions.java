@@ -177,6 +177,28 @@ final class RollupDefinitions {
             5 * 366,
             Range.atLeast(7),
             Importance.MEDIUM,
-            "Days heatmap_weekly keeps (5 years).");
+            "Days heatmap_weekly keeps (5 years).")
+        .define(
+            RETENTION_RAW_DAYS,
+            Type.INT,
+            30,
+            Range.atLeast(8),
+            Importance.MEDIUM,
+            "Days object storage keeps raw events and landing manifests; older hours are deleted"
+                + " whole (embedded: by the rollup scheduler; compose: MinIO's lifecycle rules,"
+                + " RAW_RETENTION_DAYS). An hour can be rolled up again only while its raw events"
+                + " are kept; keep it longer than ingest.max.event.age.ms (7 days).")
+        .define(
+            RETENTION_AGGREGATES_DAYS,
+            Type.INT,
+            5 * 366,
+            Range.atLeast(7),
+            Importance.MEDIUM,
+            "Days object storage keeps rollup aggregates, in whole ISO weeks (embedded: by the"
+                + " rollup scheduler; compose: MinIO's lifecycle rules,"
+                + " AGGREGATES_RETENTION_DAYS). Keep them at least as long as ClickHouse's longest"
+                + " retention (retention.weekly.days): published windows are checked against and"
+                + " repaired from them; a window within its ClickHouse retention is never"
+                + " deleted.");
   }
 }
