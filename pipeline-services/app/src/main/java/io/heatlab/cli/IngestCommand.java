@@ -7,6 +7,7 @@ import io.heatlab.ingest.BatchHandler;
 import io.heatlab.ingest.IngestEndpoint;
 import io.heatlab.ingest.IngestSettings;
 import io.heatlab.stack.HealthHandler;
+import io.heatlab.stack.HttpPart;
 import io.heatlab.stack.PartHealth;
 import io.heatlab.stack.Stack;
 import java.time.Clock;
@@ -41,7 +42,8 @@ final class IngestCommand implements Callable<Integer> {
             () ->
                 List.of(
                     probes.part("kafka").health(),
-                    PartHealth.healthy("http", endpoints.httpUrl(), "serving")),
+                    HttpPart.serving(endpoints.httpUrl(), batches),
+                    dedupHealth(batches)),
             batches::counters));
     server.routes(IngestEndpoint.routes(batches), HeatlabHttpServer.Budget.INGEST);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -69,5 +71,18 @@ final class IngestCommand implements Callable<Integer> {
             + ")");
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The de-duplication store as a part of this service's health: shown, but optional — while it is
+   * down every instance answers 503 with Retry-After, and a balancer that took them all out of
+   * rotation would answer without one.
+   */
+  private static PartHealth dedupHealth(BatchHandler batches) {
+    String state = batches.dedupState();
+    return (batches.dedupReachable()
+            ? PartHealth.healthy("dedup", "", state)
+            : PartHealth.unhealthy("dedup", "", state))
+        .asOptional();
   }
 }

@@ -24,17 +24,17 @@ import java.util.function.Supplier;
  * here, it is healthy while Jetty runs; seen from another process (e.g. {@code heatlab status}) it
  * is healthy when {@code GET /healthz} answers at all — whatever the other parts' state.
  */
-final class HttpPart implements StackPart {
+public final class HttpPart implements StackPart {
   private final StackEndpoints endpoints;
   private final HeatlabHttpServer server;
   private final HeatmapService heatmaps;
+  private final BatchHandler batches;
 
   HttpPart(HeatlabConfig config, StackEndpoints endpoints, Supplier<List<PartHealth>> stackHealth) {
     this.endpoints = endpoints;
     ReadAccess access = new ReadAccess(ClientKeys.read(config), ClientKeys.write(config));
     this.heatmaps = HeatmapService.of(config, endpoints);
-    BatchHandler batches =
-        new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
+    this.batches = new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
     this.server =
         HeatlabHttpServer.of(config)
             .routes(IngestEndpoint.routes(batches), HeatlabHttpServer.Budget.INGEST)
@@ -81,7 +81,7 @@ final class HttpPart implements StackPart {
   @Override
   public PartHealth health() {
     if (server.isRunning()) {
-      return PartHealth.healthy(name(), address(), "serving");
+      return serving(address(), batches);
     }
     try {
       HttpProbe.Answer r = HttpProbe.get(address() + "/healthz");
@@ -89,6 +89,17 @@ final class HttpPart implements StackPart {
     } catch (Exception e) {
       return PartHealth.unhealthy(name(), address(), HttpProbe.reason(e));
     }
+  }
+
+  /**
+   * The health of an ingestion endpoint that serves: unhealthy while a producer lane rests after an
+   * unexpected failure (its batches are answered 503 meanwhile).
+   */
+  public static PartHealth serving(String address, BatchHandler batches) {
+    List<String> down = batches.lanesDown();
+    return down.isEmpty()
+        ? PartHealth.healthy("http", address, "serving")
+        : PartHealth.unhealthy("http", address, "serving; producer lane down: " + down);
   }
 
   @Override

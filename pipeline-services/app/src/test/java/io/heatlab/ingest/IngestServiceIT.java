@@ -10,6 +10,7 @@ import io.heatlab.deploy.DockerImage;
 import io.heatlab.stack.FreePorts;
 import io.heatlab.stack.JavaCommand;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
+import io.heatlab.stack.testing.IngestProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,7 +98,7 @@ class IngestServiceIT {
     builder.environment().put(ConfigLoader.envName(HeatlabConfig.HTTP_PORT), String.valueOf(port));
     Process service = builder.start();
     String url = "http://127.0.0.1:" + port;
-    awaitServing(url, service, log);
+    IngestProcess.awaitServing(url, service, log);
 
     Map<String, Integer> answers = new ConcurrentHashMap<>();
     AtomicBoolean running = new AtomicBoolean(true);
@@ -165,34 +166,13 @@ class IngestServiceIT {
   void refusesHostileTrafficWhileValidBatchesGoThroughInABoundedHeap(HeatlabConfig config)
       throws Exception {
     int port = FreePorts.next();
-    Path log = Files.createTempFile("heatlab-ingest-abuse-", ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            JavaCommand.javaBinary(),
-            "-Xmx160m",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-Dheatlab.log.level=WARN",
-            "-cp",
-            JavaCommand.classpath(),
-            "io.heatlab.cli.HeatlabCli",
-            "ingest");
-    builder.environment().keySet().removeIf(k -> k.startsWith("HEATLAB_"));
-    builder
-        .environment()
-        .put(
-            ConfigLoader.envName(HeatlabConfig.DATA_DIR), STACK.stack().layout().root().toString());
-    builder
-        .environment()
-        .put(
-            ConfigLoader.envName(HeatlabConfig.KAFKA_PORT),
-            String.valueOf(config.getInt(HeatlabConfig.KAFKA_PORT)));
-    builder.environment().put(ConfigLoader.envName(HeatlabConfig.HTTP_PORT), String.valueOf(port));
-    builder.environment().put(ConfigLoader.envName(HeatlabConfig.INGEST_BODY_GRACE_MS), "500");
-    builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    Process service = builder.start();
-    String url = "http://127.0.0.1:" + port;
-    try {
-      awaitServing(url, service, log);
+    try (IngestProcess service =
+        IngestProcess.start(
+            config,
+            port,
+            Map.of(HeatlabConfig.INGEST_BODY_GRACE_MS, "500"),
+            List.of("-Xmx160m", "-XX:+ExitOnOutOfMemoryError"))) {
+      String url = service.url();
       int slowSenders = 300;
       ExecutorService slow = Executors.newFixedThreadPool(slowSenders);
       List<Future<SlowAnswer>> slowAnswers = new ArrayList<>();
@@ -222,7 +202,7 @@ class IngestServiceIT {
       }
       slow.shutdown();
       assertThat(service.isAlive())
-          .as("the service survived in its 160 MB heap; log:\n%s", Files.readString(log))
+          .as("the service survived in its 160 MB heap; log:\n%s", service.log())
           .isTrue();
       String heap = jcmd(service.pid(), "GC.heap_info");
 
@@ -244,8 +224,6 @@ class IngestServiceIT {
           slowMs[0],
           slowMs[slowMs.length - 1],
           heap.lines().filter(l -> l.contains("total")).findFirst().orElse(heap).strip());
-    } finally {
-      service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
   }
 
@@ -361,26 +339,6 @@ class IngestServiceIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(30, TimeUnit.SECONDS);
     return out;
-  }
-
-  private static void awaitServing(String url, Process service, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      assertThat(service.isAlive()).as("heatlab ingest died:\n%s", Files.readString(log)).isTrue();
-      try {
-        if (HTTP.send(
-                    HttpRequest.newBuilder(URI.create(url + "/healthz")).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("heatlab ingest did not become healthy:\n" + Files.readString(log));
   }
 
   private static Map<String, Integer> eventsPerBatch(HeatlabConfig config) throws Exception {

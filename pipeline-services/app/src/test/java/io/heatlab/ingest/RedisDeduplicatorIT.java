@@ -52,6 +52,31 @@ class RedisDeduplicatorIT {
     }
   }
 
+  /**
+   * Two instances share the store: a batch pending at a live instance stays pending for the other;
+   * once that instance is gone (here it stops; a killed one stops renewing its liveness and is gone
+   * after 5 s), the other takes the claim over at once instead of waiting for the pending TTL.
+   */
+  @Test
+  void theClaimOfAnInstanceThatIsGoneIsTakenOverByAnother() throws Exception {
+    try (RedisDeduplicator b =
+        new RedisDeduplicator(redis.url(), Duration.ofMinutes(10), Duration.ofMinutes(5))) {
+      RedisDeduplicator a =
+          new RedisDeduplicator(
+              redis.url(), Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(2));
+      assertThat(a.claim("demo", "cut")).isEqualTo(Claim.NEW);
+      Thread.sleep(100); // a's first liveness beat is in
+      assertThat(b.claim("demo", "cut")).as("a is alive: its claim holds").isEqualTo(Claim.PENDING);
+      a.close(); // gone without settling the batch
+      assertThat(b.claim("demo", "cut"))
+          .as("taken over, not left to the 5 min TTL")
+          .isEqualTo(Claim.NEW);
+      assertThat(b.claim("demo", "cut")).as("now b's own claim").isEqualTo(Claim.PENDING);
+      b.complete("demo", "cut");
+      assertThat(b.claim("demo", "cut")).isEqualTo(Claim.DONE);
+    }
+  }
+
   @Test
   void aHeldClaimOutlivesItsPendingTtlInRedisAndInMemory() throws Exception {
     try (RedisDeduplicator dedup =

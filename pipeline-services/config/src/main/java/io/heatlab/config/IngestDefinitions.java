@@ -129,6 +129,16 @@ final class IngestDefinitions {
             Importance.LOW,
             "How long the producer keeps trying to deliver a batch before it is answered 503 (delivery.timeout.ms).")
         .define(
+            INGEST_INSTANCE_ID,
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "This ingestion instance's identity, the stem of its producers' transactional ids: an instance"
+                + " restarted with the same identity fences its predecessor's producers and aborts what they"
+                + " left open at once; a new identity's predecessor's open transactions are aborted by Kafka"
+                + " after the transaction timeout (30 s), holding landing back until then. Empty = this"
+                + " host's name and the HTTP port (each container has its own host name).")
+        .define(
             INGEST_PRODUCER_LANES,
             Type.INT,
             2,

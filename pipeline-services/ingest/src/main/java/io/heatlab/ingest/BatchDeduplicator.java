@@ -13,11 +13,12 @@ import java.time.Duration;
  * <em>pending</em> for {@code pendingTtl} (longer than the producer's delivery timeout), a
  * completed batch is remembered for {@code ttl} (default 10 minutes).
  *
- * <p>Trade-off: if the process dies between {@link #claim} and {@link #complete}, the pending claim
- * stays until {@code pendingTtl} expires; until then a retry is answered 503 (in progress), after
- * it the retry is produced. No accepted event is lost that way; but if the process dies after Kafka
- * acked and before {@link #complete}, the retry is produced again: the guarantee is at-least-once
- * across crashes, exactly-once otherwise.
+ * <p>Trade-off: if the process dies between {@link #claim} and {@link #complete}, its pending claim
+ * is taken over by the next retry once the process is seen dead (Redis: {@link RedisDeduplicator},
+ * within seconds) or expires after {@code pendingTtl}; until then a retry is answered 503 (in
+ * progress), after it the retry is produced. No accepted event is lost that way; but if the process
+ * dies after Kafka acked and before {@link #complete}, the retry is produced again: the guarantee
+ * is at-least-once across crashes (the rollups count such a batch once), exactly-once otherwise.
  */
 public interface BatchDeduplicator extends AutoCloseable {
 
@@ -44,6 +45,11 @@ public interface BatchDeduplicator extends AutoCloseable {
 
   /** Where the state lives, for logs and /healthz ({@code memory} or {@code redis://host:port}). */
   String describe();
+
+  /** Whether the store answers now (a cheap round trip); never throws. */
+  default boolean reachable() {
+    return true;
+  }
 
   @Override
   default void close() {}

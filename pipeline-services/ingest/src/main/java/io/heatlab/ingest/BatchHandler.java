@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -73,6 +74,33 @@ public final class BatchHandler extends Handler.Abstract {
   }
 
   /**
+   * The de-duplication store's state for {@code /healthz}: where it is, and whether it answers
+   * (while it does not, batches are answered 503 with Retry-After).
+   */
+  public String dedupState() {
+    BatchDeduplicator d = dedup;
+    if (d == null) {
+      return "not started";
+    }
+    return d.reachable() ? d.describe() + " answering" : d.describe() + " NOT answering";
+  }
+
+  /**
+   * The producer lanes that do not take batches now (resting after an unexpected failure); empty
+   * when ingestion can produce.
+   */
+  public List<String> lanesDown() {
+    EventProducer p = producer;
+    return p == null ? List.of("not started") : p.lanesDown();
+  }
+
+  /** Whether the de-duplication store answers. */
+  public boolean dedupReachable() {
+    BatchDeduplicator d = dedup;
+    return d != null && d.reachable();
+  }
+
+  /**
    * What this handler answered 202 for since it was created (duplicates not counted), for {@code
    * /healthz} and the console's pipeline line: {@code accepted_events}, {@code accepted_batches},
    * {@code since}.
@@ -85,6 +113,7 @@ public final class BatchHandler extends Handler.Abstract {
     if (producer != null) {
       c.put("doubtful_commits_committed", producer.doubtsCommitted());
       c.put("doubtful_commits_aborted", producer.doubtsAborted());
+      c.put("producer_lane_restarts", producer.laneRestarts());
     }
     return c;
   }

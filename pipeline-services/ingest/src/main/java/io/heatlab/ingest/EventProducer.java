@@ -3,6 +3,8 @@ package io.heatlab.ingest;
 import io.heatlab.contract.BatchRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -184,7 +186,7 @@ public final class EventProducer implements AutoCloseable {
   private ProducerLane nextLane() {
     for (int i = 0; i < lanes.length; i++) {
       ProducerLane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
-      if (!lane.inDoubt) {
+      if (!lane.inDoubt && lane.up()) {
         return lane;
       }
     }
@@ -201,6 +203,29 @@ public final class EventProducer implements AutoCloseable {
 
   public long doubtsAborted() {
     return doubtsAborted.get();
+  }
+
+  /**
+   * The lanes not taking batches now: resting after an unexpected failure, or stopped (none while
+   * ingestion runs normally). Empty when every lane is up.
+   */
+  public List<String> lanesDown() {
+    List<String> down = new ArrayList<>();
+    for (ProducerLane lane : lanes) {
+      if (!lane.up()) {
+        down.add(lane.transactionalId + (lane.restarting ? " (restarting)" : " (stopped)"));
+      }
+    }
+    return down;
+  }
+
+  /** Unexpected failures the lanes recovered from. */
+  public long laneRestarts() {
+    long n = 0;
+    for (ProducerLane lane : lanes) {
+      n += lane.restarts.get();
+    }
+    return n;
   }
 
   /** Commits what is queued (the lanes drain their queues), then closes the producers. */

@@ -57,7 +57,10 @@ public record IngestSettings(
         ScreenPatterns.parse(c.getString(HeatlabConfig.INGEST_SCREEN_PATTERNS)),
         Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_DEDUP_TTL_MS)),
         c.secret(HeatlabConfig.INGEST_REDIS_URL),
-        "heatlab-ingest-" + hostName() + "-" + c.getInt(HeatlabConfig.HTTP_PORT),
+        "heatlab-ingest-"
+            + (c.getString(HeatlabConfig.INGEST_INSTANCE_ID).isBlank()
+                ? hostName() + "-" + c.getInt(HeatlabConfig.HTTP_PORT)
+                : c.getString(HeatlabConfig.INGEST_INSTANCE_ID)),
         c.getInt(HeatlabConfig.INGEST_PRODUCER_LANES));
   }
 

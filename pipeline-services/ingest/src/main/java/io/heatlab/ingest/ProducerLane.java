@@ -10,7 +10,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
@@ -42,15 +44,27 @@ final class ProducerLane implements Runnable {
   /** Commits in doubt that turned out committed, or aborted (for {@code /healthz}). */
   record Doubts(AtomicLong committed, AtomicLong aborted) {}
 
+  /** How long a lane rests after an unexpected failure before it takes batches again. */
+  static final Duration RESTART_AFTER = Duration.ofSeconds(1);
+
   final String transactionalId;
   final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
   final Thread thread;
   volatile boolean inDoubt;
+
+  /** True from an unexpected failure (an Error) until the lane takes batches again. */
+  volatile boolean restarting;
+
+  /** Unexpected failures the lane recovered from (for {@code /healthz}). */
+  final AtomicLong restarts = new AtomicLong();
+
   private final Properties settings;
+  private final Function<Properties, Producer<byte[], byte[]>> producers;
+  private final Duration restartAfter;
   private final String topic;
   private final BooleanSupplier closing;
   private final Doubts doubts;
-  private KafkaProducer<byte[], byte[]> producer;
+  private Producer<byte[], byte[]> producer;
 
   ProducerLane(
       String transactionalId,
@@ -58,8 +72,32 @@ final class ProducerLane implements Runnable {
       String topic,
       BooleanSupplier closing,
       Doubts doubts) {
+    this(
+        transactionalId,
+        settings,
+        topic,
+        closing,
+        doubts,
+        p -> new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()),
+        RESTART_AFTER);
+  }
+
+  /**
+   * With the producers made by {@code producers} (tests: Kafka's {@code MockProducer}), resting
+   * {@code restartAfter} after an unexpected failure.
+   */
+  ProducerLane(
+      String transactionalId,
+      Properties settings,
+      String topic,
+      BooleanSupplier closing,
+      Doubts doubts,
+      Function<Properties, Producer<byte[], byte[]>> producers,
+      Duration restartAfter) {
     this.transactionalId = transactionalId;
     this.settings = settings;
+    this.producers = producers;
+    this.restartAfter = restartAfter;
     this.topic = topic;
     this.closing = closing;
     this.doubts = doubts;
@@ -68,6 +106,13 @@ final class ProducerLane implements Runnable {
     thread.start();
   }
 
+  /**
+   * Takes groups of queued batches and commits each in one transaction until ingestion closes. An
+   * unexpected failure (an {@link Error} from the client, a bug) does not end the lane: the group
+   * and what is queued are answered as failed (503, retried by the page), the producer is dropped
+   * (the next one's {@code initTransactions} aborts what it left open), and after {@link
+   * #RESTART_AFTER} — reported unhealthy meanwhile — the lane takes batches again.
+   */
   @Override
   public void run() {
     List<Job> group = new ArrayList<>();
@@ -88,6 +133,10 @@ final class ProducerLane implements Runnable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
+      } catch (Throwable unexpected) { // NOPMD: the lane must outlive what its client throws
+        if (!recover(group, unexpected)) {
+          break;
+        }
       } finally {
         group.clear();
       }
@@ -95,12 +144,49 @@ final class ProducerLane implements Runnable {
     closeProducer(Duration.ofSeconds(5));
   }
 
+  /**
+   * Answers {@code group} and the queue as failed, drops the producer, rests; false if interrupted.
+   */
+  private boolean recover(List<Job> group, Throwable unexpected) {
+    restarting = true;
+    restarts.incrementAndGet();
+    LOG.error(
+        "{}: unexpected failure; its batches are answered 503 and the lane restarts in {} ms",
+        transactionalId,
+        restartAfter.toMillis(),
+        unexpected);
+    IllegalStateException failed =
+        new IllegalStateException("the producer failed unexpectedly: " + unexpected);
+    group.forEach(j -> j.result().completeExceptionally(failed));
+    try {
+      closeProducer(Duration.ZERO);
+    } catch (Throwable ignored) { // NOPMD: already failing
+      producer = null;
+    }
+    try {
+      Thread.sleep(restartAfter.toMillis());
+      Job j;
+      while ((j = queue.poll()) != null) { // queued while it failed: answered, the page retries
+        j.result().completeExceptionally(failed);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      restarting = false;
+    }
+  }
+
+  /** Whether the lane takes batches: its thread runs and it is not resting after a failure. */
+  boolean up() {
+    return thread.isAlive() && !restarting;
+  }
+
   private void commit(List<Job> group) {
     try {
       if (producer == null) {
-        KafkaProducer<byte[], byte[]> p =
-            new KafkaProducer<>(
-                withTransactionalId(), new ByteArraySerializer(), new ByteArraySerializer());
+        Producer<byte[], byte[]> p = producers.apply(withTransactionalId());
         try {
           p.initTransactions(); // fences an earlier producer of this id and aborts what it
           // left open

@@ -13,7 +13,7 @@ import redis.clients.jedis.Jedis;
  */
 public final class RedisServer implements AutoCloseable {
   private final int port;
-  private final Process process;
+  private Process process;
 
   private RedisServer(int port, Process process) {
     this.port = port;
@@ -21,7 +21,21 @@ public final class RedisServer implements AutoCloseable {
   }
 
   public static RedisServer start() throws IOException, InterruptedException {
-    int port = FreePorts.next();
+    return start(FreePorts.next());
+  }
+
+  /** Stops this server (its data is in memory only: gone) and starts a new one on the same port. */
+  public void restart() throws IOException, InterruptedException {
+    close();
+    process = start(port).process;
+  }
+
+  /** Stops the server, e.g. to see what its clients do without it ({@link #restart()} after). */
+  public void stop() throws InterruptedException {
+    close();
+  }
+
+  private static RedisServer start(int port) throws IOException, InterruptedException {
     String bin =
         new File("/usr/bin/redis-server").canExecute() ? "/usr/bin/redis-server" : "redis-server";
     Process p =
