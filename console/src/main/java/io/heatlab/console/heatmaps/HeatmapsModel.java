@@ -9,6 +9,7 @@ import io.heatlab.olap.Granularity;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapGrid;
 import io.heatlab.render.HeatmapRenderer;
+import io.heatlab.render.SignificantDifference;
 import io.heatlab.screens.Backdrop;
 import io.heatlab.screens.KnownScreen;
 import java.awt.image.BufferedImage;
@@ -211,7 +212,10 @@ public final class HeatmapsModel {
                 answerA.grid(),
                 answerB.grid(),
                 "A",
-                "B"); // the ranges are in the caption
+                "B", // the ranges are in the caption
+                null,
+                SignificantDifference.of(
+                    answerA.grid(), answerB.grid(), SignificantDifference.DEFAULT_Q));
     List<HeatmapRequest.CoverageHour> coverage =
         HeatmapRequest.coverage(
             answerA.request().from(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.contract.ViewportClass;
 import io.heatlab.olap.Granularity;
 import io.heatlab.render.HeatmapGrid;
+import io.heatlab.render.SignificantDifference;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -37,8 +38,12 @@ import org.slf4j.LoggerFactory;
  * 401 without one; 403 for a write key (write keys are public, in every page that embeds
  * heatlab.js: they never read), an unknown key or another client's. Bad parameters: 400 with the
  * reason; ClickHouse or storage unreachable: 503 with {@code Retry-After}. Compare mode returns
- * period (or type) B as {@code compare} and {@code diff:[[x,y,share_a - share_b]…]} where shares
- * are each period's cell count over its own total, so periods of different volume compare fairly.
+ * period (or type) B as {@code compare} and {@code diff:{cells:[[x,y,share_a - share_b]…], max_abs,
+ * significance:{test, fdr, tested, significant, cells:[[x,y,share_a - share_b,p]…]}}} where shares
+ * are each period's cell count over its own total, so periods of different volume compare fairly,
+ * and {@code significance} keeps the cells whose difference is beyond chance: a two-proportion
+ * z-test per cell with the Benjamini–Hochberg false-discovery rate {@code fdr} (parameter, default
+ * 0.05; {@link SignificantDifference}).
  */
 public final class HeatmapHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(HeatmapHandler.class);
@@ -72,6 +77,7 @@ public final class HeatmapHandler extends Handler.Abstract {
     long t0 = System.nanoTime();
     HeatmapService.Request a;
     HeatmapService.Request b = null;
+    double fdr = SignificantDifference.DEFAULT_Q;
     try {
       List<String> types =
           List.of(
@@ -91,6 +97,7 @@ public final class HeatmapHandler extends Handler.Abstract {
               instant(params, "from"),
               instant(params, "to"));
       String compareType = params.getValue("compare_type");
+      fdr = fdr(params.getValue("fdr"));
       if (params.getValue("compare_from") != null
           || params.getValue("compare_to") != null
           || compareType != null) {
@@ -114,7 +121,7 @@ public final class HeatmapHandler extends Handler.Abstract {
       if (b != null) {
         HeatmapService.Answer other = service.heatmap(b);
         body.put("compare", body(other));
-        body.put("diff", diff(answer.grid(), other.grid()));
+        body.put("diff", diff(answer.grid(), other.grid(), fdr));
       }
       body.put("took_ms", (System.nanoTime() - t0) / 1_000_000.0);
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -177,8 +184,27 @@ public final class HeatmapHandler extends Handler.Abstract {
     return body;
   }
 
-  /** Per cell: A's share of its total minus B's, for the cells where either is non-zero. */
-  static Map<String, Object> diff(HeatmapGrid a, HeatmapGrid b) {
+  private static double fdr(String value) {
+    if (value == null) {
+      return SignificantDifference.DEFAULT_Q;
+    }
+    try {
+      double q = Double.parseDouble(value);
+      if (q > 0 && q < 1) {
+        return q;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new IllegalArgumentException(
+        "fdr '" + value + "' must be a false-discovery rate between 0 and 1, e.g. 0.05");
+  }
+
+  /**
+   * Per cell: A's share of its total minus B's, for the cells where either is non-zero, and the
+   * cells whose difference is significant at false-discovery rate {@code fdr}.
+   */
+  static Map<String, Object> diff(HeatmapGrid a, HeatmapGrid b, double fdr) {
     double ta = a.total();
     double tb = b.total();
     List<double[]> cells = new ArrayList<>();
@@ -192,7 +218,27 @@ public final class HeatmapHandler extends Handler.Abstract {
         }
       }
     }
-    return Map.of("cells", cells, "max_abs", maxAbs);
+    SignificantDifference sig = SignificantDifference.of(a, b, fdr);
+    List<double[]> kept = new ArrayList<>();
+    for (int y = 0; y < a.height(); y++) {
+      for (int x = 0; x < a.width(); x++) {
+        int i = y * a.width() + x;
+        if (sig.significant()[i]) {
+          kept.add(new double[] {x, y, sig.share()[i], sig.pValue()[i]});
+        }
+      }
+    }
+    Map<String, Object> significance = new LinkedHashMap<>();
+    significance.put("test", "two-proportion z-test per cell, Benjamini–Hochberg");
+    significance.put("fdr", fdr);
+    significance.put("tested", sig.tested());
+    significance.put("significant", sig.discoveries());
+    significance.put("cells", kept);
+    Map<String, Object> diff = new LinkedHashMap<>();
+    diff.put("cells", cells);
+    diff.put("max_abs", maxAbs);
+    diff.put("significance", significance);
+    return diff;
   }
 
   private static Instant instant(Fields params, String name) {

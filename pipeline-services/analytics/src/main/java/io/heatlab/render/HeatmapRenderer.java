@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleFunction;
 import javax.imageio.ImageIO;
@@ -491,10 +492,37 @@ public final class HeatmapRenderer {
       String labelA,
       String labelB,
       BufferedImage reuse) {
+    return renderDifference(screenshot, a, b, labelA, labelB, reuse, null);
+  }
+
+  /** How much of its colour a cell keeps when its difference is not significant. */
+  static final double NOT_SIGNIFICANT = 0.12;
+
+  /**
+   * Compare mode with statistics: as {@link #renderDifference(BufferedImage, HeatmapGrid,
+   * HeatmapGrid, String, String, BufferedImage)}, but where {@code significance} (of the same two
+   * grids) finds a cell's difference within chance its colour is faded to {@value #NOT_SIGNIFICANT}
+   * of itself, so noise looks like noise; the legend names the test and its false-discovery rate.
+   * {@code significance} null: every difference in full, as before.
+   */
+  public BufferedImage renderDifference(
+      BufferedImage screenshot,
+      HeatmapGrid a,
+      HeatmapGrid b,
+      String labelA,
+      String labelB,
+      BufferedImage reuse,
+      SignificantDifference significance) {
     double[] diff = difference(a, b);
-    double maxAbs = 0;
+    double maxAbs = 0; // of every difference: faded ones stay faint even when nothing is kept
     for (double d : diff) {
       maxAbs = Math.max(maxAbs, Math.abs(d));
+    }
+    if (significance != null) {
+      double[] kept = keptShare(significance.significant(), a.width(), a.height());
+      for (int i = 0; i < diff.length; i++) {
+        diff[i] *= NOT_SIGNIFICANT + (1 - NOT_SIGNIFICANT) * kept[i];
+      }
     }
     int[] field = null;
     if (maxAbs > 0) {
@@ -513,11 +541,40 @@ public final class HeatmapRenderer {
           legend(
               new LegendKey(
                   true,
-                  "share of events: " + labelB + " more ← → " + labelA + " more",
+                  "share of events: "
+                      + labelB
+                      + " more ← → "
+                      + labelA
+                      + " more"
+                      + (significance == null
+                          ? ""
+                          : String.format(
+                              Locale.ROOT,
+                              " · faded: within chance (z-test, FDR %.0f%%)",
+                              significance.q() * 100)),
                   "-" + pct,
                   "+" + pct)));
     }
     return out;
+  }
+
+  /**
+   * Per cell, how much of its colour a difference keeps (0–1): the significant cells smoothed with
+   * the heat's own kernel, so a significant area has the same soft edges as the heat around it.
+   */
+  private double[] keptShare(boolean[] significant, int width, int height) {
+    HeatmapGrid mask = HeatmapGrid.empty(width, height);
+    HeatmapGrid all = HeatmapGrid.empty(width, height);
+    for (int i = 0; i < significant.length; i++) {
+      all.counts()[i] = 1;
+      mask.counts()[i] = significant[i] ? 1 : 0;
+    }
+    double[] m = smooth(mask);
+    double[] n = smooth(all); // the kernel's weight at each cell (less near the borders)
+    for (int i = 0; i < m.length; i++) {
+      m[i] = n[i] == 0 ? (significant[i] ? 1 : 0) : Math.min(1, m[i] / n[i]);
+    }
+    return m;
   }
 
   /** Per cell: A's share of its smoothed total minus B's (each 0 when its total is 0). */
@@ -628,6 +685,7 @@ public final class HeatmapRenderer {
     m.setRenderingHint(
         RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     FontMetrics fm = m.getFontMetrics(font);
+    barW = Math.max(barW, fm.stringWidth(key.title())); // the panel holds the whole title
     int rightW = fm.stringWidth(key.right());
     // bounds around the bar's top left corner, with a margin for glyphs overhanging their advance
     int minX = Math.min(-10, barW - rightW) - 4;

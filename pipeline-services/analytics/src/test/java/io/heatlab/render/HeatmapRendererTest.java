@@ -285,6 +285,57 @@ class HeatmapRendererTest {
     assertThat(differing[0]).isLessThan(517 * 311 / 100);
   }
 
+  /**
+   * Compare with statistics: two samples of the same noise keep (almost) none of their colour; a
+   * block that really differs keeps all of it.
+   */
+  @Test
+  void differencesWithinChanceAreFadedAndARealOneIsNot() {
+    HeatmapRenderer renderer = new HeatmapRenderer(NO_LEGEND);
+    BufferedImage shot = new BufferedImage(400, 400, BufferedImage.TYPE_INT_RGB);
+    Random random = new Random(5);
+    HeatmapGrid a = HeatmapGrid.empty(100, 100);
+    HeatmapGrid b = HeatmapGrid.empty(100, 100);
+    for (int i = 0; i < 100_000; i++) { // the same uniform behaviour, sampled twice
+      a.add(random.nextInt(100), random.nextInt(100), 1);
+      b.add(random.nextInt(100), random.nextInt(100), 1);
+    }
+    int fullNoise = brightest(renderer.renderDifference(shot, a, b, "A", "B"), 0, 0, 400, 400);
+    int fadedNoise =
+        brightest(
+            renderer.renderDifference(
+                shot, a, b, "A", "B", null, SignificantDifference.of(a, b, 0.05)),
+            0,
+            0,
+            400,
+            400);
+    assertThat(fadedNoise).as("noise faded").isLessThan(fullNoise / 4);
+
+    for (int i = 0; i < 5_000; i++) { // a real shift: a block of A at (20..29, 40..49)
+      a.add(20 + random.nextInt(10), 40 + random.nextInt(10), 1);
+    }
+    BufferedImage shifted =
+        renderer.renderDifference(shot, a, b, "A", "B", null, SignificantDifference.of(a, b, 0.05));
+    assertThat(brightest(shifted, 84, 164, 32, 32))
+        .as("the block keeps its colour")
+        .isGreaterThan(fullNoise);
+    assertThat(brightest(shifted, 260, 260, 100, 100))
+        .as("elsewhere faded")
+        .isLessThan(fullNoise / 4);
+  }
+
+  /** The largest channel value in a region of an image painted over black. */
+  private static int brightest(BufferedImage image, int x0, int y0, int w, int h) {
+    int max = 0;
+    for (int y = y0; y < y0 + h; y++) {
+      for (int x = x0; x < x0 + w; x++) {
+        int rgb = image.getRGB(x, y);
+        max = Math.max(max, Math.max((rgb >> 16) & 0xff, Math.max((rgb >> 8) & 0xff, rgb & 0xff)));
+      }
+    }
+    return max;
+  }
+
   @Test
   void blendRoundsExactlyLikeTheFormula() {
     for (int p = 0; p < 256; p++) {

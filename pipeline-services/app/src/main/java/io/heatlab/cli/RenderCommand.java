@@ -5,6 +5,7 @@ import io.heatlab.contract.ViewportClass;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapRenderer;
+import io.heatlab.render.SignificantDifference;
 import io.heatlab.screens.Backdrop;
 import io.heatlab.screens.KnownScreen;
 import io.heatlab.screens.ScreenRegistry;
@@ -103,6 +104,15 @@ final class RenderCommand implements Callable<Integer> {
       description = "Compare mode: type B (e.g. click) over the same period.")
   List<String> compareType;
 
+  @Option(
+      names = "--fdr",
+      defaultValue = "0.05",
+      description =
+          "Compare mode: cells whose difference is within chance (two-proportion z-test per cell,"
+              + " Benjamini–Hochberg false-discovery rate) are faded; 0 paints every difference in"
+              + " full. Default ${DEFAULT-VALUE}.")
+  double fdr;
+
   @Option(names = "--out", description = "Output PNG (one screen).")
   Path out;
 
@@ -136,6 +146,10 @@ final class RenderCommand implements Callable<Integer> {
     boolean compare = compareFrom != null || compareTo != null || compareType != null;
     if ((compareFrom == null) != (compareTo == null)) {
       throw new UserError("compare mode by period needs both --compare-from and --compare-to");
+    }
+    if (fdr < 0 || fdr >= 1) {
+      throw new UserError(
+          "--fdr " + fdr + ": a false-discovery rate between 0 and 1 (0.05 = 5 %), or 0 for none");
     }
     try (Stack stack = RunningStack.require(config);
         HeatmapService service = HeatmapService.of(config, stack.endpoints())) {
@@ -178,8 +192,14 @@ final class RenderCommand implements Callable<Integer> {
                       compareTo != null ? compareTo : end));
           String labelA = compareType != null ? String.join("+", types) : "A";
           String labelB = compareType != null ? String.join("+", compareType) : "B";
-          image = renderer.renderDifference(shot, a.grid(), b.grid(), labelA, labelB);
-          summary = String.format("A %,d events, B %,d events", a.grid().total(), b.grid().total());
+          SignificantDifference significance =
+              fdr == 0 ? null : SignificantDifference.of(a.grid(), b.grid(), fdr);
+          image =
+              renderer.renderDifference(
+                  shot, a.grid(), b.grid(), labelA, labelB, null, significance);
+          summary =
+              String.format("A %,d events, B %,d events", a.grid().total(), b.grid().total())
+                  + (significance == null ? "" : "; " + significance.describe());
         } else {
           image = renderer.render(shot, a.grid());
           summary = String.format("%,d events, hottest cell %,d", a.grid().total(), a.grid().max());

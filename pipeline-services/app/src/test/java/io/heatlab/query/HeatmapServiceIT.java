@@ -291,6 +291,16 @@ class HeatmapServiceIT {
       net += d.get(2).asDouble();
     }
     assertThat(net).as("shares sum to 1 on each side").isCloseTo(0.0, Offset.offset(1e-9));
+    JsonNode significance = compare.get("diff").get("significance");
+    assertThat(significance.get("test").asText()).contains("z-test").contains("Benjamini");
+    assertThat(significance.get("fdr").asDouble()).isEqualTo(0.05);
+    assertThat(significance.get("tested").asInt()).isPositive();
+    assertThat(significance.get("cells")).hasSize(significance.get("significant").asInt());
+    for (JsonNode c : significance.get("cells")) {
+      assertThat(c.get(3).asDouble()).as("a significant cell's p-value").isLessThan(0.05);
+    }
+    assertThat(get(q + "&compare_type=click&fdr=2", acme, 400).get("error").asText())
+        .contains("false-discovery rate");
 
     assertThat(
             get("client_id=acme&screen_id=pricing&from=" + START + "&to=" + END, null, 401)
