@@ -31,11 +31,17 @@ public final class KafkaModel {
   public record PartitionRow(String topic, int partition, long endOffset, double rate) {}
 
   /**
-   * A consumer group: its coordinator state, total lag in records (one per batch on the v2 topic)
-   * and in events, and status.
+   * A consumer group: its coordinator state, total lag in records (one per batch on the v2 topic),
+   * in events and in time ({@code behindMs}, null when caught up), and status.
    */
   public record GroupRow(
-      String group, String state, long lag, long events, LagEvaluator.Status status, String rule) {}
+      String group,
+      String state,
+      long lag,
+      long events,
+      Long behindMs,
+      LagEvaluator.Status status,
+      String rule) {}
 
   /** A group's position on one partition. */
   public record LagRow(
@@ -46,8 +52,30 @@ public final class KafkaModel {
       long end,
       long lag,
       long events,
+      Long behindMs,
       LagEvaluator.Status status,
       String rule) {}
+
+  /**
+   * How far behind, for a person: "—" when caught up, else "850 ms", "12 s", "3 min 20 s", "2 h 5
+   * min".
+   */
+  public static String behind(Long ms) {
+    if (ms == null) {
+      return "—";
+    }
+    if (ms < 1_000) {
+      return ms + " ms";
+    }
+    long s = ms / 1_000;
+    if (s < 60) {
+      return s + " s";
+    }
+    if (s < 3_600) {
+      return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
+    }
+    return s / 3_600 + " h" + (s % 3_600 / 60 == 0 ? "" : " " + s % 3_600 / 60 + " min");
+  }
 
   public static final Duration HISTORY = Duration.ofMinutes(15);
   static final int STATUS_WINDOW = 10;
@@ -189,6 +217,7 @@ public final class KafkaModel {
                         end,
                         s.lag(group.getKey(), k),
                         s.eventLag(group.getKey(), k),
+                        s.behindMs(group.getKey(), k),
                         v.status(),
                         v.rule()));
               });
@@ -207,6 +236,7 @@ public final class KafkaModel {
               s.groupStates().getOrDefault(group.getKey(), "?"),
               s.lag(group.getKey()),
               s.eventLag(group.getKey()),
+              s.behindMs(group.getKey()),
               gv.status(),
               rule));
     }

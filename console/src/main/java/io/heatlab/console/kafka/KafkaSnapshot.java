@@ -21,7 +21,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * One sample of the cluster through the Admin client: every (non-internal) topic partition's log
  * end offset, and every consumer group's committed offsets and state, its lag in records (one per
- * batch on the v2 topic) and in events. Keys are {@code topic-partition} strings.
+ * batch on the v2 topic), in events and in time ({@code behindMs}: how long ago the oldest record
+ * it has not consumed was written, where it has one). Keys are {@code topic-partition} strings.
  */
 public record KafkaSnapshot(
     Instant at,
@@ -29,7 +30,8 @@ public record KafkaSnapshot(
     Map<String, Map<String, Long>> committed,
     Map<String, String> groupStates,
     Map<String, Map<String, Long>> lags,
-    Map<String, Map<String, Long>> eventLags) {
+    Map<String, Map<String, Long>> eventLags,
+    Map<String, Map<String, Long>> behindMs) {
 
   /**
    * Reads a snapshot: four Admin round trips plus one per consumer group; each group's lag per
@@ -71,7 +73,9 @@ public record KafkaSnapshot(
     Map<String, Map<String, Long>> committed = new TreeMap<>();
     Map<String, Map<String, Long>> lags = new TreeMap<>();
     Map<String, Map<String, Long>> eventLags = new TreeMap<>();
+    Map<String, Map<String, Long>> behindMs = new TreeMap<>();
     Map<String, String> states = new HashMap<>();
+    long now = System.currentTimeMillis();
     for (GroupListing g : groups) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin
@@ -88,6 +92,7 @@ public record KafkaSnapshot(
       committed.put(g.groupId(), byPartition);
       Map<String, Long> lag = new TreeMap<>(KafkaSnapshot::byTopicThenPartition);
       Map<String, Long> eventLag = new TreeMap<>(KafkaSnapshot::byTopicThenPartition);
+      Map<String, Long> behindBy = new TreeMap<>(KafkaSnapshot::byTopicThenPartition);
       byPartition.forEach(
           (k, c) -> {
             Long end = ends.get(k);
@@ -96,13 +101,18 @@ public record KafkaSnapshot(
                   tail.behind(topicOf(k), partitionOf(k), c, end, Duration.ofSeconds(2));
               lag.put(k, behind.records());
               eventLag.put(k, behind.events());
+              Long late = behind.behindMs(now);
+              if (late != null && behind.records() > 0) {
+                behindBy.put(k, late);
+              }
             }
           });
       lags.put(g.groupId(), lag);
       eventLags.put(g.groupId(), eventLag);
+      behindMs.put(g.groupId(), behindBy);
       states.put(g.groupId(), g.groupState().map(Object::toString).orElse("?"));
     }
-    return new KafkaSnapshot(Instant.now(), ends, committed, states, lags, eventLags);
+    return new KafkaSnapshot(Instant.now(), ends, committed, states, lags, eventLags, behindMs);
   }
 
   /** The topic of a {@code topic-partition} key. */
@@ -134,6 +144,19 @@ public record KafkaSnapshot(
   /** A group's lag in events on one {@code topic-partition}. */
   public long eventLag(String group, String partition) {
     return eventLags.getOrDefault(group, Map.of()).getOrDefault(partition, 0L);
+  }
+
+  /**
+   * How far behind in time a group is: the oldest record it has not consumed, over its partitions
+   * (ms; null when it is caught up everywhere or nothing could be read).
+   */
+  public Long behindMs(String group) {
+    return behindMs.getOrDefault(group, Map.of()).values().stream().max(Long::compare).orElse(null);
+  }
+
+  /** The same on one {@code topic-partition}. */
+  public Long behindMs(String group, String partition) {
+    return behindMs.getOrDefault(group, Map.of()).get(partition);
   }
 
   /** A group's lag in records on one {@code topic-partition}. */

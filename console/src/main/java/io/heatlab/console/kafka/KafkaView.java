@@ -63,6 +63,7 @@ public final class KafkaView extends ConsoleView {
     groups.getColumns().add(Tables.text("State", KafkaModel.GroupRow::state, 90));
     groups.getColumns().add(Tables.number("Lag (batches)", KafkaModel.GroupRow::lag, 110));
     groups.getColumns().add(Tables.number("Events behind", KafkaModel.GroupRow::events, 110));
+    groups.getColumns().add(Tables.text("Time behind", r -> KafkaModel.behind(r.behindMs()), 100));
     groups
         .getColumns()
         .add(Tables.status("Status", r -> r.status().name(), KafkaModel.GroupRow::rule, 80));
@@ -78,6 +79,7 @@ public final class KafkaView extends ConsoleView {
     lags.getColumns().add(Tables.number("End", KafkaModel.LagRow::end, 110));
     lags.getColumns().add(Tables.number("Lag (batches)", KafkaModel.LagRow::lag, 100));
     lags.getColumns().add(Tables.number("Events behind", KafkaModel.LagRow::events, 100));
+    lags.getColumns().add(Tables.text("Time behind", r -> KafkaModel.behind(r.behindMs()), 100));
     lags.getColumns()
         .add(Tables.status("Status", r -> r.status().name(), KafkaModel.LagRow::rule, 70));
     HBox charts = new HBox(8, lagChart, rateChart);

@@ -108,6 +108,8 @@ class KafkaModelTest {
     assertThat(group.state()).isEqualTo("STABLE");
     assertThat(group.lag()).isEqualTo(5);
     assertThat(group.events()).as("events beside batches").isEqualTo(250);
+    assertThat(group.behindMs()).as("and in time: its oldest unconsumed record").isEqualTo(5_000);
+    assertThat(KafkaModel.behind(group.behindMs())).isEqualTo("5 s");
     assertThat(group.status()).isEqualTo(LagEvaluator.Status.OK);
 
     assertThat(model.lags())
@@ -121,6 +123,16 @@ class KafkaModelTest {
     KafkaRates.Point point = model.latest().get();
     assertThat(point.producedPerSecond()).isCloseTo(10.0, within(1e-9));
     assertThat(point.consumedPerSecond().get(GROUP)).isCloseTo(35 / 3.0, within(1e-9));
+  }
+
+  @Test
+  void timeBehindReadsLikeAPersonWouldSayIt() {
+    assertThat(KafkaModel.behind(null)).isEqualTo("—");
+    assertThat(KafkaModel.behind(850L)).isEqualTo("850 ms");
+    assertThat(KafkaModel.behind(12_400L)).isEqualTo("12 s");
+    assertThat(KafkaModel.behind(200_000L)).isEqualTo("3 min 20 s");
+    assertThat(KafkaModel.behind(180_000L)).isEqualTo("3 min");
+    assertThat(KafkaModel.behind(7_500_000L)).isEqualTo("2 h 5 min");
   }
 
   @Test
@@ -192,7 +204,8 @@ class KafkaModelTest {
         Map.of(GROUP, new TreeMap<>(Map.of(p0, c0, p1, c1))),
         Map.of(GROUP, "STABLE"),
         Map.of(GROUP, Map.of(p0, end0 - c0, p1, end1 - c1)),
-        Map.of(GROUP, Map.of(p0, 50 * (end0 - c0), p1, 50 * (end1 - c1))));
+        Map.of(GROUP, Map.of(p0, 50 * (end0 - c0), p1, 50 * (end1 - c1))),
+        Map.of(GROUP, Map.of(p0, 1_000L * (end0 - c0))));
   }
 
   private static List<LiveTail.Row> rows(int from, int to) {

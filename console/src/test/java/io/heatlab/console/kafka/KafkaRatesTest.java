@@ -21,6 +21,7 @@ class KafkaRatesTest {
         Map.of(
             "connect-landing",
             Map.of("events-0", end0 - committed0, "events-1", end1 - committed1)),
+        Map.of(),
         Map.of());
   }
 

@@ -46,10 +46,17 @@ public final class CommittedTail implements AutoCloseable {
 
   /**
    * What a stretch of a partition holds: records (one per batch on the v2 topic) and the events in
-   * them; {@code exact} when every record was read, else the events are estimated from a sample.
+   * them; {@code exact} when every record was read, else the events are estimated from a sample;
+   * {@code oldest}: the timestamp (ms; received_at on the events topic) of its first record, null
+   * when it holds none or it could not be read — how far behind in time its consumer is.
    */
-  public record Behind(long records, long events, boolean exact) {
-    public static final Behind NONE = new Behind(0, 0, true);
+  public record Behind(long records, long events, boolean exact, Long oldest) {
+    public static final Behind NONE = new Behind(0, 0, true, null);
+
+    /** Milliseconds between the oldest record not yet consumed and {@code now}; null: none. */
+    public Long behindMs(long now) {
+      return oldest == null ? null : Math.max(0, now - oldest);
+    }
   }
 
   /**
@@ -75,31 +82,55 @@ public final class CommittedTail implements AutoCloseable {
     TopicPartition tp = new TopicPartition(topic, partition);
     long deadline = System.nanoTime() + timeout.toNanos();
     if (end - from > PROBE_LIMIT) {
+      Long oldest = first(tp, from, end, deadline);
       long[] sample = read(tp, end - SAMPLE, end, deadline);
       double mean = sample[0] == 0 ? 1 : (double) sample[1] / sample[0];
-      return new Behind(end - from, Math.round((end - from) * mean), false);
+      return new Behind(end - from, Math.round((end - from) * mean), false, oldest);
     }
     long[] read = read(tp, from, end, deadline);
     long unread = Math.max(0, end - consumer.position(tp));
     double mean = read[0] == 0 ? 1 : (double) read[1] / read[0];
-    return new Behind(read[0] + unread, read[1] + Math.round(unread * mean), unread == 0);
+    return new Behind(
+        read[0] + unread,
+        read[1] + Math.round(unread * mean),
+        unread == 0,
+        read[2] == Long.MAX_VALUE ? null : read[2]);
   }
 
-  /** {records, events} read in [from, end) before the deadline. */
+  /** The timestamp of the first committed record in [from, end), if read before the deadline. */
+  private Long first(TopicPartition tp, long from, long end, long deadline) {
+    consumer.assign(List.of(tp));
+    consumer.seek(tp, Math.max(0, from));
+    while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+        if (r.offset() < end) {
+          return r.timestamp();
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * {records, events, oldest timestamp (Long.MAX_VALUE: none)} read in [from, end) before the
+   * deadline.
+   */
   private long[] read(TopicPartition tp, long from, long end, long deadline) {
     consumer.assign(List.of(tp));
     consumer.seek(tp, Math.max(0, from));
     long records = 0;
     long events = 0;
+    long oldest = Long.MAX_VALUE;
     while (consumer.position(tp) < end && System.nanoTime() < deadline) {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
         if (r.offset() < end) {
           records++;
           events += eventsOf(r);
+          oldest = Math.min(oldest, r.timestamp());
         }
       }
     }
-    return new long[] {records, events};
+    return new long[] {records, events, oldest};
   }
 
   private static long eventsOf(ConsumerRecord<byte[], byte[]> r) {

@@ -565,6 +565,7 @@ class BatchIngestIT {
     // what the console's lag counts: a stretch's records (batches) and, from their headers, events
     long behindRecords = 0;
     long behindEvents = 0;
+    long testStart = System.currentTimeMillis() - 10 * 60_000L; // records were received since
     try (CommittedTail tail = new CommittedTail(endpoints.kafkaBootstrap())) {
       for (var e : ends.entrySet()) {
         CommittedTail.Behind b =
@@ -575,6 +576,10 @@ class BatchIngestIT {
                 e.getValue(),
                 Duration.ofSeconds(10));
         assertThat(b.exact()).isTrue();
+        if (b.records() > 0) { // and in time: the oldest record's received_at
+          assertThat(b.oldest()).isBetween(testStart, System.currentTimeMillis());
+          assertThat(b.behindMs(System.currentTimeMillis())).isNotNegative();
+        }
         behindRecords += b.records();
         behindEvents += b.events();
       }
