@@ -133,13 +133,13 @@ class PipelineFaultIT {
                 client,
                 ingest.get().url(),
                 20_000,
-                Duration.ofSeconds(25), // retries of the batches the kills cut go on after them
+                Duration.ofSeconds(22), // retries of the batches the kills cut go on after them
                 () -> {
                   long t0 = System.nanoTime();
                   ingest.get().kill();
                   ingest.set(ingestProcess(port, settings, "instance-a")); // same identity
                   recovery[0] = (System.nanoTime() - t0) / 1_000_000;
-                  Thread.sleep(3_000);
+                  Thread.sleep(1_000);
                   long t1 = System.nanoTime();
                   ingest.get().kill();
                   ingest.set(ingestProcess(port, settings, "instance-b")); // a new identity

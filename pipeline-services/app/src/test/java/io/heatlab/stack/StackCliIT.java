@@ -153,10 +153,7 @@ class StackCliIT {
     assertThat(up.output()).contains("stopped stale");
     assertThat(stale).allSatisfy(pid -> assertThat(alive(pid)).isFalse());
     assertThat(heatlab("status").exitCode()).isZero();
-
-    List<Long> fresh = partPids();
-    assertThat(heatlab("down").exitCode()).isZero();
-    assertThat(fresh).allSatisfy(pid -> assertThat(alive(pid)).isFalse());
+    // the stack stays up for the next test, which stops it (and checks no process is left)
   }
 
   /**
@@ -166,8 +163,7 @@ class StackCliIT {
   @Test
   @Order(5)
   void aKilledPartComesBackByItselfAndDownDoesNotWaitForADeadOne() throws Exception {
-    assertThat(heatlab("up").exitCode()).isZero();
-    long kafka = partPid("kafka");
+    long kafka = partPid("kafka"); // the stack the previous test brought up
     ProcessHandle.of(kafka).orElseThrow().destroyForcibly();
     long t0 = System.nanoTime();
     JsonNode back = null;
