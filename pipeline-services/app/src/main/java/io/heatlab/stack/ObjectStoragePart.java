@@ -5,12 +5,17 @@ import io.heatlab.config.StackEndpoints;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Object storage: in the embedded profile an S3-compatible server (S3Proxy with its filesystem
@@ -19,6 +24,15 @@ import java.util.concurrent.TimeUnit;
  * bucket listing succeeds; provisions the raw-events bucket.
  */
 final class ObjectStoragePart extends ProcessPart {
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectStoragePart.class);
+
+  /**
+   * The name jclouds's filesystem store writes a PUT to before renaming it over the key: {@code
+   * <key>-<uuid>} in the key's directory.
+   */
+  private static final Pattern PARTIAL_UPLOAD =
+      Pattern.compile(".+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
   private final HeatlabConfig config;
   private final StackEndpoints endpoints;
   private final MinioClient client;
@@ -55,6 +69,12 @@ final class ObjectStoragePart extends ProcessPart {
   protected void prepare() throws Exception {
     Path objects = layout.partDir("storage").resolve("objects");
     Files.createDirectories(objects);
+    int removed = removePartialUploads(objects);
+    if (removed > 0) {
+      LOG.warn(
+          "storage: removed {} partial upload(s) left by a crash (their PUTs were retried)",
+          removed);
+    }
     String props =
         String.join(
             "\n",
@@ -67,6 +87,33 @@ final class ObjectStoragePart extends ProcessPart {
             "jclouds.filesystem.basedir=" + objects,
             "");
     StackLayout.writeConfig(conf("s3proxy.properties"), props);
+  }
+
+  /**
+   * Deletes the partial uploads under {@code objects}: the filesystem store writes each PUT to
+   * {@code <key>-<uuid>} and renames it over the key once whole, so a server killed mid-PUT leaves
+   * that file behind, and the server would list it as an object (a truncated one). The uploader got
+   * no answer and retried, so nothing accepted is lost. Called before every launch, while no server
+   * runs on the directory.
+   *
+   * @return how many files were removed
+   */
+  static int removePartialUploads(Path objects) throws IOException {
+    if (!Files.isDirectory(objects)) {
+      return 0;
+    }
+    List<Path> partial;
+    try (Stream<Path> files = Files.walk(objects)) {
+      partial =
+          files
+              .filter(Files::isRegularFile)
+              .filter(f -> PARTIAL_UPLOAD.matcher(f.getFileName().toString()).matches())
+              .toList();
+    }
+    for (Path f : partial) {
+      Files.deleteIfExists(f);
+    }
+    return partial.size();
   }
 
   @Override

@@ -171,11 +171,19 @@ public final class LandingIndex {
     return new ArrayList<>(hours);
   }
 
-  /** The objects of one hour (all clients, every format), with size and last-modified time. */
+  /**
+   * The landed objects of one hour (all clients, every format), with size and last-modified time.
+   * Only names of the layout count: a file of another name under the hour (a PUT cut short by a
+   * storage crash leaves {@code <name>-<uuid>} on some S3 servers) is not landed data.
+   */
   public List<ObjectStore.Entry> objects(HourPartition hour) throws IOException {
     List<ObjectStore.Entry> objects = new ArrayList<>();
     for (String format : ObjectFormat.NAMES) {
-      objects.addAll(store.list(layout.hourPrefix(format, hour)));
+      for (ObjectStore.Entry e : store.list(layout.hourPrefix(format, hour))) {
+        if (LandingLayout.parse(e.key()).isPresent()) {
+          objects.add(e);
+        }
+      }
     }
     return objects;
   }

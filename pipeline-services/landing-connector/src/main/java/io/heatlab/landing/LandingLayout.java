@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  *
  * Object names are a pure function of (format, hour, client, topic, partition, first offset), so
  * writing the same records again overwrites instead of duplicating. The {@code _landing/} prefix is
- * never read as data.
+ * never read as data. Only names of this exact form are landed objects: anything else under the
+ * prefix (an S3 server's leftover of a PUT cut short, {@code <name>-<uuid>}, or a stranger's file)
+ * is never listed, read or counted as data ({@link #parse} refuses it).
  */
 public record LandingLayout(String prefix) {
   public static final String DEFAULT_PREFIX = "events/v1";
@@ -25,7 +27,7 @@ public record LandingLayout(String prefix) {
   public static final String MANIFEST_PREFIX = "_landing/manifests/";
   private static final Pattern OBJECT =
       Pattern.compile(
-          ".*/format=([a-z]+)/dt=(\\d{4}-\\d{2}-\\d{2})/hour=(\\d{2})/(?:client=([^/]+)/)?(.+)\\+(\\d+)\\+(\\d{20})\\.(.+)");
+          ".*/format=([a-z]+)/dt=(\\d{4}-\\d{2}-\\d{2})/hour=(\\d{2})/(?:client=([^/]+)/)?(.+)\\+(\\d+)\\+(\\d{20})\\.(?:jsonl\\.gz|parquet)");
 
   /** A landed object's name, parsed. */
   public record ObjectName(
