@@ -4,6 +4,7 @@ import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.ConsolePrefs;
+import io.heatlab.console.shell.ConsoleTheme;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.FxWatchdog;
 import io.heatlab.console.shell.Warmup;
@@ -34,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * the console off the FX thread; then the views appear and the time from JVM start to a usable
  * window is logged.
  *
- * <p>Arguments (JavaFX named parameters): {@code --profile=NAME}, {@code --config=FILE}, {@code
- * --tour=DIR} (visit every view, save a PNG of each into DIR, exit — how the README's screenshots
- * are made).
+ * <p>Arguments (JavaFX named parameters): {@code --theme=light|dark|system}, {@code
+ * --profile=NAME}, {@code --config=FILE}, {@code --tour=DIR} (visit every view, save a PNG of each
+ * into DIR, exit — how the README's screenshots are made).
  */
 public final class HeatlabConsole extends Application {
   private static final Logger LOG = LoggerFactory.getLogger(HeatlabConsole.class);
@@ -55,6 +56,9 @@ public final class HeatlabConsole extends Application {
             named.get("profile"),
             named.containsKey("config") ? Path.of(named.get("config")) : null);
     prefs = ConsolePrefs.in(config.dataDir());
+    // --theme=light|dark|system (the tour's screenshots in both), else the operator's last choice
+    ConsoleTheme.apply(
+        ConsoleTheme.Mode.of(named.getOrDefault("theme", prefs.get(ConsoleTheme.PREF, "system"))));
     Warmup.inBackground();
     watchdog = new FxWatchdog(Duration.ofMillis(100)).start();
     stage.setTitle("heatlab console — " + config.profile() + " (" + config.dataDir() + ")");

@@ -10,6 +10,7 @@ import io.heatlab.console.heatmaps.HeatmapsModel;
 import io.heatlab.console.kafka.KafkaModel;
 import io.heatlab.console.rollups.RunRow;
 import io.heatlab.console.shell.ConsolePrefs;
+import io.heatlab.console.shell.ConsoleTheme;
 import io.heatlab.console.shell.FxWatchdog;
 import io.heatlab.console.shell.Warmup;
 import io.heatlab.console.storage.StorageNode;
@@ -104,6 +105,7 @@ class ConsoleFlowIT {
 
   @Start
   void start(Stage stage) {
+    ConsoleTheme.apply(ConsoleTheme.Mode.LIGHT); // the application's look, not JavaFX's default
     window = new ConsoleWindow(context, ConsolePrefs.in(prefsDir), url -> {});
     Scene scene = new Scene(window.root(), 1280, 820);
     scene.getStylesheets().add(HeatlabConsole.class.getResource("console.css").toExternalForm());

@@ -204,6 +204,9 @@ public final class HeatmapsView extends ConsoleView {
             export);
     controls.setPadding(new Insets(8));
     controls.setPrefWidth(210);
+    for (ChoiceBox<?> box : List.of(client, screen, viewport)) {
+      box.setMaxWidth(Double.MAX_VALUE); // the column's width: a long screen name stays readable
+    }
 
     image.setPreserveRatio(true);
     image.setId("hm-image");

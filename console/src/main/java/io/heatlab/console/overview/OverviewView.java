@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -57,7 +58,11 @@ public final class OverviewView extends ConsoleView {
             column(
                 "Detail", h -> (h.pid() == null ? "" : "pid " + h.pid() + ", ") + h.detail(), 420));
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-    table.setPrefHeight(190);
+    // every part in sight without a scroll bar: rows of a fixed height, the table as tall as they
+    // are
+    table.setFixedCellSize(32);
+    table.prefHeightProperty().bind(Bindings.size(health.parts()).multiply(32).add(46));
+    table.minHeightProperty().bind(table.prefHeightProperty());
 
     Label summary = new Label();
     summary.setId("summary");

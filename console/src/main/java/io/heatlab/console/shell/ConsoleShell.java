@@ -2,16 +2,20 @@ package io.heatlab.console.shell;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
@@ -70,6 +74,23 @@ public final class ConsoleShell {
       viewRoot.managedProperty().bind(viewRoot.visibleProperty());
       content.getChildren().add(viewRoot);
     }
+    Region spacer = new Region();
+    VBox.setVgrow(spacer, Priority.ALWAYS);
+    Button themeSwitch = new Button();
+    themeSwitch.setId("theme-switch");
+    themeSwitch.getStyleClass().add("theme-switch");
+    themeSwitch.setMaxWidth(Double.MAX_VALUE);
+    boolean[] dark = {ConsoleTheme.isDark()};
+    themeSwitch.setText(dark[0] ? "☀ Light theme" : "☾ Dark theme");
+    themeSwitch.setOnAction(
+        e -> {
+          dark[0] = !dark[0];
+          ConsoleTheme.Mode mode = dark[0] ? ConsoleTheme.Mode.DARK : ConsoleTheme.Mode.LIGHT;
+          ConsoleTheme.apply(mode);
+          prefs.put(ConsoleTheme.PREF, mode.name().toLowerCase(Locale.ROOT));
+          themeSwitch.setText(dark[0] ? "☀ Light theme" : "☾ Dark theme");
+        });
+    sidebar.getChildren().addAll(spacer, themeSwitch);
     root.setLeft(sidebar);
     root.setCenter(content);
     root.setBottom(statusBar);
