@@ -137,17 +137,23 @@ abstract class ProcessPart implements StackPart {
   @Override
   public PartHealth health() {
     if (crashed()) {
-      return new PartHealth(
+      return withRestarts(
+          new PartHealth(
               name(),
               PartHealth.State.STOPPED,
               address(),
               "process exited" + child.exitCode().map(c -> " with code " + c).orElse(""),
-              null)
-          .withRestarts(restarts(), restartNote());
+              null));
     }
     PartHealth health = probe();
     Long pid = embedded ? recordedPid() : null;
-    return (pid == null ? health : health.withPid(pid)).withRestarts(restarts(), restartNote());
+    return withRestarts(pid == null ? health : health.withPid(pid));
+  }
+
+  /** The part's health with what {@code run/<part>.restarts} says, read once. */
+  private PartHealth withRestarts(PartHealth health) {
+    List<String> lines = restartLines();
+    return health.withRestarts(count(lines), lines.size() < 2 ? "" : lines.get(1));
   }
 
   /** Whether this part's child was started here and has died since (not stopped by us). */
@@ -187,17 +193,15 @@ abstract class ProcessPart implements StackPart {
    * run/<part>.restarts} — so {@code status} and the console, other processes, see them too.
    */
   int restarts() {
-    List<String> lines = restartLines();
+    return count(restartLines());
+  }
+
+  private static int count(List<String> restartLines) {
     try {
-      return lines.isEmpty() ? 0 : Integer.parseInt(lines.get(0).strip());
+      return restartLines.isEmpty() ? 0 : Integer.parseInt(restartLines.get(0).strip());
     } catch (NumberFormatException e) {
       return 0;
     }
-  }
-
-  private String restartNote() {
-    List<String> lines = restartLines();
-    return lines.size() < 2 ? "" : lines.get(1);
   }
 
   private List<String> restartLines() {
