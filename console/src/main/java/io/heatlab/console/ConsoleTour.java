@@ -149,6 +149,8 @@ final class ConsoleTour {
           table.getSelectionModel().select(table.getItems().size() > 2 ? 2 : 0);
         });
     step(3, () -> shoot("screens"));
+    step(0, () -> window.select("Alerts"));
+    step(2, () -> shoot("alerts"));
     step(0, () -> window.select("Overview"));
     step(5, () -> shoot("overview"));
     step(0, () -> window.traffic().model().stop());

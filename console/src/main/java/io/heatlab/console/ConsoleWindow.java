@@ -1,5 +1,11 @@
 package io.heatlab.console;
 
+import io.heatlab.config.HeatlabConfig;
+import io.heatlab.console.alerts.AlertBanner;
+import io.heatlab.console.alerts.Alerts;
+import io.heatlab.console.alerts.AlertsModel;
+import io.heatlab.console.alerts.AlertsView;
+import io.heatlab.console.alerts.DesktopNotifier;
 import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.heatmaps.HeatmapsModel;
 import io.heatlab.console.heatmaps.HeatmapsView;
@@ -19,6 +25,7 @@ import io.heatlab.console.storage.StorageModel;
 import io.heatlab.console.storage.StorageView;
 import io.heatlab.console.traffic.TrafficModel;
 import io.heatlab.console.traffic.TrafficView;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +40,9 @@ import javafx.scene.Scene;
  */
 public final class ConsoleWindow {
   private final StackHealthModel health;
+  private final PipelineModel pipeline;
+  private final KafkaModel kafkaModel;
+  private final AlertsModel alertsModel;
   private final OverviewView overview;
   private final KafkaView kafka;
   private final StorageModel storageModel;
@@ -43,12 +53,19 @@ public final class ConsoleWindow {
   private final HeatmapsView heatmaps;
   private final TrafficView traffic;
   private final ScreensView screens;
+  private final AlertsView alerts;
+
+  /** How many of the newest rollup runs the alerts judge (one entry per run and window). */
+  private static final int RECENT_RUNS = 300;
+
   private final ConsoleShell shell;
 
   public ConsoleWindow(ConsoleContext context, ConsolePrefs prefs, Consumer<String> openInBrowser) {
     health = new StackHealthModel(context::health);
-    overview = new OverviewView(health, new PipelineModel(context));
-    kafka = new KafkaView(new KafkaModel(context, Duration.ofSeconds(3)));
+    pipeline = new PipelineModel(context);
+    overview = new OverviewView(health, pipeline);
+    kafkaModel = new KafkaModel(context, Duration.ofSeconds(3));
+    kafka = new KafkaView(kafkaModel);
     rollupsModel = new RollupsModel(context);
     rollups = new RollupsView(rollupsModel, prefs);
     storageModel =
@@ -71,9 +88,27 @@ public final class ConsoleWindow {
                 : "attached to a running stack")
             + " · data "
             + context.config().dataDir();
+    HeatlabConfig config = context.config();
+    alertsModel =
+        new AlertsModel(
+            new Alerts(
+                new Alerts.Thresholds(
+                    Duration.ofMillis(config.getLong(HeatlabConfig.ALERTS_LAG_BEHIND_MS)),
+                    Duration.ofMillis(config.getLong(HeatlabConfig.CONSOLE_FRESHNESS_THRESHOLD_MS)),
+                    Duration.ofMillis(config.getLong(HeatlabConfig.ALERTS_RESTART_WINDOW_MS)))),
+            health.parts(),
+            kafkaModel.groups(),
+            pipeline.status(),
+            () -> context.rollups().runs().history(RECENT_RUNS),
+            context.timers(),
+            context.background(),
+            Clock.systemUTC(),
+            DesktopNotifier.of(config.getBoolean(HeatlabConfig.ALERTS_DESKTOP_NOTIFY)));
+    alerts = new AlertsView(alertsModel);
     shell =
         new ConsoleShell(
-            List.of(overview, kafka, storage, rollups, heatmaps, traffic, screens),
+            List.of(overview, kafka, storage, rollups, heatmaps, traffic, screens, alerts),
+            new AlertBanner(alertsModel.active(), () -> select(alerts.title())),
             new StatusBar(health.parts(), note),
             prefs);
   }
@@ -83,7 +118,9 @@ public final class ConsoleWindow {
     shell.installShortcuts(scene);
     health.start();
     kafka.model().start();
+    pipeline.start();
     rollupsModel.start();
+    alertsModel.start();
     shell.selectRemembered();
   }
 
@@ -141,6 +178,10 @@ public final class ConsoleWindow {
 
   public TrafficView traffic() {
     return traffic;
+  }
+
+  public AlertsModel alertsModel() {
+    return alertsModel;
   }
 
   public ScreensView screens() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.console.alerts.Alerts;
 import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.heatmaps.HeatmapsModel;
 import io.heatlab.console.kafka.KafkaModel;
@@ -375,15 +376,43 @@ class ConsoleFlowIT {
     robot.clickOn("#nav-overview");
     await(30, () -> text(robot, "#summary").equals("all 6 parts healthy"));
     assertThat(dotStyles(robot, "spark")).as("the spark launcher's dot").contains("dot-ok");
+    assertThat(activeAlertKeys()).as("no part is down").noneMatch(k -> k.startsWith("part-down:"));
     StackPart storage = STACK.part("storage");
     storage.stop();
     try {
       await(30, () -> text(robot, "#summary").startsWith("5 of 6 parts healthy — storage not"));
       await(10, () -> dotStyles(robot, "storage").contains("dot-bad"));
+      // the alert: critical, in a banner above every view, listed in the Alerts view
+      await(10, () -> activeAlertKeys().contains("part-down:storage"));
+      await(10, () -> text(robot, "#alert-banner-text").contains("storage is "));
+      assertThat(onFx(() -> robot.lookup("#alert-banner").query().getStyleClass()))
+          .contains("alert-critical");
+      robot.clickOn("#nav-kafka");
+      assertThat(onFx(() -> robot.lookup("#alert-banner").query().isVisible()))
+          .as("the banner shows on every view")
+          .isTrue();
+      robot.clickOn("#alert-banner-show");
+      assertThat(onFx(() -> window.shell().current().title())).isEqualTo("Alerts");
+      assertThat(onFx(() -> robot.lookup("#alerts").queryTableView().getItems().size()))
+          .isPositive();
     } finally {
       storage.start();
     }
     await(30, () -> dotStyles(robot, "storage").contains("dot-ok"));
+    await(10, () -> !activeAlertKeys().contains("part-down:storage"));
+    List<Alerts.Alert> all = onFx(() -> List.copyOf(window.alertsModel().all()));
+    assertThat(all)
+        .filteredOn(a -> a.key().equals("part-down:storage"))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.active()).isFalse();
+              assertThat(a.cleared()).isAfter(a.raised());
+            });
+  }
+
+  private List<String> activeAlertKeys() {
+    return onFx(() -> window.alertsModel().active().stream().map(Alerts.Alert::key).toList());
   }
 
   private TreeItem<StorageNode> expandChild(

@@ -153,12 +153,7 @@ public final class OverviewView extends ConsoleView {
 
   @Override
   public void shown() {
-    pipeline.start();
-  }
-
-  @Override
-  public void hidden() {
-    pipeline.stop();
+    pipeline.refresh(); // sampled all along (the alerts judge it), fresh on arrival
   }
 
   @Override

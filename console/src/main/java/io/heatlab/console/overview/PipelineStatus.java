@@ -47,6 +47,12 @@ public record PipelineStatus(
    */
   public record HourCheck(String hour, long counted, long rowsRead) {}
 
+  /** How a problem of landing that stopped moving begins. */
+  public static final String STUCK = "landing stuck";
+
+  /** How a problem of freshness past its threshold begins. */
+  public static final String FRESHNESS = "freshness";
+
   public boolean ok() {
     return problems.isEmpty();
   }
@@ -117,15 +123,17 @@ public record PipelineStatus(
     if (lag > 0 && Duration.between(lastMoved, at).compareTo(stuckAfter) >= 0) {
       problems.add(
           String.format(
-              "landing stuck: %,d records behind and nothing landed for %s",
-              lag, human(Duration.between(lastMoved, at))));
+              STUCK + ": %,d records behind and nothing landed for %s",
+              lag,
+              human(Duration.between(lastMoved, at))));
     }
     PipelineStatus s =
         new PipelineStatus(
             at, accepted, inKafka, landed, lag, aggregated, freshThrough, lastMoved, problems);
     if (s.freshness().compareTo(freshnessThreshold) > 0) {
       problems.add(
-          "freshness "
+          FRESHNESS
+              + " "
               + human(s.freshness())
               + " is past the "
               + human(freshnessThreshold)

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javafx.geometry.Insets;
+import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -20,14 +21,14 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
 /**
- * The console's window content: a sidebar with one button per view (Ctrl+1 … Ctrl+6), the selected
+ * The console's window content: a sidebar with one button per view (Ctrl+1 … Ctrl+8), the selected
  * view in the middle, the status bar at the bottom. Every view is built and styled once, at
  * start-up, and stays in the scene hidden until selected; only the selected view samples what is
  * visible only to it; the last view is remembered.
  *
  * <pre>
  *  ┌──────────┬──────────────────────────────┐
- *  │ Overview │                              │
+ *  │ Overview │ ⚠ alert banner (when any)    │
  *  │ Kafka    │        selected view         │
  *  │ Storage  │   (its error banner on top)  │
  *  │ Rollups  │                              │
@@ -46,7 +47,12 @@ public final class ConsoleShell {
   private final ConsolePrefs prefs;
   private ConsoleView current;
 
-  public ConsoleShell(List<ConsoleView> views, StatusBar statusBar, ConsolePrefs prefs) {
+  /**
+   * @param banner shown above every view (the alerts' strip; it hides itself when there is nothing
+   *     to say)
+   */
+  public ConsoleShell(
+      List<ConsoleView> views, Node banner, StatusBar statusBar, ConsolePrefs prefs) {
     this.prefs = prefs;
     ToggleGroup group = new ToggleGroup();
     VBox sidebar = new VBox(4);
@@ -92,7 +98,8 @@ public final class ConsoleShell {
         });
     sidebar.getChildren().addAll(spacer, themeSwitch);
     root.setLeft(sidebar);
-    root.setCenter(content);
+    VBox.setVgrow(content, Priority.ALWAYS);
+    root.setCenter(new VBox(banner, content));
     root.setBottom(statusBar);
   }
 

@@ -135,6 +135,16 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String ROLLUP_SCHEDULER_LOOKBACK_HOURS = "rollup.scheduler.lookback.hours";
   public static final String ROLLUP_RETRY_BACKOFF_MS = "rollup.scheduler.retry.backoff.ms";
   public static final String CONSOLE_FRESHNESS_THRESHOLD_MS = "console.freshness.threshold.ms";
+
+  /**
+   * The embedded storage's default secret: fine on 127.0.0.1, refused anywhere else ({@link
+   * #weakSecrets}).
+   */
+  static final String EMBEDDED_STORAGE_SECRET = "heatlab-secret-key";
+
+  public static final String ALERTS_LAG_BEHIND_MS = "alerts.lag.behind.ms";
+  public static final String ALERTS_RESTART_WINDOW_MS = "alerts.restart.window.ms";
+  public static final String ALERTS_DESKTOP_NOTIFY = "alerts.desktop.notify";
   public static final String RETENTION_HOURLY_DAYS = "retention.hourly.days";
   public static final String RETENTION_DAILY_DAYS = "retention.daily.days";
   public static final String RETENTION_WEEKLY_DAYS = "retention.weekly.days";
@@ -279,7 +289,7 @@ public final class HeatlabConfig extends AbstractConfig {
           .define(
               STORAGE_SECRET_KEY,
               Type.PASSWORD,
-              "heatlab-secret-key",
+              EMBEDDED_STORAGE_SECRET,
               Importance.HIGH,
               "S3 secret key.")
           .define(
@@ -491,7 +501,8 @@ public final class HeatlabConfig extends AbstractConfig {
     String v = value == null ? "" : value.strip();
     if (v.isEmpty()) {
       problems.add(name + " is empty");
-    } else if (v.toLowerCase(Locale.ROOT).contains("change-me") || v.equals("heatlab-secret-key")) {
+    } else if (v.toLowerCase(Locale.ROOT).contains("change-me")
+        || v.equals(EMBEDDED_STORAGE_SECRET)) {
       problems.add(name + " is still a placeholder");
     } else if (v.length() < MIN_SECRET_LENGTH) {
       problems.add(name + " is shorter than " + MIN_SECRET_LENGTH + " characters");

@@ -156,7 +156,30 @@ final class RollupDefinitions {
             2 * 3_600_000L,
             Range.atLeast(60_000),
             Importance.LOW,
-            "The console's overview turns red when landed data older than this is not rolled up yet.")
+            "The console's overview turns red, and its freshness alert is raised, when landed data"
+                + " older than this is not rolled up yet.")
+        .define(
+            ALERTS_LAG_BEHIND_MS,
+            Type.LONG,
+            5 * 60_000L,
+            Range.atLeast(1_000),
+            Importance.LOW,
+            "The console alerts when a consumer group's oldest unconsumed record was received longer"
+                + " ago than this (lag in time).")
+        .define(
+            ALERTS_RESTART_WINDOW_MS,
+            Type.LONG,
+            10 * 60_000L,
+            Range.atLeast(1_000),
+            Importance.LOW,
+            "How long the console's alert stays up after the supervisor restarted a part that died.")
+        .define(
+            ALERTS_DESKTOP_NOTIFY,
+            Type.BOOLEAN,
+            true,
+            Importance.LOW,
+            "Whether the console also raises each new alert as a desktop notification (notify-send"
+                + " on Linux, osascript on macOS) where the desktop has one.")
         .define(
             RETENTION_HOURLY_DAYS,
             Type.INT,
