@@ -136,8 +136,21 @@ final class ConsoleTour {
         0,
         () -> {
           this.<ToggleButton>node("#tail-toggle").setSelected(false);
-          this.<TabPane>node("#kafka-tabs").getSelectionModel().select(0);
+          this.<TabPane>node("#kafka-tabs").getSelectionModel().select(3); // Connector
         });
+    until(2, () -> !window.kafka().connect().connectors().isEmpty(), 20, () -> {});
+    step(1, () -> shoot("kafka-connector"));
+    step(0, () -> this.<TabPane>node("#kafka-tabs").getSelectionModel().select(4)); // dead letters
+    step(
+        3,
+        () -> {
+          TableView<?> letters = node("#dead-letters");
+          if (!letters.getItems().isEmpty()) {
+            letters.getSelectionModel().select(0);
+          }
+          shoot("kafka-dead-letters");
+        });
+    step(0, () -> this.<TabPane>node("#kafka-tabs").getSelectionModel().select(0));
     step(0, () -> window.select("Traffic"));
     step(1, () -> shoot("traffic"));
     step(0, () -> window.select("Screens"));

@@ -9,6 +9,7 @@ import io.heatlab.console.alerts.DesktopNotifier;
 import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.heatmaps.HeatmapsModel;
 import io.heatlab.console.heatmaps.HeatmapsView;
+import io.heatlab.console.kafka.ConnectModel;
 import io.heatlab.console.kafka.KafkaModel;
 import io.heatlab.console.kafka.KafkaView;
 import io.heatlab.console.overview.OverviewView;
@@ -65,7 +66,7 @@ public final class ConsoleWindow {
     pipeline = new PipelineModel(context);
     overview = new OverviewView(health, pipeline);
     kafkaModel = new KafkaModel(context, Duration.ofSeconds(3));
-    kafka = new KafkaView(kafkaModel);
+    kafka = new KafkaView(kafkaModel, new ConnectModel(context));
     rollupsModel = new RollupsModel(context);
     rollups = new RollupsView(rollupsModel, prefs);
     storageModel =
@@ -118,6 +119,7 @@ public final class ConsoleWindow {
     shell.installShortcuts(scene);
     health.start();
     kafka.model().start();
+    kafka.connect().start();
     pipeline.start();
     rollupsModel.start();
     alertsModel.start();

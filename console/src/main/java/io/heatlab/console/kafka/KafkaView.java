@@ -4,17 +4,23 @@ import io.heatlab.console.shell.ConsoleView;
 import io.heatlab.console.shell.ErrorBanner;
 import io.heatlab.console.shell.Tables;
 import io.heatlab.contract.EventType;
+import io.heatlab.stack.ConnectAdmin;
+import io.heatlab.stack.DeadLetters;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.XYChart;
+import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.SelectionMode;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableView;
@@ -29,11 +35,13 @@ import javafx.scene.layout.VBox;
 /**
  * Kafka: consumer groups with their Burrow-style status, per-partition lag, lag and throughput
  * charts of the last 15 minutes; topics and partitions with end offsets and produce rate; a live
- * tail with a filter.
+ * tail with a filter; the Connect worker's connectors with pause / resume / restart; the dead
+ * letters with re-drive.
  */
 public final class KafkaView extends ConsoleView {
   private static final String ANY_TYPE = "any type";
   private final KafkaModel model;
+  private final ConnectModel connect;
   private final LineChart<Number, Number> lagChart =
       Tables.timeChart("Lag (records: one per batch)", "records");
   private final LineChart<Number, Number> rateChart =
@@ -41,14 +49,24 @@ public final class KafkaView extends ConsoleView {
   private final Map<String, XYChart.Series<Number, Number>> lagSeries = new HashMap<>();
   private final Map<String, XYChart.Series<Number, Number>> rateSeries = new HashMap<>();
 
-  public KafkaView(KafkaModel model) {
+  public KafkaView(KafkaModel model, ConnectModel connect) {
     super("Kafka", KeyCode.DIGIT2);
     this.model = model;
+    this.connect = connect;
+    Tab letters = new Tab("Dead letters", lettersPane());
     TabPane tabs =
         new TabPane(
             new Tab("Consumer lag", lagPane()),
             new Tab("Topics", topicsPane()),
-            new Tab("Live tail", tailPane()));
+            new Tab("Live tail", tailPane()),
+            new Tab("Connector", connectorPane()),
+            letters);
+    letters.setOnSelectionChanged(
+        e -> {
+          if (letters.isSelected()) {
+            connect.loadLetters(); // read afresh on arrival
+          }
+        });
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
     tabs.setId("kafka-tabs");
     root.setTop(new ErrorBanner(model.failure()));
@@ -103,6 +121,135 @@ public final class KafkaView extends ConsoleView {
     BorderPane p = new BorderPane(table);
     p.setPadding(new Insets(6));
     return p;
+  }
+
+  /**
+   * The Connect worker's connectors and the selected one's tasks, with pause / resume / restart.
+   */
+  private Parent connectorPane() {
+    TableView<ConnectAdmin.Connector> table = new TableView<>(connect.connectors());
+    table.setId("connectors");
+    table.getColumns().add(Tables.text("Connector", ConnectAdmin.Connector::name, 180));
+    table
+        .getColumns()
+        .add(
+            Tables.status(
+                "State", ConnectAdmin.Connector::state, ConnectAdmin.Connector::summary, 100));
+    table.getColumns().add(Tables.text("Type", ConnectAdmin.Connector::type, 70));
+    table.getColumns().add(Tables.text("Worker", ConnectAdmin.Connector::worker, 160));
+    table.getColumns().add(Tables.text("Tasks", ConnectAdmin.Connector::summary, 240));
+    table.setPrefHeight(160);
+    TableView<ConnectAdmin.Task> tasks = new TableView<>();
+    tasks.setId("connector-tasks");
+    tasks.getColumns().add(Tables.number("Task", ConnectAdmin.Task::id, 60));
+    tasks
+        .getColumns()
+        .add(Tables.status("State", ConnectAdmin.Task::state, ConnectAdmin.Task::trace, 100));
+    tasks.getColumns().add(Tables.text("Worker", ConnectAdmin.Task::worker, 160));
+    tasks
+        .getColumns()
+        .add(Tables.text("Error (first line)", t -> t.trace().lines().findFirst().orElse(""), 600));
+    tasks.setPlaceholder(new Label("Choose a connector to see its tasks."));
+    // keep the choice across the 3-s refresh (the list is replaced), and show its tasks
+    String[] chosen = {null};
+    table
+        .getSelectionModel()
+        .selectedItemProperty()
+        .addListener(
+            (o, was, c) -> {
+              if (c != null) {
+                chosen[0] = c.name();
+                tasks.getItems().setAll(c.tasks());
+              }
+            });
+    connect
+        .connectors()
+        .addListener(
+            (ListChangeListener<ConnectAdmin.Connector>)
+                ch -> {
+                  for (ConnectAdmin.Connector c : connect.connectors()) {
+                    if (c.name().equals(chosen[0]) || chosen[0] == null) {
+                      table.getSelectionModel().select(c);
+                      tasks.getItems().setAll(c.tasks());
+                      return;
+                    }
+                  }
+                });
+    Button pause = new Button("Pause");
+    pause.setId("connector-pause");
+    Button resume = new Button("Resume");
+    resume.setId("connector-resume");
+    Button restart = new Button("Restart with its tasks");
+    restart.setId("connector-restart");
+    for (Button b : List.of(pause, resume, restart)) {
+      b.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+    }
+    pause.setOnAction(e -> connect.pause(chosen[0]));
+    resume.setOnAction(e -> connect.resume(chosen[0]));
+    restart.setOnAction(e -> connect.restart(chosen[0]));
+    Label outcome = new Label();
+    outcome.setId("connector-outcome");
+    outcome.textProperty().bind(connect.outcome());
+    outcome.getStyleClass().add("muted");
+    Label hint =
+        new Label(
+            "Pause stops landing (the lag grows, nothing is lost: the connector resumes from its"
+                + " committed offsets); Restart runs a FAILED task again.");
+    hint.getStyleClass().add("muted");
+    hint.setWrapText(true);
+    HBox bar = new HBox(6, pause, resume, restart, outcome);
+    bar.setAlignment(Pos.CENTER_LEFT);
+    VBox box = new VBox(6, new ErrorBanner(connect.failure()), table, bar, hint, tasks);
+    VBox.setVgrow(tasks, Priority.ALWAYS);
+    box.setPadding(new Insets(6));
+    return box;
+  }
+
+  /** The dead-letter topic as a table, with re-drive of the chosen letters. */
+  private Parent lettersPane() {
+    TableView<DeadLetters.Letter> table = new TableView<>(connect.letters());
+    table.setId("dead-letters");
+    table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
+    table.setPlaceholder(
+        new Label("No dead letter: every record the connector read was a valid batch."));
+    table
+        .getColumns()
+        .add(Tables.text("Reported", l -> Tables.clock(l.reportedAt()) + " UTC", 110));
+    table.getColumns().add(Tables.text("Source record", DeadLetters.Letter::source, 200));
+    table.getColumns().add(Tables.text("Reason", DeadLetters.Letter::reason, 380));
+    table
+        .getColumns()
+        .add(Tables.number("Bytes", l -> l.value() == null ? 0 : l.value().length, 70));
+    table.getColumns().add(Tables.text("Record", l -> l.preview(200), 400));
+    Button refresh = new Button("Refresh");
+    refresh.setOnAction(e -> connect.loadLetters());
+    Button redrive = new Button("Re-drive selected");
+    redrive.setId("letters-redrive");
+    redrive.disableProperty().bind(Bindings.isEmpty(table.getSelectionModel().getSelectedItems()));
+    redrive.setOnAction(
+        e -> connect.redrive(List.copyOf(table.getSelectionModel().getSelectedItems())));
+    Label count = new Label();
+    count
+        .textProperty()
+        .bind(
+            Bindings.size(connect.letters())
+                .asString("%d dead letter(s) in " + connect.deadLetterTopic() + ", newest first"));
+    Label outcome = new Label();
+    outcome.textProperty().bind(connect.outcome());
+    outcome.getStyleClass().add("muted");
+    Label hint =
+        new Label(
+            "A batch record the landing connector refused (not a v2 batch, or an event breaking the"
+                + " contract), its reason from Connect's headers. Re-drive sends the chosen records"
+                + " back to their source topic after a fix; one still refused comes back here.");
+    hint.getStyleClass().add("muted");
+    hint.setWrapText(true);
+    HBox bar = new HBox(6, refresh, redrive, count, outcome);
+    bar.setAlignment(Pos.CENTER_LEFT);
+    VBox box = new VBox(6, new ErrorBanner(connect.failure()), hint, bar, table);
+    VBox.setVgrow(table, Priority.ALWAYS);
+    box.setPadding(new Insets(6));
+    return box;
   }
 
   private Parent tailPane() {
@@ -203,8 +350,13 @@ public final class KafkaView extends ConsoleView {
     return model;
   }
 
+  public ConnectModel connect() {
+    return connect;
+  }
+
   @Override
   public void close() {
     model.close();
+    connect.close();
   }
 }

@@ -114,19 +114,11 @@ public final class LandingDeployment {
    */
   public static void pause(String connectUrl, String name, boolean pause)
       throws IOException, InterruptedException {
-    String action = pause ? "pause" : "resume";
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(connectUrl + "/connectors/" + name + "/" + action))
-                    .timeout(Duration.ofSeconds(30))
-                    .PUT(HttpRequest.BodyPublishers.noBody())
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 202 && r.statusCode() != 200) {
-      throw new IOException(
-          "Connect refused to " + action + " " + name + " (" + r.statusCode() + "): " + r.body());
+    ConnectAdmin connect = new ConnectAdmin(connectUrl);
+    if (pause) {
+      connect.pause(name);
+    } else {
+      connect.resume(name);
     }
   }
 }

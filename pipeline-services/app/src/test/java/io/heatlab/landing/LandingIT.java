@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.LandedEvent;
+import io.heatlab.stack.ConnectAdmin;
+import io.heatlab.stack.DeadLetters;
 import io.heatlab.stack.LandingDeployment;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +23,10 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -206,5 +211,116 @@ class LandingIT {
     Map<String, Integer> landed =
         fixture.landedIdentities(new ParquetFormat("zstd"), new HashMap<>());
     LandingFixture.assertExactlyOnce(PRODUCED.keySet(), landed);
+  }
+
+  /**
+   * The operator's tools on the real worker: the dead letters listed once per source record with
+   * their reason, one re-driven to its source topic (still poison, it is reported again from its
+   * new offset, carrying the header that names the letter it came from); the landing connector
+   * paused, resumed and restarted through Connect's REST API.
+   */
+  @Test
+  @Order(6)
+  void deadLettersAreListedOnceAndReDrivenAndTheConnectorIsPausedResumedRestarted(
+      HeatlabConfig config, Stack stack) throws Exception {
+    try (DeadLetters dlq =
+        new DeadLetters(
+            stack.endpoints().kafkaBootstrap(),
+            config.getString(HeatlabConfig.LANDING_DLQ_TOPIC))) {
+      List<DeadLetters.Letter> letters = dlq.newest(100, Duration.ofSeconds(10));
+      assertThat(letters).as("one per source record, however often reported").hasSize(2);
+      assertThat(letters)
+          .allSatisfy(
+              l -> {
+                assertThat(l.sourceTopic()).isEqualTo(config.getString(HeatlabConfig.EVENTS_TOPIC));
+                assertThat(l.sourceOffset()).isNotNegative();
+              })
+          .anySatisfy(l -> assertThat(l.reason()).contains("not the contract's JSON"))
+          .anySatisfy(l -> assertThat(l.preview(100)).isEqualTo("this is not JSON"));
+      DeadLetters.Letter notJson =
+          letters.stream()
+              .filter(l -> l.preview(100).equals("this is not JSON"))
+              .findFirst()
+              .orElseThrow();
+
+      assertThat(dlq.redrive(List.of(notJson))).isEqualTo(1);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> dlq.newest(100, Duration.ofSeconds(5)).size() == 3);
+      DeadLetters.Letter again =
+          dlq.newest(100, Duration.ofSeconds(5)).stream()
+              .filter(l -> l.preview(100).equals("this is not JSON"))
+              .max(Comparator.comparingLong(DeadLetters.Letter::sourceOffset))
+              .orElseThrow();
+      assertThat(again.sourceOffset()).isGreaterThan(notJson.sourceOffset());
+      assertThat(redrivenFrom(stack, again))
+          .isEqualTo(dlq.topic() + "-" + notJson.partition() + "@" + notJson.offset());
+    }
+
+    ConnectAdmin connect = new ConnectAdmin(stack.endpoints().connectUrl());
+    String landing = config.getString(HeatlabConfig.LANDING_CONNECTOR);
+    assertThat(state(connect, landing)).startsWith("RUNNING, tasks");
+    connect.pause(landing);
+    awaitState(connect, landing, "PAUSED");
+    connect.resume(landing);
+    awaitState(connect, landing, "RUNNING");
+    connect.restart(landing);
+    awaitState(connect, landing, "RUNNING");
+    assertThat(connect.connectors())
+        .filteredOn(c -> c.name().equals(landing))
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c.tasks())
+                    .isNotEmpty()
+                    .allSatisfy(t -> assertThat(t.state()).isEqualTo("RUNNING")));
+  }
+
+  private static String state(ConnectAdmin connect, String name) throws Exception {
+    return connect.connectors().stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .map(ConnectAdmin.Connector::summary)
+        .orElse("absent");
+  }
+
+  private static void awaitState(ConnectAdmin connect, String name, String state) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              ConnectAdmin.Connector c =
+                  connect.connectors().stream()
+                      .filter(x -> x.name().equals(name))
+                      .findFirst()
+                      .orElseThrow();
+              return c.state().equals(state)
+                  && !c.tasks().isEmpty()
+                  && c.tasks().stream().allMatch(t -> t.state().equals(state));
+            });
+  }
+
+  /** The re-drive header of the source record a letter reports. */
+  private static String redrivenFrom(Stack stack, DeadLetters.Letter letter) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.endpoints().kafkaBootstrap());
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(letter.sourceTopic(), letter.sourcePartition());
+      c.assign(List.of(tp));
+      c.seek(tp, letter.sourceOffset());
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          if (r.offset() == letter.sourceOffset()) {
+            Header h = r.headers().lastHeader(DeadLetters.REDRIVEN_FROM);
+            return h == null ? "no header" : new String(h.value(), StandardCharsets.UTF_8);
+          }
+        }
+      }
+    }
+    return "not found";
   }
 }

@@ -1,0 +1,157 @@
+package io.heatlab.console.kafka;
+
+import static io.heatlab.console.testing.FxTesting.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heatlab.console.testing.FxTesting;
+import io.heatlab.stack.ConnectAdmin;
+import io.heatlab.stack.DeadLetters;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kafka view's operations over a scripted Connect and dead-letter topic: the connectors are
+ * sampled, pause/resume/restart reach Connect and say so, a refusal is reported, the letters are
+ * loaded and the chosen ones re-driven.
+ */
+class ConnectModelTest {
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+  private final ExecutorService background = Executors.newCachedThreadPool();
+  private final List<String> calls = new CopyOnWriteArrayList<>();
+  private volatile String state = "RUNNING";
+  private final List<DeadLetters.Letter> topic = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void toolkit() throws Exception {
+    FxTesting.startToolkit();
+  }
+
+  @AfterEach
+  void stop() {
+    timers.shutdownNow();
+    background.shutdownNow();
+  }
+
+  private static DeadLetters.Letter letter(long sourceOffset, String value) {
+    return new DeadLetters.Letter(
+        0,
+        sourceOffset,
+        Instant.parse("2026-12-07T04:00:00Z").plusSeconds(sourceOffset),
+        "heatmap.batches",
+        1,
+        sourceOffset,
+        "not the contract's JSON",
+        "org.apache.kafka.connect.errors.DataException",
+        null,
+        value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private ConnectModel model() {
+    return new ConnectModel(
+        new ConnectModel.Source() {
+          @Override
+          public List<ConnectAdmin.Connector> connectors() {
+            return List.of(
+                new ConnectAdmin.Connector(
+                    "heatlab-landing",
+                    state,
+                    "127.0.0.1:8083",
+                    "sink",
+                    List.of(new ConnectAdmin.Task(0, state, "127.0.0.1:8083", ""))));
+          }
+
+          @Override
+          public void pause(String connector) {
+            calls.add("pause " + connector);
+            state = "PAUSED";
+          }
+
+          @Override
+          public void resume(String connector) {
+            calls.add("resume " + connector);
+            state = "RUNNING";
+          }
+
+          @Override
+          public void restart(String connector) throws Exception {
+            calls.add("restart " + connector);
+            throw new IOException("Connect answered 409: rebalance in progress");
+          }
+
+          @Override
+          public String deadLetterTopic() {
+            return "heatmap.batches.dlq";
+          }
+
+          @Override
+          public List<DeadLetters.Letter> deadLetters() {
+            return new ArrayList<>(topic);
+          }
+
+          @Override
+          public int redrive(List<DeadLetters.Letter> letters) {
+            calls.add("redrive " + letters.size());
+            long next = topic.stream().mapToLong(DeadLetters.Letter::sourceOffset).max().orElse(0);
+            for (DeadLetters.Letter l : letters) {
+              topic.add(letter(++next, l.preview(100))); // still poison: reported again
+            }
+            return letters.size();
+          }
+
+          @Override
+          public void close() {}
+        },
+        timers,
+        background);
+  }
+
+  @Test
+  void pauseResumeAndARefusedRestart() throws Exception {
+    ConnectModel model = model();
+    model.start();
+    await(() -> model.connectors().size() == 1);
+    assertThat(model.connectors().get(0).summary()).isEqualTo("RUNNING, tasks 1/1 running");
+
+    FxTesting.run(() -> model.pause("heatlab-landing"));
+    await(() -> model.connectors().get(0).state().equals("PAUSED"));
+    assertThat(model.outcome().get()).startsWith("paused heatlab-landing");
+    FxTesting.run(() -> model.resume("heatlab-landing"));
+    await(() -> model.connectors().get(0).state().equals("RUNNING"));
+
+    FxTesting.run(() -> model.restart("heatlab-landing"));
+    await(() -> !model.failure().message().get().isEmpty());
+    assertThat(model.failure().message().get()).contains("restart heatlab-landing", "409");
+    assertThat(calls)
+        .containsExactly(
+            "pause heatlab-landing", "resume heatlab-landing", "restart heatlab-landing");
+    model.close();
+  }
+
+  @Test
+  void lettersAreLoadedAndTheChosenReDriven() throws Exception {
+    topic.add(letter(7, "this is not JSON"));
+    topic.add(letter(9, "{\"x_norm\": 5}"));
+    ConnectModel model = model();
+    FxTesting.run(() -> model.redrive(List.of()));
+    assertThat(model.outcome().get()).isEqualTo("choose the dead letters to re-drive first");
+
+    FxTesting.run(model::loadLetters);
+    await(() -> model.letters().size() == 2);
+    DeadLetters.Letter first = model.letters().get(0);
+    FxTesting.run(() -> model.redrive(List.of(first)));
+    await(() -> model.letters().size() == 3);
+    assertThat(model.outcome().get()).startsWith("re-drove 1 record(s) to heatmap.batches");
+    assertThat(calls).containsExactly("redrive 1");
+    model.close();
+  }
+}
