@@ -67,6 +67,13 @@ public final class LandingDeployment {
     for (String tunable : LandingConfig.TUNING.names()) { // landing.<name> as it is: declared once
       m.put(tunable, String.valueOf(c.values().get(HeatlabConfig.LANDING_PREFIX + tunable)));
     }
+    // an early write at most once per commit interval: never rarer than Connect commits
+    m.put(
+        LandingConfig.CYCLE_MIN_INTERVAL_MS,
+        String.valueOf(
+            Math.min(
+                c.getLong(HeatlabConfig.LANDING_PREFIX + LandingConfig.CYCLE_MIN_INTERVAL_MS),
+                c.getLong(HeatlabConfig.CONNECT_COMMIT_INTERVAL_MS))));
     return m;
   }
 

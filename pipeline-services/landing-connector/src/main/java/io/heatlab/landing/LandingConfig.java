@@ -25,6 +25,7 @@ public final class LandingConfig extends AbstractConfig {
   public static final String FLUSH_SIZE = "flush.size";
   public static final String ROTATE_INTERVAL_MS = "rotate.interval.ms";
   public static final String ROTATE_SCHEDULE_INTERVAL_MS = "rotate.schedule.interval.ms";
+  public static final String CYCLE_MIN_INTERVAL_MS = "cycle.min.interval.ms";
   public static final String PARTITION_BY_CLIENT = "partition.by.client";
   public static final String STATE_HISTORY = "state.boundaries.kept";
   public static final String BUFFER_MAX_BYTES = "buffer.max.bytes";
@@ -78,6 +79,16 @@ public final class LandingConfig extends AbstractConfig {
               Importance.HIGH,
               "Start a write cycle when a partition's oldest unwritten record waited this long (wall clock), so a"
                   + " quiet partition still lands; -1 = off (then only flush.size and Connect's commit interval write).")
+          .define(
+              CYCLE_MIN_INTERVAL_MS,
+              Type.LONG,
+              10_000L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "At a commit, a partition's buffered records are written early (before flush.size or a"
+                  + " rotation makes them due) at most once per this long: without it every finished"
+                  + " write asked for a commit that wrote the next few records, one tiny object per"
+                  + " write. heatlab sets it to Connect's commit interval when lower.")
           .define(
               PARTITION_BY_CLIENT,
               Type.BOOLEAN,

@@ -61,6 +61,7 @@ final class PartitionWriter {
   private long lastOffsetSeen = -1;
   private long cutThrough = -1;
   private long oldestUnwrittenAtMs = -1;
+  private long lastCutAtMs = Long.MIN_VALUE / 2;
   private long minEventTime = Long.MAX_VALUE;
   private long maxEventTime = Long.MIN_VALUE;
   private Write write;
@@ -223,11 +224,17 @@ final class PartitionWriter {
         break; // replaying: this cycle must end exactly where it ended before; wait for its
         // records
       }
+      if (logged == null
+          && !cycleDue(now)
+          && now - lastCutAtMs < config.getLong(LandingConfig.CYCLE_MIN_INTERVAL_MS)) {
+        break; // neither due nor a commit interval since the last cut: keep buffering
+      }
       long end = logged != null ? logged : lastOffsetSeen;
       List<Skipped> covered = new ArrayList<>();
       skipped.removeIf(s -> s.offset() <= end && covered.add(s));
       cut.add(new Cycle(end, rows.takeThrough(end), covered));
       cutThrough = end;
+      lastCutAtMs = now;
       resetWindow(now);
     }
     if (write == null && !cut.isEmpty()) {

@@ -38,7 +38,11 @@ class PartitionWriterTest {
                 LandingConfig.FLUSH_SIZE,
                 1000,
                 LandingConfig.ROTATE_SCHEDULE_INTERVAL_MS,
-                30_000L));
+                30_000L,
+                // every writeDue cuts what is buffered (the mechanics under test), unless a test
+                // sets the interval
+                LandingConfig.CYCLE_MIN_INTERVAL_MS,
+                0L));
     props.putAll(overrides);
     return new LandingConfig(props);
   }
@@ -124,6 +128,34 @@ class PartitionWriterTest {
     assertThat(byClock.cycleDue(30_999)).isFalse();
     assertThat(byClock.millisUntilScheduledCycle(30_999)).isEqualTo(1);
     assertThat(byClock.cycleDue(31_000)).isTrue();
+  }
+
+  /**
+   * A commit writes the buffered records early at most once per cycle.min.interval.ms: commits
+   * asked for by each finished write must not cut one tiny object per write. Due cycles (flush
+   * size, rotation) are cut whenever they are due.
+   */
+  @Test
+  void earlyCutsAtMostOncePerMinimumIntervalDueOnesAlways() throws Exception {
+    PartitionWriter w =
+        writer(
+            config(
+                Map.of(LandingConfig.CYCLE_MIN_INTERVAL_MS, 10_000L, LandingConfig.FLUSH_SIZE, 3)));
+    w.add(0, event(H10, "acme"), null, 0);
+    w.writeDue(1_000); // the first early cut: nothing was cut before
+    assertThat(w.committable()).isEqualTo(1);
+    w.add(1, event(H10 + 1, "acme"), null, 1_100);
+    w.writeDue(1_200); // a commit right after the write: not due, too soon
+    w.writeDue(10_999);
+    assertThat(w.committable()).as("buffered until the interval passed").isEqualTo(1);
+    w.writeDue(11_000);
+    assertThat(w.committable()).isEqualTo(2);
+
+    w.add(2, event(H10 + 2, "acme"), null, 11_100);
+    w.add(3, event(H10 + 3, "acme"), null, 11_100);
+    w.add(4, event(H10 + 4, "acme"), null, 11_100);
+    w.writeDue(11_200); // flush.size reached: due, cut at once
+    assertThat(w.committable()).isEqualTo(5);
   }
 
   @Test
