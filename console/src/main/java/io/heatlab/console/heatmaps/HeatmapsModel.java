@@ -23,11 +23,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -57,7 +59,10 @@ public final class HeatmapsModel {
 
   /** What the Heatmaps view reads: the screens, the rolled-up clients, the heatmap service. */
   public interface Source {
-    /** The screens with traffic or a registered screenshot, of every client, sorted. */
+    /**
+     * The screens with traffic or a registered screenshot, of every client: the busiest first (the
+     * view's default answer), then by name.
+     */
     List<String> screenIds() throws Exception;
 
     /**
@@ -79,13 +84,20 @@ public final class HeatmapsModel {
       return new Source() {
         @Override
         public List<String> screenIds() throws Exception {
-          return KnownScreen.join(
+          // busiest first (events of the last 7 days, any client), then registered-only ones
+          Map<String, Long> events = new HashMap<>();
+          for (KnownScreen k :
+              KnownScreen.join(
                   context.screenTraffic().list(null, Instant.now()),
-                  context.screenRegistry().list(null))
-              .stream()
-              .map(KnownScreen::screen)
-              .distinct()
-              .sorted()
+                  context.screenRegistry().list(null))) {
+            events.merge(k.screen(), k.traffic() == null ? 0L : k.traffic().events(), Long::sum);
+          }
+          return events.entrySet().stream()
+              .sorted(
+                  Map.Entry.<String, Long>comparingByValue()
+                      .reversed()
+                      .thenComparing(Map.Entry.comparingByKey()))
+              .map(Map.Entry::getKey)
               .toList();
         }
 
@@ -134,6 +146,7 @@ public final class HeatmapsModel {
   private final Failure failure;
   private final Map<String, Backdrop> backdrops = new ConcurrentHashMap<>();
   private volatile HeatmapRequest last;
+  private final AtomicLong requests = new AtomicLong();
 
   public HeatmapsModel(ConsoleContext context) {
     this(Source.of(context), context.background());
@@ -185,6 +198,7 @@ public final class HeatmapsModel {
       return;
     }
     last = r;
+    long n = requests.incrementAndGet();
     message.set("querying…");
     Background.run(
         background,
@@ -192,8 +206,10 @@ public final class HeatmapsModel {
         "heatmap of " + r.client() + "/" + r.screen(),
         () -> paint(r, a, b),
         s -> {
-          shown.set(s);
-          message.set(s.caption());
+          if (n == requests.get()) { // the newest request wins: a slower, older answer is dropped
+            shown.set(s);
+            message.set(s.caption());
+          }
         });
   }
 

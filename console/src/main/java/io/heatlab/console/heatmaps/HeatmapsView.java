@@ -60,6 +60,7 @@ public final class HeatmapsView extends ConsoleView {
   private final Canvas strip = new Canvas(600, 14);
   private final Label hover = new Label(" ");
   private final Label coverageText = new Label();
+  private boolean answered; // a heatmap was asked for (by Show, or on arrival)
 
   public HeatmapsView(HeatmapsModel model, ConsolePrefs prefs) {
     super("Heatmaps", KeyCode.DIGIT5);
@@ -106,6 +107,7 @@ public final class HeatmapsView extends ConsoleView {
                             ? remembered
                             : model.clients().isEmpty() ? null : model.clients().get(0));
                   }
+                  answerOnArrival();
                 });
     screen.setValue(prefs.get("heatmaps.screen", null));
     model
@@ -114,9 +116,9 @@ public final class HeatmapsView extends ConsoleView {
             (ListChangeListener<String>)
                 c -> {
                   if (screen.getValue() == null && !model.screens().isEmpty()) {
-                    screen.setValue(
-                        model.screens().contains("pricing") ? "pricing" : model.screens().get(0));
+                    screen.setValue(model.screens().get(0)); // the busiest
                   }
+                  answerOnArrival();
                 });
     moves.setSelected(Boolean.parseBoolean(prefs.get("heatmaps.moves", "true")));
     clicks.setSelected(Boolean.parseBoolean(prefs.get("heatmaps.clicks", "true")));
@@ -268,7 +270,23 @@ public final class HeatmapsView extends ConsoleView {
   }
 
   /** Shows the heatmap of the current choices (and remembers them). */
+  /**
+   * The view's default answer, once, as soon as it is open and knows a client and a screen: the
+   * last choices (remembered), else the busiest screen over the last 24 h — never an empty canvas
+   * waiting for Show.
+   */
+  private void answerOnArrival() {
+    if (!answered
+        && root.isVisible()
+        && client.getValue() != null
+        && screen.getValue() != null
+        && model.shown().get() == null) {
+      show();
+    }
+  }
+
   public void show() {
+    answered = true;
     prefs.put("heatmaps.client", client.getValue());
     prefs.put("heatmaps.screen", screen.getValue());
     prefs.put("heatmaps.moves", moves.isSelected());
@@ -343,5 +361,6 @@ public final class HeatmapsView extends ConsoleView {
   @Override
   public void shown() {
     model.loadChoices();
+    answerOnArrival(); // the choices of an earlier visit are there already
   }
 }

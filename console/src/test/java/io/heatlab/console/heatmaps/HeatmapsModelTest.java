@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.imageio.ImageIO;
@@ -48,6 +49,7 @@ class HeatmapsModelTest {
   private volatile List<String> clients = List.of("acme", "beta");
   private volatile byte[] screenshot; // null: the screen has none
   private HeatmapsModel model;
+  private volatile CountDownLatch homeGate;
 
   @BeforeAll
   static void toolkit() throws Exception {
@@ -81,7 +83,12 @@ class HeatmapsModelTest {
               }
 
               @Override
-              public HeatmapService.Answer heatmap(HeatmapService.Request r) {
+              public HeatmapService.Answer heatmap(HeatmapService.Request r)
+                  throws InterruptedException {
+                CountDownLatch gate = homeGate;
+                if (gate != null && r.screenId().equals("home")) {
+                  gate.await(); // a slow answer
+                }
                 asked.add(r);
                 HeatmapGrid grid = HeatmapGrid.empty(HeatmapGrid.SIZE, HeatmapGrid.SIZE);
                 // period A: 1,200 events in the cell at (25 %, 50 %); B: 300 elsewhere
@@ -218,10 +225,29 @@ class HeatmapsModelTest {
     }
   }
 
+  /** A slow answer to an older request never replaces the answer to a newer one. */
+  @Test
+  void theNewestRequestWins() throws Exception {
+    homeGate = new CountDownLatch(1);
+    FxTesting.run(() -> model.show(request("home", null)));
+    FxTesting.run(() -> model.show(request(null)));
+    await(() -> model.shown().get() != null);
+    assertThat(model.shown().get().request().screen()).isEqualTo("pricing");
+    homeGate.countDown();
+    await(() -> asked.size() == 2); // the home answer arrived…
+    Thread.sleep(200);
+    FxTesting.flush();
+    assertThat(model.shown().get().request().screen()).as("…and was dropped").isEqualTo("pricing");
+  }
+
   private static HeatmapRequest request(String compareFrom) {
+    return request("pricing", compareFrom);
+  }
+
+  private static HeatmapRequest request(String screen, String compareFrom) {
     return new HeatmapRequest(
         "acme",
-        "pricing",
+        screen,
         false,
         true,
         ViewportClass.DESKTOP,
