@@ -1,6 +1,7 @@
 package io.heatlab.console.rollups;
 
 import io.heatlab.console.context.ConsoleContext;
+import io.heatlab.console.shell.Background;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.Refresher;
 import io.heatlab.olap.Granularity;
@@ -61,6 +62,11 @@ public final class RollupsModel {
       return "";
     }
 
+    /** What the scheduler would roll up now, and why (nothing runs). */
+    default List<RollupScheduler.Due> plan() throws Exception {
+      return List.of();
+    }
+
     /** The console's rollup launcher. */
     static Source of(ConsoleContext context) {
       return new Source() {
@@ -80,17 +86,37 @@ public final class RollupsModel {
           return context.rollups().runs().history(limit);
         }
 
+        private volatile RollupScheduler running; // the console's scheduler, while on
+
+        private RollupScheduler scheduler(RollupRun.Listener listener) {
+          return new RollupScheduler(
+              context.rollups(),
+              context.windows(),
+              RollupScheduler.Settings.of(context.config()),
+              Clock.systemUTC(),
+              listener);
+        }
+
         @Override
         public AutoCloseable startScheduler(RollupRun.Listener listener) {
-          RollupScheduler s =
-              new RollupScheduler(
-                  context.rollups(),
-                  context.windows(),
-                  RollupScheduler.Settings.of(context.config()),
-                  Clock.systemUTC(),
-                  listener);
+          RollupScheduler s = scheduler(listener);
           s.start();
-          return s;
+          running = s;
+          return () -> {
+            running = null;
+            s.close();
+          };
+        }
+
+        @Override
+        public List<RollupScheduler.Due> plan() throws Exception {
+          RollupScheduler s = running; // its retries' back-off included
+          if (s != null) {
+            return s.plan();
+          }
+          try (RollupScheduler fresh = scheduler(new RollupRun.Listener() {})) {
+            return fresh.plan();
+          }
         }
 
         @Override
@@ -113,6 +139,7 @@ public final class RollupsModel {
   private final Executor background;
   private final ObservableList<RunRow> runs = FXCollections.observableArrayList();
   private final ObservableList<RollupRuns.Run> history = FXCollections.observableArrayList();
+  private final ObservableList<RollupScheduler.Due> plan = FXCollections.observableArrayList();
   private final Map<String, RunRow> byId = new ConcurrentHashMap<>();
   private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
   private final BooleanProperty schedulerOn = new SimpleBooleanProperty(false);
@@ -269,6 +296,16 @@ public final class RollupsModel {
       background.execute(() -> closeQuietly(s));
       message.set("scheduler off");
     }
+  }
+
+  /** The scheduler's plan: what a pass would roll up now, and why. */
+  public ObservableList<RollupScheduler.Due> plan() {
+    return plan;
+  }
+
+  /** Asks the scheduler for its plan again (off the FX thread). */
+  public void refreshPlan() {
+    Background.run(background, failure, "the scheduler's plan", source::plan, plan::setAll);
   }
 
   public void refreshHistory() {

@@ -6,8 +6,10 @@ import io.heatlab.console.shell.ErrorBanner;
 import io.heatlab.console.shell.Tables;
 import io.heatlab.olap.Granularity;
 import io.heatlab.rollup.RollupRuns;
+import io.heatlab.rollup.RollupScheduler;
 import java.time.Duration;
 import java.time.Instant;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
@@ -20,6 +22,8 @@ import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -185,7 +189,40 @@ public final class RollupsView extends ConsoleView {
     VBox historyBox = new VBox(4, new Label("History (rollup_runs, newest first)"), history);
     VBox.setVgrow(history, Priority.ALWAYS);
 
-    SplitPane split = new SplitPane(runsBox, historyBox);
+    TableView<RollupScheduler.Due> plan = new TableView<>(model.plan());
+    plan.setId("plan");
+    plan.setPlaceholder(new Label("Nothing is due: every closed window is rolled up."));
+    plan.getColumns()
+        .add(Tables.text("Granularity", d -> d.granularity().name().toLowerCase(), 100));
+    plan.getColumns().add(Tables.text("Window", d -> d.granularity().label(d.window()), 130));
+    plan.getColumns().add(Tables.text("Why it is due", RollupScheduler.Due::why, 700));
+    Button refreshPlan = new Button("Refresh plan");
+    refreshPlan.setId("plan-refresh");
+    refreshPlan.setOnAction(e -> model.refreshPlan());
+    Label planCount = new Label();
+    planCount
+        .textProperty()
+        .bind(
+            Bindings.size(model.plan())
+                .asString(
+                    "%d window(s) a scheduler pass would roll up now (closed hours past the grace,"
+                        + " then days, then weeks)"));
+    HBox planBar = new HBox(8, refreshPlan, planCount);
+    planBar.setAlignment(Pos.CENTER_LEFT);
+    VBox planBox = new VBox(4, planBar, plan);
+    VBox.setVgrow(plan, Priority.ALWAYS);
+    Tab planTab = new Tab("Scheduler's plan", planBox);
+    planTab.setOnSelectionChanged(
+        e -> {
+          if (planTab.isSelected()) {
+            model.refreshPlan();
+          }
+        });
+    TabPane lower = new TabPane(new Tab("History", historyBox), planTab);
+    lower.setId("rollups-lower");
+    lower.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+
+    SplitPane split = new SplitPane(runsBox, lower);
     split.setOrientation(Orientation.VERTICAL);
     VBox top = new VBox(6, new ErrorBanner(model.failure()), bar);
     top.setPadding(new Insets(6));

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -152,10 +153,10 @@ public final class RollupScheduler implements AutoCloseable {
     Instant oldest = now.minus(settings.lookback());
     Map<Granularity, RollupRun.Result> runs = new LinkedHashMap<>();
 
-    List<Instant> hours = dueHours(now, oldest);
+    List<Instant> hours = new ArrayList<>(dueHours(now, oldest, previousPass == null).keySet());
     run(Granularity.HOURLY, hours, runs);
     for (Granularity g : List.of(Granularity.DAILY, Granularity.WEEKLY)) {
-      run(g, dueAbove(g, now, oldest), runs);
+      run(g, new ArrayList<>(dueAbove(g, now, oldest).keySet()), runs);
     }
     Map<Granularity, List<Long>> dropped = new LinkedHashMap<>();
     List<HeatmapWindows.Replaced> drops = new ArrayList<>();
@@ -248,22 +249,57 @@ public final class RollupScheduler implements AutoCloseable {
     }
   }
 
+  /** A window a pass would roll up, and why. */
+  public record Due(Granularity granularity, Instant window, String why) {}
+
+  /**
+   * What a pass would roll up now — every hour checked, as a first pass does — and why, without
+   * running anything: the scheduler's plan (the console's Rollups view, {@code heatlab rollup
+   * schedule --plan}). A window that failed waits for its retry time, which its reason says.
+   */
+  public synchronized List<Due> plan() throws IOException, SQLException {
+    Instant now = clock.instant();
+    Instant oldest = now.minus(settings.lookback());
+    List<Due> plan = new ArrayList<>();
+    dueHours(now, oldest, true)
+        .forEach(
+            (w, why) ->
+                plan.add(new Due(Granularity.HOURLY, w, why(Granularity.HOURLY, w, why, now))));
+    for (Granularity g : List.of(Granularity.DAILY, Granularity.WEEKLY)) {
+      dueAbove(g, now, oldest).forEach((w, why) -> plan.add(new Due(g, w, why(g, w, why, now))));
+    }
+    return plan;
+  }
+
+  /** {@code why}, and the retry time of a window that failed. */
+  private String why(Granularity g, Instant w, String why, Instant now) {
+    Failure f = failures.get(key(g, w));
+    return f == null || !f.retryAt().isAfter(now)
+        ? why
+        : why + "; waiting to retry at " + f.retryAt().truncatedTo(ChronoUnit.SECONDS);
+  }
+
   /**
    * Closed hours with landed objects that were never rolled up, or got objects since their last run
-   * started.
+   * started (every hour when {@code everyHour}, else those written to since the previous pass), and
+   * why each is due.
    */
-  private List<Instant> dueHours(Instant now, Instant oldest) throws IOException, SQLException {
+  private Map<Instant, String> dueHours(Instant now, Instant oldest, boolean everyHour)
+      throws IOException, SQLException {
     Map<Instant, Instant> lastRun = rollups.runs().lastFinished(Granularity.HOURLY);
     Set<HourPartition> written =
-        previousPass == null
+        everyHour
             ? null
             : rollups.landing().hoursChangedSince(previousPass.minus(Duration.ofMinutes(2)));
-    SortedSet<Instant> due = new TreeSet<>();
-    failures.keySet().stream()
-        .filter(
-            k -> k.startsWith(Granularity.HOURLY.name() + "@")) // failed: due until they succeed
-        .map(k -> Instant.parse(k.substring(k.indexOf('@') + 1)))
-        .forEach(due::add);
+    SortedMap<Instant, String> due = new TreeMap<>();
+    failures.forEach(
+        (k, f) -> {
+          if (k.startsWith(Granularity.HOURLY.name() + "@")) { // failed: due until they succeed
+            due.put(
+                Instant.parse(k.substring(k.indexOf('@') + 1)),
+                "its last run failed (" + f.attempts() + "×)");
+          }
+        });
     for (HourPartition h : rollups.landing().hours()) {
       Instant start = h.dt().atTime(h.hour(), 0).toInstant(ZoneOffset.UTC);
       if (start.isBefore(oldest)
@@ -272,7 +308,7 @@ public final class RollupScheduler implements AutoCloseable {
       }
       Instant last = lastRun.get(start);
       if (last == null) {
-        due.add(start);
+        due.putIfAbsent(start, "landed data, never rolled up");
       } else if (written == null
           || written.contains(h)) { // first pass: check every hour; later: those written to
         // Both times are whole seconds (S3 Last-Modified; rollup_runs.started_at, truncated). An
@@ -284,35 +320,54 @@ public final class RollupScheduler implements AutoCloseable {
         // and heatlab must share a clock: NTP in production.)
         for (ObjectStore.Entry o : rollups.landing().objects(h)) {
           if (o.lastModified().isAfter(last)) {
-            due.add(start);
+            due.putIfAbsent(
+                start,
+                "objects written after its last run started ("
+                    + o.lastModified().truncatedTo(ChronoUnit.SECONDS)
+                    + " > "
+                    + last
+                    + "): late data");
             break;
           }
         }
       }
     }
-    return new ArrayList<>(due);
+    return due;
   }
 
   /**
    * Closed windows of {@code g} whose finer windows were rolled up after the window's last run (or
    * it never ran).
    */
-  private List<Instant> dueAbove(Granularity g, Instant now, Instant oldest) throws SQLException {
+  private Map<Instant, String> dueAbove(Granularity g, Instant now, Instant oldest)
+      throws SQLException {
     Granularity finer = g.finer().orElseThrow();
     Map<Instant, Instant> finerRuns = rollups.runs().lastFinished(finer);
     Map<Instant, Instant> ownRuns = rollups.runs().lastFinished(g);
-    SortedSet<Instant> due = new TreeSet<>();
+    SortedMap<Instant, String> due = new TreeMap<>();
     for (Map.Entry<Instant, Instant> f : finerRuns.entrySet()) {
       Instant w = g.windowOf(f.getKey());
       if (g.end(w).isBefore(oldest) || g.end(w).plus(settings.grace()).isAfter(now)) {
         continue;
       }
       Instant own = ownRuns.get(w);
-      if (own == null || f.getValue().isAfter(own)) {
-        due.add(w);
+      if (own == null) {
+        due.putIfAbsent(
+            w, "closed, its " + finer.name().toLowerCase() + " windows rolled up, never itself");
+      } else if (f.getValue().isAfter(own)) {
+        due.putIfAbsent(
+            w,
+            finer.name().toLowerCase()
+                + " "
+                + finer.label(f.getKey())
+                + " rolled up again after its last run ("
+                + f.getValue()
+                + " > "
+                + own
+                + ")");
       }
     }
-    return new ArrayList<>(due);
+    return due;
   }
 
   private static String key(Granularity g, Instant w) {

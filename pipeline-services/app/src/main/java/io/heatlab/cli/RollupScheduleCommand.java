@@ -29,6 +29,12 @@ final class RollupScheduleCommand implements Callable<Integer> {
   @Option(names = "--once", description = "One pass, then exit (non-zero if a run failed).")
   boolean once;
 
+  @Option(
+      names = "--plan",
+      description =
+          "Print what a pass would roll up now and why (every hour checked), run nothing.")
+  boolean plan;
+
   @Override
   public Integer call() throws Exception {
     HeatlabConfig config = options.load();
@@ -41,6 +47,17 @@ final class RollupScheduleCommand implements Callable<Integer> {
               RollupScheduler.Settings.of(config),
               Clock.systemUTC(),
               new RollupRun.Listener() {});
+      if (plan) {
+        List<RollupScheduler.Due> due = scheduler.plan();
+        System.out.println(due.isEmpty() ? "nothing to roll up" : due.size() + " window(s) due:");
+        for (RollupScheduler.Due d : due) {
+          System.out.printf(
+              "  %-7s %-14s %s%n",
+              d.granularity().name().toLowerCase(), d.granularity().label(d.window()), d.why());
+        }
+        scheduler.close();
+        return 0;
+      }
       Runtime.getRuntime().addShutdownHook(new Thread(scheduler::close));
       boolean failed = false;
       do {

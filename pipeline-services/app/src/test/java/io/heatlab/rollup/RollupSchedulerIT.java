@@ -103,6 +103,11 @@ class RollupSchedulerIT {
           new RollupScheduler(
               rollups, new HeatmapWindows(jdbc), settings, clock, new RollupRun.Listener() {});
 
+      // the plan says what a pass would do, and why, without running anything
+      assertThat(scheduler.plan())
+          .containsExactly(
+              new RollupScheduler.Due(Granularity.HOURLY, h1, "landed data, never rolled up"),
+              new RollupScheduler.Due(Granularity.HOURLY, h2, "landed data, never rolled up"));
       RollupScheduler.Pass first = scheduler.pass();
       assertThat(first.windows(Granularity.HOURLY)).containsExactly(h1, h2);
       assertThat(first.windows(Granularity.DAILY))
@@ -113,9 +118,17 @@ class RollupSchedulerIT {
           .isEqualTo(Map.of("acme/pricing/move/10/10", 3L, "acme/pricing/move/20/20", 2L));
 
       assertThat(scheduler.pass().runs()).as("nothing changed: nothing to do").isEmpty();
+      assertThat(scheduler.plan()).isEmpty();
 
       send(h1, 1, 0.1); // a late event of h1, through ingestion, Kafka and the landing connector
       awaitLanded(store, h1, 4);
+      assertThat(scheduler.plan())
+          .singleElement()
+          .satisfies(
+              d -> {
+                assertThat(d.window()).isEqualTo(h1);
+                assertThat(d.why()).startsWith("objects written after its last run started (");
+              });
       RollupScheduler.Pass late = scheduler.pass();
       assertThat(late.windows(Granularity.HOURLY)).containsExactly(h1);
       assertThat(late.windows(Granularity.DAILY)).containsExactly(Granularity.DAILY.windowOf(h1));
@@ -154,6 +167,14 @@ class RollupSchedulerIT {
           .isEqualTo(RunState.FAILED);
 
       assertThat(scheduler.pass().runs()).as("backing off").isEmpty();
+      assertThat(scheduler.plan())
+          .filteredOn(d -> d.granularity() == Granularity.HOURLY)
+          .singleElement()
+          .satisfies(
+              d -> {
+                assertThat(d.window()).isEqualTo(h2);
+                assertThat(d.why()).startsWith("its last run failed (1×); waiting to retry at ");
+              });
       store.delete(bad);
       clock.ahead = Duration.ofMinutes(11);
       RollupScheduler.Pass retried = scheduler.pass();
