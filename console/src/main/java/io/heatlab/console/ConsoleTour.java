@@ -106,6 +106,7 @@ final class ConsoleTour {
           this.<TextField>node("#hm-from").setText(Granularity.HOURLY.label(midnight));
           this.<TextField>node("#hm-to").setText(Granularity.HOURLY.label(hour));
           this.<CheckBox>node("#hm-compare").setSelected(true);
+          this.<ChoiceBox<String>>node("#hm-compare-by").setValue("another period");
           this.<TextField>node("#hm-compare-from")
               .setText(Granularity.HOURLY.label(midnight.minus(1, ChronoUnit.DAYS)));
           this.<TextField>node("#hm-compare-to")

@@ -15,9 +15,9 @@ import java.util.Set;
 /**
  * What the Heatmaps view asks for, as the operator typed it — client, screen, event types, viewport
  * class (a heatmap never mixes layouts), hour range (labels like {@code 2026-11-25T10}, the "to"
- * hour included), rendering options and an optional period B to compare with — turned into service
- * requests with a clear message on bad input. Pure, tested without a toolkit, like {@link #cellAt}
- * and {@link #coverage}.
+ * hour included), rendering options and an optional B to compare with — another period, or another
+ * event type over the same hours — turned into service requests with a clear message on bad input.
+ * Pure, tested without a toolkit, like {@link #cellAt} and {@link #coverage}.
  */
 public record HeatmapRequest(
     String client,
@@ -31,10 +31,22 @@ public record HeatmapRequest(
     HeatmapRenderer.Scale scale,
     double opacity,
     String compareFrom,
-    String compareTo) {
+    String compareTo,
+    String compareType) {
 
+  /** Whether B is drawn: another period, or another event type over the same hours. */
   public boolean comparing() {
-    return compareFrom != null && !compareFrom.isBlank();
+    return byType() || (compareFrom != null && !compareFrom.isBlank());
+  }
+
+  /** Whether B is {@code compareType}'s events over A's hours (not another period). */
+  public boolean byType() {
+    return compareType != null && !compareType.isBlank();
+  }
+
+  /** B in words: "click events" or "2026-11-18T00 … 2026-11-18T23". */
+  public String bLabel() {
+    return byType() ? compareType + " events" : compareFrom + " … " + compareUntil();
   }
 
   public List<String> types() {
@@ -50,7 +62,7 @@ public record HeatmapRequest(
 
   /** Period A. Throws IllegalArgumentException with what to fix. */
   public HeatmapService.Request a() {
-    return request(from, to);
+    return request(from, to, types());
   }
 
   /** Period B of compare mode. */
@@ -61,11 +73,18 @@ public record HeatmapRequest(
     return compareTo == null || compareTo.isBlank() ? compareFrom : compareTo;
   }
 
+  /** Period B, or the type B over A's hours. */
   public HeatmapService.Request b() {
-    return request(compareFrom, compareUntil());
+    if (byType()) {
+      if (!List.of("move", "click").contains(compareType)) {
+        throw new IllegalArgumentException("compare with move or click events, not " + compareType);
+      }
+      return request(from, to, List.of(compareType));
+    }
+    return request(compareFrom, compareUntil(), types());
   }
 
-  private HeatmapService.Request request(String fromLabel, String toLabel) {
+  private HeatmapService.Request request(String fromLabel, String toLabel, List<String> types) {
     if (client == null || client.isBlank()) {
       throw new IllegalArgumentException("choose a client");
     }
@@ -77,7 +96,7 @@ public record HeatmapRequest(
     }
     Instant f = Granularity.HOURLY.parse(fromLabel.strip());
     Instant t = Granularity.HOURLY.end(Granularity.HOURLY.parse(toLabel.strip()));
-    return new HeatmapService.Request(client, screen, types(), viewport, f, t);
+    return new HeatmapService.Request(client, screen, types, viewport, f, t);
   }
 
   public HeatmapRenderer.Options options() {

@@ -254,9 +254,7 @@ public final class HeatmapsModel {
               + r.to()
               + ": "
               + caption
-              + String.format(
-                  " · B %s … %s: %,d events",
-                  r.compareFrom(), r.compareUntil(), answerB.grid().total());
+              + String.format(" · B %s: %,d events", r.bLabel(), answerB.grid().total());
     }
     return new Shown(
         r,
@@ -301,7 +299,7 @@ public final class HeatmapsModel {
                 r.viewport().id(),
                 r.from(),
                 r.to(),
-                r.comparing() ? "-vs-" + r.compareFrom() : "")
+                r.comparing() ? "-vs-" + (r.byType() ? r.compareType() : r.compareFrom()) : "")
             .replaceAll("[^A-Za-z0-9._-]", "_");
     Background.run(
         background,

@@ -37,7 +37,8 @@ import javafx.util.StringConverter;
 /**
  * Heatmaps: pick client, screen, event types and hours; the screenshot with the heatmap overlay
  * (legend included), hover for a cell's count, the coverage strip (orange = landed but not rolled
- * up), compare mode (period A vs B) and PNG export. Every choice is remembered.
+ * up), compare mode (A against another period, or against another event type over the same hours)
+ * and PNG export. Every choice is remembered.
  */
 public final class HeatmapsView extends ConsoleView {
   private final HeatmapsModel model;
@@ -54,6 +55,9 @@ public final class HeatmapsView extends ConsoleView {
   private final Slider opacity = new Slider(0.1, 1, 0.75);
   private final CheckBox log = new CheckBox("log scale");
   private final CheckBox compare = new CheckBox("compare with B");
+  private static final String ANOTHER_PERIOD = "another period";
+  private final ChoiceBox<String> compareBy =
+      new ChoiceBox<>(FXCollections.observableArrayList(ANOTHER_PERIOD, "click", "move"));
   private final TextField compareFrom = new TextField();
   private final TextField compareTo = new TextField();
   private final ImageView image = new ImageView();
@@ -139,8 +143,19 @@ public final class HeatmapsView extends ConsoleView {
         "B from, e.g. "
             + Granularity.HOURLY.label(Granularity.HOURLY.windowOf(now.minus(Duration.ofDays(7)))));
     compareTo.setPromptText("B to");
-    compareFrom.disableProperty().bind(compare.selectedProperty().not());
-    compareTo.disableProperty().bind(compare.selectedProperty().not());
+    compareBy.setId("hm-compare-by");
+    compareBy.setValue(prefs.get("heatmaps.compare.by", ANOTHER_PERIOD));
+    compareBy.setTooltip(
+        new Tooltip("B: another period (its hours below), or click / move events over A's hours"));
+    compareBy.disableProperty().bind(compare.selectedProperty().not());
+    compareFrom
+        .disableProperty()
+        .bind(
+            compare
+                .selectedProperty()
+                .not()
+                .or(compareBy.valueProperty().isNotEqualTo(ANOTHER_PERIOD)));
+    compareTo.disableProperty().bind(compareFrom.disableProperty());
 
     Button show = new Button("Show");
     show.setId("hm-show");
@@ -199,6 +214,7 @@ public final class HeatmapsView extends ConsoleView {
             log,
             new Separator(),
             compare,
+            compareBy,
             compareFrom,
             compareTo,
             new Separator(),
@@ -206,7 +222,7 @@ public final class HeatmapsView extends ConsoleView {
             export);
     controls.setPadding(new Insets(8));
     controls.setPrefWidth(210);
-    for (ChoiceBox<?> box : List.of(client, screen, viewport)) {
+    for (ChoiceBox<?> box : List.of(client, screen, viewport, compareBy)) {
       box.setMaxWidth(Double.MAX_VALUE); // the column's width: a long screen name stays readable
     }
 
@@ -297,6 +313,8 @@ public final class HeatmapsView extends ConsoleView {
     prefs.put("heatmaps.radius", radius.getValue());
     prefs.put("heatmaps.opacity", opacity.getValue());
     prefs.put("heatmaps.log", log.isSelected());
+    prefs.put("heatmaps.compare.by", compareBy.getValue());
+    boolean byPeriod = ANOTHER_PERIOD.equals(compareBy.getValue());
     model.show(
         new HeatmapRequest(
             client.getValue(),
@@ -309,8 +327,9 @@ public final class HeatmapsView extends ConsoleView {
             radius.getValue(),
             log.isSelected() ? HeatmapRenderer.Scale.LOG : HeatmapRenderer.Scale.LINEAR,
             opacity.getValue(),
-            compare.isSelected() ? compareFrom.getText() : null,
-            compareTo.getText()));
+            compare.isSelected() && byPeriod ? compareFrom.getText() : null,
+            compareTo.getText(),
+            compare.isSelected() && !byPeriod ? compareBy.getValue() : null));
   }
 
   private void hover(double x, double y) {

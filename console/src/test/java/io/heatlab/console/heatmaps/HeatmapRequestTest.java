@@ -28,7 +28,8 @@ class HeatmapRequestTest {
         HeatmapRenderer.Scale.LINEAR,
         0.75,
         compareFrom,
-        "");
+        "",
+        null);
   }
 
   @Test
@@ -44,6 +45,50 @@ class HeatmapRequestTest {
     HeatmapRequest r = request(true, true, "2026-11-25T10", "2026-11-25T12", "2026-11-18T10");
     assertThat(r.comparing()).isTrue();
     assertThat(r.b().to()).isEqualTo(Instant.parse("2026-11-18T11:00:00Z"));
+  }
+
+  @Test
+  void compareByTypeOverTheSameHours() {
+    HeatmapRequest moves = request(true, false, "2026-11-25T10", "2026-11-25T12", null);
+    HeatmapRequest r =
+        new HeatmapRequest(
+            moves.client(),
+            moves.screen(),
+            true,
+            false,
+            moves.viewport(),
+            moves.from(),
+            moves.to(),
+            2.5,
+            HeatmapRenderer.Scale.LINEAR,
+            0.75,
+            null,
+            "",
+            "click");
+    assertThat(r.comparing()).isTrue();
+    assertThat(r.a().types()).containsExactly("move");
+    assertThat(r.b().types()).containsExactly("click");
+    assertThat(r.b().from()).isEqualTo(r.a().from());
+    assertThat(r.b().to()).isEqualTo(r.a().to());
+    assertThat(r.bLabel()).isEqualTo("click events");
+    assertThatThrownBy(
+            () ->
+                new HeatmapRequest(
+                        "demo",
+                        "pricing",
+                        true,
+                        false,
+                        ViewportClass.DESKTOP,
+                        "2026-11-25T10",
+                        "2026-11-25T10",
+                        2.5,
+                        HeatmapRenderer.Scale.LINEAR,
+                        0.75,
+                        null,
+                        "",
+                        "scroll")
+                    .b())
+        .hasMessageContaining("compare with move or click events, not scroll");
   }
 
   @Test

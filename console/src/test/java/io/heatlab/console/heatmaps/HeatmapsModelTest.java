@@ -184,6 +184,7 @@ class HeatmapsModelTest {
             HeatmapRenderer.Scale.LINEAR,
             0.7,
             null,
+            null,
             null);
     FxTesting.run(() -> model.show(noClient));
     assertThat(model.message().get()).isEqualTo("Cannot show: choose a client");
@@ -257,7 +258,8 @@ class HeatmapsModelTest {
         HeatmapRenderer.Scale.LINEAR,
         0.7,
         compareFrom,
-        "");
+        "",
+        null);
   }
 
   private static byte[] png(Color fill) throws IOException {
