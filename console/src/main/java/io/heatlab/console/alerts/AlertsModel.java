@@ -17,6 +17,8 @@ import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The alerts as observable state for the banner and the Alerts view: fed by what the console
@@ -26,6 +28,7 @@ import javafx.collections.ObservableList;
  * goes to {@code notify} (the desktop notification), off the FX thread.
  */
 public final class AlertsModel {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertsModel.class);
   private final Alerts alerts;
   private final Clock clock;
   private final Consumer<Alerts.Alert> notify;
@@ -74,7 +77,16 @@ public final class AlertsModel {
 
   /** Applies the book to the observable lists and hands the new alerts to the notifier. */
   private void publish(List<Alerts.Alert> raised) {
+    List<Alerts.Alert> was = List.copyOf(active);
     active.setAll(alerts.active());
+    for (Alerts.Alert a : raised) {
+      LOG.warn("alert raised: {} — {}", a.title(), a.cause());
+    }
+    for (Alerts.Alert a : was) {
+      if (active.stream().noneMatch(b -> b.key().equals(a.key()))) {
+        LOG.info("alert cleared: {}", a.title());
+      }
+    }
     all.setAll(alerts.all());
     for (Alerts.Alert a : raised) {
       background.execute(() -> notify.accept(a));

@@ -192,6 +192,9 @@ public final class PipelineModel {
       throw new IllegalStateException("the overview is closed");
     }
     Instant now = clock.instant();
+    // the HTTP counter before the topic's end offsets: every batch acknowledged by then is in
+    // Kafka when the offsets are read, so accepted > in Kafka means lost batches, never a race
+    Long accepted = source.acceptedBatches();
     ConsumerLag lag = source.landingLag();
     long aggregated = source.aggregatedEvents();
     Instant since = now.minus(lookback);
@@ -209,7 +212,7 @@ public final class PipelineModel {
         PipelineStatus.judge(
             new PipelineStatus.Sample(
                 now,
-                source.acceptedBatches(),
+                accepted,
                 lag.totalEnd(),
                 lag.totalCommitted(),
                 lag.totalLag(),
