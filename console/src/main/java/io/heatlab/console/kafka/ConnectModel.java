@@ -7,10 +7,14 @@ import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.Refresher;
 import io.heatlab.stack.ConnectAdmin;
 import io.heatlab.stack.DeadLetters;
+import io.heatlab.stack.OffsetsReset;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
@@ -18,9 +22,10 @@ import javafx.collections.ObservableList;
 
 /**
  * The Kafka view's operations, as kafka-ui and AKHQ offer them: the Connect worker's connectors
- * (state, tasks) with pause / resume / restart, and the landing connector's dead letters (reason,
- * source, time) with re-drive of chosen ones to their source topic. Connectors are sampled every 3
- * s; dead letters are read on demand (they are read from the topic each time).
+ * (state, tasks) with pause / resume / restart, the landing connector's offsets reset (a plan
+ * first, then applied), and the landing connector's dead letters (reason, source, time) with
+ * re-drive of chosen ones to their source topic. Connectors are sampled every 3 s; dead letters are
+ * read on demand (they are read from the topic each time).
  */
 public final class ConnectModel {
   /** Where the operations go. */
@@ -40,12 +45,32 @@ public final class ConnectModel {
 
     int redrive(List<DeadLetters.Letter> letters) throws Exception;
 
+    /** The landing connector, whose offsets can be reset, and its topic. */
+    String landingConnector();
+
+    String landingTopic();
+
+    /** What a reset of the landing connector's offsets to {@code target} would move now. */
+    List<OffsetsReset.Move> planReset(OffsetsReset.Target target) throws Exception;
+
+    /** Stops the landing connector, moves its offsets, resumes it; the moves applied. */
+    List<OffsetsReset.Move> reset(OffsetsReset.Target target, Consumer<String> progress)
+        throws Exception;
+
     @Override
     void close();
 
     /** The stack's Connect REST API and dead-letter topic. */
     static Source of(ConsoleContext context) {
       ConnectAdmin connect = new ConnectAdmin(context.stack().endpoints().connectUrl());
+      // built on use: the Admin client and the object store are created lazily, off the FX thread
+      Supplier<OffsetsReset.Landing> landing =
+          () ->
+              OffsetsReset.Landing.of(
+                  context.config(),
+                  context.stack().endpoints(),
+                  context.admin(),
+                  context.landing());
       DeadLetters dlq =
           new DeadLetters(
               context.stack().endpoints().kafkaBootstrap(),
@@ -87,6 +112,27 @@ public final class ConnectModel {
         }
 
         @Override
+        public String landingConnector() {
+          return context.config().getString(HeatlabConfig.LANDING_CONNECTOR);
+        }
+
+        @Override
+        public String landingTopic() {
+          return context.config().getString(HeatlabConfig.EVENTS_TOPIC);
+        }
+
+        @Override
+        public List<OffsetsReset.Move> planReset(OffsetsReset.Target target) throws Exception {
+          return landing.get().plan(target);
+        }
+
+        @Override
+        public List<OffsetsReset.Move> reset(OffsetsReset.Target target, Consumer<String> progress)
+            throws Exception {
+          return landing.get().apply(target, progress);
+        }
+
+        @Override
         public void close() {
           dlq.close();
         }
@@ -103,6 +149,8 @@ public final class ConnectModel {
       FXCollections.observableArrayList();
   private final ObservableList<DeadLetters.Letter> letters = FXCollections.observableArrayList();
   private final ReadOnlyStringWrapper outcome = new ReadOnlyStringWrapper("");
+  private final ReadOnlyStringWrapper resetPlan = new ReadOnlyStringWrapper("");
+  private OffsetsReset.Target planned; // the FX thread's: the reset the shown plan is for
   private final Failure failure;
   private final Refresher<List<ConnectAdmin.Connector>> refresher;
 
@@ -176,6 +224,70 @@ public final class ConnectModel {
         },
         text -> {
           outcome.set(text + " (Connect applies it within a moment)");
+          refresh();
+        });
+  }
+
+  public String landingConnector() {
+    return source.landingConnector();
+  }
+
+  /** The plan of the offsets reset last previewed, as its confirmation; empty when none. */
+  public ReadOnlyStringProperty resetPlan() {
+    return resetPlan.getReadOnlyProperty();
+  }
+
+  /**
+   * Previews a reset of the landing connector's offsets to {@code target} (earliest, latest, or an
+   * ISO time): what would be read again or skipped, partition by partition. Nothing changes until
+   * {@link #applyReset}.
+   */
+  public void planReset(String target) {
+    OffsetsReset.Target t;
+    try {
+      t = OffsetsReset.Target.parse(target);
+    } catch (IllegalArgumentException e) {
+      outcome.set(e.getMessage());
+      return;
+    }
+    Background.run(
+        background,
+        failure,
+        "planning the reset of " + source.landingConnector() + " to " + t,
+        () -> source.planReset(t),
+        moves -> {
+          planned = t;
+          resetPlan.set(
+              OffsetsReset.confirmation(source.landingConnector(), source.landingTopic(), moves));
+          outcome.set("");
+        });
+  }
+
+  /** Applies the previewed reset (the connector stopped, moved, resumed), with its progress. */
+  public void applyReset() {
+    OffsetsReset.Target t = planned;
+    if (t == null) {
+      outcome.set("preview a reset first: its plan says what will be read again");
+      return;
+    }
+    planned = null;
+    resetPlan.set("");
+    Background.run(
+        background,
+        failure,
+        "resetting " + source.landingConnector() + " to " + t,
+        () -> source.reset(t, step -> Platform.runLater(() -> outcome.set(step + " …"))),
+        moves -> {
+          long again = moves.stream().mapToLong(m -> Math.max(0, m.reread())).sum();
+          long skipped = moves.stream().mapToLong(m -> Math.max(0, -m.reread())).sum();
+          outcome.set(
+              "reset to "
+                  + t
+                  + ": "
+                  + again
+                  + " offsets being read again, "
+                  + skipped
+                  + " skipped; the connector is running");
           refresh();
         });
   }

@@ -7,10 +7,12 @@ import io.heatlab.contract.EventType;
 import io.heatlab.stack.ConnectAdmin;
 import io.heatlab.stack.DeadLetters;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javafx.beans.binding.Bindings;
+import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -24,6 +26,7 @@ import javafx.scene.control.SelectionMode;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.input.KeyCode;
@@ -199,10 +202,48 @@ public final class KafkaView extends ConsoleView {
     hint.setWrapText(true);
     HBox bar = new HBox(6, pause, resume, restart, outcome);
     bar.setAlignment(Pos.CENTER_LEFT);
-    VBox box = new VBox(6, new ErrorBanner(connect.failure()), table, bar, hint, tasks);
+    VBox box =
+        new VBox(6, new ErrorBanner(connect.failure()), table, bar, hint, resetPane(), tasks);
     VBox.setVgrow(tasks, Priority.ALWAYS);
     box.setPadding(new Insets(6));
     return box;
+  }
+
+  /**
+   * The landing connector's offsets reset: a target (earliest, latest, a time), Preview shows what
+   * would be read again or skipped per partition, Apply stops the connector, moves its offsets and
+   * resumes it.
+   */
+  private Parent resetPane() {
+    ChoiceBox<String> to =
+        new ChoiceBox<>(FXCollections.observableArrayList("earliest", "latest", "a time"));
+    to.setId("reset-to");
+    to.setValue("earliest");
+    TextField time = new TextField(Instant.now().truncatedTo(ChronoUnit.HOURS).toString());
+    time.setId("reset-time");
+    time.setPrefColumnCount(18);
+    time.visibleProperty().bind(to.valueProperty().isEqualTo("a time"));
+    time.managedProperty().bind(time.visibleProperty());
+    Button preview = new Button("Preview reset");
+    preview.setId("reset-preview");
+    preview.setOnAction(
+        e -> connect.planReset("a time".equals(to.getValue()) ? time.getText() : to.getValue()));
+    Button apply = new Button("Apply reset");
+    apply.setId("reset-apply");
+    apply.getStyleClass().add("danger");
+    apply.disableProperty().bind(connect.resetPlan().isEmpty());
+    apply.setOnAction(e -> connect.applyReset());
+    Label title = new Label("Reset the offsets of " + connect.landingConnector() + " to");
+    HBox bar = new HBox(6, title, to, time, preview, apply);
+    bar.setAlignment(Pos.CENTER_LEFT);
+    TextArea plan = new TextArea();
+    plan.setId("reset-plan");
+    plan.setEditable(false);
+    plan.setPrefRowCount(4);
+    plan.textProperty().bind(connect.resetPlan());
+    plan.visibleProperty().bind(connect.resetPlan().isNotEmpty());
+    plan.managedProperty().bind(plan.visibleProperty());
+    return new VBox(6, bar, plan);
   }
 
   /** The dead-letter topic as a table, with re-drive of the chosen letters. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heatlab.console.testing.FxTesting;
 import io.heatlab.stack.ConnectAdmin;
 import io.heatlab.stack.DeadLetters;
+import io.heatlab.stack.OffsetsReset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,10 +111,66 @@ class ConnectModelTest {
           }
 
           @Override
+          public String landingConnector() {
+            return "heatlab-landing";
+          }
+
+          @Override
+          public String landingTopic() {
+            return "heatmap.batches";
+          }
+
+          @Override
+          public List<OffsetsReset.Move> planReset(OffsetsReset.Target target) {
+            calls.add("plan " + target);
+            return resetMoves(target);
+          }
+
+          @Override
+          public List<OffsetsReset.Move> reset(
+              OffsetsReset.Target target, Consumer<String> progress) {
+            calls.add("reset " + target);
+            progress.accept("stopping connector heatlab-landing");
+            return resetMoves(target);
+          }
+
+          @Override
           public void close() {}
         },
         timers,
         background);
+  }
+
+  /** Two partitions at 300 and 120: back to 0 (remembered), or forward to the end at 400. */
+  static List<OffsetsReset.Move> resetMoves(OffsetsReset.Target target) {
+    return target instanceof OffsetsReset.Latest
+        ? List.of(
+            new OffsetsReset.Move(0, 300, 400, 400, ""),
+            new OffsetsReset.Move(1, 120, 400, 400, ""))
+        : List.of(new OffsetsReset.Move(0, 300, 0, 0, ""), new OffsetsReset.Move(1, 120, 0, 0, ""));
+  }
+
+  @Test
+  void anOffsetsResetIsPreviewedThenAppliedOnce() throws Exception {
+    ConnectModel model = model();
+    FxTesting.run(() -> model.applyReset());
+    assertThat(model.outcome().get()).startsWith("preview a reset first");
+    FxTesting.run(() -> model.planReset("yesterday"));
+    assertThat(model.outcome().get()).contains("use earliest, latest, or a time");
+
+    FxTesting.run(() -> model.planReset("latest"));
+    await(() -> !model.resetPlan().get().isEmpty());
+    assertThat(model.resetPlan().get())
+        .startsWith("Reset connector heatlab-landing on heatmap.batches: 0 offsets read again")
+        .contains("380 skipped (never landed)")
+        .contains("heatmap.batches-1: 120 → 400 (280 offsets skipped: never landed)");
+    FxTesting.run(() -> model.applyReset());
+    await(() -> model.outcome().get().startsWith("reset to latest"));
+    assertThat(model.outcome().get())
+        .isEqualTo(
+            "reset to latest: 0 offsets being read again, 380 skipped; the connector is running");
+    assertThat(model.resetPlan().get()).as("a plan is applied once").isEmpty();
+    assertThat(calls).containsExactly("plan latest", "reset latest");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.heatlab.landing.ObjectStore;
 import io.heatlab.landing.PartitionState;
 import io.heatlab.stack.CommittedTail;
 import io.heatlab.stack.ConsumerLag;
+import io.heatlab.stack.OffsetsReset;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.StorageClients;
 import java.time.Duration;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Option;
     description = {
       "What the landing connector wrote: per-partition status (landed offset, lag in batch records,",
       "events written as rows, bytes, last flush),",
-      "the hours and objects of the layout, and the hours that changed since a time."
+      "the hours and objects of the layout, and the hours that changed since a time;",
+      "--reset-to moves the connector's offsets (a plan first; --yes applies it)."
     })
 final class LandingCommand implements Callable<Integer> {
   @Mixin ProfileOptions options;
@@ -44,6 +46,19 @@ final class LandingCommand implements Callable<Integer> {
       description = "List the hours that received objects in the last DURATION, e.g. 2h.")
   Duration changedSince;
 
+  @Option(
+      names = "--reset-to",
+      paramLabel = "TARGET",
+      description = {
+        "Move the landing connector's offsets to earliest, latest, or a time (ISO-8601, e.g.",
+        "2026-12-07T06:00:00Z): prints what would be read again or skipped; with --yes the",
+        "connector is stopped, moved (KIP-875) and resumed. A rewind rewrites the same objects."
+      })
+  String resetTo;
+
+  @Option(names = "--yes", description = "Apply the --reset-to plan (without it: a dry run).")
+  boolean yes;
+
   @Override
   public Integer call() throws Exception {
     HeatlabConfig config = options.load();
@@ -53,6 +68,9 @@ final class LandingCommand implements Callable<Integer> {
               StorageClients.minio(config, stack.endpoints()),
               config.getString(HeatlabConfig.STORAGE_BUCKET));
       LandingIndex index = new LandingIndex(store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));
+      if (resetTo != null) {
+        return reset(config, stack, index);
+      }
       if (hour != null) {
         for (ObjectStore.Entry o : index.objects(HourPartition.parse(hour))) {
           System.out.printf("%10d  %s  %s%n", o.size(), o.lastModified(), o.key());
@@ -64,6 +82,27 @@ final class LandingCommand implements Callable<Integer> {
         return 0;
       }
       status(config, stack, index);
+      return 0;
+    }
+  }
+
+  private int reset(HeatlabConfig config, Stack stack, LandingIndex index) throws Exception {
+    OffsetsReset.Target target;
+    try {
+      target = OffsetsReset.Target.parse(resetTo);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()))) {
+      OffsetsReset.Landing landing =
+          OffsetsReset.Landing.of(config, stack.endpoints(), admin, index);
+      List<OffsetsReset.Move> moves =
+          yes ? landing.apply(target, System.out::println) : landing.plan(target);
+      System.out.print(OffsetsReset.confirmation(landing.connector(), landing.topic(), moves));
+      System.out.println(
+          yes ? "applied; the connector is running again" : "dry run: add --yes to apply");
       return 0;
     }
   }

@@ -8,6 +8,7 @@ import io.heatlab.contract.LandedEvent;
 import io.heatlab.stack.ConnectAdmin;
 import io.heatlab.stack.DeadLetters;
 import io.heatlab.stack.LandingDeployment;
+import io.heatlab.stack.OffsetsReset;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
 import java.nio.charset.StandardCharsets;
@@ -275,6 +276,55 @@ class LandingIT {
                 assertThat(c.tasks())
                     .isNotEmpty()
                     .allSatisfy(t -> assertThat(t.state()).isEqualTo("RUNNING")));
+  }
+
+  /**
+   * The landing connector's offsets reset to earliest (KIP-875: stopped, moved, resumed): every
+   * record is read again and landing cuts its cycles at the logged ends, so it rewrites exactly the
+   * same objects — same names, same sizes — and every event is still landed exactly once.
+   */
+  @Test
+  @Order(7)
+  void aRewindToEarliestRewritesTheSameObjectsAndEveryEventStaysLandedOnce(
+      HeatlabConfig config, Stack stack) throws Exception {
+    Map<String, Long> before = new HashMap<>();
+    fixture.store.list("events/v1/format=jsonl/").forEach(o -> before.put(o.key(), o.size()));
+    OffsetsReset.Landing landing =
+        OffsetsReset.Landing.of(
+            config,
+            stack.endpoints(),
+            fixture.admin,
+            new LandingIndex(fixture.store, new LandingLayout(LandingLayout.DEFAULT_PREFIX)));
+    List<OffsetsReset.Move> plan = landing.plan(new OffsetsReset.Earliest());
+    assertThat(plan)
+        .isNotEmpty()
+        .allSatisfy(m -> assertThat(m.to()).as("every cycle is remembered").isZero());
+    long reread = plan.stream().mapToLong(OffsetsReset.Move::reread).sum();
+    assertThat(reread).isGreaterThan(31_000 / 50);
+    assertThat(OffsetsReset.confirmation(landing.connector(), landing.topic(), plan))
+        .contains(reread + " offsets read again");
+
+    Instant reset = Instant.now().minusSeconds(1);
+    List<String> progress = new ArrayList<>();
+    List<OffsetsReset.Move> applied = landing.apply(new OffsetsReset.Earliest(), progress::add);
+    assertThat(applied).extracting(OffsetsReset.Move::to).containsOnly(0L);
+    assertThat(progress).first().asString().startsWith("stopping connector");
+    assertThat(progress).last().asString().startsWith("resuming connector");
+
+    fixture.awaitLanded(landing.connector(), Duration.ofSeconds(120));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(fixture.store.list("events/v1/format=jsonl/"))
+                    .as("every object rewritten after the reset")
+                    .allSatisfy(o -> assertThat(o.lastModified()).isAfter(reset)));
+    Map<String, Long> after = new HashMap<>();
+    fixture.store.list("events/v1/format=jsonl/").forEach(o -> after.put(o.key(), o.size()));
+    assertThat(after).as("the same objects, overwritten in place").isEqualTo(before);
+    LandingFixture.assertExactlyOnce(
+        PRODUCED.keySet(), fixture.landedIdentities(new JsonLinesFormat(), new HashMap<>()));
   }
 
   private static String state(ConnectAdmin connect, String name) throws Exception {
