@@ -68,7 +68,7 @@ public final class ConsoleWindow {
     kafkaModel = new KafkaModel(context, Duration.ofSeconds(3));
     kafka = new KafkaView(kafkaModel, new ConnectModel(context));
     rollupsModel = new RollupsModel(context);
-    rollups = new RollupsView(rollupsModel, prefs);
+    rollups = new RollupsView(rollupsModel, prefs, openInBrowser);
     storageModel =
         new StorageModel(
             context,

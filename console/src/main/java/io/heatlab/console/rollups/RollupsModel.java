@@ -9,17 +9,23 @@ import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.RollupRuns;
 import io.heatlab.rollup.RollupScheduler;
 import io.heatlab.rollup.RunState;
+import io.heatlab.rollup.SparkEventLogs;
+import io.heatlab.rollup.SparkHistory;
+import io.heatlab.rollup.SparkSettings;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -65,6 +71,19 @@ public final class RollupsModel {
     /** What the scheduler would roll up now, and why (nothing runs). */
     default List<RollupScheduler.Due> plan() throws Exception {
       return List.of();
+    }
+
+    /**
+     * Where Spark shows application {@code appId}'s history: the history server's page when one
+     * answers, else empty. Blocking (a probe).
+     */
+    default Optional<String> sparkHistory(String appId) {
+      return Optional.empty();
+    }
+
+    /** Where application {@code appId}'s event log lies, in words (for when no server answers). */
+    default String eventLog(String appId) {
+      return "";
     }
 
     /** The console's rollup launcher. */
@@ -125,12 +144,31 @@ public final class RollupsModel {
         }
 
         @Override
+        public Optional<String> sparkHistory(String appId) {
+          return SparkHistory.answers(context.config())
+              ? Optional.of(SparkHistory.appUrl(context.config(), appId))
+              : Optional.empty();
+        }
+
+        @Override
+        public String eventLog(String appId) {
+          Path dir = SparkSettings.eventLogDir(context.config());
+          return SparkEventLogs.of(dir, appId)
+              .map(Path::toString)
+              .orElse(
+                  "no event log of " + appId + " in " + dir + " (pruned, or launched elsewhere)");
+        }
+
+        @Override
         public Duration schedulerInterval() {
           return RollupScheduler.Settings.of(context.config()).interval();
         }
       };
     }
   }
+
+  /** Where a run's Spark history is: the server's page, else its event log. */
+  private record History(Optional<String> url, String eventLog) {}
 
   /** One sample of the history refresh. */
   private record Sampled(List<RollupRuns.Run> runs, String spark) {}
@@ -301,6 +339,49 @@ public final class RollupsModel {
   /** The scheduler's plan: what a pass would roll up now, and why. */
   public ObservableList<RollupScheduler.Due> plan() {
     return plan;
+  }
+
+  /** Opens Spark's UI of the driver running {@code row} (the warm driver's), or says why not. */
+  public void openSparkUi(RunRow row, Consumer<String> open) {
+    if (row.sparkUi().isEmpty()) {
+      message.set(
+          "run "
+              + row.id()
+              + " has no live Spark UI: it is not on the warm driver (launched as its own"
+              + " application, UI off) or has not started — see its history once it ends");
+      return;
+    }
+    message.set("");
+    open.accept(row.sparkUi() + "/jobs/");
+  }
+
+  /**
+   * Opens a finished run in Spark's history server ({@code open} gets its URL on the FX thread);
+   * without one answering, says where the event log lies and how to browse it.
+   */
+  public void openInSparkHistory(RollupRuns.Run run, Consumer<String> open) {
+    String app = run.sparkAppId();
+    if (app == null || app.isBlank()) {
+      message.set("run " + run.runId() + " has no Spark application recorded (it never started)");
+      return;
+    }
+    Background.run(
+        background,
+        failure,
+        "finding the Spark history of " + app,
+        () -> {
+          Optional<String> url = source.sparkHistory(app);
+          return new History(url, url.isPresent() ? "" : source.eventLog(app));
+        },
+        found -> {
+          found.url().ifPresent(open);
+          message.set(
+              found.url().isPresent()
+                  ? ""
+                  : "Spark history server not running — start it with ./heatlab spark-history;"
+                      + " event log: "
+                      + found.eventLog());
+        });
   }
 
   /** Asks the scheduler for its plan again (off the FX thread). */

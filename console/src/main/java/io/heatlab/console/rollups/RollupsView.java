@@ -9,6 +9,7 @@ import io.heatlab.rollup.RollupRuns;
 import io.heatlab.rollup.RollupScheduler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
@@ -27,6 +28,7 @@ import javafx.scene.control.TabPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.cell.ProgressBarTableCell;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.BorderPane;
@@ -48,7 +50,8 @@ public final class RollupsView extends ConsoleView {
   private final TextField to = new TextField();
   private final TableView<RunRow> runs;
 
-  public RollupsView(RollupsModel model, ConsolePrefs prefs) {
+  /** {@code openInBrowser} shows a URL in the system browser (Spark's UI, its history server). */
+  public RollupsView(RollupsModel model, ConsolePrefs prefs, Consumer<String> openInBrowser) {
     super("Rollups", KeyCode.DIGIT4);
     this.model = model;
     granularity.setId("granularity");
@@ -136,6 +139,19 @@ public final class RollupsView extends ConsoleView {
             model.cancel(r);
           }
         });
+    Button sparkUi = new Button("Spark UI");
+    sparkUi.setId("run-spark-ui");
+    sparkUi.setTooltip(
+        new Tooltip(
+            "Spark's own UI of the warm driver running it: jobs of group <run id>, stages, SQL"));
+    sparkUi.disableProperty().bind(runs.getSelectionModel().selectedItemProperty().isNull());
+    sparkUi.setOnAction(
+        e -> {
+          RunRow r = runs.getSelectionModel().getSelectedItem();
+          if (r != null) {
+            model.openSparkUi(r, openInBrowser);
+          }
+        });
     ListView<String> log = new ListView<>();
     log.setId("run-log");
     runs.getSelectionModel()
@@ -155,7 +171,12 @@ public final class RollupsView extends ConsoleView {
     spark.setId("spark-state");
     spark.textProperty().bind(model.spark());
     VBox runsBox =
-        new VBox(6, spark, runs, new HBox(8, cancel, new Label("Log of the selected run")), log);
+        new VBox(
+            6,
+            spark,
+            runs,
+            new HBox(8, cancel, sparkUi, new Label("Log of the selected run")),
+            log);
     VBox.setVgrow(log, Priority.ALWAYS);
 
     TableView<RollupRuns.Run> history = new TableView<>(model.history());
@@ -186,7 +207,19 @@ public final class RollupsView extends ConsoleView {
     error.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().error()));
     error.setPrefWidth(300);
     history.getColumns().add(error);
-    VBox historyBox = new VBox(4, new Label("History (rollup_runs, newest first)"), history);
+    Button inHistory = new Button("Open in Spark history");
+    inHistory.setId("history-spark");
+    inHistory.disableProperty().bind(history.getSelectionModel().selectedItemProperty().isNull());
+    inHistory.setOnAction(
+        e -> {
+          RollupRuns.Run r = history.getSelectionModel().getSelectedItem();
+          if (r != null) {
+            model.openInSparkHistory(r, openInBrowser);
+          }
+        });
+    HBox historyBar = new HBox(8, new Label("History (rollup_runs, newest first)"), inHistory);
+    historyBar.setAlignment(Pos.CENTER_LEFT);
+    VBox historyBox = new VBox(4, historyBar, history);
     VBox.setVgrow(history, Priority.ALWAYS);
 
     TableView<RollupScheduler.Due> plan = new TableView<>(model.plan());

@@ -102,6 +102,11 @@ public final class RunRow {
     return run.id();
   }
 
+  /** Spark's UI of the driver the run executes on (the warm driver's); empty if none. */
+  public String sparkUi() {
+    return run.sparkUi();
+  }
+
   public Granularity granularity() {
     return run.granularity();
   }

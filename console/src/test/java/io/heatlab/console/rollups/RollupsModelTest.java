@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -46,6 +48,7 @@ class RollupsModelTest {
   private final AtomicInteger historyReads = new AtomicInteger();
   private final AtomicBoolean schedulerRunning = new AtomicBoolean();
   private volatile Map<Granularity, List<Instant>> missing = Map.of();
+  private volatile boolean historyServer;
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
   private final ExecutorService background = Executors.newCachedThreadPool();
   private RollupsModel model;
@@ -91,6 +94,18 @@ class RollupsModelTest {
               public Duration schedulerInterval() {
                 return Duration.ofMinutes(5);
               }
+
+              @Override
+              public Optional<String> sparkHistory(String appId) {
+                return historyServer
+                    ? Optional.of("http://127.0.0.1:18090/history/" + appId + "/jobs/")
+                    : Optional.empty();
+              }
+
+              @Override
+              public String eventLog(String appId) {
+                return "/data/spark/events/eventlog_v2_" + appId;
+              }
             },
             timers,
             background);
@@ -129,6 +144,33 @@ class RollupsModelTest {
     assertThat(row.progress().get()).isEqualTo(1.0);
     assertThat(row.outcome().get()).startsWith("FINISHED in ");
     await(() -> historyReads.get() > readsBefore); // the ended run shows in the history
+  }
+
+  @Test
+  void aRunLinksToTheWarmDriversSparkUiAndAFinishedOneToSparksHistory() throws Exception {
+    List<String> opened = new CopyOnWriteArrayList<>();
+    FxTesting.run(() -> model.run(Granularity.HOURLY, "2026-11-25T10", ""));
+    Started s = started.poll(10, TimeUnit.SECONDS);
+    await(() -> model.runs().size() == 1);
+    RunRow row = model.runs().get(0);
+    FxTesting.run(() -> model.openSparkUi(row, opened::add));
+    assertThat(model.message().get()).contains("has no live Spark UI");
+    ScriptedRuns.onDriver(s.run(), "http://127.0.0.1:4041");
+    FxTesting.run(() -> model.openSparkUi(row, opened::add));
+    assertThat(opened).containsExactly("http://127.0.0.1:4041/jobs/");
+
+    RollupRuns.Run done =
+        new RollupRuns.Run(
+            "run-1", Granularity.HOURLY, H10, RunState.FINISHED, 10, 5, H10, H11, "local-42", "");
+    FxTesting.run(() -> model.openInSparkHistory(done, opened::add));
+    await(() -> model.message().get().startsWith("Spark history server not running"));
+    assertThat(model.message().get())
+        .endsWith("./heatlab spark-history; event log: /data/spark/events/eventlog_v2_local-42");
+    historyServer = true;
+    FxTesting.run(() -> model.openInSparkHistory(done, opened::add));
+    await(() -> opened.size() == 2);
+    assertThat(opened).last().isEqualTo("http://127.0.0.1:18090/history/local-42/jobs/");
+    s.end(RunState.FINISHED);
   }
 
   @Test

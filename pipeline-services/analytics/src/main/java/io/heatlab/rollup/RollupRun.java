@@ -50,6 +50,7 @@ public final class RollupRun {
   private volatile RunState state = RunState.SUBMITTED;
   private volatile double progress;
   private volatile String sparkAppId = "";
+  private volatile String sparkUi = "";
   private volatile RollupApp app;
   private volatile boolean cancelled;
   private final boolean replaceWithEmpty;
@@ -133,6 +134,18 @@ public final class RollupRun {
 
   void progress(double p) {
     this.progress = p;
+  }
+
+  /**
+   * Spark's web UI where the run executes (the warm driver's; its jobs are in job group {@link
+   * #id}); empty for a run in an application of its own (launched with the UI off).
+   */
+  public String sparkUi() {
+    return sparkUi;
+  }
+
+  void sparkUi(String url) {
+    this.sparkUi = url == null ? "" : url;
   }
 
   void sparkAppId(String appId) {

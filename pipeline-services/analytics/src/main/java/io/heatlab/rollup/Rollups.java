@@ -281,10 +281,12 @@ public final class Rollups implements AutoCloseable {
       Optional<WarmDriver> warm = WarmDriver.await(spark.driverFiles(), WARMING_UP);
       if (warm.isPresent()) {
         try {
+          run.sparkUi(warm.get().ui());
           return warm.get()
               .submit(run.id(), plan.args(), events, spark.logDir().resolve(run.id() + ".log"));
         } catch (IOException | IllegalArgumentException e) {
           LOG.warn("rollup run {}: the warm driver refused it ({}); launching cold", run.id(), e);
+          run.sparkUi("");
         }
       } else {
         LOG.info("rollup run {}: no warm Spark driver answers; launching an application", run.id());

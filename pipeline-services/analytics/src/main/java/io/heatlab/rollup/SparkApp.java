@@ -143,6 +143,8 @@ final class SparkApp implements RollupApp {
               + s.jobJar()
               + " is missing: build the rollup-job module (./heatlab does)");
     }
+    Path events = Files.createDirectories(s.eventLogDir());
+    SparkEventLogs.prune(events, s.eventLogRetention());
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("JAVA_HOME", System.getProperty("java.home"));
     env.put("AWS_ACCESS_KEY_ID", s.accessKey()); // the constructor copies the map: fill it first
@@ -159,6 +161,12 @@ final class SparkApp implements RollupApp {
             .setConf(SparkLauncher.EXECUTOR_MEMORY, s.executorMemory())
             .setConf(SparkLauncher.DRIVER_EXTRA_JAVA_OPTIONS, "-Duser.timezone=UTC")
             .setConf("spark.ui.enabled", "false")
+            // the run's history (./heatlab spark-history): rolled, so a warm driver's log is
+            // bounded
+            .setConf("spark.eventLog.enabled", "true")
+            .setConf("spark.eventLog.dir", events.toUri().toString())
+            .setConf("spark.eventLog.rolling.enabled", "true")
+            .setConf("spark.eventLog.rolling.maxFileSize", "16m")
             .setConf("spark.sql.shuffle.partitions", String.valueOf(s.shufflePartitions()))
             .setConf("spark.sql.session.timeZone", "UTC")
             .setConf("spark.sql.files.maxPartitionBytes", "16m")

@@ -26,12 +26,12 @@ public record SparkSettings(
     Duration timeout,
     boolean warmDriver,
     int warmupEvents,
-    WarmDriver.Locations driverFiles) {
+    WarmDriver.Locations driverFiles,
+    Duration eventLogRetention) {
 
   public static SparkSettings of(HeatlabConfig c, StackEndpoints endpoints) {
     String endpoint = c.getString(HeatlabConfig.ROLLUP_SPARK_STORAGE_ENDPOINT);
     String jar = c.getString(HeatlabConfig.ROLLUP_SPARK_JOB_JAR);
-    String jars = c.getString(HeatlabConfig.ROLLUP_SPARK_HOME_JARS);
     HeatlabConfig.Credentials storage =
         c.credentials(
             HeatlabConfig.ROLLUP_SPARK_STORAGE_ACCESS_KEY,
@@ -50,14 +50,15 @@ public record SparkSettings(
         storage.secret(),
         c.getString(HeatlabConfig.STORAGE_BUCKET),
         c.dataDir().resolve("spark/home"),
-        Path.of(jars.isBlank() ? BuildArtifacts.path("spark.home.classpath") : jars),
+        sparkJars(c),
         Path.of(jar.isBlank() ? BuildArtifacts.path("rollup.job.jar") : jar),
         c.dataDir().resolve("log/rollups"),
         lockFile(c),
         Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_TIMEOUT_MS)),
         c.getBoolean(HeatlabConfig.ROLLUP_DRIVER_WARM),
         c.getInt(HeatlabConfig.ROLLUP_DRIVER_WARMUP_EVENTS),
-        WarmDriver.Locations.of(c.dataDir().toAbsolutePath().normalize()));
+        WarmDriver.Locations.of(c.dataDir().toAbsolutePath().normalize()),
+        Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_SPARK_EVENTLOG_RETENTION_MS)));
   }
 
   /** The same settings, every run launching its own application (benchmarks: the cold path). */
@@ -81,7 +82,31 @@ public record SparkSettings(
         timeout,
         false,
         warmupEvents,
-        driverFiles);
+        driverFiles,
+        eventLogRetention);
+  }
+
+  /**
+   * Where every rollup application writes its Spark event log ({@code <data>/spark/events}): what
+   * {@code ./heatlab spark-history} serves.
+   */
+  public Path eventLogDir() {
+    return eventLogDir(sparkHome.getParent());
+  }
+
+  /** The jars of the generated Spark home: a jar list, or a directory of jars (images). */
+  public static Path sparkJars(HeatlabConfig c) {
+    String jars = c.getString(HeatlabConfig.ROLLUP_SPARK_HOME_JARS);
+    return Path.of(jars.isBlank() ? BuildArtifacts.path("spark.home.classpath") : jars);
+  }
+
+  /** {@code <data>/spark/events} of {@code c}. */
+  public static Path eventLogDir(HeatlabConfig c) {
+    return eventLogDir(c.dataDir().resolve("spark"));
+  }
+
+  private static Path eventLogDir(Path spark) {
+    return spark.toAbsolutePath().normalize().resolve("events");
   }
 
   /** The lock of the published windows of {@code c}'s data directory ({@link PublishLock}). */

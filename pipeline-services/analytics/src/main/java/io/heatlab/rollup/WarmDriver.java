@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +55,12 @@ public final class WarmDriver {
   }
 
   private final int port;
+  private final String ui;
   private final String token;
 
-  private WarmDriver(int port, String token) {
+  private WarmDriver(int port, String ui, String token) {
     this.port = port;
+    this.ui = ui;
     this.token = token;
   }
 
@@ -82,10 +85,14 @@ public final class WarmDriver {
         "---- " + Instant.now() + " starting the warm rollup driver\n",
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
+    Map<String, String> env = new HashMap<>(Map.of(TOKEN_ENV, token));
+    if (s.master().startsWith("local")) {
+      env.put("SPARK_LOCAL_IP", "127.0.0.1"); // Spark's UI binds there (else on every interface)
+    }
     SparkLauncher launcher =
         SparkApp.launcher(
             s,
-            Map.of(TOKEN_ENV, token),
+            env,
             "heatlab-rollup-driver",
             MAIN_CLASS,
             List.of(
@@ -95,6 +102,16 @@ public final class WarmDriver {
                 s.bucket(),
                 "--warmup-events",
                 String.valueOf(s.warmupEvents())));
+    // Spark's own UI for the runs in progress (a free port; the driver writes its URL beside its
+    // endpoint), its memory bounded for a driver that stays up
+    launcher
+        .setConf("spark.ui.enabled", "true")
+        .setConf("spark.ui.port", "0")
+        .setConf("spark.ui.killEnabled", "false")
+        .setConf("spark.ui.retainedJobs", "200")
+        .setConf("spark.ui.retainedStages", "400")
+        .setConf("spark.ui.retainedTasks", "20000")
+        .setConf("spark.sql.ui.retainedExecutions", "100");
     launcher.redirectOutput(ProcessBuilder.Redirect.appendTo(f.log().toFile()));
     launcher.redirectError(ProcessBuilder.Redirect.appendTo(f.log().toFile()));
     return launcher.launch();
@@ -106,9 +123,11 @@ public final class WarmDriver {
       if (!Files.exists(f.endpoint())) {
         return Optional.empty();
       }
+      List<String> lines = Files.readAllLines(f.endpoint());
       WarmDriver d =
           new WarmDriver(
-              Integer.parseInt(Files.readString(f.endpoint()).trim()),
+              Integer.parseInt(lines.get(0).trim()),
+              lines.size() > 1 ? lines.get(1).trim() : "",
               Files.readString(f.token()).trim());
       return d.ping() ? Optional.of(d) : Optional.empty();
     } catch (IOException | RuntimeException e) {
@@ -146,6 +165,11 @@ public final class WarmDriver {
 
   public int port() {
     return port;
+  }
+
+  /** Spark's web UI of this driver ({@code http://127.0.0.1:<port>}), empty if it has none. */
+  public String ui() {
+    return ui;
   }
 
   /** Whether it answers (and knows the token). */

@@ -20,6 +20,11 @@ public final class ScriptedRuns {
   }
 
   /** Moves {@code run} to {@code state} and tells {@code listener}, as a running rollup does. */
+  /** The run is on a warm driver whose Spark UI is {@code url}. */
+  public static void onDriver(RollupRun run, String url) {
+    run.sparkUi(url);
+  }
+
   public static void state(RollupRun run, RunState state, RollupRun.Listener listener) {
     run.state(state);
     listener.state(run, state);

@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ConfigCommand.class,
       KeysCommand.class,
-      ScreensCommand.class
+      ScreensCommand.class,
+      SparkHistoryCommand.class
     },
     footer = {
       "",

@@ -16,6 +16,10 @@ import io.heatlab.olap.Granularity;
 import io.heatlab.stack.SparkDriverPart;
 import io.heatlab.stack.StackPart;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -319,9 +323,24 @@ class RollupIT {
     run.cancel();
     RollupRun.Result result = run.await();
     assertThat(result.state()).isEqualTo(RunState.KILLED);
-    System.out.printf("cancelled in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "cancelled in %.1f s (%s)%n",
+        (System.nanoTime() - t0) / 1e9, warm ? "on the warm driver" : "its own application");
     if (warm) {
       assertThat(launched).as("no application launched for the run").isEmpty();
+      assertThat(run.sparkUi())
+          .as("the warm driver's Spark UI, on loopback")
+          .startsWith("http://127.0.0.1:");
+      HttpResponse<String> jobs =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(run.sparkUi() + "/jobs/")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(jobs.statusCode()).isEqualTo(200);
+      assertThat(jobs.body()).as("the run's jobs, in its job group").contains(run.id());
+      assertThat(SparkEventLogs.of(SparkSettings.eventLogDir(STACK.config()), run.sparkAppId()))
+          .as("the driver's event log, for the Spark history server")
+          .isPresent();
       assertThat(WarmDriver.connect(driverFiles()))
           .as("the warm driver cancelled the run's jobs and lives on")
           .isPresent();

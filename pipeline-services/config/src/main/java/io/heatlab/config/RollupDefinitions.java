@@ -104,6 +104,20 @@ final class RollupDefinitions {
             Importance.LOW,
             "Events the warm driver rolls up at start (through storage) before it takes runs: enough for the JIT to compile the job's loops.")
         .define(
+            ROLLUP_SPARK_EVENTLOG_RETENTION_MS,
+            Type.LONG,
+            7L * 24 * 3_600_000,
+            Range.atLeast(3_600_000),
+            Importance.LOW,
+            "Spark event logs (<data>/spark/events, one per application: what the Spark history server shows of a finished run) older than this are deleted at the next launch.")
+        .define(
+            ROLLUP_SPARK_HISTORY_PORT,
+            Type.INT,
+            18090,
+            Range.between(1024, 65535),
+            Importance.LOW,
+            "Loopback port of the Spark history server that ./heatlab spark-history runs over the event logs; the console's Rollups view links finished runs to it.")
+        .define(
             QUERY_ANSWER_CACHE_ENTRIES,
             Type.INT,
             512,

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
+import scala.Option;
 
 /**
  * The warm rollup driver: one Spark application that stays up, holding one Spark session warmed up
@@ -30,7 +31,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Started by heatlab through spark-launcher with {@code --endpoint-file PATH [--bucket B]} and
  * the environment variable {@code HEATLAB_DRIVER_TOKEN}; once warm it listens on a loopback port
- * and writes that port to the endpoint file. Each connection carries one request, in lines:
+ * and writes that port (then Spark's UI URL, if enabled) to the endpoint file. Each connection
+ * carries one request, in lines:
  *
  * <pre>
  * TOKEN &lt;token&gt;
@@ -97,7 +99,10 @@ public final class RollupServer {
     long warm = System.nanoTime();
     try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Path tmp = endpointFile.resolveSibling(endpointFile.getFileName() + ".tmp");
-      Files.writeString(tmp, String.valueOf(socket.getLocalPort()));
+      // the port, then Spark's UI URL (empty without one): what heatlab links a run to
+      Option<String> ui = spark.sparkContext().uiWebUrl();
+      Files.writeString(
+          tmp, socket.getLocalPort() + "\n" + (ui.isDefined() ? ui.get() : "") + "\n");
       Files.move(tmp, endpointFile, StandardCopyOption.ATOMIC_MOVE);
       System.out.printf(
           "HEATLAB_DRIVER_READY port=%d session_ms=%d warmup_ms=%d app=%s%n",
