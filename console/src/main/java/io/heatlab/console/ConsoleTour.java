@@ -5,6 +5,7 @@ import io.heatlab.console.rollups.RunRow;
 import io.heatlab.console.storage.StorageNode;
 import io.heatlab.console.traffic.TrafficSettings;
 import io.heatlab.olap.Granularity;
+import io.heatlab.render.HeatmapGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import javafx.animation.PauseTransition;
 import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.TabPane;
@@ -93,10 +95,32 @@ final class ConsoleTour {
     // a cold Spark takes longer than any fixed pause: wait for the run's end (and its history row)
     until(5, this::rollupEnded, 300, () -> window.rollupsModel().refreshHistory());
     step(3, () -> shoot("rollups"));
+    step(
+        0,
+        () -> {
+          this.<TabPane>node("#rollups-lower").getSelectionModel().select(1); // the plan
+          window.rollupsModel().refreshPlan();
+        });
+    step(3, () -> shoot("rollups-plan"));
+    step(0, () -> this.<TabPane>node("#rollups-lower").getSelectionModel().select(0));
     step(0, () -> window.select("Heatmaps"));
     step(2, () -> window.heatmaps().show());
     until(2, () -> window.heatmapsModel().shown().get() != null, 60, () -> {});
     step(2, () -> shoot("heatmaps"));
+    // the drill-down of the busiest cell: its hours, its share, the landed objects holding it
+    step(
+        0,
+        () -> {
+          long[] counts = window.heatmapsModel().shown().get().grid().counts();
+          int best = 0;
+          for (int i = 1; i < counts.length; i++) {
+            best = counts[i] > counts[best] ? i : best;
+          }
+          window.heatmaps().drillInto(best % HeatmapGrid.SIZE, best / HeatmapGrid.SIZE);
+        });
+    until(2, () -> window.heatmapsModel().drilled().get() != null, 60, () -> {});
+    step(2, () -> shoot("heatmaps-drill"));
+    step(0, () -> this.<Button>node("#hm-drill-close").fire());
     // compare mode: today's hours so far (A) against the same hours of yesterday (B)
     step(
         0,

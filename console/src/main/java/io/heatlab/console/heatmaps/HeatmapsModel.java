@@ -4,7 +4,10 @@ import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.Background;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.FxImages;
+import io.heatlab.contract.LandedEvent;
 import io.heatlab.contract.ViewportClass;
+import io.heatlab.landing.CellSources;
+import io.heatlab.landing.HourPartition;
 import io.heatlab.olap.Granularity;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapGrid;
@@ -30,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -75,6 +79,16 @@ public final class HeatmapsModel {
     List<String> clients() throws SQLException;
 
     HeatmapService.Answer heatmap(HeatmapService.Request request) throws Exception;
+
+    /** One cell's counts per window over the request's range (the drill-down). */
+    HeatmapService.Cell cell(HeatmapService.Request request, int x, int y) throws Exception;
+
+    /**
+     * The landed objects of {@code hours} (newest first) holding events {@code inCell} accepts,
+     * read within {@link #SOURCES_BUDGET} bytes.
+     */
+    CellSources.Scan sources(List<HourPartition> hours, Predicate<LandedEvent> inCell)
+        throws Exception;
 
     /** Where exported images are written. */
     Path exportDir();
@@ -130,6 +144,19 @@ public final class HeatmapsModel {
         }
 
         @Override
+        public HeatmapService.Cell cell(HeatmapService.Request request, int x, int y)
+            throws Exception {
+          return context.heatmaps().cell(request, x, y);
+        }
+
+        @Override
+        public CellSources.Scan sources(List<HourPartition> hours, Predicate<LandedEvent> inCell)
+            throws Exception {
+          return CellSources.scan(
+              context.landing(), context.store(), hours, inCell, SOURCES_BUDGET);
+        }
+
+        @Override
         public Path exportDir() {
           return context.config().dataDir().resolve("exports");
         }
@@ -137,8 +164,51 @@ public final class HeatmapsModel {
     }
   }
 
+  /** Bytes of landed objects a drill-down reads at most to find a cell's sources (64 MiB). */
+  public static final long SOURCES_BUDGET = 64L << 20;
+
+  /**
+   * A cell drilled into: its counts over time, its share of the screen's events over the range, and
+   * the landed objects holding its events (hourly ranges only: up to 7 days).
+   */
+  public record Drill(
+      int x,
+      int y,
+      long events,
+      long screenEvents,
+      HeatmapService.Cell cell,
+      CellSources.Scan scan) {
+    /** The cell's share of the screen's events over the range, in [0, 1]. */
+    public double share() {
+      return screenEvents == 0 ? 0 : (double) events / screenEvents;
+    }
+
+    /** What the drill-down says in a line. */
+    public String summary() {
+      String s =
+          String.format(
+              "cell (%d, %d): %,d events, %.2f %% of the screen's %,d over the range",
+              x, y, events, 100 * share(), screenEvents);
+      if (scan == null) {
+        return s + " · landed objects: narrow the range to 7 days to trace them";
+      }
+      return s
+          + String.format(
+              " · %,d events found in %d landed object(s) of %d hour(s)%s",
+              scan.events(),
+              scan.holders().size(),
+              scan.scanned().size(),
+              scan.notScanned().isEmpty()
+                  ? ""
+                  : String.format(
+                      ", %d older hour(s) not read (over %d MiB)",
+                      scan.notScanned().size(), SOURCES_BUDGET >> 20));
+    }
+  }
+
   private final Source source;
   private final Executor background;
+  private final ReadOnlyObjectWrapper<Drill> drill = new ReadOnlyObjectWrapper<>();
   private final ObservableList<String> clients = FXCollections.observableArrayList();
   private final ObservableList<String> screens = FXCollections.observableArrayList();
   private final ReadOnlyObjectWrapper<Shown> shown = new ReadOnlyObjectWrapper<>();
@@ -278,6 +348,48 @@ public final class HeatmapsModel {
       }
     }
     return cached;
+  }
+
+  /**
+   * Drills into cell ({@code x}, {@code y}) of the heatmap shown (A): its count per hour (per day
+   * or week over long ranges), its share of the screen, and — for hourly ranges — the landed
+   * objects that hold its events, read back newest hour first.
+   */
+  public void drill(int x, int y) {
+    Shown s = shown.get();
+    if (s == null) {
+      return;
+    }
+    HeatmapService.Request a = s.request().a();
+    long events = s.grid().at(x, y);
+    long screen = s.grid().total();
+    drill.set(null);
+    Background.run(
+        background,
+        failure,
+        "the history of cell (" + x + ", " + y + ")",
+        () -> {
+          HeatmapService.Cell cell = source.cell(a, x, y);
+          CellSources.Scan scan = null;
+          if (cell.granularity() == Granularity.HOURLY) {
+            List<HourPartition> hours = new ArrayList<>();
+            cell.counts()
+                .forEach(
+                    (h, n) -> {
+                      if (n > 0) {
+                        hours.add(0, HourPartition.of(h.toEpochMilli())); // newest first
+                      }
+                    });
+            scan = source.sources(hours, HeatmapService.inCell(a, x, y));
+          }
+          return new Drill(x, y, events, screen, cell, scan);
+        },
+        drill::set);
+  }
+
+  /** The cell drilled into last (null while it is read, or before any). */
+  public ReadOnlyObjectProperty<Drill> drilled() {
+    return drill.getReadOnlyProperty();
   }
 
   /**

@@ -3,19 +3,28 @@ package io.heatlab.console.heatmaps;
 import io.heatlab.console.shell.ConsolePrefs;
 import io.heatlab.console.shell.ConsoleView;
 import io.heatlab.console.shell.ErrorBanner;
+import io.heatlab.console.shell.Tables;
 import io.heatlab.contract.ViewportClass;
+import io.heatlab.landing.CellSources;
 import io.heatlab.olap.Granularity;
 import io.heatlab.render.HeatmapRenderer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.Parent;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.chart.BarChart;
+import javafx.scene.chart.CategoryAxis;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
@@ -23,6 +32,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
 import javafx.scene.control.Slider;
+import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
@@ -65,6 +75,7 @@ public final class HeatmapsView extends ConsoleView {
   private final Label hover = new Label(" ");
   private final Label coverageText = new Label();
   private boolean answered; // a heatmap was asked for (by Show, or on arrival)
+  private final BooleanProperty drillOpen = new SimpleBooleanProperty(false);
 
   public HeatmapsView(HeatmapsModel model, ConsolePrefs prefs) {
     super("Heatmaps", KeyCode.DIGIT5);
@@ -245,6 +256,7 @@ public final class HeatmapsView extends ConsoleView {
                 image.imageProperty()));
     image.setOnMouseMoved(e -> hover(e.getX(), e.getY()));
     image.setOnMouseExited(e -> hover.setText(" "));
+    image.setOnMouseClicked(e -> drill(e.getX(), e.getY()));
     hover.setId("hm-hover");
     Label caption = new Label();
     caption.setId("hm-caption");
@@ -275,6 +287,7 @@ public final class HeatmapsView extends ConsoleView {
     root.setTop(new ErrorBanner(model.failure()));
     root.setLeft(new ScrollPane(controls));
     root.setCenter(center);
+    root.setRight(drillPane());
   }
 
   private static ViewportClass viewportPref(String id) {
@@ -349,6 +362,99 @@ public final class HeatmapsView extends ConsoleView {
       text += String.format(" · B: %,d", s.compareGrid().at(cell[0], cell[1]));
     }
     hover.setText(text);
+  }
+
+  /** A click on the heatmap: the cell under it drilled into. */
+  private void drill(double x, double y) {
+    HeatmapsModel.Shown s = model.shown().get();
+    if (s == null) {
+      return;
+    }
+    var bounds = image.getBoundsInLocal();
+    int[] cell = HeatmapRequest.cellAt(s.grid(), x, y, bounds.getWidth(), bounds.getHeight());
+    if (cell != null) {
+      drillInto(cell[0], cell[1]);
+    }
+  }
+
+  /** Opens the drill-down of cell ({@code x}, {@code y}) of the heatmap shown. */
+  public void drillInto(int x, int y) {
+    drillOpen.set(true);
+    model.drill(x, y);
+  }
+
+  /**
+   * The drill-down beside the heatmap: a clicked cell's count per hour (or day, week), its share of
+   * the screen, and the landed objects — topic, partition, first offset — holding its events.
+   */
+  private Parent drillPane() {
+    Label summary = new Label("Click a cell of the heatmap to see its history and sources.");
+    summary.setId("hm-drill-summary");
+    summary.setWrapText(true);
+    CategoryAxis windows = new CategoryAxis();
+    NumberAxis counts = new NumberAxis();
+    counts.setLabel("events");
+    BarChart<String, Number> chart = new BarChart<>(windows, counts);
+    chart.setId("hm-drill-chart");
+    chart.setLegendVisible(false);
+    chart.setAnimated(false);
+    chart.setBarGap(0);
+    chart.setCategoryGap(1);
+    chart.setPrefHeight(220);
+    TableView<CellSources.Holder> objects = new TableView<>();
+    objects.setId("hm-drill-objects");
+    objects.getColumns().add(Tables.text("Hour", h -> h.hour().toString(), 110));
+    objects.getColumns().add(Tables.text("Topic", CellSources.Holder::topic, 120));
+    objects.getColumns().add(Tables.number("Partition", CellSources.Holder::partition, 70));
+    objects.getColumns().add(Tables.number("From offset", CellSources.Holder::startOffset, 100));
+    objects.getColumns().add(Tables.number("Events", CellSources.Holder::events, 70));
+    objects.setPlaceholder(new Label("No landed object read yet."));
+    Button close = new Button("Close");
+    close.setId("hm-drill-close");
+    close.setOnAction(e -> drillOpen.set(false));
+    model
+        .drilled()
+        .addListener(
+            (o, was, d) -> {
+              if (d == null) {
+                summary.setText("reading the cell's history and its landed objects…");
+                chart.getData().clear();
+                objects.getItems().clear();
+                return;
+              }
+              summary.setText(d.summary());
+              XYChart.Series<String, Number> series = new XYChart.Series<>();
+              d.cell()
+                  .counts()
+                  .forEach(
+                      (w, n) ->
+                          series
+                              .getData()
+                              .add(new XYChart.Data<>(d.cell().granularity().label(w), n)));
+              chart.getData().setAll(List.of(series));
+              counts.setLabel(
+                  switch (d.cell().granularity()) {
+                    case HOURLY -> "events per hour";
+                    case DAILY -> "events per day";
+                    case WEEKLY -> "events per week";
+                  });
+              objects.getItems().setAll(d.scan() == null ? List.of() : d.scan().holders());
+            });
+    VBox pane =
+        new VBox(
+            6,
+            new HBox(8, new Label("Cell drill-down"), close),
+            summary,
+            chart,
+            new Label("Landed objects holding its events (pixel → Kafka offset)"),
+            objects);
+    VBox.setVgrow(objects, Priority.ALWAYS);
+    pane.setId("hm-drill");
+    pane.setPadding(new Insets(8));
+    pane.setPrefWidth(480);
+    pane.visibleProperty().bind(drillOpen);
+    pane.managedProperty().bind(drillOpen);
+    return pane;
   }
 
   private void drawStrip() {

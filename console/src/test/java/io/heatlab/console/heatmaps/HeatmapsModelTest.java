@@ -4,7 +4,10 @@ import static io.heatlab.console.testing.FxTesting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heatlab.console.testing.FxTesting;
+import io.heatlab.contract.LandedEvent;
 import io.heatlab.contract.ViewportClass;
+import io.heatlab.landing.CellSources;
+import io.heatlab.landing.HourPartition;
 import io.heatlab.olap.Granularity;
 import io.heatlab.query.HeatmapService;
 import io.heatlab.render.HeatmapGrid;
@@ -21,10 +24,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +55,7 @@ class HeatmapsModelTest {
   private volatile byte[] screenshot; // null: the screen has none
   private HeatmapsModel model;
   private volatile CountDownLatch homeGate;
+  private final List<HourPartition> scannedHours = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void toolkit() throws Exception {
@@ -101,6 +107,34 @@ class HeatmapsModelTest {
                     List.of(),
                     Map.of(Granularity.HOURLY, 1),
                     Map.of());
+              }
+
+              @Override
+              public HeatmapService.Cell cell(HeatmapService.Request r, int x, int y) {
+                TreeMap<Instant, Long> counts = new TreeMap<>(Map.of(H10, 900L, H11, 300L));
+                return new HeatmapService.Cell(
+                    x, y, Granularity.HOURLY, counts, List.of(), List.of());
+              }
+
+              @Override
+              public CellSources.Scan sources(
+                  List<HourPartition> hours, Predicate<LandedEvent> inCell) {
+                scannedHours.addAll(hours);
+                LandedEvent inside =
+                    new LandedEvent(
+                        "acme", "pricing", "s", "b", "click", 0, 0.255, 0.505, 1280, 800, 0);
+                LandedEvent elsewhere =
+                    new LandedEvent(
+                        "acme", "pricing", "s", "b", "click", 0, 0.755, 0.505, 1280, 800, 0);
+                assertThat(inCell).accepts(inside).rejects(elsewhere);
+                return new CellSources.Scan(
+                    List.of(
+                        new CellSources.Holder(
+                            hours.get(0), "k1", "heatmap.batches", 3, 1_200, 300),
+                        new CellSources.Holder(hours.get(1), "k2", "heatmap.batches", 1, 800, 900)),
+                    hours,
+                    List.of(),
+                    1_000);
               }
 
               @Override
@@ -239,6 +273,28 @@ class HeatmapsModelTest {
     Thread.sleep(200);
     FxTesting.flush();
     assertThat(model.shown().get().request().screen()).as("…and was dropped").isEqualTo("pricing");
+  }
+
+  @Test
+  void aCellDrilledIntoShowsItsHoursItsShareAndTheObjectsHoldingItsEvents() throws Exception {
+    FxTesting.run(() -> model.drill(25, 50));
+    assertThat(model.drilled().get()).as("nothing shown: nothing to drill into").isNull();
+    FxTesting.run(() -> model.show(request("")));
+    await(() -> model.shown().get() != null);
+    FxTesting.run(() -> model.drill(25, 50));
+    await(() -> model.drilled().get() != null);
+    HeatmapsModel.Drill d = model.drilled().get();
+    assertThat(d.events()).isEqualTo(1_200);
+    assertThat(d.share()).isEqualTo(1.0);
+    assertThat(d.cell().total()).isEqualTo(1_200);
+    assertThat(scannedHours)
+        .as("the hours with events, newest first")
+        .containsExactly(
+            HourPartition.of(H11.toEpochMilli()), HourPartition.of(H10.toEpochMilli()));
+    assertThat(d.summary())
+        .isEqualTo(
+            "cell (25, 50): 1,200 events, 100.00 % of the screen's 1,200 over the range"
+                + " · 1,200 events found in 2 landed object(s) of 2 hour(s)");
   }
 
   private static HeatmapRequest request(String compareFrom) {

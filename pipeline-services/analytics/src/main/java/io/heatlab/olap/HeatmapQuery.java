@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -162,9 +164,45 @@ public final class HeatmapQuery implements AutoCloseable {
   }
 
   /**
-   * One SELECT of {@code columns} per table the plan reads, UNION ALL: (client, screen, types, the
-   * viewport class unless null) in the plan's windows, values inlined as quoted literals.
+   * One cell's count per window of {@code plan} (the cell drill-down), oldest first; windows
+   * without events are absent.
    */
+  public SortedMap<Instant, Long> cellCounts(
+      String clientId,
+      String screenId,
+      List<String> eventTypes,
+      ViewportClass viewport,
+      List<Window> plan,
+      int cellX,
+      int cellY)
+      throws SQLException {
+    if (cellX < 0 || cellX >= HeatmapGrid.SIZE || cellY < 0 || cellY >= HeatmapGrid.SIZE) {
+      throw new IllegalArgumentException(
+          "cell (" + cellX + ", " + cellY + ") is outside the " + HeatmapGrid.SIZE + "² grid");
+    }
+    SortedMap<Instant, Long> counts = new TreeMap<>();
+    if (plan.isEmpty()) {
+      return counts;
+    }
+    String sql =
+        "SELECT toUnixTimestamp(window_start), sum(c) FROM ("
+            + union(
+                "window_start, count AS c",
+                clientId,
+                screenId,
+                eventTypes,
+                viewport,
+                plan,
+                " AND cell_x = " + cellX + " AND cell_y = " + cellY)
+            + ") GROUP BY window_start";
+    reader.query(
+        sql,
+        f ->
+            counts.merge(
+                Instant.ofEpochSecond(Long.parseLong(f[0])), Long.parseLong(f[1]), Long::sum));
+    return counts;
+  }
+
   private static String union(
       String columns,
       String clientId,
@@ -172,6 +210,22 @@ public final class HeatmapQuery implements AutoCloseable {
       List<String> eventTypes,
       ViewportClass viewport,
       List<Window> plan) {
+    return union(columns, clientId, screenId, eventTypes, viewport, plan, "");
+  }
+
+  /**
+   * One SELECT of {@code columns} per table the plan reads, UNION ALL: (client, screen, types, the
+   * viewport class unless null) in the plan's windows, then {@code extra} conditions, values
+   * inlined as quoted literals.
+   */
+  private static String union(
+      String columns,
+      String clientId,
+      String screenId,
+      List<String> eventTypes,
+      ViewportClass viewport,
+      List<Window> plan,
+      String extra) {
     requireId(ContractRules.Id.CLIENT, clientId);
     requireId(ContractRules.Id.SCREEN, screenId);
     if (eventTypes.isEmpty()) {
@@ -208,7 +262,8 @@ public final class HeatmapQuery implements AutoCloseable {
                   : " AND viewport_class = " + ClickHouseReader.quote(viewport.id()))
           .append(" AND window_start IN (")
           .append(literals(e.getValue().stream().map(Granularity::dateTime).toList()))
-          .append(")");
+          .append(")")
+          .append(extra);
     }
     return sql.toString();
   }

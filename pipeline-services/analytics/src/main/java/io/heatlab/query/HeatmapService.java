@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
 import io.heatlab.contract.ContractRules;
+import io.heatlab.contract.LandedEvent;
 import io.heatlab.contract.ViewportClass;
 import io.heatlab.landing.LandingIndex;
 import io.heatlab.landing.LandingLayout;
@@ -27,6 +28,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The heatmap of one screen over a time range, answered from the coarsest rollups that are complete
@@ -242,6 +246,56 @@ public final class HeatmapService implements AutoCloseable {
     }
     return new Answer(
         r, grid, coverage.missingHours(r.from(), r.to()), coverage.expired(plan), read, others);
+  }
+
+  /**
+   * One cell of a heatmap over time (the drill-down): its count per window of {@code granularity}
+   * (hours up to 7 days, days up to 90, else weeks), every window of the range present (0 when
+   * empty), the hours of the range that landed but are not rolled up and the windows past their
+   * retention (neither counted).
+   */
+  public record Cell(
+      int x,
+      int y,
+      Granularity granularity,
+      SortedMap<Instant, Long> counts,
+      List<Instant> missingHours,
+      List<RollupCoverage.Expired> expired) {
+    public long total() {
+      return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** The drill-down of cell ({@code x}, {@code y}) of {@code request}'s heatmap. */
+  public Cell cell(Request request, int x, int y) throws SQLException, IOException {
+    Request r = request.wholeHours();
+    Duration range = Duration.between(r.from(), r.to());
+    Granularity g =
+        range.compareTo(Duration.ofDays(7)) <= 0
+            ? Granularity.HOURLY
+            : range.compareTo(Duration.ofDays(90)) <= 0 ? Granularity.DAILY : Granularity.WEEKLY;
+    List<HeatmapQuery.Window> windows =
+        g.windows(r.from(), r.to()).stream().map(w -> new HeatmapQuery.Window(g, w)).toList();
+    SortedMap<Instant, Long> counts = new TreeMap<>();
+    windows.forEach(w -> counts.put(w.start(), 0L));
+    counts.putAll(
+        query.cellCounts(r.clientId(), r.screenId(), r.types(), r.viewport(), windows, x, y));
+    return new Cell(
+        x, y, g, counts, coverage.missingHours(r.from(), r.to()), coverage.expired(windows));
+  }
+
+  /**
+   * Whether a landed event counts in cell ({@code x}, {@code y}) of {@code request}'s heatmap: its
+   * client, screen, an asked type, its viewport class and cell — the rollup's rules, row by row.
+   */
+  public static Predicate<LandedEvent> inCell(Request request, int x, int y) {
+    return e ->
+        e.clientId().equals(request.clientId())
+            && e.screenId().equals(request.screenId())
+            && request.types().contains(e.eventType())
+            && ViewportClass.ofWidth(e.viewportW()) == request.viewport()
+            && HeatmapGrid.cellOf(e.xNorm()) == x
+            && HeatmapGrid.cellOf(e.yNorm()) == y;
   }
 
   /** The key of a request's answer; null when it must not be kept (a window past retention). */

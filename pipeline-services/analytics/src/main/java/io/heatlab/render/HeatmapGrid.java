@@ -8,6 +8,14 @@ public record HeatmapGrid(int width, int height, long[] counts) {
   /** The contract's grid: 100 × 100. */
   public static final int SIZE = 100;
 
+  /**
+   * The cell of a normalised coordinate {@code v} in [0, 1]: {@code min(99, floor(v * 100))}, the
+   * grid of docs/architecture.md §2 (the rollup job's {@code cell} column).
+   */
+  public static int cellOf(double v) {
+    return Math.min(SIZE - 1, (int) Math.floor(v * SIZE));
+  }
+
   public HeatmapGrid {
     if (width < 1 || height < 1 || counts.length != width * height) {
       throw new IllegalArgumentException(

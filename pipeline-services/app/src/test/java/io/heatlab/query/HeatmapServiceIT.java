@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.LandedEvent;
 import io.heatlab.contract.ViewportClass;
+import io.heatlab.landing.CellSources;
 import io.heatlab.landing.HourPartition;
 import io.heatlab.landing.JsonLinesFormat;
+import io.heatlab.landing.LandingIndex;
 import io.heatlab.landing.LandingLayout;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.olap.ClickHouseJdbc;
@@ -227,6 +229,57 @@ class HeatmapServiceIT {
         .isEqualTo(hourlyOnly("acme", "pricing", types, ViewportClass.MOBILE, from, to).total());
     assertThat(get(q + "&viewport=phone", "acme-read", 400).get("error").asText())
         .isEqualTo("viewport: 'phone' is not a viewport class (desktop, tablet, mobile, unknown)");
+  }
+
+  /**
+   * The drill-down of a cell: its count per hour sums to the heatmap's cell, and the landed objects
+   * read back hold exactly those events — each named by topic, partition and first offset.
+   */
+  @Test
+  void aCellsHoursSumToItsCountAndItsLandedObjectsHoldItsEvents() throws Exception {
+    Instant from = START.plus(Duration.ofDays(2));
+    Instant to = from.plus(Duration.ofDays(2));
+    HeatmapService.Request r =
+        new HeatmapService.Request("acme", "pricing", List.of("move", "click"), DESKTOP, from, to);
+    HeatmapGrid grid = service.heatmap(r).grid();
+    int best = 0;
+    for (int i = 1; i < grid.counts().length; i++) {
+      best = grid.counts()[i] > grid.counts()[best] ? i : best;
+    }
+    int x = best % HeatmapGrid.SIZE;
+    int y = best / HeatmapGrid.SIZE;
+    HeatmapService.Cell cell = service.cell(r, x, y);
+    assertThat(cell.granularity()).isEqualTo(Granularity.HOURLY);
+    assertThat(cell.counts()).hasSize(48).containsKey(from);
+    assertThat(cell.total()).isEqualTo(grid.at(x, y)).isPositive();
+
+    List<HourPartition> hours = new ArrayList<>(); // newest first
+    cell.counts().forEach((h, n) -> hours.add(0, HourPartition.of(h.toEpochMilli())));
+    hours.removeIf(h -> cell.counts().get(h.start()) == 0);
+    CellSources.Scan scan =
+        CellSources.scan(
+            new LandingIndex(store, LAYOUT),
+            store,
+            hours,
+            HeatmapService.inCell(r, x, y),
+            Long.MAX_VALUE);
+    assertThat(scan.notScanned()).isEmpty();
+    assertThat(scan.events()).isEqualTo(cell.total());
+    assertThat(scan.holders())
+        .allSatisfy(
+            h -> {
+              assertThat(h.topic()).isEqualTo("heatmap.events");
+              assertThat(h.partition()).isZero();
+              assertThat(
+                      cell.counts()
+                          .get(Instant.ofEpochMilli(h.startOffset()).truncatedTo(ChronoUnit.HOURS)))
+                  .isPositive();
+            });
+    CellSources.Scan budget =
+        CellSources.scan(
+            new LandingIndex(store, LAYOUT), store, hours, HeatmapService.inCell(r, x, y), 1);
+    assertThat(budget.scanned()).as("the newest hour is always read").hasSize(1);
+    assertThat(budget.notScanned()).hasSize(hours.size() - 1);
   }
 
   @Test
