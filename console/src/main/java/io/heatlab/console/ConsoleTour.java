@@ -164,7 +164,13 @@ final class ConsoleTour {
           this.<TabPane>node("#kafka-tabs").getSelectionModel().select(3); // Connector
         });
     until(2, () -> !window.kafka().connect().connectors().isEmpty(), 20, () -> {});
-    step(1, () -> shoot("kafka-connector"));
+    // an offsets reset previewed (nothing applied): what a rewind to earliest would read again
+    step(0, () -> this.<Button>node("#reset-preview").fire());
+    until(
+        1,
+        () -> !window.kafka().connect().resetPlan().get().isEmpty(),
+        30,
+        () -> shoot("kafka-connector"));
     step(0, () -> this.<TabPane>node("#kafka-tabs").getSelectionModel().select(4)); // dead letters
     step(
         3,

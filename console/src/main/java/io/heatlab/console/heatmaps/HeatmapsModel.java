@@ -194,7 +194,7 @@ public final class HeatmapsModel {
       }
       return s
           + String.format(
-              " · %,d events found in %d landed object(s) of %d hour(s)%s",
+              " · %,d landed rows in %d object(s) of %d hour(s)%s%s",
               scan.events(),
               scan.holders().size(),
               scan.scanned().size(),
@@ -202,7 +202,11 @@ public final class HeatmapsModel {
                   ? ""
                   : String.format(
                       ", %d older hour(s) not read (over %d MiB)",
-                      scan.notScanned().size(), SOURCES_BUDGET >> 20));
+                      scan.notScanned().size(), SOURCES_BUDGET >> 20),
+              scan.events() == events || !scan.notScanned().isEmpty()
+                  ? ""
+                  : " — not the heatmap's count: rows landed since the hour's rollup, or a batch"
+                      + " landed twice (counted once in the heatmap)");
     }
   }
 

@@ -38,6 +38,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
@@ -272,7 +273,8 @@ public final class HeatmapsView extends ConsoleView {
             scroll,
             hover,
             new Label("Coverage (green = rolled up, orange = landed but not rolled up)"),
-            strip,
+            new Pane(
+                strip), // a Pane's min width is 0: the strip follows the pane, never holds it wide
             coverageText);
     VBox.setVgrow(scroll, Priority.ALWAYS);
     center.setPadding(new Insets(8));
@@ -403,11 +405,11 @@ public final class HeatmapsView extends ConsoleView {
     chart.setPrefHeight(220);
     TableView<CellSources.Holder> objects = new TableView<>();
     objects.setId("hm-drill-objects");
-    objects.getColumns().add(Tables.text("Hour", h -> h.hour().toString(), 110));
-    objects.getColumns().add(Tables.text("Topic", CellSources.Holder::topic, 120));
-    objects.getColumns().add(Tables.number("Partition", CellSources.Holder::partition, 70));
-    objects.getColumns().add(Tables.number("From offset", CellSources.Holder::startOffset, 100));
-    objects.getColumns().add(Tables.number("Events", CellSources.Holder::events, 70));
+    objects.getColumns().add(Tables.text("Hour", h -> h.hour().toString(), 100));
+    objects.getColumns().add(Tables.text("Topic", CellSources.Holder::topic, 105));
+    objects.getColumns().add(Tables.number("Part.", CellSources.Holder::partition, 50));
+    objects.getColumns().add(Tables.number("From offset", CellSources.Holder::startOffset, 90));
+    objects.getColumns().add(Tables.number("Events", CellSources.Holder::events, 60));
     objects.setPlaceholder(new Label("No landed object read yet."));
     Button close = new Button("Close");
     close.setId("hm-drill-close");
@@ -452,6 +454,7 @@ public final class HeatmapsView extends ConsoleView {
     pane.setId("hm-drill");
     pane.setPadding(new Insets(8));
     pane.setPrefWidth(480);
+    pane.setMinWidth(380);
     pane.visibleProperty().bind(drillOpen);
     pane.managedProperty().bind(drillOpen);
     return pane;

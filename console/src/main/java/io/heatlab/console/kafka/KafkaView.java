@@ -239,7 +239,8 @@ public final class KafkaView extends ConsoleView {
     TextArea plan = new TextArea();
     plan.setId("reset-plan");
     plan.setEditable(false);
-    plan.setPrefRowCount(4);
+    plan.setPrefRowCount(8);
+    plan.setWrapText(true);
     plan.textProperty().bind(connect.resetPlan());
     plan.visibleProperty().bind(connect.resetPlan().isNotEmpty());
     plan.managedProperty().bind(plan.visibleProperty());

@@ -294,7 +294,7 @@ class HeatmapsModelTest {
     assertThat(d.summary())
         .isEqualTo(
             "cell (25, 50): 1,200 events, 100.00 % of the screen's 1,200 over the range"
-                + " · 1,200 events found in 2 landed object(s) of 2 hour(s)");
+                + " · 1,200 landed rows in 2 object(s) of 2 hour(s)");
   }
 
   private static HeatmapRequest request(String compareFrom) {
