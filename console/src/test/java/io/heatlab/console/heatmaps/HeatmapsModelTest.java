@@ -3,6 +3,7 @@ package io.heatlab.console.heatmaps;
 import static io.heatlab.console.testing.FxTesting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heatlab.console.shell.ConsolePrefs;
 import io.heatlab.console.testing.FxTesting;
 import io.heatlab.contract.LandedEvent;
 import io.heatlab.contract.ViewportClass;
@@ -30,6 +31,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
+import javafx.geometry.Bounds;
+import javafx.geometry.Point2D;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.chart.BarChart;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.MouseButton;
+import javafx.scene.input.MouseEvent;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,12 +132,13 @@ class HeatmapsModelTest {
               public CellSources.Scan sources(
                   List<HourPartition> hours, Predicate<LandedEvent> inCell) {
                 scannedHours.addAll(hours);
+                String screen = asked.get(0).screenId(); // the heatmap drilled into
                 LandedEvent inside =
                     new LandedEvent(
-                        "acme", "pricing", "s", "b", "click", 0, 0.255, 0.505, 1280, 800, 0);
+                        "acme", screen, "s", "b", "click", 0, 0.255, 0.505, 1280, 800, 0);
                 LandedEvent elsewhere =
                     new LandedEvent(
-                        "acme", "pricing", "s", "b", "click", 0, 0.755, 0.505, 1280, 800, 0);
+                        "acme", screen, "s", "b", "click", 0, 0.755, 0.505, 1280, 800, 0);
                 assertThat(inCell).accepts(inside).rejects(elsewhere);
                 return new CellSources.Scan(
                     List.of(
@@ -295,6 +308,72 @@ class HeatmapsModelTest {
         .isEqualTo(
             "cell (25, 50): 1,200 events, 100.00 % of the screen's 1,200 over the range"
                 + " · 1,200 landed rows in 2 object(s) of 2 hour(s)");
+  }
+
+  /**
+   * The Heatmaps view on the headless toolkit: it answers on arrival (the first client, the busiest
+   * screen, over the last 24 h) without Show; a click on the painted cell opens the drill-down
+   * beside it with the cell's summary, its hours and the objects holding it.
+   */
+  @Test
+  void theViewAnswersOnArrivalAndAClickDrillsIntoTheCell() throws Exception {
+    ConsolePrefs prefs = new ConsolePrefs(exports.resolve("prefs.properties"));
+    HeatmapsView[] view = new HeatmapsView[1];
+    Parent[] root = new Parent[1];
+    FxTesting.run(
+        () -> {
+          view[0] = new HeatmapsView(model, prefs);
+          root[0] = FxTesting.laidOut(view[0].root());
+          view[0].shown();
+        });
+    await(() -> model.shown().get() != null);
+    assertThat(model.shown().get().request().client()).isEqualTo("acme");
+    assertThat(model.shown().get().request().screen()).as("the busiest screen").isEqualTo("home");
+    Node drill = root[0].lookup("#hm-drill");
+    assertThat(drill.isVisible()).isFalse();
+
+    ImageView image = (ImageView) root[0].lookup("#hm-image");
+    FxTesting.run(
+        () -> {
+          root[0].applyCss();
+          root[0].layout();
+          Bounds b = image.getBoundsInLocal();
+          // a MouseEvent without a source carries scene coordinates
+          Point2D at = image.localToScene(b.getWidth() * 0.255, b.getHeight() * 0.505);
+          double x = at.getX();
+          double y = at.getY();
+          image.fireEvent(
+              new MouseEvent(
+                  MouseEvent.MOUSE_CLICKED,
+                  x,
+                  y,
+                  x,
+                  y,
+                  MouseButton.PRIMARY,
+                  1,
+                  false,
+                  false,
+                  false,
+                  false,
+                  true,
+                  false,
+                  false,
+                  false,
+                  false,
+                  true,
+                  null));
+        });
+    await(() -> model.drilled().get() != null);
+    FxTesting.flush();
+    assertThat(drill.isVisible()).isTrue();
+    assertThat(((Label) root[0].lookup("#hm-drill-summary")).getText())
+        .startsWith("cell (25, 50): 1,200 events");
+    assertThat(((BarChart<?, ?>) root[0].lookup("#hm-drill-chart")).getData())
+        .singleElement()
+        .satisfies(series -> assertThat(series.getData()).hasSize(2));
+    assertThat(((TableView<?>) root[0].lookup("#hm-drill-objects")).getItems()).hasSize(2);
+    FxTesting.run(() -> ((Button) root[0].lookup("#hm-drill-close")).fire());
+    assertThat(drill.isVisible()).isFalse();
   }
 
   private static HeatmapRequest request(String compareFrom) {

@@ -3,12 +3,14 @@ package io.heatlab.console.rollups;
 import static io.heatlab.console.testing.FxTesting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heatlab.console.shell.ConsolePrefs;
 import io.heatlab.console.testing.FxTesting;
 import io.heatlab.olap.Granularity;
 import io.heatlab.rollup.RollupRun;
 import io.heatlab.rollup.RollupRuns;
 import io.heatlab.rollup.RunState;
 import io.heatlab.rollup.ScriptedRuns;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,10 +24,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Rollups view's model over a scripted launcher: what it starts for a form's input, finer
@@ -49,6 +58,8 @@ class RollupsModelTest {
   private final AtomicBoolean schedulerRunning = new AtomicBoolean();
   private volatile Map<Granularity, List<Instant>> missing = Map.of();
   private volatile boolean historyServer;
+  private volatile List<RollupRuns.Run> historyRows = List.of();
+  @TempDir Path prefsDir;
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
   private final ExecutorService background = Executors.newCachedThreadPool();
   private RollupsModel model;
@@ -81,7 +92,7 @@ class RollupsModelTest {
               @Override
               public List<RollupRuns.Run> history(int limit) {
                 historyReads.incrementAndGet();
-                return List.of();
+                return historyRows;
               }
 
               @Override
@@ -171,6 +182,66 @@ class RollupsModelTest {
     await(() -> opened.size() == 2);
     assertThat(opened).last().isEqualTo("http://127.0.0.1:18090/history/local-42/jobs/");
     s.end(RunState.FINISHED);
+  }
+
+  /**
+   * The Rollups view on the headless toolkit: the form's Run starts the run and its row, the row's
+   * log follows it, Spark UI opens the warm driver's UI, the history's button opens Spark's
+   * history, the scheduler's switch drives the model, and the choices are remembered.
+   */
+  @Test
+  void theViewRunsWhatTheFormSaysAndLinksToSpark() throws Exception {
+    List<String> opened = new CopyOnWriteArrayList<>();
+    ConsolePrefs prefs = new ConsolePrefs(prefsDir.resolve("prefs.properties"));
+    Parent[] roots = new Parent[1];
+    FxTesting.run(
+        () -> roots[0] = FxTesting.laidOut(new RollupsView(model, prefs, opened::add).root()));
+    Parent root = roots[0];
+    FxTesting.run(
+        () -> {
+          ((TextField) root.lookup("#window-from")).setText("2026-11-25T10");
+          ((TextField) root.lookup("#window-to")).setText("2026-11-25T11");
+          ((Button) root.lookup("#run-rollup")).fire();
+        });
+    Started s = started.poll(10, TimeUnit.SECONDS);
+    assertThat(s.run().windows()).containsExactly(H10, H11);
+    assertThat(prefs.get("rollups.from", "")).isEqualTo("2026-11-25T10");
+    TableView<?> runs = (TableView<?>) root.lookup("#runs");
+    await(() -> runs.getItems().size() == 1 && runs.getSelectionModel().getSelectedIndex() == 0);
+    ScriptedRuns.onDriver(s.run(), "http://127.0.0.1:4041");
+    ScriptedRuns.state(s.run(), RunState.RUNNING, s.listener());
+    FxTesting.run(() -> ((Button) root.lookup("#run-spark-ui")).fire());
+    assertThat(opened).containsExactly("http://127.0.0.1:4041/jobs/");
+    s.listener().line(s.run(), "HEATLAB_TOTAL rows_in=10 rows_out=5 events=10");
+    ListView<?> log = (ListView<?>) root.lookup("#run-log");
+    await(() -> log.getItems().contains("HEATLAB_TOTAL rows_in=10 rows_out=5 events=10"));
+    historyRows =
+        List.of(
+            new RollupRuns.Run(
+                "run-1",
+                Granularity.HOURLY,
+                H10,
+                RunState.FINISHED,
+                10,
+                5,
+                H10,
+                H11,
+                "local-7",
+                ""));
+    s.end(RunState.FINISHED); // the history is read again when a run ends
+
+    Button inHistory = (Button) root.lookup("#history-spark");
+    assertThat(inHistory.isDisabled()).as("no history run chosen").isTrue();
+    TableView<?> history = (TableView<?>) root.lookup("#history");
+    await(() -> history.getItems().size() == 1);
+    FxTesting.run(() -> history.getSelectionModel().select(0));
+    historyServer = true;
+    FxTesting.run(inHistory::fire);
+    await(() -> opened.size() == 2);
+    assertThat(opened).last().isEqualTo("http://127.0.0.1:18090/history/local-7/jobs/");
+
+    FxTesting.run(() -> ((CheckBox) root.lookup("#scheduler")).setSelected(true));
+    await(schedulerRunning::get);
   }
 
   @Test

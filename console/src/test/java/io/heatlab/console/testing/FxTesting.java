@@ -4,6 +4,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -40,6 +42,18 @@ public final class FxTesting {
     } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause());
     }
+  }
+
+  /**
+   * Puts a view's root in a scene (no stage) and lays it out, so its controls have skins and {@link
+   * Parent#lookup} finds nodes inside split and tab panes. Call on the FX thread.
+   */
+  public static Parent laidOut(Parent root) {
+    new Scene(root, 1280, 800);
+    root.applyCss();
+    root.resize(1280, 800); // no window lays the scene out: size the root as one would
+    root.layout();
+    return root;
   }
 
   /** Runs everything queued for the FX thread so far. */
