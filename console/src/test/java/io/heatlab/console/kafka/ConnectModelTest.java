@@ -9,14 +9,23 @@ import io.heatlab.stack.DeadLetters;
 import io.heatlab.stack.OffsetsReset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -171,6 +180,92 @@ class ConnectModelTest {
             "reset to latest: 0 offsets being read again, 380 skipped; the connector is running");
     assertThat(model.resetPlan().get()).as("a plan is applied once").isEmpty();
     assertThat(calls).containsExactly("plan latest", "reset latest");
+  }
+
+  /**
+   * The Kafka view's operations on the headless toolkit: the Connector tab lists the connector and
+   * its tasks, Pause reaches Connect, an offsets reset is previewed (its plan shown, Apply enabled)
+   * then applied once; the Dead letters tab reads the letters on arrival and re-drives the chosen.
+   */
+  @Test
+  void theViewsConnectorAndDeadLetterTabsActOnConnect() throws Exception {
+    ConnectModel connect = model();
+    KafkaModel kafka =
+        new KafkaModel(
+            new KafkaModel.Source() {
+              @Override
+              public KafkaSnapshot sample() {
+                return new KafkaSnapshot(
+                    Instant.now(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+              }
+
+              @Override
+              public KafkaModel.Tail tail(
+                  LiveTail.Filter filter,
+                  Consumer<List<LiveTail.Row>> sink,
+                  Consumer<Exception> onError) {
+                throw new UnsupportedOperationException("no tail in this test");
+              }
+
+              @Override
+              public void close() {}
+            },
+            timers,
+            background,
+            Duration.ofSeconds(3));
+    Parent[] root = new Parent[1];
+    FxTesting.run(() -> root[0] = FxTesting.laidOut(new KafkaView(kafka, connect).root()));
+    connect.start();
+    TabPane tabs = (TabPane) root[0].lookup("#kafka-tabs");
+    FxTesting.run(
+        () -> {
+          tabs.getSelectionModel().select(3); // Connector
+          FxTesting.laidOut(root[0]);
+        });
+    TableView<?> connectors = (TableView<?>) root[0].lookup("#connectors");
+    await(() -> connectors.getItems().size() == 1);
+    TableView<?> tasks = (TableView<?>) root[0].lookup("#connector-tasks");
+    await(() -> tasks.getItems().size() == 1);
+    FxTesting.run(() -> ((Button) root[0].lookup("#connector-pause")).fire());
+    await(() -> calls.contains("pause heatlab-landing"));
+
+    Button apply = (Button) root[0].lookup("#reset-apply");
+    TextArea plan = (TextArea) root[0].lookup("#reset-plan");
+    assertThat(apply.isDisabled()).as("nothing previewed").isTrue();
+    assertThat(plan.isVisible()).isFalse();
+    FxTesting.run(
+        () -> {
+          this.<ChoiceBox<String>>cast(root[0].lookup("#reset-to")).setValue("latest");
+          ((Button) root[0].lookup("#reset-preview")).fire();
+        });
+    await(() -> plan.isVisible() && !apply.isDisabled());
+    assertThat(plan.getText()).contains("380 skipped (never landed)");
+    FxTesting.run(apply::fire);
+    Label outcome = (Label) root[0].lookup("#connector-outcome");
+    await(() -> outcome.getText().startsWith("reset to latest"));
+    assertThat(apply.isDisabled()).as("a plan is applied once").isTrue();
+
+    topic.add(letter(7, "this is not JSON"));
+    FxTesting.run(
+        () -> {
+          tabs.getSelectionModel().select(4); // Dead letters: read on arrival
+          FxTesting.laidOut(root[0]);
+        });
+    TableView<?> letters = (TableView<?>) root[0].lookup("#dead-letters");
+    await(() -> letters.getItems().size() == 1);
+    FxTesting.run(
+        () -> {
+          letters.getSelectionModel().select(0);
+          ((Button) root[0].lookup("#letters-redrive")).fire();
+        });
+    await(() -> calls.contains("redrive 1"));
+    kafka.close();
+    connect.close();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T cast(Object node) {
+    return (T) node;
   }
 
   @Test

@@ -46,10 +46,13 @@ public final class FxTesting {
 
   /**
    * Puts a view's root in a scene (no stage) and lays it out, so its controls have skins and {@link
-   * Parent#lookup} finds nodes inside split and tab panes. Call on the FX thread.
+   * Parent#lookup} finds nodes inside split and tab panes (again after a tab changes). Call on the
+   * FX thread.
    */
   public static Parent laidOut(Parent root) {
-    new Scene(root, 1280, 800);
+    if (root.getScene() == null) {
+      new Scene(root, 1280, 800);
+    }
     root.applyCss();
     root.resize(1280, 800); // no window lays the scene out: size the root as one would
     root.layout();
