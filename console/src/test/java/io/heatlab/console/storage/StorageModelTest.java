@@ -17,6 +17,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeView;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -172,5 +177,54 @@ class StorageModelTest {
     offset += records;
     store.put(
         key, format.encode(rows), format.contentType(), Map.of("records", String.valueOf(records)));
+  }
+
+  /**
+   * The Storage view on the headless toolkit: the tree lists formats, days, hours (an hour not
+   * rolled up marked ⚠) and objects as they are expanded; choosing an hour shows its summary and
+   * enables "Roll up this hour", which hands the hour on; choosing an object previews its records.
+   */
+  @Test
+  void theViewsTreeExpandsToHoursAndObjectsAndRollsAnHourUp() throws Exception {
+    StorageView[] view = new StorageView[1];
+    FxTesting.run(
+        () -> {
+          view[0] = new StorageView(model);
+          FxTesting.laidOut(view[0].root());
+        });
+    TreeView<StorageNode> tree = view[0].tree();
+    TreeItem<StorageNode> jsonl = child(tree.getRoot(), "format=jsonl");
+    TreeItem<StorageNode> day = child(jsonl, "dt=2026-11-25");
+    TreeItem<StorageNode> eleven = child(day, "hour=11");
+    assertThat(eleven.getValue().toString()).as("not rolled up: marked").contains("⚠");
+    TreeItem<StorageNode> ten = child(day, "hour=10");
+    Button rollUp = (Button) view[0].root().lookup("#roll-up-hour");
+    assertThat(rollUp.isDisabled()).isTrue();
+    FxTesting.run(() -> tree.getSelectionModel().select(ten));
+    await(() -> ((Label) view[0].root().lookup("#storage-summary")).getText().contains("records"));
+    assertThat(rollUp.isDisabled()).isFalse();
+    FxTesting.run(rollUp::fire);
+    assertThat(rolledUp).containsExactly(TEN);
+
+    FxTesting.run(() -> ten.setExpanded(true));
+    await(() -> ten.getChildren().size() == 2 && ten.getChildren().get(0).getValue() != null);
+    FxTesting.run(() -> tree.getSelectionModel().select(ten.getChildren().get(0)));
+    TableView<?> preview = (TableView<?>) view[0].root().lookup("#preview");
+    await(() -> preview.getItems().size() == 3 || preview.getItems().size() == 2);
+    assertThat(rollUp.isDisabled()).as("an object is no hour").isTrue();
+  }
+
+  /** Expands {@code parent} and returns its child labelled {@code label} once listed. */
+  private static TreeItem<StorageNode> child(TreeItem<StorageNode> parent, String label)
+      throws Exception {
+    FxTesting.run(() -> parent.setExpanded(true));
+    await(
+        () ->
+            parent.getChildren().stream()
+                .anyMatch(c -> c.getValue() != null && c.getValue().label().equals(label)));
+    return parent.getChildren().stream()
+        .filter(c -> c.getValue() != null && c.getValue().label().equals(label))
+        .findFirst()
+        .orElseThrow();
   }
 }
