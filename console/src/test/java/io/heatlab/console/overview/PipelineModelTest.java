@@ -7,16 +7,21 @@ import io.heatlab.console.testing.FxTesting;
 import io.heatlab.console.testing.MutableClock;
 import io.heatlab.rollup.RollupRuns;
 import io.heatlab.stack.ConsumerLag;
+import io.heatlab.stack.PartHealth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javafx.scene.Parent;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -177,6 +182,42 @@ class PipelineModelTest {
   }
 
   /** One sample, as the overview would show it. */
+  /**
+   * The Overview view on the headless toolkit: the parts table and its summary follow the health
+   * probe (a part down is named); the pipeline line shows each stage's count and "pipeline
+   * consistent", then the reason in red when an hour counts more than its rollup read.
+   */
+  @Test
+  void theViewShowsThePartsAndThePipelineLineAndItsVerdict() throws Exception {
+    List<PartHealth> probed =
+        new CopyOnWriteArrayList<>(
+            List.of(
+                PartHealth.healthy("kafka", "127.0.0.1:9092", "1 broker"),
+                PartHealth.unhealthy("storage", "http://127.0.0.1:9000", "connection refused")));
+    StackHealthModel health = new StackHealthModel(() -> List.copyOf(probed));
+    Parent[] root = new Parent[1];
+    FxTesting.run(
+        () -> {
+          root[0] = FxTesting.laidOut(new OverviewView(health, model).root());
+          health.start();
+        });
+    TableView<?> parts = (TableView<?>) root[0].lookup("#parts");
+    await(() -> parts.getItems().size() == 2);
+    Label summary = (Label) root[0].lookup("#summary");
+    await(() -> summary.getText().startsWith("1 of 2 parts healthy — storage not"));
+
+    sample();
+    Label verdict = (Label) root[0].lookup("#pipeline-verdict");
+    assertThat(verdict.getText()).isEqualTo("pipeline consistent");
+    assertThat(((Label) root[0].lookup("#stage-aggregated")).getText()).endsWith("1,000");
+    assertThat(verdict.getStyleClass()).contains("ok-text");
+    overCounted = List.of(new RollupRuns.OverCount(H10, 60_000, 30_000));
+    sample();
+    assertThat(verdict.getText()).contains("counts 60,000 events but its rollup read 30,000 rows");
+    assertThat(verdict.getStyleClass()).contains("bad-text");
+    FxTesting.run(health::stop);
+  }
+
   private PipelineStatus sample() throws Exception {
     PipelineStatus before = model.status().get();
     int taken = samples.get();
