@@ -6,20 +6,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.heatlab.assets.Screen;
 import io.heatlab.assets.ScreenCatalog;
+import io.heatlab.console.shell.ConsolePrefs;
 import io.heatlab.console.testing.FxTesting;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Traffic view's model driving the real traffic generator against a small HTTP server that
@@ -31,6 +40,7 @@ class TrafficModelTest {
   private final AtomicInteger badKeys = new AtomicInteger();
   private volatile int answer = 202;
   private HttpServer server;
+  @TempDir Path prefsDir;
   private TrafficModel model;
 
   @BeforeAll
@@ -127,6 +137,49 @@ class TrafficModelTest {
     assertThat(model.failure().message().get())
         .startsWith("traffic not started: client 'ghost' has no write key");
     assertThat(batches.get()).isZero();
+  }
+
+  /**
+   * The Traffic view on the headless toolkit: a screen box per catalog screen, Start sends the
+   * form's traffic to the chosen screens only (the form remembered), Stop stops it, a rate that is
+   * no number is refused with a reason.
+   */
+  @Test
+  void theViewStartsTheFormsTrafficAndStopsIt() throws Exception {
+    ConsolePrefs prefs = new ConsolePrefs(prefsDir.resolve("prefs.properties"));
+    List<String> opened = new CopyOnWriteArrayList<>();
+    Parent[] root = new Parent[1];
+    FxTesting.run(
+        () -> root[0] = FxTesting.laidOut(new TrafficView(model, prefs, opened::add).root()));
+    List<String> ids = ScreenCatalog.load().screens().stream().map(Screen::id).toList();
+    await(() -> root[0].lookup("#traffic-screen-" + ids.get(ids.size() - 1)) != null);
+    FxTesting.run(
+        () -> {
+          ((TextField) root[0].lookup("#traffic-client")).setText("acme");
+          ((TextField) root[0].lookup("#traffic-rate")).setText("many");
+          ((Button) root[0].lookup("#traffic-start")).fire();
+        });
+    assertThat(model.running().get()).isFalse();
+    await(() -> model.failure().message().get().contains("must be numbers"));
+
+    FxTesting.run(
+        () -> {
+          ((TextField) root[0].lookup("#traffic-rate")).setText("200");
+          for (String id : ids.subList(1, ids.size())) {
+            ((CheckBox) root[0].lookup("#traffic-screen-" + id)).setSelected(false);
+          }
+          ((Button) root[0].lookup("#traffic-start")).fire();
+        });
+    assertThat(model.running().get()).isTrue();
+    Button stop = (Button) root[0].lookup("#traffic-stop");
+    assertThat(stop.isDisabled()).isFalse();
+    await(() -> batches.get() > 0);
+    assertThat(badKeys.get()).isZero();
+    assertThat(prefs.get("traffic.client", "")).isEqualTo("acme");
+    assertThat(prefs.get("traffic.screens.off", "")).doesNotContain(ids.get(0));
+    FxTesting.run(stop::fire);
+    assertThat(model.running().get()).isFalse();
+    await(() -> ((Label) root[0].lookup("#traffic-totals")).getText().startsWith("stopped: "));
   }
 
   private static TrafficSettings settings(String client) {
