@@ -19,6 +19,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.image.ImageView;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -164,5 +169,46 @@ class ScreensModelTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB), "png", out);
     return out.toByteArray();
+  }
+
+  /**
+   * The Screens view on the headless toolkit: the rows on arrival with what is missing, choosing a
+   * row fills the form and shows its screenshot, Capture from URL registers a screenshot at the
+   * class's width and the row says so.
+   */
+  @Test
+  void theViewListsTheScreensShowsOneAndCapturesAMissingOne() throws Exception {
+    ScreensView[] view = new ScreensView[1];
+    FxTesting.run(
+        () -> {
+          view[0] = new ScreensView(model);
+          FxTesting.laidOut(view[0].root());
+          view[0].shown();
+        });
+    Parent root = view[0].root();
+    TableView<ScreensModel.Row> table =
+        this.<TableView<ScreensModel.Row>>cast(root.lookup("#screens-table"));
+    await(() -> table.getItems().size() == 2);
+    FxTesting.run(() -> table.getSelectionModel().select(0)); // acme/home: a desktop shot
+    assertThat(((TextField) root.lookup("#screens-screen")).getText()).isEqualTo("home");
+    ImageView preview = (ImageView) root.lookup("#screens-preview");
+    await(() -> preview.getImage() != null && preview.getImage().getWidth() == 40);
+
+    FxTesting.run(
+        () -> {
+          table.getSelectionModel().select(1); // acme/pricing: nothing registered
+          ((TextField) root.lookup("#screens-url")).setText("https://acme.example/pricing/");
+          ((Button) root.lookup("#screens-capture")).fire();
+        });
+    await(() -> "https://acme.example/pricing/@1440".equals(captured));
+    await(
+        () ->
+            table.getItems().stream()
+                .anyMatch(r -> r.screen().equals("pricing") && !r.desktop().equals("missing")));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T cast(Object node) {
+    return (T) node;
   }
 }
