@@ -63,19 +63,18 @@ public final class TrafficView extends ConsoleView {
     screens.setId("traffic-screens");
     screens.setAlignment(Pos.CENTER_LEFT);
     Set<String> unchecked = Set.of(prefs.get("traffic.screens.off", "").split(","));
-    model
-        .screenIds()
-        .addListener(
-            (ListChangeListener<String>)
-                c -> {
-                  screens.getChildren().clear();
-                  for (String id : model.screenIds()) {
-                    CheckBox box = new CheckBox(id);
-                    box.setId("traffic-screen-" + id);
-                    box.setSelected(!unchecked.contains(id));
-                    screens.getChildren().add(box);
-                  }
-                });
+    Runnable boxes =
+        () -> {
+          screens.getChildren().clear();
+          for (String id : model.screenIds()) {
+            CheckBox box = new CheckBox(id);
+            box.setId("traffic-screen-" + id);
+            box.setSelected(!unchecked.contains(id));
+            screens.getChildren().add(box);
+          }
+        };
+    boxes.run(); // the screens the model may know already, then each change
+    model.screenIds().addListener((ListChangeListener<String>) c -> boxes.run());
 
     Button start = new Button("Start traffic");
     start.setId("traffic-start");
