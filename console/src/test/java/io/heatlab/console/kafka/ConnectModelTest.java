@@ -235,7 +235,7 @@ class ConnectModelTest {
     assertThat(plan.isVisible()).isFalse();
     FxTesting.run(
         () -> {
-          this.<ChoiceBox<String>>cast(root[0].lookup("#reset-to")).setValue("latest");
+          FxTesting.<ChoiceBox<String>>lookup(root[0], "#reset-to").setValue("latest");
           ((Button) root[0].lookup("#reset-preview")).fire();
         });
     await(() -> plan.isVisible() && !apply.isDisabled());
@@ -261,11 +261,6 @@ class ConnectModelTest {
     await(() -> calls.contains("redrive 1"));
     kafka.close();
     connect.close();
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> T cast(Object node) {
-    return (T) node;
   }
 
   @Test

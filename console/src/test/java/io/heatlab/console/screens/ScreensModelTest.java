@@ -187,7 +187,7 @@ class ScreensModelTest {
         });
     Parent root = view[0].root();
     TableView<ScreensModel.Row> table =
-        this.<TableView<ScreensModel.Row>>cast(root.lookup("#screens-table"));
+        FxTesting.<TableView<ScreensModel.Row>>lookup(root, "#screens-table");
     await(() -> table.getItems().size() == 2);
     FxTesting.run(() -> table.getSelectionModel().select(0)); // acme/home: a desktop shot
     assertThat(((TextField) root.lookup("#screens-screen")).getText()).isEqualTo("home");
@@ -205,10 +205,5 @@ class ScreensModelTest {
         () ->
             table.getItems().stream()
                 .anyMatch(r -> r.screen().equals("pricing") && !r.desktop().equals("missing")));
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> T cast(Object node) {
-    return (T) node;
   }
 }

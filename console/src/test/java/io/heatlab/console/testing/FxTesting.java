@@ -59,6 +59,12 @@ public final class FxTesting {
     return root;
   }
 
+  /** The node {@code selector} finds under {@code root}, as the type the caller expects. */
+  @SuppressWarnings("unchecked")
+  public static <T> T lookup(Parent root, String selector) {
+    return (T) root.lookup(selector);
+  }
+
   /** Runs everything queued for the FX thread so far. */
   public static void flush() {
     WaitForAsyncUtils.waitForFxEvents();

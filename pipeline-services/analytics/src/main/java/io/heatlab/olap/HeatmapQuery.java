@@ -136,7 +136,7 @@ public final class HeatmapQuery implements AutoCloseable {
       ViewportClass viewport,
       List<Window> plan) {
     return "SELECT cell_x, cell_y, sum(c) FROM ("
-        + union("cell_x, cell_y, count AS c", clientId, screenId, eventTypes, viewport, plan)
+        + union("cell_x, cell_y, count AS c", clientId, screenId, eventTypes, viewport, plan, "")
         + ") GROUP BY cell_x, cell_y";
   }
 
@@ -149,7 +149,7 @@ public final class HeatmapQuery implements AutoCloseable {
       throws SQLException {
     String sql =
         "SELECT viewport_class, sum(c) FROM ("
-            + union("viewport_class, count AS c", clientId, screenId, eventTypes, null, plan)
+            + union("viewport_class, count AS c", clientId, screenId, eventTypes, null, plan, "")
             + ") GROUP BY viewport_class";
     Map<ViewportClass, Long> totals = new EnumMap<>(ViewportClass.class);
     reader.query(
@@ -201,16 +201,6 @@ public final class HeatmapQuery implements AutoCloseable {
             counts.merge(
                 Instant.ofEpochSecond(Long.parseLong(f[0])), Long.parseLong(f[1]), Long::sum));
     return counts;
-  }
-
-  private static String union(
-      String columns,
-      String clientId,
-      String screenId,
-      List<String> eventTypes,
-      ViewportClass viewport,
-      List<Window> plan) {
-    return union(columns, clientId, screenId, eventTypes, viewport, plan, "");
   }
 
   /**
