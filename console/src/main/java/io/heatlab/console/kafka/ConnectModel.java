@@ -6,6 +6,7 @@ import io.heatlab.console.shell.Background;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.console.shell.Refresher;
 import io.heatlab.stack.ConnectAdmin;
+import io.heatlab.stack.ConsumerLag;
 import io.heatlab.stack.DeadLetters;
 import io.heatlab.stack.OffsetsReset;
 import java.time.Duration;
@@ -45,17 +46,18 @@ public final class ConnectModel {
 
     int redrive(List<DeadLetters.Letter> letters) throws Exception;
 
-    /** The landing connector, whose offsets can be reset, and its topic. */
-    String landingConnector();
+    /** The landing connector's consumer group ({@code connect-<connector>}). */
+    String landingGroup();
 
-    String landingTopic();
+    /** What a reset of {@code group}'s offsets to {@code target} would move now. */
+    List<OffsetsReset.Move> planReset(String group, OffsetsReset.Target target) throws Exception;
 
-    /** What a reset of the landing connector's offsets to {@code target} would move now. */
-    List<OffsetsReset.Move> planReset(OffsetsReset.Target target) throws Exception;
-
-    /** Stops the landing connector, moves its offsets, resumes it; the moves applied. */
-    List<OffsetsReset.Move> reset(OffsetsReset.Target target, Consumer<String> progress)
-        throws Exception;
+    /**
+     * Moves {@code group}'s offsets: the landing connector's is stopped, moved and resumed; any
+     * other group only while it has no member. The moves applied.
+     */
+    List<OffsetsReset.Move> reset(
+        String group, OffsetsReset.Target target, Consumer<String> progress) throws Exception;
 
     @Override
     void close();
@@ -112,24 +114,26 @@ public final class ConnectModel {
         }
 
         @Override
-        public String landingConnector() {
-          return context.config().getString(HeatlabConfig.LANDING_CONNECTOR);
+        public String landingGroup() {
+          return ConsumerLag.landingGroup(context.config());
         }
 
         @Override
-        public String landingTopic() {
-          return context.config().getString(HeatlabConfig.EVENTS_TOPIC);
-        }
-
-        @Override
-        public List<OffsetsReset.Move> planReset(OffsetsReset.Target target) throws Exception {
-          return landing.get().plan(target);
-        }
-
-        @Override
-        public List<OffsetsReset.Move> reset(OffsetsReset.Target target, Consumer<String> progress)
+        public List<OffsetsReset.Move> planReset(String group, OffsetsReset.Target target)
             throws Exception {
-          return landing.get().apply(target, progress);
+          return group.equals(landingGroup())
+              ? landing.get().plan(target)
+              : new OffsetsReset.Group(context.admin(), group).plan(target);
+        }
+
+        @Override
+        public List<OffsetsReset.Move> reset(
+            String group, OffsetsReset.Target target, Consumer<String> progress) throws Exception {
+          if (group.equals(landingGroup())) {
+            return landing.get().apply(target, progress);
+          }
+          progress.accept("moving the offsets of " + group);
+          return new OffsetsReset.Group(context.admin(), group).apply(target);
         }
 
         @Override
@@ -151,6 +155,7 @@ public final class ConnectModel {
   private final ReadOnlyStringWrapper outcome = new ReadOnlyStringWrapper("");
   private final ReadOnlyStringWrapper resetPlan = new ReadOnlyStringWrapper("");
   private OffsetsReset.Target planned; // the FX thread's: the reset the shown plan is for
+  private String plannedGroup; // the FX thread's: whose
   private final Failure failure;
   private final Refresher<List<ConnectAdmin.Connector>> refresher;
 
@@ -228,8 +233,9 @@ public final class ConnectModel {
         });
   }
 
-  public String landingConnector() {
-    return source.landingConnector();
+  /** The landing connector's group: the one the reset offers first. */
+  public String landingGroup() {
+    return source.landingGroup();
   }
 
   /** The plan of the offsets reset last previewed, as its confirmation; empty when none. */
@@ -238,11 +244,11 @@ public final class ConnectModel {
   }
 
   /**
-   * Previews a reset of the landing connector's offsets to {@code target} (earliest, latest, or an
-   * ISO time): what would be read again or skipped, partition by partition. Nothing changes until
+   * Previews a reset of {@code group}'s offsets to {@code target} (earliest, latest, or an ISO
+   * time): what would be read again or skipped, partition by partition. Nothing changes until
    * {@link #applyReset}.
    */
-  public void planReset(String target) {
+  public void planReset(String group, String target) {
     OffsetsReset.Target t;
     try {
       t = OffsetsReset.Target.parse(target);
@@ -253,12 +259,13 @@ public final class ConnectModel {
     Background.run(
         background,
         failure,
-        "planning the reset of " + source.landingConnector() + " to " + t,
-        () -> source.planReset(t),
+        "planning the reset of " + group + " to " + t,
+        () -> source.planReset(group, t),
         moves -> {
           planned = t;
-          resetPlan.set(
-              OffsetsReset.confirmation(source.landingConnector(), source.landingTopic(), moves));
+          plannedGroup = group;
+          boolean landing = group.equals(source.landingGroup());
+          resetPlan.set(OffsetsReset.confirmation(group, landing, moves));
           outcome.set("");
         });
   }
@@ -266,6 +273,7 @@ public final class ConnectModel {
   /** Applies the previewed reset (the connector stopped, moved, resumed), with its progress. */
   public void applyReset() {
     OffsetsReset.Target t = planned;
+    String group = plannedGroup;
     if (t == null) {
       outcome.set("preview a reset first: its plan says what will be read again");
       return;
@@ -275,19 +283,22 @@ public final class ConnectModel {
     Background.run(
         background,
         failure,
-        "resetting " + source.landingConnector() + " to " + t,
-        () -> source.reset(t, step -> Platform.runLater(() -> outcome.set(step + " …"))),
+        "resetting " + group + " to " + t,
+        () -> source.reset(group, t, step -> Platform.runLater(() -> outcome.set(step + " …"))),
         moves -> {
           long again = moves.stream().mapToLong(m -> Math.max(0, m.reread())).sum();
           long skipped = moves.stream().mapToLong(m -> Math.max(0, -m.reread())).sum();
           outcome.set(
-              "reset to "
+              "reset "
+                  + group
+                  + " to "
                   + t
                   + ": "
                   + again
                   + " offsets being read again, "
                   + skipped
-                  + " skipped; the connector is running");
+                  + " skipped"
+                  + (group.equals(source.landingGroup()) ? "; the connector is running" : ""));
           refresh();
         });
   }

@@ -226,15 +226,34 @@ public final class KafkaView extends ConsoleView {
     time.managedProperty().bind(time.visibleProperty());
     Button preview = new Button("Preview reset");
     preview.setId("reset-preview");
+    // the landing connector's group first, then every other group the cluster has
+    ChoiceBox<String> group =
+        new ChoiceBox<>(FXCollections.observableArrayList(connect.landingGroup()));
+    group.setId("reset-group");
+    group.setValue(connect.landingGroup());
+    model
+        .groups()
+        .addListener(
+            (ListChangeListener<KafkaModel.GroupRow>)
+                c -> {
+                  for (KafkaModel.GroupRow g : model.groups()) {
+                    if (!group.getItems().contains(g.group())) {
+                      group.getItems().add(g.group());
+                    }
+                  }
+                });
     preview.setOnAction(
-        e -> connect.planReset("a time".equals(to.getValue()) ? time.getText() : to.getValue()));
+        e ->
+            connect.planReset(
+                group.getValue(), "a time".equals(to.getValue()) ? time.getText() : to.getValue()));
     Button apply = new Button("Apply reset");
     apply.setId("reset-apply");
     apply.getStyleClass().add("danger");
     apply.disableProperty().bind(connect.resetPlan().isEmpty());
     apply.setOnAction(e -> connect.applyReset());
-    Label title = new Label("Reset the offsets of " + connect.landingConnector() + " to");
-    HBox bar = new HBox(6, title, to, time, preview, apply);
+    HBox bar =
+        new HBox(
+            6, new Label("Reset the offsets of"), group, new Label("to"), to, time, preview, apply);
     bar.setAlignment(Pos.CENTER_LEFT);
     TextArea plan = new TextArea();
     plan.setId("reset-plan");

@@ -120,25 +120,20 @@ class ConnectModelTest {
           }
 
           @Override
-          public String landingConnector() {
-            return "heatlab-landing";
+          public String landingGroup() {
+            return "connect-heatlab-landing";
           }
 
           @Override
-          public String landingTopic() {
-            return "heatmap.batches";
-          }
-
-          @Override
-          public List<OffsetsReset.Move> planReset(OffsetsReset.Target target) {
-            calls.add("plan " + target);
+          public List<OffsetsReset.Move> planReset(String group, OffsetsReset.Target target) {
+            calls.add("plan " + group + " " + target);
             return resetMoves(target);
           }
 
           @Override
           public List<OffsetsReset.Move> reset(
-              OffsetsReset.Target target, Consumer<String> progress) {
-            calls.add("reset " + target);
+              String group, OffsetsReset.Target target, Consumer<String> progress) {
+            calls.add("reset " + group + " " + target);
             progress.accept("stopping connector heatlab-landing");
             return resetMoves(target);
           }
@@ -154,9 +149,11 @@ class ConnectModelTest {
   static List<OffsetsReset.Move> resetMoves(OffsetsReset.Target target) {
     return target instanceof OffsetsReset.Latest
         ? List.of(
-            new OffsetsReset.Move(0, 300, 400, 400, ""),
-            new OffsetsReset.Move(1, 120, 400, 400, ""))
-        : List.of(new OffsetsReset.Move(0, 300, 0, 0, ""), new OffsetsReset.Move(1, 120, 0, 0, ""));
+            new OffsetsReset.Move("heatmap.batches", 0, 300, 400, 400, ""),
+            new OffsetsReset.Move("heatmap.batches", 1, 120, 400, 400, ""))
+        : List.of(
+            new OffsetsReset.Move("heatmap.batches", 0, 300, 0, 0, ""),
+            new OffsetsReset.Move("heatmap.batches", 1, 120, 0, 0, ""));
   }
 
   @Test
@@ -164,22 +161,25 @@ class ConnectModelTest {
     ConnectModel model = model();
     FxTesting.run(() -> model.applyReset());
     assertThat(model.outcome().get()).startsWith("preview a reset first");
-    FxTesting.run(() -> model.planReset("yesterday"));
+    FxTesting.run(() -> model.planReset("connect-heatlab-landing", "yesterday"));
     assertThat(model.outcome().get()).contains("use earliest, latest, or a time");
 
-    FxTesting.run(() -> model.planReset("latest"));
+    FxTesting.run(() -> model.planReset("connect-heatlab-landing", "latest"));
     await(() -> !model.resetPlan().get().isEmpty());
     assertThat(model.resetPlan().get())
-        .startsWith("Reset connector heatlab-landing on heatmap.batches: 0 offsets read again")
+        .startsWith("Reset connect-heatlab-landing: 0 offsets read again")
         .contains("380 skipped (never landed)")
         .contains("heatmap.batches-1: 120 → 400 (280 offsets skipped: never landed)");
     FxTesting.run(() -> model.applyReset());
-    await(() -> model.outcome().get().startsWith("reset to latest"));
+    await(() -> model.outcome().get().startsWith("reset connect-heatlab-landing to latest"));
     assertThat(model.outcome().get())
         .isEqualTo(
-            "reset to latest: 0 offsets being read again, 380 skipped; the connector is running");
+            "reset connect-heatlab-landing to latest: 0 offsets being read again, 380 skipped;"
+                + " the connector is running");
     assertThat(model.resetPlan().get()).as("a plan is applied once").isEmpty();
-    assertThat(calls).containsExactly("plan latest", "reset latest");
+    assertThat(calls)
+        .containsExactly(
+            "plan connect-heatlab-landing latest", "reset connect-heatlab-landing latest");
   }
 
   /**
@@ -242,7 +242,7 @@ class ConnectModelTest {
     assertThat(plan.getText()).contains("380 skipped (never landed)");
     FxTesting.run(apply::fire);
     Label outcome = (Label) root[0].lookup("#connector-outcome");
-    await(() -> outcome.getText().startsWith("reset to latest"));
+    await(() -> outcome.getText().startsWith("reset connect-heatlab-landing to latest"));
     assertThat(apply.isDisabled()).as("a plan is applied once").isTrue();
 
     topic.add(letter(7, "this is not JSON"));

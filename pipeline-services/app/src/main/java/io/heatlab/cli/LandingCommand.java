@@ -100,7 +100,9 @@ final class LandingCommand implements Callable<Integer> {
           OffsetsReset.Landing.of(config, stack.endpoints(), admin, index);
       List<OffsetsReset.Move> moves =
           yes ? landing.apply(target, System.out::println) : landing.plan(target);
-      System.out.print(OffsetsReset.confirmation(landing.connector(), landing.topic(), moves));
+      System.out.print(
+          OffsetsReset.confirmation(
+              "connector " + landing.connector() + " on " + landing.topic(), true, moves));
       System.out.println(
           yes ? "applied; the connector is running again" : "dry run: add --yes to apply");
       return 0;

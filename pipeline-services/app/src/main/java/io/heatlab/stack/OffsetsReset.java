@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 
@@ -110,13 +113,14 @@ public final class OffsetsReset {
    * One partition's move: {@code from} the committed offset {@code to} the new one ({@code
    * requested} is what the target named; {@code note} says why {@code to} differs).
    */
-  public record Move(int partition, long from, long requested, long to, String note) {
+  public record Move(String topic, int partition, long from, long requested, long to, String note) {
     /** Records read again (positive) or skipped, never landed (negative); offsets, markers too. */
     public long reread() {
       return from - to;
     }
 
-    public String words(String topic) {
+    /** The move in words; {@code landing}: what it means for landed objects. */
+    public String words(boolean landing) {
       long d = reread();
       return topic
           + "-"
@@ -126,8 +130,10 @@ public final class OffsetsReset {
           + " → "
           + to
           + (d > 0
-              ? " (" + d + " offsets read again, rewriting the same objects)"
-              : d < 0 ? " (" + -d + " offsets skipped: never landed)" : " (no change)")
+              ? " (" + d + " offsets read again" + (landing ? ", rewriting the same objects)" : ")")
+              : d < 0
+                  ? " (" + -d + " offsets skipped" + (landing ? ": never landed)" : ")")
+                  : " (no change)")
           + (note.isEmpty() ? "" : " — " + note);
     }
   }
@@ -140,6 +146,7 @@ public final class OffsetsReset {
    * start of {@code states} (each keeping at most {@code kept} ends).
    */
   public static List<Move> plan(
+      String topic,
       Map<Integer, Long> committed,
       Map<Integer, Long> requested,
       Map<Integer, Long> logStart,
@@ -152,7 +159,7 @@ public final class OffsetsReset {
       long from = committed.getOrDefault(p, start);
       long want = Math.max(r.getValue(), start);
       if (want >= from) {
-        moves.add(new Move(p, from, r.getValue(), want, ""));
+        moves.add(new Move(topic, p, from, r.getValue(), want, ""));
         continue;
       }
       PartitionState s = states.get(p);
@@ -191,28 +198,112 @@ public final class OffsetsReset {
         to = from;
         note = "no remembered write cycle to rewind to";
       }
-      moves.add(new Move(p, from, r.getValue(), to, note));
+      moves.add(new Move(topic, p, from, r.getValue(), to, note));
     }
     return moves;
   }
 
-  /** The confirmation: what the move means in total, then each partition. */
-  public static String confirmation(String connector, String topic, List<Move> moves) {
+  /**
+   * The confirmation of {@code moves} of {@code group} (a landing connector's: rewinds rewrite the
+   * same objects): what the move means in total, then each partition.
+   */
+  public static String confirmation(String group, boolean landing, List<Move> moves) {
     long again = moves.stream().mapToLong(m -> Math.max(0, m.reread())).sum();
     long skipped = moves.stream().mapToLong(m -> Math.max(0, -m.reread())).sum();
     StringBuilder b =
         new StringBuilder(
-            "Reset connector "
-                + connector
-                + " on "
-                + topic
+            "Reset "
+                + group
                 + ": "
                 + again
-                + " offsets read again (landed objects rewritten in place, counts unchanged), "
-                + skipped
-                + " skipped (never landed). The connector is stopped, moved, then resumed.\n");
-    moves.forEach(m -> b.append("  ").append(m.words(topic)).append('\n'));
+                + (landing
+                    ? " offsets read again (landed objects rewritten in place, counts unchanged), "
+                        + skipped
+                        + " skipped (never landed). The connector is stopped, moved, then resumed.\n"
+                    : " offsets read again, "
+                        + skipped
+                        + " skipped. The group must be inactive (no member) while it moves.\n"));
+    moves.forEach(m -> b.append("  ").append(m.words(landing)).append('\n'));
     return b.toString();
+  }
+
+  /**
+   * Any other consumer group (an operator's own consumers): its committed offsets on every topic it
+   * has, moved with the Admin client — only while the group has no member (EMPTY), as {@code
+   * kafka-consumer-groups --reset-offsets} requires; its consumers must be stopped first.
+   */
+  public record Group(Admin admin, String group) {
+    /** The plan for {@code target} against the group's commits now (nothing changes). */
+    public List<Move> plan(Target target)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS);
+      if (committed.isEmpty()) {
+        throw new IllegalStateException("group " + group + " has no committed offsets to move");
+      }
+      Map<TopicPartition, Long> start = offsets(committed.keySet(), OffsetSpec.earliest());
+      Map<TopicPartition, Long> end = offsets(committed.keySet(), OffsetSpec.latest());
+      Map<TopicPartition, Long> asked = offsets(committed.keySet(), target.spec());
+      List<Move> moves = new ArrayList<>();
+      committed.keySet().stream()
+          .sorted(
+              Comparator.comparing(TopicPartition::topic)
+                  .thenComparingInt(TopicPartition::partition))
+          .forEach(
+              tp -> {
+                long want = asked.get(tp) < 0 ? end.get(tp) : asked.get(tp);
+                long to = Math.max(start.get(tp), Math.min(want, end.get(tp)));
+                OffsetAndMetadata c = committed.get(tp);
+                moves.add(
+                    new Move(
+                        tp.topic(), tp.partition(), c == null ? to : c.offset(), want, to, ""));
+              });
+      return moves;
+    }
+
+    /** Moves the group's offsets, refused while it has members; returns the moves applied. */
+    public List<Move> apply(Target target)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      ConsumerGroupDescription d =
+          admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+      if (!d.members().isEmpty()) {
+        throw new IllegalStateException(
+            "group "
+                + group
+                + " has "
+                + d.members().size()
+                + " active member(s): stop its consumers first (offsets are moved only while a"
+                + " group is inactive)");
+      }
+      List<Move> moves = plan(target);
+      Map<TopicPartition, OffsetAndMetadata> to = new HashMap<>();
+      moves.stream()
+          .filter(m -> m.reread() != 0)
+          .forEach(
+              m ->
+                  to.put(
+                      new TopicPartition(m.topic(), m.partition()), new OffsetAndMetadata(m.to())));
+      if (!to.isEmpty()) {
+        admin.alterConsumerGroupOffsets(group, to).all().get(10, TimeUnit.SECONDS);
+      }
+      return moves;
+    }
+
+    private Map<TopicPartition, Long> offsets(Set<TopicPartition> partitions, OffsetSpec spec)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
+      partitions.forEach(tp -> ask.put(tp, spec));
+      Map<TopicPartition, Long> out = new HashMap<>();
+      admin
+          .listOffsets(ask)
+          .all()
+          .get(10, TimeUnit.SECONDS)
+          .forEach((tp, info) -> out.put(tp, info.offset()));
+      return out;
+    }
   }
 
   /** What the reset works with. */
@@ -248,7 +339,8 @@ public final class OffsetsReset {
       index.partitionStates(connector).stream()
           .filter(s -> s.topic().equals(topic))
           .forEach(s -> states.put(s.partition(), s));
-      return OffsetsReset.plan(connect.offsets(connector, topic), requested, start, states, kept);
+      return OffsetsReset.plan(
+          topic, connect.offsets(connector, topic), requested, start, states, kept);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.heatlab.landing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.EventCodec;
@@ -24,6 +25,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -301,7 +303,7 @@ class LandingIT {
         .allSatisfy(m -> assertThat(m.to()).as("every cycle is remembered").isZero());
     long reread = plan.stream().mapToLong(OffsetsReset.Move::reread).sum();
     assertThat(reread).isGreaterThan(31_000 / 50);
-    assertThat(OffsetsReset.confirmation(landing.connector(), landing.topic(), plan))
+    assertThat(OffsetsReset.confirmation(landing.connector(), true, plan))
         .contains(reread + " offsets read again");
 
     Instant reset = Instant.now().minusSeconds(1);
@@ -325,6 +327,50 @@ class LandingIT {
     assertThat(after).as("the same objects, overwritten in place").isEqualTo(before);
     LandingFixture.assertExactlyOnce(
         PRODUCED.keySet(), fixture.landedIdentities(new JsonLinesFormat(), new HashMap<>()));
+  }
+
+  /**
+   * Any other consumer group (an operator's consumer): moved with the Admin client only while it
+   * has no member — refused with the reason while its consumer runs, then rewound to earliest.
+   */
+  @Test
+  @Order(8)
+  void anotherGroupIsResetOnlyWhileInactive(Stack stack) throws Exception {
+    String topic = "heatmap.batches";
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.endpoints().kafkaBootstrap());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "operator-reader");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    OffsetsReset.Group group = new OffsetsReset.Group(fixture.admin, "operator-reader");
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      c.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      int read = 0;
+      while (read < 500 && System.nanoTime() < deadline) {
+        read += c.poll(Duration.ofMillis(500)).count();
+      }
+      c.commitSync();
+      assertThat(read).isPositive();
+      List<OffsetsReset.Move> plan = group.plan(new OffsetsReset.Earliest());
+      assertThat(plan).isNotEmpty().allSatisfy(m -> assertThat(m.topic()).isEqualTo(topic));
+      assertThat(plan.stream().mapToLong(OffsetsReset.Move::reread).sum()).isPositive();
+      assertThat(OffsetsReset.confirmation("operator-reader", false, plan))
+          .contains("The group must be inactive");
+      assertThatThrownBy(() -> group.apply(new OffsetsReset.Earliest()))
+          .hasMessageContaining("active member(s): stop its consumers first");
+    }
+    List<OffsetsReset.Move> applied = group.apply(new OffsetsReset.Earliest());
+    Map<TopicPartition, OffsetAndMetadata> now =
+        fixture
+            .admin
+            .listConsumerGroupOffsets("operator-reader")
+            .partitionsToOffsetAndMetadata()
+            .get();
+    for (OffsetsReset.Move m : applied) {
+      assertThat(now.get(new TopicPartition(m.topic(), m.partition())).offset()).isEqualTo(m.to());
+    }
   }
 
   private static String state(ConnectAdmin connect, String name) throws Exception {

@@ -19,12 +19,13 @@ class OffsetsResetTest {
   void aRewindToEarliestStartsAtOffsetZeroWhileEveryCycleIsRemembered() {
     List<OffsetsReset.Move> moves =
         OffsetsReset.plan(
+            "t",
             Map.of(0, 300L),
             Map.of(0, 0L),
             Map.of(0, 0L),
             Map.of(0, state(0, 99L, 199L, 299L)),
             200);
-    assertThat(moves).containsExactly(new OffsetsReset.Move(0, 300, 0, 0, ""));
+    assertThat(moves).containsExactly(new OffsetsReset.Move("t", 0, 300, 0, 0, ""));
     assertThat(moves.get(0).reread()).isEqualTo(300);
   }
 
@@ -32,6 +33,7 @@ class OffsetsResetTest {
   void aRewindIntoACycleIsMovedDownToTheCycleStart() {
     List<OffsetsReset.Move> moves =
         OffsetsReset.plan(
+            "t",
             Map.of(0, 300L),
             Map.of(0, 150L),
             Map.of(0, 0L),
@@ -46,6 +48,7 @@ class OffsetsResetTest {
     // only the last 3 ends are kept (kept=3): cycles before 100 are forgotten; offset 0 is unsafe
     List<OffsetsReset.Move> moves =
         OffsetsReset.plan(
+            "t",
             Map.of(0, 300L, 1, 50L),
             Map.of(0, 0L, 1, 80L),
             Map.of(0, 0L, 1, 0L),
@@ -54,9 +57,9 @@ class OffsetsResetTest {
     assertThat(moves).hasSize(2);
     assertThat(moves.get(0).to()).isEqualTo(100);
     assertThat(moves.get(0).note()).contains("no longer remembered");
-    assertThat(moves.get(1)).isEqualTo(new OffsetsReset.Move(1, 50, 80, 80, ""));
+    assertThat(moves.get(1)).isEqualTo(new OffsetsReset.Move("t", 1, 50, 80, 80, ""));
     assertThat(moves.get(1).reread()).isEqualTo(-30);
-    String text = OffsetsReset.confirmation("landing", "t", moves);
+    String text = OffsetsReset.confirmation("connector landing on t", true, moves);
     assertThat(text)
         .startsWith("Reset connector landing on t: 200 offsets read again")
         .contains("30 skipped (never landed)")
@@ -68,7 +71,12 @@ class OffsetsResetTest {
   void retentionDeletedTheFirstCycleSoTheRewindStopsAtTheNextStart() {
     List<OffsetsReset.Move> moves =
         OffsetsReset.plan(
-            Map.of(0, 300L), Map.of(0, 40L), Map.of(0, 40L), Map.of(0, state(0, 99L, 199L)), 200);
+            "t",
+            Map.of(0, 300L),
+            Map.of(0, 40L),
+            Map.of(0, 40L),
+            Map.of(0, state(0, 99L, 199L)),
+            200);
     assertThat(moves).singleElement().extracting(OffsetsReset.Move::to).isEqualTo(100L);
   }
 
