@@ -8,6 +8,7 @@ import io.heatlab.rollup.RunState;
 import io.heatlab.stack.PartHealth;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,6 +16,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The console's alert rules and book: what is wrong now (active alerts, each with the time it was
@@ -76,7 +80,8 @@ public final class Alerts {
 
   /**
    * The stack's parts: one that the stack needs is down; one the supervisor restarted (its count
-   * rose, or is above zero when first seen) stays reported for the restart window.
+   * rose, or is above zero when first seen — then from the time its note gives) stays reported for
+   * the restart window.
    *
    * @return the alerts this sample raised
    */
@@ -95,7 +100,8 @@ public final class Alerts {
       int restarts = h.restarts() == null ? 0 : h.restarts();
       Integer seen = restartsSeen.put(h.name(), restarts);
       if (restarts > (seen == null ? 0 : seen)) {
-        restartedAt.put(h.name(), at);
+        // first seen with restarts (the console opened after them): the supervisor's note says when
+        restartedAt.put(h.name(), seen == null ? lastRestart(h.detail()).orElse(at) : at);
       }
       Instant last = restartedAt.get(h.name());
       if (last != null && Duration.between(last, at).compareTo(thresholds.restartWindow()) < 0) {
@@ -109,6 +115,21 @@ public final class Alerts {
       }
     }
     return apply("part-", at, found);
+  }
+
+  private static final Pattern LAST_RESTART = Pattern.compile("last at (\\S+Z)");
+
+  /** When the supervisor's note ("restarted by the supervisor, last at …Z") says the last was. */
+  static Optional<Instant> lastRestart(String detail) {
+    Matcher m = LAST_RESTART.matcher(detail == null ? "" : detail);
+    if (!m.find()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(m.group(1)));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   /** The consumer groups' lag in time (the Kafka view's groups). */

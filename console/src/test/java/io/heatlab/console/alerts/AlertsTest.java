@@ -198,4 +198,30 @@ class AlertsTest {
     assertThat(alerts.all().get(0).cleared())
         .isEqualTo(T0.plusSeconds(2L * (Alerts.HISTORY + 19) + 1));
   }
+
+  @Test
+  void restartsOlderThanTheWindowWhenFirstSeenRaiseNothing() {
+    Alerts alerts =
+        new Alerts(
+            new Alerts.Thresholds(
+                Duration.ofMinutes(5), Duration.ofHours(2), Duration.ofMinutes(10)));
+    PartHealth old =
+        healthy("storage")
+            .withRestarts(
+                1,
+                "restarted by the supervisor, last at "
+                    + T0.minus(Duration.ofHours(3))
+                    + " after exit code 137");
+    PartHealth recent =
+        healthy("kafka")
+            .withRestarts(
+                1,
+                "restarted by the supervisor, last at "
+                    + T0.minus(Duration.ofMinutes(2))
+                    + " after exit code 137");
+    assertThat(alerts.parts(T0, List.of(old, recent)))
+        .singleElement()
+        .satisfies(a -> assertThat(a.key()).isEqualTo("part-restarted:kafka"));
+    assertThat(Alerts.lastRestart("no note")).isEmpty();
+  }
 }
