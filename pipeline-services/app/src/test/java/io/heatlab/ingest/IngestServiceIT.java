@@ -186,10 +186,18 @@ class IngestServiceIT {
         // a connection of its own: the server closes it after refusing a body it did not read
         // whole, and the page's next batch must not be sent on a connection about to close
         HttpClient once = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> r = once.send(h.getValue(), HttpResponse.BodyHandlers.ofString());
-        hostile.put(
-            h.getKey(),
-            new HostileAnswer(r.statusCode(), r.body(), (System.nanoTime() - t0) / 1e6));
+        try {
+          HttpResponse<String> r = once.send(h.getValue(), HttpResponse.BodyHandlers.ofString());
+          hostile.put(
+              h.getKey(),
+              new HostileAnswer(r.statusCode(), r.body(), (System.nanoTime() - t0) / 1e6));
+        } catch (IOException closedWhileSending) {
+          // the server refused the body and closed while this client was still uploading it: the
+          // refusal can be lost in the reset (RFC 9112 §9.6) — a refusal all the same (-1)
+          hostile.put(
+              h.getKey(),
+              new HostileAnswer(-1, closedWhileSending.toString(), (System.nanoTime() - t0) / 1e6));
+        }
         assertThat(post(url, "valid-" + UUID.randomUUID(), BatchIngestIT.events(50)))
             .as("a valid batch sent right after the %s", h.getKey())
             .isEqualTo(202);
@@ -211,8 +219,14 @@ class IngestServiceIT {
 
       hostile.forEach(
           (what, a) -> {
-            assertThat(a.status()).as("%s: %s", what, a.body()).isBetween(400, 499);
-            assertThat(a.body()).as(what).doesNotContain("Exception", "at io.", "at org.");
+            assertThat(a.status() == -1 || (a.status() >= 400 && a.status() < 500))
+                .as(
+                    "%s refused (4xx, or closed while it was sent): %s %s",
+                    what, a.status(), a.body())
+                .isTrue();
+            if (a.status() != -1) {
+              assertThat(a.body()).as(what).doesNotContain("Exception", "at io.", "at org.");
+            }
           });
       assertThat(slowResults)
           .as(
