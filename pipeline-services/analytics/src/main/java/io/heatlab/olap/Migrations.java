@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -96,7 +97,7 @@ public final class Migrations {
         LOG.info("Applying ClickHouse migration V{} {}", m.version(), m.name());
         try (Statement st = c.createStatement()) {
           for (String statement : statements(m.sql())) {
-            st.execute(statement);
+            execute(st, statement);
           }
         }
         try (PreparedStatement insert =
@@ -111,6 +112,23 @@ public final class Migrations {
       }
     }
     return applied;
+  }
+
+  /**
+   * Runs one statement. An {@code ADD COLUMN} whose column exists already is done: the re-run of a
+   * migration interrupted after it (ClickHouse 18.16 has no {@code ADD COLUMN IF NOT EXISTS}).
+   */
+  private static void execute(Statement st, String statement) throws SQLException {
+    try {
+      st.execute(statement);
+    } catch (SQLException e) {
+      boolean addColumn = statement.toUpperCase(Locale.ROOT).contains("ADD COLUMN");
+      if (!addColumn
+          || !String.valueOf(e.getMessage()).contains("column with this name already exists")) {
+        throw e;
+      }
+      LOG.info("column exists already (a re-run): {}", statement);
+    }
   }
 
   private static Map<Integer, String> recorded(Connection c) throws SQLException {

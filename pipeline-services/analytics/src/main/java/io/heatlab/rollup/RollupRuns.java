@@ -38,7 +38,34 @@ public final class RollupRuns {
       Instant startedAt,
       Instant finishedAt,
       String sparkAppId,
-      String error) {
+      String error,
+      String sparkMaster) {
+    /** A run's window with no master named (runs recorded before V0003, tests). */
+    public Run(
+        String runId,
+        Granularity granularity,
+        Instant window,
+        RunState state,
+        long rowsIn,
+        long rowsOut,
+        Instant startedAt,
+        Instant finishedAt,
+        String sparkAppId,
+        String error) {
+      this(
+          runId,
+          granularity,
+          window,
+          state,
+          rowsIn,
+          rowsOut,
+          startedAt,
+          finishedAt,
+          sparkAppId,
+          error,
+          "");
+    }
+
     public Run with(RunState newState, long in, long out, String appId, String err) {
       return new Run(
           runId,
@@ -50,7 +77,8 @@ public final class RollupRuns {
           startedAt,
           newState.isFinal() ? Instant.now() : null,
           appId == null ? "" : appId,
-          err == null ? "" : err);
+          err == null ? "" : err,
+          sparkMaster);
     }
   }
 
@@ -63,8 +91,8 @@ public final class RollupRuns {
         PreparedStatement insert =
             c.prepareStatement(
                 "INSERT INTO rollup_runs (run_id, job,"
-                    + " window_start, state, rows_in, rows_out, started_at, finished_at, spark_app_id, error, updated_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " window_start, state, rows_in, rows_out, started_at, finished_at, spark_app_id, error, updated_at,"
+                    + " spark_master) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (Run r : runs) {
         insert.setString(1, r.runId());
         insert.setString(2, r.granularity().name().toLowerCase());
@@ -78,6 +106,7 @@ public final class RollupRuns {
         insert.setString(9, r.sparkAppId());
         insert.setString(10, r.error());
         insert.setLong(11, version());
+        insert.setString(12, r.sparkMaster());
         insert.addBatch();
       }
       insert.executeBatch();
@@ -127,7 +156,8 @@ public final class RollupRuns {
     String sql =
         "SELECT run_id, job, window_start, argMax(state, updated_at) AS s, argMax(rows_in, updated_at) AS ri,"
             + " argMax(rows_out, updated_at) AS ro, min(started_at) AS sa, argMax(finished_at, updated_at) AS fa,"
-            + " argMax(spark_app_id, updated_at) AS app, argMax(error, updated_at) AS err FROM rollup_runs "
+            + " argMax(spark_app_id, updated_at) AS app, argMax(error, updated_at) AS err,"
+            + " argMax(spark_master, updated_at) AS master FROM rollup_runs "
             + where
             + " GROUP BY run_id, job, window_start ORDER BY sa DESC, run_id DESC, window_start LIMIT "
             + Math.max(1, limit);
@@ -147,7 +177,8 @@ public final class RollupRuns {
                 instant(rs.getString(7)),
                 finished.equals(Instant.EPOCH) ? null : finished,
                 rs.getString(9),
-                rs.getString(10)));
+                rs.getString(10),
+                rs.getString(11)));
       }
     }
     return runs;

@@ -100,6 +100,11 @@ public final class Rollups implements AutoCloseable {
     this.publisher = new RunPublisher(aggregates, new HeatmapWindows(jdbc));
   }
 
+  /** The Spark master this service's runs go to (local[*], or a spark:// master). */
+  public String sparkMaster() {
+    return spark.master();
+  }
+
   public RollupRuns runs() {
     return runs;
   }
@@ -193,7 +198,7 @@ public final class Rollups implements AutoCloseable {
    * the end.
    */
   private RollupRun.Result execute(RollupRun run, RollupRun.Listener listener) throws Exception {
-    RunLedger ledger = new RunLedger(runs, run, Instant.now());
+    RunLedger ledger = new RunLedger(runs, run, Instant.now(), spark.master());
     try {
       ledger.write();
     } catch (RuntimeException e) {

@@ -17,7 +17,10 @@ final class RunLedger {
   private final Instant started;
   private final Map<Instant, RollupRuns.Run> windows = new LinkedHashMap<>();
 
-  RunLedger(RollupRuns runs, RollupRun run, Instant started) {
+  /**
+   * @param master the Spark master the run goes to (named in every row)
+   */
+  RunLedger(RollupRuns runs, RollupRun run, Instant started, String master) {
     this.runs = runs;
     this.run = run;
     this.started = started;
@@ -25,7 +28,17 @@ final class RunLedger {
       windows.put(
           w,
           new RollupRuns.Run(
-              run.id(), run.granularity(), w, RunState.SUBMITTED, 0, 0, started, null, "", ""));
+              run.id(),
+              run.granularity(),
+              w,
+              RunState.SUBMITTED,
+              0,
+              0,
+              started,
+              null,
+              "",
+              "",
+              master));
     }
   }
 

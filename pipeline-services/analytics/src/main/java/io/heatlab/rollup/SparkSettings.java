@@ -39,7 +39,7 @@ public record SparkSettings(
             HeatlabConfig.STORAGE_ACCESS_KEY,
             HeatlabConfig.STORAGE_SECRET_KEY);
     return new SparkSettings(
-        c.getString(HeatlabConfig.ROLLUP_SPARK_MASTER),
+        c.sparkMaster(),
         c.getString(HeatlabConfig.ROLLUP_SPARK_DRIVER_HOST),
         c.getString(HeatlabConfig.ROLLUP_SPARK_DRIVER_MEMORY),
         c.getString(HeatlabConfig.ROLLUP_SPARK_EXECUTOR_MEMORY),

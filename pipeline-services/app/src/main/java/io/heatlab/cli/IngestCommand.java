@@ -10,10 +10,13 @@ import io.heatlab.stack.HealthHandler;
 import io.heatlab.stack.HttpPart;
 import io.heatlab.stack.PartHealth;
 import io.heatlab.stack.Stack;
+import io.heatlab.stack.StackPart;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -39,11 +42,13 @@ final class IngestCommand implements Callable<Integer> {
     server.route(
         "/healthz",
         new HealthHandler(
-            () ->
-                List.of(
-                    probes.part("kafka").health(),
-                    HttpPart.serving(endpoints.httpUrl(), batches),
-                    dedupHealth(batches)),
+            () -> {
+              List<PartHealth> health = new ArrayList<>();
+              health.add(kafka(probes));
+              health.add(HttpPart.serving(endpoints.httpUrl(), batches));
+              health.add(dedupHealth(batches));
+              return health;
+            },
             batches::counters));
     server.routes(IngestEndpoint.routes(batches), HeatlabHttpServer.Budget.INGEST);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -71,6 +76,31 @@ final class IngestCommand implements Callable<Integer> {
             + ")");
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Kafka as this service sees it: usable while any broker answers (a cluster of 3 keeps taking
+   * writes with one broker down: replication 3, min.insync.replicas 2).
+   */
+  static PartHealth kafka(Stack probes) {
+    List<PartHealth> nodes = probes.nodes("kafka").stream().map(StackPart::health).toList();
+    if (nodes.size() == 1) {
+      return nodes.get(0);
+    }
+    long up = nodes.stream().filter(PartHealth::healthy).count();
+    String detail =
+        up
+            + " of "
+            + nodes.size()
+            + " brokers answer"
+            + nodes.stream()
+                .filter(h -> !h.healthy())
+                .map(h -> "; " + h.name() + ": " + h.detail())
+                .collect(Collectors.joining());
+    String address = String.join(",", nodes.stream().map(PartHealth::address).toList());
+    return up > 0
+        ? PartHealth.healthy("kafka", address, detail)
+        : PartHealth.unhealthy("kafka", address, detail);
   }
 
   /**

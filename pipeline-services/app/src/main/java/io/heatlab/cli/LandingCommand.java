@@ -113,7 +113,8 @@ final class LandingCommand implements Callable<Integer> {
       throws Exception {
     String connector = config.getString(HeatlabConfig.LANDING_CONNECTOR);
     String topic = config.getString(HeatlabConfig.EVENTS_TOPIC);
-    System.out.println("connector " + connector + ": " + stack.part("connect").health().detail());
+    System.out.println(
+        "connector " + connector + ": " + stack.nodes("connect").get(0).health().detail());
     try (Admin admin =
             Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()));
         CommittedTail tail = new CommittedTail(stack.endpoints().kafkaBootstrap())) {

@@ -13,7 +13,7 @@ public final class ProfileOptions {
       names = "--profile",
       paramLabel = "NAME",
       description =
-          "embedded (default: every part on this machine) or compose (external endpoints). Env: HEATLAB_PROFILE.")
+          "embedded (default: every part on this machine), cluster (the production topology on this machine: several nodes of each engine) or compose (external endpoints). Env: HEATLAB_PROFILE.")
   String profile;
 
   @Option(

@@ -212,10 +212,11 @@ final class RollupCommand implements Runnable {
             g.label(w.window()), w.state(), w.rowsIn(), w.rowsOut(), w.events());
       }
       out.printf(
-          "%s in %.1f s (spark app %s; driver log %s)%n",
+          "%s in %.1f s (spark app %s on %s; driver log %s)%n",
           result.state(),
           result.duration().toMillis() / 1000.0,
           result.sparkAppId().isEmpty() ? "-" : result.sparkAppId(),
+          rollups.sparkMaster(),
           "var/log/rollups/" + result.runId() + ".log");
       if (!result.succeeded()) {
         out.println("error: " + result.error());

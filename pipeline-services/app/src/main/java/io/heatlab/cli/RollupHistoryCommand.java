@@ -28,11 +28,20 @@ final class RollupHistoryCommand implements Callable<Integer> {
     try (Stack stack = RunningStack.require(config);
         Rollups rollups = new Rollups(config, stack.endpoints())) {
       System.out.printf(
-          "%-32s %-7s %-14s %-10s %12s %10s %-20s %8s  %s%n",
-          "RUN", "JOB", "WINDOW", "STATE", "ROWS IN", "ROWS OUT", "STARTED", "SECONDS", "ERROR");
+          "%-32s %-7s %-14s %-10s %12s %10s %-20s %8s  %-24s %s%n",
+          "RUN",
+          "JOB",
+          "WINDOW",
+          "STATE",
+          "ROWS IN",
+          "ROWS OUT",
+          "STARTED",
+          "SECONDS",
+          "SPARK MASTER",
+          "ERROR");
       for (RollupRuns.Run r : rollups.runs().history(limit)) {
         System.out.printf(
-            "%-32s %-7s %-14s %-10s %,12d %,10d %-20s %8s  %s%n",
+            "%-32s %-7s %-14s %-10s %,12d %,10d %-20s %8s  %-24s %s%n",
             r.runId(),
             r.granularity().name().toLowerCase(),
             r.granularity().label(r.window()),
@@ -45,6 +54,7 @@ final class RollupHistoryCommand implements Callable<Integer> {
                 : String.format(
                     "%.0f",
                     (r.finishedAt().toEpochMilli() - r.startedAt().toEpochMilli()) / 1000.0),
+            r.sparkMaster().isEmpty() ? "-" : r.sparkMaster(),
             r.error().length() > 100 ? r.error().substring(0, 100) + "…" : r.error());
       }
     }

@@ -2,6 +2,8 @@ package io.heatlab.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.heatlab.stack.PartHealth;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.Supervisor;
@@ -26,7 +28,8 @@ final class StatusCommand implements Callable<Integer> {
 
   @Option(
       names = "--json",
-      description = "Print a JSON list: one {name, state, address, detail, pid} per part.")
+      description =
+          "Print a JSON list: one {name, role, state, address, detail, pid, restarts} per part.")
   boolean json;
 
   @Override
@@ -35,10 +38,14 @@ final class StatusCommand implements Callable<Integer> {
       List<PartHealth> parts = stack.health();
       PrintStream out = System.out;
       if (json) {
-        out.println(
-            new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(parts));
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ArrayNode list = mapper.createArrayNode();
+        for (int i = 0; i < parts.size(); i++) {
+          ObjectNode part = mapper.valueToTree(parts.get(i));
+          part.put("role", stack.parts().get(i).role());
+          list.add(part);
+        }
+        out.println(mapper.writeValueAsString(list));
       } else {
         print(parts, out);
       }
@@ -54,10 +61,10 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   static void print(List<PartHealth> parts, PrintStream out) {
-    out.printf("%-13s %-10s %-30s %s%n", "PART", "STATE", "ADDRESS", "DETAIL");
+    out.printf("%-15s %-10s %-30s %s%n", "PART", "STATE", "ADDRESS", "DETAIL");
     for (PartHealth p : parts) {
       out.printf(
-          "%-13s %-10s %-30s %s%s%n",
+          "%-15s %-10s %-30s %s%s%n",
           p.name(),
           p.state().json(),
           p.address(),

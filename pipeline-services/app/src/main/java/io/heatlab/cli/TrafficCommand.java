@@ -5,6 +5,7 @@ import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.ClientKeys;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.stack.Stack;
+import io.heatlab.stack.StackPart;
 import io.heatlab.traffic.TrafficGenerator;
 import io.heatlab.traffic.TrafficPlan;
 import io.heatlab.traffic.TrafficStats;
@@ -102,7 +103,7 @@ public final class TrafficCommand implements Callable<Integer> {
     HeatlabConfig config = options.load();
     try (Stack stack = RunningStack.require(config)) {
       TrafficPlan plan =
-          plan(config, stack.endpoints().httpUrl(), spec.commandLine(), clientId, screens)
+          plan(config, ingestionUrls(stack), spec.commandLine(), clientId, screens)
               .withClients(clients)
               .withRate(rate)
               .withBatchSize(batchSize)
@@ -142,6 +143,17 @@ public final class TrafficCommand implements Callable<Integer> {
         return total.failedBatches() == 0 ? 0 : 1;
       }
     }
+  }
+
+  /**
+   * Where batches go: the stack's ingestion services in turn when it runs some (the cluster
+   * profile), else its http part.
+   */
+  static String ingestionUrls(Stack stack) {
+    List<StackPart> services = stack.nodes("ingest");
+    return services.isEmpty()
+        ? stack.endpoints().httpUrl()
+        : String.join(",", services.stream().map(StackPart::address).toList());
   }
 
   /**

@@ -121,7 +121,7 @@ final class UpCommand implements Callable<Integer> {
         for (PartHealth h : health) {
           if (h.healthy() && reported.add(h.name())) {
             System.out.printf(
-                "  %-12s healthy  %-28s after %5.1f s%n",
+                "  %-15s healthy  %-28s after %5.1f s%n",
                 h.name(), h.address(), (System.nanoTime() - t0) / 1e9);
           }
         }

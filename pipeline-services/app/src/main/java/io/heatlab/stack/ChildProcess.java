@@ -195,9 +195,26 @@ public final class ChildProcess {
       return ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
           .filter(h -> StartStamp.matches(h, stamp))
-          .filter(h -> h.info().commandLine().map(cl -> cl.contains(marker)).orElse(true));
+          .filter(h -> ours(h, marker));
     } catch (NumberFormatException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Whether the command line of {@code h} names {@code marker} (unknown: yes). Read raw from {@code
+   * /proc} too: a process that rewrites its title (redis-server) shows the JDK no arguments.
+   */
+  private static boolean ours(ProcessHandle h, String marker) {
+    Optional<String> line = h.info().commandLine();
+    if (line.isEmpty() || line.get().contains(marker)) {
+      return true;
+    }
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline"));
+      return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').contains(marker);
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -46,6 +46,11 @@ final class ClickHousePart extends ProcessPart {
   }
 
   @Override
+  public String role() {
+    return "ClickHouse server (heatmap tables)";
+  }
+
+  @Override
   public String address() {
     return endpoints.clickhouseUrl();
   }

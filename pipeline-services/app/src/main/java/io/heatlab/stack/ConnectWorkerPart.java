@@ -11,44 +11,79 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Kafka Connect worker: in the embedded profile a real distributed-mode worker ({@code
- * ConnectDistributed}) in its own JVM against the embedded broker, its connector configs, offsets
- * and status kept in Kafka topics (so they survive restarts like in production); in the compose
- * profile an external worker. Healthy when its REST API lists connectors (the herder is ready).
+ * A Kafka Connect worker: in the embedded profile a real distributed-mode worker ({@code
+ * ConnectDistributed}) in its own JVM against the embedded brokers, its connector configs, offsets
+ * and status kept in Kafka topics (so they survive restarts like in production) — one worker, or
+ * {@code connect.workers} in one group (the cluster profile: the landing connector's tasks spread
+ * over them and move when one dies); in the compose profile an external worker. Healthy when its
+ * REST API lists connectors (the herder is ready).
  */
 final class ConnectWorkerPart extends ProcessPart {
   private final HeatlabConfig config;
   private final StackEndpoints endpoints;
+  private final int node;
+  private final int nodes;
+  private final String name;
+  private final String address;
 
-  ConnectWorkerPart(HeatlabConfig config, StackLayout layout, StackEndpoints endpoints) {
+  ConnectWorkerPart(HeatlabConfig config, StackLayout layout, StackEndpoints endpoints, int node) {
+    this(config, layout, endpoints, node, workers(config));
+  }
+
+  private ConnectWorkerPart(
+      HeatlabConfig config, StackLayout layout, StackEndpoints endpoints, int node, int nodes) {
     super(
-        "connect",
+        Nodes.name("connect", node, nodes),
         layout,
         config.embedded(),
         Duration.ofMillis(config.getLong(HeatlabConfig.STACK_START_TIMEOUT_MS)));
     this.config = config;
     this.endpoints = endpoints;
+    this.node = node;
+    this.nodes = nodes;
+    this.name = Nodes.name("connect", node, nodes);
+    this.address =
+        nodes == 1
+            ? endpoints.connectUrl()
+            : StackEndpoints.loopbacks(config, HeatlabConfig.CONNECT_PORT, "http://").get(node - 1);
+  }
+
+  private static int workers(HeatlabConfig config) {
+    return config.embedded() ? config.getInt(HeatlabConfig.CONNECT_WORKERS) : 1;
+  }
+
+  /** The names of the stack's Connect workers. */
+  static List<String> names(HeatlabConfig config) {
+    return Nodes.names("connect", workers(config));
   }
 
   @Override
   public String name() {
-    return "connect";
+    return name;
+  }
+
+  @Override
+  public String role() {
+    return nodes == 1
+        ? "Kafka Connect worker (landing)"
+        : "Kafka Connect worker (landing), " + node + " of " + nodes + " in one group";
   }
 
   @Override
   public String address() {
-    return endpoints.connectUrl();
+    return address;
   }
 
   @Override
   public List<String> dependsOn() {
-    return List.of("kafka");
+    return KafkaBrokerPart.names(config);
   }
 
   @Override
   protected void prepare() throws Exception {
     String group = config.getString(HeatlabConfig.CONNECT_GROUP);
-    int port = URI.create(endpoints.connectUrl()).getPort();
+    int port = URI.create(address).getPort();
+    int replication = KafkaBrokerPart.replication(config.getInt(HeatlabConfig.KAFKA_BROKERS));
     String props =
         String.join(
             "\n",
@@ -58,9 +93,9 @@ final class ConnectWorkerPart extends ProcessPart {
             "config.storage.topic=" + group + "-configs",
             "offset.storage.topic=" + group + "-offsets",
             "status.storage.topic=" + group + "-status",
-            "config.storage.replication.factor=1",
-            "offset.storage.replication.factor=1",
-            "status.storage.replication.factor=1",
+            "config.storage.replication.factor=" + replication,
+            "offset.storage.replication.factor=" + replication,
+            "status.storage.replication.factor=" + replication,
             "offset.storage.partitions=5",
             "status.storage.partitions=1",
             "key.converter=org.apache.kafka.connect.storage.StringConverter",
@@ -87,12 +122,15 @@ final class ConnectWorkerPart extends ProcessPart {
             "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
             "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider",
             "");
-    StackLayout.writeConfig(conf("connect.properties"), props);
+    StackLayout.writeConfig(conf(name + ".properties"), props);
   }
 
-  /** Creates or updates the landing connector (both profiles). */
+  /** Creates or updates the landing connector (both profiles; from the first worker). */
   @Override
   protected void provision() throws StackException {
+    if (node != 1) {
+      return;
+    }
     String name = config.getString(HeatlabConfig.LANDING_CONNECTOR);
     try {
       Path secrets = conf(LandingDeployment.SECRETS_FILE);
@@ -110,18 +148,19 @@ final class ConnectWorkerPart extends ProcessPart {
   @Override
   protected List<String> command() {
     return JavaCommand.mainClass(
-        "connect",
+        name,
         layout,
         config.getString(HeatlabConfig.CONNECT_HEAP),
         "org.apache.kafka.connect.cli.ConnectDistributed",
-        conf("connect.properties").toString());
+        conf(name + ".properties").toString());
   }
 
   /**
-   * e.g. "heatlab-landing RUNNING, tasks 2/2 RUNNING"; the worker is healthy whatever its
-   * connectors do.
+   * e.g. "heatlab-landing RUNNING, tasks 2/2 running" (in a group of workers: ", 1 on this
+   * worker"); the worker is healthy whatever its connectors do.
    */
   private String connectorStates() {
+    String self = URI.create(address).getAuthority(); // Connect's worker_id: host:port
     try {
       HttpProbe.Answer a = HttpProbe.get(address() + "/connectors?expand=status");
       JsonNode all = new ObjectMapper().readTree(a.body());
@@ -134,8 +173,10 @@ final class ConnectWorkerPart extends ProcessPart {
               e -> {
                 JsonNode st = e.getValue().path("status");
                 long running = 0;
+                long here = 0;
                 for (JsonNode t : st.path("tasks")) {
                   running += "RUNNING".equals(t.path("state").asText()) ? 1 : 0;
+                  here += self.equals(t.path("worker_id").asText()) ? 1 : 0;
                 }
                 states.add(
                     e.getKey()
@@ -145,7 +186,8 @@ final class ConnectWorkerPart extends ProcessPart {
                         + running
                         + "/"
                         + st.path("tasks").size()
-                        + " running");
+                        + " running"
+                        + (nodes == 1 ? "" : ", " + here + " on this worker"));
               });
       return String.join("; ", states);
     } catch (Exception e) {

@@ -21,6 +21,40 @@ public final class FreePorts {
 
   private FreePorts() {}
 
+  /**
+   * The first of {@code count} consecutive ports nothing listens on now (the nodes of one engine
+   * listen on a base port + n − 1).
+   */
+  public static synchronized int block(int count) {
+    if (count <= 1) {
+      return next();
+    }
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int base = ThreadLocalRandom.current().nextInt(FROM, TO + 2 - count);
+      boolean free = true;
+      for (int port = base; free && port < base + count; port++) {
+        free = !GIVEN.contains(port) && bindable(port);
+      }
+      if (free) {
+        for (int port = base; port < base + count; port++) {
+          GIVEN.add(port);
+        }
+        return base;
+      }
+    }
+    throw new IllegalStateException("No " + count + " consecutive free ports");
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(port));
+      return true;
+    } catch (IOException inUse) {
+      return false;
+    }
+  }
+
   /** A port nothing listens on now. */
   public static synchronized int next() {
     for (int attempt = 0; attempt < 100; attempt++) {

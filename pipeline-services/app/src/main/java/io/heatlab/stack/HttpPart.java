@@ -15,6 +15,7 @@ import io.heatlab.screens.ScreenRegistry;
 import io.heatlab.screens.ScreenTraffic;
 import io.heatlab.screens.ScreensHandler;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -26,6 +27,7 @@ import java.util.function.Supplier;
  */
 public final class HttpPart implements StackPart {
   private final StackEndpoints endpoints;
+  private final List<String> dependsOn;
   private final HeatlabHttpServer server;
   private final HeatmapService heatmaps;
   private final BatchHandler batches;
@@ -35,6 +37,13 @@ public final class HttpPart implements StackPart {
     ReadAccess access = new ReadAccess(ClientKeys.read(config), ClientKeys.write(config));
     this.heatmaps = HeatmapService.of(config, endpoints);
     this.batches = new BatchHandler(IngestSettings.from(config, endpoints), Clock.systemUTC());
+    List<String> deps = new ArrayList<>(KafkaBrokerPart.names(config));
+    deps.addAll(ConnectWorkerPart.names(config));
+    deps.addAll(List.of("storage", "clickhouse"));
+    if (config.embedded() && config.getInt(HeatlabConfig.INGEST_INSTANCES) > 0) {
+      deps.add(RedisPart.NAME); // it de-duplicates through the stack's Redis too
+    }
+    this.dependsOn = List.copyOf(deps);
     this.server =
         HeatlabHttpServer.of(config)
             .routes(IngestEndpoint.routes(batches), HeatlabHttpServer.Budget.INGEST)
@@ -54,13 +63,18 @@ public final class HttpPart implements StackPart {
   }
 
   @Override
+  public String role() {
+    return "HTTP: ingestion, heatmap API, pages, /healthz";
+  }
+
+  @Override
   public String address() {
     return endpoints.httpUrl();
   }
 
   @Override
   public List<String> dependsOn() {
-    return List.of("kafka", "connect", "storage", "clickhouse");
+    return dependsOn;
   }
 
   @Override

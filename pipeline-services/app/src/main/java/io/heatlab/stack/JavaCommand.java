@@ -32,9 +32,20 @@ public final class JavaCommand {
   /** {@code java <common flags> -cp <this classpath> mainClass args}. */
   static List<String> mainClass(
       String part, StackLayout layout, String heap, String mainClass, String... args) {
+    return withClasspath(part, layout, heap, classpath(), mainClass, args);
+  }
+
+  /** {@code java <common flags> -cp classpath mainClass args}. */
+  static List<String> withClasspath(
+      String part,
+      StackLayout layout,
+      String heap,
+      String classpath,
+      String mainClass,
+      String... args) {
     List<String> cmd = common(part, layout, heap);
     cmd.add("-cp");
-    cmd.add(classpath());
+    cmd.add(classpath);
     cmd.add(mainClass);
     cmd.addAll(List.of(args));
     return cmd;

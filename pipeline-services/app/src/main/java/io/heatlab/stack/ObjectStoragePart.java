@@ -56,6 +56,11 @@ final class ObjectStoragePart extends ProcessPart {
   }
 
   @Override
+  public String role() {
+    return "S3-compatible object storage";
+  }
+
+  @Override
   public String address() {
     return endpoints.storageEndpoint();
   }

@@ -7,6 +7,7 @@ import io.heatlab.rollup.WarmDriver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -30,6 +31,7 @@ public final class SparkDriverPart implements StackPart {
   private static final Duration WATCH = Duration.ofSeconds(2);
 
   private final SparkSettings settings;
+  private final List<String> dependsOn;
   private final WarmDriver.Locations files;
   private final ChildProcess child;
   private ScheduledExecutorService watchdog;
@@ -41,6 +43,9 @@ public final class SparkDriverPart implements StackPart {
 
   SparkDriverPart(HeatlabConfig config, StackLayout layout, StackEndpoints endpoints) {
     this.settings = SparkSettings.of(config, endpoints);
+    List<String> deps = new ArrayList<>(List.of("storage")); // it opens the bucket when it warms up
+    deps.addAll(SparkStandalonePart.workerNames(config)); // its executors run there
+    this.dependsOn = List.copyOf(deps);
     this.files = settings.driverFiles();
     this.child = new ChildProcess(NAME, layout);
   }
@@ -48,6 +53,11 @@ public final class SparkDriverPart implements StackPart {
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public String role() {
+    return "warm Spark driver (runs the rollups)";
   }
 
   @Override
@@ -61,7 +71,7 @@ public final class SparkDriverPart implements StackPart {
 
   @Override
   public List<String> dependsOn() {
-    return List.of("storage"); // it opens the bucket when it warms up
+    return dependsOn;
   }
 
   @Override

@@ -50,10 +50,7 @@ public final class SparkProbe {
   public static SparkProbe of(
       HeatlabConfig config, StackEndpoints endpoints, Supplier<Collection<RollupRun>> inFlight) {
     SparkSettings spark = SparkSettings.of(config, endpoints);
-    return new SparkProbe(
-        spark,
-        masterUi(spark.master(), config.getString(HeatlabConfig.ROLLUP_SPARK_MASTER_UI_URL)),
-        inFlight);
+    return new SparkProbe(spark, masterUi(spark.master(), config.sparkMasterUiUrl()), inFlight);
   }
 
   /**

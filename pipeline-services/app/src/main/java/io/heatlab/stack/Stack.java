@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +68,19 @@ public final class Stack implements AutoCloseable {
     this.layout = new StackLayout(config.dataDir());
     this.endpoints = StackEndpoints.of(config);
     List<StackPart> all = new ArrayList<>();
-    all.add(new KafkaBrokerPart(config, layout, endpoints));
+    for (int n = 1; n <= KafkaBrokerPart.names(config).size(); n++) {
+      all.add(new KafkaBrokerPart(config, layout, endpoints, n));
+    }
     all.add(new ObjectStoragePart(config, layout, endpoints));
     all.add(new ClickHousePart(config, layout, endpoints));
-    all.add(new ConnectWorkerPart(config, layout, endpoints));
+    for (int n = 1; n <= ConnectWorkerPart.names(config).size(); n++) {
+      all.add(new ConnectWorkerPart(config, layout, endpoints, n));
+    }
+    all.addAll(SparkStandalonePart.all(config, layout, endpoints));
     if (config.getBoolean(HeatlabConfig.ROLLUP_DRIVER_WARM)) {
       all.add(new SparkDriverPart(config, layout, endpoints));
     }
+    all.addAll(IngestInstancePart.all(config, layout));
     all.add(new HttpPart(config, endpoints, this::health));
     this.parts = List.copyOf(all);
   }
@@ -89,7 +96,7 @@ public final class Stack implements AutoCloseable {
     Map<String, String> resolved = new LinkedHashMap<>();
     for (String key : HeatlabConfig.PORTS) {
       if (config.getInt(key) == 0) {
-        resolved.put(key, String.valueOf(FreePorts.next()));
+        resolved.put(key, String.valueOf(FreePorts.block(config.portBlock(key))));
       }
     }
     return resolved.isEmpty() ? config : config.with(resolved);
@@ -109,6 +116,16 @@ public final class Stack implements AutoCloseable {
 
   public List<StackPart> parts() {
     return parts;
+  }
+
+  /**
+   * The nodes of one engine: the part named {@code engine} (one node, the embedded profile), or
+   * {@code engine-1} … {@code engine-N} (the cluster profile), node 1 first.
+   */
+  public List<StackPart> nodes(String engine) {
+    return parts.stream()
+        .filter(p -> p.name().equals(engine) || p.name().matches(Pattern.quote(engine) + "-\\d+"))
+        .toList();
   }
 
   public StackPart part(String name) {

@@ -35,6 +35,11 @@ public interface StackPart extends AutoCloseable {
   /** One of kafka, connect, storage, clickhouse, http. */
   String name();
 
+  /** What the part is, for people: e.g. "Kafka broker + KRaft controller, node 2 of 3". */
+  default String role() {
+    return name();
+  }
+
   /** What a client uses to reach the part: host:port for kafka, a URL for the others. */
   String address();
 

@@ -14,10 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The process that owns a running stack ({@code heatlab up --foreground}, or the detached process
@@ -35,6 +38,10 @@ public final class Supervisor {
   private static final List<String> PART_NAMES =
       List.of("connect", SparkDriverPart.NAME, "kafka", "storage", "clickhouse");
   private static final String MARKER = "heatlab";
+
+  /** The cluster profile's nodes (see {@link Nodes}). */
+  private static final Pattern NODE =
+      Pattern.compile("(kafka|connect|ingest|spark-worker)-\\d+|spark-master|redis");
 
   private Supervisor() {}
 
@@ -134,7 +141,7 @@ public final class Supervisor {
       ChildProcess.terminate(supervisor.get(), grace);
     }
     deleteQuietly(layout.supervisorPidFile());
-    for (String part : PART_NAMES) {
+    for (String part : staleCandidates(layout)) {
       Optional<Long> stale = new ChildProcess(part, layout).killStale();
       if (stale.isPresent()) {
         anything = true;
@@ -142,6 +149,29 @@ public final class Supervisor {
       }
     }
     return anything;
+  }
+
+  /**
+   * The parts whose pid files may name a leftover child: the embedded profile's in stopping order,
+   * then any other node recorded in the run directory (the cluster profile's kafka-2, ingest-1 …).
+   */
+  private static List<String> staleCandidates(StackLayout layout) {
+    List<String> names = new ArrayList<>(PART_NAMES);
+    try (Stream<Path> files = Files.list(layout.runDir())) {
+      files
+          .map(f -> f.getFileName().toString())
+          .filter(
+              f ->
+                  f.endsWith(".pid")
+                      && !f.equals(layout.supervisorPidFile().getFileName().toString()))
+          .map(f -> f.substring(0, f.length() - ".pid".length()))
+          .sorted()
+          .filter(n -> NODE.matcher(n).matches() && !names.contains(n))
+          .forEach(names::add);
+    } catch (IOException e) {
+      // no run directory: nothing recorded
+    }
+    return names;
   }
 
   /** The rollup scheduler of this stack (rollup.scheduler.enabled), logging each run's outcome. */

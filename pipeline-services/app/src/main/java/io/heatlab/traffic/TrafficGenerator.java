@@ -6,6 +6,7 @@ import io.heatlab.contract.EventCodec;
 import io.heatlab.contract.EventType;
 import io.heatlab.contract.PointerEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -44,7 +45,8 @@ public final class TrafficGenerator implements AutoCloseable {
   private final TrafficStats stats = new TrafficStats();
   private final Semaphore inFlight;
   private final HttpClient http;
-  private final String url;
+  private final List<String> urls;
+  private final AtomicLong nextUrl = new AtomicLong();
   private final ScheduledExecutorService scheduler;
   private final VirtualClient[] clients;
   private final AtomicLong nextClient = new AtomicLong();
@@ -70,7 +72,9 @@ public final class TrafficGenerator implements AutoCloseable {
   public TrafficGenerator(TrafficPlan plan) {
     this.plan = plan;
     this.inFlight = new Semaphore(plan.maxInFlight());
-    this.url = plan.baseUrl() + "/v1/batches";
+    // several servers (the cluster profile's ingestion services): each request to the next one
+    this.urls =
+        Arrays.stream(plan.baseUrl().split(",")).map(u -> u.strip() + "/v1/batches").toList();
     // Jetty's client (not the JDK's): non-blocking, one connection per request in flight, a few
     // threads — the JDK client capped this generator near 60k events/s at 256 in flight on two
     // cores, below what the server answers (docs/ingestion.md)
@@ -205,7 +209,7 @@ public final class TrafficGenerator implements AutoCloseable {
       stats.sent(batch.events());
     }
     long t0 = System.nanoTime();
-    http.newRequest(url)
+    http.newRequest(urls.get((int) (nextUrl.getAndIncrement() % urls.size())))
         .method(HttpMethod.POST)
         .timeout(30, TimeUnit.SECONDS)
         .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + plan.writeKey()))

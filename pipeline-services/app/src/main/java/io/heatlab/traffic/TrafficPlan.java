@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * What the traffic generator sends: {@link #of} with the defaults, then {@code with…} for what
  * differs.
  *
- * @param baseUrl the ingestion server, e.g. http://127.0.0.1:18080
+ * @param baseUrl the ingestion server, e.g. http://127.0.0.1:18080, or several separated by commas
+ *     (requests go to each in turn)
  * @param virtualClients simulated page sessions sending in turn (each with its own session_id and
  *     screen)
  * @param eventsPerSecond target rate; 0 = as fast as {@code maxInFlight} concurrent requests allow

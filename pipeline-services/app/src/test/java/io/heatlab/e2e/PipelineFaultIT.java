@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
-import io.heatlab.contract.LandedEvent;
-import io.heatlab.landing.HourPartition;
-import io.heatlab.landing.JsonLinesFormat;
+import io.heatlab.landing.LandedCount;
 import io.heatlab.landing.LandingIndex;
 import io.heatlab.landing.LandingLayout;
 import io.heatlab.landing.ObjectStore;
@@ -34,11 +32,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -308,51 +303,26 @@ class PipelineFaultIT {
     List<Instant> hours = Granularity.HOURLY.windows(from, to);
 
     // landed exactly once: every acknowledged event, no identity twice
-    Set<String> identities = new HashSet<>();
-    Map<String, TreeMap<Long, Integer>> attempts = new HashMap<>();
-    long rows = 0;
-    LandingIndex index = new LandingIndex(store, new LandingLayout(LandingLayout.DEFAULT_PREFIX));
-    JsonLinesFormat format = new JsonLinesFormat();
-    for (Instant h : hours) {
-      for (ObjectStore.Entry o : index.objects(HourPartition.of(h.toEpochMilli()))) {
-        for (LandedEvent e : format.decode(store.get(o.key()).orElseThrow())) {
-          if (e.clientId().equals(client)) {
-            rows++;
-            identities.add(
-                e.batchId()
-                    + "/"
-                    + e.eventTime()
-                    + "/"
-                    + e.xNorm()
-                    + "/"
-                    + e.yNorm()
-                    + "/"
-                    + e.eventType());
-            attempts
-                .computeIfAbsent(e.batchId(), b -> new TreeMap<>())
-                .merge(e.receivedAt(), 1, Integer::sum);
-          }
-        }
-      }
+    LandedCount landed =
+        LandedCount.of(
+            store,
+            new LandingIndex(store, new LandingLayout(LandingLayout.DEFAULT_PREFIX)),
+            client,
+            hours);
+    long rows = landed.rows();
+    long landedTwice = landed.batchesLandedTwice();
+    var attempts = landed.attempts();
+    assertThat(landed.partialBatches())
+        .as("%s: every batch landed whole (one transaction) each time", client)
+        .isEmpty();
+    if (landedOnce) {
+      attempts.forEach(
+          (b, a) ->
+              assertThat(a).as("%s: batch %s landed once: attempts %s", client, b, a).hasSize(1));
     }
-    long landedTwice = attempts.values().stream().filter(a -> a.size() > 1).count();
-    Map<String, Integer> distinctPerBatch = new HashMap<>(); // identities are "<batch>/…"
-    identities.forEach(
-        i -> distinctPerBatch.merge(i.substring(0, i.indexOf('/')), 1, Integer::sum));
-    attempts.forEach(
-        (b, a) -> {
-          assertThat(a.values())
-              .as(
-                  "%s: batch %s landed whole (one transaction) each time: attempts %s",
-                  client, b, a)
-              .allMatch(n -> n.equals(distinctPerBatch.get(b)));
-          if (landedOnce) {
-            assertThat(a).as("%s: batch %s landed once: attempts %s", client, b, a).hasSize(1);
-          }
-        });
-    assertThat(identities)
+    assertThat(landed.distinct())
         .as("%s: every acknowledged event landed", client)
-        .hasSize((int) accepted);
+        .isEqualTo(accepted);
     if (landedOnce) {
       assertThat(rows).as("%s: landed exactly once", client).isEqualTo(accepted);
     } else {
@@ -399,7 +369,7 @@ class PipelineFaultIT {
         "%s: accepted %,d = landed (distinct) %,d = Σ hourly %,d = Σ daily %,d = Σ weekly %,d%n",
         client,
         accepted,
-        identities.size(),
+        landed.distinct(),
         HeatmapQuery.total(jdbc, Granularity.HOURLY, client, from, to),
         HeatmapQuery.total(
             jdbc,

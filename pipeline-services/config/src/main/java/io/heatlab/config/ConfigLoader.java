@@ -96,13 +96,13 @@ public final class ConfigLoader {
   private static Map<String, String> profileFile(String profile) {
     if (!profile.matches("[a-z0-9-]+")) {
       throw new IllegalArgumentException(
-          "Profile '" + profile + "' is not a profile name: use embedded or compose");
+          "Profile '" + profile + "' is not a profile name: use embedded, cluster or compose");
     }
     String resource = "conf/" + profile + ".properties";
     try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalArgumentException(
-            "Unknown profile '" + profile + "': use embedded or compose");
+            "Unknown profile '" + profile + "': use embedded, cluster or compose");
       }
       Properties props = new Properties();
       props.load(in);

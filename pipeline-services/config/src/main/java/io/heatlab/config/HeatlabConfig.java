@@ -113,6 +113,20 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String INGEST_DEDUP_TTL_MS = "ingest.dedup.ttl.ms";
   public static final String INGEST_REDIS_URL = "ingest.dedup.redis.url";
 
+  public static final String KAFKA_BROKERS = "kafka.brokers";
+  public static final String CONNECT_WORKERS = "connect.workers";
+  public static final String SPARK_WORKERS = "spark.workers";
+  public static final String SPARK_MASTER_PORT = "spark.master.port";
+  public static final String SPARK_MASTER_UI_PORT = "spark.master.ui.port";
+  public static final String SPARK_WORKER_PORT = "spark.worker.port";
+  public static final String SPARK_WORKER_CORES = "spark.worker.cores";
+  public static final String SPARK_WORKER_MEMORY = "spark.worker.memory";
+  public static final String SPARK_DAEMON_HEAP = "spark.daemon.heap";
+  public static final String INGEST_INSTANCES = "ingest.instances";
+  public static final String INGEST_PORT = "ingest.port";
+  public static final String INGEST_HEAP = "ingest.heap";
+  public static final String REDIS_PORT = "redis.port";
+
   public static final String ROLLUP_SPARK_MASTER = "rollup.spark.master";
   public static final String ROLLUP_SPARK_MASTER_UI_URL = "rollup.spark.master.ui.url";
   public static final String ROLLUP_SPARK_DRIVER_MEMORY = "rollup.spark.driver.memory";
@@ -165,7 +179,12 @@ public final class HeatlabConfig extends AbstractConfig {
           STORAGE_PORT,
           CLICKHOUSE_HTTP_PORT,
           CLICKHOUSE_TCP_PORT,
-          HTTP_PORT);
+          HTTP_PORT,
+          SPARK_MASTER_PORT,
+          SPARK_MASTER_UI_PORT,
+          SPARK_WORKER_PORT,
+          INGEST_PORT,
+          REDIS_PORT);
 
   public static final ConfigDef DEFINITION =
       new ConfigDef()
@@ -174,7 +193,7 @@ public final class HeatlabConfig extends AbstractConfig {
               Type.STRING,
               "embedded",
               Importance.HIGH,
-              "Profile name: 'embedded' runs every part on this machine, 'compose' points at external endpoints.")
+              "Profile name: 'embedded' runs every part on this machine, 'cluster' the production topology on this machine (3 Kafka nodes, 2 Connect workers, a Spark master and 2 workers, 2 ingestion services and Redis), 'compose' points at external endpoints.")
           .define(
               DATA_DIR,
               Type.STRING,
@@ -412,6 +431,7 @@ public final class HeatlabConfig extends AbstractConfig {
                 + " it from its environment, HEATLAB_LANDING_STORAGE_SECRET_KEY).");
     IngestDefinitions.define(DEFINITION);
     RollupDefinitions.define(DEFINITION);
+    ClusterDefinitions.define(DEFINITION);
   }
 
   HeatlabConfig(Map<String, String> values) {
@@ -437,6 +457,58 @@ public final class HeatlabConfig extends AbstractConfig {
 
   public boolean embedded() {
     return getBoolean(STACK_EMBEDDED);
+  }
+
+  /**
+   * How many consecutive ports a {@link #PORTS} setting stands for: one per node of its engine
+   * (node n on the setting + n − 1), at least one.
+   */
+  public int portBlock(String portKey) {
+    int nodes =
+        switch (portKey) {
+          case KAFKA_PORT, KAFKA_CONTROLLER_PORT -> getInt(KAFKA_BROKERS);
+          case CONNECT_PORT -> getInt(CONNECT_WORKERS);
+          case SPARK_WORKER_PORT -> getInt(SPARK_WORKERS);
+          case INGEST_PORT -> getInt(INGEST_INSTANCES);
+          default -> 1;
+        };
+    return Math.max(1, nodes);
+  }
+
+  /**
+   * Whether this stack runs its own Spark standalone master and workers ({@link #SPARK_WORKERS}).
+   */
+  public boolean runsSparkCluster() {
+    return embedded() && getInt(SPARK_WORKERS) > 0;
+  }
+
+  /**
+   * The Spark master rollups run on: the stack's own standalone master when it runs one, else
+   * {@link #ROLLUP_SPARK_MASTER}.
+   */
+  public String sparkMaster() {
+    return runsSparkCluster()
+        ? "spark://127.0.0.1:" + getInt(SPARK_MASTER_PORT)
+        : getString(ROLLUP_SPARK_MASTER);
+  }
+
+  /** The web UI of {@link #sparkMaster()}'s master as configured ("" = derived or none). */
+  public String sparkMasterUiUrl() {
+    return runsSparkCluster()
+        ? "http://127.0.0.1:" + getInt(SPARK_MASTER_UI_PORT)
+        : getString(ROLLUP_SPARK_MASTER_UI_URL);
+  }
+
+  /**
+   * The de-duplication store's URL: {@link #INGEST_REDIS_URL}, else the stack's own Redis when it
+   * runs ingestion instances, else "" (in-process). Never log what this returns.
+   */
+  public String dedupRedisUrl() {
+    String url = secret(INGEST_REDIS_URL);
+    if (url.isBlank() && embedded() && getInt(INGEST_INSTANCES) > 0) {
+      return "redis://127.0.0.1:" + getInt(REDIS_PORT);
+    }
+    return url;
   }
 
   /** The clear text of a {@link Type#PASSWORD} setting. Never log what this returns. */
@@ -534,10 +606,19 @@ public final class HeatlabConfig extends AbstractConfig {
 
   /** This config with some values replaced (e.g. free ports resolved). */
   public HeatlabConfig with(Map<String, String> replacements) {
+    Map<String, String> values = givenValues();
+    values.putAll(replacements);
+    return new HeatlabConfig(values);
+  }
+
+  /**
+   * Every value given to this config (not the defaults), secrets in clear text: what a child
+   * process of the stack is configured with (a file only its owner reads). Never log it.
+   */
+  public Map<String, String> givenValues() {
     Map<String, String> values = new LinkedHashMap<>();
     originals()
         .forEach((k, v) -> values.put(k, v instanceof Password p ? p.value() : String.valueOf(v)));
-    values.putAll(replacements);
-    return new HeatlabConfig(values);
+    return values;
   }
 }

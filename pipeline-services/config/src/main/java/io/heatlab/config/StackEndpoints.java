@@ -2,6 +2,8 @@ package io.heatlab.config;
 
 import io.heatlab.landing.MinioObjectStore;
 import io.heatlab.landing.ObjectStore;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where each part is reached, derived once from the configuration: the embedded parts on loopback
@@ -26,7 +28,7 @@ public record StackEndpoints(
         pick(
             embedded,
             c.getString(HeatlabConfig.KAFKA_BOOTSTRAP),
-            LOOPBACK + ":" + c.getInt(HeatlabConfig.KAFKA_PORT)),
+            String.join(",", loopbacks(c, HeatlabConfig.KAFKA_PORT, ""))),
         stripSlash(
             pick(
                 embedded,
@@ -53,6 +55,19 @@ public record StackEndpoints(
         c.getString(HeatlabConfig.STORAGE_ACCESS_KEY),
         c.secret(HeatlabConfig.STORAGE_SECRET_KEY),
         c.getString(HeatlabConfig.STORAGE_BUCKET));
+  }
+
+  /**
+   * {@code prefix + 127.0.0.1:port} of every node of an embedded engine whose nodes listen on
+   * {@code portKey} + n − 1 ({@link HeatlabConfig#portBlock}), node 1 first.
+   */
+  public static List<String> loopbacks(HeatlabConfig c, String portKey, String prefix) {
+    int base = c.getInt(portKey);
+    List<String> all = new ArrayList<>();
+    for (int n = 0; n < c.portBlock(portKey); n++) {
+      all.add(prefix + LOOPBACK + ":" + (base + n));
+    }
+    return all;
   }
 
   private static String pick(boolean embedded, String external, String local) {

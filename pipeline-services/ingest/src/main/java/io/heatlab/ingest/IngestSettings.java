@@ -56,7 +56,7 @@ public record IngestSettings(
             ownOrigins(endpoints.httpUrl())),
         ScreenPatterns.parse(c.getString(HeatlabConfig.INGEST_SCREEN_PATTERNS)),
         Duration.ofMillis(c.getLong(HeatlabConfig.INGEST_DEDUP_TTL_MS)),
-        c.secret(HeatlabConfig.INGEST_REDIS_URL),
+        c.dedupRedisUrl(),
         "heatlab-ingest-"
             + (c.getString(HeatlabConfig.INGEST_INSTANCE_ID).isBlank()
                 ? hostName() + "-" + c.getInt(HeatlabConfig.HTTP_PORT)

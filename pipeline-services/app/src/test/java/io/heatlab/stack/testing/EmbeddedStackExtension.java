@@ -46,6 +46,7 @@ public final class EmbeddedStackExtension
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStackExtension.class);
 
   private final Map<String, String> overrides = new LinkedHashMap<>();
+  private String profile = "embedded";
   private Path dataDir;
   private Stack stack;
 
@@ -60,6 +61,15 @@ public final class EmbeddedStackExtension
     overrides.put(HeatlabConfig.ROLLUP_DRIVER_WARM, "false");
     overrides.put(
         HeatlabConfig.ROLLUP_DRIVER_WARMUP_EVENTS, "20000"); // where it is on: test data is small
+  }
+
+  /**
+   * Starts the stack of another profile that runs on this machine ({@code cluster}), from its real
+   * profile file, with the same overrides (free ports, temp data).
+   */
+  public EmbeddedStackExtension profile(String name) {
+    this.profile = name;
+    return this;
   }
 
   /** Overrides one setting for this test class's stack. */
@@ -85,15 +95,21 @@ public final class EmbeddedStackExtension
    * ignored.
    */
   public static HeatlabConfig testConfig(Path dataDir, Map<String, String> overrides) {
+    return testConfig("embedded", dataDir, overrides);
+  }
+
+  /** The same for {@code profile}. */
+  public static HeatlabConfig testConfig(
+      String profile, Path dataDir, Map<String, String> overrides) {
     Map<String, String> values = new LinkedHashMap<>(overrides);
     values.put(HeatlabConfig.DATA_DIR, dataDir.toString());
-    return ConfigLoader.load("embedded", null, Map.of()).with(values);
+    return ConfigLoader.load(profile, null, Map.of()).with(values);
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException, StackException {
     dataDir = Files.createTempDirectory("heatlab-stack-");
-    stack = Stack.create(testConfig(dataDir, overrides));
+    stack = Stack.create(testConfig(profile, dataDir, overrides));
     long t0 = System.nanoTime();
     stack.start(
         new Stack.StartListener() {
