@@ -52,7 +52,7 @@ class ConfigLoaderTest {
   void unknownProfileIsRejectedWithTheChoices() {
     assertThatThrownBy(() -> ConfigLoader.load("prod", null, Map.of()))
         .hasMessageContaining("Unknown profile 'prod'")
-        .hasMessageContaining("embedded or compose");
+        .hasMessageContaining("embedded, cluster or compose");
   }
 
   @Test
