@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       KeysCommand.class,
       ScreensCommand.class,
-      SparkHistoryCommand.class
+      SparkHistoryCommand.class,
+      DrillCommand.class
     },
     footer = {
       "",
