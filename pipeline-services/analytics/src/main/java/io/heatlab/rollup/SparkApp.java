@@ -179,7 +179,7 @@ final class SparkApp implements RollupApp {
             .setConf("spark.hadoop.fs.s3a.attempts.maximum", "3")
             .setConf("spark.hadoop.fs.s3a.retry.limit", "3")
             .addAppArgs(args.toArray(new String[0]));
-    if (s.master().startsWith("local")) {
+    if (s.loopbackOnly()) { // local, or the stack's own cluster: every node on loopback
       launcher
           .setConf("spark.driver.bindAddress", "127.0.0.1")
           .setConf("spark.driver.host", "127.0.0.1");

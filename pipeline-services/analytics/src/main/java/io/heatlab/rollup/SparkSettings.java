@@ -40,7 +40,7 @@ public record SparkSettings(
             HeatlabConfig.STORAGE_SECRET_KEY);
     return new SparkSettings(
         c.sparkMaster(),
-        c.getString(HeatlabConfig.ROLLUP_SPARK_DRIVER_HOST),
+        driverHost(c),
         c.getString(HeatlabConfig.ROLLUP_SPARK_DRIVER_MEMORY),
         c.getString(HeatlabConfig.ROLLUP_SPARK_EXECUTOR_MEMORY),
         c.getInt(HeatlabConfig.ROLLUP_SPARK_SHUFFLE_PARTITIONS),
@@ -59,6 +59,20 @@ public record SparkSettings(
         c.getInt(HeatlabConfig.ROLLUP_DRIVER_WARMUP_EVENTS),
         WarmDriver.Locations.of(c.dataDir().toAbsolutePath().normalize()),
         Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_SPARK_EVENTLOG_RETENTION_MS)));
+  }
+
+  /**
+   * {@code rollup.spark.driver.host}; on the stack's own Spark cluster (every node on loopback)
+   * 127.0.0.1, so the driver listens there only.
+   */
+  private static String driverHost(HeatlabConfig c) {
+    String host = c.getString(HeatlabConfig.ROLLUP_SPARK_DRIVER_HOST);
+    return host.isBlank() && c.runsSparkCluster() ? "127.0.0.1" : host;
+  }
+
+  /** Whether the driver runs on this machine's loopback alone (local, or the stack's cluster). */
+  public boolean loopbackOnly() {
+    return master.startsWith("local") || "127.0.0.1".equals(driverHost);
   }
 
   /** The same settings, every run launching its own application (benchmarks: the cold path). */

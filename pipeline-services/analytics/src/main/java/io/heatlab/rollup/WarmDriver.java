@@ -86,7 +86,7 @@ public final class WarmDriver {
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
     Map<String, String> env = new HashMap<>(Map.of(TOKEN_ENV, token));
-    if (s.master().startsWith("local")) {
+    if (s.loopbackOnly()) {
       env.put("SPARK_LOCAL_IP", "127.0.0.1"); // Spark's UI binds there (else on every interface)
     }
     SparkLauncher launcher =

@@ -63,7 +63,8 @@ public final class SparkDriverPart implements StackPart {
   @Override
   public String address() {
     try {
-      return "127.0.0.1:" + Files.readString(files.endpoint()).trim();
+      // the endpoint file: the port, then the Spark UI's URL
+      return "127.0.0.1:" + Files.readString(files.endpoint()).strip().split("\\R")[0].strip();
     } catch (IOException e) {
       return "127.0.0.1 (port chosen when warm)";
     }

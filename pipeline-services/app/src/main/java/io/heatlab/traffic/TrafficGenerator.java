@@ -205,11 +205,16 @@ public final class TrafficGenerator implements AutoCloseable {
   }
 
   private void send(Batch batch, int attempt) {
+    send(batch, attempt, (int) (nextUrl.getAndIncrement() % urls.size()));
+  }
+
+  /** One attempt at server {@code server} of {@link #urls}. */
+  private void send(Batch batch, int attempt, int server) {
     if (attempt == 0) {
       stats.sent(batch.events());
     }
     long t0 = System.nanoTime();
-    http.newRequest(urls.get((int) (nextUrl.getAndIncrement() % urls.size())))
+    http.newRequest(urls.get(server))
         .method(HttpMethod.POST)
         .timeout(30, TimeUnit.SECONDS)
         .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + plan.writeKey()))
@@ -226,7 +231,10 @@ public final class TrafficGenerator implements AutoCloseable {
               if (retry) {
                 stats.retried();
                 long delayMs = retryDelayMs(response, attempt);
-                scheduler.schedule(() -> send(batch, attempt + 1), delayMs, TimeUnit.MILLISECONDS);
+                // no answer at all (a server down): the retry goes to the next server
+                int next = status == -1 ? (server + 1) % urls.size() : server;
+                scheduler.schedule(
+                    () -> send(batch, attempt + 1, next), delayMs, TimeUnit.MILLISECONDS);
                 return; // keeps its in-flight slot until it is answered for good
               }
               if (status != 202) {
