@@ -26,11 +26,13 @@ import io.heatlab.console.storage.StorageModel;
 import io.heatlab.console.storage.StorageView;
 import io.heatlab.console.traffic.TrafficModel;
 import io.heatlab.console.traffic.TrafficView;
+import io.heatlab.stack.StackPart;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 
@@ -62,7 +64,11 @@ public final class ConsoleWindow {
   private final ConsoleShell shell;
 
   public ConsoleWindow(ConsoleContext context, ConsolePrefs prefs, Consumer<String> openInBrowser) {
-    health = new StackHealthModel(context::health);
+    health =
+        new StackHealthModel(context::health)
+            .withRoles(
+                context.stack().parts().stream()
+                    .collect(Collectors.toMap(StackPart::name, StackPart::role)));
     pipeline = new PipelineModel(context);
     overview = new OverviewView(health, pipeline);
     kafkaModel = new KafkaModel(context, Duration.ofSeconds(3));

@@ -34,7 +34,8 @@ public final class OverviewView extends ConsoleView {
     this.pipeline = pipeline;
     TableView<PartHealth> table = new TableView<>(health.parts());
     table.setId("parts");
-    table.getColumns().add(column("Part", PartHealth::name, 100));
+    table.getColumns().add(column("Part", PartHealth::name, 115));
+    table.getColumns().add(column("Role", h -> health.role(h.name()), 200));
     TableColumn<PartHealth, String> state = column("State", h -> h.state().json(), 90);
     state.setCellFactory(
         c ->

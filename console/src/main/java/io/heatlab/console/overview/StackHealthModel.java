@@ -3,6 +3,7 @@ package io.heatlab.console.overview;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.stack.PartHealth;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -23,6 +24,7 @@ public final class StackHealthModel {
   private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("probing…");
   private final ScheduledService<List<PartHealth>> poller;
   private final Failure failure = new Failure(this::restart);
+  private Map<String, String> roles = Map.of();
 
   public StackHealthModel(Supplier<List<PartHealth>> probe) {
     poller =
@@ -67,6 +69,17 @@ public final class StackHealthModel {
 
   public ObservableList<PartHealth> parts() {
     return parts;
+  }
+
+  /** What each part is (name → role, e.g. "Kafka broker + KRaft controller, node 2 of 3"). */
+  public StackHealthModel withRoles(Map<String, String> roles) {
+    this.roles = Map.copyOf(roles);
+    return this;
+  }
+
+  /** The role of the part {@code name}, or "" if unknown. */
+  public String role(String name) {
+    return roles.getOrDefault(name, "");
   }
 
   public ReadOnlyStringProperty summary() {

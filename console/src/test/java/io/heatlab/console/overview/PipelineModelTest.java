@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javafx.scene.Parent;
 import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,7 +195,9 @@ class PipelineModelTest {
             List.of(
                 PartHealth.healthy("kafka", "127.0.0.1:9092", "1 broker"),
                 PartHealth.unhealthy("storage", "http://127.0.0.1:9000", "connection refused")));
-    StackHealthModel health = new StackHealthModel(() -> List.copyOf(probed));
+    StackHealthModel health =
+        new StackHealthModel(() -> List.copyOf(probed))
+            .withRoles(Map.of("kafka", "Kafka broker + KRaft controller, node 2 of 3"));
     Parent[] root = new Parent[1];
     FxTesting.run(
         () -> {
@@ -203,6 +206,10 @@ class PipelineModelTest {
         });
     TableView<?> parts = (TableView<?>) root[0].lookup("#parts");
     await(() -> parts.getItems().size() == 2);
+    TableColumn<?, ?> role = parts.getColumns().get(1);
+    assertThat(role.getText()).isEqualTo("Role");
+    assertThat(role.getCellData(0)).isEqualTo("Kafka broker + KRaft controller, node 2 of 3");
+    assertThat(role.getCellData(1)).isEqualTo("");
     Label summary = (Label) root[0].lookup("#summary");
     await(() -> summary.getText().startsWith("1 of 2 parts healthy — storage not"));
 
