@@ -99,10 +99,12 @@ public final class ConsoleWindow {
     alertsModel =
         new AlertsModel(
             new Alerts(
-                new Alerts.Thresholds(
-                    Duration.ofMillis(config.getLong(HeatlabConfig.ALERTS_LAG_BEHIND_MS)),
-                    Duration.ofMillis(config.getLong(HeatlabConfig.CONSOLE_FRESHNESS_THRESHOLD_MS)),
-                    Duration.ofMillis(config.getLong(HeatlabConfig.ALERTS_RESTART_WINDOW_MS)))),
+                    new Alerts.Thresholds(
+                        Duration.ofMillis(config.getLong(HeatlabConfig.ALERTS_LAG_BEHIND_MS)),
+                        Duration.ofMillis(
+                            config.getLong(HeatlabConfig.CONSOLE_FRESHNESS_THRESHOLD_MS)),
+                        Duration.ofMillis(config.getLong(HeatlabConfig.ALERTS_RESTART_WINDOW_MS))))
+                .logsIn(context.stack().layout().logDir().toString()),
             health.parts(),
             kafkaModel.groups(),
             pipeline.status(),

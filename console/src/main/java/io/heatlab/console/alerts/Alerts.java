@@ -69,9 +69,16 @@ public final class Alerts {
   private final Deque<Alert> history = new ArrayDeque<>();
   private final Map<String, Integer> restartsSeen = new HashMap<>();
   private final Map<String, Instant> restartedAt = new HashMap<>();
+  private String logDir = "var/log";
 
   public Alerts(Thresholds thresholds) {
     this.thresholds = thresholds;
+  }
+
+  /** Where the stack's part logs are (named in a restart's cause); var/log by default. */
+  public Alerts logsIn(String dir) {
+    this.logDir = dir;
+    return this;
   }
 
   public Thresholds thresholds() {
@@ -111,7 +118,7 @@ public final class Alerts {
                 "part-restarted:" + h.name(),
                 Severity.WARNING,
                 h.name() + " was restarted by the supervisor (" + restarts + "× in all)",
-                h.detail() + " — why it died: var/log/" + h.name() + ".log"));
+                h.detail() + " — why it died: " + logDir + "/" + h.name() + ".log"));
       }
     }
     return apply("part-", at, found);

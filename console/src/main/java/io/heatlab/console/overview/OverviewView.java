@@ -35,7 +35,7 @@ public final class OverviewView extends ConsoleView {
     TableView<PartHealth> table = new TableView<>(health.parts());
     table.setId("parts");
     table.getColumns().add(column("Part", PartHealth::name, 115));
-    table.getColumns().add(column("Role", h -> health.role(h.name()), 200));
+    table.getColumns().add(column("Role", h -> health.role(h.name()), 250));
     TableColumn<PartHealth, String> state = column("State", h -> h.state().json(), 90);
     state.setCellFactory(
         c ->
@@ -51,7 +51,7 @@ public final class OverviewView extends ConsoleView {
               }
             });
     table.getColumns().add(state);
-    table.getColumns().add(column("Address", PartHealth::address, 220));
+    table.getColumns().add(column("Address", PartHealth::address, 190));
     table.getColumns().add(column("Uptime", OverviewView::uptime, 90));
     table
         .getColumns()
