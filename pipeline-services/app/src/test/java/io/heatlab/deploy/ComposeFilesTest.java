@@ -50,13 +50,17 @@ class ComposeFilesTest {
     assertThat(services.fieldNames())
         .toIterable()
         .contains(
-            "kafka",
-            "connect",
+            "kafka-1",
+            "kafka-2",
+            "kafka-3",
+            "connect-1",
+            "connect-2",
             "minio",
             "minio-init",
             "clickhouse",
             "spark-master",
-            "spark-worker",
+            "spark-worker-1",
+            "spark-worker-2",
             "heatlab",
             "ingest",
             "redis",
@@ -95,6 +99,52 @@ class ComposeFilesTest {
   }
 
   /** The balancer is the only service published on every interface; operator ports on loopback. */
+  /**
+   * The cluster profile's topology (docs/cluster.md): 3 Kafka nodes of one quorum, every topic
+   * replicated 3 times with min.insync.replicas 2; 2 Connect workers of one group, each advertising
+   * its own address; 2 Spark workers; 2 ingestion replicas.
+   */
+  @Test
+  void theTopologyIsTheClusterProfiles() throws Exception {
+    JsonNode services = compose().get("services");
+    Set<String> nodeIds = new HashSet<>();
+    for (String broker : List.of("kafka-1", "kafka-2", "kafka-3")) {
+      Map<String, String> env = environment(services.path(broker));
+      nodeIds.add(env.get("KAFKA_NODE_ID"));
+      assertThat(env)
+          .containsEntry(
+              "KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093")
+          .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", "3")
+          .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", "2")
+          .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "3")
+          .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "3")
+          .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2")
+          .containsEntry("CLUSTER_ID", "${KAFKA_CLUSTER_ID}");
+      assertThat(env.get("KAFKA_ADVERTISED_LISTENERS"))
+          .startsWith("INTERNAL://" + broker + ":19092,");
+    }
+    assertThat(nodeIds).containsExactlyInAnyOrder("1", "2", "3");
+    assertThat(environment(services.path("heatlab")))
+        .containsEntry(
+            "HEATLAB_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:19092,kafka-2:19092,kafka-3:19092")
+        .containsEntry("HEATLAB_KAFKA_REPLICATION_FACTOR", "3");
+    Properties connect = new Properties();
+    try (var in =
+        Files.newBufferedReader(COMPOSE.resolve("connect/connect-distributed.properties"))) {
+      connect.load(in);
+    }
+    assertThat(connect)
+        .containsEntry("config.storage.replication.factor", "3")
+        .containsEntry("offset.storage.replication.factor", "3")
+        .containsEntry("status.storage.replication.factor", "3")
+        .containsEntry("listeners", "http://:8083")
+        .doesNotContainKey("rest.advertised.host.name");
+    assertThat(services.has("connect-1") && services.has("connect-2")).isTrue();
+    assertThat(services.path("spark-worker-2").path("entrypoint"))
+        .isEqualTo(services.path("spark-worker-1").path("entrypoint"));
+    assertThat(services.path("ingest").path("deploy").path("replicas").asInt()).isEqualTo(2);
+  }
+
   @Test
   void onlyTheBalancerIsPublicAndOperatorPortsAreOnLoopback() throws Exception {
     JsonNode services = compose().get("services");
@@ -119,7 +169,14 @@ class ComposeFilesTest {
                         }));
     assertThat(published)
         .as("Connect's REST API, heatlab, the ingest replicas and Redis publish nothing")
-        .doesNotContain("connect", "heatlab", "ingest", "redis", "spark-worker")
+        .doesNotContain(
+            "connect-1",
+            "connect-2",
+            "heatlab",
+            "ingest",
+            "redis",
+            "spark-worker-1",
+            "spark-worker-2")
         .contains("balancer");
     assertThat(services.path("ingest").has("container_name"))
         .as("ingest scales: no fixed container name")
@@ -214,8 +271,10 @@ class ComposeFilesTest {
         .containsEntry("HEATLAB_ROLLUP_SPARK_STORAGE_ACCESS_KEY", "heatlab-spark")
         .containsEntry("HEATLAB_CLICKHOUSE_USER", "heatlab_writer")
         .containsEntry("HEATLAB_QUERY_CLICKHOUSE_USER", "heatlab_reader");
-    assertThat(services.path("spark-worker").path("environment").path("AWS_ACCESS_KEY_ID").asText())
-        .isEqualTo("heatlab-spark");
+    for (String worker : List.of("spark-worker-1", "spark-worker-2")) {
+      assertThat(services.path(worker).path("environment").path("AWS_ACCESS_KEY_ID").asText())
+          .isEqualTo("heatlab-spark");
+    }
     assertThat(environment(services.path("ingest")).keySet().toString())
         .as("ingest holds no storage, ClickHouse or read credential")
         .doesNotContain("STORAGE", "CLICKHOUSE", "READ_KEYS");
@@ -275,15 +334,17 @@ class ComposeFilesTest {
           .isEmpty();
       assertThat(provider.get("").data()).containsOnlyKeys("HEATLAB_LANDING_STORAGE_SECRET_KEY");
     }
-    assertThat(
-            compose()
-                .path("services")
-                .path("connect")
-                .path("environment")
-                .path("KAFKA_OPTS")
-                .asText())
-        .contains(
-            "-Dorg.apache.kafka.automatic.config.providers=org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+    for (String connectWorker : List.of("connect-1", "connect-2")) {
+      assertThat(
+              compose()
+                  .path("services")
+                  .path(connectWorker)
+                  .path("environment")
+                  .path("KAFKA_OPTS")
+                  .asText())
+          .contains(
+              "-Dorg.apache.kafka.automatic.config.providers=org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+    }
   }
 
   /** A service's environment (merge keys such as {@code <<: *ingest-env} applied). */

@@ -17,7 +17,35 @@ class ConfigLoaderTest {
     assertThat(config.profile()).isEqualTo("embedded");
     assertThat(config.embedded()).isTrue();
     assertThat(config.getInt(HeatlabConfig.KAFKA_PORT)).isEqualTo(19092);
-    assertThat(config.secret(HeatlabConfig.INGEST_WRITE_KEYS)).isEqualTo("demo=demo-write-key");
+    assertThat(config.secret(HeatlabConfig.INGEST_WRITE_KEYS))
+        .isEqualTo("demo=demo-write-key,drill=drill-write-key");
+    assertThat(config.sparkMaster()).isEqualTo("local[*]");
+    assertThat(config.dedupRedisUrl()).isEmpty();
+    assertThat(config.portBlock(HeatlabConfig.KAFKA_PORT)).isEqualTo(1);
+    assertThat(StackEndpoints.of(config).kafkaBootstrap()).isEqualTo("127.0.0.1:19092");
+  }
+
+  @Test
+  void clusterProfileRunsSeveralNodesOfEachEngineOnItsOwnPorts() {
+    HeatlabConfig config = ConfigLoader.load("cluster", null, Map.of());
+    assertThat(config.embedded()).isTrue();
+    assertThat(config.getInt(HeatlabConfig.KAFKA_BROKERS)).isEqualTo(3);
+    assertThat(config.portBlock(HeatlabConfig.KAFKA_PORT)).isEqualTo(3);
+    assertThat(config.portBlock(HeatlabConfig.CONNECT_PORT)).isEqualTo(2);
+    assertThat(config.portBlock(HeatlabConfig.INGEST_PORT)).isEqualTo(2);
+    assertThat(config.portBlock(HeatlabConfig.HTTP_PORT)).isEqualTo(1);
+    assertThat(StackEndpoints.of(config).kafkaBootstrap())
+        .isEqualTo("127.0.0.1:29092,127.0.0.1:29093,127.0.0.1:29094");
+    assertThat(StackEndpoints.loopbacks(config, HeatlabConfig.CONNECT_PORT, "http://"))
+        .containsExactly("http://127.0.0.1:28083", "http://127.0.0.1:28084");
+    assertThat(config.sparkMaster()).isEqualTo("spark://127.0.0.1:27077");
+    assertThat(config.sparkMasterUiUrl()).isEqualTo("http://127.0.0.1:28090");
+    assertThat(config.dedupRedisUrl()).isEqualTo("redis://127.0.0.1:26379");
+    assertThat(config.dataDir().toString()).endsWith("var/cluster");
+    // the same settings where the stack is someone else's: one external cluster, nothing derived
+    HeatlabConfig external = config.with(Map.of(HeatlabConfig.STACK_EMBEDDED, "false"));
+    assertThat(external.sparkMaster()).isEqualTo("local[*]");
+    assertThat(external.dedupRedisUrl()).isEmpty();
   }
 
   @Test
@@ -35,7 +63,8 @@ class ConfigLoaderTest {
   void profileComesFromTheEnvironmentWhenNotGiven() {
     HeatlabConfig config = ConfigLoader.load(null, null, Map.of("HEATLAB_PROFILE", "compose"));
     assertThat(config.embedded()).isFalse();
-    assertThat(config.getString(HeatlabConfig.KAFKA_BOOTSTRAP)).isEqualTo("127.0.0.1:9092");
+    assertThat(config.getString(HeatlabConfig.KAFKA_BOOTSTRAP))
+        .isEqualTo("127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9095");
   }
 
   @Test
