@@ -2,7 +2,6 @@ package io.heatlab.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.landing.LandedCount;
 import io.heatlab.landing.LandingIndex;
@@ -19,10 +18,9 @@ import io.heatlab.stack.ConsumerLag;
 import io.heatlab.stack.FreePorts;
 import io.heatlab.stack.StackPart;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
+import io.heatlab.stack.testing.FaultTraffic;
 import io.heatlab.stack.testing.IngestProcess;
 import io.heatlab.stack.testing.RedisServer;
-import io.heatlab.traffic.TrafficGenerator;
-import io.heatlab.traffic.TrafficPlan;
 import io.heatlab.traffic.TrafficStats;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -255,27 +253,7 @@ class PipelineFaultIT {
   private static TrafficStats.Snapshot trafficWith(
       String client, String url, int rate, Duration duration, ThrowingRunnable fault)
       throws Exception {
-    TrafficPlan plan =
-        TrafficPlan.of(url, client, client + "-key", ScreenCatalog.load().screens())
-            .withClients(10)
-            .withRate(rate)
-            .withDuration(duration)
-            .withBackfillHours(0.9)
-            .withMaxInFlight(rate > 2000 ? 128 : 32)
-            .withSeed(client.hashCode());
-    try (TrafficGenerator generator = new TrafficGenerator(plan)) {
-      generator.start(s -> {});
-      Thread.sleep(4_000);
-      fault.run();
-      TrafficStats.Snapshot s = generator.awaitEnd();
-      System.out.printf(
-          "%s: sent %,d, accepted %,d, answers %s, retries %d, failed batches %d%n",
-          client, s.eventsSent(), s.eventsAccepted(), s.byStatus(), s.retries(), s.failedBatches());
-      assertThat(s.failedBatches())
-          .as("every batch acknowledged in the end (retries with backoff)")
-          .isZero();
-      return s;
-    }
+    return FaultTraffic.during(url, client, rate, duration, fault::run);
   }
 
   private static void crash(String part, Duration outage) throws Exception {

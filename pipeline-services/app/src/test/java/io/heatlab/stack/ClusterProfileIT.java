@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.landing.LandedCount;
 import io.heatlab.landing.LandingIndex;
@@ -18,8 +17,7 @@ import io.heatlab.rollup.RollupRuns;
 import io.heatlab.rollup.Rollups;
 import io.heatlab.rollup.RunState;
 import io.heatlab.stack.testing.EmbeddedStackExtension;
-import io.heatlab.traffic.TrafficGenerator;
-import io.heatlab.traffic.TrafficPlan;
+import io.heatlab.stack.testing.FaultTraffic;
 import io.heatlab.traffic.TrafficStats;
 import java.time.Duration;
 import java.time.Instant;
@@ -224,33 +222,12 @@ class ClusterProfileIT {
 
   // ---------------------------------------------------------------------------------------------
 
-  private interface Fault {
-    void run() throws Exception;
-  }
-
   /** 15 s of traffic through both ingestion services, {@code fault} 4 s in. */
-  private static TrafficStats.Snapshot trafficWith(String client, Fault fault) throws Exception {
+  private static TrafficStats.Snapshot trafficWith(String client, FaultTraffic.Fault fault)
+      throws Exception {
     String urls =
         String.join(",", STACK.stack().nodes("ingest").stream().map(StackPart::address).toList());
-    TrafficPlan plan =
-        TrafficPlan.of(urls, client, client + "-key", ScreenCatalog.load().screens())
-            .withClients(10)
-            .withRate(1500)
-            .withDuration(Duration.ofSeconds(15))
-            .withBackfillHours(0.9)
-            .withMaxInFlight(32)
-            .withSeed(client.hashCode());
-    try (TrafficGenerator generator = new TrafficGenerator(plan)) {
-      generator.start(s -> {});
-      Thread.sleep(4_000);
-      fault.run();
-      TrafficStats.Snapshot s = generator.awaitEnd();
-      System.out.printf(
-          "%s: sent %,d, accepted %,d, answers %s, retries %d, failed batches %d%n",
-          client, s.eventsSent(), s.eventsAccepted(), s.byStatus(), s.retries(), s.failedBatches());
-      assertThat(s.failedBatches()).as("every batch acknowledged in the end").isZero();
-      return s;
-    }
+    return FaultTraffic.during(urls, client, 1500, Duration.ofSeconds(15), fault);
   }
 
   private static void crash(String node, Duration outage) throws Exception {
