@@ -10,6 +10,7 @@ import io.heatlab.olap.Granularity;
 import io.heatlab.rollup.RollupRuns;
 import io.heatlab.stack.CommittedTail;
 import io.heatlab.stack.ConsumerLag;
+import io.heatlab.stack.StackPart;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,13 +70,30 @@ public final class PipelineModel {
       return new Source() {
         private CommittedTail tail; // guarded by this
 
+        /**
+         * The http part's counter, plus each ingestion service's when the stack runs some (the
+         * cluster profile): every counter since its process started; null if the http part does not
+         * answer.
+         */
         @Override
         public Long acceptedBatches() {
+          Long http = acceptedBatches(context.stack().endpoints().httpUrl());
+          if (http == null) {
+            return null;
+          }
+          long all = http;
+          for (StackPart ingest : context.stack().nodes("ingest")) {
+            Long n = acceptedBatches(ingest.address());
+            all += n == null ? 0 : n;
+          }
+          return all;
+        }
+
+        private Long acceptedBatches(String baseUrl) {
           try {
             HttpResponse<byte[]> r =
                 http.send(
-                    HttpRequest.newBuilder(
-                            URI.create(context.stack().endpoints().httpUrl() + "/healthz"))
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/healthz"))
                         .timeout(Duration.ofSeconds(3))
                         .build(),
                     HttpResponse.BodyHandlers.ofByteArray());

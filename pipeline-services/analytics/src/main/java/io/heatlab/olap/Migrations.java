@@ -118,7 +118,7 @@ public final class Migrations {
    * Runs one statement. An {@code ADD COLUMN} whose column exists already is done: the re-run of a
    * migration interrupted after it (ClickHouse 18.16 has no {@code ADD COLUMN IF NOT EXISTS}).
    */
-  private static void execute(Statement st, String statement) throws SQLException {
+  static void execute(Statement st, String statement) throws SQLException {
     try {
       st.execute(statement);
     } catch (SQLException e) {

@@ -56,7 +56,7 @@ class HeatmapWindowsIT {
               + " VALUES ('demo', 'pricing', 'move', '2026-11-23 00:00:00', 1, 2, 12)");
     }
 
-    assertThat(migrations.apply()).extracting(Migrations.Migration::version).containsExactly(2);
+    assertThat(migrations.apply()).extracting(Migrations.Migration::version).containsExactly(2, 3);
 
     HeatmapQuery query = new HeatmapQuery(older);
     List<HeatmapQuery.Window> theHour = HeatmapQuery.plan(hour, hour.plus(Duration.ofHours(1)));
