@@ -221,6 +221,7 @@ public final class HeatmapsModel {
   private final Map<String, Backdrop> backdrops = new ConcurrentHashMap<>();
   private volatile HeatmapRequest last;
   private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong drills = new AtomicLong();
 
   public HeatmapsModel(ConsoleContext context) {
     this(Source.of(context), context.background());
@@ -368,6 +369,7 @@ public final class HeatmapsModel {
     long events = s.grid().at(x, y);
     long screen = s.grid().total();
     drill.set(null);
+    long click = drills.incrementAndGet();
     Background.run(
         background,
         failure,
@@ -388,7 +390,11 @@ public final class HeatmapsModel {
           }
           return new Drill(x, y, events, screen, cell, scan);
         },
-        drill::set);
+        d -> {
+          if (click == drills.get()) { // the newest click wins: an older, slower scan is dropped
+            drill.set(d);
+          }
+        });
   }
 
   /** The cell drilled into last (null while it is read, or before any). */

@@ -67,6 +67,7 @@ class HeatmapsModelTest {
   private volatile byte[] screenshot; // null: the screen has none
   private HeatmapsModel model;
   private volatile CountDownLatch homeGate;
+  private volatile CountDownLatch cellGate;
   private final List<HourPartition> scannedHours = new CopyOnWriteArrayList<>();
 
   @BeforeAll
@@ -122,7 +123,12 @@ class HeatmapsModelTest {
               }
 
               @Override
-              public HeatmapService.Cell cell(HeatmapService.Request r, int x, int y) {
+              public HeatmapService.Cell cell(HeatmapService.Request r, int x, int y)
+                  throws InterruptedException {
+                CountDownLatch gate = cellGate;
+                if (gate != null && x == 10) {
+                  gate.await(); // a slow scan
+                }
                 TreeMap<Instant, Long> counts = new TreeMap<>(Map.of(H10, 900L, H11, 300L));
                 return new HeatmapService.Cell(
                     x, y, Granularity.HOURLY, counts, List.of(), List.of());
@@ -286,6 +292,22 @@ class HeatmapsModelTest {
     Thread.sleep(200);
     FxTesting.flush();
     assertThat(model.shown().get().request().screen()).as("…and was dropped").isEqualTo("pricing");
+  }
+
+  /** Two clicks in a row: the second cell's history is shown, whenever the first one's arrives. */
+  @Test
+  void theNewestCellClickedWinsOverAnOlderSlowerOne() throws Exception {
+    FxTesting.run(() -> model.show(request("")));
+    await(() -> model.shown().get() != null);
+    cellGate = new CountDownLatch(1);
+    FxTesting.run(() -> model.drill(10, 10)); // slow
+    FxTesting.run(() -> model.drill(25, 50));
+    await(() -> model.drilled().get() != null);
+    assertThat(model.drilled().get().x()).isEqualTo(25);
+    cellGate.countDown(); // the older answer arrives…
+    Thread.sleep(200);
+    FxTesting.flush();
+    assertThat(model.drilled().get().x()).as("…and is dropped").isEqualTo(25);
   }
 
   @Test
