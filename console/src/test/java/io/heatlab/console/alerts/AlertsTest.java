@@ -184,7 +184,17 @@ class AlertsTest {
   private static RollupRuns.Run run(
       String id, Instant window, RunState state, Instant started, String error) {
     return new RollupRuns.Run(
-        id, Granularity.HOURLY, window, state, 1, 1, started, started.plusSeconds(10), "", error);
+        id,
+        Granularity.HOURLY,
+        window,
+        state,
+        1,
+        1,
+        started,
+        started.plusSeconds(10),
+        "",
+        error,
+        "local[*]");
   }
 
   @Test

@@ -172,7 +172,17 @@ class RollupsModelTest {
 
     RollupRuns.Run done =
         new RollupRuns.Run(
-            "run-1", Granularity.HOURLY, H10, RunState.FINISHED, 10, 5, H10, H11, "local-42", "");
+            "run-1",
+            Granularity.HOURLY,
+            H10,
+            RunState.FINISHED,
+            10,
+            5,
+            H10,
+            H11,
+            "local-42",
+            "",
+            "local[*]");
     FxTesting.run(() -> model.openInSparkHistory(done, opened::add));
     await(() -> model.message().get().startsWith("Spark history server not running"));
     assertThat(model.message().get())
@@ -227,7 +237,8 @@ class RollupsModelTest {
                 H10,
                 H11,
                 "local-7",
-                ""));
+                "",
+                "local[*]"));
     s.end(RunState.FINISHED); // the history is read again when a run ends
 
     Button inHistory = (Button) root.lookup("#history-spark");

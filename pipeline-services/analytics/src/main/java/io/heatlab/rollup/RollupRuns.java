@@ -27,7 +27,10 @@ public final class RollupRuns {
   private static final AtomicLong LAST_VERSION = new AtomicLong();
   private final ClickHouseJdbc jdbc;
 
-  /** The latest state of one window of one run. {@code finishedAt} is null while it runs. */
+  /**
+   * The latest state of one window of one run. {@code finishedAt} is null while it runs; {@code
+   * sparkMaster} is "" for runs recorded before migration V0003.
+   */
   public record Run(
       String runId,
       Granularity granularity,
@@ -40,32 +43,6 @@ public final class RollupRuns {
       String sparkAppId,
       String error,
       String sparkMaster) {
-    /** A run's window with no master named (runs recorded before V0003, tests). */
-    public Run(
-        String runId,
-        Granularity granularity,
-        Instant window,
-        RunState state,
-        long rowsIn,
-        long rowsOut,
-        Instant startedAt,
-        Instant finishedAt,
-        String sparkAppId,
-        String error) {
-      this(
-          runId,
-          granularity,
-          window,
-          state,
-          rowsIn,
-          rowsOut,
-          startedAt,
-          finishedAt,
-          sparkAppId,
-          error,
-          "");
-    }
-
     public Run with(RunState newState, long in, long out, String appId, String err) {
       return new Run(
           runId,

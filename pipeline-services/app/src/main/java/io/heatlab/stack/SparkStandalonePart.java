@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * A node of the stack's own Spark standalone cluster ({@code spark.workers} > 0, the cluster
@@ -53,7 +54,7 @@ final class SparkStandalonePart extends ProcessPart {
     if (!config.runsSparkCluster()) {
       return List.of();
     }
-    return java.util.stream.IntStream.rangeClosed(0, config.getInt(HeatlabConfig.SPARK_WORKERS))
+    return IntStream.rangeClosed(0, config.getInt(HeatlabConfig.SPARK_WORKERS))
         .mapToObj(n -> new SparkStandalonePart(config, layout, endpoints, n))
         .toList();
   }

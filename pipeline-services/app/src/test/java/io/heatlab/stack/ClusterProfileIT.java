@@ -26,6 +26,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -65,7 +67,7 @@ class ClusterProfileIT {
   private static ObjectStore store;
   private static Rollups rollups;
   private static ClickHouseJdbc jdbc;
-  private static final Map<String, Long> accepted = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Long> accepted = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void clients() {
@@ -287,7 +289,7 @@ class ClusterProfileIT {
    * Every cell of heatmap_hourly in [from, to): "client/screen/type/viewport/window/x/y" → count.
    */
   private static Map<String, Long> cells(Instant from, Instant to) throws Exception {
-    Map<String, Long> cells = new java.util.TreeMap<>();
+    Map<String, Long> cells = new TreeMap<>();
     try (var c = jdbc.connect();
         var rs =
             c.createStatement()
