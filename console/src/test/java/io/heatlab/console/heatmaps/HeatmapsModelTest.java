@@ -30,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
@@ -68,6 +69,7 @@ class HeatmapsModelTest {
   private HeatmapsModel model;
   private volatile CountDownLatch homeGate;
   private volatile CountDownLatch cellGate;
+  private final CountDownLatch slowCellAnswered = new CountDownLatch(1);
   private final List<HourPartition> scannedHours = new CopyOnWriteArrayList<>();
 
   @BeforeAll
@@ -128,6 +130,7 @@ class HeatmapsModelTest {
                 CountDownLatch gate = cellGate;
                 if (gate != null && x == 10) {
                   gate.await(); // a slow answer (per day: no landed objects scanned for it)
+                  slowCellAnswered.countDown();
                   return new HeatmapService.Cell(
                       x, y, Granularity.DAILY, new TreeMap<>(), List.of(), List.of());
                 }
@@ -307,7 +310,8 @@ class HeatmapsModelTest {
     await(() -> model.drilled().get() != null);
     assertThat(model.drilled().get().x()).isEqualTo(25);
     cellGate.countDown(); // the older answer arrives…
-    Thread.sleep(200);
+    assertThat(slowCellAnswered.await(30, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(200); // its hand-over to the FX thread
     FxTesting.flush();
     assertThat(model.drilled().get().x()).as("…and is dropped").isEqualTo(25);
   }

@@ -4,9 +4,7 @@ import io.heatlab.assets.Screen;
 import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.ViewportClass;
-import io.heatlab.landing.HourPartition;
-import io.heatlab.landing.LandingLayout;
-import io.heatlab.landing.ObjectFormat;
+import io.heatlab.landing.LandedCount;
 import io.heatlab.landing.ObjectStore;
 import io.heatlab.olap.ClickHouseJdbc;
 import io.heatlab.olap.Granularity;
@@ -44,7 +42,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
@@ -289,22 +286,22 @@ public final class DemoCommand implements Callable<Integer> {
   /** Waits until the landing connector has committed every offset of the events topic (lag 0). */
   public static void awaitLanded(
       HeatlabConfig config, Stack stack, PrintStream out, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long lastPrint = 0;
-    while (true) {
-      long lag = landingLag(config, stack);
-      if (lag == 0) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
+    try (Admin admin =
+            Admin.create(Map.of("bootstrap.servers", stack.endpoints().kafkaBootstrap()));
+        CommittedTail tail = new CommittedTail(stack.endpoints().kafkaBootstrap())) {
+      if (ConsumerLag.awaitLanding(
+              admin,
+              tail,
+              config,
+              timeout,
+              lag -> out.printf("  landing: %,d records not landed yet%n", lag))
+          .isEmpty()) {
         throw new IllegalStateException(
-            "the landing connector still lags " + lag + " records after " + timeout);
+            "the landing connector still lags "
+                + landingLag(config, stack)
+                + " records after "
+                + timeout);
       }
-      if (System.nanoTime() - lastPrint > 5_000_000_000L) {
-        lastPrint = System.nanoTime();
-        out.printf("  landing: %,d records not landed yet%n", lag);
-      }
-      Thread.sleep(500);
     }
   }
 
@@ -322,24 +319,12 @@ public final class DemoCommand implements Callable<Integer> {
 
   /**
    * Events of {@code client} in the landed objects (every format) of the hours of [from, to), read
-   * back object by object.
+   * back object by object (every copy: {@link LandedCount#rows}).
    */
   public static long landed(
       Rollups rollups, ObjectStore store, String client, Instant from, Instant to)
       throws Exception {
-    long n = 0;
-    for (Instant h = from; h.isBefore(to); h = h.plus(Duration.ofHours(1))) {
-      for (ObjectStore.Entry o : rollups.landing().objects(HourPartition.of(h.toEpochMilli()))) {
-        byte[] bytes = store.get(o.key()).orElse(null);
-        Optional<LandingLayout.ObjectName> name = LandingLayout.parse(o.key());
-        if (bytes != null && name.isPresent()) {
-          n +=
-              ObjectFormat.reader(name.get().format()).decode(bytes).stream()
-                  .filter(e -> e.clientId().equals(client))
-                  .count();
-        }
-      }
-    }
-    return n;
+    return LandedCount.of(store, rollups.landing(), client, Granularity.HOURLY.windows(from, to))
+        .rows();
   }
 }

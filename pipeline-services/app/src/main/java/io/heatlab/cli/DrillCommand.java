@@ -143,6 +143,7 @@ final class DrillCommand implements Callable<Integer> {
       AtomicReference<Duration> recovery = new AtomicReference<>();
       long t0 = System.nanoTime();
       AtomicLong lag = new AtomicLong(-1);
+      AtomicReference<String> victimState = new AtomicReference<>(victim.name() + " up");
       TrafficStats.Snapshot sent;
       ScheduledExecutorService sampler =
           Executors.newSingleThreadScheduledExecutor(
@@ -152,14 +153,25 @@ final class DrillCommand implements Callable<Integer> {
                 return t;
               });
       sampler.scheduleWithFixedDelay(
-          () -> lag.set(lag(admin, tail, config)), 0, 1, TimeUnit.SECONDS);
+          () -> { // probes off the traffic's thread: each may take seconds while a node is down
+            lag.set(lag(admin, tail, config));
+            victimState.set(state(victim));
+          },
+          0,
+          1,
+          TimeUnit.SECONDS);
       try (TrafficGenerator generator = new TrafficGenerator(plan)) {
         generator.start(
             s -> {
               long second = (System.nanoTime() - t0) / 1_000_000_000L;
               out.printf(
                   "  %4ds  accepted %,8.0f ev/s  p99 %7.1f ms  answers %-18s landing lag %,9d  %s%n",
-                  second, s.acceptedPerSecond(), s.p99Ms(), s.byStatus(), lag.get(), state(victim));
+                  second,
+                  s.acceptedPerSecond(),
+                  s.p99Ms(),
+                  s.byStatus(),
+                  lag.get(),
+                  victimState.get());
             });
         if (during == During.traffic) {
           Thread.sleep(killAfter.toMillis());
@@ -176,8 +188,9 @@ final class DrillCommand implements Callable<Integer> {
           sent.retries(),
           sent.failedBatches(),
           sent.byStatus());
-      long ended = System.nanoTime();
-      Duration caughtUp = awaitCaughtUp(admin, tail, config, ended);
+      Duration caughtUp =
+          ConsumerLag.awaitLanding(admin, tail, config, RECOVERY_TIMEOUT, remaining -> {})
+              .orElse(null);
       out.printf(
           "landing: %s%n",
           caughtUp == null
@@ -231,6 +244,7 @@ final class DrillCommand implements Callable<Integer> {
           new DrillVerdict(
               victim.name(),
               sent.eventsAccepted(),
+              sent.eventsSent() - sent.eventsAccepted(),
               after.distinct() - before.distinct(),
               after.distinct(),
               after.partialBatches().size(),
@@ -325,22 +339,5 @@ final class DrillCommand implements Callable<Integer> {
     } catch (Exception e) {
       return -1;
     }
-  }
-
-  private static Duration awaitCaughtUp(
-      Admin admin, CommittedTail tail, HeatlabConfig config, long since)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (ConsumerLag.landing(admin, tail, config, Duration.ofSeconds(5)).caughtUp()) {
-          return Duration.ofNanos(System.nanoTime() - since);
-        }
-      } catch (Exception e) {
-        // a broker restarting: ask again
-      }
-      Thread.sleep(1_000);
-    }
-    return null;
   }
 }

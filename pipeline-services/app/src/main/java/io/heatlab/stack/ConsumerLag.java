@@ -7,9 +7,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -106,5 +108,38 @@ public record ConsumerLag(String topic, String group, List<Partition> partitions
   /** No record left to commit on any partition. */
   public boolean caughtUp() {
     return totalLag() == 0;
+  }
+
+  /**
+   * Waits until the landing connector has committed every offset of the events topic (lag 0) and
+   * returns how long that took, or empty after {@code timeout}. A read that fails (a broker
+   * restarting) is asked again; {@code progress} gets the lag about every 5 s.
+   */
+  public static Optional<Duration> awaitLanding(
+      Admin admin,
+      CommittedTail tail,
+      HeatlabConfig config,
+      Duration timeout,
+      LongConsumer progress)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    long lastProgress = start;
+    while (System.nanoTime() < deadline) {
+      try {
+        long lag = landing(admin, tail, config, Duration.ofSeconds(5)).totalLag();
+        if (lag == 0) {
+          return Optional.of(Duration.ofNanos(System.nanoTime() - start));
+        }
+        if (System.nanoTime() - lastProgress > 5_000_000_000L) {
+          lastProgress = System.nanoTime();
+          progress.accept(lag);
+        }
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        // a broker restarting: ask again
+      }
+      Thread.sleep(500);
+    }
+    return Optional.empty();
   }
 }

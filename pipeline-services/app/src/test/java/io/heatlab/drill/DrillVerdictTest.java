@@ -16,6 +16,7 @@ class DrillVerdictTest {
     return new DrillVerdict(
         "kafka-2",
         acknowledged,
+        0,
         landedNew,
         landedTotal,
         0,
@@ -49,9 +50,44 @@ class DrillVerdictTest {
     assertThat(verdict(1_000, 1_020, 5_000, 5_000, 7_000, 7_000).failures())
         .singleElement()
         .asString()
-        .contains("20 event(s) landed that were never acknowledged");
+        .contains("20 event(s) landed that the drill never sent");
+    // a batch the sender gave up on may have landed (its commit hidden by the kill): not a failure
+    DrillVerdict gaveUp =
+        new DrillVerdict(
+            "ingest-2",
+            1_000,
+            50,
+            1_050,
+            5_050,
+            0,
+            0,
+            5_050,
+            7_000,
+            7_000,
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(9));
+    assertThat(gaveUp.failures()).isEmpty();
+    assertThat(gaveUp.lines().get(0)).contains("50 sent without an answer");
+    assertThat(
+            new DrillVerdict(
+                    "ingest-2",
+                    1_000,
+                    50,
+                    1_060,
+                    5_060,
+                    0,
+                    0,
+                    5_060,
+                    7_000,
+                    7_000,
+                    Duration.ofSeconds(3),
+                    Duration.ofSeconds(9))
+                .failures())
+        .singleElement()
+        .asString()
+        .contains("10 event(s) landed that the drill never sent");
     DrillVerdict neverBack =
-        new DrillVerdict("connect-1", 10, 10, 10, 1, 2, 10, 10, 10, null, null);
+        new DrillVerdict("connect-1", 10, 0, 10, 10, 1, 2, 10, 10, 10, null, null);
     assertThat(neverBack.failures())
         .containsExactly(
             "connect-1 did not come back healthy",
