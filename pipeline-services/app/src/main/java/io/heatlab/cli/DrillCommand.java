@@ -138,7 +138,7 @@ final class DrillCommand implements Callable<Integer> {
               .withMaxInFlight(64);
       out.printf(
           "heatlab drill: kill -9 %s (%s) during %s; traffic %,d events/s for %s as '%s' to %s%n",
-          victim.name(), victim.role(), during, rate, duration, client, plan.baseUrl());
+          victim.name(), victim.role(), during, rate, seconds(duration), client, plan.baseUrl());
 
       AtomicReference<Duration> recovery = new AtomicReference<>();
       long t0 = System.nanoTime();
