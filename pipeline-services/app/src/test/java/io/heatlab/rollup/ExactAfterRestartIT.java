@@ -61,7 +61,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExactAfterRestartIT {
 
-  @RegisterExtension static final EmbeddedStackExtension STACK = new EmbeddedStackExtension();
+  /**
+   * Its rollups on the warm driver, as the stack runs them by default (restarted with the stack).
+   */
+  @RegisterExtension
+  static final EmbeddedStackExtension STACK =
+      new EmbeddedStackExtension().with(HeatlabConfig.ROLLUP_DRIVER_WARM, "true");
 
   private static final LandingLayout LAYOUT = new LandingLayout(LandingLayout.DEFAULT_PREFIX);
 
