@@ -60,6 +60,7 @@ final class DriverWarmUp {
   }
 
   private void warmUpIn(String base) throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
     String window = RollupJob.WINDOW.format(LocalDateTime.ofEpochSecond(HOUR_MS / 1000, 0, UTC));
     Dataset<Row> rows = events(spark, events, HOUR_MS);
     String jsonl = base + "/raw/format=jsonl";
@@ -74,7 +75,10 @@ final class DriverWarmUp {
         fs.rename(f.getPath(), new Path(dir, name.replace(".json.gz", ".jsonl.gz")));
       }
     }
+    long[] phases = new long[4]; // inputs written, hourly twice, daily: ms each
+    phases[0] = (System.nanoTime() - t0) / 1_000_000;
     for (int i = 0; i < 2; i++) {
+      long t = System.nanoTime();
       RollupJob.run(
           spark,
           RollupJob.Args.parse(
@@ -93,7 +97,9 @@ final class DriverWarmUp {
                 window + "=" + base + "/raw/format=parquet/"
               }),
           line -> {});
+      phases[1 + i] = (System.nanoTime() - t) / 1_000_000;
     }
+    long t = System.nanoTime();
     RollupJob.run(
         spark,
         RollupJob.Args.parse(
@@ -105,6 +111,11 @@ final class DriverWarmUp {
               "--input", window.substring(0, 8) + "=" + base + "/hourly/window=" + window
             }),
         line -> {});
+    phases[3] = (System.nanoTime() - t) / 1_000_000;
+    System.out.printf(
+        "heatlab driver: warm-up of %,d events in %s: inputs written %d ms, hourly %d ms then %d"
+            + " ms, daily %d ms%n",
+        events, base, phases[0], phases[1], phases[2], phases[3]);
   }
 
   private void deleteQuietly(String base) {
