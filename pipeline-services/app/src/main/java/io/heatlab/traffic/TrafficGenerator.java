@@ -51,7 +51,16 @@ public final class TrafficGenerator implements AutoCloseable {
   private final VirtualClient[] clients;
   private final AtomicLong nextClient = new AtomicLong();
   private final CountDownLatch ended = new CountDownLatch(1);
+
+  /** New batches are sent while this holds (until the plan's duration, or a stop). */
   private volatile boolean running;
+
+  /**
+   * {@link #stop()} or {@link #close()}: batches waiting for a retry give up. The end of the plan's
+   * duration does not: the batches sent before it keep their retries, as a page would.
+   */
+  private volatile boolean stopped;
+
   private volatile long startNanos;
   private volatile ScheduledFuture<?> reporter;
 
@@ -227,7 +236,7 @@ public final class TrafficGenerator implements AutoCloseable {
               boolean retry =
                   (status == 429 || status == 503 || status == -1)
                       && attempt < MAX_RETRIES
-                      && running;
+                      && !stopped;
               if (retry) {
                 stats.retried();
                 long delayMs = retryDelayMs(response, attempt);
@@ -257,9 +266,12 @@ public final class TrafficGenerator implements AutoCloseable {
     return backoff + (long) (Math.random() * backoff * 0.2);
   }
 
+  /** Retries run for about a minute, each attempt up to its 30 s timeout. */
+  private static final long IN_FLIGHT_WAIT_SECONDS = 120;
+
   private void awaitInFlight() {
     try {
-      if (inFlight.tryAcquire(plan.maxInFlight(), 60, TimeUnit.SECONDS)) {
+      if (inFlight.tryAcquire(plan.maxInFlight(), IN_FLIGHT_WAIT_SECONDS, TimeUnit.SECONDS)) {
         inFlight.release(plan.maxInFlight());
       }
     } catch (InterruptedException e) {
@@ -280,12 +292,14 @@ public final class TrafficGenerator implements AutoCloseable {
 
   /** Stops sending, waits for requests in flight, returns the totals. */
   public TrafficStats.Snapshot stop() throws InterruptedException {
+    stopped = true;
     running = false;
     return awaitEnd();
   }
 
   @Override
   public void close() {
+    stopped = true;
     running = false;
     scheduler.shutdownNow();
     try {
