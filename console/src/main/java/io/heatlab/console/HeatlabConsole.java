@@ -2,6 +2,7 @@ package io.heatlab.console;
 
 import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.HeatlabVersion;
 import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.ConsolePrefs;
 import io.heatlab.console.shell.ConsoleTheme;
@@ -61,7 +62,14 @@ public final class HeatlabConsole extends Application {
         ConsoleTheme.Mode.of(named.getOrDefault("theme", prefs.get(ConsoleTheme.PREF, "system"))));
     Warmup.inBackground();
     watchdog = new FxWatchdog(Duration.ofMillis(100)).start();
-    stage.setTitle("heatlab console — " + config.profile() + " (" + config.dataDir() + ")");
+    stage.setTitle(
+        "heatlab console "
+            + HeatlabVersion.get()
+            + " — "
+            + config.profile()
+            + " ("
+            + config.dataDir()
+            + ")");
     stage.setWidth(prefs.getDouble("window.width", 1360));
     stage.setHeight(prefs.getDouble("window.height", 860));
     prefs.get("window.x").ifPresent(x -> stage.setX(Double.parseDouble(x)));

@@ -1,5 +1,6 @@
 package io.heatlab.console.shell;
 
+import io.heatlab.config.HeatlabVersion;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
@@ -60,6 +62,7 @@ public final class ConsoleShell {
     sidebar.setPadding(new Insets(10, 6, 10, 6));
     Label brand = new Label("heatlab");
     brand.getStyleClass().add("brand");
+    brand.setTooltip(new Tooltip("heatlab " + HeatlabVersion.get()));
     sidebar.getChildren().add(brand);
     int n = 1;
     for (ConsoleView v : views) {

@@ -1,5 +1,6 @@
 package io.heatlab.cli;
 
+import io.heatlab.config.HeatlabVersion;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,8 +69,7 @@ public final class HeatlabCli implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = HeatlabCli.class.getPackage().getImplementationVersion();
-      return new String[] {"heatlab " + (v == null ? "(development build)" : v)};
+      return new String[] {"heatlab " + HeatlabVersion.get()};
     }
   }
 }

@@ -21,10 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoIT {
 
-  /** As ./heatlab demo runs: with the warm rollup driver. */
+  /**
+   * As ./heatlab demo runs: with the warm rollup driver. Landing closes its objects every 2 s
+   * instead of 30 (the demo waits for it; what it proves does not depend on the cadence:
+   * LandingIT's).
+   */
   @RegisterExtension
   static final EmbeddedStackExtension STACK =
-      new EmbeddedStackExtension().with(HeatlabConfig.ROLLUP_DRIVER_WARM, "true");
+      new EmbeddedStackExtension()
+          .with(HeatlabConfig.ROLLUP_DRIVER_WARM, "true")
+          .with(HeatlabConfig.LANDING_ROTATE_SCHEDULE_INTERVAL_MS, "2000")
+          .with(HeatlabConfig.CONNECT_COMMIT_INTERVAL_MS, "2000");
 
   @Test
   void theDemoReconciles(@TempDir Path out) throws Exception {

@@ -60,6 +60,9 @@ class ClusterProfileIT {
   static final EmbeddedStackExtension STACK =
       new EmbeddedStackExtension()
           .profile("cluster")
+          // landing closes its objects every 2 s instead of 30: the tests wait for what landed
+          .with(HeatlabConfig.LANDING_ROTATE_SCHEDULE_INTERVAL_MS, "2000")
+          .with(HeatlabConfig.CONNECT_COMMIT_INTERVAL_MS, "2000")
           .with(
               HeatlabConfig.INGEST_WRITE_KEYS,
               "demo=demo-write-key,c-broker=c-broker-key,c-connect=c-connect-key");

@@ -1,0 +1,104 @@
+package io.heatlab.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release archive as a server operator gets it: unpacked into a temporary directory (nothing
+ * installed), its {@code bin/heatlab} run with a system Java 17 — the one running this test — and
+ * no repository around it.
+ */
+class ReleaseArchiveIT {
+  @TempDir static Path unpacked;
+  private static Path home;
+
+  @BeforeAll
+  static void unpack() throws Exception {
+    Path archive = Path.of(System.getProperty("heatlab.release.archive"));
+    assertThat(archive).isRegularFile();
+    System.out.printf(
+        "release archive %s: %,d bytes%n", archive.getFileName(), Files.size(archive));
+    Result tar =
+        run(List.of("tar", "-xzf", archive.toString(), "-C", unpacked.toString()), Map.of());
+    assertThat(tar.exit()).as(tar.output()).isZero();
+    home = unpacked.resolve("heatlab-" + System.getProperty("heatlab.version"));
+  }
+
+  @Test
+  void holdsTheCliItsServersJarsTheSparkJobTheLandingPluginAndCompose() throws IOException {
+    assertThat(home.resolve("bin/heatlab")).isExecutable();
+    assertThat(jarsIn(home.resolve("lib"))).anyMatch(n -> n.startsWith("heatlab-app-"));
+    assertThat(home.resolve("stack/s3proxy.jar")).isRegularFile();
+    assertThat(home.resolve("spark/heatlab-rollup-job.jar")).isRegularFile();
+    assertThat(jarsIn(home.resolve("spark/jars"))).anyMatch(n -> n.startsWith("spark-core_"));
+    assertThat(jarsIn(home.resolve("plugins/heatlab-landing")))
+        .anyMatch(n -> n.startsWith("heatlab-landing-connector-"));
+    assertThat(home.resolve("compose/docker-compose.yml")).isRegularFile();
+    assertThat(home.resolve("README.md")).isRegularFile();
+    assertThat(home.resolve("CHANGELOG.md")).isRegularFile();
+  }
+
+  @Test
+  void itsHeatlabCommandRunsOnTheSystemJava() throws Exception {
+    Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"));
+    Result version = heatlab(env, "--version");
+    assertThat(version.exit()).as(version.output()).isZero();
+    assertThat(version.output().strip())
+        .isEqualTo("heatlab " + System.getProperty("heatlab.version"));
+
+    Result describe = heatlab(env, "config", "--describe");
+    assertThat(describe.exit()).as(describe.output()).isZero();
+    assertThat(describe.output()).contains("data.dir").contains("rollup.spark.job.jar");
+
+    // the launcher points the settings at the archive's own files
+    Result config = heatlab(env, "config");
+    assertThat(config.exit()).as(config.output()).isZero();
+    assertThat(config.output())
+        .contains(home.resolve("spark/heatlab-rollup-job.jar").toString())
+        .contains(home.resolve("stack/s3proxy.jar").toString());
+  }
+
+  @Test
+  void withoutJavaItSaysWhatToInstall() throws Exception {
+    Result none = heatlab(Map.of("JAVA_HOME", unpacked.resolve("no-jdk").toString()), "--version");
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.output()).contains("install a JDK 17 or newer");
+  }
+
+  private static List<String> jarsIn(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).toList();
+    }
+  }
+
+  private static Result heatlab(Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/heatlab").toString()));
+    cmd.addAll(List.of(args));
+    return run(cmd, env);
+  }
+
+  private record Result(int exit, String output) {}
+
+  private static Result run(List<String> cmd, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("HEATLAB_")); // the launcher's own only
+    pb.environment().putAll(env);
+    pb.environment().put("HEATLAB_DATA_DIR", unpacked.resolve("data").toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("%s ended", cmd).isTrue();
+    return new Result(p.exitValue(), out);
+  }
+}
