@@ -41,32 +41,37 @@ final class WriteKeyAuthentication extends Handler.Wrapper {
     Optional<String> key = writeKey(request);
     if (key.isEmpty()) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-      new Exchange(request, response, callback)
-          .error(401, "missing write key: send 'Authorization: Bearer <key>' or ?key=<key>", null);
+      refuse(
+          request,
+          response,
+          callback,
+          401,
+          "missing write key: send 'Authorization: Bearer <key>' or ?key=<key>");
       return true;
     }
     Optional<String> client = keys.clientOf(key.get());
     if (client.isEmpty()) {
-      new Exchange(request, response, callback).error(403, "unknown write key", null);
+      refuse(request, response, callback, 403, "unknown write key");
       return true;
     }
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (origin != null && !origins.allows(client.get(), origin)) {
-      new Exchange(request, response, callback)
-          .error(
-              403,
-              "pages of "
-                  + origin
-                  + " may not post batches for client '"
-                  + client.get()
-                  + "': add the origin to "
-                  + HeatlabConfig.INGEST_ORIGINS
-                  + " ("
-                  + client.get()
-                  + "="
-                  + origin
-                  + ")",
-              null);
+      refuse(
+          request,
+          response,
+          callback,
+          403,
+          "pages of "
+              + origin
+              + " may not post batches for client '"
+              + client.get()
+              + "': add the origin to "
+              + HeatlabConfig.INGEST_ORIGINS
+              + " ("
+              + client.get()
+              + "="
+              + origin
+              + ")");
       return true;
     }
     request.setAttribute(CLIENT, client.get());
@@ -82,5 +87,16 @@ final class WriteKeyAuthentication extends Handler.Wrapper {
     Fields query = Request.extractQueryParameters(request);
     String key = query.getValue("key");
     return key == null || key.isBlank() ? Optional.empty() : Optional.of(key);
+  }
+
+  /**
+   * A refusal before the body is read: the connection then closes (an unread body is not skipped
+   * for free), so the answer says so — else a client may send its next request on it and get no
+   * answer at all (seen from SnippetBrowserIT: "header parser received no bytes").
+   */
+  private static void refuse(
+      Request request, Response response, Callback callback, int status, String reason) {
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    new Exchange(request, response, callback).error(status, reason, null);
   }
 }
