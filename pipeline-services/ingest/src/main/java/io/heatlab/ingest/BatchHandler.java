@@ -184,7 +184,7 @@ public final class BatchHandler extends Handler.Abstract {
     // need a preflight, which beacons cannot make); the body is the same JSON either way
     if (!mediaType.equalsIgnoreCase("application/json")
         && !mediaType.equalsIgnoreCase("text/plain")) {
-      x.error(415, "Content-Type must be application/json (or text/plain for beacons)", null);
+      x.refuseUnread(415, "Content-Type must be application/json (or text/plain for beacons)");
       return;
     }
     String keyClient = (String) x.request.getAttribute(WriteKeyAuthentication.CLIENT);
@@ -218,14 +218,13 @@ public final class BatchHandler extends Handler.Abstract {
   private static void refuseBody(Exchange x, Throwable failure) {
     Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
     if (cause instanceof RequestBody.TooLarge) {
-      x.error(413, cause.getMessage(), null);
+      x.refuseUnread(413, cause.getMessage());
     } else if (cause instanceof RequestBody.BadEncoding) {
-      x.error(400, cause.getMessage(), null);
+      x.refuseUnread(400, cause.getMessage());
     } else if (cause instanceof RequestBody.TooSlow) {
-      x.response.getHeaders().put(HttpHeader.CONNECTION, "close");
-      x.error(408, cause.getMessage(), null);
+      x.refuseUnread(408, cause.getMessage());
     } else { // the client went away or broke the framing: no internal text in the answer
-      x.error(400, "could not read the body", null);
+      x.refuseUnread(400, "could not read the body");
     }
   }
 

@@ -40,6 +40,18 @@ final class Exchange {
     respond(202, body);
   }
 
+  /**
+   * An error answered before the request's body was read whole (a refused key or origin, a wrong
+   * Content-Type, a body too large, too slow or badly encoded): Jetty closes such a connection
+   * after the answer — an unread body is not skipped for free — so the answer says so; else a
+   * client may send its next request on it and get no answer at all ("header parser received no
+   * bytes").
+   */
+  void refuseUnread(int status, String message) {
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    error(status, message, null);
+  }
+
   void retryLater(int status, String message) {
     response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
     error(status, message, null);

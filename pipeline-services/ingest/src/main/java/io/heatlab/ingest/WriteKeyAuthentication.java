@@ -89,14 +89,8 @@ final class WriteKeyAuthentication extends Handler.Wrapper {
     return key == null || key.isBlank() ? Optional.empty() : Optional.of(key);
   }
 
-  /**
-   * A refusal before the body is read: the connection then closes (an unread body is not skipped
-   * for free), so the answer says so — else a client may send its next request on it and get no
-   * answer at all (seen from SnippetBrowserIT: "header parser received no bytes").
-   */
   private static void refuse(
       Request request, Response response, Callback callback, int status, String reason) {
-    response.getHeaders().put(HttpHeader.CONNECTION, "close");
-    new Exchange(request, response, callback).error(status, reason, null);
+    new Exchange(request, response, callback).refuseUnread(status, reason);
   }
 }
