@@ -328,16 +328,12 @@ class PipelineFaultIT {
     assertThat(rollups.runs().overCounted(from))
         .as("the Overview's consistency check: no hour counts more than its run read")
         .isEmpty();
-    assertThat(HeatmapQuery.total(jdbc, Granularity.HOURLY, client, from, to))
-        .as("%s: counted once in heatmap_hourly", client)
-        .isEqualTo(accepted);
+    long hourly = HeatmapQuery.total(jdbc, Granularity.HOURLY, client, from, to);
+    assertThat(hourly).as("%s: counted once in heatmap_hourly", client).isEqualTo(accepted);
     if (!faultInRollup) {
       System.out.printf(
           "%s: accepted %,d = landed (distinct) %,d = Σ hourly %,d%n",
-          client,
-          accepted,
-          landed.distinct(),
-          HeatmapQuery.total(jdbc, Granularity.HOURLY, client, from, to));
+          client, accepted, landed.distinct(), hourly);
       return;
     }
     List<Instant> days = Granularity.DAILY.windows(from, to);
@@ -362,7 +358,7 @@ class PipelineFaultIT {
         client,
         accepted,
         landed.distinct(),
-        HeatmapQuery.total(jdbc, Granularity.HOURLY, client, from, to),
+        hourly,
         HeatmapQuery.total(
             jdbc,
             Granularity.DAILY,
@@ -414,21 +410,16 @@ class PipelineFaultIT {
     return result;
   }
 
-  private static void awaitLagZero() {
-    Awaitility.await()
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofSeconds(1))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              try (Admin admin =
-                      Admin.create(
-                          Map.of("bootstrap.servers", STACK.endpoints().kafkaBootstrap()));
-                  CommittedTail tail = new CommittedTail(STACK.endpoints().kafkaBootstrap())) {
-                return ConsumerLag.landing(admin, tail, STACK.config(), Duration.ofSeconds(10))
-                    .caughtUp();
-              }
-            });
+  private static void awaitLagZero() throws Exception {
+    try (Admin admin =
+            Admin.create(Map.of("bootstrap.servers", STACK.endpoints().kafkaBootstrap()));
+        CommittedTail tail = new CommittedTail(STACK.endpoints().kafkaBootstrap())) {
+      assertThat(
+              ConsumerLag.awaitLanding(
+                  admin, tail, STACK.config(), Duration.ofMinutes(3), lag -> {}))
+          .as("landing caught up")
+          .isPresent();
+    }
   }
 
   @FunctionalInterface
