@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,11 @@ import org.junit.jupiter.api.Test;
  */
 class TrafficGeneratorTest {
   private HttpServer server;
-  private volatile long refuseUntilNanos;
+
+  /** Requests are refused for this long after the first one arrived (MAX_VALUE: always). */
+  private volatile long refuseForNanos;
+
+  private final AtomicLong firstRequestNanos = new AtomicLong();
   private final AtomicInteger refused = new AtomicInteger();
 
   @BeforeEach
@@ -29,7 +34,9 @@ class TrafficGeneratorTest {
         "/v1/batches",
         exchange -> {
           exchange.getRequestBody().readAllBytes();
-          boolean refuse = System.nanoTime() < refuseUntilNanos;
+          long now = System.nanoTime();
+          firstRequestNanos.compareAndSet(0, now);
+          boolean refuse = now - firstRequestNanos.get() < refuseForNanos;
           if (refuse) {
             refused.incrementAndGet();
             exchange.getResponseHeaders().add("Retry-After", "1");
@@ -60,7 +67,8 @@ class TrafficGeneratorTest {
 
   @Test
   void batchesRefusedAsTheDurationEndsAreRetriedUntilAcceptedNotGivenUp() throws Exception {
-    refuseUntilNanos = System.nanoTime() + Duration.ofMillis(2_500).toNanos(); // past the end
+    // from the first request on, for 1.5 s past the end of the plan's 1 s, however late it starts
+    refuseForNanos = Duration.ofMillis(2_500).toNanos();
     try (TrafficGenerator generator = new TrafficGenerator(plan(Duration.ofSeconds(1)))) {
       generator.start(s -> {});
       TrafficStats.Snapshot s = generator.awaitEnd();
@@ -74,10 +82,13 @@ class TrafficGeneratorTest {
 
   @Test
   void anExplicitStopGivesUpTheBatchesWaitingForARetry() throws Exception {
-    refuseUntilNanos = Long.MAX_VALUE; // never accepted
+    refuseForNanos = Long.MAX_VALUE; // never accepted
     try (TrafficGenerator generator = new TrafficGenerator(plan(null))) {
       generator.start(s -> {});
-      Thread.sleep(500);
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (refused.get() == 0 && System.nanoTime() < deadline) { // a batch waits for its retry
+        Thread.sleep(50);
+      }
       TrafficStats.Snapshot s = generator.stop();
       assertThat(s.eventsSent()).isPositive();
       assertThat(s.eventsAccepted()).isZero();
