@@ -170,19 +170,7 @@ class RollupsModelTest {
     FxTesting.run(() -> model.openSparkUi(row, opened::add));
     assertThat(opened).containsExactly("http://127.0.0.1:4041/jobs/");
 
-    RollupRuns.Run done =
-        new RollupRuns.Run(
-            "run-1",
-            Granularity.HOURLY,
-            H10,
-            RunState.FINISHED,
-            10,
-            5,
-            H10,
-            H11,
-            "local-42",
-            "",
-            "local[*]");
+    RollupRuns.Run done = finishedRun("local-42");
     FxTesting.run(() -> model.openInSparkHistory(done, opened::add));
     await(() -> model.message().get().startsWith("Spark history server not running"));
     assertThat(model.message().get())
@@ -225,20 +213,7 @@ class RollupsModelTest {
     s.listener().line(s.run(), "HEATLAB_TOTAL rows_in=10 rows_out=5 events=10");
     ListView<?> log = (ListView<?>) root.lookup("#run-log");
     await(() -> log.getItems().contains("HEATLAB_TOTAL rows_in=10 rows_out=5 events=10"));
-    historyRows =
-        List.of(
-            new RollupRuns.Run(
-                "run-1",
-                Granularity.HOURLY,
-                H10,
-                RunState.FINISHED,
-                10,
-                5,
-                H10,
-                H11,
-                "local-7",
-                "",
-                "local[*]"));
+    historyRows = List.of(finishedRun("local-7"));
     s.end(RunState.FINISHED); // the history is read again when a run ends
 
     Button inHistory = (Button) root.lookup("#history-spark");
@@ -289,5 +264,24 @@ class RollupsModelTest {
     FxTesting.run(() -> model.schedulerOn().set(false));
     await(() -> !schedulerRunning.get());
     assertThat(model.message().get()).isEqualTo("scheduler off");
+  }
+
+  /**
+   * Run run-1 of hour H10 as its history records it: FINISHED on local[*] as Spark app {@code
+   * appId}.
+   */
+  private static RollupRuns.Run finishedRun(String appId) {
+    return new RollupRuns.Run(
+        "run-1",
+        Granularity.HOURLY,
+        H10,
+        RunState.FINISHED,
+        10,
+        5,
+        H10,
+        H11,
+        appId,
+        "",
+        "local[*]");
   }
 }
