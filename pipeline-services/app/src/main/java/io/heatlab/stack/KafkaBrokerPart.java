@@ -2,9 +2,13 @@ package io.heatlab.stack;
 
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -154,36 +159,39 @@ final class KafkaBrokerPart extends ProcessPart {
   }
 
   /**
-   * Formats the KRaft log directory once, with Kafka's own command-line tool in a short-lived JVM.
+   * Formats the KRaft log directory once, with Kafka's own {@code StorageTool} run in this JVM (a
+   * JVM of its own cost 3–5 s of every new stack's start); what it prints goes to the node's log.
    */
   private void format(Path propsFile) throws Exception {
     Files.createDirectories(logDirs());
-    List<String> cmd =
-        JavaCommand.mainClass(
-            "kafka-format",
-            layout,
-            "256m",
-            "kafka.tools.StorageTool",
-            "format",
-            "--cluster-id",
-            clusterId(),
-            "--config",
-            propsFile.toString(),
-            "--ignore-formatted");
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(child.logFile().toFile()))
-            .start();
-    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    int exit;
+    String failure = null;
+    synchronized (KafkaBrokerPart.class) { // the cluster profile's nodes: one format at a time
+      try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
+        exit =
+            StorageTool.execute(
+                new String[] {
+                  "format",
+                  "--cluster-id",
+                  clusterId(),
+                  "--config",
+                  propsFile.toString(),
+                  "--ignore-formatted"
+                },
+                out);
+      } catch (RuntimeException e) { // StorageTool's TerseFailure: a bad setting, said in words
+        exit = 1;
+        failure = e.getMessage();
+      }
+    }
+    String output = printed.toString(StandardCharsets.UTF_8) + (failure == null ? "" : failure);
+    Files.createDirectories(child.logFile().getParent());
+    Files.writeString(
+        child.logFile(), output, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    if (exit != 0) {
       throw new StackException(
-          "Formatting Kafka storage in "
-              + logDirs()
-              + " failed; see "
-              + child.logFile()
-              + ":\n"
-              + child.failureExcerpt(15));
+          "Formatting Kafka storage in " + logDirs() + " failed: " + output.strip());
     }
   }
 

@@ -34,11 +34,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
@@ -72,6 +74,14 @@ class HeatmapServiceIT {
       Granularity.WEEKLY.windowOf(Instant.now()).minus(Duration.ofDays(17));
 
   private static final Instant END = START.plus(Duration.ofDays(12));
+
+  /**
+   * The hours of each day that hold events (the others hold none, so a day is rolled up from some
+   * of its hours): hour 12 of the Wednesday holds the one-hour range, hour 7 of the Saturday the
+   * late event.
+   */
+  private static final Set<Integer> DATA_HOURS = Set.of(0, 7, 12, 19);
+
   private static ObjectStore store;
   private static ClickHouseJdbc jdbc;
   private static HeatmapService service;
@@ -84,9 +94,12 @@ class HeatmapServiceIT {
     store = STACK.endpoints().objectStore(config);
     jdbc = new ClickHouseJdbc(config, STACK.endpoints());
     Random random = new Random(11);
-    List<Instant> hours = Granularity.HOURLY.windows(START, END);
+    List<Instant> hours = // four hours a day hold events, as a site's nights and days do
+        Granularity.HOURLY.windows(START, END).stream()
+            .filter(h -> DATA_HOURS.contains(h.atOffset(ZoneOffset.UTC).getHour()))
+            .toList();
     for (Instant h : hours) {
-      land(h, 20 + random.nextInt(30), random);
+      land(h, 120 + random.nextInt(180), random); // about as many events as 20–50 in every hour
     }
     try (Rollups rollups =
         new Rollups(
