@@ -159,7 +159,8 @@ final class SparkApp implements RollupApp {
             .setDeployMode("client")
             .setConf(SparkLauncher.DRIVER_MEMORY, s.driverMemory())
             .setConf(SparkLauncher.EXECUTOR_MEMORY, s.executorMemory())
-            .setConf(SparkLauncher.DRIVER_EXTRA_JAVA_OPTIONS, "-Duser.timezone=UTC")
+            .setConf(SparkLauncher.DRIVER_EXTRA_JAVA_OPTIONS, s.javaOptions())
+            .setConf(SparkLauncher.EXECUTOR_EXTRA_JAVA_OPTIONS, s.javaOptions())
             .setConf("spark.ui.enabled", "false")
             // the run's history (./heatlab spark-history): rolled, so a warm driver's log is
             // bounded

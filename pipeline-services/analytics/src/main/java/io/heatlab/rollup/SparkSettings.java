@@ -5,6 +5,8 @@ import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Everything a rollup application is launched with, read once from the configuration. */
 public record SparkSettings(
@@ -27,7 +29,8 @@ public record SparkSettings(
     boolean warmDriver,
     int warmupEvents,
     WarmDriver.Locations driverFiles,
-    Duration eventLogRetention) {
+    Duration eventLogRetention,
+    List<String> jvmOptions) {
 
   public static SparkSettings of(HeatlabConfig c, StackEndpoints endpoints) {
     String endpoint = c.getString(HeatlabConfig.ROLLUP_SPARK_STORAGE_ENDPOINT);
@@ -58,7 +61,8 @@ public record SparkSettings(
         c.getBoolean(HeatlabConfig.ROLLUP_DRIVER_WARM),
         c.getInt(HeatlabConfig.ROLLUP_DRIVER_WARMUP_EVENTS),
         WarmDriver.Locations.of(c.dataDir().toAbsolutePath().normalize()),
-        Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_SPARK_EVENTLOG_RETENTION_MS)));
+        Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_SPARK_EVENTLOG_RETENTION_MS)),
+        c.jvmOptions());
   }
 
   /**
@@ -68,6 +72,13 @@ public record SparkSettings(
   private static String driverHost(HeatlabConfig c) {
     String host = c.getString(HeatlabConfig.ROLLUP_SPARK_DRIVER_HOST);
     return host.isBlank() && c.runsSparkCluster() ? "127.0.0.1" : host;
+  }
+
+  /** Java options of the rollup's driver and executors: UTC, and {@code stack.jvm.options}. */
+  public String javaOptions() {
+    List<String> options = new ArrayList<>(List.of("-Duser.timezone=UTC"));
+    options.addAll(jvmOptions);
+    return String.join(" ", options);
   }
 
   /** Whether the driver runs on this machine's loopback alone (local, or the stack's cluster). */
@@ -97,7 +108,8 @@ public record SparkSettings(
         false,
         warmupEvents,
         driverFiles,
-        eventLogRetention);
+        eventLogRetention,
+        jvmOptions);
   }
 
   /**

@@ -148,6 +148,7 @@ final class ConnectWorkerPart extends ProcessPart {
   @Override
   protected List<String> command() {
     return JavaCommand.mainClass(
+        config,
         name,
         layout,
         config.getString(HeatlabConfig.CONNECT_HEAP),

@@ -88,6 +88,7 @@ final class IngestInstancePart extends ProcessPart {
   @Override
   protected List<String> command() {
     return JavaCommand.mainClass(
+        config,
         name,
         layout,
         config.getString(HeatlabConfig.INGEST_HEAP),

@@ -1,11 +1,13 @@
 package io.heatlab.stack;
 
+import io.heatlab.config.HeatlabConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Command lines for the stack's child JVMs: same Java as this process, its classpath, UTC, markers.
+ * Command lines for the stack's child JVMs: same Java as this process, its classpath, UTC, markers,
+ * and the configured {@code stack.jvm.options}.
  */
 public final class JavaCommand {
   private JavaCommand() {}
@@ -31,19 +33,25 @@ public final class JavaCommand {
 
   /** {@code java <common flags> -cp <this classpath> mainClass args}. */
   static List<String> mainClass(
-      String part, StackLayout layout, String heap, String mainClass, String... args) {
-    return withClasspath(part, layout, heap, classpath(), mainClass, args);
+      HeatlabConfig config,
+      String part,
+      StackLayout layout,
+      String heap,
+      String mainClass,
+      String... args) {
+    return withClasspath(config, part, layout, heap, classpath(), mainClass, args);
   }
 
   /** {@code java <common flags> -cp classpath mainClass args}. */
   static List<String> withClasspath(
+      HeatlabConfig config,
       String part,
       StackLayout layout,
       String heap,
       String classpath,
       String mainClass,
       String... args) {
-    List<String> cmd = common(part, layout, heap);
+    List<String> cmd = common(config, part, layout, heap);
     cmd.add("-cp");
     cmd.add(classpath);
     cmd.add(mainClass);
@@ -52,19 +60,27 @@ public final class JavaCommand {
   }
 
   /** {@code java <common flags> -jar jar args}. */
-  static List<String> jar(String part, StackLayout layout, String heap, Path jar, String... args) {
-    List<String> cmd = common(part, layout, heap);
+  static List<String> jar(
+      HeatlabConfig config,
+      String part,
+      StackLayout layout,
+      String heap,
+      Path jar,
+      String... args) {
+    List<String> cmd = common(config, part, layout, heap);
     cmd.add("-jar");
     cmd.add(jar.toString());
     cmd.addAll(List.of(args));
     return cmd;
   }
 
-  private static List<String> common(String part, StackLayout layout, String heap) {
+  private static List<String> common(
+      HeatlabConfig config, String part, StackLayout layout, String heap) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBinary());
     cmd.add("-Xmx" + heap);
     cmd.add("-XX:+ExitOnOutOfMemoryError");
+    cmd.addAll(config.jvmOptions());
     cmd.add("-Djava.awt.headless=true");
     cmd.add("-Duser.timezone=UTC");
     cmd.add("-Dheatlab.part=" + part);

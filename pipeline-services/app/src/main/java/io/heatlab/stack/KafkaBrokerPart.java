@@ -216,6 +216,7 @@ final class KafkaBrokerPart extends ProcessPart {
   @Override
   protected List<String> command() {
     return JavaCommand.mainClass(
+        config,
         name,
         layout,
         config.getString(HeatlabConfig.KAFKA_HEAP),

@@ -125,6 +125,7 @@ final class ObjectStoragePart extends ProcessPart {
   protected List<String> command() throws StackException {
     Path jar = StackArtifacts.s3proxyJar(config);
     return JavaCommand.jar(
+        config,
         "storage",
         layout,
         config.getString(HeatlabConfig.STORAGE_HEAP),

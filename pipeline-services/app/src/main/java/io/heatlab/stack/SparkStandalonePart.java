@@ -115,6 +115,7 @@ final class SparkStandalonePart extends ProcessPart {
     String classpath = home.resolve("conf") + ":" + home.resolve("jars") + "/*";
     if (worker == 0) {
       return JavaCommand.withClasspath(
+          config,
           name,
           layout,
           config.getString(HeatlabConfig.SPARK_DAEMON_HEAP),
@@ -128,6 +129,7 @@ final class SparkStandalonePart extends ProcessPart {
           String.valueOf(config.getInt(HeatlabConfig.SPARK_MASTER_UI_PORT)));
     }
     return JavaCommand.withClasspath(
+        config,
         name,
         layout,
         config.getString(HeatlabConfig.SPARK_DAEMON_HEAP),

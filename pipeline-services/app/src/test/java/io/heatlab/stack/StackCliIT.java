@@ -52,6 +52,7 @@ class StackCliIT {
     }
     ENV.put("HEATLAB_KAFKA_HEAP", "512m");
     ENV.put("HEATLAB_CONNECT_HEAP", "512m");
+    ENV.put("HEATLAB_STACK_JVM_OPTIONS", EmbeddedStackExtension.JVM_OPTIONS);
     ENV.put("HEATLAB_ROLLUP_DRIVER_WARM", "false"); // its four child processes, no Spark warm-up
     config = ConfigLoader.load("embedded", null, ENV);
   }

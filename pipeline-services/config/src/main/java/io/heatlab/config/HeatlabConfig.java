@@ -32,6 +32,7 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String DATA_DIR = "data.dir";
   public static final String STACK_EMBEDDED = "stack.embedded";
   public static final String STACK_START_TIMEOUT_MS = "stack.start.timeout.ms";
+  public static final String STACK_JVM_OPTIONS = "stack.jvm.options";
 
   public static final String KAFKA_PORT = "kafka.port";
   public static final String KAFKA_CONTROLLER_PORT = "kafka.controller.port";
@@ -213,6 +214,17 @@ public final class HeatlabConfig extends AbstractConfig {
               Range.atLeast(1_000),
               Importance.LOW,
               "How long one part may take to become healthy before start-up fails.")
+          .define(
+              STACK_JVM_OPTIONS,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Extra options, separated by spaces, for every JVM the stack starts: Kafka, Connect,"
+                  + " storage, ingestion services, the Spark master and workers, rollup drivers and"
+                  + " executors. Empty = the JVMs' defaults (right for a stack that runs for days)."
+                  + " For short sessions on a small machine '-XX:TieredStopAtLevel=1"
+                  + " -XX:+UseSerialGC' (no C2 compiler, one GC thread) spends far less CPU starting"
+                  + " up: the test suite runs its stacks so (README, Tests).")
           .define(
               KAFKA_PORT,
               Type.INT,
@@ -440,6 +452,12 @@ public final class HeatlabConfig extends AbstractConfig {
 
   public String profile() {
     return getString(PROFILE);
+  }
+
+  /** {@link #STACK_JVM_OPTIONS}, split at white space. */
+  public List<String> jvmOptions() {
+    String options = getString(STACK_JVM_OPTIONS).strip();
+    return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
   }
 
   /**

@@ -26,14 +26,16 @@ public final class CliProcess {
 
   /** Runs {@code heatlab args…} with {@code env}; waits at most five minutes. */
   public static Run run(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                JavaCommand.javaBinary(),
-                "-Dheatlab.log.level=WARN",
-                "-cp",
-                JavaCommand.classpath(),
-                "io.heatlab.cli.HeatlabCli"));
+    List<String> cmd = new ArrayList<>(List.of(JavaCommand.javaBinary()));
+    if (!EmbeddedStackExtension.JVM_OPTIONS.isBlank()) {
+      cmd.addAll(List.of(EmbeddedStackExtension.JVM_OPTIONS.strip().split("\\s+")));
+    }
+    cmd.addAll(
+        List.of(
+            "-Dheatlab.log.level=WARN",
+            "-cp",
+            JavaCommand.classpath(),
+            "io.heatlab.cli.HeatlabCli"));
     cmd.addAll(List.of(args));
     Path stderr = Files.createTempFile("heatlab-cli-", ".err");
     ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(stderr.toFile());

@@ -50,11 +50,18 @@ public final class EmbeddedStackExtension
   private Path dataDir;
   private Stack stack;
 
+  /**
+   * The test stacks' {@code stack.jvm.options}: the parent POM's {@code test.jvm.options} (C1 only,
+   * serial GC — short-lived JVMs on two cores), which the test JVM runs with too.
+   */
+  public static final String JVM_OPTIONS = System.getProperty("heatlab.test.jvm.options", "");
+
   public EmbeddedStackExtension() {
     for (String port : HeatlabConfig.PORTS) {
       overrides.put(port, "0");
     }
     overrides.put(HeatlabConfig.KAFKA_HEAP, "512m");
+    overrides.put(HeatlabConfig.STACK_JVM_OPTIONS, JVM_OPTIONS);
     overrides.put(HeatlabConfig.CONNECT_HEAP, "512m");
     // the warm rollup driver is a JVM and a warm-up on two cores: the classes that test it turn
     // it on (RollupIT); the others roll up with one application per run, the fallback path
