@@ -4,6 +4,7 @@ import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.HeatlabVersion;
 import io.heatlab.console.context.ConsoleContext;
+import io.heatlab.console.shell.AboutDialog;
 import io.heatlab.console.shell.ConsolePrefs;
 import io.heatlab.console.shell.ConsoleTheme;
 import io.heatlab.console.shell.Failure;
@@ -24,6 +25,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.image.Image;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
@@ -70,6 +72,10 @@ public final class HeatlabConsole extends Application {
             + " ("
             + config.dataDir()
             + ")");
+    Image icon = AboutDialog.icon();
+    if (icon != null) {
+      stage.getIcons().add(icon);
+    }
     stage.setWidth(prefs.getDouble("window.width", 1360));
     stage.setHeight(prefs.getDouble("window.height", 860));
     prefs.get("window.x").ifPresent(x -> stage.setX(Double.parseDouble(x)));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heatlab.assets.ScreenCatalog;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.config.HeatlabVersion;
 import io.heatlab.console.alerts.Alerts;
 import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.heatmaps.HeatmapsModel;
@@ -45,6 +46,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import javafx.scene.Scene;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -366,6 +368,14 @@ class ConsoleFlowIT {
         () ->
             text(robot, "#pipeline-verdict").equals("pipeline consistent")
                 && text(robot, "#stage-aggregated").contains(String.format("%,d", rolledUp)));
+
+    // About: the version that heatlab --version and the packages give, and the runtime
+    robot.clickOn("#brand");
+    await(10, () -> robot.lookup("#about").tryQuery().isPresent());
+    DialogPane about = robot.lookup("#about").queryAs(DialogPane.class);
+    assertThat(about.getHeaderText()).isEqualTo("heatlab " + HeatlabVersion.get());
+    assertThat(about.getContentText()).contains(HeatlabVersion.runtime()).contains("JavaFX");
+    robot.interact(() -> about.getScene().getWindow().hide());
 
     watchdog
         .close(); // the flow ends here; the next test builds a new window (its start-up is not the

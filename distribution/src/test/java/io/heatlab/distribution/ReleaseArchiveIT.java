@@ -1,16 +1,17 @@
 package io.heatlab.distribution;
 
+import static io.heatlab.distribution.Commands.jarsIn;
+import static io.heatlab.distribution.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heatlab.distribution.Commands.Result;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,8 +56,13 @@ class ReleaseArchiveIT {
     Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"));
     Result version = heatlab(env, "--version");
     assertThat(version.exit()).as(version.output()).isZero();
-    assertThat(version.output().strip())
-        .isEqualTo("heatlab " + System.getProperty("heatlab.version"));
+    List<String> lines = version.output().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).isEqualTo("heatlab " + System.getProperty("heatlab.version"));
+    assertThat(lines.get(1))
+        .as("the system Java it runs on")
+        .startsWith("Java ")
+        .endsWith(" at " + System.getProperty("java.home"));
 
     Result describe = heatlab(env, "config", "--describe");
     assertThat(describe.exit()).as(describe.output()).isZero();
@@ -77,28 +83,11 @@ class ReleaseArchiveIT {
     assertThat(none.output()).contains("install a JDK 17 or newer");
   }
 
-  private static List<String> jarsIn(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).toList();
-    }
-  }
-
   private static Result heatlab(Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/heatlab").toString()));
     cmd.addAll(List.of(args));
-    return run(cmd, env);
-  }
-
-  private record Result(int exit, String output) {}
-
-  private static Result run(List<String> cmd, Map<String, String> env) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().keySet().removeIf(k -> k.startsWith("HEATLAB_")); // the launcher's own only
-    pb.environment().putAll(env);
-    pb.environment().put("HEATLAB_DATA_DIR", unpacked.resolve("data").toString());
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("%s ended", cmd).isTrue();
-    return new Result(p.exitValue(), out);
+    Map<String, String> withData = new HashMap<>(env);
+    withData.put("HEATLAB_DATA_DIR", unpacked.resolve("data").toString());
+    return run(cmd, withData);
   }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -50,6 +51,7 @@ public final class ConsoleContext implements AutoCloseable {
   private final HeatlabConfig config;
   private final Stack stack;
   private final boolean owned;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final AutoCloseable claim;
   private final ExecutorService background =
       Executors.newCachedThreadPool(daemon("heatlab-console-io"));
@@ -119,7 +121,10 @@ public final class ConsoleContext implements AutoCloseable {
       throw e;
     }
     stack.superviseRestarts(); // the console owns this stack: a part that dies is started again
-    return new ConsoleContext(stack, true, claim);
+    ConsoleContext owner = new ConsoleContext(stack, true, claim);
+    // a console ended by a signal (kill, logout) stops its stack too, not only a closed window
+    Runtime.getRuntime().addShutdownHook(new Thread(owner::close, "heatlab-console-stack-stop"));
+    return owner;
   }
 
   public HeatlabConfig config() {
@@ -212,8 +217,12 @@ public final class ConsoleContext implements AutoCloseable {
     return new ScreenTraffic(jdbc());
   }
 
+  /** Stops what this console started; once (the window's close and the shutdown hook both call). */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     timers.shutdownNow();
     background.shutdownNow();
     rollups.ifCreated(Rollups::close); // stops a Spark application still running

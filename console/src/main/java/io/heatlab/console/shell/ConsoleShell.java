@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javafx.geometry.Insets;
+import javafx.scene.Cursor;
 import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -62,7 +63,10 @@ public final class ConsoleShell {
     sidebar.setPadding(new Insets(10, 6, 10, 6));
     Label brand = new Label("heatlab");
     brand.getStyleClass().add("brand");
-    brand.setTooltip(new Tooltip("heatlab " + HeatlabVersion.get()));
+    brand.setId("brand");
+    brand.setTooltip(new Tooltip("About heatlab " + HeatlabVersion.get()));
+    brand.setCursor(Cursor.HAND);
+    brand.setOnMouseClicked(e -> AboutDialog.show(brand.getScene().getWindow()));
     sidebar.getChildren().add(brand);
     int n = 1;
     for (ConsoleView v : views) {

@@ -34,7 +34,6 @@ public record SparkSettings(
 
   public static SparkSettings of(HeatlabConfig c, StackEndpoints endpoints) {
     String endpoint = c.getString(HeatlabConfig.ROLLUP_SPARK_STORAGE_ENDPOINT);
-    String jar = c.getString(HeatlabConfig.ROLLUP_SPARK_JOB_JAR);
     HeatlabConfig.Credentials storage =
         c.credentials(
             HeatlabConfig.ROLLUP_SPARK_STORAGE_ACCESS_KEY,
@@ -54,7 +53,7 @@ public record SparkSettings(
         c.getString(HeatlabConfig.STORAGE_BUCKET),
         c.dataDir().resolve("spark/home"),
         sparkJars(c),
-        Path.of(jar.isBlank() ? BuildArtifacts.path("rollup.job.jar") : jar),
+        jobJar(c),
         c.dataDir().resolve("log/rollups"),
         lockFile(c),
         Duration.ofMillis(c.getLong(HeatlabConfig.ROLLUP_TIMEOUT_MS)),
@@ -118,6 +117,12 @@ public record SparkSettings(
    */
   public Path eventLogDir() {
     return eventLogDir(sparkHome.getParent());
+  }
+
+  /** The rollup job's jar: the configured one, else the build's (or the installed package's). */
+  public static Path jobJar(HeatlabConfig c) {
+    String jar = c.getString(HeatlabConfig.ROLLUP_SPARK_JOB_JAR);
+    return Path.of(jar.isBlank() ? BuildArtifacts.path("rollup.job.jar") : jar);
   }
 
   /** The jars of the generated Spark home: a jar list, or a directory of jars (images). */

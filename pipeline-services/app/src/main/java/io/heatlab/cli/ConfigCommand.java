@@ -2,6 +2,9 @@ package io.heatlab.cli;
 
 import io.heatlab.config.ConfigLoader;
 import io.heatlab.config.HeatlabConfig;
+import io.heatlab.rollup.SparkSettings;
+import io.heatlab.stack.StackArtifacts;
+import io.heatlab.stack.StackException;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigDef;
@@ -13,7 +16,7 @@ import picocli.CommandLine.Option;
     name = "config",
     mixinStandardHelpOptions = true,
     description =
-        "Print the effective settings (secrets hidden), or with --describe every setting with its default and doc.")
+        "Print the effective settings (secrets hidden) and the paths they resolve to (data directory, servers' jars), or with --describe every setting with its default and doc.")
 final class ConfigCommand implements Callable<Integer> {
   @Mixin ProfileOptions options;
 
@@ -23,7 +26,7 @@ final class ConfigCommand implements Callable<Integer> {
   boolean describe;
 
   @Override
-  public Integer call() {
+  public Integer call() throws StackException {
     if (describe) {
       for (ConfigDef.ConfigKey key : HeatlabConfig.DEFINITION.configKeys().values()) {
         Object def = key.hasDefault() ? key.defaultValue : "(required)";
@@ -43,6 +46,9 @@ final class ConfigCommand implements Callable<Integer> {
     HeatlabConfig config = options.load();
     new TreeMap<>(config.values()).forEach((k, v) -> System.out.println(k + "=" + v));
     System.out.println("# data directory: " + config.dataDir());
+    System.out.println("# storage server jar: " + StackArtifacts.s3proxyJarPath(config));
+    System.out.println("# Spark jars: " + SparkSettings.sparkJars(config));
+    System.out.println("# rollup job jar: " + SparkSettings.jobJar(config));
     return 0;
   }
 }

@@ -69,7 +69,7 @@ public final class HeatlabCli implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"heatlab " + HeatlabVersion.get()};
+      return new String[] {"heatlab " + HeatlabVersion.get(), HeatlabVersion.runtime()};
     }
   }
 }

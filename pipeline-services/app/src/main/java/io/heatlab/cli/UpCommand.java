@@ -73,6 +73,7 @@ final class UpCommand implements Callable<Integer> {
     cmd.add(JavaCommand.javaBinary());
     cmd.add("-Xmx512m");
     cmd.add("-Dheatlab.home=" + System.getProperty("heatlab.home", ""));
+    cmd.add("-Dheatlab.installed=" + Boolean.getBoolean("heatlab.installed"));
     cmd.add("-Dheatlab.data.dir=" + layout.root());
     cmd.add("-Dheatlab.log.level=INFO");
     cmd.add("-cp");
@@ -86,7 +87,10 @@ final class UpCommand implements Callable<Integer> {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    // ports resolved here (0 = free port) are the ones the supervisor must use
+    // ports resolved here (0 = free port) and the data directory are the ones the supervisor uses
+    builder
+        .environment()
+        .put(ConfigLoader.envName(HeatlabConfig.DATA_DIR), layout.root().toString());
     for (String key : HeatlabConfig.PORTS) {
       builder
           .environment()

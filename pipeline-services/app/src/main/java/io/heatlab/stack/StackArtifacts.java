@@ -9,12 +9,17 @@ import java.nio.file.Path;
  * The S3Proxy jar of the embedded stack (it must not be on heatlab's classpath: it shades its own
  * Jetty).
  */
-final class StackArtifacts {
+public final class StackArtifacts {
   private StackArtifacts() {}
 
-  static Path s3proxyJar(HeatlabConfig config) throws StackException {
+  /** The configured S3Proxy jar, else the build's (or the installed package's). */
+  public static Path s3proxyJarPath(HeatlabConfig config) throws StackException {
     String configured = config.getString(HeatlabConfig.STORAGE_S3PROXY_JAR);
-    Path jar = Path.of(configured.isBlank() ? built("s3proxy.jar") : configured);
+    return Path.of(configured.isBlank() ? built("s3proxy.jar") : configured);
+  }
+
+  static Path s3proxyJar(HeatlabConfig config) throws StackException {
+    Path jar = s3proxyJarPath(config);
     if (!Files.isRegularFile(jar)) {
       throw new StackException(
           "S3Proxy jar not found at "

@@ -3,6 +3,9 @@ package io.heatlab.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -14,8 +17,28 @@ import java.util.Properties;
 public final class BuildArtifacts {
   private BuildArtifacts() {}
 
-  /** The path the build recorded for {@code key}, or "" when it recorded none. */
+  /**
+   * Where an installed heatlab (the package, {@code heatlab.home} = its directory) holds each
+   * artifact, relative to {@code heatlab.home}: the release archive's layout.
+   */
+  private static final Map<String, String> INSTALLED =
+      Map.of(
+          "s3proxy.jar", "stack/s3proxy.jar",
+          "rollup.job.jar", "spark/heatlab-rollup-job.jar",
+          "spark.home.classpath", "spark/jars");
+
+  /**
+   * The artifact's path: inside {@code heatlab.home} when it is there (an installed package), else
+   * the path the build recorded, or "" when it recorded none.
+   */
   public static String path(String key) {
+    String home = System.getProperty("heatlab.home");
+    if (home != null && !home.isBlank() && INSTALLED.containsKey(key)) {
+      Path installed = Path.of(home).resolve(INSTALLED.get(key)).normalize();
+      if (Files.exists(installed)) {
+        return installed.toString();
+      }
+    }
     try (InputStream in =
         BuildArtifacts.class
             .getClassLoader()

@@ -30,6 +30,7 @@ public final class HeatlabConfig extends AbstractConfig {
 
   public static final String PROFILE = "profile";
   public static final String DATA_DIR = "data.dir";
+  static final String DEFAULT_DATA_DIR = "var";
   public static final String STACK_EMBEDDED = "stack.embedded";
   public static final String STACK_START_TIMEOUT_MS = "stack.start.timeout.ms";
   public static final String STACK_JVM_OPTIONS = "stack.jvm.options";
@@ -198,9 +199,9 @@ public final class HeatlabConfig extends AbstractConfig {
           .define(
               DATA_DIR,
               Type.STRING,
-              "var",
+              DEFAULT_DATA_DIR,
               Importance.HIGH,
-              "Directory holding every part's data, generated configs, pid files and logs (relative: to the repository root when run by ./heatlab).")
+              "Directory holding every part's data, generated configs, pid files and logs. Relative: to the repository root when run by ./heatlab, to the archive's directory from a release archive; installed from the package, the default is ~/.local/share/heatlab ($XDG_DATA_HOME/heatlab).")
           .define(
               STACK_EMBEDDED,
               Type.BOOLEAN,
@@ -461,16 +462,42 @@ public final class HeatlabConfig extends AbstractConfig {
   }
 
   /**
-   * The data directory; a relative {@code data.dir} is resolved against {@code heatlab.home} (set
-   * by the {@code ./heatlab} launcher to the repository root) or else the working directory.
+   * The data directory. A relative {@code data.dir} is resolved against the user's data directory
+   * when heatlab is installed ({@link #installedDataHome}), else against {@code heatlab.home} (set
+   * by the {@code ./heatlab} launcher to the repository root, by an archive's to its directory),
+   * else the working directory.
    */
   public Path dataDir() {
-    Path dir = Path.of(getString(DATA_DIR));
+    String value = getString(DATA_DIR);
+    Path dir = Path.of(value);
     String home = System.getProperty("heatlab.home");
-    if (!dir.isAbsolute() && home != null && !home.isBlank()) {
+    if (dir.isAbsolute()) {
+      return dir.normalize();
+    }
+    Path userData = installedDataHome(System.getenv());
+    if (userData != null) { // installed: the default is the user's data directory itself
+      dir = value.equals(DEFAULT_DATA_DIR) ? userData : userData.resolve(dir);
+    } else if (home != null && !home.isBlank()) {
       dir = Path.of(home).resolve(dir);
     }
     return dir.toAbsolutePath().normalize();
+  }
+
+  /**
+   * Where an installed heatlab (its launchers set {@code -Dheatlab.installed=true}: the package's
+   * files are read-only) keeps its data: {@code $XDG_DATA_HOME/heatlab}, by default {@code
+   * ~/.local/share/heatlab}; null when heatlab runs from a checkout or an archive.
+   */
+  static Path installedDataHome(Map<String, String> env) {
+    if (!Boolean.getBoolean("heatlab.installed")) {
+      return null;
+    }
+    String xdg = env.get("XDG_DATA_HOME");
+    Path base =
+        xdg != null && Path.of(xdg).isAbsolute()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".local", "share");
+    return base.resolve("heatlab");
   }
 
   public boolean embedded() {

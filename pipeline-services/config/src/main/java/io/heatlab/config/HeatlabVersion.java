@@ -18,6 +18,19 @@ public final class HeatlabVersion {
     return VERSION;
   }
 
+  /**
+   * The Java runtime heatlab runs on, e.g. {@code Java 17.0.15 (Debian) at /usr/lib/jvm/…}: the
+   * installed package's is its own, under {@code /opt/heatlab/lib/runtime}.
+   */
+  public static String runtime() {
+    return "Java "
+        + System.getProperty("java.runtime.version", System.getProperty("java.version"))
+        + " ("
+        + System.getProperty("java.vendor", "unknown vendor")
+        + ") at "
+        + System.getProperty("java.home");
+  }
+
   private static String load() {
     try (InputStream in =
         HeatlabVersion.class.getClassLoader().getResourceAsStream("heatlab/version.properties")) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,6 +185,76 @@ class ConfigLoaderTest {
       } else {
         System.setProperty("heatlab.home", previous);
       }
+    }
+  }
+
+  @Test
+  void anInstalledHeatlabKeepsItsDataUnderTheUsersDataDirectory() {
+    assertThat(HeatlabConfig.installedDataHome(Map.of())).as("a checkout or an archive").isNull();
+    withProperties(
+        Map.of("heatlab.installed", "true", "heatlab.home", "/opt/heatlab"),
+        () -> {
+          assertThat(HeatlabConfig.installedDataHome(Map.of("XDG_DATA_HOME", "/srv/u/data")))
+              .isEqualTo(Path.of("/srv/u/data/heatlab"));
+          Path fallback = Path.of(System.getProperty("user.home"), ".local", "share", "heatlab");
+          assertThat(HeatlabConfig.installedDataHome(Map.of())).isEqualTo(fallback);
+          assertThat(HeatlabConfig.installedDataHome(Map.of("XDG_DATA_HOME", "relative/dir")))
+              .as("XDG: a relative path is ignored")
+              .isEqualTo(fallback);
+          Path userData = HeatlabConfig.installedDataHome(System.getenv());
+          assertThat(ConfigLoader.load(null, null, Map.of()).dataDir())
+              .as("never the package's read-only directory")
+              .isEqualTo(userData);
+          assertThat(ConfigLoader.load(null, null, Map.of("HEATLAB_DATA_DIR", "second")).dataDir())
+              .isEqualTo(userData.resolve("second"));
+          assertThat(
+                  ConfigLoader.load(null, null, Map.of("HEATLAB_DATA_DIR", "/var/lib/heatlab"))
+                      .dataDir())
+              .isEqualTo(Path.of("/var/lib/heatlab"));
+        });
+  }
+
+  @Test
+  void anInstalledHeatlabRunsTheServersAndSparkJobInsideItsDirectory(@TempDir Path home)
+      throws Exception {
+    Files.createDirectories(home.resolve("stack"));
+    Files.createDirectories(home.resolve("spark/jars"));
+    Files.writeString(home.resolve("stack/s3proxy.jar"), "");
+    Files.writeString(home.resolve("spark/heatlab-rollup-job.jar"), "");
+    String built = BuildArtifacts.path("rollup.job.jar");
+    withProperties(
+        Map.of("heatlab.home", home.toString()),
+        () -> {
+          assertThat(BuildArtifacts.path("s3proxy.jar"))
+              .isEqualTo(home.resolve("stack/s3proxy.jar").toString());
+          assertThat(BuildArtifacts.path("rollup.job.jar"))
+              .isEqualTo(home.resolve("spark/heatlab-rollup-job.jar").toString());
+          assertThat(BuildArtifacts.path("spark.home.classpath"))
+              .isEqualTo(home.resolve("spark/jars").toString());
+        });
+    withProperties(
+        Map.of("heatlab.home", home.resolve("elsewhere").toString()),
+        () ->
+            assertThat(BuildArtifacts.path("rollup.job.jar"))
+                .as("a checkout: what the build recorded")
+                .isEqualTo(built));
+  }
+
+  private static void withProperties(Map<String, String> properties, Runnable body) {
+    Map<String, String> previous = new HashMap<>();
+    properties.keySet().forEach(k -> previous.put(k, System.getProperty(k)));
+    properties.forEach(System::setProperty);
+    try {
+      body.run();
+    } finally {
+      previous.forEach(
+          (k, v) -> {
+            if (v == null) {
+              System.clearProperty(k);
+            } else {
+              System.setProperty(k, v);
+            }
+          });
     }
   }
 }
