@@ -95,6 +95,11 @@ class DebianPackageIT {
     assertThat(describe.exit()).as(describe.output()).isZero();
     assertThat(describe.output()).contains("data.dir").contains("rollup.spark.job.jar");
 
+    Result status = heatlab(env, "status");
+    assertThat(status.output())
+        .as("its messages name the command as installed")
+        .contains("start it with heatlab up");
+
     Result paths = heatlab(env, "config");
     assertThat(paths.exit()).as(paths.output()).isZero();
     assertThat(paths.output())

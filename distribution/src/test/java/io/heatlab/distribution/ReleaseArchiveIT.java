@@ -68,6 +68,11 @@ class ReleaseArchiveIT {
     assertThat(describe.exit()).as(describe.output()).isZero();
     assertThat(describe.output()).contains("data.dir").contains("rollup.spark.job.jar");
 
+    Result status = heatlab(env, "status");
+    assertThat(status.output())
+        .as("its messages name the command as it was run")
+        .contains("start it with " + home.resolve("bin/heatlab") + " up");
+
     // the launcher points the settings at the archive's own files
     Result config = heatlab(env, "config");
     assertThat(config.exit()).as(config.output()).isZero();

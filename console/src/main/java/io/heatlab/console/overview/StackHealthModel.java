@@ -1,5 +1,6 @@
 package io.heatlab.console.overview;
 
+import io.heatlab.config.HeatlabCommand;
 import io.heatlab.console.shell.Failure;
 import io.heatlab.stack.PartHealth;
 import java.util.List;
@@ -64,7 +65,9 @@ public final class StackHealthModel {
                 + latest.size()
                 + " parts healthy — "
                 + unhealthy
-                + " not: see the Detail column (./heatlab up starts a stopped stack)");
+                + " not: see the Detail column ("
+                + HeatlabCommand.name()
+                + " up starts a stopped stack)");
   }
 
   public ObservableList<PartHealth> parts() {

@@ -1,5 +1,6 @@
 package io.heatlab.console.rollups;
 
+import io.heatlab.config.HeatlabCommand;
 import io.heatlab.console.context.ConsoleContext;
 import io.heatlab.console.shell.Background;
 import io.heatlab.console.shell.Failure;
@@ -378,7 +379,9 @@ public final class RollupsModel {
           message.set(
               found.url().isPresent()
                   ? ""
-                  : "Spark history server not running — start it with ./heatlab spark-history;"
+                  : "Spark history server not running — start it with "
+                      + HeatlabCommand.name()
+                      + " spark-history;"
                       + " event log: "
                       + found.eventLog());
         });

@@ -1,5 +1,6 @@
 package io.heatlab.rollup;
 
+import io.heatlab.config.HeatlabCommand;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.config.StackEndpoints;
 import io.heatlab.olap.CellCount;
@@ -158,10 +159,11 @@ public final class PublishedWindowsCheck {
         for (Instant w : rows.keySet()) {
           if (!w.isBefore(cutoff) && !published.containsKey(w)) {
             LOG.warn(
-                "self-check: {} {} holds {} rows that no rollup run published (left as is; ./heatlab rollup {} rebuilds it)",
+                "self-check: {} {} holds {} rows that no rollup run published (left as is; {} rollup {} rebuilds it)",
                 g.table(),
                 g.label(w),
                 rows.get(w),
+                HeatlabCommand.name(),
                 g.name().toLowerCase());
           }
         }

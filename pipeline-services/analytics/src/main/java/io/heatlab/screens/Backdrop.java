@@ -1,5 +1,6 @@
 package io.heatlab.screens;
 
+import io.heatlab.config.HeatlabCommand;
 import io.heatlab.contract.ViewportClass;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -43,7 +44,9 @@ public record Backdrop(BufferedImage image, String note) {
             + client
             + "/"
             + screen
-            + " — painted over a neutral grid; add one with ./heatlab screens capture --client "
+            + " — painted over a neutral grid; add one with "
+            + HeatlabCommand.name()
+            + " screens capture --client "
             + client
             + " --screen "
             + screen

@@ -1,6 +1,7 @@
 package io.heatlab.screens;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heatlab.config.HeatlabCommand;
 import io.heatlab.contract.ContractRules;
 import io.heatlab.contract.ViewportClass;
 import io.heatlab.query.ReadAccess;
@@ -145,7 +146,9 @@ public final class ScreensHandler extends Handler.Abstract {
                   + client
                   + "/"
                   + screen
-                  + ": ./heatlab screens capture --client "
+                  + ": "
+                  + HeatlabCommand.name()
+                  + " screens capture --client "
                   + client
                   + " --screen "
                   + screen

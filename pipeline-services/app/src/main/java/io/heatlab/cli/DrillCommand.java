@@ -1,5 +1,6 @@
 package io.heatlab.cli;
 
+import io.heatlab.config.HeatlabCommand;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.drill.DrillVerdict;
 import io.heatlab.landing.LandedCount;
@@ -302,8 +303,9 @@ final class DrillCommand implements Callable<Integer> {
       Thread.sleep(250);
     }
     out.printf(
-        "  -- %s not back after %s: is the stack supervised (./heatlab up)?%n",
-        victim.name(), RECOVERY_TIMEOUT);
+        "  -- %s not back after %s: is the stack supervised (" + HeatlabCommand.name() + " up)?%n",
+        victim.name(),
+        RECOVERY_TIMEOUT);
     return null;
   }
 

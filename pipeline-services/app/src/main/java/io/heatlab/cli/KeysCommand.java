@@ -2,6 +2,7 @@ package io.heatlab.cli;
 
 import io.heatlab.config.ClientKeys;
 import io.heatlab.config.ConfigLoader;
+import io.heatlab.config.HeatlabCommand;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.ContractRules;
 import java.util.concurrent.Callable;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
 final class KeysCommand implements Runnable {
   @Override
   public void run() {
-    System.out.println("usage: ./heatlab keys new --client C --kind read|write");
+    System.out.println(
+        "usage: " + HeatlabCommand.name() + " keys new --client C --kind read|write");
   }
 
   /** What a key lets its holder do. */

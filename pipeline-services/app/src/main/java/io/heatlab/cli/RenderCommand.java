@@ -1,5 +1,6 @@
 package io.heatlab.cli;
 
+import io.heatlab.config.HeatlabCommand;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.ViewportClass;
 import io.heatlab.olap.ClickHouseJdbc;
@@ -123,7 +124,10 @@ final class RenderCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     HeatlabConfig config = options.load();
     if (!allScreens && (screens == null || screens.isEmpty())) {
-      throw new UserError("name a --screen (./heatlab screens list shows them) or --all-screens");
+      throw new UserError(
+          "name a --screen ("
+              + HeatlabCommand.name()
+              + " screens list shows them) or --all-screens");
     }
     if (outDir == null && (allScreens || screens.size() > 1)) {
       throw new UserError("several screens: give --out-dir DIR");
@@ -219,7 +223,7 @@ final class RenderCommand implements Callable<Integer> {
                 : a.gaps()
                     + (a.missingHours().isEmpty()
                         ? ""
-                        : " — ./heatlab rollup hourly --from … --to …"));
+                        : " — " + HeatlabCommand.name() + " rollup hourly --from … --to …"));
       }
       return 0;
     }

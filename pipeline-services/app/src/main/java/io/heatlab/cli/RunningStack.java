@@ -1,5 +1,6 @@
 package io.heatlab.cli;
 
+import io.heatlab.config.HeatlabCommand;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.stack.PartHealth;
 import io.heatlab.stack.Stack;
@@ -25,7 +26,11 @@ public final class RunningStack {
       throw new UserError(
           "the stack is not running or not healthy: "
               + String.join(", ", down)
-              + "\n  start it with ./heatlab up (./heatlab status shows each part)");
+              + "\n  start it with "
+              + HeatlabCommand.name()
+              + " up ("
+              + HeatlabCommand.name()
+              + " status shows each part)");
     }
     return stack;
   }

@@ -1,5 +1,6 @@
 package io.heatlab.cli;
 
+import io.heatlab.config.HeatlabCommand;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.contract.ViewportClass;
 import io.heatlab.olap.ClickHouseJdbc;
@@ -35,7 +36,9 @@ final class ScreensCommand implements Runnable {
   @Override
   public void run() {
     System.out.println(
-        "usage: ./heatlab screens list [--client C] | add --client C --screen S --screenshot FILE"
+        "usage: "
+            + HeatlabCommand.name()
+            + " screens list [--client C] | add --client C --screen S --screenshot FILE"
             + " | capture --client C --screen S --url URL   (--viewport desktop|tablet|mobile)");
   }
 
@@ -81,8 +84,12 @@ final class ScreensCommand implements Runnable {
           System.out.println(
               "no screen has traffic or is registered"
                   + (client == null ? "" : " for client '" + client + "'")
-                  + ": send events (heatlab.js, ./heatlab traffic) and roll them up, or add one"
-                  + " with ./heatlab screens add");
+                  + ": send events (heatlab.js, "
+                  + HeatlabCommand.name()
+                  + " traffic) and roll them up, or add one"
+                  + " with "
+                  + HeatlabCommand.name()
+                  + " screens add");
           return 0;
         }
         System.out.printf(

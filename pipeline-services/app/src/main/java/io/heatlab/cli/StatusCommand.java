@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.heatlab.config.HeatlabCommand;
 import io.heatlab.stack.PartHealth;
 import io.heatlab.stack.Stack;
 import io.heatlab.stack.Supervisor;
@@ -54,7 +55,7 @@ final class StatusCommand implements Callable<Integer> {
           parts.stream().noneMatch(PartHealth::healthy)
               && Supervisor.running(stack.layout()).isEmpty();
       if (nothing && !json) {
-        out.println("heatlab stack is not running: start it with ./heatlab up");
+        out.println("heatlab stack is not running: start it with " + HeatlabCommand.name() + " up");
       }
       return healthy ? 0 : nothing ? NOT_RUNNING : 1;
     }

@@ -1,6 +1,7 @@
 package io.heatlab.cli;
 
 import io.heatlab.config.ConfigLoader;
+import io.heatlab.config.HeatlabCommand;
 import io.heatlab.config.HeatlabConfig;
 import io.heatlab.stack.JavaCommand;
 import io.heatlab.stack.PartHealth;
@@ -49,7 +50,11 @@ final class UpCommand implements Callable<Integer> {
               + running.get().pid()
               + ", data "
               + layout.root()
-              + "): ./heatlab status shows it, ./heatlab down stops it");
+              + "): "
+              + HeatlabCommand.name()
+              + " status shows it, "
+              + HeatlabCommand.name()
+              + " down stops it");
       return 0;
     }
     // children left by a supervisor that was killed: stop them first, so that what follows probes
@@ -74,6 +79,7 @@ final class UpCommand implements Callable<Integer> {
     cmd.add("-Xmx512m");
     cmd.add("-Dheatlab.home=" + System.getProperty("heatlab.home", ""));
     cmd.add("-Dheatlab.installed=" + Boolean.getBoolean("heatlab.installed"));
+    cmd.add("-Dheatlab.command=" + HeatlabCommand.name()); // what its messages tell to type
     cmd.add("-Dheatlab.data.dir=" + layout.root());
     cmd.add("-Dheatlab.log.level=INFO");
     cmd.add("-cp");
@@ -132,8 +138,11 @@ final class UpCommand implements Callable<Integer> {
         if (reported.size() == health.size() && Supervisor.running(layout).isPresent()) {
           printSelfCheck(log, logStart, supervisor);
           System.out.printf(
-              "heatlab stack is up in %.1f s (supervisor pid %d). ./heatlab status · ./heatlab down%n",
-              (System.nanoTime() - t0) / 1e9, supervisor.pid());
+              "heatlab stack is up in %.1f s (supervisor pid %d). %s status · %s down%n",
+              (System.nanoTime() - t0) / 1e9,
+              supervisor.pid(),
+              HeatlabCommand.name(),
+              HeatlabCommand.name());
           return 0;
         }
         Thread.sleep(250);
@@ -141,7 +150,11 @@ final class UpCommand implements Callable<Integer> {
       System.out.println(
           "heatlab: the stack is still not healthy; it keeps trying in the background. See "
               + log
-              + " and ./heatlab status; ./heatlab down stops it.");
+              + " and "
+              + HeatlabCommand.name()
+              + " status; "
+              + HeatlabCommand.name()
+              + " down stops it.");
       return 1;
     } finally {
       stack.stop(); // closes this process's probe clients; the supervisor owns the parts

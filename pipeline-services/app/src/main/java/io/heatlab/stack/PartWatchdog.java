@@ -1,5 +1,6 @@
 package io.heatlab.stack;
 
+import io.heatlab.config.HeatlabCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -113,7 +114,11 @@ final class PartWatchdog implements AutoCloseable {
               + LIMIT
               + " restarts in "
               + LIMIT_WINDOW.toMinutes()
-              + " min: the supervisor gave up (see its log; ./heatlab down && ./heatlab up)";
+              + " min: the supervisor gave up (see its log; "
+              + HeatlabCommand.name()
+              + " down && "
+              + HeatlabCommand.name()
+              + " up)";
       part.noteRestarts(note);
       LOG.error("{} {}", part.name(), note);
       return;

@@ -257,4 +257,14 @@ class ConfigLoaderTest {
           });
     }
   }
+
+  @Test
+  void messagesNameTheCommandTheWayTheLauncherWasRun() {
+    withProperties(
+        Map.of("heatlab.command", ""),
+        () -> assertThat(HeatlabCommand.name()).isEqualTo("./heatlab"));
+    withProperties(
+        Map.of("heatlab.command", "heatlab"),
+        () -> assertThat(HeatlabCommand.name()).isEqualTo("heatlab"));
+  }
 }
