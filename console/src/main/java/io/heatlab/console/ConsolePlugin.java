@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -25,10 +24,11 @@ public final class ConsolePlugin implements CommandPlugin {
           "The operator console (JavaFX): starts or connects to the stack, lag, storage, rollups,"
               + " heatmaps over screenshots, simulated traffic. Needs a display.")
   static final class ConsoleCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", description = "The console's options, e.g. --profile compose.")
-    List<String> arguments = new ArrayList<>();
-
-    @Unmatched List<String> options = new ArrayList<>();
+    /**
+     * The console's options as given, in order ({@code --profile compose --theme dark}): picocli
+     * knows none of them, so every one — option and value alike — lands here in sequence.
+     */
+    @Unmatched List<String> arguments = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -38,9 +38,7 @@ public final class ConsolePlugin implements CommandPlugin {
                 + " desktop, headless use heatlab demo, or xvfb-run -a heatlab console");
         return 2;
       }
-      List<String> args = new ArrayList<>(options);
-      args.addAll(arguments);
-      ConsoleMain.main(args.toArray(String[]::new)); // returns when the window is closed
+      ConsoleMain.main(arguments.toArray(String[]::new)); // returns when the window is closed
       return 0;
     }
 

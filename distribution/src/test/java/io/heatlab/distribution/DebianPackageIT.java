@@ -85,20 +85,8 @@ class DebianPackageIT {
   @Test
   void itsHeatlabCommandRunsOnItsOwnRuntime() throws Exception {
     Map<String, String> env = Map.of("PATH", "/nonexistent", "XDG_DATA_HOME", userData.toString());
-    Result version = heatlab(env, "--version");
-    assertThat(version.exit()).as(version.output()).isZero();
-    List<String> lines = version.output().lines().toList();
-    assertThat(lines.get(0)).isEqualTo("heatlab " + System.getProperty("heatlab.version"));
-    assertThat(lines.get(1)).as("its own runtime").endsWith(" at " + opt.resolve("lib/runtime"));
-
-    Result describe = heatlab(env, "config", "--describe");
-    assertThat(describe.exit()).as(describe.output()).isZero();
-    assertThat(describe.output()).contains("data.dir").contains("rollup.spark.job.jar");
-
-    Result keys = heatlab(env, "keys"); // no stack needed, whatever runs on this machine
-    assertThat(keys.output())
-        .as("its messages name the command as installed")
-        .startsWith("usage: heatlab keys new");
+    Commands.assertRunsAsTheCli(
+        opt.resolve("bin/heatlab"), env, opt.resolve("lib/runtime"), "heatlab");
 
     Result paths = heatlab(env, "config");
     assertThat(paths.exit()).as(paths.output()).isZero();
@@ -127,8 +115,6 @@ class DebianPackageIT {
   }
 
   private static Result heatlab(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(opt.resolve("bin/heatlab").toString()));
-    cmd.addAll(List.of(args));
-    return run(cmd, env);
+    return Commands.heatlab(opt.resolve("bin/heatlab"), env, args);
   }
 }

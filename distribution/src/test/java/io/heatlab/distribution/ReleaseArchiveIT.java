@@ -8,7 +8,6 @@ import io.heatlab.distribution.Commands.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,24 +53,9 @@ class ReleaseArchiveIT {
   @Test
   void itsHeatlabCommandRunsOnTheSystemJava() throws Exception {
     Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"));
-    Result version = heatlab(env, "--version");
-    assertThat(version.exit()).as(version.output()).isZero();
-    List<String> lines = version.output().lines().toList();
-    assertThat(lines).hasSize(2);
-    assertThat(lines.get(0)).isEqualTo("heatlab " + System.getProperty("heatlab.version"));
-    assertThat(lines.get(1))
-        .as("the system Java it runs on")
-        .startsWith("Java ")
-        .endsWith(" at " + System.getProperty("java.home"));
-
-    Result describe = heatlab(env, "config", "--describe");
-    assertThat(describe.exit()).as(describe.output()).isZero();
-    assertThat(describe.output()).contains("data.dir").contains("rollup.spark.job.jar");
-
-    Result keys = heatlab(env, "keys"); // no stack needed, whatever runs on this machine
-    assertThat(keys.output())
-        .as("its messages name the command as it was run")
-        .startsWith("usage: " + home.resolve("bin/heatlab") + " keys new");
+    Path launcher = home.resolve("bin/heatlab");
+    Commands.assertRunsAsTheCli(
+        launcher, withData(env), Path.of(System.getProperty("java.home")), launcher.toString());
 
     // the launcher points the settings at the archive's own files
     Result config = heatlab(env, "config");
@@ -89,10 +73,12 @@ class ReleaseArchiveIT {
   }
 
   private static Result heatlab(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/heatlab").toString()));
-    cmd.addAll(List.of(args));
+    return Commands.heatlab(home.resolve("bin/heatlab"), withData(env), args);
+  }
+
+  private static Map<String, String> withData(Map<String, String> env) {
     Map<String, String> withData = new HashMap<>(env);
     withData.put("HEATLAB_DATA_DIR", unpacked.resolve("data").toString());
-    return run(cmd, withData);
+    return withData;
   }
 }

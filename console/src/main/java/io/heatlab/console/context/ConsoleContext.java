@@ -52,6 +52,10 @@ public final class ConsoleContext implements AutoCloseable {
   private final Stack stack;
   private final boolean owned;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Registered only for a stack this console started; dropped again by {@link #close}. */
+  private final Thread onSignal = new Thread(this::close, "heatlab-console-stack-stop");
+
   private final AutoCloseable claim;
   private final ExecutorService background =
       Executors.newCachedThreadPool(daemon("heatlab-console-io"));
@@ -123,7 +127,7 @@ public final class ConsoleContext implements AutoCloseable {
     stack.superviseRestarts(); // the console owns this stack: a part that dies is started again
     ConsoleContext owner = new ConsoleContext(stack, true, claim);
     // a console ended by a signal (kill, logout) stops its stack too, not only a closed window
-    Runtime.getRuntime().addShutdownHook(new Thread(owner::close, "heatlab-console-stack-stop"));
+    Runtime.getRuntime().addShutdownHook(owner.onSignal);
     return owner;
   }
 
@@ -222,6 +226,13 @@ public final class ConsoleContext implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (owned && Thread.currentThread() != onSignal) {
+      try { // closed with its window: the JVM need not keep this context for its exit
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException e) {
+        // the JVM is already exiting: the hook finds this context closed
+      }
     }
     timers.shutdownNow();
     background.shutdownNow();

@@ -457,8 +457,13 @@ public final class HeatlabConfig extends AbstractConfig {
 
   /** {@link #STACK_JVM_OPTIONS}, split at white space. */
   public List<String> jvmOptions() {
-    String options = getString(STACK_JVM_OPTIONS).strip();
-    return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    return jvmOptions(getString(STACK_JVM_OPTIONS));
+  }
+
+  /** JVM options written as one string ({@code stack.jvm.options}'s form), split at white space. */
+  public static List<String> jvmOptions(String options) {
+    String trimmed = options.strip();
+    return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s+"));
   }
 
   /**
@@ -470,11 +475,11 @@ public final class HeatlabConfig extends AbstractConfig {
   public Path dataDir() {
     String value = getString(DATA_DIR);
     Path dir = Path.of(value);
-    String home = System.getProperty("heatlab.home");
     if (dir.isAbsolute()) {
       return dir.normalize();
     }
     Path userData = installedDataHome(System.getenv());
+    String home = System.getProperty("heatlab.home");
     if (userData != null) { // installed: the default is the user's data directory itself
       dir = value.equals(DEFAULT_DATA_DIR) ? userData : userData.resolve(dir);
     } else if (home != null && !home.isBlank()) {

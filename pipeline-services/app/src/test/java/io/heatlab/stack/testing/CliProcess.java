@@ -27,9 +27,7 @@ public final class CliProcess {
   /** Runs {@code heatlab args…} with {@code env}; waits at most five minutes. */
   public static Run run(Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(JavaCommand.javaBinary()));
-    if (!EmbeddedStackExtension.JVM_OPTIONS.isBlank()) {
-      cmd.addAll(List.of(EmbeddedStackExtension.JVM_OPTIONS.strip().split("\\s+")));
-    }
+    cmd.addAll(HeatlabConfig.jvmOptions(EmbeddedStackExtension.JVM_OPTIONS));
     cmd.addAll(
         List.of(
             "-Dheatlab.log.level=WARN",
