@@ -1,9 +1,14 @@
 package io.heatlab.olap;
 
+import com.clickhouse.data.ClickHouseFormat;
 import io.heatlab.contract.ContractRules;
 import io.heatlab.contract.EventType;
 import io.heatlab.contract.ViewportClass;
 import io.heatlab.render.HeatmapGrid;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,10 +19,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -141,6 +148,87 @@ public final class HeatmapQuery implements AutoCloseable {
   }
 
   /**
+   * One row of {@link #windowCells}: the index of its window in the plan, of its event type in the
+   * types asked for, its cell and count.
+   */
+  @FunctionalInterface
+  public interface WindowCell {
+    void accept(int window, int eventType, int cellX, int cellY, long count);
+  }
+
+  /**
+   * The rows of (client, screen, types, viewport class) in each window of {@code plan}, one per
+   * (window, type, cell) as the rollups published them, not summed: what a per-window cache keeps
+   * ({@code HeatmapService}). Read as RowBinary — granularity, window start, type, cell, count: 18
+   * bytes a row, nothing to format or parse as text — so a month of one screen (~200k rows) costs
+   * ClickHouse about what its summed heatmap does.
+   */
+  public void windowCells(
+      String clientId,
+      String screenId,
+      List<String> eventTypes,
+      ViewportClass viewport,
+      List<Window> plan,
+      WindowCell cell)
+      throws SQLException {
+    if (plan.isEmpty()) {
+      return;
+    }
+    Granularity[] granularities = Granularity.values();
+    String sql =
+        union(
+            g ->
+                "toUInt8("
+                    + g.ordinal()
+                    + "), toUInt32(toUnixTimestamp(window_start)), toUInt8(indexOf(["
+                    + literals(eventTypes)
+                    + "], event_type)), toUInt16(cell_x), toUInt16(cell_y), toUInt64(count)",
+            clientId,
+            screenId,
+            eventTypes,
+            viewport,
+            plan,
+            "");
+    reader.query(
+        sql,
+        ClickHouseFormat.RowBinary,
+        body -> {
+          DataInputStream in = new DataInputStream(new BufferedInputStream(body, 64 * 1024));
+          byte[] row = new byte[18];
+          ByteBuffer le = ByteBuffer.wrap(row).order(ByteOrder.LITTLE_ENDIAN);
+          Map<Window, Integer> index = new HashMap<>();
+          for (int w = 0; w < plan.size(); w++) {
+            index.put(plan.get(w), w);
+          }
+          int lastGranularity = -1;
+          long lastStart = -1;
+          int window = -1;
+          while (true) {
+            int first = in.read();
+            if (first < 0) {
+              return;
+            }
+            row[0] = (byte) first;
+            in.readFully(row, 1, row.length - 1);
+            long start = Integer.toUnsignedLong(le.getInt(1));
+            if (row[0] != lastGranularity || start != lastStart) { // rows come window by window
+              lastGranularity = row[0];
+              lastStart = start;
+              window =
+                  index.get(
+                      new Window(granularities[lastGranularity], Instant.ofEpochSecond(start)));
+            }
+            cell.accept(
+                window,
+                (row[5] & 0xff) - 1,
+                Short.toUnsignedInt(le.getShort(6)),
+                Short.toUnsignedInt(le.getShort(8)),
+                le.getLong(10));
+          }
+        });
+  }
+
+  /**
    * Σ count of (client, screen, types) per viewport class over the windows of {@code plan}, for the
    * classes that have events: what an empty heatmap of one class can point to.
    */
@@ -216,6 +304,18 @@ public final class HeatmapQuery implements AutoCloseable {
       ViewportClass viewport,
       List<Window> plan,
       String extra) {
+    return union(g -> columns, clientId, screenId, eventTypes, viewport, plan, extra);
+  }
+
+  /** Same, with the columns of each table's SELECT given by its granularity. */
+  private static String union(
+      Function<Granularity, String> columns,
+      String clientId,
+      String screenId,
+      List<String> eventTypes,
+      ViewportClass viewport,
+      List<Window> plan,
+      String extra) {
     requireId(ContractRules.Id.CLIENT, clientId);
     requireId(ContractRules.Id.SCREEN, screenId);
     if (eventTypes.isEmpty()) {
@@ -236,7 +336,7 @@ public final class HeatmapQuery implements AutoCloseable {
     for (Map.Entry<Granularity, List<Instant>> e : byGranularity.entrySet()) {
       sql.append(sql.length() == 0 ? "" : " UNION ALL ")
           .append("SELECT ")
-          .append(columns)
+          .append(columns.apply(e.getKey()))
           .append(" FROM ")
           .append(e.getKey().table())
           .append(" WHERE client_id = ")

@@ -24,7 +24,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,22 +47,59 @@ public final class HeatmapService implements AutoCloseable {
 
   private final HeatmapQuery query;
   private final RollupCoverage coverage;
-  private final Cache<AnswerKey, Counts> answers;
+  private final Cache<WindowKey, WindowCounts> windows;
 
   /**
-   * A kept answer's key: the request over whole hours, its plan, and the version of each planned
-   * window ({@link RollupCoverage#version}) — a rerun of any of them makes a new key.
+   * A kept window's key: one type of one (client, screen, viewport class) in one window, under the
+   * window's version ({@link RollupCoverage#version}: the run that published it) — a rerun makes a
+   * new key, so a kept window is never stale.
    */
-  private record AnswerKey(
+  private record WindowKey(
       String clientId,
       String screenId,
-      List<String> types,
+      String type,
       ViewportClass viewport,
-      List<HeatmapQuery.Window> plan,
-      List<Instant> versions) {}
+      HeatmapQuery.Window window,
+      Instant version) {}
 
-  /** A kept answer's counts (copied out: grids are mutable). */
-  private record Counts(long[] grid, Map<ViewportClass, Long> otherViewports) {}
+  /**
+   * A window's published cells ({@code y * SIZE + x}) and their counts, as read: a cell may appear
+   * twice (parts not merged yet), {@link #addTo} sums.
+   */
+  private record WindowCounts(short[] cells, long[] counts) {
+    static final WindowCounts EMPTY = new WindowCounts(new short[0], new long[0]);
+
+    void addTo(long[] grid) {
+      for (int i = 0; i < cells.length; i++) {
+        grid[cells[i]] += counts[i];
+      }
+    }
+
+    /** Its size in memory, about: what the cache weighs it at. */
+    int bytes() {
+      return 96 + cells.length * (Short.BYTES + Long.BYTES);
+    }
+  }
+
+  /** Collects one window's rows as they are read. */
+  private static final class WindowRows {
+    private short[] cells = new short[256];
+    private long[] counts = new long[256];
+    private int n;
+
+    void add(int x, int y, long count) {
+      if (n == cells.length) {
+        cells = Arrays.copyOf(cells, n * 2);
+        counts = Arrays.copyOf(counts, n * 2);
+      }
+      cells[n] = (short) (y * HeatmapGrid.SIZE + x);
+      counts[n++] = count;
+    }
+
+    WindowCounts counts() {
+      return new WindowCounts(Arrays.copyOf(cells, n), Arrays.copyOf(counts, n));
+    }
+  }
 
   /**
    * A heatmap request: ids as in the contract, event types among move/click, one viewport class (a
@@ -153,16 +192,20 @@ public final class HeatmapService implements AutoCloseable {
     this(query, coverage, 0);
   }
 
-  /** With up to {@code cachedAnswers} answers kept in memory (0: none). */
-  public HeatmapService(HeatmapQuery query, RollupCoverage coverage, int cachedAnswers) {
+  /**
+   * With up to {@code cacheMegabytes} of published windows kept in memory (0: none): a request asks
+   * ClickHouse only for the windows of its plan that are not kept at their current version.
+   */
+  public HeatmapService(HeatmapQuery query, RollupCoverage coverage, int cacheMegabytes) {
     this.query = query;
     this.coverage = coverage;
-    this.answers =
-        cachedAnswers == 0
+    this.windows =
+        cacheMegabytes == 0
             ? null
             : Caffeine.newBuilder()
-                .maximumSize(cachedAnswers)
-                .expireAfterAccess(Duration.ofMinutes(30))
+                .maximumWeight(cacheMegabytes * 1024L * 1024L)
+                .<WindowKey, WindowCounts>weigher((k, v) -> v.bytes())
+                .expireAfterAccess(Duration.ofHours(6))
                 .build();
   }
 
@@ -185,9 +228,7 @@ public final class HeatmapService implements AutoCloseable {
             Clock.systemUTC());
     coverage.refreshInBackground(reader, Duration.ofSeconds(1));
     return new HeatmapService(
-        new HeatmapQuery(reader),
-        coverage,
-        config.getInt(HeatlabConfig.QUERY_ANSWER_CACHE_ENTRIES));
+        new HeatmapQuery(reader), coverage, config.getInt(HeatlabConfig.QUERY_CACHE_MB));
   }
 
   /**
@@ -227,22 +268,11 @@ public final class HeatmapService implements AutoCloseable {
     }
     Map<Granularity, Integer> read = new EnumMap<>(Granularity.class);
     plan.forEach(w -> read.merge(w.granularity(), 1, Integer::sum));
-    AnswerKey key = key(r, plan);
-    Counts kept = key == null ? null : answers.getIfPresent(key);
-    HeatmapGrid grid;
+    HeatmapGrid grid = counts(r, plan);
     Map<ViewportClass, Long> others = new EnumMap<>(ViewportClass.class);
-    if (kept != null) {
-      grid = new HeatmapGrid(HeatmapGrid.SIZE, HeatmapGrid.SIZE, kept.grid().clone());
-      others.putAll(kept.otherViewports());
-    } else {
-      grid = query.heatmap(r.clientId(), r.screenId(), r.types(), r.viewport(), plan);
-      if (grid.total() == 0) {
-        others.putAll(query.totalsByViewport(r.clientId(), r.screenId(), r.types(), plan));
-        others.remove(r.viewport());
-      }
-      if (key != null) {
-        answers.put(key, new Counts(grid.counts().clone(), Map.copyOf(others)));
-      }
+    if (grid.total() == 0) {
+      others.putAll(query.totalsByViewport(r.clientId(), r.screenId(), r.types(), plan));
+      others.remove(r.viewport());
     }
     return new Answer(
         r, grid, coverage.missingHours(r.from(), r.to()), coverage.expired(plan), read, others);
@@ -298,22 +328,75 @@ public final class HeatmapService implements AutoCloseable {
             && HeatmapGrid.cellOf(e.yNorm()) == y;
   }
 
-  /** The key of a request's answer; null when it must not be kept (a window past retention). */
-  private AnswerKey key(Request r, List<HeatmapQuery.Window> plan)
+  /**
+   * The grid of {@code r} over the windows of {@code plan}: kept windows summed in memory, the
+   * others read from ClickHouse in one query (and kept, unless past their retention: a drop changes
+   * a window without a run, so it has no version to be kept under).
+   */
+  private HeatmapGrid counts(Request r, List<HeatmapQuery.Window> plan)
       throws IOException, SQLException {
-    if (answers == null) {
-      return null;
-    }
-    List<Instant> versions = new ArrayList<>(plan.size());
+    long[] grid = new long[HeatmapGrid.SIZE * HeatmapGrid.SIZE];
+    List<HeatmapQuery.Window> toRead = new ArrayList<>();
+    Map<HeatmapQuery.Window, Instant> versions = new HashMap<>();
     for (HeatmapQuery.Window w : plan) {
-      Optional<Instant> v = coverage.version(w);
-      if (v.isEmpty()) {
-        return null;
+      Optional<Instant> version = windows == null ? Optional.empty() : coverage.version(w);
+      List<WindowCounts> kept = new ArrayList<>(r.types().size());
+      for (String type : r.types()) {
+        WindowCounts c =
+            version.isEmpty()
+                ? null
+                : windows.getIfPresent(
+                    new WindowKey(
+                        r.clientId(), r.screenId(), type, r.viewport(), w, version.get()));
+        if (c == null) {
+          break;
+        }
+        kept.add(c);
       }
-      versions.add(v.get());
+      if (kept.size() == r.types().size()) {
+        kept.forEach(c -> c.addTo(grid));
+      } else {
+        toRead.add(w);
+        version.ifPresent(v -> versions.put(w, v));
+      }
     }
-    return new AnswerKey(
-        r.clientId(), r.screenId(), r.types(), r.viewport(), List.copyOf(plan), versions);
+    if (!toRead.isEmpty()) {
+      int types = r.types().size();
+      WindowRows[] read = new WindowRows[toRead.size() * types];
+      query.windowCells(
+          r.clientId(),
+          r.screenId(),
+          r.types(),
+          r.viewport(),
+          toRead,
+          (w, type, x, y, count) -> {
+            int i = w * types + type;
+            if (read[i] == null) {
+              read[i] = new WindowRows();
+            }
+            read[i].add(x, y, count);
+          });
+      for (int w = 0; w < toRead.size(); w++) {
+        for (int t = 0; t < types; t++) {
+          WindowRows wr = read[w * types + t];
+          WindowCounts c = wr == null ? WindowCounts.EMPTY : wr.counts();
+          c.addTo(grid);
+          Instant version = versions.get(toRead.get(w));
+          if (version != null) {
+            windows.put(
+                new WindowKey(
+                    r.clientId(),
+                    r.screenId(),
+                    r.types().get(t),
+                    r.viewport(),
+                    toRead.get(w),
+                    version),
+                c);
+          }
+        }
+      }
+    }
+    return new HeatmapGrid(HeatmapGrid.SIZE, HeatmapGrid.SIZE, grid);
   }
 
   private static final class CoverageFailure extends RuntimeException {

@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -396,6 +397,85 @@ class HeatmapServiceIT {
                 .get("error")
                 .asText())
         .contains("before");
+  }
+
+  /**
+   * Published windows are kept in memory under the run that published them: rows that change in
+   * ClickHouse without a run are not seen (the kept window answers), a newer run of the window is
+   * (read again at once, cell by cell). A client and an hour of their own, after every other.
+   */
+  @Test
+  void aKeptWindowIsReadAgainWhenANewerRunPublishedIt() throws Exception {
+    Instant hour = END.plus(Duration.ofDays(1)).plus(Duration.ofHours(5));
+    HeatmapService.Request r =
+        new HeatmapService.Request(
+            "kept", "pricing", List.of("move", "click"), DESKTOP, hour, hour.plusSeconds(3600));
+    try (Connection c = jdbc.connect();
+        Statement st = c.createStatement()) {
+      st.execute(cellRow(hour, "move", 10, 20, 7) + ", " + values(hour, "click", 10, 20, 1));
+      st.execute(finishedRun("kept-1", hour, 120));
+      service.coverage().refresh();
+      HeatmapGrid first = service.heatmap(r).grid();
+      assertThat(first.at(10, 20)).isEqualTo(8);
+      assertThat(first.total()).isEqualTo(8);
+
+      st.execute(cellRow(hour, "move", 11, 20, 5)); // not through a run: the kept window answers
+      assertThat(service.heatmap(r).grid().counts()).containsExactly(first.counts());
+
+      st.execute(finishedRun("kept-2", hour, 60)); // a newer run of the window
+      service.coverage().refresh();
+      HeatmapGrid second = service.heatmap(r).grid();
+      assertThat(second.at(11, 20)).isEqualTo(5);
+      assertThat(second.counts())
+          .as("cell by cell")
+          .containsExactly(
+              hourlyOnly("kept", "pricing", r.types(), hour, hour.plusSeconds(3600)).counts());
+      assertThat(
+              service
+                  .heatmap(
+                      new HeatmapService.Request(
+                          "kept", "pricing", List.of("click"), DESKTOP, hour, hour.plusSeconds(60)))
+                  .grid()
+                  .total())
+          .as("one type of the kept window")
+          .isEqualTo(1);
+    }
+  }
+
+  private static String cellRow(Instant hour, String type, int x, int y, long count) {
+    return "INSERT INTO heatmap_hourly (client_id, screen_id, event_type, viewport_class,"
+        + " window_start, cell_x, cell_y, count) VALUES "
+        + values(hour, type, x, y, count);
+  }
+
+  private static String values(Instant hour, String type, int x, int y, long count) {
+    return "('kept', 'pricing', '"
+        + type
+        + "', 'desktop', '"
+        + Granularity.dateTime(hour)
+        + "', "
+        + x
+        + ", "
+        + y
+        + ", "
+        + count
+        + ")";
+  }
+
+  /** A FINISHED hourly run of {@code hour} started {@code secondsAgo}, as a publish records it. */
+  private static String finishedRun(String runId, Instant hour, int secondsAgo) {
+    return "INSERT INTO rollup_runs (run_id, job, window_start, state, rows_in, rows_out,"
+        + " started_at, finished_at, spark_app_id, error, updated_at) VALUES ('"
+        + runId
+        + "', 'hourly', '"
+        + Granularity.dateTime(hour)
+        + "', 'FINISHED', 0, 0, now() - "
+        + secondsAgo
+        + ", now() - "
+        + (secondsAgo - 1)
+        + ", '', '', "
+        + System.currentTimeMillis() * 1000
+        + ")";
   }
 
   @Test

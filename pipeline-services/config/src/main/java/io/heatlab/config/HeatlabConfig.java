@@ -146,7 +146,7 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String ROLLUP_SPARK_EVENTLOG_RETENTION_MS =
       "rollup.spark.eventlog.retention.ms";
   public static final String ROLLUP_SPARK_HISTORY_PORT = "rollup.spark.history.port";
-  public static final String QUERY_ANSWER_CACHE_ENTRIES = "query.answer.cache.entries";
+  public static final String QUERY_CACHE_MB = "query.cache.mb";
   public static final String ROLLUP_AGGREGATES_PREFIX = "rollup.aggregates.prefix";
   public static final String ROLLUP_SCHEDULER_ENABLED = "rollup.scheduler.enabled";
   public static final String ROLLUP_SCHEDULER_INTERVAL_MS = "rollup.scheduler.interval.ms";

@@ -118,12 +118,12 @@ final class RollupDefinitions {
             Importance.LOW,
             "Loopback port of the Spark history server that ./heatlab spark-history runs over the event logs; the console's Rollups view links finished runs to it.")
         .define(
-            QUERY_ANSWER_CACHE_ENTRIES,
+            QUERY_CACHE_MB,
             Type.INT,
-            512,
-            Range.between(0, 100_000),
+            64,
+            Range.between(0, 65_536),
             Importance.LOW,
-            "Heatmap answers kept in memory (~80 KB each), keyed by the request and the run each window of its plan was published by: a rerun changes the key, so a kept answer is never stale. 0 = off.")
+            "Megabytes of published heatmap windows kept in memory by the heatmap API (one type of one screen and viewport class in one window: ~10 bytes per non-empty cell), keyed by the run that published each window: a rerun changes the key, so a kept window is never stale, and a request asks ClickHouse only for the windows it does not find. 0 = off.")
         .define(
             ROLLUP_AGGREGATES_PREFIX,
             Type.STRING,
