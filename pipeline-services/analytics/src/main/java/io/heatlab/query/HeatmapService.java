@@ -30,9 +30,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The heatmap of one screen over a time range, answered from the coarsest rollups that are complete
@@ -42,12 +50,34 @@ import java.util.function.Predicate;
  * covers.
  */
 public final class HeatmapService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HeatmapService.class);
+
   /** The longest range one query may cover. */
   public static final Duration MAX_RANGE = Duration.ofDays(400);
 
   private final HeatmapQuery query;
   private final RollupCoverage coverage;
   private final Cache<WindowKey, WindowCounts> windows;
+
+  /** Loads windows into {@link #windows} after a first ask answered them summed. */
+  private final ThreadPoolExecutor loader;
+
+  /** The loads queued or running (one per request shape and windows: no load twice). */
+  private final Set<Load> loading = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Most windows a request reads one by one (and keeps) before it answers; with more missing (a
+   * first ask of a range) their sum is read instead — about a tenth of the rows to send and parse —
+   * and the windows are loaded in the background for the next asks.
+   */
+  static final int READ_INLINE = 8;
+
+  private record Load(
+      String clientId,
+      String screenId,
+      List<String> types,
+      ViewportClass viewport,
+      List<HeatmapQuery.Window> windows) {}
 
   /**
    * A kept window's key: one type of one (client, screen, viewport class) in one window, under the
@@ -207,6 +237,20 @@ public final class HeatmapService implements AutoCloseable {
                 .<WindowKey, WindowCounts>weigher((k, v) -> v.bytes())
                 .expireAfterAccess(Duration.ofHours(6))
                 .build();
+    this.loader =
+        cacheMegabytes == 0
+            ? null
+            : new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(64),
+                r -> {
+                  Thread t = new Thread(r, "heatmap-window-loader");
+                  t.setDaemon(true);
+                  return t;
+                });
   }
 
   /**
@@ -238,6 +282,9 @@ public final class HeatmapService implements AutoCloseable {
   @Override
   public void close() {
     coverage.close();
+    if (loader != null) {
+      loader.shutdownNow();
+    }
     query.close();
   }
 
@@ -360,43 +407,98 @@ public final class HeatmapService implements AutoCloseable {
         version.ifPresent(v -> versions.put(w, v));
       }
     }
-    if (!toRead.isEmpty()) {
-      int types = r.types().size();
-      WindowRows[] read = new WindowRows[toRead.size() * types];
-      query.windowCells(
-          r.clientId(),
-          r.screenId(),
-          r.types(),
-          r.viewport(),
-          toRead,
-          (w, type, x, y, count) -> {
-            int i = w * types + type;
-            if (read[i] == null) {
-              read[i] = new WindowRows();
-            }
-            read[i].add(x, y, count);
-          });
-      for (int w = 0; w < toRead.size(); w++) {
-        for (int t = 0; t < types; t++) {
-          WindowRows wr = read[w * types + t];
-          WindowCounts c = wr == null ? WindowCounts.EMPTY : wr.counts();
-          c.addTo(grid);
-          Instant version = versions.get(toRead.get(w));
-          if (version != null) {
-            windows.put(
-                new WindowKey(
-                    r.clientId(),
-                    r.screenId(),
-                    r.types().get(t),
-                    r.viewport(),
-                    toRead.get(w),
-                    version),
-                c);
-          }
-        }
+    if (toRead.isEmpty()) {
+      // every window kept
+    } else if (windows != null && toRead.size() <= READ_INLINE) {
+      read(r, toRead, versions, grid);
+    } else { // their sum; with a cache, the windows themselves for the next asks
+      long[] summed =
+          query.heatmap(r.clientId(), r.screenId(), r.types(), r.viewport(), toRead).counts();
+      for (int i = 0; i < grid.length; i++) {
+        grid[i] += summed[i];
+      }
+      if (windows != null) {
+        loadLater(r, toRead, versions);
       }
     }
     return new HeatmapGrid(HeatmapGrid.SIZE, HeatmapGrid.SIZE, grid);
+  }
+
+  /**
+   * Reads {@code toRead}'s windows one by one (one query), adds them to {@code grid} (unless null)
+   * and keeps those with a version.
+   */
+  private void read(
+      Request r,
+      List<HeatmapQuery.Window> toRead,
+      Map<HeatmapQuery.Window, Instant> versions,
+      long[] grid)
+      throws SQLException {
+    int types = r.types().size();
+    WindowRows[] read = new WindowRows[toRead.size() * types];
+    query.windowCells(
+        r.clientId(),
+        r.screenId(),
+        r.types(),
+        r.viewport(),
+        toRead,
+        (w, type, x, y, count) -> {
+          int i = w * types + type;
+          if (read[i] == null) {
+            read[i] = new WindowRows();
+          }
+          read[i].add(x, y, count);
+        });
+    for (int w = 0; w < toRead.size(); w++) {
+      for (int t = 0; t < types; t++) {
+        WindowRows wr = read[w * types + t];
+        WindowCounts c = wr == null ? WindowCounts.EMPTY : wr.counts();
+        if (grid != null) {
+          c.addTo(grid);
+        }
+        Instant version = versions.get(toRead.get(w));
+        if (version != null) {
+          windows.put(
+              new WindowKey(
+                  r.clientId(),
+                  r.screenId(),
+                  r.types().get(t),
+                  r.viewport(),
+                  toRead.get(w),
+                  version),
+              c);
+        }
+      }
+    }
+  }
+
+  /** Whether windows are being loaded into memory in the background (tests). */
+  public boolean loading() {
+    return !loading.isEmpty();
+  }
+
+  /** Queues the reading of {@code toRead}'s windows into memory; dropped if 64 wait already. */
+  private void loadLater(
+      Request r, List<HeatmapQuery.Window> toRead, Map<HeatmapQuery.Window, Instant> versions) {
+    Load load = new Load(r.clientId(), r.screenId(), r.types(), r.viewport(), List.copyOf(toRead));
+    if (!loading.add(load)) {
+      return;
+    }
+    Map<HeatmapQuery.Window, Instant> at = Map.copyOf(versions);
+    try {
+      loader.execute(
+          () -> {
+            try {
+              read(r, load.windows(), at, null);
+            } catch (SQLException | RuntimeException e) {
+              LOG.debug("Loading {} heatmap window(s) failed: {}", at.size(), e.toString());
+            } finally {
+              loading.remove(load);
+            }
+          });
+    } catch (RejectedExecutionException full) {
+      loading.remove(load);
+    }
   }
 
   private static final class CoverageFailure extends RuntimeException {

@@ -400,44 +400,60 @@ class HeatmapServiceIT {
   }
 
   /**
-   * Published windows are kept in memory under the run that published them: rows that change in
-   * ClickHouse without a run are not seen (the kept window answers), a newer run of the window is
-   * (read again at once, cell by cell). A client and an hour of their own, after every other.
+   * Published windows are kept in memory under the run that published them: a first ask of ten
+   * windows is answered from their sum and loads them for the next asks; rows that change in
+   * ClickHouse without a run are then not seen (the kept windows answer), a newer run of a window
+   * is (that window read again at once, cell by cell). A client and hours of their own, after every
+   * other.
    */
   @Test
-  void aKeptWindowIsReadAgainWhenANewerRunPublishedIt() throws Exception {
-    Instant hour = END.plus(Duration.ofDays(1)).plus(Duration.ofHours(5));
-    HeatmapService.Request r =
+  void keptWindowsAnswerUntilANewerRunPublishesOne() throws Exception {
+    Instant first = END.plus(Duration.ofDays(1)).plus(Duration.ofHours(5));
+    Instant last = first.plus(Duration.ofHours(10));
+    Instant changed = first.plus(Duration.ofHours(3));
+    HeatmapService.Request tenHours =
         new HeatmapService.Request(
-            "kept", "pricing", List.of("move", "click"), DESKTOP, hour, hour.plusSeconds(3600));
+            "kept", "pricing", List.of("move", "click"), DESKTOP, first, last);
     try (Connection c = jdbc.connect();
         Statement st = c.createStatement()) {
-      st.execute(cellRow(hour, "move", 10, 20, 7) + ", " + values(hour, "click", 10, 20, 1));
-      st.execute(finishedRun("kept-1", hour, 120));
+      StringBuilder rows = new StringBuilder(cellRow(first, "click", 10, 20, 1));
+      for (int h = 0; h < 10; h++) {
+        Instant hour = first.plus(Duration.ofHours(h));
+        rows.append(", ").append(values(hour, "move", h, 20, h + 1));
+        st.execute(finishedRun("kept-1", hour, 120));
+      }
+      st.execute(rows.toString());
       service.coverage().refresh();
-      HeatmapGrid first = service.heatmap(r).grid();
-      assertThat(first.at(10, 20)).isEqualTo(8);
-      assertThat(first.total()).isEqualTo(8);
+      HeatmapGrid summed = service.heatmap(tenHours).grid();
+      assertThat(summed.total()).isEqualTo(56);
+      for (int wait = 0; service.loading() && wait < 200; wait++) {
+        Thread.sleep(50);
+      }
+      assertThat(service.loading()).as("its windows loaded in the background").isFalse();
 
-      st.execute(cellRow(hour, "move", 11, 20, 5)); // not through a run: the kept window answers
-      assertThat(service.heatmap(r).grid().counts()).containsExactly(first.counts());
+      st.execute(cellRow(changed, "move", 11, 20, 5)); // not through a run: kept windows answer
+      assertThat(service.heatmap(tenHours).grid().counts()).containsExactly(summed.counts());
 
-      st.execute(finishedRun("kept-2", hour, 60)); // a newer run of the window
+      st.execute(finishedRun("kept-2", changed, 60)); // a newer run of one window
       service.coverage().refresh();
-      HeatmapGrid second = service.heatmap(r).grid();
-      assertThat(second.at(11, 20)).isEqualTo(5);
-      assertThat(second.counts())
+      HeatmapGrid again = service.heatmap(tenHours).grid();
+      assertThat(again.at(11, 20)).isEqualTo(5);
+      assertThat(again.counts())
           .as("cell by cell")
-          .containsExactly(
-              hourlyOnly("kept", "pricing", r.types(), hour, hour.plusSeconds(3600)).counts());
+          .containsExactly(hourlyOnly("kept", "pricing", tenHours.types(), first, last).counts());
       assertThat(
               service
                   .heatmap(
                       new HeatmapService.Request(
-                          "kept", "pricing", List.of("click"), DESKTOP, hour, hour.plusSeconds(60)))
+                          "kept",
+                          "pricing",
+                          List.of("click"),
+                          DESKTOP,
+                          first,
+                          first.plusSeconds(60)))
                   .grid()
                   .total())
-          .as("one type of the kept window")
+          .as("one type of a kept window")
           .isEqualTo(1);
     }
   }
