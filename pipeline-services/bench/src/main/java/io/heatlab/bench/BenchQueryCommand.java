@@ -44,16 +44,17 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Heatmap query latency through the API, and render time: fills heatmap_hourly/daily/weekly with 31",
-      "days of realistic rows (and an hour more per timed request) for a scratch client 'bench' (3 screens × 2 types,",
-      "a few thousand cells per hour), marks the windows rolled up and merges them (OPTIMIZE … FINAL), then times",
-      "GET /v1/heatmap (the real handler, in-process Jetty) for one screen over 1 day, 1 week and 1 month (ragged",
-      "edges): the same range again, a new range each time (an hour earlier than the last), and with no window kept",
-      "in memory — beside the baseline: the same heatmap's SQL sent straight to ClickHouse over one keep-alive HTTP",
-      "connection. Renders a 100×100 grid over 1920×1080.",
+      "days of realistic rows for a scratch client 'bench' (3 screens × 2 types, a few thousand cells per hour),",
+      "marks the windows rolled up and merges them (OPTIMIZE … FINAL), then times GET /v1/heatmap (the real",
+      "handler, in-process Jetty) for one screen over 1 day, 1 week and 1 month (ragged edges): the same range",
+      "again; a new range each time (an hour earlier than the last, within the hourly retention, then the next",
+      "screen); with no window kept in memory — beside the baseline: the same heatmap's SQL sent straight to",
+      "ClickHouse over one keep-alive HTTP connection. Renders a 100×100 grid over 1920×1080.",
       "Removes its rows after."
     })
 final class BenchQueryCommand implements Callable<Integer> {
   private static final String CLIENT = "bench";
+  private static final List<String> SCREENS = List.of("pricing", "landing", "checkout");
 
   @Mixin ProfileOptions options;
 
@@ -80,12 +81,7 @@ final class BenchQueryCommand implements Callable<Integer> {
     HeatlabConfig config = options.load();
     PrintStream out = System.out;
     Instant now = Instant.now().truncatedTo(ChronoUnit.HOURS);
-    // 31 days, and before them an hour for each request of the "new range each time" samples, which
-    // slide back an hour per request
-    Instant from =
-        now.minus(Duration.ofDays(31))
-            .minus(Duration.ofHours(warmup + requests))
-            .truncatedTo(ChronoUnit.DAYS);
+    Instant from = now.minus(Duration.ofDays(31)).truncatedTo(ChronoUnit.DAYS);
     try (Stack stack = RunningStack.require(config)) {
       ClickHouseJdbc jdbc = new ClickHouseJdbc(config, stack.endpoints());
       long t0 = System.nanoTime();
@@ -134,21 +130,34 @@ final class BenchQueryCommand implements Callable<Integer> {
           // a range never asked before each time: the previous one an hour earlier (a dashboard
           // over "the last week" as hours go by): the windows at its new edges are read, the rest
           // are kept
-          int[] shift = {0};
+          // a range not asked before each time: an hour earlier than the last, within the hourly
+          // windows' retention (older ones are never kept: a drop changes them without a run); at
+          // the end of the room, again from the start on the next screen
+          long room =
+              Duration.ofDays(config.getInt(HeatlabConfig.RETENTION_HOURLY_DAYS))
+                  .minus((Duration) range[1])
+                  .minus(Duration.ofDays(2))
+                  .toHours();
+          int[] asked = {0};
           double[] sliding =
-              time(
-                  () -> {
-                    Duration back = Duration.ofHours(++shift[0]);
-                    get(
-                        http,
-                        port,
-                        "/v1/heatmap?client_id="
-                            + CLIENT
-                            + "&screen_id=pricing&type=move,click&from="
-                            + start.minus(back)
-                            + "&to="
-                            + end.minus(back));
-                  });
+              room < 24
+                  ? null
+                  : time(
+                      () -> {
+                        int i = asked[0]++;
+                        Duration back = Duration.ofHours(1 + i % room);
+                        get(
+                            http,
+                            port,
+                            "/v1/heatmap?client_id="
+                                + CLIENT
+                                + "&screen_id="
+                                + SCREENS.get((int) (i / room) % SCREENS.size())
+                                + "&type=move,click&from="
+                                + start.minus(back)
+                                + "&to="
+                                + end.minus(back));
+                      });
           double[] asks = time(() -> get(http, port, "/uncached" + query));
           var json = new ObjectMapper().readTree(body[0]);
           // the plan the handler used (whole hours, every window rolled up) and its SQL
@@ -188,9 +197,14 @@ final class BenchQueryCommand implements Callable<Integer> {
           out.printf(
               "    API, same range again       p50 %5.1f ms  p99 %5.1f ms  max %6.1f ms%n",
               pct(api, 50), pct(api, 99), api[api.length - 1]);
-          out.printf(
-              "    API, a new range each time  p50 %5.1f ms  p99 %5.1f ms  max %6.1f ms%n",
-              pct(sliding, 50), pct(sliding, 99), sliding[sliding.length - 1]);
+          if (sliding != null) {
+            out.printf(
+                "    API, a new range each time  p50 %5.1f ms  p99 %5.1f ms  max %6.1f ms%n",
+                pct(sliding, 50), pct(sliding, 99), sliding[sliding.length - 1]);
+          } else {
+            out.println(
+                "    API, a new range each time  (no room to move within the hourly retention)");
+          }
           out.printf(
               "    API, nothing kept           p50 %5.1f ms  p99 %5.1f ms  max %6.1f ms  (%.1f×"
                   + " ClickHouse alone at p99)%n",
