@@ -143,7 +143,8 @@ public final class HeatmapQuery implements AutoCloseable {
       ViewportClass viewport,
       List<Window> plan) {
     return "SELECT cell_x, cell_y, sum(c) FROM ("
-        + union("cell_x, cell_y, count AS c", clientId, screenId, eventTypes, viewport, plan, "")
+        + union(
+            g -> "cell_x, cell_y, count AS c", clientId, screenId, eventTypes, viewport, plan, "")
         + ") GROUP BY cell_x, cell_y";
   }
 
@@ -237,7 +238,8 @@ public final class HeatmapQuery implements AutoCloseable {
       throws SQLException {
     String sql =
         "SELECT viewport_class, sum(c) FROM ("
-            + union("viewport_class, count AS c", clientId, screenId, eventTypes, null, plan, "")
+            + union(
+                g -> "viewport_class, count AS c", clientId, screenId, eventTypes, null, plan, "")
             + ") GROUP BY viewport_class";
     Map<ViewportClass, Long> totals = new EnumMap<>(ViewportClass.class);
     reader.query(
@@ -275,7 +277,7 @@ public final class HeatmapQuery implements AutoCloseable {
     String sql =
         "SELECT toUnixTimestamp(window_start), sum(c) FROM ("
             + union(
-                "window_start, count AS c",
+                g -> "window_start, count AS c",
                 clientId,
                 screenId,
                 eventTypes,
@@ -292,22 +294,10 @@ public final class HeatmapQuery implements AutoCloseable {
   }
 
   /**
-   * One SELECT of {@code columns} per table the plan reads, UNION ALL: (client, screen, types, the
-   * viewport class unless null) in the plan's windows, then {@code extra} conditions, values
-   * inlined as quoted literals.
+   * One SELECT of {@code columns} (by table: its granularity) per table the plan reads, UNION ALL:
+   * (client, screen, types, the viewport class unless null) in the plan's windows, then {@code
+   * extra} conditions, values inlined as quoted literals.
    */
-  private static String union(
-      String columns,
-      String clientId,
-      String screenId,
-      List<String> eventTypes,
-      ViewportClass viewport,
-      List<Window> plan,
-      String extra) {
-    return union(g -> columns, clientId, screenId, eventTypes, viewport, plan, extra);
-  }
-
-  /** Same, with the columns of each table's SELECT given by its granularity. */
   private static String union(
       Function<Granularity, String> columns,
       String clientId,

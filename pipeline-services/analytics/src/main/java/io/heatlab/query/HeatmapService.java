@@ -377,8 +377,9 @@ public final class HeatmapService implements AutoCloseable {
 
   /**
    * The grid of {@code r} over the windows of {@code plan}: kept windows summed in memory, the
-   * others read from ClickHouse in one query (and kept, unless past their retention: a drop changes
-   * a window without a run, so it has no version to be kept under).
+   * others from ClickHouse in one query — up to {@link #READ_INLINE} read one by one and kept, more
+   * read as their sum and loaded in the background. Windows past their retention are never kept: a
+   * drop changes a window without a run, so it has no version to be kept under.
    */
   private HeatmapGrid counts(Request r, List<HeatmapQuery.Window> plan)
       throws IOException, SQLException {
@@ -480,8 +481,9 @@ public final class HeatmapService implements AutoCloseable {
   /** Queues the reading of {@code toRead}'s windows into memory; dropped if 64 wait already. */
   private void loadLater(
       Request r, List<HeatmapQuery.Window> toRead, Map<HeatmapQuery.Window, Instant> versions) {
-    Load load = new Load(r.clientId(), r.screenId(), r.types(), r.viewport(), List.copyOf(toRead));
-    if (!loading.add(load)) {
+    List<HeatmapQuery.Window> keepable = toRead.stream().filter(versions::containsKey).toList();
+    Load load = new Load(r.clientId(), r.screenId(), r.types(), r.viewport(), keepable);
+    if (keepable.isEmpty() || !loading.add(load)) {
       return;
     }
     Map<HeatmapQuery.Window, Instant> at = Map.copyOf(versions);
