@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -72,12 +73,28 @@ public final class HeatmapService implements AutoCloseable {
    */
   static final int READ_INLINE = 8;
 
-  private record Load(
-      String clientId,
-      String screenId,
-      List<String> types,
-      ViewportClass viewport,
-      List<HeatmapQuery.Window> windows) {}
+  /** What a request asks of each window: one (client, screen, types, viewport class). */
+  private record Shape(
+      String clientId, String screenId, List<String> types, ViewportClass viewport) {
+    static Shape of(Request r) {
+      return new Shape(r.clientId(), r.screenId(), r.types(), r.viewport());
+    }
+  }
+
+  /** A background read of {@code windows} for {@code shape}. */
+  private record Load(Shape shape, List<HeatmapQuery.Window> windows) {}
+
+  /**
+   * Most windows of one publish loaded ahead for each shape asked lately (the newest: a rerun of
+   * months is read when asked).
+   */
+  static final int LOAD_AHEAD = 48;
+
+  /**
+   * The shapes asked in the last hour (up to 64): what a publish's windows are loaded ahead for.
+   */
+  private final Cache<Shape, Boolean> recent =
+      Caffeine.newBuilder().maximumSize(64).expireAfterWrite(Duration.ofHours(1)).build();
 
   /**
    * A kept window's key: one type of one (client, screen, viewport class) in one window, under the
@@ -251,6 +268,9 @@ public final class HeatmapService implements AutoCloseable {
                   t.setDaemon(true);
                   return t;
                 });
+    if (windows != null) {
+      coverage.onPublished(this::loadAhead);
+    }
   }
 
   /**
@@ -384,6 +404,10 @@ public final class HeatmapService implements AutoCloseable {
   private HeatmapGrid counts(Request r, List<HeatmapQuery.Window> plan)
       throws IOException, SQLException {
     long[] grid = new long[HeatmapGrid.SIZE * HeatmapGrid.SIZE];
+    Shape shape = Shape.of(r);
+    if (windows != null) {
+      recent.put(shape, Boolean.TRUE);
+    }
     List<HeatmapQuery.Window> toRead = new ArrayList<>();
     Map<HeatmapQuery.Window, Instant> versions = new HashMap<>();
     for (HeatmapQuery.Window w : plan) {
@@ -411,7 +435,7 @@ public final class HeatmapService implements AutoCloseable {
     if (toRead.isEmpty()) {
       // every window kept
     } else if (windows != null && toRead.size() <= READ_INLINE) {
-      read(r, toRead, versions, grid);
+      read(shape, toRead, versions, grid);
     } else { // their sum; with a cache, the windows themselves for the next asks
       long[] summed =
           query.heatmap(r.clientId(), r.screenId(), r.types(), r.viewport(), toRead).counts();
@@ -419,7 +443,7 @@ public final class HeatmapService implements AutoCloseable {
         grid[i] += summed[i];
       }
       if (windows != null) {
-        loadLater(r, toRead, versions);
+        loadLater(shape, toRead, versions);
       }
     }
     return new HeatmapGrid(HeatmapGrid.SIZE, HeatmapGrid.SIZE, grid);
@@ -430,7 +454,7 @@ public final class HeatmapService implements AutoCloseable {
    * and keeps those with a version.
    */
   private void read(
-      Request r,
+      Shape r,
       List<HeatmapQuery.Window> toRead,
       Map<HeatmapQuery.Window, Instant> versions,
       long[] grid)
@@ -473,6 +497,22 @@ public final class HeatmapService implements AutoCloseable {
     }
   }
 
+  /**
+   * After a refresh of the coverage found windows published anew: loads the newest of them for each
+   * shape asked in the last hour, so that a dashboard's range moved by the hour just rolled up
+   * finds its new window kept.
+   */
+  private void loadAhead(Map<HeatmapQuery.Window, Instant> published) {
+    List<HeatmapQuery.Window> newest =
+        published.keySet().stream()
+            .sorted(Comparator.comparing(HeatmapQuery.Window::start).reversed())
+            .limit(LOAD_AHEAD)
+            .toList();
+    for (Shape shape : recent.asMap().keySet()) {
+      loadLater(shape, newest, published);
+    }
+  }
+
   /** Whether windows are being loaded into memory in the background (tests). */
   public boolean loading() {
     return !loading.isEmpty();
@@ -480,9 +520,9 @@ public final class HeatmapService implements AutoCloseable {
 
   /** Queues the reading of {@code toRead}'s windows into memory; dropped if 64 wait already. */
   private void loadLater(
-      Request r, List<HeatmapQuery.Window> toRead, Map<HeatmapQuery.Window, Instant> versions) {
+      Shape r, List<HeatmapQuery.Window> toRead, Map<HeatmapQuery.Window, Instant> versions) {
     List<HeatmapQuery.Window> keepable = toRead.stream().filter(versions::containsKey).toList();
-    Load load = new Load(r.clientId(), r.screenId(), r.types(), r.viewport(), keepable);
+    Load load = new Load(r, keepable);
     if (keepable.isEmpty() || !loading.add(load)) {
       return;
     }

@@ -16,14 +16,17 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +66,8 @@ public final class RollupCoverage implements AutoCloseable {
   private final Duration maxAge;
   private final Duration lookback;
   private final Clock clock;
+  private final List<Consumer<Map<HeatmapQuery.Window, Instant>>> published =
+      new CopyOnWriteArrayList<>();
   private volatile Snapshot snapshot;
   private ClickHouseReader marks;
   private Duration poll;
@@ -102,7 +107,40 @@ public final class RollupCoverage implements AutoCloseable {
             runs.lastFinished(Granularity.DAILY),
             Granularity.WEEKLY,
             runs.lastFinished(Granularity.WEEKLY));
+    Snapshot before = snapshot;
     snapshot = new Snapshot(now, Collections.unmodifiableSet(hours), finished);
+    if (before != null && !published.isEmpty()) {
+      Map<HeatmapQuery.Window, Instant> fresh = new HashMap<>();
+      finished.forEach(
+          (g, windows) ->
+              windows.forEach(
+                  (start, version) -> {
+                    if (!version.equals(before.finished().get(g).get(start))
+                        && !retention.expired(g, start, now)) {
+                      fresh.put(new HeatmapQuery.Window(g, start), version);
+                    }
+                  }));
+      if (!fresh.isEmpty()) {
+        Map<HeatmapQuery.Window, Instant> windows = Map.copyOf(fresh);
+        for (Consumer<Map<HeatmapQuery.Window, Instant>> listener : published) {
+          try {
+            listener.accept(windows);
+          } catch (RuntimeException e) {
+            LOG.warn("A listener of published windows failed: {}", e.toString());
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Calls {@code listener} after each refresh that finds windows published anew (a run finished
+   * since the snapshot before: new windows, reruns), with their versions; windows past their
+   * retention are left out. Called on the refreshing thread, under this coverage's lock: queue the
+   * work, do not do it there.
+   */
+  public void onPublished(Consumer<Map<HeatmapQuery.Window, Instant>> listener) {
+    published.add(listener);
   }
 
   /**

@@ -403,8 +403,8 @@ class HeatmapServiceIT {
    * Published windows are kept in memory under the run that published them: a first ask of ten
    * windows is answered from their sum and loads them for the next asks; rows that change in
    * ClickHouse without a run are then not seen (the kept windows answer), a newer run of a window
-   * is (that window read again at once, cell by cell). A client and hours of their own, after every
-   * other.
+   * is (that window read again at once, cell by cell); an hour rolled up after them is loaded ahead
+   * for the shapes asked lately. A client and hours of their own, after every other.
    */
   @Test
   void keptWindowsAnswerUntilANewerRunPublishesOne() throws Exception {
@@ -426,10 +426,7 @@ class HeatmapServiceIT {
       service.coverage().refresh();
       HeatmapGrid summed = service.heatmap(tenHours).grid();
       assertThat(summed.total()).isEqualTo(56);
-      for (int wait = 0; service.loading() && wait < 200; wait++) {
-        Thread.sleep(50);
-      }
-      assertThat(service.loading()).as("its windows loaded in the background").isFalse();
+      awaitLoads("its windows loaded in the background");
 
       st.execute(cellRow(changed, "move", 11, 20, 5)); // not through a run: kept windows answer
       assertThat(service.heatmap(tenHours).grid().counts()).containsExactly(summed.counts());
@@ -455,7 +452,35 @@ class HeatmapServiceIT {
                   .total())
           .as("one type of a kept window")
           .isEqualTo(1);
+
+      // the hour after the ten is rolled up: its window is loaded ahead for the shapes asked lately
+      st.execute(cellRow(last, "move", 50, 50, 9));
+      st.execute(finishedRun("kept-3", last, 30));
+      service.coverage().refresh();
+      awaitLoads("the published hour loaded ahead");
+      st.execute(cellRow(last, "move", 51, 50, 4)); // not through a run
+      HeatmapGrid moved =
+          service
+              .heatmap(
+                  new HeatmapService.Request(
+                      "kept",
+                      "pricing",
+                      List.of("move", "click"),
+                      DESKTOP,
+                      first.plus(Duration.ofHours(1)),
+                      last.plus(Duration.ofHours(1))))
+              .grid();
+      assertThat(moved.at(50, 50)).as("the new hour, loaded before it was asked").isEqualTo(9);
+      assertThat(moved.at(51, 50)).as("… as it was published").isZero();
+      assertThat(moved.total()).isEqualTo(56 + 5 - 1 - 1 + 9);
     }
+  }
+
+  private static void awaitLoads(String what) throws InterruptedException {
+    for (int wait = 0; service.loading() && wait < 200; wait++) {
+      Thread.sleep(50);
+    }
+    assertThat(service.loading()).as(what).isFalse();
   }
 
   private static String cellRow(Instant hour, String type, int x, int y, long count) {
