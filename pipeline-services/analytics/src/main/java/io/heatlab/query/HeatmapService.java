@@ -71,7 +71,7 @@ public final class HeatmapService implements AutoCloseable {
    * first ask of a range) their sum is read instead — about a tenth of the rows to send and parse —
    * and the windows are loaded in the background for the next asks.
    */
-  static final int READ_INLINE = 8;
+  private static final int READ_INLINE = 8;
 
   /** What a request asks of each window: one (client, screen, types, viewport class). */
   private record Shape(
@@ -88,7 +88,7 @@ public final class HeatmapService implements AutoCloseable {
    * Most windows of one publish loaded ahead for each shape asked lately (the newest: a rerun of
    * months is read when asked).
    */
-  static final int LOAD_AHEAD = 48;
+  private static final int LOAD_AHEAD = 48;
 
   /**
    * The shapes asked in the last hour (up to 64): what a publish's windows are loaded ahead for.
@@ -432,11 +432,9 @@ public final class HeatmapService implements AutoCloseable {
         version.ifPresent(v -> versions.put(w, v));
       }
     }
-    if (toRead.isEmpty()) {
-      // every window kept
-    } else if (windows != null && toRead.size() <= READ_INLINE) {
+    if (windows != null && !toRead.isEmpty() && toRead.size() <= READ_INLINE) {
       read(shape, toRead, versions, grid);
-    } else { // their sum; with a cache, the windows themselves for the next asks
+    } else if (!toRead.isEmpty()) { // their sum; with a cache, the windows for the next asks
       long[] summed =
           query.heatmap(r.clientId(), r.screenId(), r.types(), r.viewport(), toRead).counts();
       for (int i = 0; i < grid.length; i++) {
@@ -454,18 +452,18 @@ public final class HeatmapService implements AutoCloseable {
    * and keeps those with a version.
    */
   private void read(
-      Shape r,
+      Shape shape,
       List<HeatmapQuery.Window> toRead,
       Map<HeatmapQuery.Window, Instant> versions,
       long[] grid)
       throws SQLException {
-    int types = r.types().size();
+    int types = shape.types().size();
     WindowRows[] read = new WindowRows[toRead.size() * types];
     query.windowCells(
-        r.clientId(),
-        r.screenId(),
-        r.types(),
-        r.viewport(),
+        shape.clientId(),
+        shape.screenId(),
+        shape.types(),
+        shape.viewport(),
         toRead,
         (w, type, x, y, count) -> {
           int i = w * types + type;
@@ -485,10 +483,10 @@ public final class HeatmapService implements AutoCloseable {
         if (version != null) {
           windows.put(
               new WindowKey(
-                  r.clientId(),
-                  r.screenId(),
-                  r.types().get(t),
-                  r.viewport(),
+                  shape.clientId(),
+                  shape.screenId(),
+                  shape.types().get(t),
+                  shape.viewport(),
                   toRead.get(w),
                   version),
               c);
@@ -520,9 +518,9 @@ public final class HeatmapService implements AutoCloseable {
 
   /** Queues the reading of {@code toRead}'s windows into memory; dropped if 64 wait already. */
   private void loadLater(
-      Shape r, List<HeatmapQuery.Window> toRead, Map<HeatmapQuery.Window, Instant> versions) {
+      Shape shape, List<HeatmapQuery.Window> toRead, Map<HeatmapQuery.Window, Instant> versions) {
     List<HeatmapQuery.Window> keepable = toRead.stream().filter(versions::containsKey).toList();
-    Load load = new Load(r, keepable);
+    Load load = new Load(shape, keepable);
     if (keepable.isEmpty() || !loading.add(load)) {
       return;
     }
@@ -531,7 +529,7 @@ public final class HeatmapService implements AutoCloseable {
       loader.execute(
           () -> {
             try {
-              read(r, load.windows(), at, null);
+              read(shape, load.windows(), at, null);
             } catch (SQLException | RuntimeException e) {
               LOG.debug("Loading {} heatmap window(s) failed: {}", at.size(), e.toString());
             } finally {

@@ -14,8 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +60,8 @@ public final class RollupCoverage implements AutoCloseable {
   record Snapshot(
       Instant takenAt,
       Set<Instant> landedHours,
-      Map<Granularity, Map<Instant, Instant>> finished) {}
+      Map<Granularity, Map<Instant, Instant>> finished,
+      Map<Granularity, Map<Instant, Long>> published) {}
 
   private final RollupRuns runs;
   private final LandingIndex landing;
@@ -107,17 +110,22 @@ public final class RollupCoverage implements AutoCloseable {
             runs.lastFinished(Granularity.DAILY),
             Granularity.WEEKLY,
             runs.lastFinished(Granularity.WEEKLY));
+    Map<Granularity, Map<Instant, Long>> versions = new EnumMap<>(Granularity.class);
+    for (Granularity g : Granularity.values()) {
+      versions.put(g, runs.publishVersions(g));
+    }
     Snapshot before = snapshot;
-    snapshot = new Snapshot(now, Collections.unmodifiableSet(hours), finished);
+    snapshot = new Snapshot(now, Collections.unmodifiableSet(hours), finished, versions);
     if (before != null && !published.isEmpty()) {
       Map<HeatmapQuery.Window, Instant> fresh = new HashMap<>();
-      finished.forEach(
+      versions.forEach(
           (g, windows) ->
               windows.forEach(
                   (start, version) -> {
-                    if (!version.equals(before.finished().get(g).get(start))
+                    if (!version.equals(before.published().get(g).get(start))
                         && !retention.expired(g, start, now)) {
-                      fresh.put(new HeatmapQuery.Window(g, start), version);
+                      HeatmapQuery.Window w = new HeatmapQuery.Window(g, start);
+                      fresh.put(w, versionInstant(version));
                     }
                   }));
       if (!fresh.isEmpty()) {
@@ -274,17 +282,23 @@ public final class RollupCoverage implements AutoCloseable {
   }
 
   /**
-   * What identifies the published content of a window: when its last successful run finished (every
-   * publish records one), the epoch for a window never published (ClickHouse holds rows of a window
-   * only through a run); empty — no identity — for a window past its retention (a retention drop
-   * changes it without a run).
+   * What identifies the published content of a window: the last write of its latest successful run
+   * (rollup_runs.updated_at, microseconds: every publish records one, and two runs never share it —
+   * a run's start, whole seconds, could), the epoch for a window never published (ClickHouse holds
+   * rows of a window only through a run); empty — no identity — for a window past its retention (a
+   * retention drop changes it without a run).
    */
   public Optional<Instant> version(HeatmapQuery.Window w) throws IOException, SQLException {
     if (retention.expired(w.granularity(), w.start(), clock.instant())) {
       return Optional.empty();
     }
     return Optional.of(
-        current().finished().get(w.granularity()).getOrDefault(w.start(), Instant.EPOCH));
+        versionInstant(current().published().get(w.granularity()).getOrDefault(w.start(), 0L)));
+  }
+
+  /** A publish's version (microseconds, rollup_runs.updated_at) as an instant. */
+  private static Instant versionInstant(long micros) {
+    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
   }
 
   private static boolean usable(Snapshot s, Granularity g, Instant start) {

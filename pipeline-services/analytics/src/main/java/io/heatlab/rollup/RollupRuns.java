@@ -204,12 +204,7 @@ public final class RollupRuns {
    * not in it).
    */
   public Map<Instant, Instant> lastFinished(Granularity g) throws SQLException {
-    String sql =
-        "SELECT window_start, max(sa) FROM (SELECT run_id, window_start, argMax(state, updated_at) AS s,"
-            + " min(started_at) AS sa FROM rollup_runs WHERE job = '"
-            + g.name().toLowerCase()
-            + "' GROUP BY run_id, window_start)"
-            + " WHERE s = 'FINISHED' GROUP BY window_start";
+    String sql = finished(g, "max(sa)");
     Map<Instant, Instant> last = new HashMap<>();
     try (Connection c = jdbc.connect();
         ResultSet rs = c.createStatement().executeQuery(sql)) {
@@ -254,6 +249,34 @@ public final class RollupRuns {
       }
     }
     return over;
+  }
+
+  /**
+   * Per window of {@code g}: what identifies its published content — the {@code updated_at}
+   * (microseconds) of its latest FINISHED state row. Unlike a start time (whole seconds), two runs
+   * of one window never share it, so a cache keyed by it never keeps a replaced publish.
+   */
+  public Map<Instant, Long> publishVersions(Granularity g) throws SQLException {
+    Map<Instant, Long> versions = new HashMap<>();
+    try (Connection c = jdbc.connect();
+        ResultSet rs = c.createStatement().executeQuery(finished(g, "max(fu)"))) {
+      while (rs.next()) {
+        versions.put(instant(rs.getString(1)), rs.getLong(2));
+      }
+    }
+    return versions;
+  }
+
+  /**
+   * {@code window_start, <pick>} over the FINISHED runs of {@code g} (sa: start, fu: last write).
+   */
+  private static String finished(Granularity g, String pick) {
+    return "SELECT window_start, "
+        + pick
+        + " FROM (SELECT run_id, window_start, argMax(state, updated_at) AS s,"
+        + " min(started_at) AS sa, max(updated_at) AS fu FROM rollup_runs WHERE job = '"
+        + g.name().toLowerCase()
+        + "' GROUP BY run_id, window_start) WHERE s = 'FINISHED' GROUP BY window_start";
   }
 
   private static Instant instant(String clickhouseDateTime) {

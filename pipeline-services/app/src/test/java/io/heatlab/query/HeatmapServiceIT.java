@@ -43,6 +43,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -433,8 +434,14 @@ class HeatmapServiceIT {
 
       st.execute(finishedRun("kept-2", changed, 60)); // a newer run of one window
       service.coverage().refresh();
+      assertThat(service.heatmap(tenHours).grid().at(11, 20)).isEqualTo(5);
+
+      // another run of it started in the same second (the scheduler and the console at once)
+      st.execute(cellRow(changed, "move", 12, 20, 2));
+      st.execute(finishedRun("kept-2b", changed, 60));
+      service.coverage().refresh();
       HeatmapGrid again = service.heatmap(tenHours).grid();
-      assertThat(again.at(11, 20)).isEqualTo(5);
+      assertThat(again.at(12, 20)).as("a run of the same second is a new version").isEqualTo(2);
       assertThat(again.counts())
           .as("cell by cell")
           .containsExactly(hourlyOnly("kept", "pricing", tenHours.types(), first, last).counts());
@@ -472,12 +479,12 @@ class HeatmapServiceIT {
               .grid();
       assertThat(moved.at(50, 50)).as("the new hour, loaded before it was asked").isEqualTo(9);
       assertThat(moved.at(51, 50)).as("… as it was published").isZero();
-      assertThat(moved.total()).isEqualTo(56 + 5 - 1 - 1 + 9);
+      assertThat(moved.total()).isEqualTo(56 + 5 + 2 - 1 - 1 + 9);
     }
   }
 
   private static void awaitLoads(String what) throws InterruptedException {
-    for (int wait = 0; service.loading() && wait < 200; wait++) {
+    for (int wait = 0; service.loading() && wait < 600; wait++) { // up to 30 s: a busy CI
       Thread.sleep(50);
     }
     assertThat(service.loading()).as(what).isFalse();
@@ -503,21 +510,31 @@ class HeatmapServiceIT {
         + ")";
   }
 
-  /** A FINISHED hourly run of {@code hour} started {@code secondsAgo}, as a publish records it. */
+  /**
+   * A FINISHED hourly run of {@code hour} started {@code secondsAgo} (whole seconds, as ClickHouse
+   * keeps them: two calls of the same test second share it), as a publish records it.
+   */
   private static String finishedRun(String runId, Instant hour, int secondsAgo) {
+    String started = Granularity.dateTime(TEST_START.minusSeconds(secondsAgo));
     return "INSERT INTO rollup_runs (run_id, job, window_start, state, rows_in, rows_out,"
         + " started_at, finished_at, spark_app_id, error, updated_at) VALUES ('"
         + runId
         + "', 'hourly', '"
         + Granularity.dateTime(hour)
-        + "', 'FINISHED', 0, 0, now() - "
-        + secondsAgo
-        + ", now() - "
-        + (secondsAgo - 1)
-        + ", '', '', "
-        + System.currentTimeMillis() * 1000
+        + "', 'FINISHED', 0, 0, '"
+        + started
+        + "', '"
+        + started
+        + "', '', '', "
+        + WRITES.incrementAndGet()
         + ")";
   }
+
+  /** When this test class started, whole seconds. */
+  private static final Instant TEST_START = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+  /** rollup_runs.updated_at of the rows written here: each its own, as real writes are. */
+  private static final AtomicLong WRITES = new AtomicLong(System.currentTimeMillis() * 1000);
 
   @Test
   void theViewerPagePaintsTheOverlayInChromium() throws Exception {
