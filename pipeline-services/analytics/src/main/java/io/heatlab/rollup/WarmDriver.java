@@ -101,7 +101,9 @@ public final class WarmDriver {
                 "--bucket",
                 s.bucket(),
                 "--warmup-events",
-                String.valueOf(s.warmupEvents())));
+                String.valueOf(s.warmupEvents()),
+                "--warmup-rounds",
+                String.valueOf(s.warmupRounds())));
     // Spark's own UI for the runs in progress (a free port; the driver writes its URL beside its
     // endpoint), its memory bounded for a driver that stays up
     launcher

@@ -143,6 +143,7 @@ public final class HeatlabConfig extends AbstractConfig {
   public static final String ROLLUP_TIMEOUT_MS = "rollup.timeout.ms";
   public static final String ROLLUP_DRIVER_WARM = "rollup.driver.warm";
   public static final String ROLLUP_DRIVER_WARMUP_EVENTS = "rollup.driver.warmup.events";
+  public static final String ROLLUP_DRIVER_WARMUP_ROUNDS = "rollup.driver.warmup.rounds";
   public static final String ROLLUP_SPARK_EVENTLOG_RETENTION_MS =
       "rollup.spark.eventlog.retention.ms";
   public static final String ROLLUP_SPARK_HISTORY_PORT = "rollup.spark.history.port";

@@ -104,6 +104,13 @@ final class RollupDefinitions {
             Importance.LOW,
             "Events the warm driver rolls up at start (through storage) before it takes runs: enough for the JIT to compile the job's loops.")
         .define(
+            ROLLUP_DRIVER_WARMUP_ROUNDS,
+            Type.INT,
+            8,
+            Range.between(0, 100),
+            Importance.LOW,
+            "Hourly rollups of the warm-up events, landed as 64 objects per format, that the warm driver runs once it takes runs (in the background: a real run waits for one round at most), so that the code run once per object is compiled before the first real runs; 0 = none.")
+        .define(
             ROLLUP_SPARK_EVENTLOG_RETENTION_MS,
             Type.LONG,
             7L * 24 * 3_600_000,

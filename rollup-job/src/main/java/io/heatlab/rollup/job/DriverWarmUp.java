@@ -9,7 +9,10 @@ import static org.apache.spark.sql.functions.rand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -22,6 +25,13 @@ import org.apache.spark.sql.SparkSession;
 final class DriverWarmUp {
   /** 2025-11-24T16:00Z: any hour will do. */
   static final long HOUR_MS = 3_600_000L * 490_000;
+
+  /**
+   * Objects per format of the deeper warm-up: a real hour is read as about a hundred objects, and
+   * the code run once per object (open, footer, column chunk, split) reaches the JIT's optimising
+   * compiler only after a few thousand calls.
+   */
+  static final int OBJECTS = 64;
 
   private final SparkSession spark;
   private final long events;
@@ -59,46 +69,69 @@ final class DriverWarmUp {
     }
   }
 
+  /**
+   * The deeper warm-up, once the driver answers: {@code rounds} more hourly rollups of the same
+   * events landed as {@link #OBJECTS} objects per format — in {@code bucket} over s3a, else in a
+   * local temporary directory — each round under {@code runLock} (a real run waits for one round at
+   * most). Measured on 2 cores, a driver's fifth to tenth runs of a 10M-event hour still spent 8–17
+   * s of compiler time each (docs/FACTS.md, Spark); the rounds move that off the first real runs.
+   * Stops early when {@code stopping} turns true; returns each round's milliseconds.
+   */
+  List<Long> deepen(String bucket, int rounds, Object runLock, BooleanSupplier stopping) {
+    return deepen(bucket, rounds, OBJECTS, runLock, stopping);
+  }
+
+  /** {@link #deepen(String, int, Object, BooleanSupplier)} over {@code objects} per format. */
+  List<Long> deepen(
+      String bucket, int rounds, int objects, Object runLock, BooleanSupplier stopping) {
+    List<Long> times = new ArrayList<>();
+    if (rounds < 1) {
+      return times;
+    }
+    String base = null;
+    try {
+      base =
+          bucket != null && !bucket.isBlank()
+              ? "s3a://" + bucket + "/_heatlab/driver-warmup/" + UUID.randomUUID()
+              : Files.createTempDirectory("heatlab-driver-warmup").toUri().toString();
+      long t0 = System.nanoTime();
+      synchronized (runLock) {
+        writeInputs(base, objects);
+      }
+      long written = (System.nanoTime() - t0) / 1_000_000;
+      for (int i = 0; i < rounds && !stopping.getAsBoolean(); i++) {
+        synchronized (runLock) {
+          long t = System.nanoTime();
+          hourly(base);
+          times.add((System.nanoTime() - t) / 1_000_000);
+        }
+      }
+      System.out.printf(
+          "heatlab driver: deeper warm-up, %,d events as %d objects per format: inputs written %d"
+              + " ms, hourly rounds %s ms%n",
+          events, objects, written, times);
+    } catch (Exception e) {
+      System.err.println("heatlab driver: deeper warm-up stopped: " + e);
+    } finally {
+      if (base != null) {
+        deleteQuietly(base);
+      }
+      System.gc(); // idle memory back down, as after a run
+    }
+    return times;
+  }
+
   private void warmUpIn(String base) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    String window = RollupJob.WINDOW.format(LocalDateTime.ofEpochSecond(HOUR_MS / 1000, 0, UTC));
-    Dataset<Row> rows = events(spark, events, HOUR_MS);
-    String jsonl = base + "/raw/format=jsonl";
-    rows.write().mode(SaveMode.Overwrite).option("compression", "gzip").json(jsonl);
-    rows.write().mode(SaveMode.Overwrite).parquet(base + "/raw/format=parquet");
-    // Spark names them *.json.gz: the job reads *.jsonl.gz, as the connector names them
-    Path dir = new Path(jsonl);
-    FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    for (FileStatus f : fs.listStatus(dir)) {
-      String name = f.getPath().getName();
-      if (name.endsWith(".json.gz")) {
-        fs.rename(f.getPath(), new Path(dir, name.replace(".json.gz", ".jsonl.gz")));
-      }
-    }
+    writeInputs(base, 0);
     long[] phases = new long[4]; // inputs written, hourly twice, daily: ms each
     phases[0] = (System.nanoTime() - t0) / 1_000_000;
     for (int i = 0; i < 2; i++) {
       long t = System.nanoTime();
-      RollupJob.run(
-          spark,
-          RollupJob.Args.parse(
-              new String[] {
-                "--granularity",
-                "hourly",
-                "--output",
-                base + "/hourly",
-                "--desktop-min",
-                "1024",
-                "--tablet-min",
-                "600",
-                "--input",
-                window + "=" + jsonl + "/",
-                "--input",
-                window + "=" + base + "/raw/format=parquet/"
-              }),
-          line -> {});
+      hourly(base);
       phases[1 + i] = (System.nanoTime() - t) / 1_000_000;
     }
+    String window = window();
     long t = System.nanoTime();
     RollupJob.run(
         spark,
@@ -116,6 +149,56 @@ final class DriverWarmUp {
         "heatlab driver: warm-up of %,d events in %s: inputs written %d ms, hourly %d ms then %d"
             + " ms, daily %d ms%n",
         events, base, phases[0], phases[1], phases[2], phases[3]);
+  }
+
+  private static String window() {
+    return RollupJob.WINDOW.format(LocalDateTime.ofEpochSecond(HOUR_MS / 1000, 0, UTC));
+  }
+
+  /**
+   * The warm-up's events landed under {@code base} in both formats, in {@code objects} objects each
+   * (0: as Spark splits them).
+   */
+  private void writeInputs(String base, int objects) throws IOException {
+    Dataset<Row> rows = events(spark, events, HOUR_MS);
+    if (objects > 0) {
+      rows = rows.repartition(objects);
+    }
+    String jsonl = base + "/raw/format=jsonl";
+    rows.write().mode(SaveMode.Overwrite).option("compression", "gzip").json(jsonl);
+    rows.write().mode(SaveMode.Overwrite).parquet(base + "/raw/format=parquet");
+    // Spark names them *.json.gz: the job reads *.jsonl.gz, as the connector names them
+    Path dir = new Path(jsonl);
+    FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    for (FileStatus f : fs.listStatus(dir)) {
+      String name = f.getPath().getName();
+      if (name.endsWith(".json.gz")) {
+        fs.rename(f.getPath(), new Path(dir, name.replace(".json.gz", ".jsonl.gz")));
+      }
+    }
+  }
+
+  /** The hourly rollup of the events under {@code base}, both formats. */
+  private void hourly(String base) throws InterruptedException {
+    String window = window();
+    RollupJob.run(
+        spark,
+        RollupJob.Args.parse(
+            new String[] {
+              "--granularity",
+              "hourly",
+              "--output",
+              base + "/hourly",
+              "--desktop-min",
+              "1024",
+              "--tablet-min",
+              "600",
+              "--input",
+              window + "=" + base + "/raw/format=jsonl/",
+              "--input",
+              window + "=" + base + "/raw/format=parquet/"
+            }),
+        line -> {});
   }
 
   private void deleteQuietly(String base) {

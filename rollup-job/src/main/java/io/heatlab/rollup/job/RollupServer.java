@@ -76,18 +76,20 @@ public final class RollupServer {
     Path endpointFile = null;
     String bucket = null;
     long warmupEvents = 500_000;
+    int warmupRounds = 0;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--endpoint-file" -> endpointFile = Path.of(args[i + 1]);
         case "--bucket" -> bucket = args[i + 1];
         case "--warmup-events" -> warmupEvents = Long.parseLong(args[i + 1]);
+        case "--warmup-rounds" -> warmupRounds = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     String token = System.getenv(TOKEN_ENV);
     if (endpointFile == null || token == null || token.isBlank()) {
       throw new IllegalArgumentException(
-          "usage: --endpoint-file PATH [--bucket B] [--warmup-events N], with "
+          "usage: --endpoint-file PATH [--bucket B] [--warmup-events N] [--warmup-rounds R], with "
               + TOKEN_ENV
               + " set");
     }
@@ -95,7 +97,8 @@ public final class RollupServer {
     SparkSession spark = SparkSession.builder().appName("heatlab-rollup-driver").getOrCreate();
     RollupServer server = new RollupServer(spark, token);
     long session = System.nanoTime();
-    new DriverWarmUp(spark, warmupEvents).run(bucket);
+    DriverWarmUp warmUp = new DriverWarmUp(spark, warmupEvents);
+    warmUp.run(bucket);
     long warm = System.nanoTime();
     try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Path tmp = endpointFile.resolveSibling(endpointFile.getFileName() + ".tmp");
@@ -111,6 +114,14 @@ public final class RollupServer {
           (warm - session) / 1_000_000,
           spark.sparkContext().applicationId());
       System.out.flush();
+      String scratch = bucket;
+      int rounds = warmupRounds;
+      Thread deeper =
+          new Thread(
+              () -> warmUp.deepen(scratch, rounds, server.oneRunAtATime, () -> server.stopping),
+              "heatlab-driver-warmup");
+      deeper.setDaemon(true);
+      deeper.start();
       server.serve(socket);
     } finally {
       Files.deleteIfExists(endpointFile);

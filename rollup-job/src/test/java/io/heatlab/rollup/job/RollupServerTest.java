@@ -11,9 +11,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +62,26 @@ class RollupServerTest {
   static void stop() throws IOException {
     socket.close();
     spark.stop();
+  }
+
+  @Test
+  void theDeeperWarmUpRunsItsRoundsAndLeavesNothingBehind() throws Exception {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    List<Path> before = warmUpDirs(tmp);
+    Object lock = new Object();
+    assertThat(new DriverWarmUp(spark, 2_000).deepen(null, 2, 4, lock, () -> false))
+        .hasSize(2)
+        .allSatisfy(ms -> assertThat(ms).isPositive());
+    assertThat(warmUpDirs(tmp)).isEqualTo(before);
+    assertThat(new DriverWarmUp(spark, 2_000).deepen(null, 3, 4, lock, () -> true)).isEmpty();
+  }
+
+  private static List<Path> warmUpDirs(Path tmp) throws IOException {
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      return dirs.filter(p -> p.getFileName().toString().startsWith("heatlab-driver-warmup"))
+          .sorted()
+          .toList();
+    }
   }
 
   @Test

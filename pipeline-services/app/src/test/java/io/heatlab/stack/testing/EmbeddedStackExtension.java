@@ -68,6 +68,8 @@ public final class EmbeddedStackExtension
     overrides.put(HeatlabConfig.ROLLUP_DRIVER_WARM, "false");
     overrides.put(
         HeatlabConfig.ROLLUP_DRIVER_WARMUP_EVENTS, "20000"); // where it is on: test data is small
+    // no deeper warm-up: tests run C1 only (stack.jvm.options), RollupServerTest covers its rounds
+    overrides.put(HeatlabConfig.ROLLUP_DRIVER_WARMUP_ROUNDS, "0");
   }
 
   /**
