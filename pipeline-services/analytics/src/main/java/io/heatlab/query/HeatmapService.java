@@ -412,20 +412,8 @@ public final class HeatmapService implements AutoCloseable {
     Map<HeatmapQuery.Window, Instant> versions = new HashMap<>();
     for (HeatmapQuery.Window w : plan) {
       Optional<Instant> version = windows == null ? Optional.empty() : coverage.version(w);
-      List<WindowCounts> kept = new ArrayList<>(r.types().size());
-      for (String type : r.types()) {
-        WindowCounts c =
-            version.isEmpty()
-                ? null
-                : windows.getIfPresent(
-                    new WindowKey(
-                        r.clientId(), r.screenId(), type, r.viewport(), w, version.get()));
-        if (c == null) {
-          break;
-        }
-        kept.add(c);
-      }
-      if (kept.size() == r.types().size()) {
+      List<WindowCounts> kept = version.map(v -> kept(shape, w, v)).orElse(null);
+      if (kept != null) {
         kept.forEach(c -> c.addTo(grid));
       } else {
         toRead.add(w);
@@ -444,7 +432,64 @@ public final class HeatmapService implements AutoCloseable {
         loadLater(shape, toRead, versions);
       }
     }
+    if (windows != null) {
+      loadEdges(shape, plan);
+    }
     return new HeatmapGrid(HeatmapGrid.SIZE, HeatmapGrid.SIZE, grid);
+  }
+
+  /** The kept counts of each of {@code shape}'s types in {@code w} at {@code version}, or null. */
+  private List<WindowCounts> kept(Shape shape, HeatmapQuery.Window w, Instant version) {
+    List<WindowCounts> kept = new ArrayList<>(shape.types().size());
+    for (String type : shape.types()) {
+      WindowCounts c =
+          windows.getIfPresent(
+              new WindowKey(
+                  shape.clientId(), shape.screenId(), type, shape.viewport(), w, version));
+      if (c == null) {
+        return null;
+      }
+      kept.add(c);
+    }
+    return kept;
+  }
+
+  /**
+   * Loads in the background the finer windows of the first and the last daily or weekly window of
+   * {@code plan} (24 hours of a day, 7 days of a week) that are not kept: when the range moves
+   * across a day's or a week's boundary — "the last 7 days" an hour later — its edge day is read as
+   * 23 hourly windows instead of one daily, and they are then in memory rather than asked of
+   * ClickHouse as a sum. Within retention only (a window without a version is never kept).
+   */
+  private void loadEdges(Shape shape, List<HeatmapQuery.Window> plan)
+      throws IOException, SQLException {
+    HeatmapQuery.Window first = null;
+    HeatmapQuery.Window last = null;
+    for (HeatmapQuery.Window w : plan) {
+      if (w.granularity().finer().isPresent()) {
+        first = first == null || w.start().isBefore(first.start()) ? w : first;
+        last = last == null || w.start().isAfter(last.start()) ? w : last;
+      }
+    }
+    if (first == null) {
+      return;
+    }
+    for (HeatmapQuery.Window edge : first.equals(last) ? List.of(first) : List.of(first, last)) {
+      Granularity finer = edge.granularity().finer().orElseThrow();
+      Map<HeatmapQuery.Window, Instant> versions = new HashMap<>();
+      List<HeatmapQuery.Window> missing = new ArrayList<>();
+      for (Instant start : finer.windows(edge.start(), edge.granularity().end(edge.start()))) {
+        HeatmapQuery.Window w = new HeatmapQuery.Window(finer, start);
+        Optional<Instant> version = coverage.version(w);
+        if (version.isPresent() && kept(shape, w, version.get()) == null) {
+          missing.add(w);
+          versions.put(w, version.get());
+        }
+      }
+      if (!missing.isEmpty()) {
+        loadLater(shape, missing, versions);
+      }
+    }
   }
 
   /**

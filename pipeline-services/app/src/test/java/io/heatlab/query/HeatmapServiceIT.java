@@ -483,6 +483,62 @@ class HeatmapServiceIT {
     }
   }
 
+  /**
+   * A range whose edge is a daily window has that day's hourly windows loaded in the background:
+   * moved an hour later ("the last day" an hour on), the day is 23 hourly windows — more than a
+   * request reads itself — and they answer from memory (a row added without a run is not seen), not
+   * as a sum asked of ClickHouse.
+   */
+  @Test
+  void theHoursOfARangesEdgeDayAreLoadedForTheRangeMovedAcrossIt() throws Exception {
+    Instant day = Granularity.DAILY.windowOf(END.plus(Duration.ofDays(3)));
+    try (Connection c = jdbc.connect();
+        Statement st = c.createStatement()) {
+      StringBuilder hourly = new StringBuilder(cellRow(day, "move", 0, 30, 1));
+      StringBuilder daily =
+          new StringBuilder(
+              "INSERT INTO heatmap_daily (client_id, screen_id, event_type, viewport_class,"
+                  + " window_start, cell_x, cell_y, count) VALUES ");
+      for (int h = 0; h < 24; h++) {
+        Instant hour = day.plus(Duration.ofHours(h));
+        if (h > 0) {
+          hourly.append(", ").append(values(hour, "move", h, 30, 1));
+          daily.append(", ");
+        }
+        daily.append(values(day, "move", h, 30, 1));
+        st.execute(finishedRun("edge-h" + h, "hourly", hour, 120));
+      }
+      st.execute(hourly.toString());
+      st.execute(daily.toString());
+      st.execute(finishedRun("edge-d", "daily", day, 60)); // after its hours: the day is usable
+      service.coverage().refresh();
+
+      Instant to = day.plus(Duration.ofDays(1)).plus(Duration.ofHours(2));
+      HeatmapService.Answer around =
+          service.heatmap(
+              new HeatmapService.Request(
+                  "kept", "pricing", List.of("move"), DESKTOP, day.minus(Duration.ofHours(2)), to));
+      assertThat(around.grid().total()).isEqualTo(24);
+      awaitLoads("the edge day's hours loaded in the background");
+
+      st.execute(cellRow(day.plus(Duration.ofHours(5)), "move", 70, 30, 7)); // not through a run
+      HeatmapGrid moved =
+          service
+              .heatmap(
+                  new HeatmapService.Request(
+                      "kept",
+                      "pricing",
+                      List.of("move"),
+                      DESKTOP,
+                      day.plus(Duration.ofHours(1)),
+                      to))
+              .grid();
+      assertThat(moved.at(70, 30)).as("23 hours answered from memory").isZero();
+      assertThat(moved.total()).isEqualTo(23);
+      assertThat(moved.at(0, 30)).as("the hour left out").isZero();
+    }
+  }
+
   private static void awaitLoads(String what) throws InterruptedException {
     for (int wait = 0; service.loading() && wait < 600; wait++) { // up to 30 s: a busy CI
       Thread.sleep(50);
@@ -515,12 +571,19 @@ class HeatmapServiceIT {
    * keeps them: two calls of the same test second share it), as a publish records it.
    */
   private static String finishedRun(String runId, Instant hour, int secondsAgo) {
+    return finishedRun(runId, "hourly", hour, secondsAgo);
+  }
+
+  /** The same for a run of {@code job} (hourly, daily, weekly). */
+  private static String finishedRun(String runId, String job, Instant window, int secondsAgo) {
     String started = Granularity.dateTime(TEST_START.minusSeconds(secondsAgo));
     return "INSERT INTO rollup_runs (run_id, job, window_start, state, rows_in, rows_out,"
         + " started_at, finished_at, spark_app_id, error, updated_at) VALUES ('"
         + runId
-        + "', 'hourly', '"
-        + Granularity.dateTime(hour)
+        + "', '"
+        + job
+        + "', '"
+        + Granularity.dateTime(window)
         + "', 'FINISHED', 0, 0, '"
         + started
         + "', '"
