@@ -57,6 +57,16 @@ public final class HeatlabHttpServer {
   /** The threads of the server's pool. */
   static final int THREADS = 200;
 
+  /**
+   * Connections the kernel holds for the server before it accepts them (the listen backlog; Linux
+   * caps it at net.core.somaxconn, 4096 by default). Jetty's default leaves Java's 50: a burst of
+   * new connections — pages opening at once, a load generator starting with 512 in flight —
+   * overflowed it and the kernel dropped their SYNs (each such client then waits for its SYN to be
+   * sent again, 1 s later): {@code TcpExtListenOverflows} stood at 2,421 after the day's benches;
+   * with 1,024 a whole {@code bench ingest} added none (docs/FACTS.md).
+   */
+  static final int ACCEPT_QUEUE = 1024;
+
   /** How long a request over its budget waits (without a thread) before it is answered 503. */
   static final Duration QUEUE_WAIT = Duration.ofSeconds(5);
 
@@ -139,6 +149,7 @@ public final class HeatlabHttpServer {
     connector.setHost(host);
     connector.setPort(port);
     connector.setIdleTimeout(idleTimeout.toMillis());
+    connector.setAcceptQueueSize(ACCEPT_QUEUE);
     s.addConnector(connector);
     s.addBean(new NetworkConnectionLimit(maxConnections, s));
 
