@@ -412,9 +412,7 @@ class HeatmapServiceIT {
     Instant first = END.plus(Duration.ofDays(1)).plus(Duration.ofHours(5));
     Instant last = first.plus(Duration.ofHours(10));
     Instant changed = first.plus(Duration.ofHours(3));
-    HeatmapService.Request tenHours =
-        new HeatmapService.Request(
-            "kept", "pricing", List.of("move", "click"), DESKTOP, first, last);
+    HeatmapService.Request tenHours = keptRequest(List.of("move", "click"), first, last);
     try (Connection c = jdbc.connect();
         Statement st = c.createStatement()) {
       StringBuilder rows = new StringBuilder(cellRow(first, "click", 10, 20, 1));
@@ -445,18 +443,7 @@ class HeatmapServiceIT {
       assertThat(again.counts())
           .as("cell by cell")
           .containsExactly(hourlyOnly("kept", "pricing", tenHours.types(), first, last).counts());
-      assertThat(
-              service
-                  .heatmap(
-                      new HeatmapService.Request(
-                          "kept",
-                          "pricing",
-                          List.of("click"),
-                          DESKTOP,
-                          first,
-                          first.plusSeconds(60)))
-                  .grid()
-                  .total())
+      assertThat(kept(List.of("click"), first, first.plusSeconds(60)).total())
           .as("one type of a kept window")
           .isEqualTo(1);
 
@@ -467,16 +454,10 @@ class HeatmapServiceIT {
       awaitLoads("the published hour loaded ahead");
       st.execute(cellRow(last, "move", 51, 50, 4)); // not through a run
       HeatmapGrid moved =
-          service
-              .heatmap(
-                  new HeatmapService.Request(
-                      "kept",
-                      "pricing",
-                      List.of("move", "click"),
-                      DESKTOP,
-                      first.plus(Duration.ofHours(1)),
-                      last.plus(Duration.ofHours(1))))
-              .grid();
+          kept(
+              List.of("move", "click"),
+              first.plus(Duration.ofHours(1)),
+              last.plus(Duration.ofHours(1)));
       assertThat(moved.at(50, 50)).as("the new hour, loaded before it was asked").isEqualTo(9);
       assertThat(moved.at(51, 50)).as("… as it was published").isZero();
       assertThat(moved.total()).isEqualTo(56 + 5 + 2 - 1 - 1 + 9);
@@ -514,29 +495,25 @@ class HeatmapServiceIT {
       service.coverage().refresh();
 
       Instant to = day.plus(Duration.ofDays(1)).plus(Duration.ofHours(2));
-      HeatmapService.Answer around =
-          service.heatmap(
-              new HeatmapService.Request(
-                  "kept", "pricing", List.of("move"), DESKTOP, day.minus(Duration.ofHours(2)), to));
-      assertThat(around.grid().total()).isEqualTo(24);
+      assertThat(kept(List.of("move"), day.minus(Duration.ofHours(2)), to).total()).isEqualTo(24);
       awaitLoads("the edge day's hours loaded in the background");
 
       st.execute(cellRow(day.plus(Duration.ofHours(5)), "move", 70, 30, 7)); // not through a run
-      HeatmapGrid moved =
-          service
-              .heatmap(
-                  new HeatmapService.Request(
-                      "kept",
-                      "pricing",
-                      List.of("move"),
-                      DESKTOP,
-                      day.plus(Duration.ofHours(1)),
-                      to))
-              .grid();
+      HeatmapGrid moved = kept(List.of("move"), day.plus(Duration.ofHours(1)), to);
       assertThat(moved.at(70, 30)).as("23 hours answered from memory").isZero();
       assertThat(moved.total()).isEqualTo(23);
       assertThat(moved.at(0, 30)).as("the hour left out").isZero();
     }
+  }
+
+  /** A desktop request of client kept's pricing screen. */
+  private static HeatmapService.Request keptRequest(List<String> types, Instant from, Instant to) {
+    return new HeatmapService.Request("kept", "pricing", types, DESKTOP, from, to);
+  }
+
+  /** The service's grid for {@link #keptRequest}. */
+  private static HeatmapGrid kept(List<String> types, Instant from, Instant to) throws Exception {
+    return service.heatmap(keptRequest(types, from, to)).grid();
   }
 
   private static void awaitLoads(String what) throws InterruptedException {
