@@ -51,7 +51,9 @@ final class DriverWarmUp {
    */
   void run(String bucket) throws IOException, InterruptedException {
     if (bucket != null && !bucket.isBlank()) {
-      String base = "s3a://" + bucket + "/_heatlab/driver-warmup/" + UUID.randomUUID();
+      // what a driver killed during its warm-up left behind (one driver per stack's bucket)
+      deleteQuietly(scratchRoot(bucket));
+      String base = scratch(bucket);
       try {
         warmUpIn(base);
         return;
@@ -92,7 +94,7 @@ final class DriverWarmUp {
     try {
       base =
           bucket != null && !bucket.isBlank()
-              ? "s3a://" + bucket + "/_heatlab/driver-warmup/" + UUID.randomUUID()
+              ? scratch(bucket)
               : Files.createTempDirectory("heatlab-driver-warmup").toUri().toString();
       long t0 = System.nanoTime();
       synchronized (runLock) {
@@ -149,6 +151,16 @@ final class DriverWarmUp {
         "heatlab driver: warm-up of %,d events in %s: inputs written %d ms, hourly %d ms then %d"
             + " ms, daily %d ms%n",
         events, base, phases[0], phases[1], phases[2], phases[3]);
+  }
+
+  /** Where warm-ups write in {@code bucket}: scratch, deleted after each and at each start. */
+  private static String scratchRoot(String bucket) {
+    return "s3a://" + bucket + "/_heatlab/driver-warmup";
+  }
+
+  /** A new warm-up's own directory under {@link #scratchRoot}. */
+  private static String scratch(String bucket) {
+    return scratchRoot(bucket) + "/" + UUID.randomUUID();
   }
 
   private static String window() {
